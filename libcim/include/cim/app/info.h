@@ -1,0 +1,47 @@
+#pragma once
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <Eigen/Core>
+
+#include "cim/core/diagnostic.h"
+#include "cim/core/result.h"
+#include "cim/geometry/aabb.h"
+
+namespace cim::app {
+
+struct LayerSummary {
+  std::string name;
+  std::size_t elements = 0;
+};
+
+struct FileInfo {
+  std::filesystem::path path;
+  std::string format;
+  std::string crs;       ///< CRS definition, empty when the file is not georeferenced
+  std::string crsName;   ///< PROJ's name of it
+  std::size_t elements = 0;
+  std::size_t shapes = 0;
+  std::size_t triangles = 0;
+  std::size_t vertices = 0;
+  geometry::Aabb bounds;                         ///< in the file's CRS (or local metres)
+  std::optional<Eigen::Vector3d> centerWgs84;    ///< longitude°, latitude°, ellipsoidal height of the bounds centre
+  std::vector<LayerSummary> layers;
+  std::vector<Diagnostic> diagnostics;           ///< warnings and infos from reading
+};
+
+/// What a file is: format, CRS, counts, bounds. Fails with the reader's error naming the file.
+Result<FileInfo> info(const std::filesystem::path& path);
+
+/// One-line JSON object: {"file","format","crs","crsName","elements","shapes","triangles","vertices",
+/// "bounds":{"min":[x,y,z],"max":[x,y,z]},"centerWgs84":[lon,lat,h],"layers":[...],"diagnostics":[...]}.
+std::string toJson(const FileInfo& info);
+/// JSON for a file that could not be read: {"file","error":{"code","message"}}.
+std::string errorJson(const std::filesystem::path& path, const Diagnostic& error);
+/// A few lines for people.
+std::string toText(const FileInfo& info);
+
+}  // namespace cim::app

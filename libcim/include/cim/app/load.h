@@ -1,0 +1,39 @@
+#pragma once
+// app: the operations the CLI and the Python bindings call, as plain functions.
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <Eigen/Core>
+
+#include "cim/core/progress.h"
+#include "cim/core/result.h"
+#include "cim/io/mesh.h"
+#include "cim/model/scene.h"
+
+namespace cim::app {
+
+/// How inputs without their own georeference are placed, and which CRS the scene is in.
+struct LoadOptions {
+  /// Scene CRS and CRS of `origin` (any definition PROJ knows, e.g. "EPSG:4549+5737"). When empty, the scene takes
+  /// the CRS of the first georeferenced input, or stays local.
+  std::string crs;
+  /// Easting, northing, height (in `crs`) where a local model's (0,0,0) goes.
+  std::optional<Eigen::Vector3d> origin;
+  double rotationDegrees = 0.0;
+  std::optional<io::UpAxis> upAxis;
+  double scale = 1.0;
+};
+
+/// Loads every input into one scene, reprojecting georeferenced inputs into the scene CRS vertex by vertex.
+/// Fails on the first input that cannot be read, with that input's diagnostic (naming the file); warnings of all
+/// inputs accompany a success.
+Result<model::Scene> loadScene(const std::vector<std::filesystem::path>& inputs, const LoadOptions& options,
+                               const ProgressFn& progress = {});
+
+/// A short human name of an input's format from its extension, e.g. "Wavefront OBJ".
+std::string formatName(const std::filesystem::path& path);
+
+}  // namespace cim::app

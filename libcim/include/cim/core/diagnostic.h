@@ -1,0 +1,71 @@
+#pragma once
+// Diagnostics: what a reader, transform or writer has to say about its input, one record per finding.
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace cim {
+
+enum class Severity : std::uint8_t { Info, Warning, Error };
+
+/// Error codes are grouped in ranges by module so a code alone tells where it came from:
+///   1000–1999 core and file system, 2000–2999 geo, 3000–3999 geometry, 4000–4999 model,
+///   5000–5999 io (readers), 6000–6999 io/ifc, 7000–7999 io/terrain + io/pipes + io/site,
+///   8000–8999 export, 9000–9999 index and rules.
+enum class ErrorCode : std::uint32_t {
+  Ok = 0,
+  // core and file system
+  FileNotFound = 1001,
+  FileUnreadable = 1002,
+  FileUnwritable = 1003,
+  UnsupportedFormat = 1004,
+  InvalidArgument = 1005,
+  Cancelled = 1006,
+  // geo
+  UnknownCrs = 2001,
+  NoTransformation = 2002,
+  TransformFailed = 2003,
+  VerticalDatumApproximated = 2004,
+  // geometry
+  DegenerateGeometry = 3001,
+  // model
+  IncompatibleCrs = 4001,
+  // io readers
+  CorruptFile = 5001,
+  EmptyFile = 5002,
+  NoGeometry = 5003,
+  PrimitiveSkipped = 5004,
+  InvalidElement = 5005,
+  // export
+  ExportFailed = 8001,
+};
+
+/// Numeric value of a code, e.g. 1001.
+constexpr std::uint32_t codeNumber(ErrorCode code) { return static_cast<std::uint32_t>(code); }
+
+/// A short stable name of a code, e.g. "FileNotFound".
+std::string_view codeName(ErrorCode code);
+std::string_view severityName(Severity severity);
+
+struct Diagnostic {
+  Severity severity = Severity::Error;
+  ErrorCode code = ErrorCode::Ok;
+  std::string elementId;  ///< element, entity or row the finding is about; empty when it is about the whole input
+  std::string message;    ///< one line, no trailing period needed
+  std::string source;     ///< file (or other input) the finding is about; empty when not tied to an input
+
+  static Diagnostic error(ErrorCode code, std::string message, std::string source = {}, std::string elementId = {});
+  static Diagnostic warning(ErrorCode code, std::string message, std::string source = {},
+                            std::string elementId = {});
+  static Diagnostic info(ErrorCode code, std::string message, std::string source = {}, std::string elementId = {});
+};
+
+/// One line naming the input and the element when known: "house.obj: element 'Wall 3': message".
+std::string formatDiagnostic(const Diagnostic& diagnostic);
+
+/// Number of diagnostics of the given severity.
+std::size_t countSeverity(const std::vector<Diagnostic>& diagnostics, Severity severity);
+
+}  // namespace cim

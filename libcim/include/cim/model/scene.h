@@ -1,0 +1,61 @@
+#pragma once
+// A Scene: one project CRS and named layers of elements. Everything loaded into libcim ends up here.
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "cim/core/result.h"
+#include "cim/geo/crs.h"
+#include "cim/model/element.h"
+
+namespace cim::model {
+
+struct Layer {
+  std::string name;  ///< e.g. "bim", "pipes", "terrain", or the file a layer came from
+  std::vector<Element> elements;
+};
+
+class Scene {
+ public:
+  Scene() = default;
+  explicit Scene(std::optional<geo::Crs> crs) : crs_(std::move(crs)) {}
+
+  /// The project CRS; nullopt for a local (not georeferenced) scene whose coordinates are plain metres.
+  const std::optional<geo::Crs>& crs() const { return crs_; }
+  void setCrs(std::optional<geo::Crs> crs) { crs_ = std::move(crs); }
+
+  const std::vector<Layer>& layers() const { return layers_; }
+  /// The layer with this name, created (empty) when missing.
+  Layer& layer(const std::string& name);
+  /// Adds an element to a layer, giving it the next free scene-wide id; returns that id.
+  std::uint32_t addElement(const std::string& layerName, Element element);
+
+  /// Moves all layers out, leaving the scene without elements (its CRS stays).
+  std::vector<Layer> takeLayers();
+
+  std::size_t elementCount() const;
+  std::size_t triangleCount() const;
+  std::size_t vertexCount() const;
+  geometry::Aabb worldBounds() const;
+
+  /// Visits every element of every layer in order.
+  template <class F>
+  void forEachElement(F&& f) const {
+    for (const auto& l : layers_)
+      for (const auto& e : l.elements) f(l, e);
+  }
+
+ private:
+  std::optional<geo::Crs> crs_;
+  std::vector<Layer> layers_;
+  std::uint32_t nextId_ = 0;
+};
+
+/// Moves all layers of `source` into `target`, reprojecting every vertex from source's CRS into target's when they
+/// differ (normals are carried through the local Jacobian of the transformation). Element ids are reassigned.
+/// Fails with IncompatibleCrs when exactly one of the two scenes is georeferenced, NoTransformation when PROJ has
+/// no transformation, TransformFailed naming the element when a vertex cannot be transformed.
+Status mergeInto(Scene& target, Scene&& source);
+
+}  // namespace cim::model

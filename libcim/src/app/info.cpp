@@ -1,0 +1,120 @@
+#include "cim/app/info.h"
+
+#include <cstdio>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
+#include "cim/app/load.h"
+#include "cim/geo/georeference.h"
+
+namespace cim::app {
+
+namespace fs = std::filesystem;
+using Json = nlohmann::ordered_json;
+
+Result<FileInfo> info(const fs::path& path) {
+  auto scene = loadScene({path}, LoadOptions{});
+  if (!scene.ok()) return Result<FileInfo>::failureFrom(scene);
+  FileInfo fi;
+  fi.path = path;
+  fi.format = formatName(path);
+  fi.diagnostics = scene.takeDiagnostics();
+  const auto& s = scene.value();
+  if (s.crs()) {
+    fi.crs = s.crs()->definition();
+    fi.crsName = s.crs()->name();
+  }
+  fi.elements = s.elementCount();
+  fi.triangles = s.triangleCount();
+  fi.vertices = s.vertexCount();
+  fi.bounds = s.worldBounds();
+  s.forEachElement([&](const model::Layer&, const model::Element& e) { fi.shapes += e.shapes.size(); });
+  for (const auto& l : s.layers()) fi.layers.push_back({l.name, l.elements.size()});
+  if (s.crs() && !fi.bounds.empty()) {
+    auto g = geo::Georeference::create(*s.crs());
+    if (g.ok()) fi.centerWgs84 = g->projectToWgs84(fi.bounds.center());
+  }
+  return Result<FileInfo>::success(std::move(fi));
+}
+
+namespace {
+
+// Millimetre-rounded numbers keep the JSON short and stable.
+double mm(double v) { return std::round(v * 1000.0) / 1000.0; }
+
+Json diagnosticJson(const Diagnostic& d) {
+  Json j;
+  j["severity"] = severityName(d.severity);
+  j["code"] = codeNumber(d.code);
+  j["name"] = codeName(d.code);
+  if (!d.elementId.empty()) j["element"] = d.elementId;
+  j["message"] = d.message;
+  return j;
+}
+
+}  // namespace
+
+std::string toJson(const FileInfo& fi) {
+  Json j;
+  j["file"] = fi.path.string();
+  j["format"] = fi.format;
+  j["crs"] = fi.crs.empty() ? Json(nullptr) : Json(fi.crs);
+  j["crsName"] = fi.crsName.empty() ? Json(nullptr) : Json(fi.crsName);
+  j["elements"] = fi.elements;
+  j["shapes"] = fi.shapes;
+  j["triangles"] = fi.triangles;
+  j["vertices"] = fi.vertices;
+  if (!fi.bounds.empty()) {
+    j["bounds"]["min"] = {mm(fi.bounds.min.x()), mm(fi.bounds.min.y()), mm(fi.bounds.min.z())};
+    j["bounds"]["max"] = {mm(fi.bounds.max.x()), mm(fi.bounds.max.y()), mm(fi.bounds.max.z())};
+  } else {
+    j["bounds"] = nullptr;
+  }
+  if (fi.centerWgs84) {
+    const auto& c = *fi.centerWgs84;
+    j["centerWgs84"] = {std::round(c.x() * 1e9) / 1e9, std::round(c.y() * 1e9) / 1e9, mm(c.z())};
+  }
+  j["layers"] = Json::array();
+  for (const auto& l : fi.layers) j["layers"].push_back({{"name", l.name}, {"elements", l.elements}});
+  j["diagnostics"] = Json::array();
+  for (const auto& d : fi.diagnostics) j["diagnostics"].push_back(diagnosticJson(d));
+  return j.dump(-1, ' ', false, Json::error_handler_t::replace);
+}
+
+std::string errorJson(const fs::path& path, const Diagnostic& error) {
+  Json j;
+  j["file"] = path.string();
+  j["error"] = diagnosticJson(error);
+  return j.dump(-1, ' ', false, Json::error_handler_t::replace);
+}
+
+std::string toText(const FileInfo& fi) {
+  std::ostringstream o;
+  char buf[256];
+  o << fi.path.string() << "\n";
+  o << "  format:    " << fi.format << "\n";
+  o << "  CRS:       " << (fi.crs.empty() ? "none (local coordinates)" : fi.crs + " (" + fi.crsName + ")") << "\n";
+  o << "  elements:  " << fi.elements << " in " << fi.layers.size() << " layer(s), " << fi.shapes << " shape(s)\n";
+  o << "  triangles: " << fi.triangles << ", vertices: " << fi.vertices << "\n";
+  if (!fi.bounds.empty()) {
+    std::snprintf(buf, sizeof buf, "  bounds:    min %.3f %.3f %.3f\n             max %.3f %.3f %.3f\n",
+                  fi.bounds.min.x(), fi.bounds.min.y(), fi.bounds.min.z(), fi.bounds.max.x(), fi.bounds.max.y(),
+                  fi.bounds.max.z());
+    o << buf;
+    const auto size = fi.bounds.size();
+    std::snprintf(buf, sizeof buf, "  size:      %.3f x %.3f x %.3f m\n", size.x(), size.y(), size.z());
+    o << buf;
+  }
+  if (fi.centerWgs84) {
+    std::snprintf(buf, sizeof buf, "  centre:    %.8f E %.8f N, %.3f m above the WGS 84 ellipsoid\n", fi.centerWgs84->x(),
+                  fi.centerWgs84->y(), fi.centerWgs84->z());
+    o << buf;
+  }
+  o << "  diagnostics: " << countSeverity(fi.diagnostics, Severity::Warning) << " warning(s), "
+    << countSeverity(fi.diagnostics, Severity::Info) << " note(s)\n";
+  for (const auto& d : fi.diagnostics) o << "    " << severityName(d.severity) << ": " << formatDiagnostic(d) << "\n";
+  return o.str();
+}
+
+}  // namespace cim::app

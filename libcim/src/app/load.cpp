@@ -1,0 +1,73 @@
+#include "cim/app/load.h"
+
+#include <algorithm>
+
+namespace cim::app {
+
+namespace fs = std::filesystem;
+
+std::string formatName(const fs::path& path) {
+  std::string e = path.extension().string();
+  std::transform(e.begin(), e.end(), e.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  if (e == ".obj") return "Wavefront OBJ";
+  if (e == ".glb") return "glTF 2.0 binary (GLB)";
+  if (e == ".gltf") return "glTF 2.0";
+  if (e == ".fbx") return "Autodesk FBX";
+  if (e == ".dae") return "COLLADA";
+  if (e == ".ply") return "Stanford PLY";
+  if (e == ".stl") return "STL";
+  return e.empty() ? "unknown" : e.substr(1);
+}
+
+Result<model::Scene> loadScene(const std::vector<fs::path>& inputs, const LoadOptions& options,
+                               const ProgressFn& progress) {
+  std::vector<Diagnostic> diags;
+  if (inputs.empty())
+    return Result<model::Scene>::failure(Diagnostic::error(ErrorCode::InvalidArgument, "no input files given"));
+
+  std::optional<geo::Crs> userCrs;
+  if (!options.crs.empty()) {
+    auto c = geo::Crs::fromUserInput(options.crs);
+    if (!c.ok()) return Result<model::Scene>::failureFrom(c);
+    userCrs = std::move(c).value();
+  }
+
+  io::MeshPlacement placement;
+  placement.crs = userCrs;
+  placement.originMeters = options.origin.value_or(Eigen::Vector3d::Zero());
+  placement.rotationDegrees = options.rotationDegrees;
+  placement.upAxis = options.upAxis;
+  placement.scale = options.scale;
+
+  model::Scene scene(userCrs);
+  for (std::size_t i = 0; i < inputs.size(); ++i) {
+    const auto& path = inputs[i];
+    const double base = static_cast<double>(i) / inputs.size(), span = 1.0 / inputs.size();
+    ProgressFn sub;
+    if (progress)
+      sub = [&](std::string_view stage, double f) { return progress(stage, base + span * f); };
+    // Every input is a mesh file for now; IFC, terrain and pipe readers join here by format.
+    auto loaded = io::readMesh(path, placement, sub);
+    if (!loaded.ok()) {
+      auto d = loaded.takeDiagnostics();
+      return Result<model::Scene>::failure(d.back(), std::move(diags));
+    }
+    for (auto& d : loaded.takeDiagnostics()) diags.push_back(std::move(d));
+    model::Scene part = std::move(loaded).value();
+    if (i == 0 && !userCrs) scene.setCrs(part.crs());
+    auto merged = model::mergeInto(scene, std::move(part));
+    if (!merged.ok()) {
+      Diagnostic e = *merged.error();
+      e.source = path.string();
+      return Result<model::Scene>::failure(std::move(e), std::move(diags));
+    }
+    for (const auto& d : merged.diagnostics()) {
+      Diagnostic copy = d;
+      copy.source = path.string();
+      diags.push_back(std::move(copy));
+    }
+  }
+  return Result<model::Scene>::success(std::move(scene), std::move(diags));
+}
+
+}  // namespace cim::app

@@ -1,0 +1,74 @@
+#include "cim/core/diagnostic.h"
+
+#include <algorithm>
+
+namespace cim {
+
+std::string_view codeName(ErrorCode code) {
+  switch (code) {
+    case ErrorCode::Ok: return "Ok";
+    case ErrorCode::FileNotFound: return "FileNotFound";
+    case ErrorCode::FileUnreadable: return "FileUnreadable";
+    case ErrorCode::FileUnwritable: return "FileUnwritable";
+    case ErrorCode::UnsupportedFormat: return "UnsupportedFormat";
+    case ErrorCode::InvalidArgument: return "InvalidArgument";
+    case ErrorCode::Cancelled: return "Cancelled";
+    case ErrorCode::UnknownCrs: return "UnknownCrs";
+    case ErrorCode::NoTransformation: return "NoTransformation";
+    case ErrorCode::TransformFailed: return "TransformFailed";
+    case ErrorCode::VerticalDatumApproximated: return "VerticalDatumApproximated";
+    case ErrorCode::DegenerateGeometry: return "DegenerateGeometry";
+    case ErrorCode::IncompatibleCrs: return "IncompatibleCrs";
+    case ErrorCode::CorruptFile: return "CorruptFile";
+    case ErrorCode::EmptyFile: return "EmptyFile";
+    case ErrorCode::NoGeometry: return "NoGeometry";
+    case ErrorCode::PrimitiveSkipped: return "PrimitiveSkipped";
+    case ErrorCode::InvalidElement: return "InvalidElement";
+    case ErrorCode::ExportFailed: return "ExportFailed";
+  }
+  return "Unknown";
+}
+
+std::string_view severityName(Severity severity) {
+  switch (severity) {
+    case Severity::Info: return "info";
+    case Severity::Warning: return "warning";
+    case Severity::Error: return "error";
+  }
+  return "unknown";
+}
+
+namespace {
+Diagnostic make(Severity s, ErrorCode code, std::string message, std::string source, std::string elementId) {
+  return Diagnostic{s, code, std::move(elementId), std::move(message), std::move(source)};
+}
+}  // namespace
+
+Diagnostic Diagnostic::error(ErrorCode code, std::string message, std::string source, std::string elementId) {
+  return make(Severity::Error, code, std::move(message), std::move(source), std::move(elementId));
+}
+Diagnostic Diagnostic::warning(ErrorCode code, std::string message, std::string source, std::string elementId) {
+  return make(Severity::Warning, code, std::move(message), std::move(source), std::move(elementId));
+}
+Diagnostic Diagnostic::info(ErrorCode code, std::string message, std::string source, std::string elementId) {
+  return make(Severity::Info, code, std::move(message), std::move(source), std::move(elementId));
+}
+
+std::string formatDiagnostic(const Diagnostic& d) {
+  std::string line;
+  if (!d.source.empty()) line += d.source + ": ";
+  if (!d.elementId.empty()) line += "element '" + d.elementId + "': ";
+  line += d.message;
+  // Keep it one line whatever a third-party library put into the message.
+  std::replace(line.begin(), line.end(), '\n', ' ');
+  std::replace(line.begin(), line.end(), '\r', ' ');
+  while (!line.empty() && line.back() == ' ') line.pop_back();
+  return line;
+}
+
+std::size_t countSeverity(const std::vector<Diagnostic>& diagnostics, Severity severity) {
+  return static_cast<std::size_t>(std::count_if(diagnostics.begin(), diagnostics.end(),
+                                                [&](const Diagnostic& d) { return d.severity == severity; }));
+}
+
+}  // namespace cim

@@ -1,0 +1,396 @@
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <map>
+#include <sstream>
+#include <system_error>
+
+#include <tiny_gltf.h>
+
+#include "cim/core/version.h"
+#include "cim/export/gltf.h"
+#include "cim/geo/georeference.h"
+
+namespace cim::gltf {
+
+namespace {
+
+namespace fs = std::filesystem;
+using tinygltf::Value;
+
+constexpr int kArrayBuffer = 34962;
+constexpr int kElementArrayBuffer = 34963;
+
+Value toValue(const model::AttributeValue& v) {
+  struct Visitor {
+    Value operator()(std::monostate) const { return Value(); }
+    Value operator()(bool b) const { return Value(b); }
+    Value operator()(std::int64_t i) const {
+      if (i >= std::numeric_limits<int>::min() && i <= std::numeric_limits<int>::max()) return Value(static_cast<int>(i));
+      return Value(static_cast<double>(i));
+    }
+    Value operator()(double d) const { return std::isfinite(d) ? Value(d) : Value(); }
+    Value operator()(const std::string& s) const { return Value(s); }
+  };
+  return std::visit(Visitor{}, v);
+}
+
+Value vec3(const Eigen::Vector3d& v) { return Value(Value::Array{Value(v.x()), Value(v.y()), Value(v.z())}); }
+
+// Accumulates the single binary buffer and the views/accessors into it.
+class BufferBuilder {
+ public:
+  explicit BufferBuilder(tinygltf::Model& model) : model_(model) {
+    model_.buffers.emplace_back();
+  }
+
+  int addVec3(const std::vector<Eigen::Vector3f>& data, bool withBounds) {
+    Eigen::Vector3f lo = Eigen::Vector3f::Constant(std::numeric_limits<float>::max());
+    Eigen::Vector3f hi = -lo;
+    for (const auto& v : data) {
+      lo = lo.cwiseMin(v);
+      hi = hi.cwiseMax(v);
+    }
+    int view = addView(data.data(), data.size() * sizeof(Eigen::Vector3f), kArrayBuffer);
+    tinygltf::Accessor a;
+    a.bufferView = view;
+    a.componentType = TINYGLTF_COMPONENT_TYPE_FLOAT;
+    a.type = TINYGLTF_TYPE_VEC3;
+    a.count = data.size();
+    if (withBounds) {
+      a.minValues = {lo.x(), lo.y(), lo.z()};
+      a.maxValues = {hi.x(), hi.y(), hi.z()};
+    }
+    model_.accessors.push_back(std::move(a));
+    return static_cast<int>(model_.accessors.size() - 1);
+  }
+
+  int addIndices(const std::vector<std::uint32_t>& indices, std::size_t vertexCount) {
+    tinygltf::Accessor a;
+    a.type = TINYGLTF_TYPE_SCALAR;
+    a.count = indices.size();
+    if (vertexCount <= 0xFFFF) {
+      std::vector<std::uint16_t> small(indices.begin(), indices.end());
+      a.bufferView = addView(small.data(), small.size() * sizeof(std::uint16_t), kElementArrayBuffer);
+      a.componentType = TINYGLTF_COMPONENT_TYPE_UNSIGNED_SHORT;
+    } else {
+      a.bufferView = addView(indices.data(), indices.size() * sizeof(std::uint32_t), kElementArrayBuffer);
+      a.componentType = TINYGLTF_COMPONENT_TYPE_UNSIGNED_INT;
+    }
+    model_.accessors.push_back(std::move(a));
+    return static_cast<int>(model_.accessors.size() - 1);
+  }
+
+  // Feature ids as a float vertex attribute: a 2-byte type would need padding to the 4-byte element alignment the
+  // spec asks of vertex attributes, so float costs the same and stays exact up to 2^24 ids.
+  int addFeatureIds(const std::vector<std::uint32_t>& ids) {
+    std::vector<float> wide(ids.begin(), ids.end());
+    tinygltf::Accessor a;
+    a.type = TINYGLTF_TYPE_SCALAR;
+    a.count = ids.size();
+    a.bufferView = addView(wide.data(), wide.size() * sizeof(float), kArrayBuffer);
+    a.componentType = TINYGLTF_COMPONENT_TYPE_FLOAT;
+    model_.accessors.push_back(std::move(a));
+    return static_cast<int>(model_.accessors.size() - 1);
+  }
+
+ private:
+  int addView(const void* data, std::size_t bytes, int target) {
+    auto& buf = model_.buffers[0].data;
+    while (buf.size() % 4 != 0) buf.push_back(0);
+    tinygltf::BufferView v;
+    v.buffer = 0;
+    v.byteOffset = buf.size();
+    v.byteLength = bytes;
+    v.target = target;
+    const auto* src = static_cast<const std::uint8_t*>(data);
+    buf.insert(buf.end(), src, src + bytes);
+    model_.bufferViews.push_back(std::move(v));
+    return static_cast<int>(model_.bufferViews.size() - 1);
+  }
+
+  tinygltf::Model& model_;
+};
+
+class Writer {
+ public:
+  Writer(const model::Scene& scene, const WriteOptions& options) : scene_(scene), options_(options), buffers_(model_) {}
+
+  Result<WriteStats> build(const ProgressFn& progress) {
+    const auto bounds = scene_.worldBounds();
+    if (bounds.empty() || scene_.triangleCount() == 0)
+      return Result<WriteStats>::failure(Diagnostic::error(ErrorCode::NoGeometry, "the scene has no triangles to write"));
+    // Round the centre to the millimetre so it reads cleanly in the metadata; vertices stay exact relative to it.
+    centre_ = (bounds.center() * 1000.0).array().round() / 1000.0;
+    stats_.origin = centre_;
+
+    model_.asset.version = "2.0";
+    model_.asset.generator = std::string("libcim ") + kVersionString;
+    writeAssetExtras();
+
+    tinygltf::Node root;
+    root.name = "scene";
+    const std::size_t total = std::max<std::size_t>(1, scene_.elementCount());
+    std::size_t done = 0;
+    for (const auto& layer : scene_.layers()) {
+      tinygltf::Node layerNode;
+      layerNode.name = layer.name;
+      if (options_.mergeElements) {
+        addMergedLayer(layer, layerNode);
+        done += layer.elements.size();
+      } else {
+        for (const auto& element : layer.elements) {
+          layerNode.children.push_back(addElementNode(layer, element));
+          if (++done % 64 == 0 && !reportProgress(progress, "export", static_cast<double>(done) / total))
+            return Result<WriteStats>::failure(Diagnostic::error(ErrorCode::Cancelled, "cancelled"));
+        }
+      }
+      model_.nodes.push_back(std::move(layerNode));
+      root.children.push_back(static_cast<int>(model_.nodes.size() - 1));
+    }
+    model_.nodes.push_back(std::move(root));
+    tinygltf::Scene s;
+    s.name = "scene";
+    s.nodes.push_back(static_cast<int>(model_.nodes.size() - 1));
+    model_.scenes.push_back(std::move(s));
+    model_.defaultScene = 0;
+    if (usesFeatures_) model_.extensionsUsed.push_back("EXT_mesh_features");
+
+    stats_.nodes = model_.nodes.size();
+    stats_.meshes = model_.meshes.size();
+    stats_.materials = model_.materials.size();
+    stats_.elements = scene_.elementCount();
+    return Result<WriteStats>::success(stats_, std::move(diags_));
+  }
+
+  tinygltf::Model& model() { return model_; }
+
+ private:
+  void writeAssetExtras() {
+    Value::Object cim;
+    cim["origin"] = vec3(centre_);
+    cim["upAxis"] = Value(std::string("Y"));
+    cim["axes"] = Value(std::string("x = east, y = up, z = -north, metres, relative to origin"));
+    if (scene_.crs()) {
+      cim["crs"] = Value(scene_.crs()->definition());
+      cim["crsName"] = Value(scene_.crs()->name());
+      auto geo = geo::Georeference::create(*scene_.crs());
+      if (geo.ok()) {
+        if (auto llh = geo->projectToWgs84(centre_)) cim["originWgs84"] = vec3(*llh);
+      } else {
+        diags_.push_back(Diagnostic::warning(ErrorCode::NoTransformation,
+                                             "origin not given in WGS 84: " + geo.error()->message));
+      }
+    }
+    Value::Object extras;
+    extras["cim"] = Value(std::move(cim));
+    model_.asset.extras = Value(std::move(extras));
+  }
+
+  int materialIndex(const model::Material& m) {
+    for (std::size_t i = 0; i < materials_.size(); ++i)
+      if (materials_[i] == m) return static_cast<int>(i);
+    tinygltf::Material gm;
+    gm.name = m.name.empty() ? "material " + std::to_string(materials_.size()) : m.name;
+    gm.pbrMetallicRoughness.baseColorFactor = {m.color.r, m.color.g, m.color.b, m.color.a};
+    gm.pbrMetallicRoughness.metallicFactor = 0.0;
+    gm.pbrMetallicRoughness.roughnessFactor = 0.9;
+    gm.doubleSided = true;  // BIM and survey surfaces are often open or inconsistently oriented
+    if (m.color.a < 1.0f) gm.alphaMode = "BLEND";
+    model_.materials.push_back(std::move(gm));
+    materials_.push_back(m);
+    return static_cast<int>(materials_.size() - 1);
+  }
+
+  // Positions and normals in glTF axes, relative to the centre.
+  void convert(const geometry::Mesh& mesh, std::vector<Eigen::Vector3f>& pos, std::vector<Eigen::Vector3f>& nrm) {
+    const Eigen::Vector3d shift = mesh.origin - centre_;
+    pos.clear();
+    nrm.clear();
+    pos.reserve(mesh.positions.size());
+    for (const auto& p : mesh.positions) {
+      const Eigen::Vector3d q = shift + p.cast<double>();
+      pos.emplace_back(static_cast<float>(q.x()), static_cast<float>(q.z()), static_cast<float>(-q.y()));
+    }
+    geometry::Mesh withNormals;
+    const std::vector<Eigen::Vector3f>* normals = &mesh.normals;
+    if (mesh.normals.size() != mesh.positions.size()) {
+      withNormals.positions = mesh.positions;
+      withNormals.indices = mesh.indices;
+      geometry::computeNormals(withNormals);
+      normals = &withNormals.normals;
+    }
+    nrm.reserve(normals->size());
+    for (const auto& n : *normals) nrm.emplace_back(n.x(), n.z(), -n.y());
+  }
+
+  tinygltf::Primitive primitive(const geometry::Mesh& mesh, int material, const std::vector<std::uint32_t>* featureIds) {
+    std::vector<Eigen::Vector3f> pos, nrm;
+    convert(mesh, pos, nrm);
+    tinygltf::Primitive p;
+    p.mode = TINYGLTF_MODE_TRIANGLES;
+    p.material = material;
+    p.attributes["POSITION"] = buffers_.addVec3(pos, true);
+    p.attributes["NORMAL"] = buffers_.addVec3(nrm, false);
+    p.indices = buffers_.addIndices(mesh.indices, mesh.positions.size());
+    if (featureIds) {
+      p.attributes["_FEATURE_ID_0"] = buffers_.addFeatureIds(*featureIds);
+      std::vector<std::uint32_t> distinct = *featureIds;
+      std::sort(distinct.begin(), distinct.end());
+      distinct.erase(std::unique(distinct.begin(), distinct.end()), distinct.end());
+      Value::Object fid;
+      fid["featureCount"] = Value(static_cast<int>(distinct.size()));
+      fid["attribute"] = Value(0);
+      Value::Object ext;
+      ext["featureIds"] = Value(Value::Array{Value(std::move(fid))});
+      p.extensions["EXT_mesh_features"] = Value(std::move(ext));
+      usesFeatures_ = true;
+    }
+    stats_.primitives++;
+    stats_.vertices += mesh.positions.size();
+    stats_.triangles += mesh.triangleCount();
+    return p;
+  }
+
+  Value::Object elementExtras(const model::Layer& layer, const model::Element& e) {
+    Value::Object o;
+    o["id"] = Value(static_cast<int>(e.id));
+    if (!e.guid.empty()) o["guid"] = Value(e.guid);
+    o["class"] = Value(e.kind);
+    o["name"] = Value(e.name);
+    o["layer"] = Value(layer.name);
+    if (!e.attributes.empty()) {
+      Value::Object attrs;
+      for (const auto& [k, v] : e.attributes) attrs[k] = toValue(v);
+      o["attributes"] = Value(std::move(attrs));
+    }
+    return o;
+  }
+
+  int addElementNode(const model::Layer& layer, const model::Element& element) {
+    tinygltf::Node node;
+    node.name = element.name.empty() ? element.kind + " " + std::to_string(element.id) : element.name;
+    node.extras = Value(elementExtras(layer, element));
+    tinygltf::Mesh mesh;
+    mesh.name = node.name;
+    for (const auto& shape : element.shapes) {
+      if (shape.mesh.empty() || !geometry::isValid(shape.mesh)) continue;
+      mesh.primitives.push_back(primitive(shape.mesh, materialIndex(shape.material), nullptr));
+    }
+    if (!mesh.primitives.empty()) {
+      model_.meshes.push_back(std::move(mesh));
+      node.mesh = static_cast<int>(model_.meshes.size() - 1);
+    }
+    model_.nodes.push_back(std::move(node));
+    return static_cast<int>(model_.nodes.size() - 1);
+  }
+
+  void addMergedLayer(const model::Layer& layer, tinygltf::Node& layerNode) {
+    // Group shapes by material, tagging each vertex with its element id.
+    std::vector<geometry::Mesh> merged;
+    std::vector<int> mats;
+    Value::Array list;
+    for (const auto& element : layer.elements) {
+      list.push_back(Value(elementExtras(layer, element)));
+      for (const auto& shape : element.shapes) {
+        if (shape.mesh.empty() || !geometry::isValid(shape.mesh)) continue;
+        const int m = materialIndex(shape.material);
+        auto it = std::find(mats.begin(), mats.end(), m);
+        std::size_t slot = static_cast<std::size_t>(it - mats.begin());
+        if (it == mats.end()) {
+          mats.push_back(m);
+          merged.emplace_back();
+          slot = merged.size() - 1;
+        }
+        geometry::Mesh part = shape.mesh;
+        part.featureIds.assign(part.positions.size(), element.id);
+        if (part.normals.size() != part.positions.size()) geometry::computeNormals(part);
+        geometry::append(merged[slot], part);
+      }
+    }
+    tinygltf::Mesh mesh;
+    mesh.name = layer.name;
+    for (std::size_t i = 0; i < merged.size(); ++i) {
+      // A merged primitive with more than 2^32 vertices cannot be indexed; split points would be needed far earlier
+      // for viewers anyway, so keep each primitive as it is.
+      mesh.primitives.push_back(primitive(merged[i], mats[i], &merged[i].featureIds));
+    }
+    if (!mesh.primitives.empty()) {
+      model_.meshes.push_back(std::move(mesh));
+      layerNode.mesh = static_cast<int>(model_.meshes.size() - 1);
+    }
+    Value::Object extras;
+    extras["featureIdIs"] = Value(std::string("element id"));
+    extras["elements"] = Value(std::move(list));
+    layerNode.extras = Value(std::move(extras));
+  }
+
+  const model::Scene& scene_;
+  WriteOptions options_;
+  tinygltf::Model model_;
+  BufferBuilder buffers_;
+  Eigen::Vector3d centre_ = Eigen::Vector3d::Zero();
+  std::vector<model::Material> materials_;
+  WriteStats stats_;
+  std::vector<Diagnostic> diags_;
+  bool usesFeatures_ = false;
+};
+
+std::string lowerExtension(const fs::path& p) {
+  std::string e = p.extension().string();
+  std::transform(e.begin(), e.end(), e.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return e;
+}
+
+}  // namespace
+
+Result<WriteStats> write(const model::Scene& scene, const fs::path& path, const WriteOptions& options,
+                         const ProgressFn& progress) {
+  const std::string target = path.string();
+  auto unwritable = [&](const std::string& why) {
+    return Result<WriteStats>::failure(Diagnostic::error(ErrorCode::FileUnwritable, "cannot write: " + why, target));
+  };
+  std::error_code ec;
+  const fs::path parent = path.has_parent_path() ? path.parent_path() : fs::path(".");
+  if (path.filename().empty() || fs::is_directory(path, ec)) return unwritable("the output path is a directory");
+  if (!fs::is_directory(parent, ec)) return unwritable("directory '" + parent.string() + "' does not exist");
+
+  Writer writer(scene, options);
+  auto built = writer.build(progress);
+  if (!built.ok()) {
+    auto r = Result<WriteStats>::failureFrom(built);
+    return r;
+  }
+
+  const bool binary = options.binary.value_or(lowerExtension(path) != ".gltf");
+  std::ostringstream bytes(std::ios::binary);
+  tinygltf::TinyGLTF io;
+  if (!io.WriteGltfSceneToStream(&writer.model(), bytes, /*prettyPrint=*/!binary, binary))
+    return Result<WriteStats>::failure(Diagnostic::error(ErrorCode::ExportFailed, "glTF serialisation failed", target));
+
+  // Write next to the target, then rename: readers never see a half-written file.
+  const fs::path tmp = fs::path(target + ".tmp");
+  {
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    if (!out) return unwritable(std::strerror(errno));
+    const std::string data = std::move(bytes).str();
+    out.write(data.data(), static_cast<std::streamsize>(data.size()));
+    out.close();
+    if (!out) {
+      const std::string why = std::strerror(errno);
+      fs::remove(tmp, ec);
+      return unwritable(why);
+    }
+  }
+  fs::rename(tmp, path, ec);
+  if (ec) {
+    fs::remove(tmp, ec);
+    return unwritable(ec.message());
+  }
+  WriteStats stats = built.value();
+  stats.bytes = fs::file_size(path, ec);
+  return Result<WriteStats>::success(stats, built.takeDiagnostics());
+}
+
+}  // namespace cim::gltf

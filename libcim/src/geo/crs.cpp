@@ -1,0 +1,126 @@
+#include "cim/geo/crs.h"
+
+#include <cctype>
+#include <regex>
+
+#include "proj_context.h"
+
+namespace cim::geo {
+
+namespace {
+
+using detail::PjPtr;
+
+std::string trim(std::string_view s) {
+  size_t b = 0, e = s.size();
+  while (b < e && std::isspace(static_cast<unsigned char>(s[b]))) ++b;
+  while (e > b && std::isspace(static_cast<unsigned char>(s[e - 1]))) --e;
+  return std::string(s.substr(b, e - b));
+}
+
+// IFC files write "EPSG7856" or "EPSG 7856"; PROJ wants "EPSG:7856".
+std::string normaliseDefinition(const std::string& def) {
+  static const std::regex ifcStyle(R"(^\s*EPSG\s*[: ]?\s*(\d+)\s*$)", std::regex::icase);
+  std::smatch m;
+  if (std::regex_match(def, m, ifcStyle)) return "EPSG:" + m[1].str();
+  return def;
+}
+
+bool isCrsType(PJ_TYPE t) {
+  switch (t) {
+    case PJ_TYPE_GEOGRAPHIC_2D_CRS:
+    case PJ_TYPE_GEOGRAPHIC_3D_CRS:
+    case PJ_TYPE_GEOCENTRIC_CRS:
+    case PJ_TYPE_PROJECTED_CRS:
+    case PJ_TYPE_COMPOUND_CRS:
+    case PJ_TYPE_BOUND_CRS:
+    case PJ_TYPE_VERTICAL_CRS:
+    case PJ_TYPE_ENGINEERING_CRS:
+    case PJ_TYPE_GEOGRAPHIC_CRS:
+    case PJ_TYPE_OTHER_CRS:
+      return true;
+    default:
+      return false;
+  }
+}
+
+}  // namespace
+
+Result<Crs> Crs::fromUserInput(std::string_view definitionIn) {
+  const std::string given = trim(definitionIn);
+  if (given.empty())
+    return Result<Crs>::failure(Diagnostic::error(ErrorCode::UnknownCrs, "empty CRS definition"));
+  const std::string def = normaliseDefinition(given);
+
+  auto ctx = detail::makeContext();
+  PjPtr pj(proj_create(ctx.get(), def.c_str()));
+  if (!pj || !proj_is_crs(pj.get()))
+    return Result<Crs>::failure(Diagnostic::error(
+        ErrorCode::UnknownCrs, "unknown CRS '" + given + "': " + (pj ? "not a coordinate reference system" : detail::lastError(ctx.get()))));
+
+  Crs crs;
+  crs.definition_ = def;
+  if (const char* n = proj_get_name(pj.get())) crs.name_ = n;
+  if (const char* w = proj_as_wkt(ctx.get(), pj.get(), PJ_WKT2_2019, nullptr)) crs.wkt_ = w;
+  const char* auth = proj_get_id_auth_name(pj.get(), 0);
+  const char* code = proj_get_id_code(pj.get(), 0);
+  if (auth && code) crs.identifier_ = std::string(auth) + ":" + code;
+
+  // Look through bound and compound wrappers to the horizontal CRS.
+  PJ_TYPE type = proj_get_type(pj.get());
+  PjPtr horizontal;
+  if (type == PJ_TYPE_BOUND_CRS) {
+    PjPtr base(proj_get_source_crs(ctx.get(), pj.get()));
+    if (base) type = proj_get_type(base.get());
+    horizontal = std::move(base);
+  }
+  if (type == PJ_TYPE_COMPOUND_CRS) {
+    const PJ* compound = horizontal ? horizontal.get() : pj.get();
+    PjPtr h(proj_crs_get_sub_crs(ctx.get(), compound, 0));
+    PjPtr v(proj_crs_get_sub_crs(ctx.get(), compound, 1));
+    crs.hasVertical_ = v != nullptr;
+    if (h && proj_get_type(h.get()) == PJ_TYPE_BOUND_CRS) h.reset(proj_get_source_crs(ctx.get(), h.get()));
+    if (h) type = proj_get_type(h.get());
+    horizontal = std::move(h);
+  }
+  if (!isCrsType(type))
+    return Result<Crs>::failure(
+        Diagnostic::error(ErrorCode::UnknownCrs, "unknown CRS '" + given + "': unsupported kind of CRS"));
+  if (type == PJ_TYPE_VERTICAL_CRS)
+    return Result<Crs>::failure(Diagnostic::error(
+        ErrorCode::UnknownCrs, "CRS '" + given + "' is vertical only; give a horizontal or compound CRS"));
+  crs.geographic_ = type == PJ_TYPE_GEOGRAPHIC_2D_CRS || type == PJ_TYPE_GEOGRAPHIC_3D_CRS;
+  crs.projected_ = type == PJ_TYPE_PROJECTED_CRS;
+  if (type == PJ_TYPE_GEOGRAPHIC_3D_CRS || type == PJ_TYPE_GEOCENTRIC_CRS) crs.hasVertical_ = true;
+
+  const PJ* h = horizontal ? horizontal.get() : pj.get();
+  if (crs.projected_) {
+    PjPtr cs(proj_crs_get_coordinate_system(ctx.get(), h));
+    double factor = 1.0;
+    if (cs && proj_cs_get_axis_info(ctx.get(), cs.get(), 0, nullptr, nullptr, nullptr, &factor, nullptr, nullptr,
+                                    nullptr) &&
+        factor > 0)
+      crs.horizontalUnitToMeters_ = factor;
+  }
+  return Result<Crs>::success(std::move(crs));
+}
+
+bool Crs::isEquivalentTo(const Crs& other) const {
+  if (wkt_ == other.wkt_) return true;
+  auto ctx = detail::makeContext();
+  PjPtr a(proj_create(ctx.get(), wkt_.c_str()));
+  PjPtr b(proj_create(ctx.get(), other.wkt_.c_str()));
+  if (!a || !b) return false;
+  return proj_is_equivalent_to_with_ctx(ctx.get(), a.get(), b.get(), PJ_COMP_EQUIVALENT_EXCEPT_AXIS_ORDER_GEOGCRS) != 0;
+}
+
+const Crs& wgs84Geographic3d() {
+  static const Crs crs = [] {
+    auto r = Crs::fromUserInput("EPSG:4979");
+    assert(r.ok() && "PROJ database must know EPSG:4979");
+    return std::move(r).value();
+  }();
+  return crs;
+}
+
+}  // namespace cim::geo

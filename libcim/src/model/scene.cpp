@@ -1,0 +1,138 @@
+#include "cim/model/scene.h"
+
+#include <Eigen/Dense>
+
+#include "cim/geo/transform.h"
+
+namespace cim::model {
+
+std::size_t Element::triangleCount() const {
+  std::size_t n = 0;
+  for (const auto& s : shapes) n += s.mesh.triangleCount();
+  return n;
+}
+
+std::size_t Element::vertexCount() const {
+  std::size_t n = 0;
+  for (const auto& s : shapes) n += s.mesh.vertexCount();
+  return n;
+}
+
+geometry::Aabb Element::worldBounds() const {
+  geometry::Aabb box;
+  for (const auto& s : shapes) box.extend(geometry::worldBounds(s.mesh));
+  return box;
+}
+
+Layer& Scene::layer(const std::string& name) {
+  for (auto& l : layers_)
+    if (l.name == name) return l;
+  layers_.push_back(Layer{name, {}});
+  return layers_.back();
+}
+
+std::uint32_t Scene::addElement(const std::string& layerName, Element element) {
+  element.id = nextId_++;
+  layer(layerName).elements.push_back(std::move(element));
+  return nextId_ - 1;
+}
+
+std::vector<Layer> Scene::takeLayers() {
+  std::vector<Layer> out = std::move(layers_);
+  layers_.clear();
+  return out;
+}
+
+std::size_t Scene::elementCount() const {
+  std::size_t n = 0;
+  for (const auto& l : layers_) n += l.elements.size();
+  return n;
+}
+
+std::size_t Scene::triangleCount() const {
+  std::size_t n = 0;
+  forEachElement([&](const Layer&, const Element& e) { n += e.triangleCount(); });
+  return n;
+}
+
+std::size_t Scene::vertexCount() const {
+  std::size_t n = 0;
+  forEachElement([&](const Layer&, const Element& e) { n += e.vertexCount(); });
+  return n;
+}
+
+geometry::Aabb Scene::worldBounds() const {
+  geometry::Aabb box;
+  forEachElement([&](const Layer&, const Element& e) { box.extend(e.worldBounds()); });
+  return box;
+}
+
+namespace {
+
+// Reprojects one mesh vertex by vertex. The new origin is the transformed old origin; normals go through the
+// inverse transpose of the transformation's Jacobian at the origin (numerically, over 1 m steps).
+Status reprojectMesh(geometry::Mesh& mesh, const geo::Transformer& t, const std::string& elementName) {
+  auto newOrigin = t.forward(mesh.origin);
+  if (!newOrigin)
+    return Status::failure(Diagnostic::error(ErrorCode::TransformFailed, "origin cannot be transformed", {}, elementName));
+  Eigen::Matrix3d jacobian;
+  for (int axis = 0; axis < 3; ++axis) {
+    auto moved = t.forward(mesh.origin + Eigen::Vector3d::Unit(axis));
+    if (!moved)
+      return Status::failure(Diagnostic::error(ErrorCode::TransformFailed, "origin cannot be transformed", {}, elementName));
+    jacobian.col(axis) = *moved - *newOrigin;
+  }
+  for (std::size_t i = 0; i < mesh.positions.size(); ++i) {
+    auto p = t.forward(mesh.worldPosition(i));
+    if (!p)
+      return Status::failure(Diagnostic::error(ErrorCode::TransformFailed,
+                                               "vertex " + std::to_string(i) + " cannot be transformed", {}, elementName));
+    mesh.positions[i] = (*p - *newOrigin).cast<float>();
+  }
+  if (!mesh.normals.empty()) {
+    const Eigen::Matrix3f normalMap = jacobian.inverse().transpose().cast<float>();
+    for (auto& n : mesh.normals) {
+      Eigen::Vector3f m = normalMap * n;
+      const float len = m.norm();
+      n = len > 0 ? Eigen::Vector3f(m / len) : Eigen::Vector3f::UnitZ();
+    }
+  }
+  mesh.origin = *newOrigin;
+  return okStatus();
+}
+
+}  // namespace
+
+Status mergeInto(Scene& target, Scene&& source) {
+  std::vector<Diagnostic> diags;
+  const bool needReprojection =
+      target.crs() && source.crs() && !target.crs()->isEquivalentTo(*source.crs());
+  if (target.crs().has_value() != source.crs().has_value()) {
+    const auto& named = target.crs() ? *target.crs() : *source.crs();
+    return Status::failure(Diagnostic::error(
+        ErrorCode::IncompatibleCrs, "cannot combine a georeferenced scene (" + named.definition() +
+                                        ") with a local one; give the local input a CRS and origin"));
+  }
+  std::optional<geo::Transformer> transformer;
+  if (needReprojection) {
+    auto t = geo::Transformer::create(*source.crs(), *target.crs());
+    if (!t.ok()) return Status::failureFrom(t);
+    diags = t.takeDiagnostics();
+    transformer.emplace(std::move(t).value());
+  }
+  // Reproject everything first so a failure leaves `target` untouched.
+  std::vector<Layer> layers = source.takeLayers();
+  if (transformer) {
+    for (auto& layer : layers)
+      for (auto& element : layer.elements)
+        for (auto& shape : element.shapes) {
+          auto st = reprojectMesh(shape.mesh, *transformer, element.name);
+          if (!st.ok()) return Status::failure(*st.error(), std::move(diags));
+        }
+  }
+  for (auto& layer : layers)
+    for (auto& element : layer.elements) target.addElement(layer.name, std::move(element));
+  return okStatus(std::move(diags));
+}
+
+}  // namespace cim::model

@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# Installs every system package libcim needs to build, test and run its tools on Debian 12 (bookworm),
+# then the Node tooling (glTF-Validator) into tools/node/ (git-ignored).
+# Idempotent and non-interactive: packages already present are skipped; safe to run again.
+# Run as root (or with sudo available).
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+root="$(cd "$here/.." && pwd)"
+
+packages=(
+  # toolchain
+  build-essential cmake pkg-config git ca-certificates
+  # geometry and math
+  libcgal-dev libgmp-dev libmpfr-dev libboost-dev libeigen3-dev libmeshoptimizer-dev
+  # geodesy and rasters
+  libproj-dev proj-data proj-bin libgdal-dev
+  # mesh and glTF I/O
+  libassimp-dev libtinygltf-dev libstb-dev libdraco-dev nlohmann-json3-dev
+  # CLI and tests
+  libcli11-dev catch2
+  # Node tooling around the library (glTF-Validator)
+  nodejs npm
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+
+# node/npm may come from elsewhere on a developer machine; only ask apt for them when the commands are absent.
+if command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1; then
+  filtered=()
+  for p in "${missing[@]}"; do [[ "$p" == nodejs || "$p" == npm ]] || filtered+=("$p"); done
+  missing=("${filtered[@]+"${filtered[@]}"}")
+fi
+
+sudo_cmd=()
+if [[ $(id -u) -ne 0 ]]; then sudo_cmd=(sudo); fi
+
+if [[ ${#missing[@]} -gt 0 ]]; then
+  echo "setup: installing ${#missing[@]} Debian package(s): ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  "${sudo_cmd[@]}" apt-get update -qq
+  "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
+else
+  echo "setup: all Debian packages present"
+fi
+
+# Node tooling lives in tools/node (package.json committed, node_modules ignored).
+if [[ ! -x "$root/tools/node/node_modules/.bin/gltf-validator" && ! -f "$root/tools/node/node_modules/gltf-validator/package.json" ]]; then
+  echo "setup: installing Node tooling into tools/node"
+  (cd "$root/tools/node" && npm install --no-audit --no-fund --loglevel=error)
+else
+  echo "setup: Node tooling present"
+fi

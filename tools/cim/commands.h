@@ -1,0 +1,20 @@
+#pragma once
+// The cim subcommands: each registers its options and calls one function in cim::app.
+
+#include <functional>
+
+#include <CLI/CLI.hpp>
+
+namespace cimtool {
+
+/// Registers a subcommand; the returned function runs it after parsing and gives the exit code.
+using Runner = std::function<int()>;
+Runner addInfoCommand(CLI::App& app);
+Runner addConvertCommand(CLI::App& app);
+
+/// Exit codes: 0 success, 1 failure (bad input, unwritable output), 2 usage error.
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitFailure = 1;
+inline constexpr int kExitUsage = 2;
+
+}  // namespace cimtool
