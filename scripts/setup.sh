@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs every system package libcim needs to build, test and run its tools on Debian 12 (bookworm),
-# then the Node tooling (glTF-Validator) into tools/node/ (git-ignored).
+# then the Node tooling (glTF-Validator) into scripts/node/node_modules (git-ignored).
 # Idempotent and non-interactive: packages already present are skipped; safe to run again.
 # Run as root (or with sudo available).
 set -euo pipefail
@@ -17,8 +17,8 @@ packages=(
   libproj-dev proj-data proj-bin libgdal-dev
   # mesh and glTF I/O
   libassimp-dev libtinygltf-dev libstb-dev libdraco-dev nlohmann-json3-dev
-  # CLI and tests
-  libcli11-dev catch2
+  # CLI and tests (python3 checks the bundled sample data against its script)
+  libcli11-dev catch2 python3
   # Node tooling around the library (glTF-Validator)
   nodejs npm
 )
@@ -49,10 +49,10 @@ else
   echo "setup: all Debian packages present"
 fi
 
-# Node tooling lives in tools/node (package.json committed, node_modules ignored).
-if [[ ! -x "$root/tools/node/node_modules/.bin/gltf-validator" && ! -f "$root/tools/node/node_modules/gltf-validator/package.json" ]]; then
-  echo "setup: installing Node tooling into tools/node"
-  (cd "$root/tools/node" && npm install --no-audit --no-fund --loglevel=error)
+# Node tooling lives in scripts/node (package.json and lock committed, node_modules ignored).
+if [[ ! -f "$root/scripts/node/node_modules/gltf-validator/package.json" ]]; then
+  echo "setup: installing Node tooling into scripts/node"
+  (cd "$root/scripts/node" && npm ci --no-audit --no-fund --loglevel=error)
 else
   echo "setup: Node tooling present"
 fi

@@ -11,13 +11,11 @@ Runner addInfoCommand(CLI::App& app) {
   struct Args {
     std::vector<std::string> files;
     bool json = false;
-    bool verbose = false;
   };
   auto args = std::make_shared<Args>();
   auto* cmd = app.add_subcommand("info", "Describe files: format, CRS, element and triangle counts, bounds");
   cmd->add_option("files", args->files, "Input files")->required();
   cmd->add_flag("--json", args->json, "One JSON object per file and line");
-  cmd->add_flag("-v,--verbose", args->verbose, "Also list informational diagnostics");
   return [cmd, args]() {
     if (!cmd->parsed()) return -1;
     int code = kExitOk;
@@ -33,7 +31,6 @@ Runner addInfoCommand(CLI::App& app) {
         std::printf("%s\n", cim::app::toJson(r.value()).c_str());
       } else {
         std::fputs(cim::app::toText(r.value()).c_str(), stdout);
-        (void)args->verbose;
       }
     }
     return code;

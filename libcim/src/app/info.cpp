@@ -33,7 +33,15 @@ Result<FileInfo> info(const fs::path& path) {
   for (const auto& l : s.layers()) fi.layers.push_back({l.name, l.elements.size()});
   if (s.crs() && !fi.bounds.empty()) {
     auto g = geo::Georeference::create(*s.crs());
-    if (g.ok()) fi.centerWgs84 = g->projectToWgs84(fi.bounds.center());
+    if (g.ok()) {
+      fi.centerWgs84 = g->projectToWgs84(fi.bounds.center());
+      // Caveats of the WGS 84 centre (e.g. 1985 heights without a geoid grid) are notes, not problems of the file.
+      for (Diagnostic d : g.diagnostics()) {
+        d.severity = Severity::Info;
+        d.message = "WGS 84 centre: " + d.message;
+        fi.diagnostics.push_back(std::move(d));
+      }
+    }
   }
   return Result<FileInfo>::success(std::move(fi));
 }

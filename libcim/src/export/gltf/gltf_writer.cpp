@@ -178,6 +178,9 @@ class Writer {
       auto geo = geo::Georeference::create(*scene_.crs());
       if (geo.ok()) {
         if (auto llh = geo->projectToWgs84(centre_)) cim["originWgs84"] = vec3(*llh);
+        if (geo->isApproximate())
+          diags_.push_back(Diagnostic::info(ErrorCode::VerticalDatumApproximated,
+                                            "originWgs84 height is approximate: no grid for this CRS's vertical datum"));
       } else {
         diags_.push_back(Diagnostic::warning(ErrorCode::NoTransformation,
                                              "origin not given in WGS 84: " + geo.error()->message));

@@ -185,6 +185,19 @@ struct Walker {
   }
 };
 
+// For a GLB whose header promises more bytes than the file has: " (truncated: ...)"; else empty.
+std::string glbTruncation(const fs::path& path, std::uintmax_t fileSize) {
+  if (lowerExtension(path) != ".glb") return {};
+  std::ifstream in(path, std::ios::binary);
+  char header[12];
+  if (!in.read(header, 12) || std::string_view(header, 4) != "glTF") return " (no GLB header)";
+  std::uint32_t length = 0;
+  std::memcpy(&length, header + 8, 4);
+  if (length > fileSize)
+    return " (truncated: header declares " + std::to_string(length) + " bytes, file has " + std::to_string(fileSize) + ")";
+  return {};
+}
+
 Result<model::Scene> fail(ErrorCode code, const std::string& message, const std::string& source,
                           std::vector<Diagnostic> earlier = {}) {
   return Result<model::Scene>::failure(Diagnostic::error(code, message, source), std::move(earlier));
@@ -255,9 +268,18 @@ Result<model::Scene> readMesh(const fs::path& path, const MeshPlacement& placeme
   if (!scene) {
     std::string why = importer.GetErrorString();
     if (why.empty()) why = "unrecognised or corrupt mesh file";
-    const bool unsupported = why.find("No suitable reader") != std::string::npos;
-    return fail(unsupported ? ErrorCode::UnsupportedFormat : ErrorCode::CorruptFile,
-                (unsupported ? "unsupported mesh format: " : "corrupt mesh: ") + why, source, std::move(diags));
+    if (why.find("mNumMeshes is 0") != std::string::npos)
+      return fail(ErrorCode::NoGeometry, "the file holds no mesh geometry", source, std::move(diags));
+    if (why.find("No suitable reader") != std::string::npos) {
+      // A known extension whose content no reader recognises is a damaged file, not a foreign format.
+      if (isMeshFile(path))
+        return fail(ErrorCode::CorruptFile, "corrupt mesh: content is not valid " + ext.substr(1) + " data" +
+                                                glbTruncation(path, size),
+                    source, std::move(diags));
+      return fail(ErrorCode::UnsupportedFormat, "unsupported format '" + ext + "' (no mesh reader recognises it)",
+                  source, std::move(diags));
+    }
+    return fail(ErrorCode::CorruptFile, "corrupt mesh: " + why, source, std::move(diags));
   }
   if ((scene->mFlags & AI_SCENE_FLAGS_INCOMPLETE) || !scene->mRootNode)
     return fail(ErrorCode::CorruptFile, "corrupt mesh: the file holds no complete scene", source, std::move(diags));
@@ -293,8 +315,14 @@ Result<model::Scene> readMesh(const fs::path& path, const MeshPlacement& placeme
     diags.push_back(Diagnostic::warning(ErrorCode::PrimitiveSkipped,
                                         std::to_string(skipped) + " point/line primitive(s) skipped (only triangles are kept)",
                                         source));
-  if (out.triangleCount() == 0)
-    return fail(ErrorCode::NoGeometry, "the file holds no triangle geometry", source, std::move(diags));
+  if (out.triangleCount() == 0) {
+    std::string why;
+    if (skipped > 0) why += std::to_string(skipped) + " point/line primitive(s) skipped";
+    if (walker.skippedMeshes > 0)
+      why += (why.empty() ? "" : ", ") + std::to_string(walker.skippedMeshes) + " mesh(es) with non-finite coordinates skipped";
+    return fail(ErrorCode::NoGeometry, "the file holds no triangle geometry" + (why.empty() ? "" : " (" + why + ")"),
+                source, std::move(diags));
+  }
   if (!reportProgress(progress, "read", 1.0)) return fail(ErrorCode::Cancelled, "cancelled", source);
   return Result<model::Scene>::success(std::move(out), std::move(diags));
 }

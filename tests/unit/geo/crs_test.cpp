@@ -1,0 +1,93 @@
+#include <catch2/catch.hpp>
+
+#include "cim/geo/crs.h"
+#include "cim/geo/georeference.h"
+#include "cim/geo/transform.h"
+
+using namespace cim;
+using namespace cim::geo;
+using Catch::Matchers::Contains;
+
+TEST_CASE("Compound CGCS2000 Gauss-Kruger + 1985 height resolves", "[geo]") {
+  auto crs = Crs::fromUserInput("EPSG:4549+5737");
+  REQUIRE(crs.ok());
+  CHECK(crs->isProjected());
+  CHECK_FALSE(crs->isGeographic());
+  CHECK(crs->hasVertical());
+  CHECK_THAT(crs->name(), Contains("CGCS2000") && Contains("120E") && Contains("1985"));
+  CHECK(crs->horizontalUnitToMeters() == Approx(1.0));
+}
+
+TEST_CASE("IFC-style EPSG names are accepted", "[geo]") {
+  auto a = Crs::fromUserInput("EPSG7856");
+  REQUIRE(a.ok());
+  CHECK(a->definition() == "EPSG:7856");
+  auto b = Crs::fromUserInput("EPSG:7856");
+  REQUIRE(b.ok());
+  CHECK(a->isEquivalentTo(*b));
+  CHECK_FALSE(a->isEquivalentTo(Crs::fromUserInput("EPSG:4549").value()));
+}
+
+TEST_CASE("Unknown and empty CRS definitions are diagnostics, not crashes", "[geo]") {
+  for (const char* bad : {"EPSG:99999", "not a crs", "", "   ", "+proj=nonsense"}) {
+    auto r = Crs::fromUserInput(bad);
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.error()->code == ErrorCode::UnknownCrs);
+  }
+  auto r = Crs::fromUserInput("EPSG:99999");
+  CHECK_THAT(r.error()->message, Contains("EPSG:99999"));
+  // A vertical CRS alone cannot place anything.
+  CHECK_FALSE(Crs::fromUserInput("EPSG:5737").ok());
+}
+
+TEST_CASE("US survey foot CRS reports its unit", "[geo]") {
+  auto ky = Crs::fromUserInput("EPSG:3547");  // Kentucky Single Zone (ftUS)
+  REQUIRE(ky.ok());
+  CHECK(ky->horizontalUnitToMeters() == Approx(1200.0 / 3937.0).epsilon(1e-12));
+}
+
+// Published check point (STANDARDS.md, PROJ 9.1): 30.25 N 120.16 E -> northing 3 347 837.868, easting 515 398.973.
+TEST_CASE("PROJ check point: CGCS2000 geographic to EPSG:4549, easting first", "[geo]") {
+  auto geographic = Crs::fromUserInput("EPSG:4490");
+  auto gk = Crs::fromUserInput("EPSG:4549");
+  REQUIRE(geographic.ok());
+  REQUIRE(gk.ok());
+  auto t = Transformer::create(*geographic, *gk);
+  REQUIRE(t.ok());
+  // libcim order: x = longitude / easting, y = latitude / northing, whatever EPSG declares.
+  auto p = t->forward(Eigen::Vector3d(120.16, 30.25, 0.0));
+  REQUIRE(p);
+  CHECK(p->x() == Approx(515398.973).margin(0.01));
+  CHECK(p->y() == Approx(3347837.868).margin(0.01));
+  auto back = t->inverse(*p);
+  REQUIRE(back);
+  CHECK(back->x() == Approx(120.16).margin(1e-9));
+  CHECK(back->y() == Approx(30.25).margin(1e-9));
+}
+
+TEST_CASE("Compound CRS to WGS 84 lands on the check point and flags the approximate height", "[geo]") {
+  auto crs = Crs::fromUserInput("EPSG:4549+5737");
+  REQUIRE(crs.ok());
+  auto g = Georeference::create(*crs);
+  REQUIRE(g.ok());
+  auto llh = g->projectToWgs84(Eigen::Vector3d(515398.973, 3347837.868, 10.0));
+  REQUIRE(llh);
+  // CGCS2000 and WGS 84 agree to a few centimetres; 1e-6 degrees is about 0.1 m.
+  CHECK(llh->x() == Approx(120.16).margin(1e-6));
+  CHECK(llh->y() == Approx(30.25).margin(1e-6));
+  // Without a Chinese geoid grid, PROJ cannot turn 1985 heights into ellipsoidal ones: it must say so.
+  CHECK(g->isApproximate());
+  bool warned = false;
+  for (const auto& d : g.diagnostics()) warned |= d.code == ErrorCode::VerticalDatumApproximated;
+  CHECK(warned);
+}
+
+TEST_CASE("Points outside a projection's domain fail cleanly", "[geo]") {
+  auto t = Transformer::create(Crs::fromUserInput("EPSG:4326").value(), Crs::fromUserInput("EPSG:3857").value());
+  REQUIRE(t.ok());
+  CHECK_FALSE(t->forward(Eigen::Vector3d(0.0, 91.0, 0.0)).has_value());  // no such latitude
+  std::vector<Eigen::Vector3d> pts = {{0.0, 0.0, 0.0}, {0.0, 91.0, 0.0}};
+  CHECK(t->forward(pts) == 1);
+  CHECK(pts[0].allFinite());
+  CHECK(std::isnan(pts[1].x()));
+}
