@@ -52,7 +52,13 @@ fi
 # Node tooling lives in scripts/node (package.json and lock committed, node_modules ignored).
 if [[ ! -f "$root/scripts/node/node_modules/gltf-validator/package.json" ]]; then
   echo "setup: installing Node tooling into scripts/node"
-  (cd "$root/scripts/node" && npm ci --no-audit --no-fund --loglevel=error)
+  npm_args=(--no-audit --no-fund --loglevel=error)
+  # Behind a TLS-inspecting proxy, Node trusts only its built-in CAs; the system bundle (which update-ca-certificates
+  # keeps, including any local CA) is the right trust store and holds every public root as well.
+  if [[ -f /etc/ssl/certs/ca-certificates.crt && "$(npm config get cafile 2>/dev/null)" =~ ^(null|undefined|)$ ]]; then
+    npm_args+=(--cafile=/etc/ssl/certs/ca-certificates.crt)
+  fi
+  (cd "$root/scripts/node" && npm ci "${npm_args[@]}")
 else
   echo "setup: Node tooling present"
 fi

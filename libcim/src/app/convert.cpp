@@ -17,10 +17,7 @@ Result<ConvertReport> convert(const ConvertOptions& options, const ProgressFn& p
   gltf::WriteOptions wo;
   wo.mergeElements = options.mergeElements;
   auto written = gltf::write(scene.value(), options.output, wo, writePart);
-  if (!written.ok()) {
-    auto d = written.takeDiagnostics();
-    return Result<ConvertReport>::failure(d.back(), std::move(diags));
-  }
+  if (!written.ok()) return Result<ConvertReport>::failure(*written.error(), std::move(diags));
   for (auto& d : written.takeDiagnostics()) diags.push_back(std::move(d));
 
   ConvertReport report;

@@ -49,8 +49,10 @@ Result<model::Scene> loadScene(const std::vector<fs::path>& inputs, const LoadOp
     // Every input is a mesh file for now; IFC, terrain and pipe readers join here by format.
     auto loaded = io::readMesh(path, placement, sub);
     if (!loaded.ok()) {
-      auto d = loaded.takeDiagnostics();
-      return Result<model::Scene>::failure(d.back(), std::move(diags));
+      const Diagnostic error = *loaded.error();
+      for (auto& d : loaded.takeDiagnostics())
+        if (d.severity != Severity::Error) diags.push_back(std::move(d));
+      return Result<model::Scene>::failure(error, std::move(diags));
     }
     for (auto& d : loaded.takeDiagnostics()) diags.push_back(std::move(d));
     model::Scene part = std::move(loaded).value();

@@ -24,6 +24,7 @@ std::string_view codeName(ErrorCode code) {
     case ErrorCode::NoGeometry: return "NoGeometry";
     case ErrorCode::PrimitiveSkipped: return "PrimitiveSkipped";
     case ErrorCode::InvalidElement: return "InvalidElement";
+    case ErrorCode::ConventionApplied: return "ConventionApplied";
     case ErrorCode::ExportFailed: return "ExportFailed";
   }
   return "Unknown";

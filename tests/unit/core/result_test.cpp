@@ -41,6 +41,7 @@ TEST_CASE("Error codes sit in their module's range and have distinct names", "[c
                            ErrorCode::VerticalDatumApproximated, ErrorCode::DegenerateGeometry,
                            ErrorCode::IncompatibleCrs,   ErrorCode::CorruptFile,      ErrorCode::EmptyFile,
                            ErrorCode::NoGeometry,        ErrorCode::PrimitiveSkipped, ErrorCode::InvalidElement,
+                           ErrorCode::ConventionApplied,
                            ErrorCode::ExportFailed};
   std::set<std::string_view> names;
   for (auto c : all) {

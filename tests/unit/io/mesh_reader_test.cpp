@@ -185,3 +185,52 @@ TEST_CASE("Reading can be cancelled", "[io][mesh]") {
   REQUIRE_FALSE(r.ok());
   CHECK(r.error()->code == ErrorCode::Cancelled);
 }
+
+TEST_CASE("A mesh in absolute map coordinates warns about single precision", "[io][mesh]") {
+  TempDir dir;
+  cimtest::writeFile(dir / "abs.obj",
+                     "v 515398.97 3347837.87 10\nv 515399.97 3347837.87 10\nv 515398.97 3347838.87 10\nf 1 2 3\n");
+  io::MeshPlacement p;
+  p.upAxis = io::UpAxis::Z;
+  auto r = io::readMesh(dir / "abs.obj", p);
+  REQUIRE(r.ok());
+  bool warned = false;
+  for (const auto& d : r.diagnostics())
+    if (d.severity == Severity::Warning && d.message.find("single precision") != std::string::npos) {
+      warned = true;
+      CHECK_THAT(d.message, Contains("about 200 mm"));  // 3 347 837.87 * 2^-24 = 0.1995 m
+    }
+  CHECK(warned);
+  // The same model relative to a local origin carries no such warning.
+  auto local = io::readMesh(cimtest::sourceDir() / "data/cube.obj");
+  REQUIRE(local.ok());
+  CHECK(local.diagnostics().empty());
+}
+
+TEST_CASE("COLLADA and ASCII FBX from another exporter load with their units and axes", "[io][mesh]") {
+  const auto data = cimtest::sourceDir() / "tests/data/mesh";
+  // COLLADA declares <unit meter="1"/> and Y_UP: a 1 m cube.
+  auto dae = io::readMesh(data / "cube_assimp.dae");
+  REQUIRE(dae.ok());
+  CHECK(dae->triangleCount() == 12);
+  CHECK(dae->worldBounds().size().isApprox(Eigen::Vector3d(1, 1, 1), 1e-6));
+
+  // FBX declares UnitScaleFactor 1 (centimetres per unit): the same numbers are a 1 cm cube.
+  auto fbx = io::readMesh(data / "cube_assimp_ascii.fbx");
+  REQUIRE(fbx.ok());
+  CHECK(fbx->triangleCount() == 12);
+  CHECK(fbx->worldBounds().size().isApprox(Eigen::Vector3d(0.01, 0.01, 0.01), 1e-6));
+
+  // With UnitScaleFactor 100 (metres, as Blender writes) the same file is a 1 m cube.
+  std::ifstream in(data / "cube_assimp_ascii.fbx");
+  std::string text(std::istreambuf_iterator<char>(in), {});
+  const std::string unit = "P: \"UnitScaleFactor\", \"double\", \"Number\", \"\", 1\n";
+  const auto at = text.find(unit);
+  REQUIRE(at != std::string::npos);
+  text.replace(at + unit.size() - 2, 1, "100");
+  TempDir dir;
+  cimtest::writeFile(dir / "m.fbx", text);
+  auto metres = io::readMesh(dir / "m.fbx");
+  REQUIRE(metres.ok());
+  CHECK(metres->worldBounds().size().isApprox(Eigen::Vector3d(1, 1, 1), 1e-6));
+}

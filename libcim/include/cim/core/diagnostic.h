@@ -38,6 +38,7 @@ enum class ErrorCode : std::uint32_t {
   NoGeometry = 5003,
   PrimitiveSkipped = 5004,
   InvalidElement = 5005,
+  ConventionApplied = 5006,  ///< a unit or axis convention read from the file was applied (informational)
   // export
   ExportFailed = 8001,
 };

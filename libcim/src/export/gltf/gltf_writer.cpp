@@ -5,6 +5,7 @@
 #include <map>
 #include <sstream>
 #include <system_error>
+#include <tuple>
 
 #include <tiny_gltf.h>
 
@@ -121,6 +122,9 @@ class Writer {
     const auto bounds = scene_.worldBounds();
     if (bounds.empty() || scene_.triangleCount() == 0)
       return Result<WriteStats>::failure(Diagnostic::error(ErrorCode::NoGeometry, "the scene has no triangles to write"));
+    if (options_.mergeElements && scene_.elementCount() >= (1u << 24))
+      return Result<WriteStats>::failure(Diagnostic::error(
+          ErrorCode::ExportFailed, "more than 2^24 elements: float feature ids would not be exact; write one node per element"));
     // Round the centre to the millimetre so it reads cleanly in the metadata; vertices stay exact relative to it.
     centre_ = (bounds.center() * 1000.0).array().round() / 1000.0;
     stats_.origin = centre_;
@@ -192,18 +196,19 @@ class Writer {
   }
 
   int materialIndex(const model::Material& m) {
-    for (std::size_t i = 0; i < materials_.size(); ++i)
-      if (materials_[i] == m) return static_cast<int>(i);
+    const auto key = std::make_tuple(m.name, m.color.r, m.color.g, m.color.b, m.color.a);
+    if (auto it = materialIndex_.find(key); it != materialIndex_.end()) return it->second;
     tinygltf::Material gm;
-    gm.name = m.name.empty() ? "material " + std::to_string(materials_.size()) : m.name;
+    gm.name = m.name.empty() ? "material " + std::to_string(model_.materials.size()) : m.name;
     gm.pbrMetallicRoughness.baseColorFactor = {m.color.r, m.color.g, m.color.b, m.color.a};
     gm.pbrMetallicRoughness.metallicFactor = 0.0;
     gm.pbrMetallicRoughness.roughnessFactor = 0.9;
     gm.doubleSided = true;  // BIM and survey surfaces are often open or inconsistently oriented
     if (m.color.a < 1.0f) gm.alphaMode = "BLEND";
     model_.materials.push_back(std::move(gm));
-    materials_.push_back(m);
-    return static_cast<int>(materials_.size() - 1);
+    const int index = static_cast<int>(model_.materials.size() - 1);
+    materialIndex_.emplace(key, index);
+    return index;
   }
 
   // Positions and normals in glTF axes, relative to the centre.
@@ -334,7 +339,7 @@ class Writer {
   tinygltf::Model model_;
   BufferBuilder buffers_;
   Eigen::Vector3d centre_ = Eigen::Vector3d::Zero();
-  std::vector<model::Material> materials_;
+  std::map<std::tuple<std::string, float, float, float, float>, int> materialIndex_;
   WriteStats stats_;
   std::vector<Diagnostic> diags_;
   bool usesFeatures_ = false;

@@ -254,7 +254,6 @@ Result<model::Scene> readMesh(const fs::path& path, const MeshPlacement& placeme
   }
 
   Assimp::Importer importer;
-  importer.SetPropertyBool(AI_CONFIG_FBX_CONVERT_TO_M, true);
   // Files without normals get them per corner, smoothed only across edges flatter than 30 degrees, before identical
   // corners are joined: a box keeps hard edges (24 vertices), a cylinder stays smooth.
   importer.SetPropertyFloat(AI_CONFIG_PP_GSN_MAX_SMOOTHING_ANGLE, 30.0f);
@@ -287,9 +286,21 @@ Result<model::Scene> readMesh(const fs::path& path, const MeshPlacement& placeme
 
   // Up axis: the user's choice, else the format's convention (FBX says in its header).
   UpAxis up = (ext == ".stl" || ext == ".ply" || ext == ".off") ? UpAxis::Z : UpAxis::Y;
+  // FBX: up axis and unit come from the file's GlobalSettings (UnitScaleFactor = centimetres per file unit; Assimp
+  // 5.2 reports it but does not apply it).
+  double fileUnitToMeters = 1.0;
   if (ext == ".fbx" && scene->mMetaData) {
     int axis = 1;
     if (scene->mMetaData->Get("UpAxis", axis)) up = axis == 2 ? UpAxis::Z : UpAxis::Y;
+    double unitCm = 0.0;
+    float unitCmF = 0.0f;
+    if (!scene->mMetaData->Get("UnitScaleFactor", unitCm) && scene->mMetaData->Get("UnitScaleFactor", unitCmF))
+      unitCm = unitCmF;
+    if (unitCm > 0.0 && std::isfinite(unitCm)) fileUnitToMeters = unitCm / 100.0;
+    diags.push_back(Diagnostic::info(ErrorCode::ConventionApplied,
+                                     "FBX unit: " + std::to_string(fileUnitToMeters) + " m per file unit, up axis " +
+                                         (up == UpAxis::Z ? "Z" : "Y"),
+                                     source));
   }
   if (embedded) up = UpAxis::Y;
   else if (placement.upAxis) up = *placement.upAxis;
@@ -302,13 +313,31 @@ Result<model::Scene> readMesh(const fs::path& path, const MeshPlacement& placeme
   Eigen::Matrix4d rotation = Eigen::Matrix4d::Identity();
   rotation.topLeftCorner<3, 3>() = Eigen::AngleAxisd(theta, Eigen::Vector3d::UnitZ()).toRotationMatrix();
   Eigen::Matrix4d scale = Eigen::Matrix4d::Identity();
-  if (!embedded) scale.topLeftCorner<3, 3>() *= placement.scale;
+  if (!embedded) scale.topLeftCorner<3, 3>() *= placement.scale * fileUnitToMeters;
   const Eigen::Matrix4d placementMatrix = embedded ? toZUp : Eigen::Matrix4d(rotation * scale * toZUp);
 
   model::Scene out(crs);
   Walker walker{*scene, placementMatrix, origin, source, out, fs::path(path).filename().string(), 0, 0, {}, 0};
   walker.visit(*scene->mRootNode, Eigen::Matrix4d::Identity());
   for (auto& d : walker.diags) diags.push_back(std::move(d));
+
+  // Assimp stores vertices as 32-bit floats: a file in absolute map coordinates (millions of metres) has lost
+  // precision before libcim sees it. Say how much, and how to avoid it.
+  double largest = 0.0;
+  for (unsigned i = 0; i < scene->mNumMeshes; ++i)
+    for (unsigned v = 0; v < scene->mMeshes[i]->mNumVertices; ++v) {
+      const auto& p = scene->mMeshes[i]->mVertices[v];
+      largest = std::max({largest, std::abs(double(p.x)), std::abs(double(p.y)), std::abs(double(p.z))});
+    }
+  const double resolution = largest * std::pow(2.0, -24) * (embedded ? 1.0 : placement.scale * fileUnitToMeters);
+  if (resolution > 1e-3)
+    diags.push_back(Diagnostic::warning(
+        ErrorCode::InvalidElement,
+        "coordinates up to " + std::to_string(static_cast<long long>(largest)) +
+            " file units are held in single precision by the mesh importer (about " +
+            std::to_string(static_cast<long long>(std::ceil(resolution * 1000.0))) +
+            " mm resolution); export the model relative to a local origin and give that origin with --origin",
+        source));
 
   const std::size_t skipped = walker.skippedPrimitives;
   if (skipped > 0)
