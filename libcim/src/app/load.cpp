@@ -1,14 +1,13 @@
 #include "cim/app/load.h"
 
-#include <algorithm>
+#include "core/text.h"
 
 namespace cim::app {
 
 namespace fs = std::filesystem;
 
 std::string formatName(const fs::path& path) {
-  std::string e = path.extension().string();
-  std::transform(e.begin(), e.end(), e.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  const std::string e = detail::lowerExtension(path);
   if (e == ".obj") return "Wavefront OBJ";
   if (e == ".glb") return "glTF 2.0 binary (GLB)";
   if (e == ".gltf") return "glTF 2.0";

@@ -1,6 +1,7 @@
 #include "cim/geo/transform.h"
 
 #include <cmath>
+#include <limits>
 #include <mutex>
 
 #include "proj_context.h"
@@ -79,13 +80,19 @@ std::optional<Eigen::Vector3d> Transformer::inverse(const Eigen::Vector3d& point
 }
 
 std::size_t Transformer::forward(std::span<Eigen::Vector3d> points) const {
-  std::lock_guard lock(impl_->mutex);
+  if (points.empty()) return 0;
+  // Eigen::Vector3d is three packed doubles: hand PROJ the x, y and z columns with a stride of one point.
+  static_assert(sizeof(Eigen::Vector3d) == 3 * sizeof(double));
+  double* base = points.data()->data();
+  const std::size_t stride = sizeof(Eigen::Vector3d);
+  {
+    std::lock_guard lock(impl_->mutex);
+    proj_trans_generic(impl_->op.get(), PJ_FWD, base, stride, points.size(), base + 1, stride, points.size(), base + 2,
+                       stride, points.size(), nullptr, 0, 0);
+  }
   std::size_t failed = 0;
   for (auto& p : points) {
-    auto r = run(impl_->op.get(), PJ_FWD, p);
-    if (r) {
-      p = *r;
-    } else {
+    if (!p.allFinite() || p.x() == HUGE_VAL || p.y() == HUGE_VAL) {
       p.setConstant(std::numeric_limits<double>::quiet_NaN());
       ++failed;
     }

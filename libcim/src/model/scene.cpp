@@ -1,5 +1,7 @@
 #include "cim/model/scene.h"
 
+#include <algorithm>
+
 #include <Eigen/Dense>
 
 #include "cim/geo/transform.h"
@@ -70,25 +72,34 @@ geometry::Aabb Scene::worldBounds() const {
 namespace {
 
 // Reprojects one mesh vertex by vertex. The new origin is the transformed old origin; normals go through the
-// inverse transpose of the transformation's Jacobian at the origin (numerically, over 1 m steps).
-Status reprojectMesh(geometry::Mesh& mesh, const geo::Transformer& t, const std::string& elementName) {
+// inverse transpose of the transformation's Jacobian at the origin, taken numerically over a step of about 0.1 m
+// (`step` source units: 1e-6 for degrees, 0.1 for metres or feet).
+Status reprojectMesh(geometry::Mesh& mesh, const geo::Transformer& t, double step, const std::string& elementName) {
   auto newOrigin = t.forward(mesh.origin);
   if (!newOrigin)
-    return Status::failure(Diagnostic::error(ErrorCode::TransformFailed, "origin cannot be transformed", {}, elementName));
+    return Status::failure(Diagnostic::error(ErrorCode::TransformFailed, "mesh origin cannot be transformed", {}, elementName));
   Eigen::Matrix3d jacobian;
   for (int axis = 0; axis < 3; ++axis) {
-    auto moved = t.forward(mesh.origin + Eigen::Vector3d::Unit(axis));
+    double h = axis == 2 ? 0.1 : step;  // heights are metres whatever the horizontal unit
+    auto moved = t.forward(mesh.origin + h * Eigen::Vector3d::Unit(axis));
+    if (!moved) {  // at the edge of the domain, step the other way
+      h = -h;
+      moved = t.forward(mesh.origin + h * Eigen::Vector3d::Unit(axis));
+    }
     if (!moved)
-      return Status::failure(Diagnostic::error(ErrorCode::TransformFailed, "origin cannot be transformed", {}, elementName));
-    jacobian.col(axis) = *moved - *newOrigin;
-  }
-  for (std::size_t i = 0; i < mesh.positions.size(); ++i) {
-    auto p = t.forward(mesh.worldPosition(i));
-    if (!p)
       return Status::failure(Diagnostic::error(ErrorCode::TransformFailed,
-                                               "vertex " + std::to_string(i) + " cannot be transformed", {}, elementName));
-    mesh.positions[i] = (*p - *newOrigin).cast<float>();
+                                               "the neighbourhood of the mesh origin cannot be transformed", {}, elementName));
+    jacobian.col(axis) = (*moved - *newOrigin) / h;
   }
+  std::vector<Eigen::Vector3d> world(mesh.positions.size());
+  for (std::size_t i = 0; i < world.size(); ++i) world[i] = mesh.worldPosition(i);
+  if (t.forward(world) > 0) {
+    const auto bad = std::find_if(world.begin(), world.end(), [](const Eigen::Vector3d& p) { return !p.allFinite(); });
+    return Status::failure(Diagnostic::error(
+        ErrorCode::TransformFailed, "vertex " + std::to_string(bad - world.begin()) + " cannot be transformed", {},
+        elementName));
+  }
+  for (std::size_t i = 0; i < world.size(); ++i) mesh.positions[i] = (world[i] - *newOrigin).cast<float>();
   if (!mesh.normals.empty()) {
     const Eigen::Matrix3f normalMap = jacobian.inverse().transpose().cast<float>();
     for (auto& n : mesh.normals) {
@@ -121,12 +132,13 @@ Status mergeInto(Scene& target, Scene&& source) {
     transformer.emplace(std::move(t).value());
   }
   // Reproject everything first so a failure leaves `target` untouched.
+  const double step = source.crs() && source.crs()->isGeographic() ? 1e-6 : 0.1;
   std::vector<Layer> layers = source.takeLayers();
   if (transformer) {
     for (auto& layer : layers)
       for (auto& element : layer.elements)
         for (auto& shape : element.shapes) {
-          auto st = reprojectMesh(shape.mesh, *transformer, element.name);
+          auto st = reprojectMesh(shape.mesh, *transformer, step, element.name);
           if (!st.ok()) return Status::failure(*st.error(), std::move(diags));
         }
   }

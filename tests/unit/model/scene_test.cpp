@@ -77,3 +77,17 @@ TEST_CASE("Merging scenes in the same CRS keeps coordinates untouched", "[model]
   REQUIRE(mergeInto(a, std::move(b)).ok());
   CHECK(a.layers()[0].elements[0].shapes[0].mesh.origin == Eigen::Vector3d(515398.973, 3347837.868, 10.0));
 }
+
+TEST_CASE("A vertex that cannot be reprojected fails the merge naming the element", "[model]") {
+  Scene geographic(geo::Crs::fromUserInput("EPSG:4326").value());
+  Element e = triangleAt({10.0, 89.5, 0.0}, "over the pole");
+  e.shapes[0].mesh.positions[2] = {0.0f, 1.5f, 0.0f};  // latitude 91
+  geographic.addElement("survey", e);
+  Scene mercator(geo::Crs::fromUserInput("EPSG:3857").value());
+  auto st = mergeInto(mercator, std::move(geographic));
+  REQUIRE_FALSE(st.ok());
+  CHECK(st.error()->code == ErrorCode::TransformFailed);
+  CHECK(st.error()->elementId == "over the pole");
+  CHECK(st.error()->message == "vertex 2 cannot be transformed");
+  CHECK(mercator.elementCount() == 0);
+}

@@ -9,6 +9,7 @@
 
 #include <tiny_gltf.h>
 
+#include "core/text.h"
 #include "cim/core/version.h"
 #include "cim/export/gltf.h"
 #include "cim/geo/georeference.h"
@@ -19,6 +20,7 @@ namespace {
 
 namespace fs = std::filesystem;
 using tinygltf::Value;
+using detail::lowerExtension;
 
 constexpr int kArrayBuffer = 34962;
 constexpr int kElementArrayBuffer = 34963;
@@ -345,11 +347,6 @@ class Writer {
   bool usesFeatures_ = false;
 };
 
-std::string lowerExtension(const fs::path& p) {
-  std::string e = p.extension().string();
-  std::transform(e.begin(), e.end(), e.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return e;
-}
 
 }  // namespace
 

@@ -13,6 +13,7 @@
 
 #include <Eigen/Geometry>
 
+#include "core/text.h"
 #include "cim/io/mesh.h"
 
 namespace cim::io {
@@ -21,12 +22,8 @@ namespace {
 
 namespace fs = std::filesystem;
 using Json = nlohmann::json;
+using detail::lowerExtension;
 
-std::string lowerExtension(const fs::path& p) {
-  std::string e = p.extension().string();
-  std::transform(e.begin(), e.end(), e.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return e;
-}
 
 // The glTF JSON of a .gltf or .glb file, or nullopt when it cannot be found (the Assimp pass then reports why).
 std::optional<Json> readGltfJson(const fs::path& path) {
