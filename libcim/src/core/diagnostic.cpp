@@ -18,6 +18,7 @@ std::string_view codeName(ErrorCode code) {
     case ErrorCode::TransformFailed: return "TransformFailed";
     case ErrorCode::VerticalDatumApproximated: return "VerticalDatumApproximated";
     case ErrorCode::DegenerateGeometry: return "DegenerateGeometry";
+    case ErrorCode::PrecisionLoss: return "PrecisionLoss";
     case ErrorCode::IncompatibleCrs: return "IncompatibleCrs";
     case ErrorCode::CorruptFile: return "CorruptFile";
     case ErrorCode::EmptyFile: return "EmptyFile";

@@ -38,7 +38,7 @@ TEST_CASE("Error codes sit in their module's range and have distinct names", "[c
   const ErrorCode all[] = {ErrorCode::FileNotFound,      ErrorCode::FileUnreadable,   ErrorCode::FileUnwritable,
                            ErrorCode::UnsupportedFormat, ErrorCode::InvalidArgument,  ErrorCode::Cancelled,
                            ErrorCode::UnknownCrs,        ErrorCode::NoTransformation, ErrorCode::TransformFailed,
-                           ErrorCode::VerticalDatumApproximated, ErrorCode::DegenerateGeometry,
+                           ErrorCode::VerticalDatumApproximated, ErrorCode::DegenerateGeometry, ErrorCode::PrecisionLoss,
                            ErrorCode::IncompatibleCrs,   ErrorCode::CorruptFile,      ErrorCode::EmptyFile,
                            ErrorCode::NoGeometry,        ErrorCode::PrimitiveSkipped, ErrorCode::InvalidElement,
                            ErrorCode::ConventionApplied,

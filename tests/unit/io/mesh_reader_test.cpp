@@ -196,7 +196,8 @@ TEST_CASE("A mesh in absolute map coordinates warns about single precision", "[i
   REQUIRE(r.ok());
   bool warned = false;
   for (const auto& d : r.diagnostics())
-    if (d.severity == Severity::Warning && d.message.find("single precision") != std::string::npos) {
+    if (d.code == ErrorCode::PrecisionLoss) {
+      CHECK(d.severity == Severity::Warning);
       warned = true;
       CHECK_THAT(d.message, Contains("about 200 mm"));  // 3 347 837.87 * 2^-24 = 0.1995 m
     }

@@ -30,6 +30,7 @@ enum class ErrorCode : std::uint32_t {
   VerticalDatumApproximated = 2004,
   // geometry
   DegenerateGeometry = 3001,
+  PrecisionLoss = 3002,  ///< coordinates too large for the single-precision storage they pass through
   // model
   IncompatibleCrs = 4001,
   // io readers

@@ -244,7 +244,7 @@ Result<model::Scene> readMesh(const fs::path& path, const MeshPlacement& placeme
           crs = std::move(c).value();
         }
         if (placement.crs || !placement.originMeters.isZero())
-          diags.push_back(Diagnostic::info(ErrorCode::InvalidArgument,
+          diags.push_back(Diagnostic::info(ErrorCode::ConventionApplied,
                                            "file carries its own georeference; the given origin is not applied", source));
       }
     }
@@ -318,20 +318,19 @@ Result<model::Scene> readMesh(const fs::path& path, const MeshPlacement& placeme
   walker.visit(*scene->mRootNode, Eigen::Matrix4d::Identity());
   for (auto& d : walker.diags) diags.push_back(std::move(d));
 
-  // Assimp stores vertices as 32-bit floats: a file in absolute map coordinates (millions of metres) has lost
-  // precision before libcim sees it. Say how much, and how to avoid it.
+  // Assimp holds vertices and node transforms as 32-bit floats, and so do meshes relative to their origin: a model in
+  // absolute map coordinates (millions of metres) has lost precision on the way in. Say how much, and how to avoid it.
   double largest = 0.0;
-  for (unsigned i = 0; i < scene->mNumMeshes; ++i)
-    for (unsigned v = 0; v < scene->mMeshes[i]->mNumVertices; ++v) {
-      const auto& p = scene->mMeshes[i]->mVertices[v];
-      largest = std::max({largest, std::abs(double(p.x)), std::abs(double(p.y)), std::abs(double(p.z))});
-    }
-  const double resolution = largest * std::pow(2.0, -24) * (embedded ? 1.0 : placement.scale * fileUnitToMeters);
+  out.forEachElement([&](const model::Layer&, const model::Element& e) {
+    for (const auto& shape : e.shapes)
+      for (const auto& p : shape.mesh.positions) largest = std::max(largest, double(p.cwiseAbs().maxCoeff()));
+  });
+  const double resolution = largest * std::pow(2.0, -24);
   if (resolution > 1e-3)
     diags.push_back(Diagnostic::warning(
-        ErrorCode::InvalidElement,
-        "coordinates up to " + std::to_string(static_cast<long long>(largest)) +
-            " file units are held in single precision by the mesh importer (about " +
+        ErrorCode::PrecisionLoss,
+        "coordinates reach " + std::to_string(static_cast<long long>(largest)) +
+            " m from the placement origin and are held in single precision (about " +
             std::to_string(static_cast<long long>(std::ceil(resolution * 1000.0))) +
             " mm resolution); export the model relative to a local origin and give that origin with --origin",
         source));
