@@ -40,4 +40,16 @@ std::optional<Eigen::Isometry3d> Georeference::enuFrameAt(const Eigen::Vector3d&
   return enuToEcef(*llh);
 }
 
+std::optional<Eigen::Vector3d> Georeference::projectToEnu(const Eigen::Vector3d& p,
+                                                          const Eigen::Isometry3d& enuToEcef) const {
+  auto ecef = projectToEcef(p);
+  if (!ecef) return std::nullopt;
+  return enuToEcef.inverse() * *ecef;
+}
+
+std::optional<Eigen::Vector3d> Georeference::enuToProject(const Eigen::Vector3d& enu,
+                                                          const Eigen::Isometry3d& enuToEcef) const {
+  return ecefToProject(enuToEcef * enu);
+}
+
 }  // namespace cim::geo

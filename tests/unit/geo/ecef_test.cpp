@@ -84,3 +84,28 @@ TEST_CASE("Project CRS -> ECEF -> project CRS round trip under 1 mm", "[geo]") {
   auto b = g->projectToEcef({515399.973, 3347837.868, 10.0});
   CHECK((*b - *a).norm() == Approx(1.0).margin(1e-3));
 }
+
+TEST_CASE("Project CRS <-> local ENU: 5 km away, the ground curves and grid north turns", "[geo]") {
+  auto g = Georeference::create(Crs::fromUserInput("EPSG:4549+5737").value());
+  REQUIRE(g.ok());
+  const Eigen::Vector3d centre(515398.973, 3347837.868, 10.0);
+  auto frame = g->enuFrameAt(centre);
+  REQUIRE(frame);
+  auto atCentre = g->projectToEnu(centre, *frame);
+  REQUIRE(atCentre);
+  CHECK(atCentre->norm() < 1e-6);
+
+  const Eigen::Vector3d east5km = centre + Eigen::Vector3d(5000.0, 0.0, 0.0);
+  auto enu = g->projectToEnu(east5km, *frame);
+  REQUIRE(enu);
+  // Gauss-Kruger scale at 15 km from CM 120E is 1 + 15^2 / (2 * 6371^2) = 1.0000028: 5 km of grid is 4999.986 m.
+  CHECK(enu->x() == Approx(4999.986).margin(0.01));
+  // East of the central meridian, true north leans towards it (grid west) by the meridian convergence
+  // dLon * sin(lat) = 0.16 * 0.5037 = 0.0806 degrees: grid east points that much south of true east, ~7 m over 5 km.
+  CHECK(enu->y() == Approx(-5000.0 * std::tan(0.0806 * 3.14159265358979 / 180.0)).margin(0.1));
+  // The earth curves away below a tangent plane: d^2 / (2 R) = 1.96 m at 5 km.
+  CHECK(enu->z() == Approx(-1.96).margin(0.02));
+  auto back = g->enuToProject(*enu, *frame);
+  REQUIRE(back);
+  CHECK((*back - east5km).norm() < 1e-3);
+}

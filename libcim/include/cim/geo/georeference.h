@@ -31,6 +31,9 @@ class Georeference {
 
   /// The ENU frame whose origin is the project point `p`: maps ENU metres to ECEF.
   std::optional<Eigen::Isometry3d> enuFrameAt(const Eigen::Vector3d& p) const;
+  /// Project coordinates -> metres east, north, up in `enuToEcef` (from enuFrameAt), and back.
+  std::optional<Eigen::Vector3d> projectToEnu(const Eigen::Vector3d& p, const Eigen::Isometry3d& enuToEcef) const;
+  std::optional<Eigen::Vector3d> enuToProject(const Eigen::Vector3d& enu, const Eigen::Isometry3d& enuToEcef) const;
 
   /// True when the height part of the transformation is approximate (see Transformer::isApproximate).
   bool isApproximate() const { return toWgs84_->isApproximate(); }
