@@ -1,0 +1,68 @@
+#include "io/ifc/step/mapped_file.h"
+
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <utility>
+
+namespace cim::io::ifc {
+
+Result<MappedFile> MappedFile::open(const std::filesystem::path& path) {
+  const std::string source = path.string();
+  auto fail = [&](ErrorCode code, std::string message) {
+    return Result<MappedFile>::failure(Diagnostic::error(code, std::move(message), source));
+  };
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    if (errno == ENOENT) return fail(ErrorCode::FileNotFound, "file not found");
+    return fail(ErrorCode::FileUnreadable, std::string("cannot open: ") + std::strerror(errno));
+  }
+  struct stat st {};
+  if (::fstat(fd, &st) != 0) {
+    const int err = errno;
+    ::close(fd);
+    return fail(ErrorCode::FileUnreadable, std::string("cannot stat: ") + std::strerror(err));
+  }
+  if (S_ISDIR(st.st_mode)) {
+    ::close(fd);
+    return fail(ErrorCode::FileUnreadable, "is a directory");
+  }
+  if (st.st_size == 0) {
+    ::close(fd);
+    return fail(ErrorCode::EmptyFile, "file is empty");
+  }
+  void* p = ::mmap(nullptr, static_cast<std::size_t>(st.st_size), PROT_READ, MAP_PRIVATE, fd, 0);
+  const int err = errno;
+  ::close(fd);  // the mapping keeps the file
+  if (p == MAP_FAILED) return fail(ErrorCode::FileUnreadable, std::string("cannot map: ") + std::strerror(err));
+  MappedFile f;
+  f.data_ = static_cast<const char*>(p);
+  f.size_ = static_cast<std::size_t>(st.st_size);
+  return Result<MappedFile>::success(std::move(f));
+}
+
+MappedFile::MappedFile(MappedFile&& other) noexcept
+    : data_(std::exchange(other.data_, nullptr)), size_(std::exchange(other.size_, 0)) {}
+
+MappedFile& MappedFile::operator=(MappedFile&& other) noexcept {
+  if (this != &other) {
+    if (data_) ::munmap(const_cast<char*>(data_), size_);
+    data_ = std::exchange(other.data_, nullptr);
+    size_ = std::exchange(other.size_, 0);
+  }
+  return *this;
+}
+
+MappedFile::~MappedFile() {
+  if (data_) ::munmap(const_cast<char*>(data_), size_);
+}
+
+void MappedFile::adviseSequential(bool sequential) const {
+  if (data_) ::madvise(const_cast<char*>(data_), size_, sequential ? MADV_SEQUENTIAL : MADV_NORMAL);
+}
+
+}  // namespace cim::io::ifc

@@ -1,0 +1,36 @@
+#pragma once
+// A read-only memory mapping of a whole file. Pages are loaded by the OS on demand, so a multi-gigabyte IFC costs
+// address space, not resident memory.
+
+#include <cstddef>
+#include <filesystem>
+#include <string_view>
+
+#include "cim/core/result.h"
+
+namespace cim::io::ifc {
+
+class MappedFile {
+ public:
+  /// Maps `path` read-only. Fails with FileNotFound, FileUnreadable or EmptyFile naming the file.
+  static Result<MappedFile> open(const std::filesystem::path& path);
+
+  MappedFile() = default;
+  MappedFile(MappedFile&& other) noexcept;
+  MappedFile& operator=(MappedFile&& other) noexcept;
+  MappedFile(const MappedFile&) = delete;
+  MappedFile& operator=(const MappedFile&) = delete;
+  ~MappedFile();
+
+  std::string_view bytes() const { return {data_, size_}; }
+  std::size_t size() const { return size_; }
+
+  /// Tells the OS the file will be read front to back (or not) from here on.
+  void adviseSequential(bool sequential) const;
+
+ private:
+  const char* data_ = nullptr;
+  std::size_t size_ = 0;
+};
+
+}  // namespace cim::io::ifc

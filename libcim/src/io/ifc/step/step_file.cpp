@@ -1,0 +1,394 @@
+#include "io/ifc/step/step_file.h"
+
+#include <algorithm>
+#include <charconv>
+
+namespace cim::io::ifc {
+
+namespace {
+
+constexpr std::size_t kMaxDiagnostics = 200;  // beyond this, findings are counted, not listed
+
+bool isSpace(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' || c == '\v'; }
+bool isWord(char c) { return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_'; }
+
+class Indexer {
+ public:
+  Indexer(std::string_view bytes, const std::string& source, const ProgressFn& progress)
+      : s_(bytes), source_(source), progress_(progress) {}
+
+  std::vector<Diagnostic> diags;
+  std::size_t suppressed = 0;
+  bool cancelled = false;
+
+  void skip() {
+    while (pos_ < s_.size()) {
+      const char c = s_[pos_];
+      if (isSpace(c)) {
+        ++pos_;
+      } else if (c == '/' && pos_ + 1 < s_.size() && s_[pos_ + 1] == '*') {
+        const auto end = s_.find("*/", pos_ + 2);
+        pos_ = end == std::string_view::npos ? s_.size() : end + 2;
+      } else {
+        break;
+      }
+    }
+  }
+
+  bool keyword(std::string_view word) {
+    skip();
+    if (s_.substr(pos_, word.size()) != word) return false;
+    pos_ += word.size();
+    return true;
+  }
+
+  std::size_t line(std::size_t offset) const {
+    return 1 + static_cast<std::size_t>(std::count(s_.begin(), s_.begin() + static_cast<std::ptrdiff_t>(std::min(offset, s_.size())), '\n'));
+  }
+
+  void report(Severity sev, ErrorCode code, std::string message, std::string element = {}) {
+    if (diags.size() >= kMaxDiagnostics) {
+      ++suppressed;
+      return;
+    }
+    diags.push_back(Diagnostic{sev, code, std::move(element), std::move(message), source_});
+  }
+
+  // From '(' at pos_: advances past the matching ')'. Returns 0 on success, 1 when the file ends first,
+  // 2 when a ';' at the end of a line comes first (an entity with unbalanced parentheses); pos_ is then at that ';'.
+  int balanced() {
+    int depth = 0;
+    const char* p = s_.data() + pos_;
+    const char* end = s_.data() + s_.size();
+    while (p < end) {
+      const char c = *p;
+      if (c == '(') {
+        ++depth;
+      } else if (c == ')') {
+        if (--depth == 0) {
+          pos_ = static_cast<std::size_t>(p + 1 - s_.data());
+          return 0;
+        }
+      } else if (c == '\'') {
+        // Strings: '' is an escaped quote, so the string ends at a quote not followed by another.
+        ++p;
+        while (p < end) {
+          if (*p == '\'') {
+            if (p + 1 < end && p[1] == '\'') {
+              p += 2;
+              continue;
+            }
+            break;
+          }
+          ++p;
+        }
+        if (p >= end) break;
+      } else if (c == '"') {
+        while (++p < end && *p != '"') {
+        }
+        if (p >= end) break;
+      } else if (c == '/' && p + 1 < end && p[1] == '*') {
+        const auto close = s_.find("*/", static_cast<std::size_t>(p + 2 - s_.data()));
+        if (close == std::string_view::npos) break;
+        p = s_.data() + close + 1;
+      } else if (c == ';') {
+        // A statement end inside an attribute list: the entity lost a ')'. Resynchronise here if a new instance or
+        // section end follows.
+        const char* q = p + 1;
+        while (q < end && isSpace(*q)) ++q;
+        if (q >= end || *q == '#' || *q == 'E') {
+          pos_ = static_cast<std::size_t>(p - s_.data());
+          return 2;
+        }
+      }
+      ++p;
+    }
+    pos_ = s_.size();
+    return 1;
+  }
+
+  // Skips to just after the next ';' that ends a statement (outside strings).
+  void resync() {
+    bool inString = false;
+    while (pos_ < s_.size()) {
+      const char c = s_[pos_++];
+      if (c == '\'') inString = !inString;
+      else if (c == ';' && !inString) return;
+    }
+  }
+
+  bool header(StepHeader& h, std::string& fatal) {
+    if (s_.size() >= 3 && static_cast<unsigned char>(s_[0]) == 0xEF && static_cast<unsigned char>(s_[1]) == 0xBB &&
+        static_cast<unsigned char>(s_[2]) == 0xBF)
+      pos_ = 3;  // UTF-8 byte order mark
+    if (!keyword("ISO-10303-21")) {
+      fatal = "not an ISO 10303-21 (STEP/IFC) file: it does not start with ISO-10303-21;";
+      return false;
+    }
+    keyword(";");
+    if (!keyword("HEADER")) {
+      report(Severity::Warning, ErrorCode::CorruptFile, "no HEADER section");
+    } else {
+      keyword(";");
+      for (;;) {
+        skip();
+        if (pos_ >= s_.size()) {
+          fatal = "the file ends inside its HEADER section";
+          return false;
+        }
+        if (keyword("ENDSEC")) {
+          keyword(";");
+          break;
+        }
+        const std::size_t start = pos_;
+        while (pos_ < s_.size() && isWord(s_[pos_])) ++pos_;
+        const std::string name(s_.substr(start, pos_ - start));
+        skip();
+        if (pos_ >= s_.size() || s_[pos_] != '(') {
+          report(Severity::Warning, ErrorCode::CorruptFile, "malformed header entry at line " + std::to_string(line(start)));
+          resync();
+          continue;
+        }
+        const std::size_t open = pos_;
+        if (balanced() != 0) {
+          fatal = "the file ends inside its HEADER section";
+          return false;
+        }
+        AttributeList attrs;
+        std::string err;
+        if (parseAttributes(s_.substr(open, pos_ - open), attrs, err)) readHeaderEntry(name, attrs, h);
+        else report(Severity::Warning, ErrorCode::CorruptFile, "header entry " + name + ": " + err);
+        keyword(";");
+      }
+    }
+    // DATA; (or DATA(...); in the third edition of the standard)
+    if (!keyword("DATA")) {
+      fatal = "no DATA section";
+      return false;
+    }
+    skip();
+    if (pos_ < s_.size() && s_[pos_] == '(') balanced();
+    keyword(";");
+    return true;
+  }
+
+  static std::string text(const AttributeList& a, const Value& v) {
+    (void)a;
+    std::string out, err;
+    if (v.kind == ValueKind::String) decodeStepString(v.raw, out, err);
+    return out;
+  }
+
+  static void readHeaderEntry(const std::string& name, const AttributeList& a, StepHeader& h) {
+    if (name == "FILE_DESCRIPTION" && a.size() >= 1 && a[0].kind == ValueKind::List) {
+      for (const auto& v : a.children(a[0])) h.description.push_back(text(a, v));
+    } else if (name == "FILE_NAME") {
+      if (a.size() >= 1) h.fileName = text(a, a[0]);
+      if (a.size() >= 2) h.timeStamp = text(a, a[1]);
+      if (a.size() >= 6) h.originatingSystem = text(a, a[5]);
+    } else if (name == "FILE_SCHEMA" && a.size() >= 1 && a[0].kind == ValueKind::List) {
+      for (const auto& v : a.children(a[0])) h.schemas.push_back(text(a, v));
+    }
+  }
+
+  // Indexes DATA until ENDSEC. Calls add(id, typeName, offset, length) per instance; typeName is empty for complex.
+  template <class Add>
+  void data(Add&& add) {
+    std::size_t nextReport = 16u << 20;
+    for (;;) {
+      skip();
+      if (pos_ >= s_.size()) {
+        report(Severity::Warning, ErrorCode::CorruptFile, "the file ends without closing its DATA section (truncated?)");
+        return;
+      }
+      if (pos_ >= nextReport) {
+        nextReport += 16u << 20;
+        if (!reportProgress(progress_, "index", static_cast<double>(pos_) / s_.size())) {
+          cancelled = true;
+          return;
+        }
+      }
+      const char c = s_[pos_];
+      if (c != '#') {
+        if (s_.substr(pos_, 6) == "ENDSEC") {
+          pos_ += 6;
+          keyword(";");
+          return;
+        }
+        report(Severity::Warning, ErrorCode::CorruptFile,
+               "unexpected text at line " + std::to_string(line(pos_)) + " skipped up to the next ';'");
+        resync();
+        continue;
+      }
+      const std::size_t start = pos_++;
+      std::uint64_t id = 0;
+      auto [p, ec] = std::from_chars(s_.data() + pos_, s_.data() + s_.size(), id);
+      if (ec != std::errc() || p == s_.data() + pos_) {
+        report(Severity::Warning, ErrorCode::CorruptFile, "bad instance id at line " + std::to_string(line(start)));
+        resync();
+        continue;
+      }
+      pos_ = static_cast<std::size_t>(p - s_.data());
+      // Named only when something is reported: building a string per instance would cost more than the scan.
+      auto element = [id] { return std::string(1, '#').append(std::to_string(id)); };
+      skip();
+      if (pos_ >= s_.size() || s_[pos_] != '=') {
+        report(Severity::Warning, ErrorCode::CorruptFile, "missing '=' at line " + std::to_string(line(start)), element());
+        resync();
+        continue;
+      }
+      ++pos_;
+      skip();
+      std::string_view type;
+      if (pos_ < s_.size() && s_[pos_] != '(') {
+        const std::size_t t = pos_;
+        while (pos_ < s_.size() && isWord(s_[pos_])) ++pos_;
+        type = s_.substr(t, pos_ - t);
+        skip();
+        // At the end of the file this is a truncation, reported below.
+        if (pos_ < s_.size() && (type.empty() || s_[pos_] != '(')) {
+          report(Severity::Warning, ErrorCode::CorruptFile, "malformed instance at line " + std::to_string(line(start)),
+                 element());
+          resync();
+          continue;
+        }
+      }
+      const std::size_t open = pos_;
+      const int r = pos_ >= s_.size() ? 1 : balanced();
+      if (r == 1) {
+        report(Severity::Error, ErrorCode::CorruptFile,
+               "instance at line " + std::to_string(line(start)) + " is cut off by the end of the file (truncated?)",
+               element());
+        return;
+      }
+      if (r == 2) {
+        report(Severity::Warning, ErrorCode::CorruptFile,
+               "unbalanced parentheses at line " + std::to_string(line(start)) + "; instance skipped", element());
+        ++pos_;  // past the ';'
+        continue;
+      }
+      const std::size_t close = pos_;
+      skip();
+      if (pos_ < s_.size() && s_[pos_] == ';') {
+        ++pos_;
+      } else {
+        report(Severity::Warning, ErrorCode::CorruptFile, "missing ';' after instance at line " + std::to_string(line(start)),
+               element());
+      }
+      if (close - open > 0xFFFFFFFFu) {
+        report(Severity::Warning, ErrorCode::CorruptFile, "instance larger than 4 GiB skipped", element());
+        continue;
+      }
+      add(id, type, open, close - open, start);
+    }
+  }
+
+  void endOfFile() {
+    skip();
+    if (!keyword("END-ISO-10303-21"))
+      report(Severity::Warning, ErrorCode::CorruptFile, "the file does not end with END-ISO-10303-21; (truncated?)");
+  }
+
+ private:
+  std::string_view s_;
+  const std::string& source_;
+  const ProgressFn& progress_;
+  std::size_t pos_ = 0;
+};
+
+}  // namespace
+
+Result<StepFile> StepFile::open(const std::filesystem::path& path, const ProgressFn& progress) {
+  auto mapped = MappedFile::open(path);
+  if (!mapped.ok()) return Result<StepFile>::failureFrom(mapped);
+  StepFile f;
+  f.path_ = path.string();
+  f.file_ = std::move(mapped).value();
+  f.file_.adviseSequential(true);
+  const std::string_view bytes = f.file_.bytes();
+
+  Indexer ix(bytes, f.path_, progress);
+  std::string fatal;
+  if (!ix.header(f.header_, fatal))
+    return Result<StepFile>::failure(Diagnostic::error(ErrorCode::CorruptFile, fatal, f.path_), std::move(ix.diags));
+
+  // Rough capacity guess: IFC instances average 60-100 bytes.
+  f.records_.reserve(bytes.size() / 80);
+  std::string upper;
+  ix.data([&](std::uint64_t id, std::string_view type, std::size_t offset, std::size_t length, std::size_t) {
+    EntityRecord r;
+    r.id = id;
+    r.offset = offset;
+    r.length = static_cast<std::uint32_t>(length);
+    if (type.empty()) {
+      r.type = kComplexType;
+    } else {
+      upper.assign(type);
+      for (auto& ch : upper)
+        if (ch >= 'a' && ch <= 'z') ch = static_cast<char>(ch - 'a' + 'A');
+      auto [it, inserted] = f.typeByName_.try_emplace(upper, static_cast<std::uint32_t>(f.typeNames_.size()));
+      if (inserted) f.typeNames_.push_back(upper);
+      r.type = it->second;
+    }
+    f.records_.push_back(r);
+  });
+  if (ix.cancelled)
+    return Result<StepFile>::failure(Diagnostic::error(ErrorCode::Cancelled, "cancelled", f.path_), std::move(ix.diags));
+  ix.endOfFile();
+  f.file_.adviseSequential(false);
+
+  // #id -> record index; duplicates keep the first instance.
+  std::uint64_t maxId = 0;
+  for (const auto& r : f.records_) maxId = std::max(maxId, r.id);
+  const bool dense = maxId < 4 * f.records_.size() + 1024;
+  if (dense) f.denseIndex_.assign(static_cast<std::size_t>(maxId) + 1, kNoIndex);
+  else f.sparseIndex_.reserve(f.records_.size());
+  for (std::uint32_t i = 0; i < f.records_.size(); ++i) {
+    const auto id = f.records_[i].id;
+    bool fresh;
+    if (dense) {
+      fresh = f.denseIndex_[id] == kNoIndex;
+      if (fresh) f.denseIndex_[id] = i;
+    } else {
+      fresh = f.sparseIndex_.try_emplace(id, i).second;
+    }
+    if (!fresh)
+      ix.report(Severity::Warning, ErrorCode::InvalidElement,
+                "duplicate instance id; the one at line " + std::to_string(ix.line(f.records_[i].offset)) + " is ignored",
+                std::string(1, '#').append(std::to_string(id)));
+  }
+  if (ix.suppressed > 0)
+    ix.diags.push_back(Diagnostic::warning(ErrorCode::CorruptFile,
+                                           std::to_string(ix.suppressed) + " more problems of the same kinds not listed",
+                                           f.path_));
+  if (f.records_.empty())
+    return Result<StepFile>::failure(Diagnostic::error(ErrorCode::NoGeometry, "the DATA section holds no instances", f.path_),
+                                     std::move(ix.diags));
+  return Result<StepFile>::success(std::move(f), std::move(ix.diags));
+}
+
+const EntityRecord* StepFile::find(std::uint64_t id) const {
+  std::uint32_t i = kNoIndex;
+  if (!denseIndex_.empty()) {
+    if (id < denseIndex_.size()) i = denseIndex_[id];
+  } else if (auto it = sparseIndex_.find(id); it != sparseIndex_.end()) {
+    i = it->second;
+  }
+  return i == kNoIndex ? nullptr : &records_[i];
+}
+
+std::uint32_t StepFile::typeIndex(std::string_view upperName) const {
+  auto it = typeByName_.find(std::string(upperName));
+  return it == typeByName_.end() ? kNoIndex : it->second;
+}
+
+bool StepFile::attributes(const EntityRecord& r, AttributeList& out, std::string& error) const {
+  return parseAttributes(text(r), out, error);
+}
+
+std::size_t StepFile::lineOf(std::uint64_t offset) const {
+  const auto b = file_.bytes();
+  return 1 + static_cast<std::size_t>(std::count(b.begin(), b.begin() + static_cast<std::ptrdiff_t>(std::min<std::uint64_t>(offset, b.size())), '\n'));
+}
+
+}  // namespace cim::io::ifc

@@ -1,0 +1,354 @@
+#include "io/ifc/step/step_value.h"
+
+#include <charconv>
+#include <cstdlib>
+
+namespace cim::io::ifc {
+
+namespace {
+
+bool isSpace(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' || c == '\v'; }
+bool isUpperWord(char c) { return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_'; }
+
+}  // namespace
+
+class AttributeParser {
+ public:
+  AttributeParser(std::string_view text, AttributeList& out) : s_(text), out_(out) {}
+
+  bool run(std::string& error) {
+    out_.nodes_.clear();
+    skip();
+    if (!peek('(')) return fail("attribute list does not start with '('", error);
+    Value top;
+    if (!parseList(top, error)) return false;
+    skip();
+    if (pos_ != s_.size()) return fail("unexpected text after the attribute list", error);
+    out_.topFirst_ = top.first;
+    out_.topCount_ = top.count;
+    return true;
+  }
+
+ private:
+  bool fail(const char* what, std::string& error) {
+    error = std::string(what) + " at offset " + std::to_string(pos_);
+    return false;
+  }
+
+  void skip() {
+    while (pos_ < s_.size()) {
+      if (isSpace(s_[pos_])) {
+        ++pos_;
+      } else if (s_[pos_] == '/' && pos_ + 1 < s_.size() && s_[pos_ + 1] == '*') {
+        const auto end = s_.find("*/", pos_ + 2);
+        pos_ = end == std::string_view::npos ? s_.size() : end + 2;
+      } else {
+        break;
+      }
+    }
+  }
+  bool peek(char c) const { return pos_ < s_.size() && s_[pos_] == c; }
+
+  // At '(' : parses children until the matching ')'.
+  bool parseList(Value& list, std::string& error) {
+    if (++depth_ > 64) return fail("lists nested more than 64 deep", error);
+    ++pos_;  // '('
+    std::vector<Value> items;
+    skip();
+    if (peek(')')) {
+      ++pos_;
+    } else {
+      for (;;) {
+        Value v;
+        if (!parseValue(v, error)) return false;
+        items.push_back(v);
+        skip();
+        if (peek(',')) {
+          ++pos_;
+          skip();
+          continue;
+        }
+        if (peek(')')) {
+          ++pos_;
+          break;
+        }
+        return fail(pos_ >= s_.size() ? "attribute list ends without ')'" : "expected ',' or ')'", error);
+      }
+    }
+    --depth_;
+    list.kind = ValueKind::List;
+    list.first = static_cast<std::uint32_t>(out_.nodes_.size());
+    list.count = static_cast<std::uint32_t>(items.size());
+    out_.nodes_.insert(out_.nodes_.end(), items.begin(), items.end());
+    return true;
+  }
+
+  bool parseValue(Value& v, std::string& error) {
+    if (pos_ >= s_.size()) return fail("value expected", error);
+    const char c = s_[pos_];
+    switch (c) {
+      case '$': ++pos_; v.kind = ValueKind::Null; return true;
+      case '*': ++pos_; v.kind = ValueKind::Derived; return true;
+      case '(': return parseList(v, error);
+      case '#': {
+        ++pos_;
+        std::uint64_t id = 0;
+        auto [p, ec] = std::from_chars(s_.data() + pos_, s_.data() + s_.size(), id);
+        if (ec != std::errc() || p == s_.data() + pos_) return fail("bad entity reference", error);
+        pos_ = static_cast<std::size_t>(p - s_.data());
+        v.kind = ValueKind::Ref;
+        v.ref = id;
+        return true;
+      }
+      case '\'': {
+        const std::size_t start = ++pos_;
+        for (;;) {
+          const auto q = s_.find('\'', pos_);
+          if (q == std::string_view::npos) return fail("string without closing quote", error);
+          if (q + 1 < s_.size() && s_[q + 1] == '\'') {
+            pos_ = q + 2;
+            continue;
+          }
+          v.kind = ValueKind::String;
+          v.raw = s_.substr(start, q - start);
+          pos_ = q + 1;
+          return true;
+        }
+      }
+      case '"': {
+        const std::size_t start = ++pos_;
+        const auto q = s_.find('"', pos_);
+        if (q == std::string_view::npos) return fail("binary without closing quote", error);
+        v.kind = ValueKind::Binary;
+        v.raw = s_.substr(start, q - start);
+        pos_ = q + 1;
+        return true;
+      }
+      case '.': {
+        const std::size_t start = ++pos_;
+        while (pos_ < s_.size() && isUpperWord(s_[pos_])) ++pos_;
+        if (!peek('.') || pos_ == start) return fail("bad enumeration", error);
+        v.kind = ValueKind::Enum;
+        v.raw = s_.substr(start, pos_ - start);
+        ++pos_;
+        return true;
+      }
+      default: break;
+    }
+    if (c == '-' || c == '+' || (c >= '0' && c <= '9')) return parseNumber(v, error);
+    if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z')) {
+      const std::size_t start = pos_;
+      while (pos_ < s_.size() && isUpperWord(s_[pos_])) ++pos_;
+      const std::string_view name = s_.substr(start, pos_ - start);
+      skip();
+      if (!peek('(')) return fail("typed value without '('", error);
+      Value inner;
+      if (!parseList(inner, error)) return false;
+      v.kind = ValueKind::Typed;
+      v.raw = name;
+      v.first = inner.first;
+      v.count = inner.count;
+      return true;
+    }
+    return fail("unexpected character", error);
+  }
+
+  bool parseNumber(Value& v, std::string& error) {
+    const std::size_t start = pos_;
+    if (s_[pos_] == '-' || s_[pos_] == '+') ++pos_;
+    bool real = false;
+    while (pos_ < s_.size()) {
+      const char c = s_[pos_];
+      if (c >= '0' && c <= '9') {
+        ++pos_;
+      } else if (c == '.' || c == 'E' || c == 'e') {
+        real = true;
+        ++pos_;
+        if ((c == 'E' || c == 'e') && pos_ < s_.size() && (s_[pos_] == '-' || s_[pos_] == '+')) ++pos_;
+      } else {
+        break;
+      }
+    }
+    std::string_view token = s_.substr(start, pos_ - start);
+    if (!token.empty() && token.front() == '+') token.remove_prefix(1);
+    if (real) {
+      // STEP allows "1." and "1.E5"; from_chars accepts both forms.
+      double d = 0;
+      auto [p, ec] = std::from_chars(token.data(), token.data() + token.size(), d);
+      if (ec == std::errc::result_out_of_range) {
+        d = std::strtod(std::string(token).c_str(), nullptr);  // inf or denormal; the caller checks finiteness
+      } else if (ec != std::errc() || p != token.data() + token.size()) {
+        return fail("bad real number", error);
+      }
+      v.kind = ValueKind::Real;
+      v.real = d;
+    } else {
+      std::int64_t i = 0;
+      auto [p, ec] = std::from_chars(token.data(), token.data() + token.size(), i);
+      if (ec != std::errc() || p != token.data() + token.size()) return fail("bad integer", error);
+      v.kind = ValueKind::Integer;
+      v.integer = i;
+    }
+    return true;
+  }
+
+  std::string_view s_;
+  AttributeList& out_;
+  std::size_t pos_ = 0;
+  int depth_ = 0;
+};
+
+bool parseAttributes(std::string_view text, AttributeList& out, std::string& error) {
+  return AttributeParser(text, out).run(error);
+}
+
+namespace {
+
+void appendUtf8(std::string& out, std::uint32_t cp) {
+  if (cp < 0x80) {
+    out += static_cast<char>(cp);
+  } else if (cp < 0x800) {
+    out += static_cast<char>(0xC0 | (cp >> 6));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  } else if (cp < 0x10000) {
+    out += static_cast<char>(0xE0 | (cp >> 12));
+    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  } else {
+    out += static_cast<char>(0xF0 | (cp >> 18));
+    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  }
+}
+
+int hexValue(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  return -1;
+}
+
+bool readHex(std::string_view s, std::size_t pos, std::size_t digits, std::uint32_t& value) {
+  if (pos + digits > s.size()) return false;
+  value = 0;
+  for (std::size_t i = 0; i < digits; ++i) {
+    const int h = hexValue(s[pos + i]);
+    if (h < 0) return false;
+    value = value * 16 + static_cast<std::uint32_t>(h);
+  }
+  return true;
+}
+
+// Length of the valid UTF-8 sequence starting at s[i], or 0.
+std::size_t utf8Length(std::string_view s, std::size_t i) {
+  const auto b = static_cast<unsigned char>(s[i]);
+  std::size_t n = b >= 0xF0 && b <= 0xF4 ? 4 : b >= 0xE0 ? 3 : b >= 0xC2 && b < 0xE0 ? 2 : 0;
+  if (n == 0 || i + n > s.size()) return 0;
+  for (std::size_t k = 1; k < n; ++k)
+    if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) return 0;
+  return n;
+}
+
+}  // namespace
+
+bool decodeStepString(std::string_view s, std::string& out, std::string& error) {
+  out.clear();
+  out.reserve(s.size());
+  bool ok = true;
+  auto bad = [&](const std::string& why) {
+    if (ok) error = why;
+    ok = false;
+  };
+  for (std::size_t i = 0; i < s.size();) {
+    const char c = s[i];
+    if (c == '\'') {  // '' inside a string is one quote
+      out += '\'';
+      i += (i + 1 < s.size() && s[i + 1] == '\'') ? 2 : 1;
+      continue;
+    }
+    if (c != '\\') {
+      const auto b = static_cast<unsigned char>(c);
+      if (b < 0x80) {
+        out += c;
+        ++i;
+      } else if (std::size_t n = utf8Length(s, i)) {
+        out.append(s.substr(i, n));
+        i += n;
+      } else {
+        bad("bytes that are not UTF-8 (taken as ISO 8859-1)");
+        appendUtf8(out, b);
+        ++i;
+      }
+      continue;
+    }
+    // Escapes.
+    const std::string_view rest = s.substr(i);
+    if (rest.starts_with("\\\\")) {
+      out += '\\';
+      i += 2;
+    } else if (rest.starts_with("\\X\\")) {
+      std::uint32_t v;
+      if (!readHex(s, i + 3, 2, v)) {
+        bad("bad \\X\\ escape");
+        out += '\\';
+        ++i;
+        continue;
+      }
+      appendUtf8(out, v);
+      i += 5;
+    } else if (rest.starts_with("\\X2\\") || rest.starts_with("\\X4\\")) {
+      const std::size_t digits = rest[2] == '2' ? 4 : 8;
+      std::size_t p = i + 4;
+      const auto end = s.find("\\X0\\", p);
+      if (end == std::string_view::npos || (end - p) % digits != 0) {
+        bad(digits == 4 ? "unterminated or odd-length \\X2\\ escape" : "unterminated or odd-length \\X4\\ escape");
+        out += '\\';
+        ++i;
+        continue;
+      }
+      std::uint32_t high = 0;
+      for (; p < end; p += digits) {
+        std::uint32_t u;
+        if (!readHex(s, p, digits, u)) {
+          bad("bad hex digit in \\X2\\ or \\X4\\ escape");
+          break;
+        }
+        if (digits == 4 && u >= 0xD800 && u <= 0xDBFF) {
+          high = u;
+          continue;
+        }
+        if (digits == 4 && u >= 0xDC00 && u <= 0xDFFF) {
+          if (high == 0) {
+            bad("lone UTF-16 low surrogate");
+            continue;
+          }
+          u = 0x10000 + ((high - 0xD800) << 10) + (u - 0xDC00);
+          high = 0;
+        } else if (high != 0) {
+          bad("lone UTF-16 high surrogate");
+          high = 0;
+        }
+        if (u > 0x10FFFF || (u >= 0xD800 && u <= 0xDFFF)) {
+          bad("code point out of range");
+          continue;
+        }
+        appendUtf8(out, u);
+      }
+      i = end + 4;
+    } else if (rest.starts_with("\\S\\") && rest.size() >= 4) {
+      appendUtf8(out, static_cast<unsigned char>(rest[3]) + 0x80u);  // ISO 8859-1 upper half
+      i += 4;
+    } else if (rest.size() >= 4 && rest[1] == 'P' && rest[3] == '\\' && rest[2] >= 'A' && rest[2] <= 'I') {
+      if (rest[2] != 'A') bad("code page \\P" + std::string(1, rest[2]) + "\\ is read as ISO 8859-1");
+      i += 4;
+    } else {
+      bad("unknown escape '\\" + std::string(rest.substr(1, 1)) + "'");
+      out += '\\';
+      ++i;
+    }
+  }
+  return ok;
+}
+
+}  // namespace cim::io::ifc
