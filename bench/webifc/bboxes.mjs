@@ -5,7 +5,8 @@
 // Prints one JSON object per product that web-ifc draws (stdout, or FILE.jsonl with --out):
 //   {"guid": ..., "class": "IfcWall", "triangles": N, "bbox": {"min": [x, y, z], "max": [x, y, z]}}
 // in metres, Z up, in the model's engineering frame (all IfcLocalPlacement chains applied, no IfcMapConversion).
-// A one-line JSON summary goes to stderr: {"file", "schema", "products", "triangles", "seconds", "peakRssMB"}.
+// A one-line JSON summary goes to stderr: {"file", "schema", "metresPerUnit", "products", "triangles", "seconds",
+// "peakRssMB"}, seconds being the wall time of opening the model and streaming its meshes.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import WebIFC from 'web-ifc';
@@ -37,11 +38,36 @@ if (modelID < 0) {
   process.exit(1);
 }
 
+// Length unit of the (first) IfcProject, in metres. web-ifc can scale to metres itself, but it silently does not when a
+// file has more than one IfcProject (bench/make_replicated_ifc.py makes such files: it logs "unexpected empty ifc
+// project" and keeps file units), so the geometry is streamed in file units and scaled here.
+const SI_PREFIX = {
+  EXA: 1e18, PETA: 1e15, TERA: 1e12, GIGA: 1e9, MEGA: 1e6, KILO: 1e3, HECTO: 1e2, DECA: 1e1,
+  DECI: 1e-1, CENTI: 1e-2, MILLI: 1e-3, MICRO: 1e-6, NANO: 1e-9, PICO: 1e-12, FEMTO: 1e-15, ATTO: 1e-18,
+};
+function metresPerUnit(unit) {
+  if (unit.type === WebIFC.IFCSIUNIT) return unit.Prefix ? SI_PREFIX[unit.Prefix.value] : 1;
+  if (!unit.ConversionFactor) throw new Error(`unsupported length unit #${unit.expressID}`);
+  const measure = api.GetLine(modelID, unit.ConversionFactor.value); // IfcConversionBasedUnit: e.g. FOOT = 0.3048 METRE
+  return Number(measure.ValueComponent.value) * metresPerUnit(api.GetLine(modelID, measure.UnitComponent.value));
+}
+function lengthUnit() {
+  const projects = api.GetLineIDsWithType(modelID, WebIFC.IFCPROJECT);
+  const units = projects.size() ? api.GetLine(modelID, projects.get(0)).UnitsInContext : null;
+  for (const ref of units ? api.GetLine(modelID, units.value).Units : []) {
+    const unit = api.GetLine(modelID, ref.value);
+    if (unit.UnitType?.value === 'LENGTHUNIT') return metresPerUnit(unit);
+  }
+  console.error('no length unit in the IfcProject: taking metres');
+  return 1;
+}
+const scale = lengthUnit();
+
 // expressID -> {triangles, min, max}. A product normally arrives once; merge in case it arrives more often.
 const products = new Map();
 
-// web-ifc's flatTransformation = (Z-up to Y-up rotation) * (unit scale to metres) * (placement) * (item transform),
-// column-major. Its rotation maps (x, y, z)_zup to (x, z, -y)_yup; undoing it gives (x, -z, y) for a Y-up point.
+// web-ifc's flatTransformation = (Z-up to Y-up rotation) * (placement) * (item transform), column-major, in file
+// units. Its rotation maps (x, y, z)_zup to (x, z, -y)_yup; undoing it gives (x, -z, y) for a Y-up point.
 function addGeometry(box, placed) {
   const geometry = api.GetGeometry(modelID, placed.geometryExpressID);
   const vertices = api.GetVertexArray(geometry.GetVertexData(), geometry.GetVertexDataSize());
@@ -52,7 +78,7 @@ function addGeometry(box, placed) {
     const yupX = m[0] * x + m[4] * y + m[8] * z + m[12];
     const yupY = m[1] * x + m[5] * y + m[9] * z + m[13];
     const yupZ = m[2] * x + m[6] * y + m[10] * z + m[14];
-    const p = [yupX, -yupZ, yupY];
+    const p = [scale * yupX, -scale * yupZ, scale * yupY];
     for (let k = 0; k < 3; k++) {
       if (p[k] < box.min[k]) box.min[k] = p[k];
       if (p[k] > box.max[k]) box.max[k] = p[k];
@@ -62,8 +88,7 @@ function addGeometry(box, placed) {
   geometry.delete();
 }
 
-// The third argument asks web-ifc to scale by the file's length unit, so the output is in metres whatever the file
-// uses (it is web-ifc's default too; passing it keeps the output in metres should that default ever change).
+// The third argument, applyLinearScalingFactor = false, keeps web-ifc's output in file units (see lengthUnit above).
 api.StreamAllMeshes(modelID, (mesh) => {
   let box = products.get(mesh.expressID);
   if (!box) {
@@ -73,7 +98,7 @@ api.StreamAllMeshes(modelID, (mesh) => {
   const placedGeometries = mesh.geometries;
   for (let i = 0; i < placedGeometries.size(); i++) addGeometry(box, placedGeometries.get(i));
   placedGeometries.delete();
-}, true);
+}, false);
 const seconds = (performance.now() - started) / 1000;
 
 const lines = [];
@@ -98,6 +123,7 @@ api.CloseModel(modelID);
 console.error(JSON.stringify({
   file: basename(file),
   schema,
+  metresPerUnit: scale,
   products: lines.length,
   triangles: totalTriangles,
   seconds: Number(seconds.toFixed(3)),

@@ -11,15 +11,34 @@ Runner addInfoCommand(CLI::App& app) {
   struct Args {
     std::vector<std::string> files;
     bool json = false;
+    bool elements = false;
   };
   auto args = std::make_shared<Args>();
   auto* cmd = app.add_subcommand("info", "Describe files: format, CRS, element and triangle counts, bounds");
   cmd->add_option("files", args->files, "Input files")->required();
   cmd->add_flag("--json", args->json, "One JSON object per file and line");
+  cmd->add_flag("--elements", args->elements,
+                "List every element with geometry (guid, class, name, storey, triangles, bbox in the file's own frame)");
   return [cmd, args]() {
     if (!cmd->parsed()) return -1;
     int code = kExitOk;
     for (const auto& f : args->files) {
+      if (args->elements) {
+        auto r = cim::app::describeElements(f);
+        if (!r.ok()) {
+          printError(*r.error());
+          code = kExitFailure;
+          continue;
+        }
+        for (const auto& e : r.value()) {
+          if (args->json) {
+            std::printf("%s\n", cim::app::toJson(e).c_str());
+          } else {
+            std::printf("%-24s %-28s %8zu  %s\n", e.guid.c_str(), e.kind.c_str(), e.triangles, e.name.c_str());
+          }
+        }
+        continue;
+      }
       auto r = cim::app::info(f);
       if (!r.ok()) {
         printError(*r.error());

@@ -13,6 +13,13 @@ Result<ConvertReport> convert(const ConvertOptions& options, const ProgressFn& p
   auto scene = loadScene(options.inputs, options.load, readPart);
   if (!scene.ok()) return Result<ConvertReport>::failureFrom(scene);
   std::vector<Diagnostic> diags = scene.takeDiagnostics();
+  if (scene->triangleCount() == 0) {
+    std::string names;
+    for (const auto& i : options.inputs) names += (names.empty() ? "" : ", ") + i.string();
+    return Result<ConvertReport>::failure(
+        Diagnostic::error(ErrorCode::NoGeometry, "nothing to write: the input holds no triangle geometry", names),
+        std::move(diags));
+  }
 
   gltf::WriteOptions wo;
   wo.mergeElements = options.mergeElements;

@@ -7,6 +7,7 @@
 
 #include "cim/app/load.h"
 #include "cim/geo/georeference.h"
+#include "cim/io/ifc.h"
 
 namespace cim::app {
 
@@ -14,13 +15,25 @@ namespace fs = std::filesystem;
 using Json = nlohmann::ordered_json;
 
 Result<FileInfo> info(const fs::path& path) {
-  auto scene = loadScene({path}, LoadOptions{});
-  if (!scene.ok()) return Result<FileInfo>::failureFrom(scene);
   FileInfo fi;
+  std::optional<Result<model::Scene>> scene;
+  if (io::isIfcFile(path)) {
+    auto r = io::readIfc(path);
+    if (!r.ok()) return Result<FileInfo>::failureFrom(r);
+    fi.schema = r->schema;
+    fi.application = r->application;
+    fi.classes = r->productsByClass;
+    auto diags = r.takeDiagnostics();
+    scene.emplace(Result<model::Scene>::success(std::move(r.value().scene), std::move(diags)));
+  } else {
+    scene.emplace(loadScene({path}, LoadOptions{}));
+    if (!scene->ok()) return Result<FileInfo>::failureFrom(*scene);
+    scene->value().forEachElement([&](const model::Layer&, const model::Element& e) { ++fi.classes[e.kind]; });
+  }
   fi.path = path;
   fi.format = formatName(path);
-  fi.diagnostics = scene.takeDiagnostics();
-  const auto& s = scene.value();
+  fi.diagnostics = scene->takeDiagnostics();
+  const auto& s = scene->value();
   if (s.crs()) {
     fi.crs = s.crs()->definition();
     fi.crsName = s.crs()->name();
@@ -83,6 +96,10 @@ std::string toJson(const FileInfo& fi) {
     const auto& c = *fi.centerWgs84;
     j["centerWgs84"] = {std::round(c.x() * 1e9) / 1e9, std::round(c.y() * 1e9) / 1e9, mm(c.z())};
   }
+  if (!fi.schema.empty()) j["schema"] = fi.schema;
+  if (!fi.application.empty()) j["application"] = fi.application;
+  j["classes"] = Json::object();
+  for (const auto& [k, n] : fi.classes) j["classes"][k] = n;
   j["layers"] = Json::array();
   for (const auto& l : fi.layers) j["layers"].push_back({{"name", l.name}, {"elements", l.elements}});
   j["diagnostics"] = Json::array();
@@ -102,6 +119,7 @@ std::string toText(const FileInfo& fi) {
   char buf[256];
   o << fi.path.string() << "\n";
   o << "  format:    " << fi.format << "\n";
+  if (!fi.schema.empty()) o << "  schema:    " << fi.schema << (fi.application.empty() ? "" : " (from " + fi.application + ")") << "\n";
   o << "  CRS:       " << (fi.crs.empty() ? "none (local coordinates)" : fi.crs + " (" + fi.crsName + ")") << "\n";
   o << "  elements:  " << fi.elements << " in " << fi.layers.size() << " layer(s), " << fi.shapes << " shape(s)\n";
   o << "  triangles: " << fi.triangles << ", vertices: " << fi.vertices << "\n";
@@ -119,10 +137,60 @@ std::string toText(const FileInfo& fi) {
                   fi.centerWgs84->y(), fi.centerWgs84->z());
     o << buf;
   }
+  if (!fi.classes.empty()) {
+    o << "  classes:  ";
+    std::size_t shown = 0;
+    for (const auto& [k, n] : fi.classes) {
+      o << (shown++ % 4 == 0 ? "\n    " : ", ") << k << " " << n;
+    }
+    o << "\n";
+  }
   o << "  diagnostics: " << countSeverity(fi.diagnostics, Severity::Warning) << " warning(s), "
     << countSeverity(fi.diagnostics, Severity::Info) << " note(s)\n";
   for (const auto& d : fi.diagnostics) o << "    " << severityName(d.severity) << ": " << formatDiagnostic(d) << "\n";
   return o.str();
+}
+
+Result<std::vector<ElementInfo>> describeElements(const fs::path& path) {
+  std::optional<Result<model::Scene>> scene;
+  if (io::isIfcFile(path)) {
+    auto r = io::readIfc(path);
+    if (!r.ok()) return Result<std::vector<ElementInfo>>::failureFrom(r);
+    auto diags = r.takeDiagnostics();
+    scene.emplace(Result<model::Scene>::success(std::move(r.value().scene), std::move(diags)));
+  } else {
+    scene.emplace(loadScene({path}, LoadOptions{}));
+    if (!scene->ok()) return Result<std::vector<ElementInfo>>::failureFrom(*scene);
+  }
+  std::vector<ElementInfo> out;
+  scene->value().forEachElement([&](const model::Layer&, const model::Element& e) {
+    ElementInfo info;
+    info.guid = e.guid;
+    info.kind = e.kind;
+    info.name = e.name;
+    if (auto it = e.attributes.find("Storey"); it != e.attributes.end())
+      if (auto* s = std::get_if<std::string>(&it->second)) info.storey = *s;
+    info.triangles = e.triangleCount();
+    info.bounds = e.worldBounds();
+    out.push_back(std::move(info));
+  });
+  return Result<std::vector<ElementInfo>>::success(std::move(out), scene->takeDiagnostics());
+}
+
+std::string toJson(const ElementInfo& e) {
+  Json j;
+  j["guid"] = e.guid;
+  j["class"] = e.kind;
+  j["name"] = e.name;
+  j["storey"] = e.storey.empty() ? Json(nullptr) : Json(e.storey);
+  j["triangles"] = e.triangles;
+  if (!e.bounds.empty()) {
+    j["bbox"]["min"] = {mm(e.bounds.min.x()), mm(e.bounds.min.y()), mm(e.bounds.min.z())};
+    j["bbox"]["max"] = {mm(e.bounds.max.x()), mm(e.bounds.max.y()), mm(e.bounds.max.z())};
+  } else {
+    j["bbox"] = nullptr;
+  }
+  return j.dump(-1, ' ', false, Json::error_handler_t::replace);
 }
 
 }  // namespace cim::app

@@ -1,5 +1,8 @@
 #include "cim/app/load.h"
 
+#include <Eigen/Geometry>
+
+#include "cim/io/ifc.h"
 #include "core/text.h"
 
 namespace cim::app {
@@ -15,8 +18,50 @@ std::string formatName(const fs::path& path) {
   if (e == ".dae") return "COLLADA";
   if (e == ".ply") return "Stanford PLY";
   if (e == ".stl") return "STL";
+  if (e == ".ifc") return "IFC (STEP)";
   return e.empty() ? "unknown" : e.substr(1);
 }
+
+void placeLocalScene(model::Scene& scene, const io::MeshPlacement& placement) {
+  const Eigen::Matrix3d r =
+      Eigen::AngleAxisd(placement.rotationDegrees * 3.14159265358979323846 / 180.0, Eigen::Vector3d::UnitZ()).toRotationMatrix();
+  const Eigen::Matrix3f rf = r.cast<float>();
+  auto layers = scene.takeLayers();
+  for (auto& layer : layers)
+    for (auto& element : layer.elements) {
+      for (auto& shape : element.shapes) {
+        auto& m = shape.mesh;
+        m.origin = r * m.origin + placement.originMeters;
+        for (auto& p : m.positions) p = rf * p;
+        for (auto& n : m.normals) n = rf * n;
+      }
+      scene.addElement(layer.name, std::move(element));
+    }
+  scene.setCrs(placement.crs);
+}
+
+namespace {
+
+// One input into its own scene, by format.
+Result<model::Scene> readInput(const fs::path& path, const io::MeshPlacement& placement, const LoadOptions& options,
+                               const ProgressFn& progress) {
+  if (io::isIfcFile(path)) {
+    auto r = io::readIfc(path, {}, progress);
+    if (!r.ok()) return Result<model::Scene>::failureFrom(r);
+    auto diags = r.takeDiagnostics();
+    model::Scene scene = std::move(r.value().scene);
+    // Not georeferenced (yet): the engineering frame is placed like a local model when a CRS is given.
+    if (placement.crs) placeLocalScene(scene, placement);
+    if (options.scale != 1.0 || options.upAxis)
+      diags.push_back(Diagnostic::info(ErrorCode::ConventionApplied,
+                                       "IFC declares its own units and Z up; --scale and --up-axis are not applied",
+                                       path.string()));
+    return Result<model::Scene>::success(std::move(scene), std::move(diags));
+  }
+  return io::readMesh(path, placement, progress);
+}
+
+}  // namespace
 
 Result<model::Scene> loadScene(const std::vector<fs::path>& inputs, const LoadOptions& options,
                                const ProgressFn& progress) {
@@ -45,8 +90,7 @@ Result<model::Scene> loadScene(const std::vector<fs::path>& inputs, const LoadOp
     ProgressFn sub;
     if (progress)
       sub = [&](std::string_view stage, double f) { return progress(stage, base + span * f); };
-    // Every input is a mesh file for now; IFC, terrain and pipe readers join here by format.
-    auto loaded = io::readMesh(path, placement, sub);
+    auto loaded = readInput(path, placement, options, sub);
     if (!loaded.ok()) {
       const Diagnostic error = *loaded.error();
       for (auto& d : loaded.takeDiagnostics())

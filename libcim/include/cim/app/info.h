@@ -1,6 +1,7 @@
 #pragma once
 
 #include <filesystem>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -23,6 +24,9 @@ struct FileInfo {
   std::string format;
   std::string crs;       ///< CRS definition, empty when the file is not georeferenced
   std::string crsName;   ///< PROJ's name of it
+  std::string schema;    ///< IFC: FILE_SCHEMA; empty for other formats
+  std::string application;  ///< IFC: the originating system
+  std::map<std::string, std::size_t> classes;  ///< IFC: products by class; others: elements by kind
   std::size_t elements = 0;
   std::size_t shapes = 0;
   std::size_t triangles = 0;
@@ -35,6 +39,23 @@ struct FileInfo {
 
 /// What a file is: format, CRS, counts, bounds. Fails with the reader's error naming the file.
 Result<FileInfo> info(const std::filesystem::path& path);
+
+/// One element with geometry, as `cim info --elements` lists it. Coordinates in the file's own frame (for IFC the
+/// engineering frame: metres, Z up, before any map conversion).
+struct ElementInfo {
+  std::string guid;
+  std::string kind;
+  std::string name;
+  std::string storey;
+  std::size_t triangles = 0;
+  geometry::Aabb bounds;
+};
+
+/// Every element with geometry in a file, in file order.
+Result<std::vector<ElementInfo>> describeElements(const std::filesystem::path& path);
+
+/// {"guid","class","name","storey","triangles","bbox":{"min":[x,y,z],"max":[x,y,z]}} on one line.
+std::string toJson(const ElementInfo& element);
 
 /// One-line JSON object: {"file","format","crs","crsName","elements","shapes","triangles","vertices",
 /// "bounds":{"min":[x,y,z],"max":[x,y,z]},"centerWgs84":[lon,lat,h],"layers":[...],"diagnostics":[...]}.

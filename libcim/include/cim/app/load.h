@@ -33,6 +33,10 @@ struct LoadOptions {
 Result<model::Scene> loadScene(const std::vector<std::filesystem::path>& inputs, const LoadOptions& options,
                                const ProgressFn& progress = {});
 
+/// Places a local (not georeferenced) scene: every mesh rotated by placement.rotationDegrees about +Z and moved to
+/// placement.originMeters; the scene takes placement.crs.
+void placeLocalScene(model::Scene& scene, const io::MeshPlacement& placement);
+
 /// A short human name of an input's format from its extension, e.g. "Wavefront OBJ".
 std::string formatName(const std::filesystem::path& path);
 

@@ -1,0 +1,48 @@
+#pragma once
+// io/ifc: IFC2X3, IFC4 and IFC4X3 files (STEP physical format) into scene elements with geometry and properties.
+//
+// Work in progress (issue 3): placements, units, spatial structure, property and quantity sets, colours, and the
+// common geometry (extrusions of parameterised and arbitrary profiles, revolutions, swept disks, faceted breps,
+// surface models, triangulated and polygonal face sets, mapped items) are read. Boolean results keep their first
+// operand (counted in IfcReadResult), openings are not cut yet, and georeferencing is not applied yet: the scene is
+// the model's engineering frame in metres.
+
+#include <cstddef>
+#include <filesystem>
+#include <map>
+#include <string>
+
+#include "cim/core/progress.h"
+#include "cim/core/result.h"
+#include "cim/model/scene.h"
+
+namespace cim::io {
+
+struct IfcOptions {
+  double chordToleranceMeters = 0.01;  ///< curves and circles are tessellated to this deviation
+};
+
+struct IfcReadResult {
+  model::Scene scene;                             ///< one layer named after the file; element kind = IFC class
+  std::string schema;                             ///< FILE_SCHEMA as written, e.g. "IFC4X3_ADD2"
+  std::string application;                        ///< FILE_NAME originating system
+  std::string lengthUnit;                         ///< the file's length unit, e.g. "MILLI METRE"
+  double lengthUnitToMeters = 1.0;
+  std::map<std::string, std::size_t> productsByClass;  ///< every IfcProduct, by class
+  std::size_t entityCount = 0;                    ///< instances in the DATA section
+  std::size_t productsWithGeometry = 0;
+  std::size_t booleanOperandsKept = 0;            ///< boolean differences not evaluated yet
+  std::size_t openingsNotCut = 0;                 ///< IfcRelVoidsElement not applied yet
+};
+
+/// True for .ifc files.
+bool isIfcFile(const std::filesystem::path& path);
+
+/// Reads an IFC file. Elements get guid (GlobalId), kind (IFC class), name, and attributes: "ObjectType", "Tag",
+/// "PredefinedType", "Storey", and every property and quantity as "PsetName.PropertyName" (type properties first,
+/// overridden by the occurrence's). Fails only when the file cannot be read as IFC at all; damaged instances are
+/// diagnostics naming the #id, and the rest loads.
+Result<IfcReadResult> readIfc(const std::filesystem::path& path, const IfcOptions& options = {},
+                              const ProgressFn& progress = {});
+
+}  // namespace cim::io

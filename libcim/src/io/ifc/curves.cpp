@@ -1,0 +1,391 @@
+#include "io/ifc/curves.h"
+
+#include <cmath>
+#include <numbers>
+
+namespace cim::io::ifc {
+
+namespace {
+
+constexpr double kPi = std::numbers::pi;
+
+void appendUnique(std::vector<Eigen::Vector3d>& out, const Eigen::Vector3d& p) {
+  if (out.empty() || (out.back() - p).squaredNorm() > 1e-18) out.push_back(p);
+}
+
+void appendAll(std::vector<Eigen::Vector3d>& out, const std::vector<Eigen::Vector3d>& pts) {
+  for (const auto& p : pts) appendUnique(out, p);
+}
+
+// Closes nothing; drops a duplicated closing point so rings are given once around.
+void dropClosingPoint(std::vector<Eigen::Vector3d>& ring) {
+  while (ring.size() > 1 && (ring.front() - ring.back()).squaredNorm() < 1e-14) ring.pop_back();
+}
+
+std::vector<Eigen::Vector3d> arc(const Context& ctx, const Eigen::Affine3d& frame, double a, double b, double start,
+                                 double sweep) {
+  const int n = arcSegments(ctx, std::max(a, b), std::abs(sweep));
+  std::vector<Eigen::Vector3d> pts;
+  pts.reserve(static_cast<std::size_t>(n) + 1);
+  for (int i = 0; i <= n; ++i) {
+    const double t = start + sweep * i / n;
+    pts.push_back(frame * Eigen::Vector3d(a * std::cos(t), b * std::sin(t), 0.0));
+  }
+  return pts;
+}
+
+// Circle through three points (2D or 3D): returns the arc from p0 via p1 to p2.
+std::vector<Eigen::Vector3d> arcThrough(const Context& ctx, const Eigen::Vector3d& p0, const Eigen::Vector3d& p1,
+                                        const Eigen::Vector3d& p2) {
+  const Eigen::Vector3d u = p1 - p0, v = p2 - p0;
+  const Eigen::Vector3d w = u.cross(v);
+  const double w2 = w.squaredNorm();
+  if (w2 < 1e-24) return {p0, p2};  // collinear: a straight segment
+  const Eigen::Vector3d centre = p0 + (u.squaredNorm() * v.cross(w) + v.squaredNorm() * w.cross(u)) / (2.0 * w2);
+  const double r = (p0 - centre).norm();
+  const Eigen::Vector3d n = w.normalized();
+  const Eigen::Vector3d x = (p0 - centre).normalized();
+  const Eigen::Vector3d y = n.cross(x);
+  auto angleOf = [&](const Eigen::Vector3d& p) {
+    const Eigen::Vector3d d = p - centre;
+    double t = std::atan2(d.dot(y), d.dot(x));
+    return t < 0 ? t + 2 * kPi : t;
+  };
+  const double sweep = angleOf(p2);  // p1 lies between by construction of n (counter-clockwise about n)
+  Eigen::Affine3d frame = Eigen::Affine3d::Identity();
+  frame.linear().col(0) = x;
+  frame.linear().col(1) = y;
+  frame.linear().col(2) = n;
+  frame.translation() = centre;
+  auto pts = arc(ctx, frame, r, r, 0.0, sweep);
+  pts.front() = p0;
+  pts.back() = p2;
+  return pts;
+}
+
+struct Conic {
+  Eigen::Affine3d frame = Eigen::Affine3d::Identity();
+  double a = 0, b = 0;
+};
+
+std::optional<Conic> conic(Context& ctx, const Instance& c) {
+  Conic k;
+  if (auto pos = c.ref("Position")) k.frame = ctx.axis2Placement(*pos);
+  const double s = ctx.units.lengthToMeters;
+  if (ctx.file.isA(c.record(), "IFCCIRCLE")) {
+    k.a = k.b = c.real("Radius").value_or(0.0) * s;
+  } else {
+    k.a = c.real("SemiAxis1").value_or(0.0) * s;
+    k.b = c.real("SemiAxis2").value_or(0.0) * s;
+  }
+  if (!(k.a > 0) || !(k.b > 0)) return std::nullopt;
+  return k;
+}
+
+std::vector<Eigen::Vector3d> trimmed(Context& ctx, const Instance& t) {
+  auto basisId = t.ref("BasisCurve");
+  if (!basisId) return {};
+  Instance basis;
+  if (!basis.load(ctx.file, *basisId)) return {};
+  const bool sense = t.enumeration("SenseAgreement").value_or("T") != "F";
+  // Trim selects: a list holding an IfcCartesianPoint reference and/or an IfcParameterValue.
+  auto trimOf = [&](const char* name, std::optional<double>& param, std::optional<Eigen::Vector3d>& point) {
+    for (const auto& v : t.list(name)) {
+      if (v.kind == ValueKind::Ref) point = ctx.point(v.ref);
+      else if (v.kind == ValueKind::Typed && v.count == 1) param = numberOf(t.attributes(), t.children(v)[0]);
+    }
+  };
+  std::optional<double> p1, p2;
+  std::optional<Eigen::Vector3d> q1, q2;
+  trimOf("Trim1", p1, q1);
+  trimOf("Trim2", p2, q2);
+  const bool preferPoints = t.enumeration("MasterRepresentation").value_or("PARAMETER") == "CARTESIAN";
+
+  if (ctx.file.isA(basis.record(), "IFCLINE")) {
+    Eigen::Vector3d origin = Eigen::Vector3d::Zero(), dir = Eigen::Vector3d::UnitX();
+    if (auto pnt = basis.ref("Pnt"))
+      if (auto p = ctx.point(*pnt)) origin = *p;
+    if (auto vid = basis.ref("Dir")) {
+      Instance vec;
+      if (vec.load(ctx.file, *vid)) {
+        if (auto o = vec.ref("Orientation"))
+          if (auto d = ctx.direction(*o)) dir = *d * vec.real("Magnitude").value_or(1.0) * ctx.units.lengthToMeters;
+      }
+    }
+    auto at = [&](std::optional<double> p, std::optional<Eigen::Vector3d> q) -> std::optional<Eigen::Vector3d> {
+      if (q && (preferPoints || !p)) return q;
+      if (p) return origin + dir * *p;
+      return q;
+    };
+    auto a = at(p1, q1), b = at(p2, q2);
+    if (!a || !b) return {};
+    return sense ? std::vector<Eigen::Vector3d>{*a, *b} : std::vector<Eigen::Vector3d>{*b, *a};
+  }
+  if (ctx.file.isA(basis.record(), "IFCCIRCLE") || ctx.file.isA(basis.record(), "IFCELLIPSE")) {
+    auto k = conic(ctx, basis);
+    if (!k) return {};
+    const Eigen::Affine3d inv = k->frame.inverse();
+    auto angle = [&](std::optional<double> p, std::optional<Eigen::Vector3d> q) -> std::optional<double> {
+      if (q && (preferPoints || !p)) {
+        const Eigen::Vector3d l = inv * *q;
+        return std::atan2(l.y() / k->b, l.x() / k->a);
+      }
+      if (p) return *p * ctx.units.angleToRadians;
+      if (q) {
+        const Eigen::Vector3d l = inv * *q;
+        return std::atan2(l.y() / k->b, l.x() / k->a);
+      }
+      return std::nullopt;
+    };
+    auto a = angle(p1, q1), b = angle(p2, q2);
+    if (!a || !b) return {};
+    double sweep = sense ? *b - *a : *a - *b;
+    while (sweep <= 1e-12) sweep += 2 * kPi;
+    while (sweep > 2 * kPi + 1e-12) sweep -= 2 * kPi;
+    auto pts = arc(ctx, k->frame, k->a, k->b, *a, sense ? sweep : -sweep);
+    return pts;
+  }
+  ctx.report(Severity::Warning, ErrorCode::InvalidElement, basis.id(),
+             "trimmed " + std::string(basis.entity().name) + " is not supported");
+  return {};
+}
+
+std::vector<Eigen::Vector3d> pointList(Context& ctx, std::uint64_t listId) {
+  std::vector<Eigen::Vector3d> out;
+  Instance l;
+  if (!l.load(ctx.file, listId)) return out;
+  const double s = ctx.units.lengthToMeters;
+  for (const auto& row : l.list("CoordList")) {
+    if (row.kind != ValueKind::List) continue;
+    Eigen::Vector3d p = Eigen::Vector3d::Zero();
+    int i = 0;
+    for (const auto& c : l.children(row)) {
+      if (i > 2) break;
+      if (auto d = numberOf(l.attributes(), c)) p[i] = *d * s;
+      ++i;
+    }
+    out.push_back(p);
+  }
+  return out;
+}
+
+std::vector<Eigen::Vector3d> indexedPolyCurve(Context& ctx, const Instance& c) {
+  std::vector<Eigen::Vector3d> out;
+  auto pointsId = c.ref("Points");
+  if (!pointsId) return out;
+  const auto pts = pointList(ctx, *pointsId);
+  auto at = [&](const Value& v) -> std::optional<Eigen::Vector3d> {
+    if (v.kind != ValueKind::Integer || v.integer < 1 || static_cast<std::size_t>(v.integer) > pts.size()) return std::nullopt;
+    return pts[static_cast<std::size_t>(v.integer - 1)];
+  };
+  const auto segments = c.list("Segments");
+  if (segments.empty()) {
+    appendAll(out, pts);
+    return out;
+  }
+  for (const auto& seg : segments) {
+    if (seg.kind != ValueKind::Typed || seg.count != 1) continue;
+    const Value& inner = c.children(seg)[0];
+    if (inner.kind != ValueKind::List) continue;
+    const auto idx = c.children(inner);
+    if (seg.raw == "IFCARCINDEX" && idx.size() == 3) {
+      auto a = at(idx[0]), b = at(idx[1]), d = at(idx[2]);
+      if (a && b && d) appendAll(out, arcThrough(ctx, *a, *b, *d));
+    } else {
+      for (const auto& i : idx)
+        if (auto p = at(i)) appendUnique(out, *p);
+    }
+  }
+  return out;
+}
+
+std::vector<Eigen::Vector3d> curveImpl(Context& ctx, std::uint64_t id, int depth) {
+  std::vector<Eigen::Vector3d> out;
+  if (depth > 16) return out;
+  Instance c;
+  if (!c.load(ctx.file, id)) {
+    ctx.report(Severity::Warning, ErrorCode::InvalidElement, id, "curve cannot be read: " + c.error());
+    return out;
+  }
+  const auto& f = ctx.file;
+  if (f.isA(c.record(), "IFCPOLYLINE")) {
+    for (auto p : c.refs("Points"))
+      if (auto q = ctx.point(p)) appendUnique(out, *q);
+  } else if (f.isA(c.record(), "IFCINDEXEDPOLYCURVE")) {
+    out = indexedPolyCurve(ctx, c);
+  } else if (f.isA(c.record(), "IFCCOMPOSITECURVE")) {
+    for (auto segId : c.refs("Segments")) {
+      Instance seg;
+      if (!seg.load(f, segId)) continue;
+      auto parent = seg.ref("ParentCurve");
+      if (!parent) continue;
+      auto pts = curveImpl(ctx, *parent, depth + 1);
+      if (seg.enumeration("SameSense").value_or("T") == "F") std::reverse(pts.begin(), pts.end());
+      appendAll(out, pts);
+    }
+  } else if (f.isA(c.record(), "IFCTRIMMEDCURVE")) {
+    out = trimmed(ctx, c);
+  } else if (f.isA(c.record(), "IFCCIRCLE") || f.isA(c.record(), "IFCELLIPSE")) {
+    if (auto k = conic(ctx, c)) {
+      out = arc(ctx, k->frame, k->a, k->b, 0.0, 2 * kPi);
+      out.pop_back();  // closed: the first point is not repeated
+    }
+  } else {
+    ctx.report(Severity::Warning, ErrorCode::InvalidElement, id,
+               "curve type " + std::string(c.entity().name) + " is not supported yet");
+  }
+  return out;
+}
+
+// Rings of the parameterised profiles, centred on the profile's origin (before Position).
+std::vector<Polygon> parameterised(Context& ctx, const Instance& p) {
+  const double s = ctx.units.lengthToMeters;
+  auto r = [&](const char* name) { return p.real(name).value_or(0.0) * s; };
+  auto poly = [](std::initializer_list<Eigen::Vector2d> pts) {
+    std::vector<Eigen::Vector3d> ring;
+    for (const auto& q : pts) ring.emplace_back(q.x(), q.y(), 0.0);
+    return ring;
+  };
+  auto circle = [&](double radius) {
+    Eigen::Affine3d id = Eigen::Affine3d::Identity();
+    auto pts = arc(ctx, id, radius, radius, 0.0, 2 * kPi);
+    pts.pop_back();
+    return pts;
+  };
+  auto rect = [&](double w, double h) { return poly({{-w / 2, -h / 2}, {w / 2, -h / 2}, {w / 2, h / 2}, {-w / 2, h / 2}}); };
+  const auto& f = ctx.file;
+  const auto& rec = p.record();
+  Polygon out;
+  if (f.isA(rec, "IFCRECTANGLEHOLLOWPROFILEDEF")) {
+    const double w = r("XDim"), h = r("YDim"), t = r("WallThickness");
+    out.rings = {rect(w, h), rect(w - 2 * t, h - 2 * t)};
+  } else if (f.isA(rec, "IFCROUNDEDRECTANGLEPROFILEDEF")) {
+    const double w = r("XDim"), h = r("YDim"), rr = std::min({r("RoundingRadius"), w / 2, h / 2});
+    std::vector<Eigen::Vector3d> ring;
+    const Eigen::Vector2d corners[4] = {{w / 2 - rr, h / 2 - rr}, {-w / 2 + rr, h / 2 - rr}, {-w / 2 + rr, -h / 2 + rr}, {w / 2 - rr, -h / 2 + rr}};
+    for (int c = 0; c < 4; ++c) {
+      Eigen::Affine3d frame = Eigen::Affine3d::Identity();
+      frame.translation() = Eigen::Vector3d(corners[c].x(), corners[c].y(), 0);
+      appendAll(ring, arc(ctx, frame, rr, rr, c * kPi / 2, kPi / 2));
+    }
+    dropClosingPoint(ring);
+    out.rings = {ring};
+  } else if (f.isA(rec, "IFCRECTANGLEPROFILEDEF")) {
+    out.rings = {rect(r("XDim"), r("YDim"))};
+  } else if (f.isA(rec, "IFCCIRCLEHOLLOWPROFILEDEF")) {
+    out.rings = {circle(r("Radius")), circle(r("Radius") - r("WallThickness"))};
+  } else if (f.isA(rec, "IFCCIRCLEPROFILEDEF")) {
+    out.rings = {circle(r("Radius"))};
+  } else if (f.isA(rec, "IFCELLIPSEPROFILEDEF")) {
+    auto pts = arc(ctx, Eigen::Affine3d::Identity(), r("SemiAxis1"), r("SemiAxis2"), 0.0, 2 * kPi);
+    pts.pop_back();
+    out.rings = {pts};
+  } else if (f.isA(rec, "IFCISHAPEPROFILEDEF") || f.isA(rec, "IFCASYMMETRICISHAPEPROFILEDEF")) {
+    const double w = f.isA(rec, "IFCASYMMETRICISHAPEPROFILEDEF") ? r("BottomFlangeWidth") : r("OverallWidth");
+    const double wt = f.isA(rec, "IFCASYMMETRICISHAPEPROFILEDEF") ? r("TopFlangeWidth") : w;
+    const double d = r("OverallDepth"), tw = r("WebThickness");
+    const double tf = f.isA(rec, "IFCASYMMETRICISHAPEPROFILEDEF") ? r("BottomFlangeThickness") : r("FlangeThickness");
+    const double tft = f.isA(rec, "IFCASYMMETRICISHAPEPROFILEDEF") ? p.real("TopFlangeThickness").value_or(tf / s) * s : tf;
+    out.rings = {poly({{-w / 2, -d / 2}, {w / 2, -d / 2}, {w / 2, -d / 2 + tf}, {tw / 2, -d / 2 + tf}, {tw / 2, d / 2 - tft},
+                       {wt / 2, d / 2 - tft}, {wt / 2, d / 2}, {-wt / 2, d / 2}, {-wt / 2, d / 2 - tft}, {-tw / 2, d / 2 - tft},
+                       {-tw / 2, -d / 2 + tf}, {-w / 2, -d / 2 + tf}})};
+  } else if (f.isA(rec, "IFCLSHAPEPROFILEDEF")) {
+    const double d = r("Depth"), w = p.real("Width").value_or(p.real("Depth").value_or(0)) * s, t = r("Thickness");
+    out.rings = {poly({{-w / 2, -d / 2}, {w / 2, -d / 2}, {w / 2, -d / 2 + t}, {-w / 2 + t, -d / 2 + t}, {-w / 2 + t, d / 2}, {-w / 2, d / 2}})};
+  } else if (f.isA(rec, "IFCTSHAPEPROFILEDEF")) {
+    const double d = r("Depth"), w = r("FlangeWidth"), tw = r("WebThickness"), tf = r("FlangeThickness");
+    out.rings = {poly({{-tw / 2, -d / 2}, {tw / 2, -d / 2}, {tw / 2, d / 2 - tf}, {w / 2, d / 2 - tf}, {w / 2, d / 2},
+                       {-w / 2, d / 2}, {-w / 2, d / 2 - tf}, {-tw / 2, d / 2 - tf}})};
+  } else if (f.isA(rec, "IFCUSHAPEPROFILEDEF")) {
+    const double d = r("Depth"), w = r("FlangeWidth"), tw = r("WebThickness"), tf = r("FlangeThickness");
+    out.rings = {poly({{-w / 2, -d / 2}, {w / 2, -d / 2}, {w / 2, -d / 2 + tf}, {-w / 2 + tw, -d / 2 + tf},
+                       {-w / 2 + tw, d / 2 - tf}, {w / 2, d / 2 - tf}, {w / 2, d / 2}, {-w / 2, d / 2}})};
+  } else if (f.isA(rec, "IFCCSHAPEPROFILEDEF")) {
+    const double d = r("Depth"), w = r("Width"), t = r("WallThickness"), g = r("Girth");
+    out.rings = {poly({{-w / 2, -d / 2}, {w / 2, -d / 2}, {w / 2, -d / 2 + g}, {w / 2 - t, -d / 2 + g}, {w / 2 - t, -d / 2 + t},
+                       {-w / 2 + t, -d / 2 + t}, {-w / 2 + t, d / 2 - t}, {w / 2 - t, d / 2 - t}, {w / 2 - t, d / 2 - g},
+                       {w / 2, d / 2 - g}, {w / 2, d / 2}, {-w / 2, d / 2}})};
+  } else if (f.isA(rec, "IFCZSHAPEPROFILEDEF")) {
+    const double d = r("Depth"), w = r("FlangeWidth"), tw = r("WebThickness"), tf = r("FlangeThickness");
+    out.rings = {poly({{-tw / 2 - (w - tw), -d / 2}, {tw / 2, -d / 2}, {tw / 2, d / 2 - tf}, {tw / 2 + (w - tw), d / 2 - tf},
+                       {tw / 2 + (w - tw), d / 2}, {-tw / 2, d / 2}, {-tw / 2, -d / 2 + tf}, {-tw / 2 - (w - tw), -d / 2 + tf}})};
+  } else if (f.isA(rec, "IFCTRAPEZIUMPROFILEDEF")) {
+    const double b = r("BottomXDim"), t = r("TopXDim"), h = r("YDim"), o = r("TopXOffset");
+    out.rings = {poly({{-b / 2, -h / 2}, {b / 2, -h / 2}, {-b / 2 + o + t, h / 2}, {-b / 2 + o, h / 2}})};
+  } else {
+    ctx.report(Severity::Warning, ErrorCode::InvalidElement, p.id(),
+               "profile type " + std::string(p.entity().name) + " is not supported yet");
+    return {};
+  }
+  return {out};
+}
+
+std::vector<Polygon> profileImpl(Context& ctx, std::uint64_t id, int depth) {
+  std::vector<Polygon> out;
+  if (depth > 8) return out;
+  Instance p;
+  if (!p.load(ctx.file, id)) {
+    ctx.report(Severity::Warning, ErrorCode::InvalidElement, id, "profile cannot be read: " + p.error());
+    return out;
+  }
+  const auto& f = ctx.file;
+  if (f.isA(p.record(), "IFCARBITRARYCLOSEDPROFILEDEF")) {
+    Polygon poly;
+    if (auto outer = p.ref("OuterCurve")) {
+      auto ring = curvePoints(ctx, *outer);
+      dropClosingPoint(ring);
+      if (ring.size() >= 3) poly.rings.push_back(std::move(ring));
+    }
+    if (poly.rings.empty()) {
+      ctx.report(Severity::Warning, ErrorCode::InvalidElement, id, "profile outer curve gives no area");
+      return out;
+    }
+    for (auto inner : p.refs("InnerCurves")) {
+      auto ring = curvePoints(ctx, inner);
+      dropClosingPoint(ring);
+      if (ring.size() >= 3) poly.rings.push_back(std::move(ring));
+    }
+    out.push_back(std::move(poly));
+  } else if (f.isA(p.record(), "IFCDERIVEDPROFILEDEF")) {
+    if (auto parent = p.ref("ParentProfile")) out = profileImpl(ctx, *parent, depth + 1);
+    if (auto op = p.ref("Operator")) {
+      const Eigen::Affine3d t = ctx.transformationOperator(*op);
+      for (auto& poly : out)
+        for (auto& ring : poly.rings)
+          for (auto& q : ring) q = t * q;
+    }
+  } else if (f.isA(p.record(), "IFCCOMPOSITEPROFILEDEF")) {
+    for (auto child : p.refs("Profiles")) {
+      auto polys = profileImpl(ctx, child, depth + 1);
+      out.insert(out.end(), polys.begin(), polys.end());
+    }
+  } else if (f.isA(p.record(), "IFCPARAMETERIZEDPROFILEDEF")) {
+    out = parameterised(ctx, p);
+    if (auto pos = p.ref("Position")) {
+      const Eigen::Affine3d t = ctx.axis2Placement(*pos);
+      for (auto& poly : out)
+        for (auto& ring : poly.rings)
+          for (auto& q : ring) q = t * q;
+    }
+  } else {
+    ctx.report(Severity::Warning, ErrorCode::InvalidElement, id,
+               "profile type " + std::string(p.entity().name) + " gives no area");
+  }
+  return out;
+}
+
+}  // namespace
+
+int arcSegments(const Context& ctx, double radius, double angle) {
+  if (!(radius > 0) || !(angle > 0)) return 1;
+  const double tol = std::min(ctx.chordTolerance, radius);
+  const double step = 2.0 * std::acos(std::max(-1.0, 1.0 - tol / radius));
+  const int full = std::clamp(static_cast<int>(std::ceil(2 * kPi / std::max(step, 1e-3))), 16, 256);
+  return std::max(1, static_cast<int>(std::ceil(full * angle / (2 * kPi))));
+}
+
+std::vector<Eigen::Vector3d> curvePoints(Context& ctx, std::uint64_t curveId) { return curveImpl(ctx, curveId, 0); }
+
+std::vector<Polygon> profilePolygons(Context& ctx, std::uint64_t profileId) { return profileImpl(ctx, profileId, 0); }
+
+}  // namespace cim::io::ifc

@@ -1,0 +1,28 @@
+#pragma once
+// IFC curves and profiles as polylines and polygons (metres), tessellated to the context's chord tolerance.
+
+#include <optional>
+#include <vector>
+
+#include <Eigen/Core>
+
+#include "io/ifc/context.h"
+
+namespace cim::io::ifc {
+
+/// A closed area: rings[0] outer boundary, the rest holes. Points in the profile's plane (z = 0), metres.
+struct Polygon {
+  std::vector<std::vector<Eigen::Vector3d>> rings;
+};
+
+/// Points of a curve (IfcPolyline, IfcIndexedPolyCurve, IfcCompositeCurve, IfcTrimmedCurve, IfcCircle, IfcEllipse,
+/// IfcLine within trims) in its own frame, metres; 2D curves have z = 0. Empty (with a diagnostic) when unsupported.
+std::vector<Eigen::Vector3d> curvePoints(Context& ctx, std::uint64_t curveId);
+
+/// The areas of an IfcProfileDef (parameterised, arbitrary with voids, derived, composite), with its Position applied.
+std::vector<Polygon> profilePolygons(Context& ctx, std::uint64_t profileId);
+
+/// Number of segments for an arc of `angle` radians and radius `radius` metres at the context's chord tolerance.
+int arcSegments(const Context& ctx, double radius, double angle);
+
+}  // namespace cim::io::ifc

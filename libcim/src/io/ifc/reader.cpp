@@ -1,0 +1,280 @@
+// readIfc: IFC instances -> scene elements (geometry, spatial structure, properties).
+#include <algorithm>
+#include <unordered_map>
+
+#include "cim/io/ifc.h"
+#include "core/text.h"
+#include "io/ifc/context.h"
+#include "io/ifc/shapes.h"
+
+namespace cim::io {
+
+namespace {
+
+using namespace cim::io::ifc;
+
+// A property value as a typed attribute: booleans, integers, reals (units converted for measures) or text.
+model::AttributeValue propertyValue(const Instance& holder, const Value& v, const Units& u) {
+  if (v.kind == ValueKind::Typed && v.count == 1) {
+    const Value& inner = holder.children(v)[0];
+    const std::string_view type = v.raw;
+    if (inner.kind == ValueKind::Enum) {
+      if (inner.raw == "T") return true;
+      if (inner.raw == "F") return false;
+      return std::string(inner.raw == "U" ? "UNKNOWN" : inner.raw);
+    }
+    if (inner.kind == ValueKind::Integer) return static_cast<std::int64_t>(inner.integer);
+    if (inner.kind == ValueKind::Real) {
+      double d = inner.real;
+      if (type == "IFCLENGTHMEASURE" || type == "IFCPOSITIVELENGTHMEASURE" || type == "IFCNONNEGATIVELENGTHMEASURE")
+        d *= u.lengthToMeters;
+      else if (type == "IFCAREAMEASURE") d *= u.areaToSquareMeters;
+      else if (type == "IFCVOLUMEMEASURE") d *= u.volumeToCubicMeters;
+      else if (type == "IFCPLANEANGLEMEASURE" || type == "IFCPOSITIVEPLANEANGLEMEASURE") d *= u.angleToRadians;
+      return d;
+    }
+    if (auto t = textOf(holder.attributes(), inner)) return *t;
+    return std::monostate{};
+  }
+  if (auto t = textOf(holder.attributes(), v)) return *t;
+  if (auto d = numberOf(holder.attributes(), v)) return *d;
+  if (v.kind == ValueKind::Enum) return std::string(v.raw);
+  return std::monostate{};
+}
+
+void readPropertySet(const IfcFile& f, std::uint64_t psetId, const Units& u, model::Attributes& out) {
+  Instance pset;
+  if (!pset.load(f, psetId)) return;
+  const std::string setName = pset.text("Name").value_or("Pset");
+  if (f.isA(pset.record(), "IFCPROPERTYSET")) {
+    for (auto propId : pset.refs("HasProperties")) {
+      Instance prop;
+      if (!prop.load(f, propId)) continue;
+      const std::string key = setName + "." + prop.text("Name").value_or(instanceName(propId));
+      if (f.isA(prop.record(), "IFCPROPERTYSINGLEVALUE")) {
+        if (const Value* v = prop.get("NominalValue")) out[key] = propertyValue(prop, *v, u);
+      } else if (f.isA(prop.record(), "IFCPROPERTYENUMERATEDVALUE") || f.isA(prop.record(), "IFCPROPERTYLISTVALUE")) {
+        std::string joined;
+        for (const auto& v : prop.list(f.isA(prop.record(), "IFCPROPERTYLISTVALUE") ? "ListValues" : "EnumerationValues")) {
+          auto val = propertyValue(prop, v, u);
+          std::string s;
+          if (auto* str = std::get_if<std::string>(&val)) s = *str;
+          else if (auto* d = std::get_if<double>(&val)) s = std::to_string(*d);
+          else if (auto* i = std::get_if<std::int64_t>(&val)) s = std::to_string(*i);
+          else if (auto* b = std::get_if<bool>(&val)) s = *b ? "true" : "false";
+          if (!joined.empty()) joined += ", ";
+          joined += s;
+        }
+        out[key] = joined;
+      } else if (f.isA(prop.record(), "IFCPROPERTYBOUNDEDVALUE")) {
+        if (const Value* v = prop.get("LowerBoundValue")) out[key + ".Lower"] = propertyValue(prop, *v, u);
+        if (const Value* v = prop.get("UpperBoundValue")) out[key + ".Upper"] = propertyValue(prop, *v, u);
+      }
+    }
+  } else if (f.isA(pset.record(), "IFCELEMENTQUANTITY")) {
+    for (auto qId : pset.refs("Quantities")) {
+      Instance q;
+      if (!q.load(f, qId)) continue;
+      const std::string key = setName + "." + q.text("Name").value_or(instanceName(qId));
+      const auto& r = q.record();
+      if (f.isA(r, "IFCQUANTITYLENGTH")) {
+        if (auto v = q.real("LengthValue")) out[key] = *v * u.lengthToMeters;
+      } else if (f.isA(r, "IFCQUANTITYAREA")) {
+        if (auto v = q.real("AreaValue")) out[key] = *v * u.areaToSquareMeters;
+      } else if (f.isA(r, "IFCQUANTITYVOLUME")) {
+        if (auto v = q.real("VolumeValue")) out[key] = *v * u.volumeToCubicMeters;
+      } else if (f.isA(r, "IFCQUANTITYCOUNT")) {
+        if (auto v = q.real("CountValue")) out[key] = *v;
+      } else if (f.isA(r, "IFCQUANTITYWEIGHT")) {
+        if (auto v = q.real("WeightValue")) out[key] = *v;
+      } else if (f.isA(r, "IFCQUANTITYTIME")) {
+        if (auto v = q.real("TimeValue")) out[key] = *v;
+      }
+    }
+  }
+}
+
+// Relationship maps built in one pass over the relationship instances.
+struct Relations {
+  std::unordered_map<std::uint64_t, std::uint64_t> containedIn;  // element -> spatial structure element
+  std::unordered_map<std::uint64_t, std::uint64_t> partOf;       // part -> whole (IfcRelAggregates, nests)
+  std::unordered_map<std::uint64_t, std::vector<std::uint64_t>> propertySets;  // object -> psets
+  std::unordered_map<std::uint64_t, std::uint64_t> typeOf;       // object -> type object
+  std::unordered_map<std::uint64_t, std::vector<std::uint64_t>> openings;      // host -> opening elements
+};
+
+Relations readRelations(const IfcFile& f) {
+  Relations rel;
+  Instance r;
+  for (const auto* rec : f.instancesOf("IFCRELCONTAINEDINSPATIALSTRUCTURE"))
+    if (r.load(f, *rec))
+      if (auto s = r.ref("RelatingStructure"))
+        for (auto e : r.refs("RelatedElements")) rel.containedIn.emplace(e, *s);
+  for (const auto* rec : f.instancesOf("IFCRELAGGREGATES"))
+    if (r.load(f, *rec))
+      if (auto whole = r.ref("RelatingObject"))
+        for (auto part : r.refs("RelatedObjects")) rel.partOf.emplace(part, *whole);
+  for (const auto* rec : f.instancesOf("IFCRELDEFINESBYPROPERTIES"))
+    if (r.load(f, *rec)) {
+      const auto defs = r.refs("RelatingPropertyDefinition");
+      for (auto o : r.refs("RelatedObjects")) {
+        auto& v = rel.propertySets[o];
+        v.insert(v.end(), defs.begin(), defs.end());
+      }
+    }
+  for (const auto* rec : f.instancesOf("IFCRELDEFINESBYTYPE"))
+    if (r.load(f, *rec))
+      if (auto t = r.ref("RelatingType"))
+        for (auto o : r.refs("RelatedObjects")) rel.typeOf.emplace(o, *t);
+  for (const auto* rec : f.instancesOf("IFCRELVOIDSELEMENT"))
+    if (r.load(f, *rec))
+      if (auto host = r.ref("RelatingBuildingElement"))
+        if (auto opening = r.ref("RelatedOpeningElement")) rel.openings[*host].push_back(*opening);
+  return rel;
+}
+
+// Name of the storey (or other spatial structure element) an element sits in, following aggregation upwards.
+std::string storeyOf(const IfcFile& f, const Relations& rel, std::uint64_t id) {
+  std::uint64_t current = id;
+  for (int guard = 0; guard < 32; ++guard) {
+    std::uint64_t next = 0;
+    if (auto c = rel.containedIn.find(current); c != rel.containedIn.end()) next = c->second;
+    else if (auto p = rel.partOf.find(current); p != rel.partOf.end()) next = p->second;
+    if (!next) return {};
+    const auto* r = f.find(next);
+    if (r && f.isA(*r, "IFCBUILDINGSTOREY")) {
+      Instance s;
+      if (s.load(f, *r)) return s.text("Name").value_or(instanceName(next));
+      return {};
+    }
+    current = next;
+  }
+  return {};
+}
+
+// Default colours by class when the file gives none (a light palette that reads well in a viewer).
+model::Color defaultColor(const IfcFile& f, const EntityRecord& r) {
+  auto is = [&](const char* t) { return f.isA(r, t); };
+  if (is("IFCWINDOW")) return {0.55f, 0.75f, 0.9f, 0.5f};
+  if (is("IFCDOOR")) return {0.6f, 0.45f, 0.3f, 1.0f};
+  if (is("IFCSLAB") || is("IFCROOF")) return {0.7f, 0.7f, 0.68f, 1.0f};
+  if (is("IFCSPACE")) return {0.6f, 0.8f, 0.6f, 0.25f};
+  if (is("IFCFLOWSEGMENT") || is("IFCFLOWFITTING") || is("IFCPIPESEGMENT")) return {0.2f, 0.6f, 0.9f, 1.0f};
+  if (is("IFCSITE")) return {0.55f, 0.65f, 0.45f, 1.0f};
+  return {0.85f, 0.83f, 0.8f, 1.0f};
+}
+
+}  // namespace
+
+bool isIfcFile(const std::filesystem::path& path) { return detail::lowerExtension(path) == ".ifc"; }
+
+Result<IfcReadResult> readIfc(const std::filesystem::path& path, const IfcOptions& options, const ProgressFn& progress) {
+  auto subIndex = [&](std::string_view stage, double f) { return reportProgress(progress, stage, 0.2 * f); };
+  auto opened = IfcFile::open(path, progress ? ProgressFn(subIndex) : ProgressFn());
+  if (!opened.ok()) return Result<IfcReadResult>::failureFrom(opened);
+  std::vector<Diagnostic> diags = opened.takeDiagnostics();
+  const IfcFile& file = opened.value();
+
+  IfcReadResult out;
+  out.schema = file.step().header().schemas.empty() ? "" : file.step().header().schemas.front();
+  out.application = file.step().header().originatingSystem;
+  out.entityCount = file.step().entityCount();
+  const Units units = readUnits(file, diags);
+  out.lengthUnitToMeters = units.lengthToMeters;
+  out.lengthUnit = units.lengthName;
+  if (!(options.chordToleranceMeters > 0))
+    return Result<IfcReadResult>::failure(
+        Diagnostic::error(ErrorCode::InvalidArgument, "chord tolerance must be positive", file.path()));
+  Context ctx(file, units, options.chordToleranceMeters);
+  const auto colors = readItemColors(file);
+  const Relations rel = readRelations(file);
+  const std::string layer = path.filename().string();
+  out.scene.layer(layer);
+
+  const auto products = file.instancesOf("IFCPRODUCT");
+  ShapeStats stats;
+  Instance p;
+  std::size_t done = 0;
+  for (const auto* rec : products) {
+    if (++done % 256 == 0 && !reportProgress(progress, "geometry", 0.2 + 0.8 * done / products.size()))
+      return Result<IfcReadResult>::failure(Diagnostic::error(ErrorCode::Cancelled, "cancelled", file.path()),
+                                            ctx.takeDiagnostics());
+    if (!p.load(file, *rec)) {
+      ctx.report(Severity::Warning, ErrorCode::InvalidElement, rec->id, "product cannot be read: " + p.error());
+      continue;
+    }
+    const std::string cls = p.entity().name;
+    ++out.productsByClass[cls];
+    // Openings and other subtraction features are cut from their hosts, not shown.
+    if (file.isA(*rec, "IFCFEATUREELEMENTSUBTRACTION")) continue;
+    auto repId = p.ref("Representation");
+    if (!repId) continue;
+
+    model::Element e;
+    e.guid = p.text("GlobalId").value_or("");
+    e.kind = cls;
+    e.name = p.text("Name").value_or("");
+    if (auto v = p.text("ObjectType")) e.attributes["ObjectType"] = *v;
+    if (auto v = p.text("Tag")) e.attributes["Tag"] = *v;
+    if (auto v = p.enumeration("PredefinedType")) e.attributes["PredefinedType"] = std::string(*v);
+    e.attributes["IfcId"] = static_cast<std::int64_t>(rec->id);
+    const std::string storey = storeyOf(file, rel, rec->id);
+    if (!storey.empty()) e.attributes["Storey"] = storey;
+    // Type properties first, then the occurrence's own (which override).
+    if (auto t = rel.typeOf.find(rec->id); t != rel.typeOf.end()) {
+      Instance type;
+      if (type.load(file, t->second)) {
+        if (auto tn = type.text("Name")) e.attributes["TypeName"] = *tn;
+        for (auto ps : type.refs("HasPropertySets")) readPropertySet(file, ps, units, e.attributes);
+      }
+    }
+    if (auto ps = rel.propertySets.find(rec->id); ps != rel.propertySets.end())
+      for (auto id : ps->second) readPropertySet(file, id, units, e.attributes);
+    if (auto o = rel.openings.find(rec->id); o != rel.openings.end()) out.openingsNotCut += o->second.size();
+
+    Eigen::Affine3d placement = Eigen::Affine3d::Identity();
+    if (auto pl = p.ref("ObjectPlacement")) placement = ctx.objectPlacement(*pl);
+    const auto meshes = productShapes(ctx, *repId, colors, stats);
+    const model::Color fallback = defaultColor(file, *rec);
+    for (const auto& m : meshes) {
+      geometry::Mesh mesh;
+      mesh.origin = placement.translation();
+      mesh.positions.reserve(m.positions.size());
+      bool finite = true;
+      for (const auto& q : m.positions) {
+        const Eigen::Vector3d w = placement * q;
+        finite &= w.allFinite();
+        mesh.positions.emplace_back((w - mesh.origin).cast<float>());
+      }
+      if (!finite) {
+        ctx.report(Severity::Warning, ErrorCode::InvalidElement, rec->id, "geometry has non-finite coordinates; skipped");
+        continue;
+      }
+      mesh.indices.reserve(m.triangles.size() * 3);
+      for (const auto& t : m.triangles) mesh.indices.insert(mesh.indices.end(), {t[0], t[1], t[2]});
+      geometry::computeNormals(mesh);
+      model::Material mat;
+      mat.color = m.color.value_or(fallback);
+      mat.name = m.color ? "ifc style" : cls;
+      e.shapes.push_back({std::move(mesh), mat});
+    }
+    if (e.shapes.empty()) continue;
+    ++out.productsWithGeometry;
+    out.scene.addElement(layer, std::move(e));
+  }
+  out.booleanOperandsKept = stats.booleanOperandsKept;
+  for (auto& d : ctx.takeDiagnostics()) diags.push_back(std::move(d));
+  if (stats.booleanOperandsKept > 0)
+    diags.push_back(Diagnostic::warning(ErrorCode::InvalidElement,
+                                        std::to_string(stats.booleanOperandsKept) +
+                                            " boolean difference(s) not evaluated yet: their first operand is shown",
+                                        file.path()));
+  if (out.openingsNotCut > 0)
+    diags.push_back(Diagnostic::warning(ErrorCode::InvalidElement,
+                                        std::to_string(out.openingsNotCut) + " opening(s) not cut from their hosts yet",
+                                        file.path()));
+  reportProgress(progress, "geometry", 1.0);
+  return Result<IfcReadResult>::success(std::move(out), std::move(diags));
+}
+
+}  // namespace cim::io

@@ -1,0 +1,160 @@
+// readIfc on real files: units, placements, geometry sizes, spatial structure and properties, checked against
+// numbers written in the IFC files themselves (and, where noted, against web-ifc's output on the same element).
+#include <catch2/catch.hpp>
+
+#include "cim/io/ifc.h"
+#include "support/test_support.h"
+
+using namespace cim;
+using Catch::Matchers::Contains;
+
+namespace {
+
+std::filesystem::path sharedIfc(const char* name) { return cimtest::sharedDataDir() / "ifc" / name; }
+
+#define REQUIRE_SHARED(path)                                             \
+  if (!std::filesystem::exists(path)) {                                  \
+    WARN("shared IFC data not found: " << (path) << "; skipping");       \
+    return;                                                              \
+  }
+
+const model::Element* byGuid(const model::Scene& s, const std::string& guid) {
+  const model::Element* found = nullptr;
+  s.forEachElement([&](const model::Layer&, const model::Element& e) {
+    if (e.guid == guid) found = &e;
+  });
+  return found;
+}
+
+}  // namespace
+
+TEST_CASE("IfcOpenHouse: millimetres become metres and placements compose", "[ifc][reader][shared]") {
+  const auto path = sharedIfc("IfcOpenHouse_IFC4.ifc");
+  REQUIRE_SHARED(path);
+  auto r = io::readIfc(path);
+  REQUIRE(r.ok());
+  CHECK(r->schema == "IFC4");
+  CHECK(r->lengthUnitToMeters == Approx(0.001));
+  CHECK(r->productsByClass.at("IfcWindow") == 5);  // five IFCWINDOW instances in the file
+  // The stair flight #2357 is placed at (5050, 1000, 0) mm; 2 risers of 0.2 m, 2 treads of 0.25 m... web-ifc gives
+  // min (5.05, 1.0, -0.4), max (5.55, 2.2, 0) for it.
+  const auto* stair = byGuid(r->scene, "2Ab2jpYsXCGu4_o2TnJmpB");
+  REQUIRE(stair);
+  CHECK(stair->kind == "IfcStairFlight");
+  const auto b = stair->worldBounds();
+  CHECK(b.min.x() == Approx(5.05).margin(1e-3));
+  CHECK(b.min.y() == Approx(1.0).margin(1e-3));
+  CHECK(b.max.x() == Approx(5.55).margin(1e-3));
+  CHECK(b.max.y() == Approx(2.2).margin(1e-3));
+  // The door's OverallHeight is 2200 mm.
+  const auto* door = byGuid(r->scene, "0Tif_$wI1FwAwq$OJt24I8");
+  REQUIRE(door);
+  CHECK(door->worldBounds().size().z() == Approx(2.2).margin(0.01));
+}
+
+TEST_CASE("Office_A: window size, storey and property values as the file writes them", "[ifc][reader][shared]") {
+  const auto path = sharedIfc("Office_A_20110811.ifc");
+  REQUIRE_SHARED(path);
+  auto r = io::readIfc(path);
+  REQUIRE(r.ok());
+  CHECK(r->schema == "IFC2X3");
+  // #929 IFCWINDOW('1SBS_3GrH1NxHgCQcZ5ifE', ..., OverallHeight 1.4999999, OverallWidth 1.2)
+  const auto* w = byGuid(r->scene, "1SBS_3GrH1NxHgCQcZ5ifE");
+  REQUIRE(w);
+  CHECK(w->name == "M_Fixed:1220 x 1500:1220 x 1500:193946");
+  CHECK(std::get<std::string>(w->attributes.at("ObjectType")) == "1220 x 1500");
+  CHECK(std::get<std::string>(w->attributes.at("Tag")) == "193946");
+  CHECK(std::get<std::string>(w->attributes.at("Storey")) == "Level 2");
+  const auto size = w->worldBounds().size();
+  CHECK(size.z() == Approx(1.5).margin(1e-3));
+  CHECK(std::max(size.x(), size.y()) == Approx(1.2).margin(1e-3));
+  // #57024 relates #929 to Pset_WindowCommon #49502 = (#69 Reference, #57 IsExternal, #66 FireRating).
+  CHECK(std::get<bool>(w->attributes.at("Pset_WindowCommon.IsExternal")) == true);
+  CHECK(std::get<std::string>(w->attributes.at("Pset_WindowCommon.Reference")) == "M_Fixed:1220 x 1500");
+  CHECK(std::get<std::string>(w->attributes.at("Pset_WindowCommon.FireRating")) == "FireRating");
+}
+
+TEST_CASE("The swept-disk cable segment web-ifc leaves empty is a round tube", "[ifc][reader][shared]") {
+  const auto path = sharedIfc("987--flowSegment--segfault--augmented.ifc");
+  REQUIRE_SHARED(path);
+  auto r = io::readIfc(path);
+  REQUIRE(r.ok());
+  REQUIRE(r->scene.elementCount() == 1);
+  const auto& e = r->scene.layers()[0].elements[0];
+  CHECK(e.kind == "IfcFlowSegment");
+  // IFCSWEPTDISKSOLID radius 0.0038772 m along a polyline in a horizontal plane: the tube is 2 r thick in z.
+  CHECK(e.worldBounds().size().z() == Approx(2 * 0.0038772).margin(1e-5));
+  // The file's own quantity: 'Total Surface Area' 0.17511 m^2 (lateral surface plus caps).
+  double area = 0;
+  for (const auto& s : e.shapes) area += geometry::surfaceArea(s.mesh);
+  CHECK(area == Approx(0.17511).epsilon(0.02));
+}
+
+TEST_CASE("Every shared IFC file loads without a crash", "[ifc][reader][shared]") {
+  const auto dir = cimtest::sharedDataDir() / "ifc";
+  REQUIRE_SHARED(dir);
+  std::size_t files = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+    if (entry.path().extension() != ".ifc") continue;
+    INFO(entry.path().filename().string());
+    auto r = io::readIfc(entry.path());
+    REQUIRE(r.ok());
+    ++files;
+    for (const auto& d : r.diagnostics()) CHECK(d.severity != Severity::Error);
+    r->scene.forEachElement([&](const model::Layer&, const model::Element& e) {
+      CHECK_FALSE(e.guid.empty());
+      for (const auto& s : e.shapes) {
+        CHECK(geometry::isValid(s.mesh));
+        CHECK(s.mesh.normals.size() == s.mesh.positions.size());
+      }
+    });
+  }
+  CHECK(files == 15);
+}
+
+TEST_CASE("A damaged IFC loads its intact elements and names the broken ones", "[ifc][reader][corpus]") {
+  cimtest::TempDir dir;
+  // A unit square extruded 2 m (mm units), one instance with a dangling reference, one with a NaN coordinate.
+  const std::string ifc =
+      "ISO-10303-21;\nHEADER;FILE_DESCRIPTION((''),'2;1');FILE_NAME('t','',(''),(''),'','','');FILE_SCHEMA(('IFC4'));ENDSEC;\n"
+      "DATA;\n"
+      "#1=IFCPROJECT('1xS3BCk291UvhgP2a6eflL',$,'P',$,$,$,$,$,#2);\n"
+      "#2=IFCUNITASSIGNMENT((#3));\n"
+      "#3=IFCSIUNIT(*,.LENGTHUNIT.,.MILLI.,.METRE.);\n"
+      "#10=IFCCARTESIANPOINT((0.,0.,0.));\n"
+      "#11=IFCAXIS2PLACEMENT3D(#10,$,$);\n"
+      "#12=IFCLOCALPLACEMENT($,#11);\n"
+      "#20=IFCRECTANGLEPROFILEDEF(.AREA.,$,$,1000.,1000.);\n"
+      "#21=IFCEXTRUDEDAREASOLID(#20,#11,#22,2000.);\n"
+      "#22=IFCDIRECTION((0.,0.,1.));\n"
+      "#23=IFCSHAPEREPRESENTATION($,'Body','SweptSolid',(#21));\n"
+      "#24=IFCPRODUCTDEFINITIONSHAPE($,$,(#23));\n"
+      "#30=IFCWALL('0gnK1gq9X5sOFhZ$a1N5GG',$,'good wall',$,$,#12,#24,$,$);\n"
+      "#40=IFCSHAPEREPRESENTATION($,'Body','SweptSolid',(#999));\n"
+      "#41=IFCPRODUCTDEFINITIONSHAPE($,$,(#40));\n"
+      "#42=IFCWALL('1gnK1gq9X5sOFhZ$a1N5GG',$,'dangling wall',$,$,#12,#41,$,$);\n"
+      "#50=IFCCARTESIANPOINT((0.,0.,1.E308));\n"
+      "#51=IFCAXIS2PLACEMENT3D(#50,$,$);\n"
+      "#52=IFCLOCALPLACEMENT(#53,#51);\n"
+      "#53=IFCLOCALPLACEMENT(#52,#51);\n"
+      "#54=IFCWALL('2gnK1gq9X5sOFhZ$a1N5GG',$,'cyclic wall',$,$,#52,#24,$,$);\n"
+      "ENDSEC;\nEND-ISO-10303-21;\n";
+  cimtest::writeFile(dir / "bad.ifc", ifc);
+  auto r = io::readIfc(dir / "bad.ifc");
+  REQUIRE(r.ok());
+  const auto* good = byGuid(r->scene, "0gnK1gq9X5sOFhZ$a1N5GG");
+  REQUIRE(good);
+  CHECK(good->worldBounds().size().isApprox(Eigen::Vector3d(1, 1, 2), 1e-6));
+  CHECK(byGuid(r->scene, "1gnK1gq9X5sOFhZ$a1N5GG") == nullptr);
+  // The cyclic, absurd placement is reported and falls back to identity; the wall still shows.
+  CHECK(byGuid(r->scene, "2gnK1gq9X5sOFhZ$a1N5GG") != nullptr);
+  bool dangling = false, cyclic = false, absurd = false;
+  for (const auto& d : r.diagnostics()) {
+    if (d.elementId == "#999") dangling = true;
+    if (d.message.find("cyclic") != std::string::npos) cyclic = true;
+    if (d.elementId == "#50") absurd = true;
+  }
+  CHECK(dangling);
+  CHECK(cyclic);
+  CHECK(absurd);
+}
