@@ -23,6 +23,7 @@ Result<FileInfo> info(const fs::path& path) {
     fi.schema = r->schema;
     fi.application = r->application;
     fi.classes = r->productsByClass;
+    fi.georeference = r->georeferenceSource;
     auto diags = r.takeDiagnostics();
     scene.emplace(Result<model::Scene>::success(std::move(r.value().scene), std::move(diags)));
   } else {
@@ -98,6 +99,7 @@ std::string toJson(const FileInfo& fi) {
   }
   if (!fi.schema.empty()) j["schema"] = fi.schema;
   if (!fi.application.empty()) j["application"] = fi.application;
+  if (!fi.georeference.empty()) j["georeference"] = fi.georeference;
   j["classes"] = Json::object();
   for (const auto& [k, n] : fi.classes) j["classes"][k] = n;
   j["layers"] = Json::array();
@@ -120,7 +122,8 @@ std::string toText(const FileInfo& fi) {
   o << fi.path.string() << "\n";
   o << "  format:    " << fi.format << "\n";
   if (!fi.schema.empty()) o << "  schema:    " << fi.schema << (fi.application.empty() ? "" : " (from " + fi.application + ")") << "\n";
-  o << "  CRS:       " << (fi.crs.empty() ? "none (local coordinates)" : fi.crs + " (" + fi.crsName + ")") << "\n";
+  o << "  CRS:       " << (fi.crs.empty() ? "none (local coordinates)" : fi.crs + " (" + fi.crsName + ")")
+    << (fi.georeference.empty() ? "" : ", from " + fi.georeference) << "\n";
   o << "  elements:  " << fi.elements << " in " << fi.layers.size() << " layer(s), " << fi.shapes << " shape(s)\n";
   o << "  triangles: " << fi.triangles << ", vertices: " << fi.vertices << "\n";
   if (!fi.bounds.empty()) {
@@ -154,7 +157,9 @@ std::string toText(const FileInfo& fi) {
 Result<std::vector<ElementInfo>> describeElements(const fs::path& path) {
   std::optional<Result<model::Scene>> scene;
   if (io::isIfcFile(path)) {
-    auto r = io::readIfc(path);
+    io::IfcOptions engineeringFrame;
+    engineeringFrame.applyGeoreference = false;
+    auto r = io::readIfc(path, engineeringFrame);
     if (!r.ok()) return Result<std::vector<ElementInfo>>::failureFrom(r);
     auto diags = r.takeDiagnostics();
     scene.emplace(Result<model::Scene>::success(std::move(r.value().scene), std::move(diags)));

@@ -46,12 +46,20 @@ namespace {
 Result<model::Scene> readInput(const fs::path& path, const io::MeshPlacement& placement, const LoadOptions& options,
                                const ProgressFn& progress) {
   if (io::isIfcFile(path)) {
-    auto r = io::readIfc(path, {}, progress);
+    // The file's own georeference is used unless the user places the model with --origin.
+    io::IfcOptions ifcOptions;
+    ifcOptions.applyGeoreference = !options.origin.has_value();
+    auto r = io::readIfc(path, ifcOptions, progress);
     if (!r.ok()) return Result<model::Scene>::failureFrom(r);
     auto diags = r.takeDiagnostics();
     model::Scene scene = std::move(r.value().scene);
-    // Not georeferenced (yet): the engineering frame is placed like a local model when a CRS is given.
-    if (placement.crs) placeLocalScene(scene, placement);
+    if (options.origin && !r->georeferenceSource.empty())
+      diags.push_back(Diagnostic::warning(ErrorCode::ConventionApplied,
+                                          "--origin overrides the file's own georeference (" + r->georeferenceSource +
+                                              ", " + r->georeferenceCrs + ")",
+                                          path.string()));
+    // A model without georeference is placed like a local mesh when a CRS is given.
+    if (!scene.crs() && placement.crs) placeLocalScene(scene, placement);
     if (options.scale != 1.0 || options.upAxis)
       diags.push_back(Diagnostic::info(ErrorCode::ConventionApplied,
                                        "IFC declares its own units and Z up; --scale and --up-axis are not applied",

@@ -26,6 +26,7 @@ struct FileInfo {
   std::string crsName;   ///< PROJ's name of it
   std::string schema;    ///< IFC: FILE_SCHEMA; empty for other formats
   std::string application;  ///< IFC: the originating system
+  std::string georeference; ///< IFC: where the CRS came from ("IfcMapConversion", "IfcSite"), empty if none
   std::map<std::string, std::size_t> classes;  ///< IFC: products by class; others: elements by kind
   std::size_t elements = 0;
   std::size_t shapes = 0;

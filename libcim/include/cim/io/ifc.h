@@ -4,8 +4,11 @@
 // Work in progress (issue 3): placements, units, spatial structure, property and quantity sets, colours, and the
 // common geometry (extrusions of parameterised and arbitrary profiles, revolutions, swept disks, faceted breps,
 // surface models, triangulated and polygonal face sets, mapped items) are read. Boolean results keep their first
-// operand (counted in IfcReadResult), openings are not cut yet, and georeferencing is not applied yet: the scene is
-// the model's engineering frame in metres.
+// operand (counted in IfcReadResult) and openings are not cut yet.
+//
+// Georeferencing: IfcMapConversion + IfcProjectedCRS (IFC4/IFC4X3), else IfcSite RefLatitude/RefLongitude with
+// TrueNorth as a local transverse Mercator frame. With applyGeoreference the scene is in that CRS; without it, or
+// when the file has none, the scene is the model's engineering frame (metres, Z up) and has no CRS.
 
 #include <cstddef>
 #include <filesystem>
@@ -20,6 +23,7 @@ namespace cim::io {
 
 struct IfcOptions {
   double chordToleranceMeters = 0.01;  ///< curves and circles are tessellated to this deviation
+  bool applyGeoreference = true;       ///< false: keep the engineering frame even when the file is georeferenced
 };
 
 struct IfcReadResult {
@@ -33,6 +37,8 @@ struct IfcReadResult {
   std::size_t productsWithGeometry = 0;
   std::size_t booleanOperandsKept = 0;            ///< boolean differences not evaluated yet
   std::size_t openingsNotCut = 0;                 ///< IfcRelVoidsElement not applied yet
+  std::string georeferenceSource;                 ///< "IfcMapConversion", "IfcSite" or empty
+  std::string georeferenceCrs;                    ///< the CRS it names (applied or not)
 };
 
 /// True for .ifc files.

@@ -5,6 +5,7 @@
 #include "cim/io/ifc.h"
 #include "core/text.h"
 #include "io/ifc/context.h"
+#include "io/ifc/georef.h"
 #include "io/ifc/shapes.h"
 
 namespace cim::io {
@@ -164,6 +165,26 @@ model::Color defaultColor(const IfcFile& f, const EntityRecord& r) {
   return {0.85f, 0.83f, 0.8f, 1.0f};
 }
 
+// Maps every mesh by an affine transform (exact per placement: the map conversion is a similarity).
+void applyTransform(model::Scene& scene, const Eigen::Affine3d& t) {
+  const Eigen::Matrix3f linear = t.linear().cast<float>();
+  const Eigen::Matrix3f normals = t.linear().inverse().transpose().cast<float>();
+  const bool flip = t.linear().determinant() < 0;
+  auto layers = scene.takeLayers();
+  for (auto& layer : layers)
+    for (auto& e : layer.elements) {
+      for (auto& shape : e.shapes) {
+        auto& m = shape.mesh;
+        m.origin = t * m.origin;
+        for (auto& p : m.positions) p = linear * p;
+        for (auto& n : m.normals) n = (normals * n).normalized();
+        if (flip)
+          for (std::size_t i = 0; i + 2 < m.indices.size(); i += 3) std::swap(m.indices[i + 1], m.indices[i + 2]);
+      }
+      scene.addElement(layer.name, std::move(e));
+    }
+}
+
 }  // namespace
 
 bool isIfcFile(const std::filesystem::path& path) { return detail::lowerExtension(path) == ".ifc"; }
@@ -263,6 +284,19 @@ Result<IfcReadResult> readIfc(const std::filesystem::path& path, const IfcOption
     out.scene.addElement(layer, std::move(e));
   }
   out.booleanOperandsKept = stats.booleanOperandsKept;
+  if (auto g = readGeoreference(ctx)) {
+    out.georeferenceSource = g->source;
+    out.georeferenceCrs = g->crs;
+    if (options.applyGeoreference) {
+      auto crs = geo::Crs::fromUserInput(g->crs);
+      if (crs.ok()) {
+        applyTransform(out.scene, g->toMap);
+        out.scene.setCrs(std::move(crs).value());
+      } else {
+        ctx.report(Severity::Warning, ErrorCode::UnknownCrs, 0, crs.error()->message + "; the model stays local");
+      }
+    }
+  }
   for (auto& d : ctx.takeDiagnostics()) diags.push_back(std::move(d));
   if (stats.booleanOperandsKept > 0)
     diags.push_back(Diagnostic::warning(ErrorCode::InvalidElement,

@@ -2,6 +2,7 @@
 // numbers written in the IFC files themselves (and, where noted, against web-ifc's output on the same element).
 #include <catch2/catch.hpp>
 
+#include "cim/geo/georeference.h"
 #include "cim/io/ifc.h"
 #include "support/test_support.h"
 
@@ -157,4 +158,131 @@ TEST_CASE("A damaged IFC loads its intact elements and names the broken ones", "
   CHECK(dangling);
   CHECK(cyclic);
   CHECK(absurd);
+}
+
+TEST_CASE("IfcMapConversion with rotation and an inverted Scale lands where its numbers say", "[ifc][georef][shared]") {
+  const auto path = sharedIfc("geographic-referencing-utm.ifc");
+  REQUIRE_SHARED(path);
+  auto r = io::readIfc(path);
+  REQUIRE(r.ok());
+  REQUIRE(r->scene.crs());
+  CHECK(r->scene.crs()->definition() == "EPSG:25832");
+  CHECK(r->georeferenceSource == "IfcMapConversion");
+  // #2 IFCMAPCONVERSION(..., 458657.30, 5438232.25, 113.7, 0.270600445976, 0.962691746426, 1000.) on a millimetre
+  // model: a 1000 x 1000 mm column centred on the origin, 4000 mm tall. Its centre maps to (Eastings, Northings);
+  // rotated by atan2(0.9627, 0.2706), its 1 m square spans cos + sin = 1.2333 m in both map axes.
+  const auto b = r->scene.worldBounds();
+  CHECK(b.center().x() == Approx(458657.30).margin(1e-3));
+  CHECK(b.center().y() == Approx(5438232.25).margin(1e-3));
+  CHECK(b.min.z() == Approx(113.7).margin(1e-3));
+  CHECK(b.max.z() == Approx(117.7).margin(1e-3));
+  CHECK(b.size().x() == Approx(0.270600445976 + 0.962691746426).margin(1e-3));
+  bool inverted = false;
+  for (const auto& d : r.diagnostics()) inverted |= d.message.find("inverse of the model-to-map unit ratio") != std::string::npos;
+  CHECK(inverted);
+}
+
+TEST_CASE("IfcMapConversion offsets the engineering frame by its eastings and northings", "[ifc][georef][shared]") {
+  const auto path = sharedIfc("DrainageSystem-2.ifc");
+  REQUIRE_SHARED(path);
+  io::IfcOptions local;
+  local.applyGeoreference = false;
+  auto engineering = io::readIfc(path, local);
+  auto mapped = io::readIfc(path);
+  REQUIRE(engineering.ok());
+  REQUIRE(mapped.ok());
+  CHECK_FALSE(engineering->scene.crs());
+  REQUIRE(mapped->scene.crs());
+  CHECK(mapped->scene.crs()->definition() == "EPSG:3878");
+  // #27 IFCMAPCONVERSION(#24, #26, 24525000.0, 6876000.0, 0.0, 1.0, 0.0, 1.0, $, $): a pure shift.
+  const auto a = engineering->scene.worldBounds(), b = mapped->scene.worldBounds();
+  CHECK(b.min.x() - a.min.x() == Approx(24525000.0).margin(1e-3));
+  CHECK(b.max.y() - a.max.y() == Approx(6876000.0).margin(1e-3));
+  CHECK(b.min.z() == Approx(a.min.z()).margin(1e-6));
+}
+
+TEST_CASE("A projected CRS with a vertical datum code becomes a compound CRS", "[ifc][georef][shared]") {
+  const auto path = sharedIfc("Georeferencing-Earthworks-12d-1.ifc");
+  REQUIRE_SHARED(path);
+  auto r = io::readIfc(path);
+  REQUIRE(r.ok());
+  REQUIRE(r->scene.crs());
+  // IFCPROJECTEDCRS('EPSG:7856', 'MGA2020 Zone 56 and AHD', 'EPSG:7844', 'EPSG:5711', ...)
+  CHECK(r->scene.crs()->definition() == "EPSG:7856+5711");
+  CHECK(r->scene.crs()->hasVertical());
+}
+
+TEST_CASE("Without IfcMapConversion, IfcSite latitude and longitude place the model", "[ifc][georef][shared]") {
+  const auto path = sharedIfc("AC20-FZK-Haus.ifc");
+  REQUIRE_SHARED(path);
+  auto r = io::readIfc(path);
+  REQUIRE(r.ok());
+  CHECK(r->georeferenceSource == "IfcSite");
+  REQUIRE(r->scene.crs());
+  // #389 IFCSITE(..., (49,6,1,566000), (8,26,11,540400), 110., ...): the project origin lies at 49.1004350 N,
+  // 8.4365390 E, 110 m; the house (-3..15 m in x) stays within ~20 m of it.
+  auto g = geo::Georeference::create(*r->scene.crs());
+  REQUIRE(g.ok());
+  auto origin = g->projectToWgs84(Eigen::Vector3d(0, 0, 110.0));
+  REQUIRE(origin);
+  CHECK(origin->y() == Approx(49.0 + 6.0 / 60 + 1.566 / 3600).margin(1e-9));
+  CHECK(origin->x() == Approx(8.0 + 26.0 / 60 + 11.5404 / 3600).margin(1e-9));
+  const auto b = r->scene.worldBounds();
+  CHECK(b.min.z() == Approx(109.0).margin(1e-3));  // the lowest footing is 1 m below the site
+  CHECK(b.size().head<2>().norm() < 40.0);
+}
+
+namespace {
+std::string georeferencedBox(const std::string& crsName, const std::string& scale) {
+  return "ISO-10303-21;\nHEADER;FILE_DESCRIPTION((''),'2;1');FILE_NAME('t','',(''),(''),'','','');FILE_SCHEMA(('IFC4'));ENDSEC;\n"
+         "DATA;\n"
+         "#1=IFCPROJECT('1xS3BCk291UvhgP2a6eflL',$,'P',$,$,$,$,(#4),#2);\n"
+         "#2=IFCUNITASSIGNMENT((#3));\n"
+         "#3=IFCSIUNIT(*,.LENGTHUNIT.,.MILLI.,.METRE.);\n"
+         "#4=IFCGEOMETRICREPRESENTATIONCONTEXT($,'Model',3,1.E-5,#11,$);\n"
+         "#5=IFCPROJECTEDCRS('" + crsName + "',$,$,$,$,$,#6);\n"
+         "#6=IFCSIUNIT(*,.LENGTHUNIT.,$,.METRE.);\n"
+         "#7=IFCMAPCONVERSION(#4,#5,515398.97,3347837.87,8.2,1.,0.," + scale + ");\n"
+         "#10=IFCCARTESIANPOINT((0.,0.,0.));\n"
+         "#11=IFCAXIS2PLACEMENT3D(#10,$,$);\n"
+         "#12=IFCLOCALPLACEMENT($,#11);\n"
+         "#20=IFCRECTANGLEPROFILEDEF(.AREA.,$,$,2000.,1000.);\n"
+         "#21=IFCEXTRUDEDAREASOLID(#20,#11,#22,3000.);\n"
+         "#22=IFCDIRECTION((0.,0.,1.));\n"
+         "#23=IFCSHAPEREPRESENTATION(#4,'Body','SweptSolid',(#21));\n"
+         "#24=IFCPRODUCTDEFINITIONSHAPE($,$,(#23));\n"
+         "#30=IFCWALL('0gnK1gq9X5sOFhZ$a1N5GG',$,'box',$,$,#12,#24,$,$);\n"
+         "ENDSEC;\nEND-ISO-10303-21;\n";
+}
+}  // namespace
+
+TEST_CASE("A Hangzhou model in millimetres with Scale omitted still lands in metres", "[ifc][georef][corpus]") {
+  cimtest::TempDir dir;
+  cimtest::writeFile(dir / "hz.ifc", georeferencedBox("EPSG:4549", "$"));
+  auto r = io::readIfc(dir / "hz.ifc");
+  REQUIRE(r.ok());
+  REQUIRE(r->scene.crs());
+  CHECK(r->scene.crs()->definition() == "EPSG:4549");
+  const auto b = r->scene.worldBounds();
+  CHECK(b.min.x() == Approx(515398.97 - 1.0).margin(1e-3));  // a 2 m x 1 m x 3 m box centred on the origin
+  CHECK(b.max.y() == Approx(3347837.87 + 0.5).margin(1e-3));
+  CHECK(b.max.z() == Approx(8.2 + 3.0).margin(1e-3));
+  bool warned = false;
+  for (const auto& d : r.diagnostics()) warned |= d.message.find("Scale is 1 although") != std::string::npos;
+  CHECK(warned);
+}
+
+TEST_CASE("Unknown or empty CRS names leave the model local with a diagnostic", "[ifc][georef][corpus]") {
+  cimtest::TempDir dir;
+  for (const char* name : {"EPSG:999999", "", "Hangzhou 2000"}) {
+    INFO(name);
+    cimtest::writeFile(dir / "x.ifc", georeferencedBox(name, "0.001"));
+    auto r = io::readIfc(dir / "x.ifc");
+    REQUIRE(r.ok());
+    CHECK_FALSE(r->scene.crs());
+    CHECK(r->scene.elementCount() == 1);
+    bool named = false;
+    for (const auto& d : r.diagnostics()) named |= d.code == ErrorCode::UnknownCrs && d.elementId == "#5";
+    CHECK(named);
+  }
 }

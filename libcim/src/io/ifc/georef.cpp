@@ -1,0 +1,224 @@
+#include "io/ifc/georef.h"
+
+#include <cmath>
+#include <numbers>
+#include <regex>
+
+#include "cim/geo/crs.h"
+#include "cim/geo/transform.h"
+
+namespace cim::io::ifc {
+
+namespace {
+
+// "EPSG:5711", "EPSG5711", "5711" -> 5711 when the text names an EPSG code.
+std::optional<int> epsgCode(const std::string& s) {
+  static const std::regex code(R"(^\s*(?:EPSG\s*[: ]?\s*)?(\d{4,6})\s*$)", std::regex::icase);
+  std::smatch m;
+  if (std::regex_match(s, m, code)) return std::stoi(m[1].str());
+  return std::nullopt;
+}
+
+double unitScale(Context& ctx, std::optional<std::uint64_t> unitId) {
+  if (!unitId) return 1.0;
+  Instance u;
+  if (!u.load(ctx.file, *unitId)) return 1.0;
+  if (ctx.file.isA(u.record(), "IFCSIUNIT")) {
+    const auto prefix = u.enumeration("Prefix").value_or("");
+    if (prefix == "MILLI") return 1e-3;
+    if (prefix == "CENTI") return 1e-2;
+    if (prefix == "DECI") return 1e-1;
+    if (prefix == "KILO") return 1e3;
+    return 1.0;
+  }
+  if (ctx.file.isA(u.record(), "IFCCONVERSIONBASEDUNIT")) {
+    if (auto f = u.ref("ConversionFactor")) {
+      Instance m;
+      if (m.load(ctx.file, *f))
+        if (auto v = m.real("ValueComponent")) return *v;  // assumes an SI metre component, as IFC exporters write
+    }
+  }
+  return 1.0;
+}
+
+// The CRS definition for an IfcProjectedCRS: its Name, made compound with VerticalDatum when that is an EPSG vertical
+// CRS and the Name has no heights.
+std::string crsDefinition(Context& ctx, const Instance& crs) {
+  const std::string name = crs.text("Name").value_or("");
+  auto horizontal = geo::Crs::fromUserInput(name);
+  if (!horizontal.ok()) {
+    ctx.report(Severity::Warning, ErrorCode::UnknownCrs, crs.id(),
+               "IfcProjectedCRS name '" + name + "' is not a CRS PROJ knows: " + horizontal.error()->message);
+    return {};
+  }
+  std::string def = horizontal->definition();
+  if (!horizontal->hasVertical())
+    if (auto v = epsgCode(crs.text("VerticalDatum").value_or(""))) {
+      auto compound = geo::Crs::fromUserInput(def + "+" + std::to_string(*v));
+      if (compound.ok()) def = compound->definition();
+    }
+  return def;
+}
+
+Eigen::Affine3d mapTransform(double e, double n, double h, double theta, double sx, double sy, double sz) {
+  Eigen::Affine3d t = Eigen::Affine3d::Identity();
+  Eigen::Matrix3d r;
+  r << std::cos(theta), -std::sin(theta), 0, std::sin(theta), std::cos(theta), 0, 0, 0, 1;
+  t.linear() = r * Eigen::Vector3d(sx, sy, sz).asDiagonal();
+  t.translation() = Eigen::Vector3d(e, n, h);
+  return t;
+}
+
+// IfcMapConversion's Scale converts the engineering length unit to the map unit (IFC4 and 4.3 text). Files write it
+// three ways: as specified, omitted (1.0) although units differ, or inverted (1000 for millimetres to metres). The
+// latter two are corrected to the unit ratio with a warning; any other value is a genuine scale and used as given.
+double effectiveScale(Context& ctx, std::uint64_t id, std::optional<double> given, double unitRatio) {
+  auto near = [](double a, double b) { return std::abs(a - b) <= 1e-6 * std::max(std::abs(a), std::abs(b)); };
+  if (!given || near(*given, 1.0)) {
+    if (!near(unitRatio, 1.0))
+      ctx.report(Severity::Warning, ErrorCode::ConventionApplied, id,
+                 "Scale is 1 although the model and map units differ; the unit ratio " + std::to_string(unitRatio) +
+                     " is used");
+    return unitRatio;
+  }
+  if (near(*given, unitRatio)) return unitRatio;
+  if (!near(unitRatio, 1.0) && near(*given, 1.0 / unitRatio)) {
+    ctx.report(Severity::Warning, ErrorCode::ConventionApplied, id,
+               "Scale " + std::to_string(*given) + " is the inverse of the model-to-map unit ratio; read as " +
+                   std::to_string(unitRatio));
+    return unitRatio;
+  }
+  return *given;
+}
+
+std::optional<IfcGeoreference> fromMapConversion(Context& ctx, const EntityRecord& rec) {
+  Instance mc;
+  if (!mc.load(ctx.file, rec)) return std::nullopt;
+  Instance crs;
+  auto target = mc.ref("TargetCRS");
+  if (!target || !crs.load(ctx.file, *target)) {
+    ctx.report(Severity::Warning, ErrorCode::UnknownCrs, mc.id(), "IfcMapConversion has no readable TargetCRS");
+    return std::nullopt;
+  }
+  IfcGeoreference g;
+  g.source = "IfcMapConversion";
+  g.crs = crsDefinition(ctx, crs);
+  if (g.crs.empty()) return std::nullopt;
+  const double mapUnit = unitScale(ctx, crs.ref("MapUnit"));
+  const double ratio = ctx.units.lengthToMeters / mapUnit;
+  g.eastings = mc.real("Eastings").value_or(0.0);
+  g.northings = mc.real("Northings").value_or(0.0);
+  g.height = mc.real("OrthogonalHeight").value_or(0.0);
+  const double a = mc.real("XAxisAbscissa").value_or(1.0), o = mc.real("XAxisOrdinate").value_or(0.0);
+  g.rotationRadians = (a == 0 && o == 0) ? 0.0 : std::atan2(o, a);
+  g.scale = effectiveScale(ctx, mc.id(), mc.real("Scale"), ratio);
+  double sy = g.scale, sz = g.scale;
+  // IFC4X3_RC3 wrote ScaleY and ScaleZ as two more attributes; IFC4X3_ADD2 has IfcMapConversionScaled.
+  const auto& attrs = mc.attributes();
+  if (attrs.size() >= 10) {
+    if (auto y = numberOf(attrs, attrs[8])) sy = *y * g.scale;
+    if (auto z = numberOf(attrs, attrs[9])) sz = *z * g.scale;
+  }
+  if (auto fx = mc.real("FactorX")) {
+    sy = mc.real("FactorY").value_or(1.0) * g.scale;
+    sz = mc.real("FactorZ").value_or(1.0) * g.scale;
+    g.scale *= *fx;
+  }
+  // Engineering coordinates arrive in metres; the transform takes metres to map units.
+  const double toUnits = 1.0 / ctx.units.lengthToMeters;
+  g.toMap = mapTransform(g.eastings, g.northings, g.height, g.rotationRadians, g.scale * toUnits, sy * toUnits, sz * toUnits);
+  return g;
+}
+
+// IfcCompoundPlaneAngleMeasure (degrees, minutes, seconds, millionths) -> decimal degrees.
+std::optional<double> compoundAngle(const Instance& site, const char* name) {
+  const auto parts = site.list(name);
+  if (parts.size() < 3) return std::nullopt;
+  double v[4] = {0, 0, 0, 0};
+  for (std::size_t i = 0; i < parts.size() && i < 4; ++i) {
+    if (parts[i].kind != ValueKind::Integer) return std::nullopt;
+    v[i] = static_cast<double>(parts[i].integer);
+  }
+  return v[0] + v[1] / 60.0 + v[2] / 3600.0 + v[3] / 3.6e9;
+}
+
+std::optional<Eigen::Vector2d> siteLatLon(Context& ctx, std::optional<double>* elevation) {
+  for (const auto* rec : ctx.file.instancesOf("IFCSITE")) {
+    Instance site;
+    if (!site.load(ctx.file, *rec)) continue;
+    auto lat = compoundAngle(site, "RefLatitude");
+    auto lon = compoundAngle(site, "RefLongitude");
+    if (!lat || !lon) continue;
+    if (std::abs(*lat) > 90 || std::abs(*lon) > 180) {
+      ctx.report(Severity::Warning, ErrorCode::InvalidElement, site.id(), "RefLatitude/RefLongitude out of range");
+      continue;
+    }
+    if (elevation) *elevation = site.real("RefElevation");
+    return Eigen::Vector2d(*lat, *lon);
+  }
+  return std::nullopt;
+}
+
+// Angle of true north from the model's +x axis, from the 3D model context's TrueNorth (default +y).
+double trueNorthAngle(Context& ctx) {
+  for (const auto* rec : ctx.file.instancesOf("IFCGEOMETRICREPRESENTATIONCONTEXT")) {
+    if (ctx.file.isA(*rec, "IFCGEOMETRICREPRESENTATIONSUBCONTEXT")) continue;
+    Instance c;
+    if (!c.load(ctx.file, *rec)) continue;
+    if (c.integer("CoordinateSpaceDimension").value_or(3) != 3) continue;
+    if (auto tn = c.ref("TrueNorth"))
+      if (auto d = ctx.direction(*tn)) return std::atan2(d->y(), d->x());
+  }
+  return std::numbers::pi / 2;
+}
+
+}  // namespace
+
+std::optional<IfcGeoreference> readGeoreference(Context& ctx) {
+  std::optional<IfcGeoreference> result;
+  const auto conversions = ctx.file.instancesOf("IFCMAPCONVERSION");
+  for (const auto* rec : conversions) {
+    result = fromMapConversion(ctx, *rec);
+    if (result) break;
+  }
+  std::optional<double> elevation;
+  const auto latLon = siteLatLon(ctx, &elevation);
+  if (result) {
+    if (conversions.size() > 1)
+      ctx.report(Severity::Warning, ErrorCode::ConventionApplied, conversions.front()->id,
+                 std::to_string(conversions.size()) + " IfcMapConversions; the first readable one is used");
+    // Doubly georeferenced: IfcSite's latitude/longitude should land where the map conversion puts the origin.
+    if (latLon) {
+      auto map = geo::Crs::fromUserInput(result->crs);
+      auto geographic = geo::Crs::fromUserInput("EPSG:4326");
+      if (map.ok() && geographic.ok()) {
+        auto t = geo::Transformer::create(*geographic, *map);
+        if (t.ok())
+          if (auto p = t->forward(Eigen::Vector3d(latLon->y(), latLon->x(), 0))) {
+            const double d = std::hypot(p->x() - result->eastings, p->y() - result->northings);
+            if (d > 100.0)
+              ctx.report(Severity::Warning, ErrorCode::ConventionApplied, 0,
+                         "doubly georeferenced: IfcSite RefLatitude/RefLongitude lie " + std::to_string(static_cast<long>(d)) +
+                             " map units from the IfcMapConversion origin; IfcMapConversion is used");
+          }
+      }
+    }
+    return result;
+  }
+  if (!latLon) return std::nullopt;
+  IfcGeoreference g;
+  g.source = "IfcSite";
+  char def[256];
+  std::snprintf(def, sizeof def, "+proj=tmerc +lat_0=%.10f +lon_0=%.10f +k=1 +x_0=0 +y_0=0 +ellps=WGS84 +units=m +no_defs +type=crs",
+                latLon->x(), latLon->y());
+  g.crs = def;
+  g.height = elevation.value_or(0.0) * ctx.units.lengthToMeters;
+  g.rotationRadians = std::numbers::pi / 2 - trueNorthAngle(ctx);
+  g.toMap = mapTransform(0, 0, g.height, g.rotationRadians, 1, 1, 1);
+  ctx.report(Severity::Info, ErrorCode::ConventionApplied, 0,
+             "no IfcMapConversion: placed by IfcSite RefLatitude/RefLongitude in a local transverse Mercator frame "
+             "(RefElevation taken as ellipsoidal height)");
+  return g;
+}
+
+}  // namespace cim::io::ifc
