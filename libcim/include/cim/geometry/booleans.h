@@ -1,0 +1,40 @@
+#pragma once
+// Boolean operations on closed triangle meshes (CGAL corefinement, in one translation unit).
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <Eigen/Core>
+
+namespace cim::geometry {
+
+/// A triangle soup or mesh in double precision (metres). Vertices may be repeated; operations weld them first.
+struct SolidMesh {
+  std::vector<Eigen::Vector3d> positions;
+  std::vector<std::array<std::uint32_t, 3>> triangles;
+};
+
+enum class BooleanOp { Difference, Union, Intersection };
+
+struct BooleanResult {
+  bool ok = false;
+  std::string error;  ///< why the operation could not be done (inputs not closed, self-intersecting...)
+  SolidMesh mesh;     ///< the result when ok; empty when the result is empty (e.g. fully cut away)
+};
+
+/// a OP b. Both must bound volumes (closed, after welding coincident vertices and orienting outward); when one does
+/// not, the result is not ok and the caller keeps `a`.
+BooleanResult booleanOperation(const SolidMesh& a, const SolidMesh& b, BooleanOp op);
+
+/// Keeps the part of `a` on the side of the plane opposite to `normal` (the plane through `point`), closing the cut.
+BooleanResult clipByPlane(const SolidMesh& a, const Eigen::Vector3d& point, const Eigen::Vector3d& normal);
+
+/// Encloses a volume: closed after welding coincident vertices. Cheap enough to ask before a boolean.
+bool isClosedVolume(const SolidMesh& m);
+
+/// Signed volume enclosed by the triangles (positive for outward-facing closed meshes), cubic metres.
+double signedVolume(const SolidMesh& m);
+
+}  // namespace cim::geometry

@@ -1,0 +1,139 @@
+// The one translation unit that instantiates CGAL's corefinement-based booleans and clipping.
+#include "cim/geometry/booleans.h"
+
+#include <Eigen/Geometry>
+
+#include <CGAL/Exact_predicates_inexact_constructions_kernel.h>
+#include <CGAL/Polygon_mesh_processing/clip.h>
+#include <CGAL/Polygon_mesh_processing/corefinement.h>
+#include <CGAL/Polygon_mesh_processing/orient_polygon_soup.h>
+#include <CGAL/Polygon_mesh_processing/orientation.h>
+#include <CGAL/Polygon_mesh_processing/polygon_soup_to_polygon_mesh.h>
+#include <CGAL/Polygon_mesh_processing/repair_polygon_soup.h>
+#include <CGAL/Polygon_mesh_processing/triangulate_faces.h>
+#include <CGAL/Surface_mesh.h>
+
+namespace cim::geometry {
+
+namespace {
+
+using K = CGAL::Exact_predicates_inexact_constructions_kernel;
+using Mesh = CGAL::Surface_mesh<K::Point_3>;
+namespace PMP = CGAL::Polygon_mesh_processing;
+
+// Soup -> welded, consistently oriented, outward-facing surface mesh. False when it does not bound a volume.
+bool toMesh(const SolidMesh& in, Mesh& out, std::string& error) {
+  std::vector<K::Point_3> points;
+  points.reserve(in.positions.size());
+  for (const auto& p : in.positions) points.emplace_back(p.x(), p.y(), p.z());
+  std::vector<std::array<std::size_t, 3>> polygons;
+  polygons.reserve(in.triangles.size());
+  for (const auto& t : in.triangles) polygons.push_back({t[0], t[1], t[2]});
+  PMP::repair_polygon_soup(points, polygons);  // merges duplicate points, drops degenerate and duplicate faces
+  if (polygons.empty()) {
+    error = "no faces";
+    return false;
+  }
+  PMP::orient_polygon_soup(points, polygons);
+  out.clear();
+  PMP::polygon_soup_to_polygon_mesh(points, polygons, out);
+  if (!CGAL::is_closed(out)) {
+    error = "not closed";
+    return false;
+  }
+  if (!PMP::is_outward_oriented(out)) PMP::reverse_face_orientations(out);
+  return true;
+}
+
+SolidMesh fromMesh(Mesh& m) {
+  if (!CGAL::is_triangle_mesh(m)) PMP::triangulate_faces(m);  // clipping caps can be polygons
+  SolidMesh out;
+  std::vector<std::uint32_t> index(m.number_of_vertices() + m.number_of_removed_vertices(), 0);
+  for (auto v : m.vertices()) {
+    index[v.idx()] = static_cast<std::uint32_t>(out.positions.size());
+    const auto& p = m.point(v);
+    out.positions.emplace_back(p.x(), p.y(), p.z());
+  }
+  for (auto f : m.faces()) {
+    std::array<std::uint32_t, 3> tri{};
+    int k = 0;
+    for (auto v : CGAL::vertices_around_face(m.halfedge(f), m)) {
+      if (k < 3) tri[static_cast<std::size_t>(k)] = index[v.idx()];
+      ++k;
+    }
+    if (k == 3) out.triangles.push_back(tri);
+  }
+  return out;
+}
+
+}  // namespace
+
+double signedVolume(const SolidMesh& m) {
+  double v = 0;
+  for (const auto& t : m.triangles)
+    v += m.positions[t[0]].dot(m.positions[t[1]].cross(m.positions[t[2]]));
+  return v / 6.0;
+}
+
+bool isClosedVolume(const SolidMesh& m) {
+  Mesh mesh;
+  std::string error;
+  return toMesh(m, mesh, error);
+}
+
+BooleanResult booleanOperation(const SolidMesh& a, const SolidMesh& b, BooleanOp op) {
+  BooleanResult r;
+  Mesh ma, mb, out;
+  std::string error;
+  if (!toMesh(a, ma, error)) {
+    r.error = "first operand " + error;
+    return r;
+  }
+  if (!toMesh(b, mb, error)) {
+    r.error = "second operand " + error;
+    return r;
+  }
+  try {
+    bool done = false;
+    switch (op) {
+      case BooleanOp::Difference: done = PMP::corefine_and_compute_difference(ma, mb, out); break;
+      case BooleanOp::Union: done = PMP::corefine_and_compute_union(ma, mb, out); break;
+      case BooleanOp::Intersection: done = PMP::corefine_and_compute_intersection(ma, mb, out); break;
+    }
+    if (!done) {
+      r.error = "corefinement could not produce a closed result";
+      return r;
+    }
+  } catch (const std::exception& e) {
+    r.error = std::string("corefinement failed: ") + e.what();
+    return r;
+  }
+  r.ok = true;
+  r.mesh = fromMesh(out);
+  return r;
+}
+
+BooleanResult clipByPlane(const SolidMesh& a, const Eigen::Vector3d& point, const Eigen::Vector3d& normal) {
+  BooleanResult r;
+  Mesh ma;
+  std::string error;
+  if (!toMesh(a, ma, error)) {
+    r.error = "operand " + error;
+    return r;
+  }
+  const K::Plane_3 plane(K::Point_3(point.x(), point.y(), point.z()), K::Vector_3(normal.x(), normal.y(), normal.z()));
+  try {
+    if (!PMP::clip(ma, plane, CGAL::parameters::clip_volume(true))) {
+      r.error = "clipping failed";
+      return r;
+    }
+  } catch (const std::exception& e) {
+    r.error = std::string("clipping failed: ") + e.what();
+    return r;
+  }
+  r.ok = true;
+  r.mesh = fromMesh(ma);
+  return r;
+}
+
+}  // namespace cim::geometry
