@@ -4,6 +4,7 @@
 #include <Eigen/Geometry>
 
 #include <CGAL/Exact_predicates_inexact_constructions_kernel.h>
+#include <CGAL/Polygon_mesh_processing/self_intersections.h>
 #include <CGAL/Polygon_mesh_processing/clip.h>
 #include <CGAL/Polygon_mesh_processing/corefinement.h>
 #include <CGAL/Polygon_mesh_processing/orient_polygon_soup.h>
@@ -17,6 +18,9 @@ namespace cim::geometry {
 
 namespace {
 
+// Exact predicates, double constructions. Exact constructions (Epeck) were tried: overlapping coplanar faces (two
+// concentric cylinders of a round window) took a minute per opening. Rounded intermediate points can make a surface
+// self-intersect, which corefinement does not survive, so every operand is checked first and refused if it does.
 using K = CGAL::Exact_predicates_inexact_constructions_kernel;
 using Mesh = CGAL::Surface_mesh<K::Point_3>;
 namespace PMP = CGAL::Polygon_mesh_processing;
@@ -25,7 +29,11 @@ namespace PMP = CGAL::Polygon_mesh_processing;
 bool toMesh(const SolidMesh& in, Mesh& out, std::string& error) {
   std::vector<K::Point_3> points;
   points.reserve(in.positions.size());
-  for (const auto& p : in.positions) points.emplace_back(p.x(), p.y(), p.z());
+  // Snapped to a 10 micrometre grid: faces that are coplanar up to rounding noise become exactly coplanar, which the
+  // exact kernel handles quickly; left near-coplanar, they make corefinement crawl through slivers.
+  constexpr double kGrid = 1e-5;
+  auto snap = [](double v) { return std::round(v / kGrid) * kGrid; };
+  for (const auto& p : in.positions) points.emplace_back(snap(p.x()), snap(p.y()), snap(p.z()));
   std::vector<std::array<std::size_t, 3>> polygons;
   polygons.reserve(in.triangles.size());
   for (const auto& t : in.triangles) polygons.push_back({t[0], t[1], t[2]});
@@ -39,6 +47,10 @@ bool toMesh(const SolidMesh& in, Mesh& out, std::string& error) {
   PMP::polygon_soup_to_polygon_mesh(points, polygons, out);
   if (!CGAL::is_closed(out)) {
     error = "not closed";
+    return false;
+  }
+  if (PMP::does_self_intersect(out)) {
+    error = "self-intersecting";
     return false;
   }
   if (!PMP::is_outward_oriented(out)) PMP::reverse_face_orientations(out);
@@ -110,6 +122,44 @@ BooleanResult booleanOperation(const SolidMesh& a, const SolidMesh& b, BooleanOp
   }
   r.ok = true;
   r.mesh = fromMesh(out);
+  return r;
+}
+
+BooleanResult subtractAll(const SolidMesh& a, const std::vector<SolidMesh>& cutters, std::size_t& skipped) {
+  BooleanResult r;
+  skipped = 0;
+  Mesh current;
+  std::string error;
+  if (!toMesh(a, current, error)) {
+    r.error = "host " + error;
+    skipped = cutters.size();
+    return r;
+  }
+  for (const auto& c : cutters) {
+    Mesh cutter, out;
+    if (PMP::does_self_intersect(current)) {  // a previous cut rounded into a self-intersection: stop here
+      skipped += 1;
+      r.error = "intermediate result self-intersects";
+      continue;
+    }
+    if (!toMesh(c, cutter, error)) {
+      ++skipped;
+      r.error = "opening " + error;
+      continue;
+    }
+    try {
+      if (PMP::corefine_and_compute_difference(current, cutter, out)) {
+        current = std::move(out);
+        continue;
+      }
+      r.error = "corefinement could not produce a closed result";
+    } catch (const std::exception& e) {
+      r.error = std::string("corefinement failed: ") + e.what();
+    }
+    ++skipped;
+  }
+  r.ok = true;
+  r.mesh = fromMesh(current);
   return r;
 }
 

@@ -28,6 +28,11 @@ struct BooleanResult {
 /// not, the result is not ok and the caller keeps `a`.
 BooleanResult booleanOperation(const SolidMesh& a, const SolidMesh& b, BooleanOp op);
 
+/// Subtracts every cutter from `a` in turn, keeping the exact intermediate surface between operations. Cutters that
+/// do not bound a volume or cannot be subtracted are skipped and counted in `skipped` (with the last reason in
+/// `error`); the result is ok when `a` itself bounds a volume.
+BooleanResult subtractAll(const SolidMesh& a, const std::vector<SolidMesh>& cutters, std::size_t& skipped);
+
 /// Keeps the part of `a` on the side of the plane opposite to `normal` (the plane through `point`), closing the cut.
 BooleanResult clipByPlane(const SolidMesh& a, const Eigen::Vector3d& point, const Eigen::Vector3d& normal);
 

@@ -3,8 +3,9 @@
 //
 // Work in progress (issue 3): placements, units, spatial structure, property and quantity sets, colours, and the
 // common geometry (extrusions of parameterised and arbitrary profiles, revolutions, swept disks, faceted breps,
-// surface models, triangulated and polygonal face sets, mapped items) are read. Boolean results keep their first
-// operand (counted in IfcReadResult) and openings are not cut yet.
+// surface models, triangulated and polygonal face sets, mapped items, boolean results with solids and half-spaces)
+// are read; openings are cut from their hosts. Not yet: IfcLinearPlacement, IfcGridPlacement, advanced breps,
+// alignment curves, CSG primitives.
 //
 // Georeferencing: IfcMapConversion + IfcProjectedCRS (IFC4/IFC4X3), else IfcSite RefLatitude/RefLongitude with
 // TrueNorth as a local transverse Mercator frame. With applyGeoreference the scene is in that CRS; without it, or
@@ -24,6 +25,8 @@ namespace cim::io {
 struct IfcOptions {
   double chordToleranceMeters = 0.01;  ///< curves and circles are tessellated to this deviation
   bool applyGeoreference = true;       ///< false: keep the engineering frame even when the file is georeferenced
+  bool cutOpenings = true;             ///< false: hosts keep their uncut bodies
+  bool includeOpenings = false;        ///< true: IfcOpeningElements become elements too (for checks and debugging)
 };
 
 struct IfcReadResult {
@@ -35,8 +38,10 @@ struct IfcReadResult {
   std::map<std::string, std::size_t> productsByClass;  ///< every IfcProduct, by class
   std::size_t entityCount = 0;                    ///< instances in the DATA section
   std::size_t productsWithGeometry = 0;
-  std::size_t booleanOperandsKept = 0;            ///< boolean differences not evaluated yet
-  std::size_t openingsNotCut = 0;                 ///< IfcRelVoidsElement not applied yet
+  std::size_t booleansEvaluated = 0;              ///< IfcBooleanResult / clipping results computed
+  std::size_t booleanOperandsKept = 0;            ///< booleans that could not be evaluated (first operand shown)
+  std::size_t openingsCut = 0;                    ///< IfcRelVoidsElement openings cut from their hosts
+  std::size_t openingsNotCut = 0;                 ///< openings that could not be cut (reported per host)
   std::string georeferenceSource;                 ///< "IfcMapConversion", "IfcSite" or empty
   std::string georeferenceCrs;                    ///< the CRS it names (applied or not)
 };

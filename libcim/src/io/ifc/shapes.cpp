@@ -5,6 +5,7 @@
 
 #include <Eigen/Geometry>
 
+#include "cim/geometry/booleans.h"
 #include "cim/geometry/triangulate.h"
 #include "io/ifc/curves.h"
 
@@ -17,6 +18,32 @@ constexpr double kPi = std::numbers::pi;
 // Adds a planar polygon (outer ring + holes, 3D) to the mesh, triangulated; `flip` reverses the winding.
 void addFace(TriMesh& m, const std::vector<std::vector<Eigen::Vector3d>>& rings, bool flip = false) {
   if (rings.empty() || rings[0].size() < 3) return;
+  // Convex rings with many vertices (circles, arcs) are fanned from their centroid: well-shaped wedges instead of
+  // slivers from one corner, which keeps later booleans fast and robust where such caps overlap.
+  if (rings.size() == 1 && rings[0].size() > 12) {
+    const auto& r = rings[0];
+    const Eigen::Vector3d n = geometry::newellNormal(r);
+    bool convex = n.norm() > 0;
+    for (std::size_t i = 0; i < r.size() && convex; ++i) {
+      const Eigen::Vector3d a = r[(i + 1) % r.size()] - r[i], b = r[(i + 2) % r.size()] - r[(i + 1) % r.size()];
+      convex = a.cross(b).dot(n) >= -1e-12 * n.norm();
+    }
+    if (convex) {
+      Eigen::Vector3d c = Eigen::Vector3d::Zero();
+      for (const auto& p : r) c += p;
+      c /= static_cast<double>(r.size());
+      const auto base = static_cast<std::uint32_t>(m.positions.size());
+      m.positions.insert(m.positions.end(), r.begin(), r.end());
+      m.positions.push_back(c);
+      const auto centre = static_cast<std::uint32_t>(m.positions.size() - 1);
+      for (std::uint32_t i = 0; i < r.size(); ++i) {
+        const std::uint32_t a = base + i, b = base + (i + 1) % static_cast<std::uint32_t>(r.size());
+        if (flip) m.triangles.push_back({centre, b, a});
+        else m.triangles.push_back({centre, a, b});
+      }
+      return;
+    }
+  }
   const auto tris = geometry::triangulatePlanarPolygon(rings);
   if (tris.empty()) return;
   const auto base = static_cast<std::uint32_t>(m.positions.size());
@@ -275,16 +302,7 @@ class ShapeBuilder {
     } else if (f.isA(r, "IFCTRIANGULATEDFACESET") || f.isA(r, "IFCPOLYGONALFACESET")) {
       faceSet(it, m);
     } else if (f.isA(r, "IFCBOOLEANRESULT")) {
-      // Booleans are not evaluated yet: a difference or intersection keeps its first operand (counted), a union both.
-      std::vector<TriMesh> parts;
-      const auto op = it.enumeration("Operator").value_or("DIFFERENCE");
-      if (auto first = it.ref("FirstOperand")) item(*first, Eigen::Affine3d::Identity(), parts, depth + 1, color);
-      if (op == "UNION") {
-        if (auto second = it.ref("SecondOperand")) item(*second, Eigen::Affine3d::Identity(), parts, depth + 1, color);
-      } else {
-        ++stats_.booleanOperandsKept;
-      }
-      for (const auto& p : parts) m.append(p, Eigen::Affine3d::Identity());
+      m = booleanResult(it, depth, color);
     } else if (f.isA(r, "IFCHALFSPACESOLID")) {
       return;  // only meaningful as a boolean operand
     } else {
@@ -295,6 +313,105 @@ class ShapeBuilder {
     if (m.empty()) return;
     m.color = color;
     out.push_back(transformed(m, t));
+  }
+
+  // IfcBooleanResult / IfcBooleanClippingResult: the first operand combined with a solid or (bounded) half-space.
+  // When the operation cannot be done (an operand that does not bound a volume), the first operand is kept and
+  // counted.
+  TriMesh booleanResult(const Instance& it, int depth, std::optional<model::Color> color) {
+    const auto op = it.enumeration("Operator").value_or("DIFFERENCE");
+    std::vector<TriMesh> firstParts;
+    if (auto first = it.ref("FirstOperand")) item(*first, Eigen::Affine3d::Identity(), firstParts, depth + 1, color);
+    TriMesh first;
+    for (const auto& p : firstParts) first.append(p, Eigen::Affine3d::Identity());
+    auto secondId = it.ref("SecondOperand");
+    if (first.empty() || !secondId) return first;
+    Instance second;
+    if (!second.load(ctx_.file, *secondId)) return first;
+    const auto& f = ctx_.file;
+    geometry::BooleanResult result;
+    if (f.isA(second.record(), "IFCHALFSPACESOLID")) {
+      if (op != "DIFFERENCE") return keep(it, first, "half-space operands are only supported for DIFFERENCE");
+      result = subtractHalfSpace(second, toSolid(first));
+    } else {
+      std::vector<TriMesh> parts;
+      item(*secondId, Eigen::Affine3d::Identity(), parts, depth + 1, color);
+      TriMesh other;
+      for (const auto& p : parts) other.append(p, Eigen::Affine3d::Identity());
+      if (other.empty()) return keep(it, first, "second operand has no geometry");
+      const auto kind = op == "UNION"          ? geometry::BooleanOp::Union
+                        : op == "INTERSECTION" ? geometry::BooleanOp::Intersection
+                                               : geometry::BooleanOp::Difference;
+      result = geometry::booleanOperation(toSolid(first), toSolid(other), kind);
+    }
+    if (!result.ok) return keep(it, first, result.error);
+    ++stats_.booleansEvaluated;
+    TriMesh out;
+    out.positions = std::move(result.mesh.positions);
+    out.triangles = std::move(result.mesh.triangles);
+    return out;
+  }
+
+  TriMesh keep(const Instance& it, TriMesh first, const std::string& why) {
+    ++stats_.booleanOperandsKept;
+    ctx_.report(Severity::Warning, ErrorCode::InvalidElement, it.id(), "boolean not applied (" + why + "); first operand kept");
+    return first;
+  }
+
+  static geometry::SolidMesh toSolid(const TriMesh& m) { return {m.positions, m.triangles}; }
+
+  // Removes an IfcHalfSpaceSolid (AgreementFlag TRUE: the material is on the side the plane normal points away
+  // from) or an IfcPolygonalBoundedHalfSpace (that half-space limited to a prism over a boundary polygon).
+  geometry::BooleanResult subtractHalfSpace(const Instance& hs, const geometry::SolidMesh& host) {
+    geometry::BooleanResult fail;
+    auto planeId = hs.ref("BaseSurface");
+    Instance plane;
+    if (!planeId || !plane.load(ctx_.file, *planeId) || !ctx_.file.isA(plane.record(), "IFCPLANE")) {
+      fail.error = "half-space base surface is not an IfcPlane";
+      return fail;
+    }
+    Eigen::Affine3d planeFrame = Eigen::Affine3d::Identity();
+    if (auto pos = plane.ref("Position")) planeFrame = ctx_.axis2Placement(*pos);
+    const Eigen::Vector3d point = planeFrame.translation();
+    Eigen::Vector3d normal = planeFrame.linear().col(2);
+    const bool agreement = hs.enumeration("AgreementFlag").value_or("T") != "F";
+    // Material of the half-space: opposite the normal when AgreementFlag is TRUE.
+    const Eigen::Vector3d towardsMaterial = agreement ? Eigen::Vector3d(-normal) : normal;
+    if (!ctx_.file.isA(hs.record(), "IFCPOLYGONALBOUNDEDHALFSPACE")) {
+      // Keep what is not material: clipByPlane keeps the side opposite the given normal.
+      return geometry::clipByPlane(host, point, towardsMaterial);
+    }
+    // Bounded: a prism over the boundary, long enough to pass through the host, clipped to the material side.
+    Eigen::Affine3d frame = Eigen::Affine3d::Identity();
+    if (auto pos = hs.ref("Position")) frame = ctx_.axis2Placement(*pos);
+    auto boundaryId = hs.ref("PolygonalBoundary");
+    if (!boundaryId) {
+      fail.error = "bounded half-space without boundary";
+      return fail;
+    }
+    Polygon boundary;
+    auto ring = curvePoints(ctx_, *boundaryId);
+    while (ring.size() > 1 && (ring.front() - ring.back()).norm() < 1e-9) ring.pop_back();
+    if (ring.size() < 3) {
+      fail.error = "half-space boundary has fewer than 3 points";
+      return fail;
+    }
+    boundary.rings.push_back(ring);
+    double reach = 1.0;
+    const Eigen::Affine3d inv = frame.inverse();
+    for (const auto& p : host.positions) reach = std::max(reach, (inv * p).cwiseAbs().maxCoeff());
+    reach *= 2.0;
+    TriMesh prism = extrude({boundary}, Eigen::Vector3d(0, 0, 2 * reach));
+    for (auto& p : prism.positions) p = frame * Eigen::Vector3d(p + Eigen::Vector3d(0, 0, -reach));
+    auto material = geometry::clipByPlane(toSolid(prism), point, -towardsMaterial);
+    if (!material.ok) return material;
+    if (material.mesh.triangles.empty()) {  // the prism lies entirely outside the half-space: nothing to remove
+      geometry::BooleanResult same;
+      same.ok = true;
+      same.mesh = host;
+      return same;
+    }
+    return geometry::booleanOperation(host, material.mesh, geometry::BooleanOp::Difference);
   }
 
   void representation(std::uint64_t repId, const Eigen::Affine3d& t, std::vector<TriMesh>& out, int depth,

@@ -27,7 +27,8 @@ struct TriMesh {
 std::unordered_map<std::uint64_t, model::Color> readItemColors(const IfcFile& file);
 
 struct ShapeStats {
-  std::size_t booleanOperandsKept = 0;  ///< boolean subtractions not applied yet (first operand kept)
+  std::size_t booleansEvaluated = 0;
+  std::size_t booleanOperandsKept = 0;  ///< booleans that could not be evaluated (first operand kept)
 };
 
 /// Meshes of the product's body representation (Body, else Facetation/Mesh, else the first 3D representation), one
