@@ -2,6 +2,8 @@
 #include "cim/geometry/booleans.h"
 
 #include <Eigen/Geometry>
+#include <algorithm>
+#include <tuple>
 
 #include <CGAL/Exact_predicates_inexact_constructions_kernel.h>
 #include <CGAL/Polygon_mesh_processing/self_intersections.h>
@@ -75,6 +77,28 @@ SolidMesh fromMesh(Mesh& m) {
     }
     if (k == 3) out.triangles.push_back(tri);
   }
+  // CGAL's output order depends on its internal containers, which differ between runs: put vertices and triangles
+  // in a canonical order so the same input always gives the same bytes (parallel runs included).
+  std::vector<std::uint32_t> order(out.positions.size());
+  for (std::uint32_t i = 0; i < order.size(); ++i) order[i] = i;
+  auto less = [&](std::uint32_t a, std::uint32_t b) {
+    const auto &p = out.positions[a], &q = out.positions[b];
+    return std::tie(p.x(), p.y(), p.z()) < std::tie(q.x(), q.y(), q.z());
+  };
+  std::stable_sort(order.begin(), order.end(), less);
+  std::vector<std::uint32_t> rank(order.size());
+  std::vector<Eigen::Vector3d> sorted(order.size());
+  for (std::uint32_t i = 0; i < order.size(); ++i) {
+    rank[order[i]] = i;
+    sorted[i] = out.positions[order[i]];
+  }
+  out.positions = std::move(sorted);
+  for (auto& t : out.triangles) {
+    for (auto& v : t) v = rank[v];
+    // Rotate (keeping orientation) so the smallest index comes first.
+    while (t[0] > t[1] || t[0] > t[2]) t = {t[1], t[2], t[0]};
+  }
+  std::sort(out.triangles.begin(), out.triangles.end());
   return out;
 }
 

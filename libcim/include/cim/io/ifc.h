@@ -27,6 +27,7 @@ struct IfcOptions {
   bool applyGeoreference = true;       ///< false: keep the engineering frame even when the file is georeferenced
   bool cutOpenings = true;             ///< false: hosts keep their uncut bodies
   bool includeOpenings = false;        ///< true: IfcOpeningElements become elements too (for checks and debugging)
+  unsigned threads = 0;                ///< geometry threads; 0 = one per core. Output is identical for any count.
 };
 
 struct IfcReadResult {

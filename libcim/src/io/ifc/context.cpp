@@ -1,6 +1,8 @@
 #include "io/ifc/context.h"
 
+#include <algorithm>
 #include <cmath>
+#include <cstdlib>
 
 namespace cim::io::ifc {
 
@@ -112,6 +114,14 @@ void Context::report(Severity severity, ErrorCode code, std::uint64_t id, std::s
 
 std::vector<Diagnostic> Context::takeDiagnostics() {
   std::lock_guard lock(mutex_);
+  // Threads report in any order: sort by instance id (numerically), then message, so output is deterministic.
+  auto idOf = [](const Diagnostic& d) {
+    return d.elementId.size() > 1 ? std::strtoull(d.elementId.c_str() + 1, nullptr, 10) : 0ull;
+  };
+  std::stable_sort(diags_.begin(), diags_.end(), [&](const Diagnostic& a, const Diagnostic& b) {
+    const auto ia = idOf(a), ib = idOf(b);
+    return ia != ib ? ia < ib : a.message < b.message;
+  });
   return std::move(diags_);
 }
 

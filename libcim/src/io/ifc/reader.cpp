@@ -1,5 +1,8 @@
 // readIfc: IFC instances -> scene elements (geometry, spatial structure, properties).
 #include <algorithm>
+#include <atomic>
+#include <mutex>
+#include <thread>
 #include <unordered_map>
 
 #include "cim/io/ifc.h"
@@ -283,53 +286,59 @@ Result<IfcReadResult> readIfc(const std::filesystem::path& path, const IfcOption
   out.scene.layer(layer);
 
   const auto products = file.instancesOf("IFCPRODUCT");
+  // One slot per product, filled by the workers in any order and read back in file order: the scene is the same
+  // whatever the number of threads.
+  struct Product {
+    std::string cls;  // empty: could not be read
+    std::optional<model::Element> element;
+    std::size_t openingsCut = 0, openingsNotCut = 0;
+  };
+  std::vector<Product> results(products.size());
+  std::atomic<std::size_t> next{0};
+  std::atomic<bool> cancelled{false};
+  std::mutex statsMutex;
   ShapeStats stats;
-  Instance p;
-  std::size_t done = 0;
-  for (const auto* rec : products) {
-    if (++done % 256 == 0 && !reportProgress(progress, "geometry", 0.2 + 0.8 * done / products.size()))
-      return Result<IfcReadResult>::failure(Diagnostic::error(ErrorCode::Cancelled, "cancelled", file.path()),
-                                            ctx.takeDiagnostics());
-    if (!p.load(file, *rec)) {
-      ctx.report(Severity::Warning, ErrorCode::InvalidElement, rec->id, "product cannot be read: " + p.error());
-      continue;
+
+  auto buildProduct = [&](const EntityRecord& rec, Instance& p, ShapeStats& localStats, Product& slot) {
+    if (!p.load(file, rec)) {
+      ctx.report(Severity::Warning, ErrorCode::InvalidElement, rec.id, "product cannot be read: " + p.error());
+      return;
     }
-    const std::string cls = p.entity().name;
-    ++out.productsByClass[cls];
+    slot.cls = p.entity().name;
     // Openings and other subtraction features are cut from their hosts, not shown.
-    if (file.isA(*rec, "IFCFEATUREELEMENTSUBTRACTION") && !options.includeOpenings) continue;
+    if (file.isA(rec, "IFCFEATUREELEMENTSUBTRACTION") && !options.includeOpenings) return;
     auto repId = p.ref("Representation");
-    if (!repId) continue;
+    if (!repId) return;
 
     model::Element e;
     e.guid = p.text("GlobalId").value_or("");
-    e.kind = cls;
+    e.kind = slot.cls;
     e.name = p.text("Name").value_or("");
     if (auto v = p.text("ObjectType")) e.attributes["ObjectType"] = *v;
     if (auto v = p.text("Tag")) e.attributes["Tag"] = *v;
     if (auto v = p.enumeration("PredefinedType")) e.attributes["PredefinedType"] = std::string(*v);
-    e.attributes["IfcId"] = static_cast<std::int64_t>(rec->id);
-    const std::string storey = storeyOf(file, rel, rec->id);
+    e.attributes["IfcId"] = static_cast<std::int64_t>(rec.id);
+    const std::string storey = storeyOf(file, rel, rec.id);
     if (!storey.empty()) e.attributes["Storey"] = storey;
     // Type properties first, then the occurrence's own (which override).
-    if (auto t = rel.typeOf.find(rec->id); t != rel.typeOf.end()) {
+    if (auto t = rel.typeOf.find(rec.id); t != rel.typeOf.end()) {
       Instance type;
       if (type.load(file, t->second)) {
         if (auto tn = type.text("Name")) e.attributes["TypeName"] = *tn;
         for (auto ps : type.refs("HasPropertySets")) readPropertySet(file, ps, units, e.attributes);
       }
     }
-    if (auto ps = rel.propertySets.find(rec->id); ps != rel.propertySets.end())
+    if (auto ps = rel.propertySets.find(rec.id); ps != rel.propertySets.end())
       for (auto id : ps->second) readPropertySet(file, id, units, e.attributes);
 
     Eigen::Affine3d placement = Eigen::Affine3d::Identity();
     if (auto pl = p.ref("ObjectPlacement")) placement = ctx.objectPlacement(*pl);
-    std::vector<TriMesh> meshes = productShapes(ctx, *repId, colors, stats);
+    std::vector<TriMesh> meshes = productShapes(ctx, *repId, colors, localStats);
     for (auto& m : meshes)
       for (auto& q : m.positions) q = placement * q;
-    if (auto o = rel.openings.find(rec->id); o != rel.openings.end() && options.cutOpenings)
-      cutOpenings(ctx, o->second, colors, stats, meshes, out.openingsCut, out.openingsNotCut, rec->id);
-    const model::Color fallback = defaultColor(file, *rec);
+    if (auto o = rel.openings.find(rec.id); o != rel.openings.end() && options.cutOpenings)
+      cutOpenings(ctx, o->second, colors, localStats, meshes, slot.openingsCut, slot.openingsNotCut, rec.id);
+    const model::Color fallback = defaultColor(file, rec);
     for (const auto& m : meshes) {
       geometry::Mesh mesh;
       mesh.origin = placement.translation();
@@ -340,7 +349,7 @@ Result<IfcReadResult> readIfc(const std::filesystem::path& path, const IfcOption
         mesh.positions.emplace_back((w - mesh.origin).cast<float>());
       }
       if (!finite) {
-        ctx.report(Severity::Warning, ErrorCode::InvalidElement, rec->id, "geometry has non-finite coordinates; skipped");
+        ctx.report(Severity::Warning, ErrorCode::InvalidElement, rec.id, "geometry has non-finite coordinates; skipped");
         continue;
       }
       mesh.indices.reserve(m.triangles.size() * 3);
@@ -348,12 +357,47 @@ Result<IfcReadResult> readIfc(const std::filesystem::path& path, const IfcOption
       geometry::computeNormals(mesh);
       model::Material mat;
       mat.color = m.color.value_or(fallback);
-      mat.name = m.color ? "ifc style" : cls;
+      mat.name = m.color ? "ifc style" : slot.cls;
       e.shapes.push_back({std::move(mesh), mat});
     }
-    if (e.shapes.empty()) continue;
+    if (!e.shapes.empty()) slot.element = std::move(e);
+  };
+  auto worker = [&] {
+    Instance p;
+    ShapeStats local;
+    for (std::size_t i; !cancelled && (i = next++) < products.size();) buildProduct(*products[i], p, local, results[i]);
+    std::lock_guard lock(statsMutex);
+    stats.booleansEvaluated += local.booleansEvaluated;
+    stats.booleanOperandsKept += local.booleanOperandsKept;
+  };
+  const unsigned threads = std::clamp(options.threads ? options.threads : std::thread::hardware_concurrency(), 1u, 64u);
+  std::vector<std::thread> pool;
+  for (unsigned t = 1; t < threads && products.size() > 64; ++t) pool.emplace_back(worker);
+  // The calling thread works too, and is the only one that reports progress (callers expect that).
+  {
+    Instance p;
+    ShapeStats local;
+    for (std::size_t i; !cancelled && (i = next++) < products.size();) {
+      buildProduct(*products[i], p, local, results[i]);
+      if (i % 128 == 0 && !reportProgress(progress, "geometry", 0.2 + 0.8 * std::min(next.load(), products.size()) / products.size()))
+        cancelled = true;
+    }
+    std::lock_guard lock(statsMutex);
+    stats.booleansEvaluated += local.booleansEvaluated;
+    stats.booleanOperandsKept += local.booleanOperandsKept;
+  }
+  for (auto& t : pool) t.join();
+  if (cancelled)
+    return Result<IfcReadResult>::failure(Diagnostic::error(ErrorCode::Cancelled, "cancelled", file.path()),
+                                          ctx.takeDiagnostics());
+  for (auto& r : results) {
+    if (r.cls.empty()) continue;
+    ++out.productsByClass[r.cls];
+    out.openingsCut += r.openingsCut;
+    out.openingsNotCut += r.openingsNotCut;
+    if (!r.element) continue;
     ++out.productsWithGeometry;
-    out.scene.addElement(layer, std::move(e));
+    out.scene.addElement(layer, std::move(*r.element));
   }
   out.booleanOperandsKept = stats.booleanOperandsKept;
   if (auto g = readGeoreference(ctx)) {

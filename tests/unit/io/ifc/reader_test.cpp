@@ -2,6 +2,9 @@
 // numbers written in the IFC files themselves (and, where noted, against web-ifc's output on the same element).
 #include <catch2/catch.hpp>
 
+#include <fstream>
+
+#include "cim/export/gltf.h"
 #include "cim/geo/georeference.h"
 #include "cim/io/ifc.h"
 #include "support/test_support.h"
@@ -379,4 +382,26 @@ TEST_CASE("Openings of AC20-FZK-Haus are really cut: rays pass through, walls lo
   });
   CHECK(cutVolume < uncutVolume - 1.0);  // 17 doors and windows through 0.24-0.4 m walls remove several m^3
   CHECK(cutVolume > 0.5 * uncutVolume);
+}
+
+TEST_CASE("Geometry on two threads gives the same GLB bytes as on one", "[ifc][determinism][shared]") {
+  const auto path = sharedIfc("Office_A_20110811.ifc");
+  REQUIRE_SHARED(path);
+  cimtest::TempDir dir;
+  std::string bytes[2];
+  for (unsigned threads : {1u, 2u}) {
+    io::IfcOptions o;
+    o.threads = threads;
+    auto r = io::readIfc(path, o);
+    REQUIRE(r.ok());
+    const auto out = dir / ("t" + std::to_string(threads) + ".glb");
+    REQUIRE(gltf::write(r->scene, out).ok());
+    std::ifstream in(out, std::ios::binary);
+    bytes[threads - 1].assign(std::istreambuf_iterator<char>(in), {});
+    std::string diagnostics;
+    for (const auto& d : r.diagnostics()) diagnostics += formatDiagnostic(d) + "\n";
+    bytes[threads - 1] += diagnostics;
+  }
+  CHECK(bytes[0].size() > 1000000);
+  CHECK(bytes[0] == bytes[1]);
 }
