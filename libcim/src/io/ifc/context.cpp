@@ -209,7 +209,10 @@ Eigen::Affine3d Context::transformationOperator(std::uint64_t id) {
   Eigen::Vector3d z = is3d ? dir("Axis3").value_or(Eigen::Vector3d::UnitZ()) : Eigen::Vector3d::UnitZ();
   Eigen::Vector3d x = dir("Axis1").value_or(Eigen::Vector3d::UnitX());
   x -= x.dot(z) * z;
-  if (x.norm() < 1e-9) x = std::abs(z.x()) < 0.9 ? Eigen::Vector3d::UnitX() : Eigen::Vector3d::UnitY(), x -= x.dot(z) * z;
+  if (x.norm() < 1e-9) {  // Axis1 parallel to Axis3: any direction normal to z
+    x = std::abs(z.x()) < 0.9 ? Eigen::Vector3d::UnitX() : Eigen::Vector3d::UnitY();
+    x -= x.dot(z) * z;
+  }
   x.normalize();
   Eigen::Vector3d y = dir("Axis2").value_or(z.cross(x));
   y -= y.dot(z) * z + y.dot(x) * x;

@@ -24,6 +24,25 @@ Result<IfcFile> IfcFile::open(const std::filesystem::path& path, const ProgressF
                                      f.path()));
   f.byType_.reserve(f.step_.typeNames().size());
   for (const auto& t : f.step_.typeNames()) f.byType_.push_back(f.schema_->entity(t));
+  // Instances of types the schema does not know are skipped: say which and how many.
+  std::vector<std::size_t> unknown(f.byType_.size(), 0);
+  std::size_t complex = 0;
+  for (const auto& r : f.step_.records()) {
+    if (r.type == StepFile::kComplexType) ++complex;
+    else if (!f.byType_[r.type]) ++unknown[r.type];
+  }
+  std::string list;
+  for (std::size_t t = 0; t < unknown.size(); ++t)
+    if (unknown[t]) list += (list.empty() ? "" : ", ") + f.step_.typeNames()[t] + " x" + std::to_string(unknown[t]);
+  if (!list.empty())
+    diags.push_back(Diagnostic::warning(ErrorCode::InvalidElement,
+                                        "instances of types not in " + std::string(f.schema_->name()) +
+                                            " are skipped: " + list,
+                                        f.path()));
+  if (complex)
+    diags.push_back(Diagnostic::warning(ErrorCode::InvalidElement,
+                                        std::to_string(complex) + " complex (multi-type) instance(s) are skipped",
+                                        f.path()));
   return Result<IfcFile>::success(std::move(f), std::move(diags));
 }
 

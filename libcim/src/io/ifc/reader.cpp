@@ -4,6 +4,7 @@
 #include <mutex>
 #include <thread>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "cim/io/ifc.h"
 #include "core/text.h"
@@ -106,6 +107,7 @@ struct Relations {
   std::unordered_map<std::uint64_t, std::vector<std::uint64_t>> propertySets;  // object -> psets
   std::unordered_map<std::uint64_t, std::uint64_t> typeOf;       // object -> type object
   std::unordered_map<std::uint64_t, std::vector<std::uint64_t>> openings;      // host -> opening elements
+  std::unordered_set<std::uint64_t> voiding;                                   // openings that void some host
 };
 
 Relations readRelations(const IfcFile& f) {
@@ -134,7 +136,11 @@ Relations readRelations(const IfcFile& f) {
   for (const auto* rec : f.instancesOf("IFCRELVOIDSELEMENT"))
     if (r.load(f, *rec))
       if (auto host = r.ref("RelatingBuildingElement"))
-        if (auto opening = r.ref("RelatedOpeningElement")) rel.openings[*host].push_back(*opening);
+        if (auto opening = r.ref("RelatedOpeningElement")) {
+          rel.openings[*host].push_back(*opening);
+          // Only a host this schema knows can be cut; an opening of an unknown host is shown on its own.
+          if (const auto* h = f.find(*host); h && f.entity(*h)) rel.voiding.insert(*opening);
+        }
   return rel;
 }
 
@@ -305,8 +311,9 @@ Result<IfcReadResult> readIfc(const std::filesystem::path& path, const IfcOption
       return;
     }
     slot.cls = p.entity().name;
-    // Openings and other subtraction features are cut from their hosts, not shown.
-    if (file.isA(rec, "IFCFEATUREELEMENTSUBTRACTION") && !options.includeOpenings) return;
+    // Openings and other subtraction features that void a host are cut from it, not shown; one that voids nothing
+    // (an IfcEarthworksCut standing alone, say) is an object of its own and drawn.
+    if (file.isA(rec, "IFCFEATUREELEMENTSUBTRACTION") && rel.voiding.count(rec.id) && !options.includeOpenings) return;
     auto repId = p.ref("Representation");
     if (!repId) return;
 
@@ -341,7 +348,12 @@ Result<IfcReadResult> readIfc(const std::filesystem::path& path, const IfcOption
     const model::Color fallback = defaultColor(file, rec);
     for (const auto& m : meshes) {
       geometry::Mesh mesh;
-      mesh.origin = placement.translation();
+      // The origin sits at the centre of the mesh's own bounds, not at its placement: geometry written in absolute
+      // map coordinates under an identity placement (Georeferencing-Earthworks-12d-1) would otherwise be stored as
+      // floats around 7.4e6 m, half a metre apart.
+      geometry::Aabb bounds;
+      for (const auto& w : m.positions) bounds.extend(w);
+      mesh.origin = bounds.empty() ? placement.translation() : bounds.center();
       mesh.positions.reserve(m.positions.size());
       bool finite = true;
       for (const auto& w : m.positions) {

@@ -405,3 +405,23 @@ TEST_CASE("Geometry on two threads gives the same GLB bytes as on one", "[ifc][d
   CHECK(bytes[0].size() > 1000000);
   CHECK(bytes[0] == bytes[1]);
 }
+
+TEST_CASE("Geometry in absolute map coordinates keeps centimetres", "[ifc][reader][shared]") {
+  const auto path = sharedIfc("Georeferencing-Earthworks-12d-1.ifc");
+  REQUIRE_SHARED(path);
+  auto r = io::readIfc(path);
+  REQUIRE(r.ok());
+  // #37511 IfcEarthworksFill: a faceted brep written in MGA zone 56 coordinates under an identity placement.
+  // web-ifc 0.0.78 gives min (255292.2347, 7410804.2701, 29.2074), max (255299.7012, 7410814.5816, 31.5102).
+  const auto* fill = byGuid(r->scene, "1Pw$oQYkb9w8YLBq3qzvZb");
+  REQUIRE(fill);
+  const auto b = fill->worldBounds();
+  CHECK(b.min.x() == Approx(255292.2347).margin(0.005));
+  CHECK(b.min.y() == Approx(7410804.2701).margin(0.005));
+  CHECK(b.max.y() == Approx(7410814.5816).margin(0.005));
+  CHECK(b.max.z() == Approx(31.5102).margin(0.005));
+  // The stand-alone IfcEarthworksCut (a subtraction feature that voids nothing) is drawn.
+  const auto* cut = byGuid(r->scene, "1GAZBRWXf6wuwB1F1Gux26");
+  REQUIRE(cut);
+  CHECK(cut->triangleCount() == 3830);
+}
