@@ -14,27 +14,41 @@ namespace cim::app {
 namespace fs = std::filesystem;
 using Json = nlohmann::ordered_json;
 
+namespace {
+
+// A file's scene for inspection: IFC through readIfc (in its engineering frame when asked), other formats through
+// loadScene. Fills the IFC summary fields (schema, application, classes, georeference) of `fi` when given.
+Result<model::Scene> inspect(const fs::path& path, bool engineeringFrame, FileInfo* fi) {
+  if (io::isIfcFile(path)) {
+    io::IfcOptions options;
+    options.applyGeoreference = !engineeringFrame;
+    auto r = io::readIfc(path, options);
+    if (!r.ok()) return Result<model::Scene>::failureFrom(r);
+    if (fi) {
+      fi->schema = r->schema;
+      fi->application = r->application;
+      fi->classes = r->productsByClass;
+      fi->georeference = r->georeferenceSource;
+    }
+    auto diags = r.takeDiagnostics();
+    return Result<model::Scene>::success(std::move(r.value().scene), std::move(diags));
+  }
+  auto scene = loadScene({path}, LoadOptions{});
+  if (scene.ok() && fi)
+    scene->forEachElement([&](const model::Layer&, const model::Element& e) { ++fi->classes[e.kind]; });
+  return scene;
+}
+
+}  // namespace
+
 Result<FileInfo> info(const fs::path& path) {
   FileInfo fi;
-  std::optional<Result<model::Scene>> scene;
-  if (io::isIfcFile(path)) {
-    auto r = io::readIfc(path);
-    if (!r.ok()) return Result<FileInfo>::failureFrom(r);
-    fi.schema = r->schema;
-    fi.application = r->application;
-    fi.classes = r->productsByClass;
-    fi.georeference = r->georeferenceSource;
-    auto diags = r.takeDiagnostics();
-    scene.emplace(Result<model::Scene>::success(std::move(r.value().scene), std::move(diags)));
-  } else {
-    scene.emplace(loadScene({path}, LoadOptions{}));
-    if (!scene->ok()) return Result<FileInfo>::failureFrom(*scene);
-    scene->value().forEachElement([&](const model::Layer&, const model::Element& e) { ++fi.classes[e.kind]; });
-  }
+  auto scene = inspect(path, false, &fi);
+  if (!scene.ok()) return Result<FileInfo>::failureFrom(scene);
   fi.path = path;
   fi.format = formatName(path);
-  fi.diagnostics = scene->takeDiagnostics();
-  const auto& s = scene->value();
+  fi.diagnostics = scene.takeDiagnostics();
+  const auto& s = scene.value();
   if (s.crs()) {
     fi.crs = s.crs()->definition();
     fi.crsName = s.crs()->name();
@@ -65,6 +79,12 @@ namespace {
 // Millimetre-rounded numbers keep the JSON short and stable.
 double mm(double v) { return std::round(v * 1000.0) / 1000.0; }
 
+// {"min":[x,y,z],"max":[x,y,z]} in millimetres-rounded metres, or null for an empty box.
+Json boxJson(const geometry::Aabb& b) {
+  if (b.empty()) return nullptr;
+  return {{"min", {mm(b.min.x()), mm(b.min.y()), mm(b.min.z())}}, {"max", {mm(b.max.x()), mm(b.max.y()), mm(b.max.z())}}};
+}
+
 Json diagnosticJson(const Diagnostic& d) {
   Json j;
   j["severity"] = severityName(d.severity);
@@ -87,12 +107,7 @@ std::string toJson(const FileInfo& fi) {
   j["shapes"] = fi.shapes;
   j["triangles"] = fi.triangles;
   j["vertices"] = fi.vertices;
-  if (!fi.bounds.empty()) {
-    j["bounds"]["min"] = {mm(fi.bounds.min.x()), mm(fi.bounds.min.y()), mm(fi.bounds.min.z())};
-    j["bounds"]["max"] = {mm(fi.bounds.max.x()), mm(fi.bounds.max.y()), mm(fi.bounds.max.z())};
-  } else {
-    j["bounds"] = nullptr;
-  }
+  j["bounds"] = boxJson(fi.bounds);
   if (fi.centerWgs84) {
     const auto& c = *fi.centerWgs84;
     j["centerWgs84"] = {std::round(c.x() * 1e9) / 1e9, std::round(c.y() * 1e9) / 1e9, mm(c.z())};
@@ -155,20 +170,10 @@ std::string toText(const FileInfo& fi) {
 }
 
 Result<std::vector<ElementInfo>> describeElements(const fs::path& path) {
-  std::optional<Result<model::Scene>> scene;
-  if (io::isIfcFile(path)) {
-    io::IfcOptions engineeringFrame;
-    engineeringFrame.applyGeoreference = false;
-    auto r = io::readIfc(path, engineeringFrame);
-    if (!r.ok()) return Result<std::vector<ElementInfo>>::failureFrom(r);
-    auto diags = r.takeDiagnostics();
-    scene.emplace(Result<model::Scene>::success(std::move(r.value().scene), std::move(diags)));
-  } else {
-    scene.emplace(loadScene({path}, LoadOptions{}));
-    if (!scene->ok()) return Result<std::vector<ElementInfo>>::failureFrom(*scene);
-  }
+  auto scene = inspect(path, true, nullptr);
+  if (!scene.ok()) return Result<std::vector<ElementInfo>>::failureFrom(scene);
   std::vector<ElementInfo> out;
-  scene->value().forEachElement([&](const model::Layer&, const model::Element& e) {
+  scene->forEachElement([&](const model::Layer&, const model::Element& e) {
     ElementInfo info;
     info.guid = e.guid;
     info.kind = e.kind;
@@ -179,7 +184,7 @@ Result<std::vector<ElementInfo>> describeElements(const fs::path& path) {
     info.bounds = e.worldBounds();
     out.push_back(std::move(info));
   });
-  return Result<std::vector<ElementInfo>>::success(std::move(out), scene->takeDiagnostics());
+  return Result<std::vector<ElementInfo>>::success(std::move(out), scene.takeDiagnostics());
 }
 
 std::string toJson(const ElementInfo& e) {
@@ -189,12 +194,7 @@ std::string toJson(const ElementInfo& e) {
   j["name"] = e.name;
   j["storey"] = e.storey.empty() ? Json(nullptr) : Json(e.storey);
   j["triangles"] = e.triangles;
-  if (!e.bounds.empty()) {
-    j["bbox"]["min"] = {mm(e.bounds.min.x()), mm(e.bounds.min.y()), mm(e.bounds.min.z())};
-    j["bbox"]["max"] = {mm(e.bounds.max.x()), mm(e.bounds.max.y()), mm(e.bounds.max.z())};
-  } else {
-    j["bbox"] = nullptr;
-  }
+  j["bbox"] = boxJson(e.bounds);
   return j.dump(-1, ' ', false, Json::error_handler_t::replace);
 }
 
