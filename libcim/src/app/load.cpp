@@ -23,20 +23,11 @@ std::string formatName(const fs::path& path) {
 }
 
 void placeLocalScene(model::Scene& scene, const io::MeshPlacement& placement) {
-  const Eigen::Matrix3d r =
-      Eigen::AngleAxisd(placement.rotationDegrees * 3.14159265358979323846 / 180.0, Eigen::Vector3d::UnitZ()).toRotationMatrix();
-  const Eigen::Matrix3f rf = r.cast<float>();
-  auto layers = scene.takeLayers();
-  for (auto& layer : layers)
-    for (auto& element : layer.elements) {
-      for (auto& shape : element.shapes) {
-        auto& m = shape.mesh;
-        m.origin = r * m.origin + placement.originMeters;
-        for (auto& p : m.positions) p = rf * p;
-        for (auto& n : m.normals) n = rf * n;
-      }
-      scene.addElement(layer.name, std::move(element));
-    }
+  Eigen::Affine3d t = Eigen::Affine3d::Identity();
+  t.linear() = Eigen::AngleAxisd(placement.rotationDegrees * 3.14159265358979323846 / 180.0, Eigen::Vector3d::UnitZ())
+                   .toRotationMatrix();
+  t.translation() = placement.originMeters;
+  model::transformScene(scene, t);
   scene.setCrs(placement.crs);
 }
 

@@ -114,6 +114,22 @@ Status reprojectMesh(geometry::Mesh& mesh, const geo::Transformer& t, double ste
 
 }  // namespace
 
+void transformScene(Scene& scene, const Eigen::Affine3d& t) {
+  const Eigen::Matrix3f linear = t.linear().cast<float>();
+  const Eigen::Matrix3f normals = t.linear().inverse().transpose().cast<float>();
+  const bool flip = t.linear().determinant() < 0;
+  for (auto& layer : scene.layers_)
+    for (auto& e : layer.elements)
+      for (auto& shape : e.shapes) {
+        auto& m = shape.mesh;
+        m.origin = t * m.origin;
+        for (auto& p : m.positions) p = linear * p;
+        for (auto& n : m.normals) n = (normals * n).normalized();
+        if (flip)
+          for (std::size_t i = 0; i + 2 < m.indices.size(); i += 3) std::swap(m.indices[i + 1], m.indices[i + 2]);
+      }
+}
+
 Status mergeInto(Scene& target, Scene&& source) {
   std::vector<Diagnostic> diags;
   const bool needReprojection =

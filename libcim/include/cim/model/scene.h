@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include <Eigen/Geometry>
+
 #include "cim/core/result.h"
 #include "cim/geo/crs.h"
 #include "cim/model/element.h"
@@ -47,10 +49,15 @@ class Scene {
   }
 
  private:
+  friend void transformScene(Scene& scene, const Eigen::Affine3d& t);
   std::optional<geo::Crs> crs_;
   std::vector<Layer> layers_;
   std::uint32_t nextId_ = 0;
 };
+
+/// Maps every mesh of the scene by `t` (positions, normals through the inverse transpose, winding kept outward when
+/// `t` mirrors). Exact for the similarity transforms of placements and map conversions; element ids are kept.
+void transformScene(Scene& scene, const Eigen::Affine3d& t);
 
 /// Moves all layers of `source` into `target`, reprojecting every vertex from source's CRS into target's when they
 /// differ (normals are carried through the local Jacobian of the transformation). Element ids are reassigned.

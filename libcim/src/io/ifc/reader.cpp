@@ -244,26 +244,6 @@ void cutOpenings(Context& ctx, const std::vector<std::uint64_t>& openings,
   host.erase(std::remove_if(host.begin(), host.end(), [](const TriMesh& m) { return m.triangles.empty(); }), host.end());
 }
 
-// Maps every mesh by an affine transform (exact per placement: the map conversion is a similarity).
-void applyTransform(model::Scene& scene, const Eigen::Affine3d& t) {
-  const Eigen::Matrix3f linear = t.linear().cast<float>();
-  const Eigen::Matrix3f normals = t.linear().inverse().transpose().cast<float>();
-  const bool flip = t.linear().determinant() < 0;
-  auto layers = scene.takeLayers();
-  for (auto& layer : layers)
-    for (auto& e : layer.elements) {
-      for (auto& shape : e.shapes) {
-        auto& m = shape.mesh;
-        m.origin = t * m.origin;
-        for (auto& p : m.positions) p = linear * p;
-        for (auto& n : m.normals) n = (normals * n).normalized();
-        if (flip)
-          for (std::size_t i = 0; i + 2 < m.indices.size(); i += 3) std::swap(m.indices[i + 1], m.indices[i + 2]);
-      }
-      scene.addElement(layer.name, std::move(e));
-    }
-}
-
 }  // namespace
 
 bool isIfcFile(const std::filesystem::path& path) { return detail::lowerExtension(path) == ".ifc"; }
@@ -374,30 +354,25 @@ Result<IfcReadResult> readIfc(const std::filesystem::path& path, const IfcOption
     }
     if (!e.shapes.empty()) slot.element = std::move(e);
   };
-  auto worker = [&] {
+  // Every thread takes the next product until none are left. Only the calling thread reports progress (callers
+  // expect that), and it asks to stop for everyone.
+  auto work = [&](bool reports) {
     Instance p;
     ShapeStats local;
-    for (std::size_t i; !cancelled && (i = next++) < products.size();) buildProduct(*products[i], p, local, results[i]);
+    for (std::size_t i; !cancelled && (i = next++) < products.size();) {
+      buildProduct(*products[i], p, local, results[i]);
+      if (reports && i % 128 == 0 &&
+          !reportProgress(progress, "geometry", 0.2 + 0.8 * std::min(next.load(), products.size()) / products.size()))
+        cancelled = true;
+    }
     std::lock_guard lock(statsMutex);
     stats.booleansEvaluated += local.booleansEvaluated;
     stats.booleanOperandsKept += local.booleanOperandsKept;
   };
   const unsigned threads = std::clamp(options.threads ? options.threads : std::thread::hardware_concurrency(), 1u, 64u);
   std::vector<std::thread> pool;
-  for (unsigned t = 1; t < threads && products.size() > 64; ++t) pool.emplace_back(worker);
-  // The calling thread works too, and is the only one that reports progress (callers expect that).
-  {
-    Instance p;
-    ShapeStats local;
-    for (std::size_t i; !cancelled && (i = next++) < products.size();) {
-      buildProduct(*products[i], p, local, results[i]);
-      if (i % 128 == 0 && !reportProgress(progress, "geometry", 0.2 + 0.8 * std::min(next.load(), products.size()) / products.size()))
-        cancelled = true;
-    }
-    std::lock_guard lock(statsMutex);
-    stats.booleansEvaluated += local.booleansEvaluated;
-    stats.booleanOperandsKept += local.booleanOperandsKept;
-  }
+  for (unsigned t = 1; t < threads && products.size() > 64; ++t) pool.emplace_back(work, false);
+  work(true);
   for (auto& t : pool) t.join();
   if (cancelled)
     return Result<IfcReadResult>::failure(Diagnostic::error(ErrorCode::Cancelled, "cancelled", file.path()),
@@ -418,7 +393,7 @@ Result<IfcReadResult> readIfc(const std::filesystem::path& path, const IfcOption
     if (options.applyGeoreference) {
       auto crs = geo::Crs::fromUserInput(g->crs);
       if (crs.ok()) {
-        applyTransform(out.scene, g->toMap);
+        model::transformScene(out.scene, g->toMap);
         out.scene.setCrs(std::move(crs).value());
       } else {
         ctx.report(Severity::Warning, ErrorCode::UnknownCrs, 0, crs.error()->message + "; the model stays local");
