@@ -64,6 +64,10 @@ std::optional<double> unitScale(const IfcFile& f, std::uint64_t id, int depth, s
 
 }  // namespace
 
+std::optional<double> unitToSI(const IfcFile& file, std::uint64_t unitId) {
+  return unitScale(file, unitId, 0, nullptr, nullptr);
+}
+
 Units readUnits(const IfcFile& file, std::vector<Diagnostic>& diags) {
   Units units;
   const auto projects = file.instancesOf("IFCPROJECT");
@@ -230,11 +234,7 @@ Eigen::Affine3d Context::transformationOperator(std::uint64_t id) {
 }
 
 Eigen::Affine3d Context::objectPlacement(std::uint64_t id) {
-  {
-    std::lock_guard lock(mutex_);
-    if (auto it = placements_.find(id); it != placements_.end()) return it->second;
-  }
-  std::unordered_set<std::uint64_t> visiting;
+  std::unordered_set<std::uint64_t> visiting;  // objectPlacementImpl answers from the cache first
   return objectPlacementImpl(id, visiting);
 }
 

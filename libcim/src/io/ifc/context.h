@@ -23,6 +23,10 @@ struct Units {
   std::string lengthName = "METRE";
 };
 
+/// Scale of one IfcNamedUnit (IfcSIUnit with its prefix, or an IfcConversionBasedUnit followed to SI) to SI;
+/// nullopt when it cannot be read.
+std::optional<double> unitToSI(const IfcFile& file, std::uint64_t unitId);
+
 /// Reads IfcProject.UnitsInContext (SI prefixes, conversion-based units such as feet, inches, degrees).
 Units readUnits(const IfcFile& file, std::vector<Diagnostic>& diags);
 

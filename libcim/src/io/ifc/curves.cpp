@@ -150,25 +150,6 @@ std::vector<Eigen::Vector3d> trimmed(Context& ctx, const Instance& t) {
   return {};
 }
 
-std::vector<Eigen::Vector3d> pointList(Context& ctx, std::uint64_t listId) {
-  std::vector<Eigen::Vector3d> out;
-  Instance l;
-  if (!l.load(ctx.file, listId)) return out;
-  const double s = ctx.units.lengthToMeters;
-  for (const auto& row : l.list("CoordList")) {
-    if (row.kind != ValueKind::List) continue;
-    Eigen::Vector3d p = Eigen::Vector3d::Zero();
-    int i = 0;
-    for (const auto& c : l.children(row)) {
-      if (i > 2) break;
-      if (auto d = numberOf(l.attributes(), c)) p[i] = *d * s;
-      ++i;
-    }
-    out.push_back(p);
-  }
-  return out;
-}
-
 std::vector<Eigen::Vector3d> indexedPolyCurve(Context& ctx, const Instance& c) {
   std::vector<Eigen::Vector3d> out;
   auto pointsId = c.ref("Points");
@@ -320,6 +301,12 @@ std::vector<Polygon> parameterised(Context& ctx, const Instance& p) {
   return {out};
 }
 
+void transform(std::vector<Polygon>& polys, const Eigen::Affine3d& t) {
+  for (auto& poly : polys)
+    for (auto& ring : poly.rings)
+      for (auto& q : ring) q = t * q;
+}
+
 std::vector<Polygon> profileImpl(Context& ctx, std::uint64_t id, int depth) {
   std::vector<Polygon> out;
   if (depth > 8) return out;
@@ -348,12 +335,7 @@ std::vector<Polygon> profileImpl(Context& ctx, std::uint64_t id, int depth) {
     out.push_back(std::move(poly));
   } else if (f.isA(p.record(), "IFCDERIVEDPROFILEDEF")) {
     if (auto parent = p.ref("ParentProfile")) out = profileImpl(ctx, *parent, depth + 1);
-    if (auto op = p.ref("Operator")) {
-      const Eigen::Affine3d t = ctx.transformationOperator(*op);
-      for (auto& poly : out)
-        for (auto& ring : poly.rings)
-          for (auto& q : ring) q = t * q;
-    }
+    if (auto op = p.ref("Operator")) transform(out, ctx.transformationOperator(*op));
   } else if (f.isA(p.record(), "IFCCOMPOSITEPROFILEDEF")) {
     for (auto child : p.refs("Profiles")) {
       auto polys = profileImpl(ctx, child, depth + 1);
@@ -361,12 +343,7 @@ std::vector<Polygon> profileImpl(Context& ctx, std::uint64_t id, int depth) {
     }
   } else if (f.isA(p.record(), "IFCPARAMETERIZEDPROFILEDEF")) {
     out = parameterised(ctx, p);
-    if (auto pos = p.ref("Position")) {
-      const Eigen::Affine3d t = ctx.axis2Placement(*pos);
-      for (auto& poly : out)
-        for (auto& ring : poly.rings)
-          for (auto& q : ring) q = t * q;
-    }
+    if (auto pos = p.ref("Position")) transform(out, ctx.axis2Placement(*pos));
   } else {
     ctx.report(Severity::Warning, ErrorCode::InvalidElement, id,
                "profile type " + std::string(p.entity().name) + " gives no area");
@@ -375,6 +352,26 @@ std::vector<Polygon> profileImpl(Context& ctx, std::uint64_t id, int depth) {
 }
 
 }  // namespace
+
+std::vector<Eigen::Vector3d> pointList(Context& ctx, std::uint64_t listId) {
+  std::vector<Eigen::Vector3d> out;
+  Instance l;
+  if (!l.load(ctx.file, listId)) return out;
+  const double s = ctx.units.lengthToMeters;
+  for (const auto& row : l.list("CoordList")) {
+    Eigen::Vector3d p = Eigen::Vector3d::Zero();  // every row keeps its slot: indices refer to row numbers
+    if (row.kind == ValueKind::List) {
+      int i = 0;
+      for (const auto& c : l.children(row)) {
+        if (i > 2) break;
+        if (auto d = numberOf(l.attributes(), c)) p[i] = *d * s;
+        ++i;
+      }
+    }
+    out.push_back(p);
+  }
+  return out;
+}
 
 int arcSegments(const Context& ctx, double radius, double angle) {
   if (!(radius > 0) || !(angle > 0)) return 1;

@@ -19,6 +19,10 @@ struct Polygon {
 /// IfcLine within trims) in its own frame, metres; 2D curves have z = 0. Empty (with a diagnostic) when unsupported.
 std::vector<Eigen::Vector3d> curvePoints(Context& ctx, std::uint64_t curveId);
 
+/// Rows of an IfcCartesianPointList2D/3D in metres (2D rows get z = 0). Every row keeps its slot, so 1-based indices
+/// into the list stay valid; an empty list when the instance cannot be read.
+std::vector<Eigen::Vector3d> pointList(Context& ctx, std::uint64_t listId);
+
 /// The areas of an IfcProfileDef (parameterised, arbitrary with voids, derived, composite), with its Position applied.
 std::vector<Polygon> profilePolygons(Context& ctx, std::uint64_t profileId);
 

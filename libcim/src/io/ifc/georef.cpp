@@ -19,28 +19,6 @@ std::optional<int> epsgCode(const std::string& s) {
   return std::nullopt;
 }
 
-double unitScale(Context& ctx, std::optional<std::uint64_t> unitId) {
-  if (!unitId) return 1.0;
-  Instance u;
-  if (!u.load(ctx.file, *unitId)) return 1.0;
-  if (ctx.file.isA(u.record(), "IFCSIUNIT")) {
-    const auto prefix = u.enumeration("Prefix").value_or("");
-    if (prefix == "MILLI") return 1e-3;
-    if (prefix == "CENTI") return 1e-2;
-    if (prefix == "DECI") return 1e-1;
-    if (prefix == "KILO") return 1e3;
-    return 1.0;
-  }
-  if (ctx.file.isA(u.record(), "IFCCONVERSIONBASEDUNIT")) {
-    if (auto f = u.ref("ConversionFactor")) {
-      Instance m;
-      if (m.load(ctx.file, *f))
-        if (auto v = m.real("ValueComponent")) return *v;  // assumes an SI metre component, as IFC exporters write
-    }
-  }
-  return 1.0;
-}
-
 // The CRS definition for an IfcProjectedCRS: its Name, made compound with VerticalDatum when that is an EPSG vertical
 // CRS and the Name has no heights.
 std::string crsDefinition(Context& ctx, const Instance& crs) {
@@ -104,7 +82,9 @@ std::optional<IfcGeoreference> fromMapConversion(Context& ctx, const EntityRecor
   g.source = "IfcMapConversion";
   g.crs = crsDefinition(ctx, crs);
   if (g.crs.empty()) return std::nullopt;
-  const double mapUnit = unitScale(ctx, crs.ref("MapUnit"));
+  const auto mapUnitId = crs.ref("MapUnit");
+  double mapUnit = mapUnitId ? unitToSI(ctx.file, *mapUnitId).value_or(1.0) : 1.0;
+  if (!(mapUnit > 0) || !std::isfinite(mapUnit)) mapUnit = 1.0;
   const double ratio = ctx.units.lengthToMeters / mapUnit;
   g.eastings = mc.real("Eastings").value_or(0.0);
   g.northings = mc.real("Northings").value_or(0.0);

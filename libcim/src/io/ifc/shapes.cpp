@@ -422,11 +422,11 @@ class ShapeBuilder {
   }
 
  private:
-  static TriMesh transformed(TriMesh m, const Eigen::Affine3d& t) {
-    for (auto& p : m.positions) p = t * p;
-    if (t.linear().determinant() < 0)
-      for (auto& tri : m.triangles) std::swap(tri[1], tri[2]);
-    return m;
+  static TriMesh transformed(const TriMesh& m, const Eigen::Affine3d& t) {
+    TriMesh out;
+    out.append(m, t);
+    out.color = m.color;
+    return out;
   }
 
   void face(std::uint64_t faceId, TriMesh& m) {
@@ -481,18 +481,8 @@ class ShapeBuilder {
   void faceSet(const Instance& it, TriMesh& m) {
     auto coordsId = it.ref("Coordinates");
     if (!coordsId) return;
-    Instance coords;
-    if (!coords.load(ctx_.file, *coordsId)) return;
-    const double s = ctx_.units.lengthToMeters;
-    std::vector<Eigen::Vector3d> pts;
-    for (const auto& row : coords.list("CoordList")) {
-      Eigen::Vector3d p = Eigen::Vector3d::Zero();
-      int i = 0;
-      for (const auto& c : coords.children(row))
-        if (i < 3)
-          if (auto d = numberOf(coords.attributes(), c)) p[i++] = *d * s;
-      pts.push_back(p);
-    }
+    const std::vector<Eigen::Vector3d> pts = pointList(ctx_, *coordsId);
+    if (pts.empty()) return;
     // PnIndex (optional) maps the face set's indices to coordinate rows.
     std::vector<std::int64_t> pn;
     for (const auto& v : it.list("PnIndex"))

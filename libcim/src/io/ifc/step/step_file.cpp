@@ -172,8 +172,7 @@ class Indexer {
     return true;
   }
 
-  static std::string text(const AttributeList& a, const Value& v) {
-    (void)a;
+  static std::string text(const Value& v) {
     std::string out, err;
     if (v.kind == ValueKind::String) decodeStepString(v.raw, out, err);
     return out;
@@ -181,13 +180,13 @@ class Indexer {
 
   static void readHeaderEntry(const std::string& name, const AttributeList& a, StepHeader& h) {
     if (name == "FILE_DESCRIPTION" && a.size() >= 1 && a[0].kind == ValueKind::List) {
-      for (const auto& v : a.children(a[0])) h.description.push_back(text(a, v));
+      for (const auto& v : a.children(a[0])) h.description.push_back(text(v));
     } else if (name == "FILE_NAME") {
-      if (a.size() >= 1) h.fileName = text(a, a[0]);
-      if (a.size() >= 2) h.timeStamp = text(a, a[1]);
-      if (a.size() >= 6) h.originatingSystem = text(a, a[5]);
+      if (a.size() >= 1) h.fileName = text(a[0]);
+      if (a.size() >= 2) h.timeStamp = text(a[1]);
+      if (a.size() >= 6) h.originatingSystem = text(a[5]);
     } else if (name == "FILE_SCHEMA" && a.size() >= 1 && a[0].kind == ValueKind::List) {
-      for (const auto& v : a.children(a[0])) h.schemas.push_back(text(a, v));
+      for (const auto& v : a.children(a[0])) h.schemas.push_back(text(v));
     }
   }
 
