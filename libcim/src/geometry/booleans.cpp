@@ -77,8 +77,9 @@ SolidMesh fromMesh(Mesh& m) {
     }
     if (k == 3) out.triangles.push_back(tri);
   }
-  // CGAL's output order depends on its internal containers, which differ between runs: put vertices and triangles
-  // in a canonical order so the same input always gives the same bytes (parallel runs included).
+  // CGAL's output order depends on its internal containers: put vertices and triangles in a canonical order. This
+  // removes order differences, not all differences: corefinement breaks ties between the two meshes' boxes by heap
+  // address (ID_FROM_BOX_ADDRESS in CGAL 5.5), so a result can be triangulated differently from run to run.
   std::vector<std::uint32_t> order(out.positions.size());
   for (std::uint32_t i = 0; i < order.size(); ++i) order[i] = i;
   auto less = [&](std::uint32_t a, std::uint32_t b) {
