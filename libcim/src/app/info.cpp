@@ -29,6 +29,7 @@ Result<model::Scene> inspect(const fs::path& path, bool engineeringFrame, FileIn
       fi->application = r->application;
       fi->classes = r->productsByClass;
       fi->georeference = r->georeferenceSource;
+      fi->openings = {r->openingsCut, r->openingsNotCut, r->openingBodiesBoxCut};
     }
     auto diags = r.takeDiagnostics();
     return Result<model::Scene>::success(std::move(r.value().scene), std::move(diags));
@@ -115,6 +116,8 @@ std::string toJson(const FileInfo& fi) {
   if (!fi.schema.empty()) j["schema"] = fi.schema;
   if (!fi.application.empty()) j["application"] = fi.application;
   if (!fi.georeference.empty()) j["georeference"] = fi.georeference;
+  if (fi.openings.cut + fi.openings.notCut > 0)
+    j["openings"] = {{"cut", fi.openings.cut}, {"notCut", fi.openings.notCut}, {"boxBodies", fi.openings.boxBodies}};
   j["classes"] = Json::object();
   for (const auto& [k, n] : fi.classes) j["classes"][k] = n;
   j["layers"] = Json::array();
@@ -163,6 +166,9 @@ std::string toText(const FileInfo& fi) {
     }
     o << "\n";
   }
+  if (fi.openings.cut + fi.openings.notCut > 0)
+    o << "  openings:  " << fi.openings.cut << " cut (" << fi.openings.boxBodies << " bodies as boxes), "
+      << fi.openings.notCut << " not cut\n";
   o << "  diagnostics: " << countSeverity(fi.diagnostics, Severity::Warning) << " warning(s), "
     << countSeverity(fi.diagnostics, Severity::Info) << " note(s)\n";
   for (const auto& d : fi.diagnostics) o << "    " << severityName(d.severity) << ": " << formatDiagnostic(d) << "\n";

@@ -106,9 +106,12 @@ SolidMesh fromMesh(Mesh& m) {
 }  // namespace
 
 double signedVolume(const SolidMesh& m) {
+  // Measured from the first vertex: about the frame's origin, map coordinates (5e5 m) would cancel catastrophically.
+  if (m.positions.empty()) return 0;
+  const Eigen::Vector3d o = m.positions.front();
   double v = 0;
   for (const auto& t : m.triangles)
-    v += m.positions[t[0]].dot(m.positions[t[1]].cross(m.positions[t[2]]));
+    v += (m.positions[t[0]] - o).dot((m.positions[t[1]] - o).cross(m.positions[t[2]] - o));
   return v / 6.0;
 }
 

@@ -66,3 +66,69 @@ TEST_CASE("Open meshes are refused, not mangled", "[geometry][booleans]") {
   CHECK_FALSE(r.ok);
   CHECK(r.error == "first operand not closed");
 }
+
+namespace {
+SolidMesh transformed(SolidMesh m, const Eigen::Affine3d& t) {
+  for (auto& p : m.positions) p = t * p;
+  return m;
+}
+}  // namespace
+
+TEST_CASE("Box openings through a box wall are cut exactly without corefinement", "[geometry][booleans]") {
+  const SolidMesh wall = box({0, 0, 0}, {5, 0.3, 3});
+  const SolidMesh window = box({1, -0.1, 1}, {2.5, 0.4, 2.2});  // through the thickness (y)
+  const SolidMesh door = box({3, -0.2, -0.5}, {4, 0.5, 2.1});    // through, and below the wall's bottom
+  const SolidMesh recess = box({0.2, 0.1, 0.2}, {0.5, 0.4, 0.5});  // only partly into the wall: not this path's
+  const SolidMesh away = box({10, 0, 0}, {11, 1, 1});             // misses the wall: removes nothing
+
+  auto r = subtractThroughBoxes(wall, {window, door, recess, away});
+  REQUIRE(r.applied);
+  CHECK(r.handled == 3);
+  REQUIRE(r.rest == std::vector<std::size_t>{2});
+  CHECK(isClosedVolume(r.mesh));
+  const double expected = 5 * 0.3 * 3 - 1.5 * 0.3 * 1.2 - 1.0 * 0.3 * 2.1;
+  CHECK(signedVolume(r.mesh) == Approx(expected).epsilon(1e-12));
+  // The same as corefinement gives.
+  std::size_t skipped = 0;
+  auto reference = subtractAll(wall, {window, door}, skipped);
+  REQUIRE(reference.ok);
+  CHECK(signedVolume(reference.mesh) == Approx(signedVolume(r.mesh)).epsilon(1e-9));
+  // Only the boxes' own coordinates appear: nothing is rounded onto a grid.
+  for (const auto& p : r.mesh.positions) {
+    CHECK((p.x() == 0 || p.x() == 1 || p.x() == 2.5 || p.x() == 3 || p.x() == 4 || p.x() == 5));
+    CHECK((p.z() == 0 || p.z() == 1 || p.z() == 2.2 || p.z() == 2.1 || p.z() == 3));
+  }
+
+  SECTION("a full-height cut splits the wall into two closed pieces") {
+    auto split = subtractThroughBoxes(wall, {box({2, -1, -1}, {3, 1, 4})});
+    REQUIRE(split.applied);
+    CHECK(isClosedVolume(split.mesh));
+    CHECK(signedVolume(split.mesh) == Approx(4 * 0.3 * 3));
+  }
+  SECTION("a rotated, placed wall with its openings gives the same volume") {
+    Eigen::Affine3d t = Eigen::Translation3d(515398.97, 3347837.87, 12.5) *
+                        Eigen::AngleAxisd(0.7, Eigen::Vector3d(0.1, 0.2, 1.0).normalized());
+    auto moved = subtractThroughBoxes(transformed(wall, t), {transformed(window, t), transformed(door, t)});
+    REQUIRE(moved.applied);
+    CHECK(moved.rest.empty());
+    CHECK(isClosedVolume(moved.mesh));
+    CHECK(signedVolume(moved.mesh) == Approx(expected).epsilon(1e-9));
+  }
+  SECTION("a cutter at an angle to the wall, or a wall that is not a box, is left to corefinement") {
+    Eigen::Affine3d tilt(Eigen::AngleAxisd(0.3, Eigen::Vector3d::UnitZ()));
+    auto turned = subtractThroughBoxes(wall, {transformed(window, tilt)});
+    CHECK_FALSE(turned.applied);
+    CHECK(turned.rest == std::vector<std::size_t>{0});
+    SolidMesh wedge = wall;
+    for (auto& p : wedge.positions)
+      if (p.x() > 4 && p.y() > 0.2) p.x() = 4.8;  // a mitred end: eight corners, but no cuboid
+    CHECK_FALSE(subtractThroughBoxes(wedge, {window}).applied);
+  }
+  SECTION("openings that overlap each other and one that touches a corner") {
+    auto o = subtractThroughBoxes(wall, {box({1, -1, 1}, {2, 1, 2}), box({1.5, -1, 1.5}, {2.5, 1, 2.5}),
+                                         box({4.5, -1, 2.5}, {6, 1, 4})});
+    REQUIRE(o.applied);
+    CHECK(isClosedVolume(o.mesh));
+    CHECK(signedVolume(o.mesh) == Approx(0.3 * (15 - 1.75 - 0.25)));
+  }
+}

@@ -28,6 +28,10 @@ struct FileInfo {
   std::string application;  ///< IFC: the originating system
   std::string georeference; ///< IFC: where the CRS came from ("IfcMapConversion", "IfcSite"), empty if none
   std::map<std::string, std::size_t> classes;  ///< IFC: products by class; others: elements by kind
+  struct Openings {
+    std::size_t cut = 0, notCut = 0;  ///< IfcRelVoidsElement openings cut from / left in their hosts
+    std::size_t boxBodies = 0;        ///< opening bodies cut by the box fast path (the rest by corefinement)
+  } openings;                         ///< IFC only
   std::size_t elements = 0;
   std::size_t shapes = 0;
   std::size_t triangles = 0;

@@ -33,6 +33,18 @@ BooleanResult booleanOperation(const SolidMesh& a, const SolidMesh& b, BooleanOp
 /// `error`); the result is ok when `a` itself bounds a volume.
 BooleanResult subtractAll(const SolidMesh& a, const std::vector<SolidMesh>& cutters, std::size_t& skipped);
 
+struct ThroughCutResult {
+  bool applied = false;           ///< the host is a box and at least one cutter passed right through it
+  SolidMesh mesh;                 ///< when applied: the host minus those cutters (closed, outward, welded)
+  std::size_t handled = 0;        ///< cutters dealt with here (through the host, or missing it entirely)
+  std::vector<std::size_t> rest;  ///< indices of the cutters left for subtractAll (not boxes, not aligned, not through)
+};
+
+/// The commonest opening without corefinement: box-shaped cutters that pass right through a box-shaped host (a
+/// straight wall) along one of its axes. Exact (no new vertices beyond the boxes' own coordinates) and the same on
+/// every run. Cutters this does not cover are listed in `rest`; when nothing is covered, `applied` is false.
+ThroughCutResult subtractThroughBoxes(const SolidMesh& host, const std::vector<SolidMesh>& cutters);
+
 /// Keeps the part of `a` on the side of the plane opposite to `normal` (the plane through `point`), closing the cut.
 BooleanResult clipByPlane(const SolidMesh& a, const Eigen::Vector3d& point, const Eigen::Vector3d& normal);
 

@@ -29,6 +29,7 @@ std::unordered_map<std::uint64_t, model::Color> readItemColors(const IfcFile& fi
 struct ShapeStats {
   std::size_t booleansEvaluated = 0;
   std::size_t booleanOperandsKept = 0;  ///< booleans that could not be evaluated (first operand kept)
+  std::size_t openingsBoxCut = 0;       ///< opening bodies cut by the box fast path rather than corefinement
 };
 
 /// Meshes of the product's body representation (Body, else Facetation/Mesh, else the first 3D representation), one

@@ -61,6 +61,12 @@ MappedFile::~MappedFile() {
   if (data_) ::munmap(const_cast<char*>(data_), size_);
 }
 
+void MappedFile::releaseResident() const {
+  // A read-only private mapping has no dirty pages: MADV_DONTNEED only unmaps, and the next read refaults the same
+  // bytes from the page cache, also when another thread reads concurrently.
+  if (data_) ::madvise(const_cast<char*>(data_), size_, MADV_DONTNEED);
+}
+
 void MappedFile::adviseSequential(bool sequential) const {
   if (data_) ::madvise(const_cast<char*>(data_), size_, sequential ? MADV_SEQUENTIAL : MADV_NORMAL);
 }

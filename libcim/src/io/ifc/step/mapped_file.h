@@ -27,6 +27,9 @@ class MappedFile {
 
   /// Tells the OS the file will be read front to back (or not) from here on.
   void adviseSequential(bool sequential) const;
+  /// Drops the pages read so far from this process's resident set. They stay in the OS page cache, so reading them
+  /// again costs a minor fault, not disk I/O: a gigabyte file need not stay resident while its model is built.
+  void releaseResident() const;
 
  private:
   const char* data_ = nullptr;

@@ -63,6 +63,9 @@ class StepFile {
   /// Decodes the attributes of a record. False with `error` set on malformed text.
   bool attributes(const EntityRecord& r, AttributeList& out, std::string& error) const;
 
+  /// Drops the file's pages from the resident set (see MappedFile::releaseResident); safe at any time.
+  void releaseResident() const { file_.releaseResident(); }
+
   /// 1-based line number of a byte offset (counts newlines; meant for diagnostics, not hot paths).
   std::size_t lineOf(std::uint64_t offset) const;
 
