@@ -1,5 +1,7 @@
 #include "io/ifc/context.h"
 
+#include "io/ifc/alignment.h"
+
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
@@ -238,6 +240,46 @@ Eigen::Affine3d Context::objectPlacement(std::uint64_t id) {
   return objectPlacementImpl(id, visiting);
 }
 
+Eigen::Affine3d Context::linearPlacement(const Instance& p, std::unordered_set<std::uint64_t>& visiting) {
+  const std::uint64_t id = p.id();
+  // The basis curve is given in the coordinates of the object that owns it (the alignment), which is what
+  // PlacementRelTo names. A linear placement relative to another linear placement would put one curve frame on top
+  // of another; the curve is not expressed in such a frame, so the chain is followed to the first ordinary placement.
+  Eigen::Affine3d parent = Eigen::Affine3d::Identity();
+  auto rel = p.ref("PlacementRelTo");
+  for (int guard = 0; rel && guard < 32; ++guard) {
+    const auto* r = file.find(*rel);
+    if (!r || !file.isA(*r, "IFCLINEARPLACEMENT")) break;
+    report(Severity::Info, ErrorCode::ConventionApplied, id,
+           "linear placement relative to linear placement " + instanceName(*rel) +
+               ": its basis curve is taken in the frame that placement is relative to");
+    Instance next;
+    if (!next.load(file, *r)) break;
+    rel = next.ref("PlacementRelTo");
+  }
+  if (rel) parent = objectPlacementImpl(*rel, visiting);
+  std::optional<Eigen::Affine3d> local;
+  if (auto rp = p.ref("RelativePlacement")) local = axis2PlacementLinear(*this, *rp);
+  std::optional<Eigen::Affine3d> cached;
+  if (auto cp = p.ref("CartesianPosition")) cached = parent * axis2Placement(*cp);
+  if (!local) {
+    if (cached) {
+      report(Severity::Warning, ErrorCode::InvalidElement, id,
+             "linear placement cannot be evaluated along its curve; its CartesianPosition is used");
+      return *cached;
+    }
+    report(Severity::Warning, ErrorCode::InvalidElement, id, "linear placement cannot be evaluated; placed at the origin");
+    return parent;
+  }
+  const Eigen::Affine3d result = parent * *local;
+  // CartesianPosition is the writer's own evaluation: a disagreement is worth knowing about, ours is kept.
+  if (cached && (cached->translation() - result.translation()).norm() > 0.01)
+    report(Severity::Warning, ErrorCode::InvalidElement, id,
+           "CartesianPosition lies " + std::to_string((cached->translation() - result.translation()).norm()) +
+               " m from the position evaluated along the curve; the evaluated one is used");
+  return result;
+}
+
 Eigen::Affine3d Context::objectPlacementImpl(std::uint64_t id, std::unordered_set<std::uint64_t>& visiting) {
   {
     std::lock_guard lock(mutex_);
@@ -257,6 +299,8 @@ Eigen::Affine3d Context::objectPlacementImpl(std::uint64_t id, std::unordered_se
     Eigen::Affine3d local = Eigen::Affine3d::Identity();
     if (auto rp = p.ref("RelativePlacement")) local = axis2Placement(*rp);
     result = parent * local;
+  } else if (file.isA(p.record(), "IFCLINEARPLACEMENT")) {
+    result = linearPlacement(p, visiting);
   } else if (file.isA(p.record(), "IFCGRIDPLACEMENT")) {
     report(Severity::Warning, ErrorCode::InvalidElement, id, "IfcGridPlacement is not resolved yet; placed at the origin");
   } else {

@@ -2,6 +2,7 @@
 // What the IFC mapping code shares while reading one file: the file, its units, the chord tolerance, caches of
 // resolved placements, and the diagnostics gathered so far.
 
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <unordered_map>
@@ -14,6 +15,8 @@
 #include "io/ifc/ifc_file.h"
 
 namespace cim::io::ifc {
+
+class AlignmentCurve;
 
 struct Units {
   double lengthToMeters = 1.0;
@@ -45,7 +48,8 @@ class Context {
   std::vector<Diagnostic> takeDiagnostics();
 
   /// Object placement (IfcLocalPlacement chain, IfcGridPlacement) of a product as an affine map to the model's
-  /// engineering frame, metres. Cycles and broken references are reported and resolve to identity.
+  /// engineering frame, metres; IfcLinearPlacement is evaluated along its alignment curve. Cycles and broken
+  /// references are reported and resolve to identity.
   Eigen::Affine3d objectPlacement(std::uint64_t placementId);
 
   /// IfcAxis2Placement3D / 2D as an affine map (rotation + translation in metres).
@@ -56,14 +60,20 @@ class Context {
   std::optional<Eigen::Vector3d> point(std::uint64_t id);
   /// IfcDirection, normalised; nullopt for missing or zero-length.
   std::optional<Eigen::Vector3d> direction(std::uint64_t id);
+  /// The alignment curve (IfcCompositeCurve / IfcGradientCurve of IfcCurveSegment) `curveId`, built once per file and
+  /// shared; nullptr (reported once) when it cannot be evaluated. Defined in alignment.cpp.
+  std::shared_ptr<const AlignmentCurve> alignmentCurve(std::uint64_t curveId);
 
  private:
   Eigen::Affine3d objectPlacementImpl(std::uint64_t id, std::unordered_set<std::uint64_t>& visiting);
+  // IfcLinearPlacement: RelativePlacement evaluated along its basis curve, in PlacementRelTo's frame.
+  Eigen::Affine3d linearPlacement(const Instance& p, std::unordered_set<std::uint64_t>& visiting);
 
   std::mutex mutex_;
   std::vector<Diagnostic> diags_;
   std::unordered_set<std::string> reported_;
   std::unordered_map<std::uint64_t, Eigen::Affine3d> placements_;
+  std::unordered_map<std::uint64_t, std::shared_ptr<const AlignmentCurve>> curves_;
 };
 
 }  // namespace cim::io::ifc

@@ -3,6 +3,8 @@
 #include <cmath>
 #include <numbers>
 
+#include "io/ifc/alignment.h"
+
 namespace cim::io::ifc {
 
 namespace {
@@ -194,6 +196,9 @@ std::vector<Eigen::Vector3d> curveImpl(Context& ctx, std::uint64_t id, int depth
       if (auto q = ctx.point(p)) appendUnique(out, *q);
   } else if (f.isA(c.record(), "IFCINDEXEDPOLYCURVE")) {
     out = indexedPolyCurve(ctx, c);
+  } else if (f.isA(c.record(), "IFCCURVESEGMENT") ||
+             (f.isA(c.record(), "IFCCOMPOSITECURVE") && isSegmentedCurve(ctx, id))) {
+    out = alignmentCurvePoints(ctx, id);  // IFC4X3 segments: placed parent curves, evaluated by distance along
   } else if (f.isA(c.record(), "IFCCOMPOSITECURVE")) {
     for (auto segId : c.refs("Segments")) {
       Instance seg;

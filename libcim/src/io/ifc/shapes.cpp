@@ -7,6 +7,7 @@
 
 #include "cim/geometry/booleans.h"
 #include "cim/geometry/triangulate.h"
+#include "io/ifc/alignment.h"
 #include "io/ifc/curves.h"
 
 namespace cim::io::ifc {
@@ -231,6 +232,40 @@ TriMesh sweepDisk(const Context& ctx, const std::vector<Eigen::Vector3d>& path, 
   return m;
 }
 
+// Lofts closed rings given at successive sections (each a ring of the same point count, in 3D): side walls between
+// consecutive rings, caps at the first and last. Rings run counter-clockwise about the direction of travel, so the
+// walls face outwards.
+void loftRings(TriMesh& m, const std::vector<std::vector<Eigen::Vector3d>>& rings, bool caps) {
+  if (rings.size() < 2) return;
+  const std::size_t n = rings.front().size();
+  for (std::size_t i = 0; i + 1 < rings.size(); ++i) {
+    const auto& a = rings[i];
+    const auto& b = rings[i + 1];
+    for (std::size_t k = 0; k < n; ++k) {
+      const std::size_t k1 = (k + 1) % n;
+      const auto base = static_cast<std::uint32_t>(m.positions.size());
+      m.positions.insert(m.positions.end(), {a[k], a[k1], b[k1], b[k]});
+      m.triangles.push_back({base, base + 1, base + 2});
+      m.triangles.push_back({base, base + 2, base + 3});
+    }
+  }
+  if (caps) {
+    addFace(m, {rings.front()}, true);  // faces backwards
+    addFace(m, {rings.back()}, false);
+  }
+}
+
+// Outer ring of a profile's first area, counter-clockwise in the profile plane; empty when the profile has none.
+// `dropped` counts the inner rings and further areas that a lofted sweep leaves out.
+std::vector<Eigen::Vector3d> outerRing(Context& ctx, std::uint64_t profileId, std::size_t& dropped) {
+  auto polys = profilePolygons(ctx, profileId);
+  if (polys.empty() || polys[0].rings.empty()) return {};
+  dropped = polys[0].rings.size() - 1 + (polys.size() - 1);
+  auto ring = polys[0].rings[0];
+  if (signedArea(ring) < 0) std::reverse(ring.begin(), ring.end());
+  return ring;
+}
+
 class ShapeBuilder {
  public:
   ShapeBuilder(Context& ctx, const std::unordered_map<std::uint64_t, model::Color>& colors, ShapeStats& stats)
@@ -296,6 +331,12 @@ class ShapeBuilder {
       const double inner = it.real("InnerRadius").value_or(0.0) * ctx_.units.lengthToMeters;
       if (!directrix) return;
       m = sweepDisk(ctx_, curvePoints(ctx_, *directrix), radius, inner);
+    } else if (f.isA(r, "IFCSECTIONEDSOLIDHORIZONTAL")) {
+      m = sectionedSolid(it);
+    } else if (f.isA(r, "IFCFIXEDREFERENCESWEPTAREASOLID") || f.isA(r, "IFCDIRECTRIXCURVESWEPTAREASOLID")) {
+      m = directrixSweep(it);
+      if (!m.empty())
+        if (auto pos = it.ref("Position")) m = transformed(m, ctx_.axis2Placement(*pos));
     } else if (f.isA(r, "IFCFACETEDBREP") || f.isA(r, "IFCFACEBASEDSURFACEMODEL") || f.isA(r, "IFCSHELLBASEDSURFACEMODEL") ||
                f.isA(r, "IFCCLOSEDSHELL") || f.isA(r, "IFCOPENSHELL") || f.isA(r, "IFCCONNECTEDFACESET")) {
       shells(it, m);
@@ -350,6 +391,158 @@ class ShapeBuilder {
     out.positions = std::move(result.mesh.positions);
     out.triangles = std::move(result.mesh.triangles);
     return out;
+  }
+
+  // IfcSectionedSolidHorizontal: each cross section stands at its IfcAxis2PlacementLinear on the directrix, profile X
+  // along the position's Axis x RefDirection (left, by default) and profile Y along its Axis (up); between two
+  // sections the profile points are interpolated linearly by distance along, and placed in the curve frame there.
+  // Sections whose outer rings differ in point count cannot be lofted point by point; such spans are reported and
+  // left out.
+  TriMesh sectionedSolid(const Instance& it) {
+    TriMesh m;
+    auto directrix = it.ref("Directrix");
+    auto curve = directrix ? ctx_.alignmentCurve(*directrix) : nullptr;
+    if (!curve) {
+      ctx_.report(Severity::Warning, ErrorCode::InvalidElement, it.id(), "sectioned solid: directrix cannot be evaluated");
+      return m;
+    }
+    const auto profiles = it.refs("CrossSections");
+    const auto positions = it.refs("CrossSectionPositions");
+    if (profiles.size() < 2 || profiles.size() != positions.size()) {
+      ctx_.report(Severity::Warning, ErrorCode::InvalidElement, it.id(),
+                  "sectioned solid needs as many cross sections as positions, at least two");
+      return m;
+    }
+    struct Station {
+      LinearPosition at;
+      std::vector<Eigen::Vector3d> ring;
+    };
+    std::vector<Station> stations;
+    std::size_t dropped = 0;
+    for (std::size_t i = 0; i < profiles.size(); ++i) {
+      auto pos = readLinearPosition(ctx_, positions[i]);
+      if (!pos) return m;
+      if (pos->curveId != *directrix)
+        ctx_.report(Severity::Warning, ErrorCode::InvalidElement, positions[i],
+                    "cross-section position measures along another curve than the directrix; its distance is used on the directrix");
+      std::size_t d = 0;
+      auto ring = outerRing(ctx_, profiles[i], d);
+      dropped += d;
+      if (ring.size() < 3) {
+        ctx_.report(Severity::Warning, ErrorCode::InvalidElement, profiles[i], "cross section gives no area");
+        return m;
+      }
+      stations.push_back({*pos, std::move(ring)});
+    }
+    if (dropped > 0)
+      ctx_.report(Severity::Warning, ErrorCode::InvalidElement, it.id(),
+                  "sectioned solid: " + std::to_string(dropped) + " inner ring(s) or extra area(s) of the cross sections are not swept");
+    const auto samples = curve->sampleDistances(ctx_.chordTolerance);
+    for (std::size_t i = 0; i + 1 < stations.size(); ++i) {
+      const auto& a = stations[i];
+      const auto& b = stations[i + 1];
+      if (a.ring.size() != b.ring.size()) {
+        ctx_.report(Severity::Warning, ErrorCode::InvalidElement, it.id(),
+                    "cross sections " + std::to_string(i + 1) + " and " + std::to_string(i + 2) + " have " +
+                        std::to_string(a.ring.size()) + " and " + std::to_string(b.ring.size()) +
+                        " points; the span between them cannot be lofted and is left out");
+        continue;
+      }
+      const double d0 = a.at.distance, d1 = b.at.distance;
+      if (!(d1 > d0)) {
+        ctx_.report(Severity::Warning, ErrorCode::InvalidElement, it.id(), "cross-section positions do not increase along the directrix");
+        continue;
+      }
+      std::vector<double> ds{d0};
+      for (double d : samples)
+        if (d > d0 + 1e-6 && d < d1 - 1e-6) ds.push_back(d);
+      ds.push_back(d1);
+      std::vector<std::vector<Eigen::Vector3d>> rings;
+      for (double d : ds) {
+        const double f = (d - d0) / (d1 - d0);
+        const CurveFrame frame = curve->frameAt(d);
+        const Eigen::Vector3d offset = (1 - f) * a.at.offset + f * b.at.offset;
+        const Eigen::Matrix3d axes = frame.axes * (f < 0.5 ? a.at.local : b.at.local);
+        const Eigen::Vector3d origin = frame.point + frame.axes * offset;
+        std::vector<Eigen::Vector3d> ring;
+        ring.reserve(a.ring.size());
+        for (std::size_t k = 0; k < a.ring.size(); ++k) {
+          const Eigen::Vector3d p = (1 - f) * a.ring[k] + f * b.ring[k];
+          ring.push_back(origin + axes.col(1) * p.x() + axes.col(2) * p.y());
+        }
+        rings.push_back(std::move(ring));
+      }
+      TriMesh span;
+      loftRings(span, rings, true);
+      m.append(span, Eigen::Affine3d::Identity());
+    }
+    return m;
+  }
+
+  // IfcFixedReferenceSweptAreaSolid (and its abstract supertype written as such): the profile swept along the
+  // directrix with profile X along FixedReference projected normal to the tangent and profile Y = tangent x X (the
+  // IFC4 definition). StartParam/EndParam are honoured as distances along IFC4X3 alignment directrices only.
+  TriMesh directrixSweep(const Instance& it) {
+    TriMesh m;
+    auto directrix = it.ref("Directrix");
+    auto profile = it.ref("SweptArea");
+    if (!directrix || !profile) return m;
+    std::vector<Eigen::Vector3d> path;
+    std::vector<Eigen::Vector3d> tangents;
+    if (isSegmentedCurve(ctx_, *directrix)) {
+      auto curve = ctx_.alignmentCurve(*directrix);
+      if (!curve) return m;
+      const double s = ctx_.units.lengthToMeters;
+      double d0 = 0, d1 = curve->length();
+      if (auto v = it.real("StartParam")) d0 = *v * s;
+      if (auto v = it.real("EndParam")) d1 = *v * s;
+      std::vector<double> ds{d0};
+      for (double d : curve->sampleDistances(ctx_.chordTolerance))
+        if (d > d0 + 1e-6 && d < d1 - 1e-6) ds.push_back(d);
+      ds.push_back(d1);
+      for (double d : ds) {
+        const CurveFrame f = curve->frameAt(d);
+        path.push_back(f.point);
+        tangents.push_back(f.axes.col(0));
+      }
+    } else {
+      if (it.get("StartParam") && it.get("StartParam")->kind != ValueKind::Null)
+        ctx_.report(Severity::Warning, ErrorCode::InvalidElement, it.id(),
+                    "StartParam/EndParam on a non-alignment directrix are ignored; the whole directrix is swept");
+      path = curvePoints(ctx_, *directrix);
+      for (std::size_t i = 0; i < path.size(); ++i) {
+        const Eigen::Vector3d prev = i > 0 ? Eigen::Vector3d((path[i] - path[i - 1]).normalized()) : Eigen::Vector3d::Zero();
+        const Eigen::Vector3d next = i + 1 < path.size() ? Eigen::Vector3d((path[i + 1] - path[i]).normalized()) : Eigen::Vector3d::Zero();
+        const Eigen::Vector3d t = prev + next;
+        tangents.push_back(t.norm() > 1e-12 ? Eigen::Vector3d(t.normalized()) : (next.norm() > 0 ? next : prev));
+      }
+    }
+    if (path.size() < 2) {
+      ctx_.report(Severity::Warning, ErrorCode::InvalidElement, it.id(), "swept solid: directrix gives fewer than two points");
+      return m;
+    }
+    Eigen::Vector3d ref = Eigen::Vector3d::UnitX();
+    if (auto fr = it.ref("FixedReference"))
+      if (auto d = ctx_.direction(*fr)) ref = *d;
+    std::size_t dropped = 0;
+    const auto ring = outerRing(ctx_, *profile, dropped);
+    if (ring.size() < 3) return m;
+    if (dropped > 0)
+      ctx_.report(Severity::Warning, ErrorCode::InvalidElement, it.id(),
+                  std::to_string(dropped) + " inner ring(s) or extra area(s) of the swept profile are not swept");
+    std::vector<std::vector<Eigen::Vector3d>> rings;
+    for (std::size_t i = 0; i < path.size(); ++i) {
+      const Eigen::Vector3d& t = tangents[i];
+      Eigen::Vector3d x = ref - ref.dot(t) * t;
+      if (x.norm() < 1e-9) x = t.unitOrthogonal();
+      x.normalize();
+      const Eigen::Vector3d y = t.cross(x);
+      std::vector<Eigen::Vector3d> r;
+      for (const auto& p : ring) r.push_back(path[i] + x * p.x() + y * p.y());
+      rings.push_back(std::move(r));
+    }
+    loftRings(m, rings, true);
+    return m;
   }
 
   TriMesh keep(const Instance& it, TriMesh first, const std::string& why) {
