@@ -132,18 +132,23 @@ std::vector<Diagnostic> Context::takeDiagnostics() {
 }
 
 std::optional<Eigen::Vector3d> Context::point(std::uint64_t id) {
-  Instance p;
+  thread_local Instance p;  // reused: points are read by the million, and each fresh Instance would allocate
   if (!p.load(file, id)) {
     report(Severity::Warning, ErrorCode::InvalidElement, id, "point cannot be read: " + p.error());
     return std::nullopt;
   }
-  auto c = p.reals("Coordinates");
-  if (c.empty() || c.size() > 3) {
-    report(Severity::Warning, ErrorCode::InvalidElement, id, "point has " + std::to_string(c.size()) + " coordinates");
+  Eigen::Vector3d v = Eigen::Vector3d::Zero();
+  int n = 0;
+  for (const auto& c : p.list("Coordinates")) {
+    auto d = numberOf(p.attributes(), c);
+    if (!d) continue;
+    if (n < 3) v[n] = *d;
+    ++n;
+  }
+  if (n == 0 || n > 3) {
+    report(Severity::Warning, ErrorCode::InvalidElement, id, "point has " + std::to_string(n) + " coordinates");
     return std::nullopt;
   }
-  Eigen::Vector3d v = Eigen::Vector3d::Zero();
-  for (std::size_t i = 0; i < c.size(); ++i) v[static_cast<int>(i)] = c[i];
   if (!v.allFinite() || v.cwiseAbs().maxCoeff() > 1e12) {
     report(Severity::Warning, ErrorCode::InvalidElement, id, "point coordinates are not finite or absurdly large");
     return std::nullopt;
@@ -152,12 +157,17 @@ std::optional<Eigen::Vector3d> Context::point(std::uint64_t id) {
 }
 
 std::optional<Eigen::Vector3d> Context::direction(std::uint64_t id) {
-  Instance d;
+  thread_local Instance d;
   if (!d.load(file, id)) return std::nullopt;
-  auto r = d.reals("DirectionRatios");
-  if (r.empty() || r.size() > 3) return std::nullopt;
   Eigen::Vector3d v = Eigen::Vector3d::Zero();
-  for (std::size_t i = 0; i < r.size(); ++i) v[static_cast<int>(i)] = r[i];
+  int count = 0;
+  for (const auto& c : d.list("DirectionRatios")) {
+    auto x = numberOf(d.attributes(), c);
+    if (!x) continue;
+    if (count < 3) v[count] = *x;
+    ++count;
+  }
+  if (count == 0 || count > 3) return std::nullopt;
   const double n = v.norm();
   if (!(n > 1e-12) || !std::isfinite(n)) {
     report(Severity::Warning, ErrorCode::InvalidElement, id, "direction has zero or non-finite length");

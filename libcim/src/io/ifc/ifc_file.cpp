@@ -67,10 +67,7 @@ std::vector<const EntityRecord*> IfcFile::instancesOf(std::string_view upperType
 }
 
 int IfcFile::attributeIndex(const schema::Schema& s, const schema::EntityDef& e, std::string_view name) {
-  const auto& attrs = s.attributes(e);
-  for (std::size_t i = 0; i < attrs.size(); ++i)
-    if (name == attrs[i]->name) return static_cast<int>(i);
-  return -1;
+  return s.attributeIndex(e, name);
 }
 
 bool Instance::load(const IfcFile& file, const EntityRecord& r) {

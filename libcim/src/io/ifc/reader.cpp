@@ -48,7 +48,10 @@ model::AttributeValue propertyValue(const Instance& holder, const Value& v, cons
   return std::monostate{};
 }
 
-void readPropertySet(const IfcFile& f, std::uint64_t psetId, const Units& u, model::Attributes& out) {
+using PropertyList = std::vector<std::pair<std::string, model::AttributeValue>>;
+
+// The values of one property set or element quantity as "Set.Property" -> value, in file order.
+void readPropertySet(const IfcFile& f, std::uint64_t psetId, const Units& u, PropertyList& out) {
   Instance pset;
   if (!pset.load(f, psetId)) return;
   const std::string setName = pset.text("Name").value_or("Pset");
@@ -58,7 +61,7 @@ void readPropertySet(const IfcFile& f, std::uint64_t psetId, const Units& u, mod
       if (!prop.load(f, propId)) continue;
       const std::string key = setName + "." + prop.text("Name").value_or(instanceName(propId));
       if (f.isA(prop.record(), "IFCPROPERTYSINGLEVALUE")) {
-        if (const Value* v = prop.get("NominalValue")) out[key] = propertyValue(prop, *v, u);
+        if (const Value* v = prop.get("NominalValue")) out.emplace_back(key, propertyValue(prop, *v, u));
       } else if (f.isA(prop.record(), "IFCPROPERTYENUMERATEDVALUE") || f.isA(prop.record(), "IFCPROPERTYLISTVALUE")) {
         std::string joined;
         for (const auto& v : prop.list(f.isA(prop.record(), "IFCPROPERTYLISTVALUE") ? "ListValues" : "EnumerationValues")) {
@@ -71,10 +74,10 @@ void readPropertySet(const IfcFile& f, std::uint64_t psetId, const Units& u, mod
           if (!joined.empty()) joined += ", ";
           joined += s;
         }
-        out[key] = joined;
+        out.emplace_back(key, joined);
       } else if (f.isA(prop.record(), "IFCPROPERTYBOUNDEDVALUE")) {
-        if (const Value* v = prop.get("LowerBoundValue")) out[key + ".Lower"] = propertyValue(prop, *v, u);
-        if (const Value* v = prop.get("UpperBoundValue")) out[key + ".Upper"] = propertyValue(prop, *v, u);
+        if (const Value* v = prop.get("LowerBoundValue")) out.emplace_back(key + ".Lower", propertyValue(prop, *v, u));
+        if (const Value* v = prop.get("UpperBoundValue")) out.emplace_back(key + ".Upper", propertyValue(prop, *v, u));
       }
     }
   } else if (f.isA(pset.record(), "IFCELEMENTQUANTITY")) {
@@ -84,21 +87,37 @@ void readPropertySet(const IfcFile& f, std::uint64_t psetId, const Units& u, mod
       const std::string key = setName + "." + q.text("Name").value_or(instanceName(qId));
       const auto& r = q.record();
       if (f.isA(r, "IFCQUANTITYLENGTH")) {
-        if (auto v = q.real("LengthValue")) out[key] = *v * u.lengthToMeters;
+        if (auto v = q.real("LengthValue")) out.emplace_back(key, *v * u.lengthToMeters);
       } else if (f.isA(r, "IFCQUANTITYAREA")) {
-        if (auto v = q.real("AreaValue")) out[key] = *v * u.areaToSquareMeters;
+        if (auto v = q.real("AreaValue")) out.emplace_back(key, *v * u.areaToSquareMeters);
       } else if (f.isA(r, "IFCQUANTITYVOLUME")) {
-        if (auto v = q.real("VolumeValue")) out[key] = *v * u.volumeToCubicMeters;
+        if (auto v = q.real("VolumeValue")) out.emplace_back(key, *v * u.volumeToCubicMeters);
       } else if (f.isA(r, "IFCQUANTITYCOUNT")) {
-        if (auto v = q.real("CountValue")) out[key] = *v;
+        if (auto v = q.real("CountValue")) out.emplace_back(key, *v);
       } else if (f.isA(r, "IFCQUANTITYWEIGHT")) {
-        if (auto v = q.real("WeightValue")) out[key] = *v;
+        if (auto v = q.real("WeightValue")) out.emplace_back(key, *v);
       } else if (f.isA(r, "IFCQUANTITYTIME")) {
-        if (auto v = q.real("TimeValue")) out[key] = *v;
+        if (auto v = q.real("TimeValue")) out.emplace_back(key, *v);
       }
     }
   }
 }
+
+// Property sets are shared between many elements (type sets by all occurrences; exporters deduplicate): each
+// worker decodes one once and copies the result. The cache is cleared when large, so memory stays bounded.
+class PropertySetCache {
+ public:
+  const PropertyList& get(const IfcFile& f, std::uint64_t psetId, const Units& u) {
+    if (auto it = sets_.find(psetId); it != sets_.end()) return it->second;
+    if (sets_.size() >= 20000) sets_.clear();
+    auto& list = sets_[psetId];
+    readPropertySet(f, psetId, u, list);
+    return list;
+  }
+
+ private:
+  std::unordered_map<std::uint64_t, PropertyList> sets_;
+};
 
 // Relationship maps built in one pass over the relationship instances.
 struct Relations {
@@ -302,7 +321,8 @@ Result<IfcReadResult> readIfc(const std::filesystem::path& path, const IfcOption
   std::mutex statsMutex;
   ShapeStats stats;
 
-  auto buildProduct = [&](const EntityRecord& rec, Instance& p, ShapeStats& localStats, Product& slot) {
+  auto buildProduct = [&](const EntityRecord& rec, Instance& p, ShapeStats& localStats, PropertySetCache& psets,
+                          Product& slot) {
     if (!p.load(file, rec)) {
       ctx.report(Severity::Warning, ErrorCode::InvalidElement, rec.id, "product cannot be read: " + p.error());
       return;
@@ -329,11 +349,13 @@ Result<IfcReadResult> readIfc(const std::filesystem::path& path, const IfcOption
       Instance type;
       if (type.load(file, t->second)) {
         if (auto tn = type.text("Name")) e.attributes["TypeName"] = *tn;
-        for (auto ps : type.refs("HasPropertySets")) readPropertySet(file, ps, units, e.attributes);
+        for (auto ps : type.refs("HasPropertySets"))
+          for (const auto& [k, v] : psets.get(file, ps, units)) e.attributes[k] = v;
       }
     }
     if (auto ps = rel.propertySets.find(rec.id); ps != rel.propertySets.end())
-      for (auto id : ps->second) readPropertySet(file, id, units, e.attributes);
+      for (auto id : ps->second)
+        for (const auto& [k, v] : psets.get(file, id, units)) e.attributes[k] = v;
 
     Eigen::Affine3d placement = Eigen::Affine3d::Identity();
     if (auto pl = p.ref("ObjectPlacement")) placement = ctx.objectPlacement(*pl);
@@ -376,8 +398,9 @@ Result<IfcReadResult> readIfc(const std::filesystem::path& path, const IfcOption
   auto work = [&](bool reports) {
     Instance p;
     ShapeStats local;
+    PropertySetCache psets;
     for (std::size_t i; !cancelled && (i = next++) < products.size();) {
-      buildProduct(*products[i], p, local, results[i]);
+      buildProduct(*products[i], p, local, psets, results[i]);
       if (reports && i % 4096 == 4095) file.step().releaseResident();
       if (reports && i % 128 == 0 &&
           !reportProgress(progress, "geometry", 0.2 + 0.8 * std::min(next.load(), products.size()) / products.size()))

@@ -19,6 +19,31 @@ constexpr double kPi = std::numbers::pi;
 // Adds a planar polygon (outer ring + holes, 3D) to the mesh, triangulated; `flip` reverses the winding.
 void addFace(TriMesh& m, const std::vector<std::vector<Eigen::Vector3d>>& rings, bool flip = false) {
   if (rings.empty() || rings[0].size() < 3) return;
+  // Triangles and convex quads (most brep faces) need no triangulation.
+  if (rings.size() == 1 && rings[0].size() <= 4) {
+    const auto& r = rings[0];
+    const auto base = static_cast<std::uint32_t>(m.positions.size());
+    auto add = [&](std::uint32_t a, std::uint32_t b, std::uint32_t c) {
+      if (flip) m.triangles.push_back({base + a, base + c, base + b});
+      else m.triangles.push_back({base + a, base + b, base + c});
+    };
+    if (r.size() == 3) {
+      if (!((r[1] - r[0]).cross(r[2] - r[0]).squaredNorm() > 0)) return;  // degenerate: no area
+      m.positions.insert(m.positions.end(), r.begin(), r.end());
+      add(0, 1, 2);
+      return;
+    }
+    const Eigen::Vector3d n = geometry::newellNormal(r);
+    bool convex = n.norm() > 0;
+    for (std::size_t i = 0; i < 4 && convex; ++i)
+      convex = (r[(i + 1) % 4] - r[i]).cross(r[(i + 2) % 4] - r[(i + 1) % 4]).dot(n) > 0;
+    if (convex) {
+      m.positions.insert(m.positions.end(), r.begin(), r.end());
+      add(0, 1, 2);
+      add(0, 2, 3);
+      return;
+    }
+  }
   // Convex rings with many vertices (circles, arcs) are fanned from their centroid: well-shaped wedges instead of
   // slivers from one corner, which keeps later booleans fast and robust where such caps overlap.
   if (rings.size() == 1 && rings[0].size() > 12) {
@@ -623,15 +648,14 @@ class ShapeBuilder {
   }
 
   void face(std::uint64_t faceId, TriMesh& m) {
-    Instance face;
+    // Reused per thread (face() does not recurse): breps have a face, bound and loop per triangle or quad.
+    thread_local Instance face, bound, loop;
     if (!face.load(ctx_.file, faceId)) return;
     std::vector<std::vector<Eigen::Vector3d>> rings;
     int outer = -1;
     for (auto boundId : face.refs("Bounds")) {
-      Instance bound;
       if (!bound.load(ctx_.file, boundId)) continue;
       auto loopId = bound.ref("Bound");
-      Instance loop;
       if (!loopId || !loop.load(ctx_.file, *loopId)) continue;
       if (!ctx_.file.isA(loop.record(), "IFCPOLYLOOP")) {
         ctx_.report(Severity::Warning, ErrorCode::InvalidElement, *loopId,

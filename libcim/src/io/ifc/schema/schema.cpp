@@ -20,6 +20,9 @@ Schema::Schema(SchemaId id, std::string_view name, std::span<const EntityDef> en
                std::span<const AttributeDef> attributes, std::span<const TypeDef> types)
     : id_(id), name_(name), entities_(entities), attributes_(attributes), types_(types) {
   flattened_.resize(entities_.size());
+  flattenedNames_.resize(entities_.size());
+  byName_.reserve(entities_.size());
+  for (const auto& e : entities_) byName_.emplace(e.upperName, &e);
   for (std::size_t i = 0; i < entities_.size(); ++i) {
     std::vector<const EntityDef*> chain;
     for (const EntityDef* e = &entities_[i]; e; e = e->parent >= 0 ? &entities_[static_cast<std::size_t>(e->parent)] : nullptr)
@@ -27,13 +30,20 @@ Schema::Schema(SchemaId id, std::string_view name, std::span<const EntityDef> en
     auto& out = flattened_[i];
     for (auto it = chain.rbegin(); it != chain.rend(); ++it)
       for (std::uint16_t a = 0; a < (*it)->ownAttributes; ++a) out.push_back(&attributes_[(*it)->firstAttribute + a]);
+    for (const auto* a : out) flattenedNames_[i].emplace_back(a->name);
   }
 }
 
 const EntityDef* Schema::entity(std::string_view upperName) const {
-  auto it = std::lower_bound(entities_.begin(), entities_.end(), upperName,
-                             [](const EntityDef& e, std::string_view n) { return std::string_view(e.upperName) < n; });
-  return it != entities_.end() && std::string_view(it->upperName) == upperName ? &*it : nullptr;
+  auto it = byName_.find(upperName);
+  return it == byName_.end() ? nullptr : it->second;
+}
+
+int Schema::attributeIndex(const EntityDef& e, std::string_view name) const {
+  const auto& names = flattenedNames_[static_cast<std::size_t>(&e - entities_.data())];
+  for (std::size_t i = 0; i < names.size(); ++i)
+    if (names[i] == name) return static_cast<int>(i);
+  return -1;
 }
 
 const std::vector<const AttributeDef*>& Schema::attributes(const EntityDef& e) const {

@@ -4,6 +4,8 @@
 
 #include <cstdint>
 #include <span>
+#include <string>
+#include <unordered_map>
 #include <string_view>
 #include <vector>
 
@@ -49,6 +51,8 @@ class Schema {
   const EntityDef* entity(std::string_view upperName) const;
   /// All explicit attributes of an entity in STEP order: inherited ones first.
   const std::vector<const AttributeDef*>& attributes(const EntityDef& e) const;
+  /// Position of attribute `name` in attributes(e), or -1. Hot: called for every attribute read by name.
+  int attributeIndex(const EntityDef& e, std::string_view name) const;
   /// True when `e` is `ancestor` or a subtype of it.
   bool isSubtypeOf(const EntityDef& e, const EntityDef& ancestor) const;
   bool isSubtypeOf(const EntityDef& e, std::string_view upperAncestor) const;
@@ -65,6 +69,8 @@ class Schema {
   std::span<const AttributeDef> attributes_;
   std::span<const TypeDef> types_;
   std::vector<std::vector<const AttributeDef*>> flattened_;  // per entity, built once
+  std::vector<std::vector<std::string_view>> flattenedNames_;  // the same, names with their lengths known
+  std::unordered_map<std::string_view, const EntityDef*> byName_;
 };
 
 /// The tables of one schema (built on first use; thread-safe).

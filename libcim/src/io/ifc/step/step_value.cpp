@@ -53,7 +53,14 @@ class AttributeParser {
   bool parseList(Value& list, std::string& error) {
     if (++depth_ > 64) return fail("lists nested more than 64 deep", error);
     ++pos_;  // '('
-    std::vector<Value> items;
+    // Items are gathered on one stack per thread (nested lists above their parent's items) rather than a vector per
+    // list: a malloc per list was a tenth of the reader's time on large files.
+    thread_local std::vector<Value> stack;
+    const std::size_t mark = stack.size();
+    struct Unwind {
+      std::size_t mark;
+      ~Unwind() { stack.resize(mark); }
+    } unwind{mark};
     skip();
     if (peek(')')) {
       ++pos_;
@@ -61,7 +68,7 @@ class AttributeParser {
       for (;;) {
         Value v;
         if (!parseValue(v, error)) return false;
-        items.push_back(v);
+        stack.push_back(v);
         skip();
         if (peek(',')) {
           ++pos_;
@@ -78,8 +85,8 @@ class AttributeParser {
     --depth_;
     list.kind = ValueKind::List;
     list.first = static_cast<std::uint32_t>(out_.nodes_.size());
-    list.count = static_cast<std::uint32_t>(items.size());
-    out_.nodes_.insert(out_.nodes_.end(), items.begin(), items.end());
+    list.count = static_cast<std::uint32_t>(stack.size() - mark);
+    out_.nodes_.insert(out_.nodes_.end(), stack.begin() + static_cast<std::ptrdiff_t>(mark), stack.end());
     return true;
   }
 
