@@ -8,6 +8,7 @@
 #include "cim/geometry/booleans.h"
 #include "cim/geometry/triangulate.h"
 #include "io/ifc/curves.h"
+#include "io/ifc/surfaces.h"
 
 namespace cim::io::ifc {
 
@@ -296,7 +297,7 @@ class ShapeBuilder {
       const double inner = it.real("InnerRadius").value_or(0.0) * ctx_.units.lengthToMeters;
       if (!directrix) return;
       m = sweepDisk(ctx_, curvePoints(ctx_, *directrix), radius, inner);
-    } else if (f.isA(r, "IFCFACETEDBREP") || f.isA(r, "IFCFACEBASEDSURFACEMODEL") || f.isA(r, "IFCSHELLBASEDSURFACEMODEL") ||
+    } else if (f.isA(r, "IFCMANIFOLDSOLIDBREP") || f.isA(r, "IFCFACEBASEDSURFACEMODEL") || f.isA(r, "IFCSHELLBASEDSURFACEMODEL") ||
                f.isA(r, "IFCCLOSEDSHELL") || f.isA(r, "IFCOPENSHELL") || f.isA(r, "IFCCONNECTEDFACESET")) {
       shells(it, m);
     } else if (f.isA(r, "IFCTRIANGULATEDFACESET") || f.isA(r, "IFCPOLYGONALFACESET")) {
@@ -432,6 +433,10 @@ class ShapeBuilder {
   void face(std::uint64_t faceId, TriMesh& m) {
     Instance face;
     if (!face.load(ctx_.file, faceId)) return;
+    if (ctx_.file.isA(face.record(), "IFCFACESURFACE")) {  // IfcAdvancedFace and faces on curved surfaces
+      surfaceFace(ctx_, faceId, m);
+      return;
+    }
     std::vector<std::vector<Eigen::Vector3d>> rings;
     int outer = -1;
     for (auto boundId : face.refs("Bounds")) {
@@ -440,14 +445,13 @@ class ShapeBuilder {
       auto loopId = bound.ref("Bound");
       Instance loop;
       if (!loopId || !loop.load(ctx_.file, *loopId)) continue;
-      if (!ctx_.file.isA(loop.record(), "IFCPOLYLOOP")) {
-        ctx_.report(Severity::Warning, ErrorCode::InvalidElement, *loopId,
-                    "face bound " + std::string(loop.entity().name) + " is not supported yet");
-        continue;
-      }
       std::vector<Eigen::Vector3d> ring;
-      for (auto pid : loop.refs("Polygon"))
-        if (auto p = ctx_.point(pid)) ring.push_back(*p);
+      if (ctx_.file.isA(loop.record(), "IFCPOLYLOOP")) {
+        for (auto pid : loop.refs("Polygon"))
+          if (auto p = ctx_.point(pid)) ring.push_back(*p);
+      } else {
+        ring = loopPoints(ctx_, *loopId);  // edge loops; other loop types are reported there
+      }
       if (bound.enumeration("Orientation").value_or("T") == "F") std::reverse(ring.begin(), ring.end());
       if (ring.size() < 3) continue;
       if (ctx_.file.isA(bound.record(), "IFCFACEOUTERBOUND") && outer < 0) outer = static_cast<int>(rings.size());
@@ -461,7 +465,7 @@ class ShapeBuilder {
   void shells(const Instance& it, TriMesh& m) {
     const auto& f = ctx_.file;
     std::vector<std::uint64_t> shellIds;
-    if (f.isA(it.record(), "IFCFACETEDBREP")) {
+    if (f.isA(it.record(), "IFCMANIFOLDSOLIDBREP")) {  // faceted and advanced B-reps, with voids or not
       if (auto o = it.ref("Outer")) shellIds.push_back(*o);
       for (auto v : it.refs("Voids")) shellIds.push_back(v);
     } else if (f.isA(it.record(), "IFCFACEBASEDSURFACEMODEL")) {
