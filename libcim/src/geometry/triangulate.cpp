@@ -64,7 +64,9 @@ void markDomains(Cdt& cdt) {
 std::vector<std::array<std::uint32_t, 3>> triangulatePolygon(const std::vector<std::vector<Eigen::Vector2d>>& rings) {
   std::vector<std::array<std::uint32_t, 3>> out;
   if (rings.empty()) return out;
-  // Fast path: a convex outer ring without holes is fanned (most BIM faces are triangles and rectangles).
+  // Fast path: a strictly convex outer ring without holes is fanned (most BIM faces are triangles and rectangles).
+  // Rings with collinear vertices go to the CDT: a fan from a corner would give zero-area slivers along a straight
+  // side, which is harmless in a plane but wrong when the caller maps the 2D triangles onto a curved surface.
   if (rings.size() == 1 && rings[0].size() >= 3) {
     const auto& r = rings[0];
     const std::size_t n = r.size();
@@ -75,7 +77,10 @@ std::vector<std::array<std::uint32_t, 3>> triangulatePolygon(const std::vector<s
       const Eigen::Vector2d a = r[i], b = r[(i + 1) % n], c = r[(i + 2) % n];
       area += a.x() * b.y() - b.x() * a.y();
       const double cross = (b - a).x() * (c - b).y() - (b - a).y() * (c - b).x();
-      if (std::abs(cross) < 1e-18) continue;
+      if (std::abs(cross) <= 1e-9 * (b - a).norm() * (c - b).norm()) {
+        convex = false;
+        break;
+      }
       const int s = cross > 0 ? 1 : -1;
       if (sign == 0) sign = s;
       else if (s != sign) convex = false;

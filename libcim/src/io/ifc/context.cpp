@@ -6,6 +6,8 @@
 #include <cmath>
 #include <cstdlib>
 
+#include "io/ifc/curves.h"
+
 namespace cim::io::ifc {
 
 namespace {
@@ -312,7 +314,7 @@ Eigen::Affine3d Context::objectPlacementImpl(std::uint64_t id, std::unordered_se
   } else if (file.isA(p.record(), "IFCLINEARPLACEMENT")) {
     result = linearPlacement(p, visiting);
   } else if (file.isA(p.record(), "IFCGRIDPLACEMENT")) {
-    report(Severity::Warning, ErrorCode::InvalidElement, id, "IfcGridPlacement is not resolved yet; placed at the origin");
+    result = gridPlacement(p, visiting);
   } else {
     report(Severity::Warning, ErrorCode::InvalidElement, id,
            "placement of type " + std::string(p.entity().name) + " is not supported; placed at the origin");
@@ -321,6 +323,114 @@ Eigen::Affine3d Context::objectPlacementImpl(std::uint64_t id, std::unordered_se
   std::lock_guard lock(mutex_);
   placements_.emplace(id, result);
   return result;
+}
+
+// IfcGridPlacement: the origin at the (offset) intersection of two grid axes, x towards PlacementRefDirection (an
+// IfcDirection in the grid's frame, or a second intersection), z the grid's z; all in the frame of the IfcGrid's own
+// ObjectPlacement. IFC4X3's PlacementRelTo is not used: the grid's placement already fixes the frame.
+Eigen::Affine3d Context::gridPlacement(const Instance& p, std::unordered_set<std::uint64_t>& visiting) {
+  Eigen::Affine3d result = Eigen::Affine3d::Identity();
+  auto locId = p.ref("PlacementLocation");
+  auto loc = locId ? gridIntersection(*locId, visiting) : std::nullopt;
+  if (!loc) {
+    report(Severity::Warning, ErrorCode::InvalidElement, p.id(), "grid placement location cannot be resolved; placed at the origin");
+    return result;
+  }
+  Eigen::Vector3d x = Eigen::Vector3d::UnitX();
+  if (auto refId = p.ref("PlacementRefDirection")) {
+    const EntityRecord* rec = file.find(*refId);
+    if (rec && file.isA(*rec, "IFCDIRECTION")) {
+      if (auto d = direction(*refId)) x = *d;
+    } else if (auto other = gridIntersection(*refId, visiting)) {
+      const Eigen::Vector3d towards = loc->gridFrame.inverse() * (other->gridFrame * other->local);
+      if ((towards - loc->local).head<2>().norm() > 1e-9) x = towards - loc->local;
+      else report(Severity::Warning, ErrorCode::InvalidElement, *refId, "reference direction intersection coincides with the location; grid x used");
+    }
+  }
+  x.z() = 0;
+  if (x.norm() < 1e-9) x = Eigen::Vector3d::UnitX();
+  x.normalize();
+  Eigen::Affine3d local = Eigen::Affine3d::Identity();
+  local.linear().col(0) = x;
+  local.linear().col(1) = Eigen::Vector3d::UnitZ().cross(x);
+  local.linear().col(2) = Eigen::Vector3d::UnitZ();
+  local.translation() = loc->local;
+  return loc->gridFrame * local;
+}
+
+std::optional<Context::GridPoint> Context::gridIntersection(std::uint64_t id, std::unordered_set<std::uint64_t>& visiting) {
+  Instance v;
+  if (!v.load(file, id) || !file.isA(v.record(), "IFCVIRTUALGRIDINTERSECTION")) {
+    report(Severity::Warning, ErrorCode::InvalidElement, id, "not a readable IfcVirtualGridIntersection");
+    return std::nullopt;
+  }
+  const auto axes = v.refs("IntersectingAxes");
+  const auto offsets = v.reals("OffsetDistances");
+  if (axes.size() != 2) {
+    report(Severity::Warning, ErrorCode::InvalidElement, id, "grid intersection does not name two axes");
+    return std::nullopt;
+  }
+  // Each axis as 2D segments, moved by its offset to the left of its direction (as IfcOffsetCurve2D does).
+  std::vector<std::pair<Eigen::Vector2d, Eigen::Vector2d>> segs[2];
+  for (int k = 0; k < 2; ++k) {
+    Instance axis;
+    if (!axis.load(file, axes[static_cast<std::size_t>(k)])) return std::nullopt;
+    auto curve = axis.ref("AxisCurve");
+    auto pts = curve ? curvePoints(*this, *curve) : std::vector<Eigen::Vector3d>{};
+    if (pts.size() < 2) {
+      report(Severity::Warning, ErrorCode::InvalidElement, axis.id(), "grid axis has no usable AxisCurve");
+      return std::nullopt;
+    }
+    if (axis.enumeration("SameSense").value_or("T") == "F") std::reverse(pts.begin(), pts.end());
+    const double d = (static_cast<std::size_t>(k) < offsets.size() ? offsets[static_cast<std::size_t>(k)] : 0.0) * units.lengthToMeters;
+    for (std::size_t i = 0; i + 1 < pts.size(); ++i) {
+      const Eigen::Vector2d a = pts[i].head<2>(), b = pts[i + 1].head<2>();
+      const Eigen::Vector2d t = b - a;
+      if (t.norm() < 1e-12) continue;
+      const Eigen::Vector2d left = Eigen::Vector2d(-t.y(), t.x()).normalized() * d;
+      segs[k].emplace_back(a + left, b + left);
+    }
+    if (segs[k].empty()) return std::nullopt;
+  }
+  // The first crossing of segments; failing that, the crossing of the lines through the closest pair.
+  auto cross2 = [](const Eigen::Vector2d& a, const Eigen::Vector2d& b) { return a.x() * b.y() - a.y() * b.x(); };
+  std::optional<Eigen::Vector2d> hit;
+  double bestOutside = 1e300;
+  for (const auto& [a0, a1] : segs[0])
+    for (const auto& [b0, b1] : segs[1]) {
+      const Eigen::Vector2d r = a1 - a0, s = b1 - b0;
+      const double den = cross2(r, s);
+      if (std::abs(den) < 1e-12 * r.norm() * s.norm()) continue;
+      const double t = cross2(b0 - a0, s) / den, u = cross2(b0 - a0, r) / den;
+      const double outside = std::max({0.0, -t, t - 1, -u, u - 1});
+      if (outside < bestOutside) {
+        bestOutside = outside;
+        hit = a0 + t * r;
+      }
+    }
+  if (!hit) {
+    report(Severity::Warning, ErrorCode::InvalidElement, id, "grid axes are parallel and do not intersect");
+    return std::nullopt;
+  }
+  // The grid that owns the first axis gives the frame.
+  Eigen::Affine3d frame = Eigen::Affine3d::Identity();
+  bool owned = false;
+  for (const auto* g : file.instancesOf("IFCGRID")) {
+    Instance grid;
+    if (!grid.load(file, *g)) continue;
+    for (const char* list : {"UAxes", "VAxes", "WAxes"}) {
+      const auto ids = grid.refs(list);
+      if (std::find(ids.begin(), ids.end(), axes[0]) != ids.end()) owned = true;
+    }
+    if (owned) {
+      if (auto place = grid.ref("ObjectPlacement")) frame = objectPlacementImpl(*place, visiting);
+      break;
+    }
+  }
+  if (!owned)
+    report(Severity::Warning, ErrorCode::InvalidElement, axes[0], "grid axis belongs to no IfcGrid; its curve is read in the model frame");
+  const double z = (offsets.size() > 2 ? offsets[2] : 0.0) * units.lengthToMeters;
+  return GridPoint{Eigen::Vector3d(hit->x(), hit->y(), z), frame};
 }
 
 }  // namespace cim::io::ifc

@@ -68,6 +68,14 @@ class Context {
   Eigen::Affine3d objectPlacementImpl(std::uint64_t id, std::unordered_set<std::uint64_t>& visiting);
   // IfcLinearPlacement: RelativePlacement evaluated along its basis curve, in PlacementRelTo's frame.
   Eigen::Affine3d linearPlacement(const Instance& p, std::unordered_set<std::uint64_t>& visiting);
+  Eigen::Affine3d gridPlacement(const Instance& p, std::unordered_set<std::uint64_t>& visiting);
+  /// An IfcVirtualGridIntersection as a point in its IfcGrid's frame (metres) and that frame; nullopt, reported,
+  /// when the axes, their grid or their intersection cannot be found.
+  struct GridPoint {
+    Eigen::Vector3d local;
+    Eigen::Affine3d gridFrame;
+  };
+  std::optional<GridPoint> gridIntersection(std::uint64_t id, std::unordered_set<std::uint64_t>& visiting);
 
   std::mutex mutex_;
   std::vector<Diagnostic> diags_;

@@ -4,6 +4,7 @@
 #include <numbers>
 
 #include "io/ifc/alignment.h"
+#include "io/ifc/bspline.h"
 
 namespace cim::io::ifc {
 
@@ -211,6 +212,10 @@ std::vector<Eigen::Vector3d> curveImpl(Context& ctx, std::uint64_t id, int depth
     }
   } else if (f.isA(c.record(), "IFCTRIMMEDCURVE")) {
     out = trimmed(ctx, c);
+  } else if (f.isA(c.record(), "IFCBSPLINECURVEWITHKNOTS")) {
+    std::string why;
+    if (auto b = readBSplineCurve(ctx, c, why)) appendAll(out, b->sample(ctx.chordTolerance));
+    else ctx.report(Severity::Warning, ErrorCode::InvalidElement, id, "B-spline curve cannot be evaluated: " + why);
   } else if (f.isA(c.record(), "IFCCIRCLE") || f.isA(c.record(), "IFCELLIPSE")) {
     if (auto k = conic(ctx, c)) {
       out = arc(ctx, k->frame, k->a, k->b, 0.0, 2 * kPi);

@@ -16,8 +16,9 @@ struct Polygon {
 };
 
 /// Points of a curve (IfcPolyline, IfcIndexedPolyCurve, IfcCompositeCurve, IfcTrimmedCurve, IfcCircle, IfcEllipse,
-/// IfcLine within trims; IFC4X3 IfcCurveSegment chains incl. IfcGradientCurve, see alignment.h) in its own frame,
-/// metres; 2D curves have z = 0. Empty (with a diagnostic) when unsupported.
+/// IfcLine within trims, IfcBSplineCurveWithKnots and its rational subtype; IFC4X3 IfcCurveSegment chains incl.
+/// IfcGradientCurve, see alignment.h) in its own frame, metres; 2D curves have z = 0. Empty (with a diagnostic) when
+/// unsupported.
 std::vector<Eigen::Vector3d> curvePoints(Context& ctx, std::uint64_t curveId);
 
 /// Rows of an IfcCartesianPointList2D/3D in metres (2D rows get z = 0). Every row keeps its slot, so 1-based indices

@@ -9,6 +9,7 @@
 #include "cim/geometry/triangulate.h"
 #include "io/ifc/alignment.h"
 #include "io/ifc/curves.h"
+#include "io/ifc/surfaces.h"
 
 namespace cim::io::ifc {
 
@@ -127,30 +128,77 @@ TriMesh extrude(const std::vector<Polygon>& polys, const Eigen::Vector3d& v) {
   return m;
 }
 
-// Revolves polygons about the axis through `origin` along `axis` by `angle` radians.
+// Resamples a closed ring to `n` points evenly by arc length, starting at its first point.
+std::vector<Eigen::Vector3d> resampleRing(const std::vector<Eigen::Vector3d>& r, std::size_t n) {
+  if (r.size() == n || r.size() < 2) return r;
+  std::vector<double> at{0.0};
+  for (std::size_t i = 0; i < r.size(); ++i) at.push_back(at.back() + (r[(i + 1) % r.size()] - r[i]).norm());
+  std::vector<Eigen::Vector3d> out;
+  std::size_t seg = 0;
+  for (std::size_t k = 0; k < n; ++k) {
+    const double s = at.back() * static_cast<double>(k) / static_cast<double>(n);
+    while (seg + 1 < r.size() && at[seg + 1] <= s) ++seg;
+    const double len = at[seg + 1] - at[seg];
+    const double f = len > 0 ? (s - at[seg]) / len : 0.0;
+    out.push_back((1 - f) * r[seg] + f * r[(seg + 1) % r.size()]);
+  }
+  return out;
+}
+
+// Pairs the rings of a tapered sweep's start and end profiles point by point (same count; resampled by arc length
+// when the two tessellations differ). False when the profiles do not have the same polygons and rings.
+bool pairProfiles(std::vector<Polygon>& start, std::vector<Polygon>& end) {
+  if (start.size() != end.size()) return false;
+  for (std::size_t i = 0; i < start.size(); ++i) {
+    if (start[i].rings.size() != end[i].rings.size()) return false;
+    for (std::size_t j = 0; j < start[i].rings.size(); ++j) {
+      auto& a = start[i].rings[j];
+      auto& b = end[i].rings[j];
+      if (a.size() < 3 || b.size() < 3) return false;
+      const std::size_t n = std::max(a.size(), b.size());
+      a = resampleRing(a, n);
+      b = resampleRing(b, n);
+    }
+  }
+  return true;
+}
+
+// Revolves polygons about the axis through `origin` along `axis` by `angle` radians; with `endPolys` (paired with
+// `polys` by pairProfiles) the section changes linearly with the angle from the start to the end profile.
 TriMesh revolve(const Context& ctx, const std::vector<Polygon>& polys, const Eigen::Vector3d& origin,
-                const Eigen::Vector3d& axis, double angle) {
+                const Eigen::Vector3d& axis, double angle, const std::vector<Polygon>* endPolys = nullptr) {
   TriMesh m;
   double maxR = 0;
-  for (const auto& poly : polys)
-    for (const auto& r : poly.rings)
-      for (const auto& p : r) {
-        const Eigen::Vector3d d = p - origin;
-        maxR = std::max(maxR, (d - d.dot(axis) * axis).norm());
-      }
+  auto radiusOf = [&](const std::vector<Polygon>& ps) {
+    for (const auto& poly : ps)
+      for (const auto& r : poly.rings)
+        for (const auto& p : r) {
+          const Eigen::Vector3d d = p - origin;
+          maxR = std::max(maxR, (d - d.dot(axis) * axis).norm());
+        }
+  };
+  radiusOf(polys);
+  if (endPolys) radiusOf(*endPolys);
   const int n = arcSegments(ctx, maxR, std::abs(angle));
-  const bool full = std::abs(std::abs(angle) - 2 * kPi) < 1e-6;
+  const bool full = std::abs(std::abs(angle) - 2 * kPi) < 1e-6 && !endPolys;
   auto rot = [&](const Eigen::Vector3d& p, double t) {
     return Eigen::Vector3d(origin + Eigen::AngleAxisd(t, axis) * (p - origin));
   };
-  for (const auto& poly : polys) {
-    for (const auto& r : poly.rings) {
+  for (std::size_t pi = 0; pi < polys.size(); ++pi) {
+    const auto& poly = polys[pi];
+    for (std::size_t ri = 0; ri < poly.rings.size(); ++ri) {
+      const auto& r = poly.rings[ri];
+      const auto* e = endPolys ? &(*endPolys)[pi].rings[ri] : nullptr;
+      auto section = [&](std::size_t i, int k) {
+        const double s = static_cast<double>(k) / n;
+        const Eigen::Vector3d p = e ? Eigen::Vector3d((1 - s) * r[i] + s * (*e)[i]) : r[i];
+        return rot(p, angle * s);
+      };
       for (int k = 0; k < n; ++k) {
-        const double t0 = angle * k / n, t1 = angle * (k + 1) / n;
         for (std::size_t i = 0; i < r.size(); ++i) {
-          const Eigen::Vector3d a = r[i], b = r[(i + 1) % r.size()];
+          const std::size_t j = (i + 1) % r.size();
           const auto base = static_cast<std::uint32_t>(m.positions.size());
-          m.positions.insert(m.positions.end(), {rot(a, t0), rot(b, t0), rot(b, t1), rot(a, t1)});
+          m.positions.insert(m.positions.end(), {section(i, k), section(j, k), section(j, k + 1), section(i, k + 1)});
           m.triangles.push_back({base, base + 1, base + 2});
           m.triangles.push_back({base, base + 2, base + 3});
         }
@@ -158,11 +206,121 @@ TriMesh revolve(const Context& ctx, const std::vector<Polygon>& polys, const Eig
     }
     if (!full) {
       addFace(m, poly.rings, true);
-      std::vector<std::vector<Eigen::Vector3d>> end = poly.rings;
+      std::vector<std::vector<Eigen::Vector3d>> end = endPolys ? (*endPolys)[pi].rings : poly.rings;
       for (auto& r : end)
         for (auto& p : r) p = rot(p, angle);
       addFace(m, end, false);
     }
+  }
+  return m;
+}
+
+// Extrusion along `v` whose section changes linearly from `start` to `end` (paired by pairProfiles), both in the XY
+// plane; outward-facing for an extrusion along +Z.
+TriMesh extrudeTapered(std::vector<Polygon> start, std::vector<Polygon> end, const Eigen::Vector3d& v) {
+  TriMesh m;
+  const bool upward = v.z() >= 0;
+  for (std::size_t pi = 0; pi < start.size(); ++pi) {
+    auto& rings = start[pi].rings;
+    auto& top = end[pi].rings;
+    for (std::size_t i = 0; i < rings.size(); ++i) {
+      const bool ccw = signedArea(rings[i]) > 0;
+      if ((i == 0) != ccw) {
+        std::reverse(rings[i].begin(), rings[i].end());
+        std::reverse(top[i].begin(), top[i].end());
+      }
+      for (auto& p : top[i]) p += v;
+    }
+    addFace(m, rings, upward);
+    addFace(m, top, !upward);
+    for (std::size_t ri = 0; ri < rings.size(); ++ri) {
+      const auto& r = rings[ri];
+      const auto& t = top[ri];
+      for (std::size_t i = 0; i < r.size(); ++i) {
+        const std::size_t j = (i + 1) % r.size();
+        const auto base = static_cast<std::uint32_t>(m.positions.size());
+        m.positions.insert(m.positions.end(), {r[i], r[j], t[j], t[i]});
+        if (upward) {
+          m.triangles.push_back({base, base + 1, base + 2});
+          m.triangles.push_back({base, base + 2, base + 3});
+        } else {
+          m.triangles.push_back({base, base + 2, base + 1});
+          m.triangles.push_back({base, base + 3, base + 2});
+        }
+      }
+    }
+  }
+  return m;
+}
+
+// A solid of revolution about +Z from a meridian profile of (radius, z) points, the first and last on the axis
+// (radius 0); closed and outward-facing when the profile runs from bottom to top.
+TriMesh lathe(const std::vector<Eigen::Vector2d>& profile, int n) {
+  TriMesh m;
+  std::vector<std::uint32_t> first;  // first vertex of each profile point's ring
+  for (const auto& q : profile) {
+    first.push_back(static_cast<std::uint32_t>(m.positions.size()));
+    if (q.x() <= 0) {
+      m.positions.emplace_back(0.0, 0.0, q.y());
+      continue;
+    }
+    for (int i = 0; i < n; ++i) {
+      const double t = 2 * kPi * i / n;
+      m.positions.emplace_back(q.x() * std::cos(t), q.x() * std::sin(t), q.y());
+    }
+  }
+  auto v = [&](std::size_t k, int i) {
+    return profile[k].x() <= 0 ? first[k] : first[k] + static_cast<std::uint32_t>(i % n);
+  };
+  for (std::size_t k = 0; k + 1 < profile.size(); ++k)
+    for (int i = 0; i < n; ++i) {
+      const auto a = v(k, i), b = v(k, i + 1), c = v(k + 1, i + 1), d = v(k + 1, i);
+      if (a != b) m.triangles.push_back({a, b, c});
+      if (c != d) m.triangles.push_back({a, c, d});
+    }
+  return m;
+}
+
+// IfcCsgPrimitive3D in its own frame (before Position), closed and outward-facing; empty for non-positive sizes.
+// Block: a corner at the origin, along +X +Y +Z. Rectangular pyramid: the base from the origin along +X +Y, the
+// apex above its centre. Cone and cylinder: the base circle centred on the origin, the axis along +Z (ISO 10303-42
+// right_circular_cylinder / right_circular_cone). Sphere: centred on the origin.
+TriMesh csgPrimitive(const Context& ctx, const Instance& it) {
+  TriMesh m;
+  const auto& f = ctx.file;
+  const double s = ctx.units.lengthToMeters;
+  auto len = [&](const char* name) { return it.real(name).value_or(0.0) * s; };
+  if (f.isA(it.record(), "IFCBLOCK")) {
+    const double x = len("XLength"), y = len("YLength"), z = len("ZLength");
+    if (!(x > 0 && y > 0 && z > 0)) return m;
+    for (int k = 0; k < 8; ++k) m.positions.emplace_back(k & 1 ? x : 0.0, k & 2 ? y : 0.0, k & 4 ? z : 0.0);
+    // Two outward triangles per side (vertex k: bit 0 = x, bit 1 = y, bit 2 = z).
+    m.triangles = {{0, 2, 3}, {0, 3, 1}, {4, 5, 7}, {4, 7, 6}, {0, 1, 5}, {0, 5, 4},
+                   {2, 6, 7}, {2, 7, 3}, {0, 4, 6}, {0, 6, 2}, {1, 3, 7}, {1, 7, 5}};
+  } else if (f.isA(it.record(), "IFCRECTANGULARPYRAMID")) {
+    const double x = len("XLength"), y = len("YLength"), h = len("Height");
+    if (!(x > 0 && y > 0 && h > 0)) return m;
+    m.positions = {{0, 0, 0}, {x, 0, 0}, {x, y, 0}, {0, y, 0}, {x / 2, y / 2, h}};
+    m.triangles = {{0, 2, 1}, {0, 3, 2}, {0, 1, 4}, {1, 2, 4}, {2, 3, 4}, {3, 0, 4}};
+  } else if (f.isA(it.record(), "IFCRIGHTCIRCULARCONE")) {
+    const double r = len("BottomRadius"), h = len("Height");
+    if (!(r > 0 && h > 0)) return m;
+    m = lathe({{0, 0}, {r, 0}, {0, h}}, std::max(12, arcSegments(ctx, r, 2 * kPi)));
+  } else if (f.isA(it.record(), "IFCRIGHTCIRCULARCYLINDER")) {
+    const double r = len("Radius"), h = len("Height");
+    if (!(r > 0 && h > 0)) return m;
+    m = lathe({{0, 0}, {r, 0}, {r, h}, {0, h}}, std::max(12, arcSegments(ctx, r, 2 * kPi)));
+  } else if (f.isA(it.record(), "IFCSPHERE")) {
+    const double r = len("Radius");
+    if (!(r > 0)) return m;
+    const int n = std::max(12, arcSegments(ctx, r, 2 * kPi));
+    const int rows = std::max(6, arcSegments(ctx, r, kPi));
+    std::vector<Eigen::Vector2d> meridian;
+    for (int k = 0; k <= rows; ++k) {
+      const double phi = -kPi / 2 + kPi * k / rows;
+      meridian.emplace_back(k == 0 || k == rows ? 0.0 : r * std::cos(phi), r * std::sin(phi));
+    }
+    m = lathe(meridian, n);
   }
   return m;
 }
@@ -334,7 +492,20 @@ class ShapeBuilder {
         ctx_.report(Severity::Warning, ErrorCode::InvalidElement, id, "extrusion without profile or positive depth");
         return;
       }
-      m = extrude(profilePolygons(ctx_, *profile), dir * depthM);
+      if (f.isA(r, "IFCEXTRUDEDAREASOLIDTAPERED")) {
+        auto start = profilePolygons(ctx_, *profile);
+        auto endId = it.ref("EndSweptArea");
+        auto end = endId ? profilePolygons(ctx_, *endId) : std::vector<Polygon>{};
+        if (!pairProfiles(start, end)) {
+          ctx_.report(Severity::Warning, ErrorCode::InvalidElement, id,
+                      "tapered extrusion: start and end profiles do not have matching areas; start profile extruded");
+          m = extrude(start, dir * depthM);
+        } else {
+          m = extrudeTapered(std::move(start), std::move(end), dir * depthM);
+        }
+      } else {
+        m = extrude(profilePolygons(ctx_, *profile), dir * depthM);
+      }
       if (auto pos = it.ref("Position")) m = transformed(m, ctx_.axis2Placement(*pos));
     } else if (f.isA(r, "IFCREVOLVEDAREASOLID")) {
       auto profile = it.ref("SweptArea");
@@ -348,7 +519,20 @@ class ShapeBuilder {
         if (auto p = ctx_.point(*l)) o = *p;
       if (auto d = ax.ref("Axis"))
         if (auto v = ctx_.direction(*d)) a = *v;
-      m = revolve(ctx_, profilePolygons(ctx_, *profile), o, a, angle);
+      auto start = profilePolygons(ctx_, *profile);
+      if (f.isA(r, "IFCREVOLVEDAREASOLIDTAPERED")) {
+        auto endId = it.ref("EndSweptArea");
+        auto end = endId ? profilePolygons(ctx_, *endId) : std::vector<Polygon>{};
+        if (pairProfiles(start, end)) {
+          m = revolve(ctx_, start, o, a, angle, &end);
+        } else {
+          ctx_.report(Severity::Warning, ErrorCode::InvalidElement, id,
+                      "tapered revolution: start and end profiles do not have matching areas; start profile revolved");
+          m = revolve(ctx_, start, o, a, angle);
+        }
+      } else {
+        m = revolve(ctx_, start, o, a, angle);
+      }
       if (auto pos = it.ref("Position")) m = transformed(m, ctx_.axis2Placement(*pos));
     } else if (f.isA(r, "IFCSWEPTDISKSOLID")) {
       auto directrix = it.ref("Directrix");
@@ -362,13 +546,25 @@ class ShapeBuilder {
       m = directrixSweep(it);
       if (!m.empty())
         if (auto pos = it.ref("Position")) m = transformed(m, ctx_.axis2Placement(*pos));
-    } else if (f.isA(r, "IFCFACETEDBREP") || f.isA(r, "IFCFACEBASEDSURFACEMODEL") || f.isA(r, "IFCSHELLBASEDSURFACEMODEL") ||
+    } else if (f.isA(r, "IFCMANIFOLDSOLIDBREP") || f.isA(r, "IFCFACEBASEDSURFACEMODEL") || f.isA(r, "IFCSHELLBASEDSURFACEMODEL") ||
                f.isA(r, "IFCCLOSEDSHELL") || f.isA(r, "IFCOPENSHELL") || f.isA(r, "IFCCONNECTEDFACESET")) {
       shells(it, m);
     } else if (f.isA(r, "IFCTRIANGULATEDFACESET") || f.isA(r, "IFCPOLYGONALFACESET")) {
       faceSet(it, m);
     } else if (f.isA(r, "IFCBOOLEANRESULT")) {
       m = booleanResult(it, depth, color);
+    } else if (f.isA(r, "IFCCSGSOLID")) {
+      if (auto root = it.ref("TreeRootExpression")) item(*root, t, out, depth + 1, color);
+      else ctx_.report(Severity::Warning, ErrorCode::InvalidElement, id, "IfcCsgSolid without TreeRootExpression");
+      return;
+    } else if (f.isA(r, "IFCCSGPRIMITIVE3D")) {
+      m = csgPrimitive(ctx_, it);
+      if (m.empty()) {
+        ctx_.report(Severity::Warning, ErrorCode::InvalidElement, id,
+                    std::string(it.entity().name) + " has no positive size or is not supported yet");
+        return;
+      }
+      if (auto pos = it.ref("Position")) m = transformed(m, ctx_.axis2Placement(*pos));
     } else if (f.isA(r, "IFCHALFSPACESOLID")) {
       return;  // only meaningful as a boolean operand
     } else {
@@ -651,20 +847,23 @@ class ShapeBuilder {
     // Reused per thread (face() does not recurse): breps have a face, bound and loop per triangle or quad.
     thread_local Instance face, bound, loop;
     if (!face.load(ctx_.file, faceId)) return;
+    if (ctx_.file.isA(face.record(), "IFCFACESURFACE")) {  // IfcAdvancedFace and faces on curved surfaces
+      surfaceFace(ctx_, faceId, m);
+      return;
+    }
     std::vector<std::vector<Eigen::Vector3d>> rings;
     int outer = -1;
     for (auto boundId : face.refs("Bounds")) {
       if (!bound.load(ctx_.file, boundId)) continue;
       auto loopId = bound.ref("Bound");
       if (!loopId || !loop.load(ctx_.file, *loopId)) continue;
-      if (!ctx_.file.isA(loop.record(), "IFCPOLYLOOP")) {
-        ctx_.report(Severity::Warning, ErrorCode::InvalidElement, *loopId,
-                    "face bound " + std::string(loop.entity().name) + " is not supported yet");
-        continue;
-      }
       std::vector<Eigen::Vector3d> ring;
-      for (auto pid : loop.refs("Polygon"))
-        if (auto p = ctx_.point(pid)) ring.push_back(*p);
+      if (ctx_.file.isA(loop.record(), "IFCPOLYLOOP")) {
+        for (auto pid : loop.refs("Polygon"))
+          if (auto p = ctx_.point(pid)) ring.push_back(*p);
+      } else {
+        ring = loopPoints(ctx_, *loopId);  // edge loops; other loop types are reported there
+      }
       if (bound.enumeration("Orientation").value_or("T") == "F") std::reverse(ring.begin(), ring.end());
       if (ring.size() < 3) continue;
       if (ctx_.file.isA(bound.record(), "IFCFACEOUTERBOUND") && outer < 0) outer = static_cast<int>(rings.size());
@@ -678,7 +877,7 @@ class ShapeBuilder {
   void shells(const Instance& it, TriMesh& m) {
     const auto& f = ctx_.file;
     std::vector<std::uint64_t> shellIds;
-    if (f.isA(it.record(), "IFCFACETEDBREP")) {
+    if (f.isA(it.record(), "IFCMANIFOLDSOLIDBREP")) {  // faceted and advanced B-reps, with voids or not
       if (auto o = it.ref("Outer")) shellIds.push_back(*o);
       for (auto v : it.refs("Voids")) shellIds.push_back(v);
     } else if (f.isA(it.record(), "IFCFACEBASEDSURFACEMODEL")) {

@@ -1,0 +1,764 @@
+#include "io/ifc/surfaces.h"
+
+#include <algorithm>
+#include <cmath>
+#include <functional>
+#include <map>
+#include <memory>
+#include <numbers>
+
+#include <Eigen/Geometry>
+
+#include "cim/geometry/triangulate.h"
+#include "io/ifc/bspline.h"
+#include "io/ifc/curves.h"
+
+namespace cim::io::ifc {
+
+namespace {
+
+using V2 = Eigen::Vector2d;
+using V3 = Eigen::Vector3d;
+
+constexpr double kPi = std::numbers::pi;
+constexpr double kSamePoint = 1e-6;  // metres: vertices and curve ends closer than this are one point
+
+void appendUnique(std::vector<V3>& out, const V3& p) {
+  if (out.empty() || (out.back() - p).norm() > kSamePoint) out.push_back(p);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Edges: the edge curve's polyline (from curvePoints, already at the chord tolerance) cut at the edge's vertices.
+
+struct Along {
+  std::size_t seg = 0;
+  double s = 0;
+  double dist = 1e300;
+};
+
+bool notAfter(const Along& a, const Along& b) { return a.seg < b.seg || (a.seg == b.seg && a.s <= b.s); }
+
+// Closest point of the polyline (closed: with the segment back to the start) to q.
+Along locate(const std::vector<V3>& pts, bool closed, const V3& q) {
+  Along best;
+  const std::size_t n = pts.size();
+  const std::size_t segs = closed ? n : n - 1;
+  for (std::size_t i = 0; i < segs; ++i) {
+    const V3& a = pts[i];
+    const V3& b = pts[(i + 1) % n];
+    const V3 ab = b - a;
+    const double l2 = ab.squaredNorm();
+    const double s = l2 > 0 ? std::clamp((q - a).dot(ab) / l2, 0.0, 1.0) : 0.0;
+    const double d = (q - (a + s * ab)).norm();
+    if (d < best.dist - 1e-12) best = {i, s, d};
+  }
+  return best;
+}
+
+// The part of the polyline from a to b in the curve's direction (an open curve walked against its direction when b
+// comes first). On a closed curve the same start and end vertex means once around.
+std::vector<V3> trimPolyline(const std::vector<V3>& pts, bool closed, const V3& a, const V3& b, bool sameVertex) {
+  std::vector<V3> out{a};
+  const std::size_t n = pts.size();
+  if (n < 2) {
+    appendUnique(out, b);
+    return out;
+  }
+  const Along la = locate(pts, closed, a), lb = locate(pts, closed, b);
+  if (!closed) {
+    if (notAfter(la, lb)) {
+      for (std::size_t i = la.seg + 1; i <= lb.seg; ++i) appendUnique(out, pts[i]);
+    } else {
+      for (std::size_t i = la.seg; i > lb.seg; --i) appendUnique(out, pts[i]);
+    }
+  } else if (sameVertex || (la.seg == lb.seg && la.s > lb.s)) {
+    for (std::size_t k = 1; k <= n; ++k) appendUnique(out, pts[(la.seg + k) % n]);
+  } else if (la.seg != lb.seg) {
+    for (std::size_t i = (la.seg + 1) % n;; i = (i + 1) % n) {
+      appendUnique(out, pts[i]);
+      if (i == lb.seg) break;
+    }
+  }
+  if (sameVertex && out.size() > 1) out.push_back(b);  // closed loop: end exactly where it started
+  else appendUnique(out, b);
+  return out;
+}
+
+std::optional<V3> vertexPoint(Context& ctx, std::optional<std::uint64_t> vertexId) {
+  Instance v;
+  if (!vertexId || !v.load(ctx.file, *vertexId) || !ctx.file.isA(v.record(), "IFCVERTEXPOINT")) return std::nullopt;
+  if (auto g = v.ref("VertexGeometry")) return ctx.point(*g);
+  return std::nullopt;
+}
+
+// Points of one (oriented) edge in loop direction; empty with a diagnostic when it cannot be read.
+std::vector<V3> edgePoints(Context& ctx, std::uint64_t id) {
+  Instance oe;
+  if (!oe.load(ctx.file, id)) {
+    ctx.report(Severity::Warning, ErrorCode::InvalidElement, id, "edge cannot be read: " + oe.error());
+    return {};
+  }
+  std::uint64_t edgeId = id;
+  bool forward = true;
+  if (ctx.file.isA(oe.record(), "IFCORIENTEDEDGE")) {
+    edgeId = oe.ref("EdgeElement").value_or(0);
+    forward = oe.enumeration("Orientation").value_or("T") != "F";
+  }
+  Instance e;
+  if (!edgeId || !e.load(ctx.file, edgeId) || !ctx.file.isA(e.record(), "IFCEDGECURVE")) {
+    ctx.report(Severity::Warning, ErrorCode::InvalidElement, id, "edge is not an IfcEdgeCurve; not supported");
+    return {};
+  }
+  const auto start = vertexPoint(ctx, e.ref("EdgeStart"));
+  const auto end = vertexPoint(ctx, e.ref("EdgeEnd"));
+  const bool sameVertex = e.ref("EdgeStart") == e.ref("EdgeEnd") || (start && end && (*start - *end).norm() < kSamePoint);
+  const bool sameSense = e.enumeration("SameSense").value_or("T") != "F";
+  auto curveId = e.ref("EdgeGeometry");
+  Instance c;
+  if (!curveId || !c.load(ctx.file, *curveId)) {
+    ctx.report(Severity::Warning, ErrorCode::InvalidElement, edgeId, "edge has no readable EdgeGeometry");
+    return {};
+  }
+  std::vector<V3> pts;
+  bool closed = false;
+  if (ctx.file.isA(c.record(), "IFCLINE")) {  // unbounded: the vertices are the whole edge
+    if (!start || !end) {
+      ctx.report(Severity::Warning, ErrorCode::InvalidElement, edgeId, "edge on an IfcLine without vertex points");
+      return {};
+    }
+    pts = sameSense ? std::vector<V3>{*start, *end} : std::vector<V3>{*end, *start};
+  } else {
+    pts = curvePoints(ctx, *curveId);  // reports unsupported curves itself
+    closed = ctx.file.isA(c.record(), "IFCCIRCLE") || ctx.file.isA(c.record(), "IFCELLIPSE");
+    if (!closed && pts.size() > 2 && (pts.front() - pts.back()).norm() < kSamePoint) {
+      closed = true;
+      pts.pop_back();
+    }
+  }
+  if (pts.size() < 2) {
+    ctx.report(Severity::Warning, ErrorCode::InvalidElement, edgeId, "edge geometry gives no points");
+    return {};
+  }
+  if (!sameSense) std::reverse(pts.begin(), pts.end());
+  if (start && end) pts = trimPolyline(pts, closed, *start, *end, sameVertex);
+  else if (closed) pts.push_back(pts.front());
+  if (!forward) std::reverse(pts.begin(), pts.end());
+  return pts;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Surfaces as parametric maps (u, v) -> point, with an inverse for boundary points.
+
+struct Surface {
+  std::function<V3(double, double)> at;  ///< periodic parameters are wrapped by the map itself
+  /// Parameters of the surface point closest to p; `hint` (the previous boundary point's) when there is one.
+  std::function<V2(const V3&, const V2* hint)> invert;
+  bool periodic[2] = {false, false};
+  double period[2] = {0, 0};
+};
+
+double wrapInto(double t, double lo, double period) {
+  const double r = std::fmod(t - lo, period);
+  return lo + (r < 0 ? r + period : r);
+}
+
+// Gauss-Newton on |S(u,v) - p|^2 from `start`, with central-difference derivatives; non-periodic parameters stay in
+// [lo, hi].
+V2 newton(const Surface& s, const V3& p, V2 uv, const V2& lo, const V2& hi) {
+  const V2 range = hi - lo;
+  for (int it = 0; it < 30; ++it) {
+    const V3 q = s.at(uv.x(), uv.y());
+    V3 d[2];
+    for (int k = 0; k < 2; ++k) {
+      const double h = 1e-6 * range[k];
+      V2 a = uv, b = uv;
+      a[k] -= h;
+      b[k] += h;
+      if (!s.periodic[k]) {
+        a[k] = std::max(a[k], lo[k]);
+        b[k] = std::min(b[k], hi[k]);
+      }
+      d[k] = (s.at(b.x(), b.y()) - s.at(a.x(), a.y())) / std::max(b[k] - a[k], 1e-300);
+    }
+    Eigen::Matrix2d jtj;
+    jtj << d[0].dot(d[0]), d[0].dot(d[1]), d[0].dot(d[1]), d[1].dot(d[1]);
+    const V2 jtr(d[0].dot(p - q), d[1].dot(p - q));
+    if (std::abs(jtj.determinant()) < 1e-300) break;
+    V2 step = jtj.inverse() * jtr;
+    // Do not jump more than a quarter of the domain at once.
+    for (int k = 0; k < 2; ++k) step[k] = std::clamp(step[k], -0.25 * range[k], 0.25 * range[k]);
+    uv += step;
+    for (int k = 0; k < 2; ++k)
+      if (!s.periodic[k]) uv[k] = std::clamp(uv[k], lo[k], hi[k]);
+    if (std::abs(step.x()) < 1e-12 * range.x() && std::abs(step.y()) < 1e-12 * range.y()) break;
+  }
+  return uv;
+}
+
+std::optional<Surface> bsplineSurface(Context& ctx, const Instance& si) {
+  std::string why;
+  auto read = readBSplineSurface(ctx, si, why);
+  if (!read) {
+    ctx.report(Severity::Warning, ErrorCode::InvalidElement, si.id(), "B-spline surface cannot be evaluated: " + why);
+    return std::nullopt;
+  }
+  auto b = std::make_shared<BSplineSurface>(std::move(*read));
+  const V2 lo(b->uStart(), b->vStart()), hi(b->uEnd(), b->vEnd());
+  Surface s;
+  // A closed direction whose two boundary curves coincide is treated as periodic (evaluation wraps), so boundary
+  // loops that cross the seam can be unwrapped into one piece of parameter space.
+  auto edgesMeet = [&](int dir) {
+    double size = 0;
+    for (const auto& p : b->points) size = std::max(size, p.cwiseAbs().maxCoeff());
+    for (int k = 0; k <= 4; ++k) {
+      const double t = dir == 0 ? lo.y() + (hi.y() - lo.y()) * k / 4 : lo.x() + (hi.x() - lo.x()) * k / 4;
+      const V3 a = dir == 0 ? b->at(lo.x(), t) : b->at(t, lo.y());
+      const V3 c = dir == 0 ? b->at(hi.x(), t) : b->at(t, hi.y());
+      if ((a - c).norm() > 1e-6 * std::max(1.0, size)) return false;
+    }
+    return true;
+  };
+  const bool closedU = si.enumeration("UClosed").value_or("F") == "T" || edgesMeet(0);
+  const bool closedV = si.enumeration("VClosed").value_or("F") == "T" || edgesMeet(1);
+  s.periodic[0] = closedU && edgesMeet(0);
+  s.periodic[1] = closedV && edgesMeet(1);
+  s.period[0] = hi.x() - lo.x();
+  s.period[1] = hi.y() - lo.y();
+  const bool pu = s.periodic[0], pv = s.periodic[1];
+  s.at = [b, lo, pu, pv, per = V2(s.period[0], s.period[1])](double u, double v) {
+    return b->at(pu ? wrapInto(u, lo.x(), per.x()) : u, pv ? wrapInto(v, lo.y(), per.y()) : v);
+  };
+  // Start points for the inversion: a coarse grid, 6 samples per knot span each way (at most 48).
+  const int gu = std::clamp(6 * (b->nu - b->uDegree), 8, 48), gv = std::clamp(6 * (b->nv - b->vDegree), 8, 48);
+  auto grid = std::make_shared<std::vector<std::pair<V2, V3>>>();
+  for (int i = 0; i <= gu; ++i)
+    for (int j = 0; j <= gv; ++j) {
+      const V2 uv(lo.x() + (hi.x() - lo.x()) * i / gu, lo.y() + (hi.y() - lo.y()) * j / gv);
+      grid->emplace_back(uv, b->at(uv.x(), uv.y()));
+    }
+  const double tol = ctx.chordTolerance;
+  s.invert = [s0 = s, grid, lo, hi, tol](const V3& p, const V2* hint) {
+    if (hint) {
+      const V2 uv = newton(s0, p, *hint, lo, hi);
+      if ((s0.at(uv.x(), uv.y()) - p).norm() < tol) return uv;
+    }
+    const auto best = std::min_element(grid->begin(), grid->end(), [&](const auto& a, const auto& c) {
+      return (a.second - p).squaredNorm() < (c.second - p).squaredNorm();
+    });
+    V2 uv = newton(s0, p, best->first, lo, hi);
+    if (hint) {  // keep the unwrapped branch of the previous point on periodic parameters
+      for (int k = 0; k < 2; ++k)
+        if (s0.periodic[k]) uv[k] = (*hint)[k] + std::remainder(uv[k] - (*hint)[k], s0.period[k]);
+    }
+    return uv;
+  };
+  return s;
+}
+
+std::optional<Surface> elementarySurface(Context& ctx, const Instance& si) {
+  Eigen::Affine3d frame = Eigen::Affine3d::Identity();
+  if (auto pos = si.ref("Position")) frame = ctx.axis2Placement(*pos);
+  const Eigen::Affine3d inv = frame.inverse();
+  const double m = ctx.units.lengthToMeters;
+  Surface s;
+  const auto& f = ctx.file;
+  if (f.isA(si.record(), "IFCCYLINDRICALSURFACE")) {
+    const double r = si.real("Radius").value_or(0.0) * m;
+    if (!(r > 0)) return std::nullopt;
+    s.periodic[0] = true;
+    s.period[0] = 2 * kPi;
+    s.at = [frame, r](double u, double v) { return V3(frame * V3(r * std::cos(u), r * std::sin(u), v)); };
+    s.invert = [inv](const V3& p, const V2*) {
+      const V3 l = inv * p;
+      return V2(std::atan2(l.y(), l.x()), l.z());
+    };
+    return s;
+  }
+  if (f.isA(si.record(), "IFCSPHERICALSURFACE")) {
+    const double r = si.real("Radius").value_or(0.0) * m;
+    if (!(r > 0)) return std::nullopt;
+    s.periodic[0] = true;
+    s.period[0] = 2 * kPi;
+    s.at = [frame, r](double u, double v) {
+      return V3(frame * V3(r * std::cos(v) * std::cos(u), r * std::cos(v) * std::sin(u), r * std::sin(v)));
+    };
+    s.invert = [inv](const V3& p, const V2*) {
+      const V3 l = inv * p;
+      return V2(std::atan2(l.y(), l.x()), std::atan2(l.z(), std::hypot(l.x(), l.y())));
+    };
+    return s;
+  }
+  if (f.isA(si.record(), "IFCTOROIDALSURFACE")) {
+    const double big = si.real("MajorRadius").value_or(0.0) * m, small = si.real("MinorRadius").value_or(0.0) * m;
+    if (!(big > 0) || !(small > 0)) return std::nullopt;
+    s.periodic[0] = s.periodic[1] = true;
+    s.period[0] = s.period[1] = 2 * kPi;
+    s.at = [frame, big, small](double u, double v) {
+      const double rho = big + small * std::cos(v);
+      return V3(frame * V3(rho * std::cos(u), rho * std::sin(u), small * std::sin(v)));
+    };
+    s.invert = [inv, big](const V3& p, const V2*) {
+      const V3 l = inv * p;
+      return V2(std::atan2(l.y(), l.x()), std::atan2(l.z(), std::hypot(l.x(), l.y()) - big));
+    };
+    return s;
+  }
+  return std::nullopt;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Tessellation in parameter space.
+//
+// Why this way: the bounding edges are shared with the neighbouring faces, so their 3D samples must be used exactly
+// as they are (that is what keeps the shell closed); the inside of the face must follow the surface's curvature,
+// which only a grid of interior samples does. So the trimming loops are mapped into (u, v), grid cells that lie
+// well inside the trimmed region become two triangles each, and the strip between the loops and those cells is
+// triangulated as a polygon with holes (the loops plus the outline of the inner cells) in parameter space, scaled so
+// that parameter distances are roughly metres. Boundary vertices keep their 3D edge points; grid vertices are
+// evaluated on the surface.
+
+struct Loop {
+  std::vector<V2> uv;
+  std::vector<V3> xyz;
+  bool outer = false;
+};
+
+bool segmentHitsBox(V2 a, V2 b, const V2& lo, const V2& hi) {
+  // Liang-Barsky clipping of a-b against the box.
+  double t0 = 0, t1 = 1;
+  const V2 d = b - a;
+  for (int k = 0; k < 2; ++k) {
+    const double p[2] = {-d[k], d[k]}, q[2] = {a[k] - lo[k], hi[k] - a[k]};
+    for (int s = 0; s < 2; ++s) {
+      if (p[s] == 0) {
+        if (q[s] < 0) return false;
+      } else {
+        const double r = q[s] / p[s];
+        if (p[s] < 0) t0 = std::max(t0, r);
+        else t1 = std::min(t1, r);
+        if (t0 > t1) return false;
+      }
+    }
+  }
+  return true;
+}
+
+bool insideLoops(const std::vector<Loop>& loops, const V2& q) {
+  bool in = false;
+  for (const auto& l : loops) {
+    const auto& r = l.uv;
+    for (std::size_t i = 0, j = r.size() - 1; i < r.size(); j = i++) {
+      if ((r[i].y() > q.y()) != (r[j].y() > q.y()) &&
+          q.x() < (r[j].x() - r[i].x()) * (q.y() - r[i].y()) / (r[j].y() - r[i].y()) + r[i].x())
+        in = !in;
+    }
+  }
+  return in;
+}
+
+double distanceToSegment(const V3& p, const V3& a, const V3& b) {
+  const V3 ab = b - a;
+  const double l2 = ab.squaredNorm();
+  const double s = l2 > 0 ? std::clamp((p - a).dot(ab) / l2, 0.0, 1.0) : 0.0;
+  return (p - (a + s * ab)).norm();
+}
+
+// Cells along parameter `dir` over [lo, hi] so that iso-lines sampled at the cell boundaries are within `tol`.
+int cellsAlong(const Surface& s, int dir, const V2& lo, const V2& hi, double tol) {
+  const int other = 1 - dir;
+  for (int n = 2; n < 256; n *= 2) {
+    bool ok = true;
+    for (int k = 0; k <= 4 && ok; ++k) {
+      V2 uv;
+      uv[other] = lo[other] + (hi[other] - lo[other]) * k / 4;
+      auto eval = [&](double t) {
+        uv[dir] = t;
+        return s.at(uv.x(), uv.y());
+      };
+      for (int i = 0; i < n && ok; ++i) {
+        const double t0 = lo[dir] + (hi[dir] - lo[dir]) * i / n, t1 = lo[dir] + (hi[dir] - lo[dir]) * (i + 1) / n;
+        if (distanceToSegment(eval(0.5 * (t0 + t1)), eval(t0), eval(t1)) > tol) ok = false;
+      }
+    }
+    if (ok) return n;
+  }
+  return 256;
+}
+
+// Joins the two loops that wind once around periodic parameter `d` into one band polygon, cut along the iso-line of
+// the first loop's start. False when the loops do not make such a band.
+bool joinBand(Loop& a, Loop b, int d, double period, const Surface& s, Loop& band) {
+  auto windIncreasing = [&](Loop& l) {
+    const double total = l.uv.back()[d] - l.uv.front()[d] + std::remainder(l.uv.front()[d] - l.uv.back()[d], period);
+    if (total < 0) {
+      std::reverse(l.uv.begin(), l.uv.end());
+      std::reverse(l.xyz.begin(), l.xyz.end());
+    }
+  };
+  windIncreasing(a);
+  windIncreasing(b);
+  const double c = a.uv.front()[d];
+  // Shift b so that it starts at or before c, then find where it crosses c.
+  const double k = std::floor((c - b.uv.front()[d]) / period);
+  for (auto& p : b.uv) p[d] += k * period;
+  const std::size_t n = b.uv.size();
+  auto bAt = [&](std::size_t i) {  // i in [0, n]: index n is the first point one period on
+    V2 p = b.uv[i % n];
+    if (i >= n) p[d] += period;
+    return p;
+  };
+  std::size_t cross = n;
+  for (std::size_t i = 0; i < n; ++i)
+    if (bAt(i)[d] <= c && bAt(i + 1)[d] > c) {
+      cross = i;
+      break;
+    }
+  if (cross == n) return false;
+  const V2 p0 = bAt(cross), p1 = bAt(cross + 1);
+  const double t = (c - p0[d]) / (p1[d] - p0[d]);
+  V2 x = p0 + t * (p1 - p0);
+  x[d] = c;
+  band = Loop{};
+  band.outer = true;
+  for (std::size_t i = 0; i < a.uv.size(); ++i) {
+    band.uv.push_back(a.uv[i]);
+    band.xyz.push_back(a.xyz[i]);
+  }
+  V2 aEnd = a.uv.front();
+  aEnd[d] += period;
+  band.uv.push_back(aEnd);
+  band.xyz.push_back(a.xyz.front());
+  // b from c + period back to c.
+  V2 xEnd = x;
+  xEnd[d] += period;
+  const V3 xPoint = s.at(x.x(), x.y());
+  band.uv.push_back(xEnd);
+  band.xyz.push_back(xPoint);
+  for (std::size_t i = cross + n; i > cross; --i) {
+    V2 p = bAt(i % n);
+    if (i >= n) p[d] += period;  // bAt(i % n) for i >= n lies one period on
+    band.uv.push_back(p);
+    band.xyz.push_back(b.xyz[i % n]);
+  }
+  band.uv.push_back(x);
+  band.xyz.push_back(xPoint);
+  return true;
+}
+
+void parametricFace(Context& ctx, std::uint64_t faceId, const Surface& s, std::vector<Loop> loops, bool sameSense,
+                    TriMesh& out) {
+  const double tol = ctx.chordTolerance;
+  // Boundary points into parameter space, each loop continuous across periodic seams.
+  double worst = 0;
+  for (auto& l : loops) {
+    for (std::size_t i = 0; i < l.xyz.size(); ++i) {
+      const V2* hint = i > 0 ? &l.uv.back() : nullptr;
+      V2 uv = s.invert(l.xyz[i], hint);
+      for (int k = 0; k < 2; ++k)
+        if (s.periodic[k] && hint) uv[k] = (*hint)[k] + std::remainder(uv[k] - (*hint)[k], s.period[k]);
+      worst = std::max(worst, (s.at(uv.x(), uv.y()) - l.xyz[i]).norm());
+      l.uv.push_back(uv);
+    }
+  }
+  if (worst > std::max(10 * tol, 1e-3))
+    ctx.report(Severity::Warning, ErrorCode::InvalidElement, faceId,
+               "face bounds lie up to " + std::to_string(worst) + " m off the face surface");
+  // Loops that wind around a periodic direction (a band on a cylinder without a seam edge) are joined in pairs.
+  for (int d = 0; d < 2; ++d) {
+    if (!s.periodic[d]) continue;
+    std::vector<std::size_t> winding;
+    for (std::size_t i = 0; i < loops.size(); ++i) {
+      const auto& uv = loops[i].uv;
+      const double gap = uv.front()[d] - uv.back()[d];
+      if (std::abs(gap - std::remainder(gap, s.period[d])) > 0.5 * s.period[d]) winding.push_back(i);
+    }
+    if (winding.empty()) continue;
+    Loop band;
+    if (winding.size() != 2 || !joinBand(loops[winding[0]], loops[winding[1]], d, s.period[d], s, band)) {
+      ctx.report(Severity::Warning, ErrorCode::InvalidElement, faceId,
+                 std::to_string(winding.size()) + " bound(s) wind around a closed surface without a seam edge; face not supported");
+      return;
+    }
+    std::vector<Loop> rest{std::move(band)};
+    for (std::size_t i = 0; i < loops.size(); ++i)
+      if (i != winding[0] && i != winding[1]) rest.push_back(std::move(loops[i]));
+    loops = std::move(rest);
+  }
+  // Repeated parameter points (where a band's seam meets a loop vertex) would give the triangulation zero-length
+  // constraints.
+  for (auto& l : loops) {
+    Loop clean;
+    clean.outer = l.outer;
+    for (std::size_t i = 0; i < l.uv.size(); ++i) {
+      if (!clean.uv.empty() && (l.uv[i] - clean.uv.back()).norm() < 1e-12) continue;
+      clean.uv.push_back(l.uv[i]);
+      clean.xyz.push_back(l.xyz[i]);
+    }
+    while (clean.uv.size() > 1 && (clean.uv.front() - clean.uv.back()).norm() < 1e-12) {
+      clean.uv.pop_back();
+      clean.xyz.pop_back();
+    }
+    l = std::move(clean);
+  }
+  loops.erase(std::remove_if(loops.begin(), loops.end(), [](const Loop& l) { return l.uv.size() < 3; }), loops.end());
+  if (loops.empty()) return;
+  // Outer loop first; the others shifted by whole periods next to it.
+  std::size_t outer = 0;
+  double bestArea = -1;
+  for (std::size_t i = 0; i < loops.size(); ++i) {
+    Eigen::AlignedBox2d box;
+    for (const auto& p : loops[i].uv) box.extend(p);
+    const double area = box.volume() + (loops[i].outer ? 1e300 : 0.0);
+    if (area > bestArea) bestArea = area, outer = i;
+  }
+  std::swap(loops[0], loops[outer]);
+  Eigen::AlignedBox2d outerBox;
+  for (const auto& p : loops[0].uv) outerBox.extend(p);
+  for (std::size_t i = 1; i < loops.size(); ++i)
+    for (int d = 0; d < 2; ++d) {
+      if (!s.periodic[d]) continue;
+      double mean = 0;
+      for (const auto& p : loops[i].uv) mean += p[d];
+      mean /= static_cast<double>(loops[i].uv.size());
+      const double shift = std::round((outerBox.center()[d] - mean) / s.period[d]) * s.period[d];
+      for (auto& p : loops[i].uv) p[d] += shift;
+    }
+  Eigen::AlignedBox2d box;
+  for (const auto& l : loops)
+    for (const auto& p : l.uv) box.extend(p);
+  const V2 lo = box.min(), hi = box.max();
+  if (!((hi - lo).minCoeff() > 1e-12) || !lo.allFinite() || !hi.allFinite()) {
+    ctx.report(Severity::Warning, ErrorCode::InvalidElement, faceId, "face bounds enclose no area on the surface");
+    return;
+  }
+  // Metric scale of each parameter (average speed), so the triangulation works on near-isotropic coordinates.
+  V2 scale(0, 0);
+  for (int i = 0; i <= 2; ++i)
+    for (int j = 0; j <= 2; ++j) {
+      const V2 uv = lo + V2((hi - lo).x() * i / 2, (hi - lo).y() * j / 2);
+      for (int k = 0; k < 2; ++k) {
+        const double h = 1e-4 * (hi - lo)[k];
+        V2 a = uv, b = uv;
+        b[k] += h;
+        scale[k] += (s.at(b.x(), b.y()) - s.at(a.x(), a.y())).norm() / h / 9.0;
+      }
+    }
+  for (int k = 0; k < 2; ++k)
+    if (!(scale[k] > 1e-12) || !std::isfinite(scale[k])) scale[k] = 1.0;
+  const int nu = cellsAlong(s, 0, lo, hi, tol), nv = cellsAlong(s, 1, lo, hi, tol);
+  const V2 cell((hi - lo).x() / nu, (hi - lo).y() / nv);
+  auto node = [&](int i, int j) { return V2(lo.x() + cell.x() * i, lo.y() + cell.y() * j); };
+  // Cells touched by (or within a fifth of a cell of) a boundary segment belong to the strip.
+  std::vector<char> full(static_cast<std::size_t>(nu * nv), 0), touched(full.size(), 0);
+  auto at = [&](int i, int j) -> std::size_t { return static_cast<std::size_t>(j * nu + i); };
+  const V2 margin = 0.2 * cell;
+  for (const auto& l : loops)
+    for (std::size_t k = 0; k < l.uv.size(); ++k) {
+      const V2 a = l.uv[k], b = l.uv[(k + 1) % l.uv.size()];
+      const V2 sl = a.cwiseMin(b) - margin - lo, sh = a.cwiseMax(b) + margin - lo;
+      const int i0 = std::max(0, static_cast<int>(std::floor(sl.x() / cell.x()))), i1 = std::min(nu - 1, static_cast<int>(sh.x() / cell.x()));
+      const int j0 = std::max(0, static_cast<int>(std::floor(sl.y() / cell.y()))), j1 = std::min(nv - 1, static_cast<int>(sh.y() / cell.y()));
+      for (int j = j0; j <= j1; ++j)
+        for (int i = i0; i <= i1; ++i)
+          if (!touched[at(i, j)] && segmentHitsBox(a, b, node(i, j) - margin, node(i + 1, j + 1) + margin)) touched[at(i, j)] = 1;
+    }
+  for (int j = 0; j < nv; ++j)
+    for (int i = 0; i < nu; ++i)
+      full[at(i, j)] = !touched[at(i, j)] && insideLoops(loops, node(i, j) + 0.5 * cell);
+  // No two full cells may meet at a corner only: the outline tracing below needs one way on at every node.
+  for (bool changed = true; changed;) {
+    changed = false;
+    for (int j = 1; j < nv; ++j)
+      for (int i = 1; i < nu; ++i) {
+        const bool a = full[at(i - 1, j - 1)], b = full[at(i, j - 1)], c = full[at(i - 1, j)], d = full[at(i, j)];
+        if (a && d && !b && !c) full[at(i, j)] = 0, changed = true;
+        else if (b && c && !a && !d) full[at(i - 1, j)] = 0, changed = true;
+      }
+  }
+  auto isFull = [&](int i, int j) { return i >= 0 && j >= 0 && i < nu && j < nv && full[at(i, j)]; };
+  // Outline of the full cells: directed edges with the full cell on the left, chained into loops of grid nodes.
+  std::map<std::pair<int, int>, std::pair<int, int>> next;
+  for (int j = 0; j < nv; ++j)
+    for (int i = 0; i < nu; ++i) {
+      if (!isFull(i, j)) continue;
+      if (!isFull(i, j - 1)) next[{i, j}] = {i + 1, j};
+      if (!isFull(i + 1, j)) next[{i + 1, j}] = {i + 1, j + 1};
+      if (!isFull(i, j + 1)) next[{i + 1, j + 1}] = {i, j + 1};
+      if (!isFull(i - 1, j)) next[{i, j + 1}] = {i, j};
+    }
+  std::vector<std::vector<std::pair<int, int>>> outlines;
+  while (!next.empty()) {
+    std::vector<std::pair<int, int>> ring;
+    auto cur = next.begin()->first;
+    while (true) {
+      auto it = next.find(cur);
+      if (it == next.end()) break;
+      ring.push_back(cur);
+      cur = it->second;
+      next.erase(it);
+    }
+    if (ring.size() >= 4) outlines.push_back(std::move(ring));
+  }
+  // Output vertices: grid nodes once each, boundary points as sampled.
+  std::map<std::pair<int, int>, std::uint32_t> nodeIndex;
+  TriMesh m;
+  auto gridVertex = [&](int i, int j) {
+    auto [it, inserted] = nodeIndex.emplace(std::make_pair(i, j), static_cast<std::uint32_t>(m.positions.size()));
+    if (inserted) {
+      const V2 uv = node(i, j);
+      m.positions.push_back(s.at(uv.x(), uv.y()));
+    }
+    return it->second;
+  };
+  std::vector<std::vector<Eigen::Vector2d>> rings;
+  std::vector<std::uint32_t> ringVertex;
+  auto scaled = [&](const V2& uv) { return V2((uv - lo).cwiseProduct(scale)); };
+  for (const auto& l : loops) {
+    std::vector<Eigen::Vector2d> r;
+    for (std::size_t k = 0; k < l.uv.size(); ++k) {
+      r.push_back(scaled(l.uv[k]));
+      ringVertex.push_back(static_cast<std::uint32_t>(m.positions.size()));
+      m.positions.push_back(l.xyz[k]);
+    }
+    rings.push_back(std::move(r));
+  }
+  for (const auto& o : outlines) {
+    std::vector<Eigen::Vector2d> r;
+    for (const auto& [i, j] : o) {
+      r.push_back(scaled(node(i, j)));
+      ringVertex.push_back(gridVertex(i, j));
+    }
+    rings.push_back(std::move(r));
+  }
+  const auto tris = geometry::triangulatePolygon(rings);
+  for (const auto& t : tris) m.triangles.push_back({ringVertex[t[0]], ringVertex[t[1]], ringVertex[t[2]]});
+  for (int j = 0; j < nv; ++j)
+    for (int i = 0; i < nu; ++i) {
+      if (!full[at(i, j)]) continue;
+      const auto a = gridVertex(i, j), b = gridVertex(i + 1, j), c = gridVertex(i + 1, j + 1), d = gridVertex(i, j + 1);
+      m.triangles.push_back({a, b, c});
+      m.triangles.push_back({a, c, d});
+    }
+  if (m.triangles.empty()) {
+    ctx.report(Severity::Warning, ErrorCode::InvalidElement, faceId, "face could not be triangulated in parameter space");
+    return;
+  }
+  // Counter-clockwise in (u, v) faces along Su x Sv, the surface normal; SameSense false turns the face over.
+  if (!sameSense)
+    for (auto& t : m.triangles) std::swap(t[1], t[2]);
+  out.append(m, Eigen::Affine3d::Identity());
+}
+
+void planarFace(Context& ctx, std::uint64_t faceId, const V3& normal, std::vector<Loop> loops, TriMesh& out) {
+  std::stable_partition(loops.begin(), loops.end(), [](const Loop& l) { return l.outer; });
+  if (!loops.front().outer) {  // no IfcFaceOuterBound: the largest loop is the outer one
+    auto largest = std::max_element(loops.begin(), loops.end(), [](const Loop& a, const Loop& b) {
+      return geometry::newellNormal(a.xyz).norm() < geometry::newellNormal(b.xyz).norm();
+    });
+    std::iter_swap(loops.begin(), largest);
+  }
+  std::vector<std::vector<V3>> rings;
+  for (const auto& l : loops) rings.push_back(l.xyz);
+  const auto tris = geometry::triangulatePlanarPolygon(rings);
+  if (tris.empty()) {
+    ctx.report(Severity::Warning, ErrorCode::InvalidElement, faceId, "planar face bounds enclose no area");
+    return;
+  }
+  // Triangles follow the outer ring's winding; turn them to face along the face normal.
+  const bool flip = geometry::newellNormal(rings[0]).dot(normal) < 0;
+  const auto base = static_cast<std::uint32_t>(out.positions.size());
+  for (const auto& r : rings) out.positions.insert(out.positions.end(), r.begin(), r.end());
+  for (const auto& t : tris) {
+    if (flip) out.triangles.push_back({base + t[0], base + t[2], base + t[1]});
+    else out.triangles.push_back({base + t[0], base + t[1], base + t[2]});
+  }
+}
+
+}  // namespace
+
+std::vector<V3> loopPoints(Context& ctx, std::uint64_t loopId) {
+  Instance l;
+  if (!l.load(ctx.file, loopId)) {
+    ctx.report(Severity::Warning, ErrorCode::InvalidElement, loopId, "loop cannot be read: " + l.error());
+    return {};
+  }
+  std::vector<V3> out;
+  if (ctx.file.isA(l.record(), "IFCPOLYLOOP")) {
+    for (auto pid : l.refs("Polygon"))
+      if (auto p = ctx.point(pid)) appendUnique(out, *p);
+  } else if (ctx.file.isA(l.record(), "IFCEDGELOOP")) {
+    for (auto e : l.refs("EdgeList")) {
+      auto pts = edgePoints(ctx, e);
+      if (pts.empty()) {
+        ctx.report(Severity::Warning, ErrorCode::InvalidElement, loopId,
+                   "edge " + instanceName(e) + " gives no points; loop skipped");
+        return {};
+      }
+      for (const auto& p : pts) appendUnique(out, p);
+    }
+  } else {
+    ctx.report(Severity::Warning, ErrorCode::InvalidElement, loopId,
+               "loop type " + std::string(l.entity().name) + " encloses no area; skipped");
+    return {};
+  }
+  while (out.size() > 1 && (out.front() - out.back()).norm() < kSamePoint) out.pop_back();
+  return out;
+}
+
+void surfaceFace(Context& ctx, std::uint64_t faceId, TriMesh& out) {
+  Instance face;
+  if (!face.load(ctx.file, faceId)) {
+    ctx.report(Severity::Warning, ErrorCode::InvalidElement, faceId, "face cannot be read: " + face.error());
+    return;
+  }
+  const bool sameSense = face.enumeration("SameSense").value_or("T") != "F";
+  std::vector<Loop> loops;
+  for (auto boundId : face.refs("Bounds")) {
+    Instance bound;
+    if (!bound.load(ctx.file, boundId)) continue;
+    auto loopId = bound.ref("Bound");
+    if (!loopId) continue;
+    Loop l;
+    l.xyz = loopPoints(ctx, *loopId);
+    if (l.xyz.size() < 3) {
+      if (!l.xyz.empty())
+        ctx.report(Severity::Warning, ErrorCode::InvalidElement, *loopId, "loop has fewer than 3 points; skipped");
+      continue;
+    }
+    if (bound.enumeration("Orientation").value_or("T") == "F") std::reverse(l.xyz.begin(), l.xyz.end());
+    l.outer = ctx.file.isA(bound.record(), "IFCFACEOUTERBOUND");
+    loops.push_back(std::move(l));
+  }
+  if (loops.empty()) {
+    ctx.report(Severity::Warning, ErrorCode::InvalidElement, faceId, "face has no usable bounds; skipped");
+    return;
+  }
+  auto surfaceId = face.ref("FaceSurface");
+  Instance si;
+  if (!surfaceId || !si.load(ctx.file, *surfaceId)) {
+    ctx.report(Severity::Warning, ErrorCode::InvalidElement, faceId, "face surface cannot be read");
+    return;
+  }
+  if (ctx.file.isA(si.record(), "IFCPLANE")) {
+    Eigen::Affine3d frame = Eigen::Affine3d::Identity();
+    if (auto pos = si.ref("Position")) frame = ctx.axis2Placement(*pos);
+    const V3 n = frame.linear().col(2);
+    planarFace(ctx, faceId, sameSense ? n : V3(-n), std::move(loops), out);
+    return;
+  }
+  std::optional<Surface> s;
+  if (ctx.file.isA(si.record(), "IFCBSPLINESURFACEWITHKNOTS")) {
+    s = bsplineSurface(ctx, si);
+    if (!s) return;  // reported
+  } else {
+    s = elementarySurface(ctx, si);
+  }
+  if (!s) {
+    ctx.report(Severity::Warning, ErrorCode::InvalidElement, *surfaceId,
+               "face surface " + std::string(si.entity().name) + " is not supported yet");
+    return;
+  }
+  parametricFace(ctx, faceId, *s, std::move(loops), sameSense, out);
+}
+
+}  // namespace cim::io::ifc
