@@ -17,8 +17,8 @@ packages=(
   libproj-dev proj-data proj-bin libgdal-dev
   # mesh and glTF I/O
   libassimp-dev libtinygltf-dev libstb-dev libdraco-dev nlohmann-json3-dev
-  # CLI and tests (python3 checks the bundled sample data against its script)
-  libcli11-dev catch2 python3
+  # CLI and tests (python3 checks the bundled sample data against its script); jemalloc for the cim tool
+  libcli11-dev catch2 python3 libjemalloc-dev
   # Node tooling around the library (glTF-Validator)
   nodejs npm
 )

@@ -3,6 +3,7 @@
 #include "io/ifc/alignment.h"
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
 #include <cstdlib>
 
@@ -133,7 +134,45 @@ std::vector<Diagnostic> Context::takeDiagnostics() {
   return std::move(diags_);
 }
 
+namespace {
+
+// "((x,y,z))" as most exporters write a point, read without the general attribute parser (points are the most
+// numerous instances of all). False for any other spelling, which the general parser then reads or reports.
+bool quickCoordinates(std::string_view t, Eigen::Vector3d& v, int& n) {
+  std::size_t i = 0;
+  auto expect = [&](char c) {
+    if (i < t.size() && t[i] == c) {
+      ++i;
+      return true;
+    }
+    return false;
+  };
+  if (!expect('(') || !expect('(')) return false;
+  n = 0;
+  for (;;) {
+    if (n == 3) return false;
+    const char* begin = t.data() + i;
+    const char* end = t.data() + t.size();
+    if (begin < end && *begin == '+') ++begin;
+    double d;
+    auto [p, ec] = std::from_chars(begin, end, d);
+    if (ec != std::errc() || p == begin) return false;
+    v[n++] = d;
+    i = static_cast<std::size_t>(p - t.data());
+    if (expect(',')) continue;
+    return expect(')') && expect(')') && i == t.size();
+  }
+}
+
+}  // namespace
+
 std::optional<Eigen::Vector3d> Context::point(std::uint64_t id) {
+  if (const auto* r = file.find(id); r && r->type == pointType_) {
+    Eigen::Vector3d v = Eigen::Vector3d::Zero();
+    int n = 0;
+    if (quickCoordinates(file.step().text(*r), v, n) && v.allFinite() && v.cwiseAbs().maxCoeff() <= 1e12)
+      return v * units.lengthToMeters;
+  }
   thread_local Instance p;  // reused: points are read by the million, and each fresh Instance would allocate
   if (!p.load(file, id)) {
     report(Severity::Warning, ErrorCode::InvalidElement, id, "point cannot be read: " + p.error());

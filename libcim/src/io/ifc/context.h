@@ -36,7 +36,10 @@ Units readUnits(const IfcFile& file, std::vector<Diagnostic>& diags);
 class Context {
  public:
   Context(const IfcFile& ifcFile, Units fileUnits, double chordToleranceMeters)
-      : file(ifcFile), units(fileUnits), chordTolerance(chordToleranceMeters) {}
+      : file(ifcFile),
+        units(fileUnits),
+        chordTolerance(chordToleranceMeters),
+        pointType_(ifcFile.step().typeIndex("IFCCARTESIANPOINT")) {}
 
   const IfcFile& file;
   const Units units;
@@ -77,6 +80,7 @@ class Context {
   };
   std::optional<GridPoint> gridIntersection(std::uint64_t id, std::unordered_set<std::uint64_t>& visiting);
 
+  const std::uint32_t pointType_;  // StepFile type index of IFCCARTESIANPOINT (kNoIndex when the file has none)
   std::mutex mutex_;
   std::vector<Diagnostic> diags_;
   std::unordered_set<std::string> reported_;
