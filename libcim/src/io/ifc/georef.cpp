@@ -1,6 +1,9 @@
 #include "io/ifc/georef.h"
 
+#include <algorithm>
+#include <cctype>
 #include <cmath>
+#include <map>
 #include <numbers>
 #include <regex>
 
@@ -110,6 +113,88 @@ std::optional<IfcGeoreference> fromMapConversion(Context& ctx, const EntityRecor
   return g;
 }
 
+// Single values of the property sets named `name` (case-insensitively: files write ePSet_ and ePset_), by property
+// name: numbers as numbers, labels as text.
+struct PsetValues {
+  std::uint64_t id = 0;
+  std::map<std::string, double> numbers;
+  std::map<std::string, std::string> texts;
+};
+std::string lower(std::string s) {
+  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return s;
+}
+
+std::optional<PsetValues> findPropertySet(Context& ctx, std::string_view name) {
+  const std::string wanted = lower(std::string(name));
+  for (const auto* rec : ctx.file.instancesOf("IFCPROPERTYSET")) {
+    Instance pset;
+    if (!pset.load(ctx.file, *rec) || lower(pset.text("Name").value_or("")) != wanted) continue;
+    PsetValues out;
+    out.id = rec->id;
+    for (auto propId : pset.refs("HasProperties")) {
+      Instance prop;
+      if (!prop.load(ctx.file, propId) || !ctx.file.isA(prop.record(), "IFCPROPERTYSINGLEVALUE")) continue;
+      const std::string key = prop.text("Name").value_or("");
+      const Value* v = prop.get("NominalValue");
+      if (!v) continue;
+      if (auto d = numberOf(prop.attributes(), *v)) out.numbers[key] = *d;
+      else if (auto t = textOf(prop.attributes(), *v)) out.texts[key] = *t;
+    }
+    return out;
+  }
+  return std::nullopt;
+}
+
+// IFC2X3 has no IfcMapConversion; the georeferencing guide of buildingSMART Australasia puts the same numbers in the
+// property sets ePSet_MapConversion and ePSet_ProjectedCRS (on IfcSite or IfcProject).
+std::optional<IfcGeoreference> fromPropertySets(Context& ctx) {
+  auto conversion = findPropertySet(ctx, "ePset_MapConversion");
+  if (!conversion) return std::nullopt;
+  auto crsSet = findPropertySet(ctx, "ePset_ProjectedCRS");
+  const std::string name = crsSet && crsSet->texts.count("Name") ? crsSet->texts.at("Name") : "";
+  auto horizontal = geo::Crs::fromUserInput(name);
+  if (!horizontal.ok()) {
+    ctx.report(Severity::Warning, ErrorCode::UnknownCrs, crsSet ? crsSet->id : conversion->id,
+               "ePset_ProjectedCRS Name '" + name + "' is not a CRS PROJ knows" +
+                   (crsSet ? std::string() : " (there is no ePset_ProjectedCRS)"));
+    return std::nullopt;
+  }
+  IfcGeoreference g;
+  g.source = "ePset_MapConversion";
+  g.crs = horizontal->definition();
+  if (!horizontal->hasVertical() && crsSet && crsSet->texts.count("VerticalDatum"))
+    if (auto v = epsgCode(crsSet->texts.at("VerticalDatum"))) {
+      auto compound = geo::Crs::fromUserInput(g.crs + "+" + std::to_string(*v));
+      if (compound.ok()) g.crs = compound->definition();
+    }
+  auto number = [&](const char* key, double fallback) {
+    auto it = conversion->numbers.find(key);
+    return it == conversion->numbers.end() ? fallback : it->second;
+  };
+  // The property values are IfcLengthMeasures in the project's length unit; the map unit is metres unless the CRS
+  // set says otherwise (it is a label there, which few files fill in).
+  double mapUnit = 1.0;
+  if (crsSet && crsSet->texts.count("MapUnit")) {
+    const std::string u = lower(crsSet->texts.at("MapUnit"));
+    if (u.find("foot") != std::string::npos || u.find("feet") != std::string::npos)
+      mapUnit = u.find("us") != std::string::npos ? 1200.0 / 3937.0 : 0.3048;
+  }
+  const double ratio = ctx.units.lengthToMeters / mapUnit;
+  g.eastings = number("Eastings", 0.0);
+  g.northings = number("Northings", 0.0);
+  g.height = number("OrthogonalHeight", 0.0);
+  const double a = number("XAxisAbscissa", 1.0), o = number("XAxisOrdinate", 0.0);
+  g.rotationRadians = (a == 0 && o == 0) ? 0.0 : std::atan2(o, a);
+  std::optional<double> scale;
+  if (conversion->numbers.count("Scale")) scale = conversion->numbers.at("Scale");
+  g.scale = effectiveScale(ctx, conversion->id, scale, ratio);
+  const double toUnits = 1.0 / ctx.units.lengthToMeters;
+  g.toMap = mapTransform(g.eastings, g.northings, g.height, g.rotationRadians, g.scale * toUnits, g.scale * toUnits,
+                         g.scale * toUnits);
+  return g;
+}
+
 // IfcCompoundPlaneAngleMeasure (degrees, minutes, seconds, millionths) -> decimal degrees.
 std::optional<double> compoundAngle(const Instance& site, const char* name) {
   const auto parts = site.list(name);
@@ -161,6 +246,7 @@ std::optional<IfcGeoreference> readGeoreference(Context& ctx) {
     result = fromMapConversion(ctx, *rec);
     if (result) break;
   }
+  if (!result) result = fromPropertySets(ctx);
   std::optional<double> elevation;
   const auto latLon = siteLatLon(ctx, &elevation);
   if (result) {
@@ -179,7 +265,7 @@ std::optional<IfcGeoreference> readGeoreference(Context& ctx) {
             if (d > 100.0)
               ctx.report(Severity::Warning, ErrorCode::ConventionApplied, 0,
                          "doubly georeferenced: IfcSite RefLatitude/RefLongitude lie " + std::to_string(static_cast<long>(d)) +
-                             " map units from the IfcMapConversion origin; IfcMapConversion is used");
+                             " map units from the " + result->source + " origin; " + result->source + " is used");
           }
       }
     }

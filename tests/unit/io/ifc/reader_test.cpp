@@ -428,3 +428,97 @@ TEST_CASE("Geometry in absolute map coordinates keeps centimetres", "[ifc][reade
   REQUIRE(cut);
   CHECK(cut->triangleCount() == 3830);
 }
+
+TEST_CASE("IFC2X3 ePset_MapConversion and ePset_ProjectedCRS georeference a model", "[ifc][georef][corpus]") {
+  // Millimetres, rotated 90 degrees (x axis to map north), on the IfcSite via IfcRelDefinesByProperties.
+  const std::string ifc =
+      "ISO-10303-21;\nHEADER;FILE_DESCRIPTION((''),'2;1');FILE_NAME('t','',(''),(''),'','','');"
+      "FILE_SCHEMA(('IFC2X3'));ENDSEC;\nDATA;\n"
+      "#1=IFCPROJECT('1xS3BCk291UvhgP2a6eflL',$,'P',$,$,$,$,(#4),#2);\n"
+      "#2=IFCUNITASSIGNMENT((#3));\n"
+      "#3=IFCSIUNIT(*,.LENGTHUNIT.,.MILLI.,.METRE.);\n"
+      "#4=IFCGEOMETRICREPRESENTATIONCONTEXT($,'Model',3,1.E-5,#11,$);\n"
+      "#10=IFCCARTESIANPOINT((0.,0.,0.));\n"
+      "#11=IFCAXIS2PLACEMENT3D(#10,$,$);\n"
+      "#12=IFCLOCALPLACEMENT($,#11);\n"
+      "#13=IFCSITE('2xS3BCk291UvhgP2a6eflL',$,'Site',$,$,#12,$,$,.ELEMENT.,$,$,$,$,$);\n"
+      "#20=IFCRECTANGLEPROFILEDEF(.AREA.,$,#25,4000.,2000.);\n"
+      "#25=IFCAXIS2PLACEMENT2D(#26,$);\n"
+      "#26=IFCCARTESIANPOINT((2000.,1000.));\n"
+      "#21=IFCEXTRUDEDAREASOLID(#20,#11,#22,3000.);\n"
+      "#22=IFCDIRECTION((0.,0.,1.));\n"
+      "#23=IFCSHAPEREPRESENTATION(#4,'Body','SweptSolid',(#21));\n"
+      "#24=IFCPRODUCTDEFINITIONSHAPE($,$,(#23));\n"
+      "#30=IFCWALL('0gnK1gq9X5sOFhZ$a1N5GG',$,'box',$,$,#12,#24,$);\n"
+      "#40=IFCPROPERTYSET('3xS3BCk291UvhgP2a6eflL',$,'ePSet_MapConversion',$,(#41,#42,#43,#44,#45,#46));\n"
+      "#41=IFCPROPERTYSINGLEVALUE('Eastings',$,IFCLENGTHMEASURE(515398.97),$);\n"
+      "#42=IFCPROPERTYSINGLEVALUE('Northings',$,IFCLENGTHMEASURE(3347837.87),$);\n"
+      "#43=IFCPROPERTYSINGLEVALUE('OrthogonalHeight',$,IFCLENGTHMEASURE(8.2),$);\n"
+      "#44=IFCPROPERTYSINGLEVALUE('XAxisAbscissa',$,IFCREAL(0.),$);\n"
+      "#45=IFCPROPERTYSINGLEVALUE('XAxisOrdinate',$,IFCREAL(1.),$);\n"
+      "#46=IFCPROPERTYSINGLEVALUE('Scale',$,IFCREAL(0.001),$);\n"
+      "#50=IFCPROPERTYSET('4xS3BCk291UvhgP2a6eflL',$,'ePSet_ProjectedCRS',$,(#51,#52));\n"
+      "#51=IFCPROPERTYSINGLEVALUE('Name',$,IFCLABEL('EPSG:4549'),$);\n"
+      "#52=IFCPROPERTYSINGLEVALUE('VerticalDatum',$,IFCLABEL('EPSG:5737'),$);\n"
+      "#60=IFCRELDEFINESBYPROPERTIES('5xS3BCk291UvhgP2a6eflL',$,$,$,(#13),#40);\n"
+      "#61=IFCRELDEFINESBYPROPERTIES('6xS3BCk291UvhgP2a6eflL',$,$,$,(#13),#50);\n"
+      "ENDSEC;\nEND-ISO-10303-21;\n";
+  cimtest::TempDir dir;
+  cimtest::writeFile(dir / "x3.ifc", ifc);
+  auto r = io::readIfc(dir / "x3.ifc");
+  REQUIRE(r.ok());
+  CHECK(r->georeferenceSource == "ePset_MapConversion");
+  REQUIRE(r->scene.crs());
+  CHECK(r->scene.crs()->definition() == "EPSG:4549+5737");
+  // The 4 m x 2 m box spans engineering x 0..4, y 0..2 (metres). Rotated by +90 degrees (x -> north, y -> west):
+  // easting = E0 - y, northing = N0 + x.
+  const auto b = r->scene.worldBounds();
+  CHECK(b.min.x() == Approx(515398.97 - 2.0).margin(1e-3));
+  CHECK(b.max.x() == Approx(515398.97).margin(1e-3));
+  CHECK(b.min.y() == Approx(3347837.87).margin(1e-3));
+  CHECK(b.max.y() == Approx(3347837.87 + 4.0).margin(1e-3));
+  CHECK(b.min.z() == Approx(8.2).margin(1e-3));
+  CHECK(b.max.z() == Approx(11.2).margin(1e-3));
+}
+
+TEST_CASE("Alignment files: linear-placement-of-signal and MCON-2 carry their map conversions", "[ifc][georef][shared]") {
+  const auto signal = sharedIfc("linear-placement-of-signal.ifc");
+  const auto road = sharedIfc("MCON-2.ifc");
+  REQUIRE_SHARED(signal);
+  REQUIRE_SHARED(road);
+  // #3050 IFCMAPCONVERSION(#13, #3051, 0., 0., 0., 1., 0., 1.) with IFCPROJECTEDCRS('EPSG:3065', ..., 'EPSG:5214'):
+  // the identity into UTM 33N (IGM95) with heights in EPSG:5214. Map coordinates equal engineering ones.
+  io::IfcOptions local;
+  local.applyGeoreference = false;
+  auto engineering = io::readIfc(signal, local);
+  auto mapped = io::readIfc(signal);
+  REQUIRE(engineering.ok());
+  REQUIRE(mapped.ok());
+  CHECK(mapped->georeferenceSource == "IfcMapConversion");
+  REQUIRE(mapped->scene.crs());
+  CHECK(mapped->scene.crs()->definition() == "EPSG:3065+5214");
+  const auto a = engineering->scene.worldBounds(), b = mapped->scene.worldBounds();
+  CHECK((b.min - a.min).norm() < 1e-6);
+  CHECK((b.max - a.max).norm() < 1e-6);
+  // Referent_010 sits 453.1 m along the alignment: (452695.4392, 4539560.3062) by hand from the arc #2307 (see
+  // alignment_test.cpp); its element's box must contain that point in map coordinates.
+  bool found = false;
+  mapped->scene.forEachElement([&](const model::Layer&, const model::Element& e) {
+    if (e.name != "Referent_010") return;
+    found = true;
+    const auto box = e.worldBounds();
+    CHECK(box.min.x() - 0.05 <= 452695.4392);
+    CHECK(box.max.x() + 0.05 >= 452695.4392);
+    CHECK(box.min.y() - 0.05 <= 4539560.3062);
+    CHECK(box.max.y() + 0.05 >= 4539560.3062);
+  });
+  CHECK(found);
+
+  // #161 IFCMAPCONVERSION(#74, #160, 24525000.0, 6876000.0, 0.0, 1.0, 0.0, 1.0) to IFCPROJECTEDCRS('EPSG:3878', ...,
+  // 'N2000'): 'N2000' is no EPSG code, so the CRS stays horizontal.
+  auto r = io::readIfc(road);
+  REQUIRE(r.ok());
+  CHECK(r->georeferenceSource == "IfcMapConversion");
+  REQUIRE(r->scene.crs());
+  CHECK(r->scene.crs()->definition() == "EPSG:3878");
+}
