@@ -1,13 +1,16 @@
 #pragma once
 // io/ifc: IFC2X3, IFC4 and IFC4X3 files (STEP physical format) into scene elements with geometry and properties.
 //
-// Work in progress (issue 3): placements, units, spatial structure, property and quantity sets, colours, and the
-// common geometry (extrusions of parameterised and arbitrary profiles, revolutions, swept disks, faceted breps,
-// surface models, triangulated and polygonal face sets, mapped items, boolean results with solids and half-spaces)
-// are read; openings are cut from their hosts. Not yet: IfcLinearPlacement, IfcGridPlacement, advanced breps,
-// alignment curves, CSG primitives.
+// Read: placements (local, linear along IFC4X3 alignments, grid), units, spatial structure, property and quantity
+// sets (also from types), colours; extrusions (also tapered) of parameterised, arbitrary, composite and derived
+// profiles, revolutions, swept disks, sectioned and fixed-reference sweeps, faceted and advanced B-reps (B-spline,
+// cylindrical, spherical, toroidal faces), surface models, triangulated and polygonal face sets, CSG primitives, mapped
+// items, boolean results with solids and half-spaces; openings cut from their hosts; axis-only alignments drawn as
+// thin tubes. What is not read (IfcSurfaceCurveSweptAreaSolid, cant, some spirals and surfaces) is reported per
+// instance, and products with a representation but nothing drawable are counted.
 //
-// Georeferencing: IfcMapConversion + IfcProjectedCRS (IFC4/IFC4X3), else IfcSite RefLatitude/RefLongitude with
+// Georeferencing: IfcMapConversion + IfcProjectedCRS (IFC4/IFC4X3), IFC2X3 ePset_MapConversion + ePset_ProjectedCRS,
+// else IfcSite RefLatitude/RefLongitude with
 // TrueNorth as a local transverse Mercator frame. With applyGeoreference the scene is in that CRS; without it, or
 // when the file has none, the scene is the model's engineering frame (metres, Z up) and has no CRS.
 

@@ -1,6 +1,7 @@
 // readIfc: IFC instances -> scene elements (geometry, spatial structure, properties).
 #include <algorithm>
 #include <atomic>
+#include <map>
 #include <mutex>
 #include <thread>
 #include <unordered_map>
@@ -314,6 +315,7 @@ Result<IfcReadResult> readIfc(const std::filesystem::path& path, const IfcOption
     std::string cls;  // empty: could not be read
     std::optional<model::Element> element;
     std::size_t openingsCut = 0, openingsNotCut = 0;
+    bool nothingDrawn = false;  // has a representation, but no body geometry came of it
   };
   std::vector<Product> results(products.size());
   std::atomic<std::size_t> next{0};
@@ -359,7 +361,10 @@ Result<IfcReadResult> readIfc(const std::filesystem::path& path, const IfcOption
 
     Eigen::Affine3d placement = Eigen::Affine3d::Identity();
     if (auto pl = p.ref("ObjectPlacement")) placement = ctx.objectPlacement(*pl);
-    std::vector<TriMesh> meshes = productShapes(ctx, *repId, colors, localStats);
+    bool axisOnly = false;
+    std::vector<TriMesh> meshes = productShapes(ctx, *repId, colors, localStats, &axisOnly);
+    if (axisOnly)
+      e.attributes["Geometry"] = "axis curve only, drawn as a tube of radius 0.1 m";
     for (auto& m : meshes)
       for (auto& q : m.positions) q = placement * q;
     if (auto o = rel.openings.find(rec.id); o != rel.openings.end() && options.cutOpenings)
@@ -392,6 +397,7 @@ Result<IfcReadResult> readIfc(const std::filesystem::path& path, const IfcOption
       e.shapes.push_back({std::move(mesh), mat});
     }
     if (!e.shapes.empty()) slot.element = std::move(e);
+    else slot.nothingDrawn = true;
   };
   // Every thread takes the next product until none are left. Only the calling thread reports progress (callers
   // expect that), and it asks to stop for everyone.
@@ -419,14 +425,28 @@ Result<IfcReadResult> readIfc(const std::filesystem::path& path, const IfcOption
   if (cancelled)
     return Result<IfcReadResult>::failure(Diagnostic::error(ErrorCode::Cancelled, "cancelled", file.path()),
                                           ctx.takeDiagnostics());
+  std::map<std::string, std::size_t> undrawn;
   for (auto& r : results) {
     if (r.cls.empty()) continue;
     ++out.productsByClass[r.cls];
+    if (r.nothingDrawn) ++undrawn[r.cls];
     out.openingsCut += r.openingsCut;
     out.openingsNotCut += r.openingsNotCut;
     if (!r.element) continue;
     ++out.productsWithGeometry;
     out.scene.addElement(layer, std::move(*r.element));
+  }
+  if (!undrawn.empty()) {
+    std::size_t n = 0;
+    std::string list;
+    for (const auto& [cls, count] : undrawn) {
+      n += count;
+      list += (list.empty() ? "" : ", ") + cls + " " + std::to_string(count);
+    }
+    diags.push_back(Diagnostic::info(ErrorCode::InvalidElement,
+                                     std::to_string(n) + " product(s) with a representation but no body geometry (" +
+                                         list + "): plan axes, footprints, boxes or items reported above",
+                                     file.path()));
   }
   out.booleanOperandsKept = stats.booleanOperandsKept;
   out.openingBodiesBoxCut = stats.openingsBoxCut;

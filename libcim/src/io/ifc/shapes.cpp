@@ -1005,8 +1005,10 @@ std::unordered_map<std::uint64_t, model::Color> readItemColors(const IfcFile& fi
 }
 
 std::vector<TriMesh> productShapes(Context& ctx, std::uint64_t representationId,
-                                   const std::unordered_map<std::uint64_t, model::Color>& colors, ShapeStats& stats) {
+                                   const std::unordered_map<std::uint64_t, model::Color>& colors, ShapeStats& stats,
+                                   bool* drawnAxis) {
   std::vector<TriMesh> out;
+  if (drawnAxis) *drawnAxis = false;
   Instance shape;
   if (!ctx.file.find(representationId) || !shape.load(ctx.file, representationId)) return out;
   // Pick the body: "Body", else "Facetation"/"Mesh", else the first representation with 3D solid or surface items.
@@ -1026,12 +1028,28 @@ std::vector<TriMesh> productShapes(Context& ctx, std::uint64_t representationId,
               type == "MappedRepresentation" || type == "CSG" || type == "Clipping" || type == "AdvancedSweptSolid" ||
               type == "AdvancedBrep" || type == "SolidModel"))
       rank = 2;
+    else if (ident == "Axis" && type == "Curve3D") rank = 3;  // an alignment's gradient curve: drawn as a thin tube
     if (rank < bestRank) {
       bestRank = rank;
       chosen = repId;
     }
   }
   if (!chosen) return out;
+  if (bestRank >= 3) {
+    // Nothing but an axis (IfcAlignment, a road or rail centreline): drawn as a tube of kAxisTubeRadius, so that
+    // triangle-only outputs (glTF, 3D Tiles) show where it runs. The caller labels such elements.
+    Instance rep;
+    if (!rep.load(ctx.file, chosen)) return out;
+    for (auto item : rep.refs("Items")) {
+      auto pts = curvePoints(ctx, item);
+      if (pts.size() < 2) continue;
+      TriMesh m = sweepDisk(ctx, pts, kAxisTubeRadius, 0.0);
+      if (auto c = colors.find(item); c != colors.end()) m.color = c->second;
+      if (!m.empty()) out.push_back(std::move(m));
+    }
+    if (drawnAxis) *drawnAxis = !out.empty();
+    return out;
+  }
   ShapeBuilder builder(ctx, colors, stats);
   builder.representation(chosen, Eigen::Affine3d::Identity(), out, 0, std::nullopt);
   return out;

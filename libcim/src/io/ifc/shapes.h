@@ -32,9 +32,14 @@ struct ShapeStats {
   std::size_t openingsBoxCut = 0;       ///< opening bodies cut by the box fast path rather than corefinement
 };
 
+/// Radius of the tube an axis-only product (an alignment) is drawn as, metres.
+inline constexpr double kAxisTubeRadius = 0.1;  // reader.cpp labels such elements with this number
+
 /// Meshes of the product's body representation (Body, else Facetation/Mesh, else the first 3D representation), one
 /// per item (mapped items expanded), in the product's object frame. Unsupported items are reported and skipped.
+/// A product with nothing but an 'Axis' curve gets that curve as a tube of kAxisTubeRadius; `drawnAxis` says so.
 std::vector<TriMesh> productShapes(Context& ctx, std::uint64_t representationId,
-                                   const std::unordered_map<std::uint64_t, model::Color>& colors, ShapeStats& stats);
+                                   const std::unordered_map<std::uint64_t, model::Color>& colors, ShapeStats& stats,
+                                   bool* drawnAxis = nullptr);
 
 }  // namespace cim::io::ifc

@@ -275,7 +275,7 @@ TEST_CASE("linear-placement-of-signal: the vertical profile meets each vertical 
   CHECK(curve->frameAt(478.004489216701 + x).point.z() == Approx(5.0 - x * x / (2 * 5000.0)).margin(1e-5));
 }
 
-TEST_CASE("MCON-2: both alignments pass through their segments' starts; no body geometry to draw", "[ifc][alignment][shared]") {
+TEST_CASE("MCON-2: both alignments pass through their segments' starts and are drawn as their 3D axes", "[ifc][alignment][shared]") {
   const auto path = sharedIfc("MCON-2.ifc");
   REQUIRE_SHARED(path);
   auto o = open(path);
@@ -295,13 +295,31 @@ TEST_CASE("MCON-2: both alignments pass through their segments' starts; no body 
     d += s[2];
   }
   // The file has IfcCourse / IfcPavement / IfcAnnotation products placed along the road but no body
-  // representation at all (only the alignments' Axis curves): nothing is drawn, and that is not an error.
-  auto r = io::readIfc(path);
+  // representation at all: only the alignments' Axis curves. The two 'Curve3D' axes (#154, #1138 on the
+  // IfcAlignmentVertical products) are drawn as 0.1 m tubes; the plan-only 'Curve2D' axes are counted, not drawn.
+  io::IfcOptions local;
+  local.applyGeoreference = false;
+  auto r = io::readIfc(path, local);
   REQUIRE(r.ok());
-  std::size_t drawn = 0;
-  r->scene.forEachElement([&](const model::Layer&, const model::Element&) { ++drawn; });
-  CHECK(drawn == 0);
+  std::vector<const model::Element*> drawn;
+  r->scene.forEachElement([&](const model::Layer&, const model::Element& e) { drawn.push_back(&e); });
+  REQUIRE(drawn.size() == 2);
+  for (const auto* e : drawn) {
+    CHECK(e->kind == "IfcAlignmentVertical");
+    CHECK(e->attributes.count("Geometry") == 1);
+  }
+  // 'Sammalniementie_u' starts at its first horizontal segment's start h[0], heading east (to h[1]): the tube's
+  // start cap is the westmost part of its box.
+  const auto* road = drawn[0]->name == "Sammalniementie_u" ? drawn[0] : drawn[1];
+  REQUIRE(road->name == "Sammalniementie_u");
+  const auto box = road->worldBounds();
+  CHECK(box.min.x() == Approx(h[0][0]).margin(0.01));
+  CHECK(box.min.y() <= h[0][1]);
+  CHECK(box.max.y() >= h[0][1]);
   CHECK(r->productsByClass.at("IfcCourse") == 51);
+  bool counted = false;
+  for (const auto& diag : r.diagnostics()) counted |= diag.message.find("IfcAlignmentHorizontal 2") != std::string::npos;
+  CHECK(counted);
 }
 
 TEST_CASE("A sectioned solid lofts its cross sections along the directrix", "[ifc][alignment][sweep]") {
