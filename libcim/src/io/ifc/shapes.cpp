@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <numbers>
+#include <unordered_set>
 
 #include <Eigen/Geometry>
 
@@ -582,6 +583,7 @@ class ShapeBuilder {
   // counted.
   TriMesh booleanResult(const Instance& it, int depth, std::optional<model::Color> color) {
     const auto op = it.enumeration("Operator").value_or("DIFFERENCE");
+    if (op == "DIFFERENCE") return differenceChain(it, depth, color);
     std::vector<TriMesh> firstParts;
     if (auto first = it.ref("FirstOperand")) item(*first, Eigen::Affine3d::Identity(), firstParts, depth + 1, color);
     TriMesh first;
@@ -764,6 +766,108 @@ class ShapeBuilder {
     }
     loftRings(m, rings, true);
     return m;
+  }
+
+  // A - B1 - B2 - ... as exporters write it: one IfcBooleanResult per cut, each the first operand of the next.
+  // Flattened, since differences commute: solid cutters first, all at once (boxes through a box-shaped base take the
+  // exact fast path, the rest one corefinement pass), then half-spaces. A cutter that cannot be subtracted is
+  // reported on its own boolean and skipped; the others still apply.
+  TriMesh differenceChain(const Instance& top, int depth, std::optional<model::Color> color) {
+    const auto& f = ctx_.file;
+    struct Cut {
+      std::uint64_t boolean, operand;
+    };
+    std::vector<Cut> cuts;
+    std::uint64_t baseId = 0;
+    std::unordered_set<std::uint64_t> seen;
+    Instance b;
+    for (std::uint64_t cur = top.id(); seen.insert(cur).second;) {
+      if (!b.load(f, cur)) break;
+      auto first = b.ref("FirstOperand");
+      if (auto second = b.ref("SecondOperand")) cuts.push_back({cur, *second});
+      if (!first) break;
+      const EntityRecord* fr = f.find(*first);
+      Instance inner;
+      if (fr && f.isA(*fr, "IFCBOOLEANRESULT") && inner.load(f, *fr) &&
+          inner.enumeration("Operator").value_or("DIFFERENCE") == "DIFFERENCE") {
+        cur = *first;
+        continue;
+      }
+      baseId = *first;
+      break;
+    }
+    if (!baseId) {
+      ctx_.report(Severity::Warning, ErrorCode::InvalidElement, top.id(), "boolean chain without a first operand (or cyclic)");
+      return {};
+    }
+    std::vector<TriMesh> baseParts;
+    item(baseId, Eigen::Affine3d::Identity(), baseParts, depth + 1, color);
+    TriMesh first;
+    for (const auto& p : baseParts) first.append(p, Eigen::Affine3d::Identity());
+    if (first.empty()) return first;
+
+    std::vector<geometry::SolidMesh> cutters;
+    std::vector<std::uint64_t> cutterBoolean;
+    std::vector<std::pair<std::uint64_t, Instance>> halfSpaces;
+    for (const auto& c : cuts) {
+      Instance second;
+      if (!second.load(f, c.operand)) {
+        Instance owner;
+        if (owner.load(f, c.boolean)) keep(owner, {}, "second operand cannot be read");
+        continue;
+      }
+      if (f.isA(second.record(), "IFCHALFSPACESOLID")) {
+        halfSpaces.emplace_back(c.boolean, std::move(second));
+        continue;
+      }
+      std::vector<TriMesh> parts;
+      item(c.operand, Eigen::Affine3d::Identity(), parts, depth + 1, color);
+      TriMesh other;
+      for (const auto& p : parts) other.append(p, Eigen::Affine3d::Identity());
+      if (other.empty()) {
+        Instance owner;
+        if (owner.load(f, c.boolean)) keep(owner, {}, "second operand has no geometry");
+        continue;
+      }
+      cutters.push_back(toSolid(other));
+      cutterBoolean.push_back(c.boolean);
+    }
+    geometry::SolidMesh current = toSolid(first);
+    if (!cutters.empty()) {
+      std::vector<std::size_t> rest;
+      if (auto fast = geometry::subtractThroughBoxes(current, cutters); fast.applied) {
+        current = std::move(fast.mesh);
+        stats_.booleansEvaluated += fast.handled;
+        rest = std::move(fast.rest);
+      } else {
+        for (std::size_t i = 0; i < cutters.size(); ++i) rest.push_back(i);
+      }
+      // The rest one at a time, so that each failure is reported on its own boolean and the others still apply.
+      for (auto i : rest) {
+        auto r = geometry::booleanOperation(current, cutters[i], geometry::BooleanOp::Difference);
+        Instance owner;
+        if (!r.ok) {
+          if (owner.load(f, cutterBoolean[i])) keep(owner, {}, r.error);
+          continue;
+        }
+        ++stats_.booleansEvaluated;
+        current = std::move(r.mesh);
+      }
+    }
+    for (const auto& [booleanId, hs] : halfSpaces) {
+      auto r = subtractHalfSpace(hs, current);
+      if (!r.ok) {
+        Instance owner;
+        if (owner.load(f, booleanId)) keep(owner, {}, r.error);
+        continue;
+      }
+      ++stats_.booleansEvaluated;
+      current = std::move(r.mesh);
+    }
+    TriMesh out;
+    out.positions = std::move(current.positions);
+    out.triangles = std::move(current.triangles);
+    return out;
   }
 
   TriMesh keep(const Instance& it, TriMesh first, const std::string& why) {
