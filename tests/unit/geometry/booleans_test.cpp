@@ -132,3 +132,49 @@ TEST_CASE("Box openings through a box wall are cut exactly without corefinement"
     CHECK(signedVolume(o.mesh) == Approx(0.3 * (15 - 1.75 - 0.25)));
   }
 }
+
+TEST_CASE("A convex solid is clipped by a plane exactly and without corefinement", "[geometry][booleans]") {
+  const SolidMesh b = box({0, 0, 0}, {4, 2, 3});
+  // A gable cut: keep what lies below the plane through (0, 0, 2) rising towards +x at 45 degrees... normal (-1, 0, 1).
+  const Eigen::Vector3d point(0, 0, 2), normal(-1, 0, 1);
+  auto fast = clipConvexByPlane(b, point, normal);
+  REQUIRE(fast);
+  REQUIRE(fast->ok);
+  CHECK(isClosedVolume(fast->mesh));
+  // Removed: the prism over x in [0, 1], z from 2 + x to 3, y in [0, 2]: a triangle of area 0.5 times 2.
+  CHECK(signedVolume(fast->mesh) == Approx(24 - 1.0).epsilon(1e-12));
+  auto general = clipByPlane(b, point, normal);  // goes through the same fast path now; CGAL's answer is the same
+  REQUIRE(general.ok);
+  CHECK(signedVolume(general.mesh) == Approx(23.0));
+  for (const auto& p : fast->mesh.positions) CHECK((p - point).dot(normal.normalized()) <= 1e-12);
+
+  SECTION("planes missing the solid keep all or nothing; in map coordinates too") {
+    auto all = clipConvexByPlane(b, {0, 0, 10}, {0, 0, 1});
+    REQUIRE(all);
+    CHECK(signedVolume(all->mesh) == Approx(24));
+    auto none = clipConvexByPlane(b, {0, 0, -1}, {0, 0, 1});
+    REQUIRE(none);
+    CHECK(none->ok);
+    CHECK(none->mesh.triangles.empty());
+    Eigen::Affine3d t = Eigen::Translation3d(515398.97, 3347837.87, 12.5) * Eigen::AngleAxisd(0.4, Eigen::Vector3d::UnitZ());
+    auto moved = clipConvexByPlane(transformed(b, t), t * Eigen::Vector3d(0, 0, 1.5), t.linear() * Eigen::Vector3d(0, 0, 1));
+    REQUIRE(moved);
+    CHECK(isClosedVolume(moved->mesh));
+    CHECK(signedVolume(moved->mesh) == Approx(12).epsilon(1e-9));
+  }
+  SECTION("inward-facing input comes out outward-facing") {
+    SolidMesh inside = b;
+    for (auto& tri : inside.triangles) std::swap(tri[1], tri[2]);
+    auto r = clipConvexByPlane(inside, {0, 0, 1.5}, {0, 0, 1});
+    REQUIRE(r);
+    CHECK(signedVolume(r->mesh) == Approx(12));
+  }
+  SECTION("a non-convex solid is left to corefinement") {
+    auto l = subtractThroughBoxes(b, {box({1, -1, 1}, {3, 3, 4})});  // a U shape: notch from the top
+    REQUIRE(l.applied);
+    CHECK_FALSE(clipConvexByPlane(l.mesh, {0, 0, 2}, {0, 0, 1}));
+    auto cgal = clipByPlane(l.mesh, {0, 0, 2}, {0, 0, 1});
+    REQUIRE(cgal.ok);
+    CHECK(signedVolume(cgal.mesh) == Approx(4 * 2 * 1 + 2 * 2 * 1));
+  }
+}

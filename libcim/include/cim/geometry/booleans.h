@@ -3,6 +3,7 @@
 
 #include <array>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -44,6 +45,11 @@ struct ThroughCutResult {
 /// straight wall) along one of its axes. Exact (no new vertices beyond the boxes' own coordinates) and the same on
 /// every run. Cutters this does not cover are listed in `rest`; when nothing is covered, `applied` is false.
 ThroughCutResult subtractThroughBoxes(const SolidMesh& host, const std::vector<SolidMesh>& cutters);
+
+/// clipByPlane for a convex closed mesh (a box, an extruded convex profile), exactly and without CGAL: faces are cut at
+/// the plane and the section is closed by a fan. nullopt when `a` is not a closed convex surface (clipByPlane then
+/// does the general case, and calls this first itself).
+std::optional<BooleanResult> clipConvexByPlane(const SolidMesh& a, const Eigen::Vector3d& point, const Eigen::Vector3d& normal);
 
 /// Keeps the part of `a` on the side of the plane opposite to `normal` (the plane through `point`), closing the cut.
 BooleanResult clipByPlane(const SolidMesh& a, const Eigen::Vector3d& point, const Eigen::Vector3d& normal);
