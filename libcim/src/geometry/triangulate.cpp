@@ -64,23 +64,28 @@ void markDomains(Cdt& cdt) {
 std::vector<std::array<std::uint32_t, 3>> triangulatePolygon(const std::vector<std::vector<Eigen::Vector2d>>& rings) {
   std::vector<std::array<std::uint32_t, 3>> out;
   if (rings.empty()) return out;
-  // Fast path: a convex outer ring without holes is fanned (most BIM faces are triangles and rectangles).
+  // Fast path: a convex outer ring without holes is fanned (most BIM faces are triangles and rectangles). Not with
+  // collinear vertices: a fan from one end of a straight run of three or more vertices makes zero-area triangles,
+  // and a solid with those counts as self-intersecting, so no opening is cut from it (duplex.ifc wall #5448).
   if (rings.size() == 1 && rings[0].size() >= 3) {
     const auto& r = rings[0];
     const std::size_t n = r.size();
     double area = 0;
-    bool convex = true;
+    bool convex = true, collinear = false;
     int sign = 0;
     for (std::size_t i = 0; i < n && convex; ++i) {
       const Eigen::Vector2d a = r[i], b = r[(i + 1) % n], c = r[(i + 2) % n];
       area += a.x() * b.y() - b.x() * a.y();
       const double cross = (b - a).x() * (c - b).y() - (b - a).y() * (c - b).x();
-      if (std::abs(cross) < 1e-18) continue;
+      if (std::abs(cross) < 1e-18) {
+        collinear = true;
+        continue;
+      }
       const int s = cross > 0 ? 1 : -1;
       if (sign == 0) sign = s;
       else if (s != sign) convex = false;
     }
-    if (convex && sign != 0 && std::abs(area) > 0) {
+    if (convex && !collinear && sign != 0 && std::abs(area) > 0) {
       for (std::uint32_t i = 1; i + 1 < n; ++i) {
         if (sign > 0) out.push_back({0, i, i + 1});
         else out.push_back({0, i + 1, i});
