@@ -224,6 +224,11 @@ Eigen::Affine3d Context::axis2Placement(std::uint64_t id) {
     report(Severity::Warning, ErrorCode::InvalidElement, id, "placement cannot be read: " + a.error());
     return t;
   }
+  if (!file.isA(a.record(), "IFCPLACEMENT")) {
+    report(Severity::Warning, ErrorCode::InvalidElement, id,
+           std::string(a.entity().name) + " is not an IfcAxis2Placement; identity used");
+    return t;
+  }
   Eigen::Vector3d origin = Eigen::Vector3d::Zero();
   if (auto loc = a.ref("Location"))
     if (auto p = point(*loc)) origin = *p;

@@ -1,6 +1,7 @@
 #include "io/ifc/curves.h"
 
 #include <cmath>
+#include <cstdio>
 #include <numbers>
 
 #include "io/ifc/alignment.h"
@@ -11,6 +12,13 @@ namespace cim::io::ifc {
 namespace {
 
 constexpr double kPi = std::numbers::pi;
+
+// A number for a message: short, and readable for 1e308 or infinity too.
+std::string formatNumber(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%g", v);
+  return buf;
+}
 
 void appendUnique(std::vector<Eigen::Vector3d>& out, const Eigen::Vector3d& p) {
   if (out.empty() || (out.back() - p).squaredNorm() > 1e-18) out.push_back(p);
@@ -246,6 +254,27 @@ std::vector<Polygon> parameterised(Context& ctx, const Instance& p) {
   auto rect = [&](double w, double h) { return poly({{-w / 2, -h / 2}, {w / 2, -h / 2}, {w / 2, h / 2}, {-w / 2, h / 2}}); };
   const auto& f = ctx.file;
   const auto& rec = p.record();
+  // Dimensions are positive lengths (IfcPositiveLengthMeasure) within the bound Context::point uses; a hollow
+  // section's wall is thinner than its half-size. A negative size would otherwise be mirrored into a valid-looking
+  // shape, and a zero or absurd one give degenerate or infinite geometry.
+  for (const char* name : {"XDim", "YDim", "Radius", "WallThickness", "SemiAxis1", "SemiAxis2", "OverallWidth",
+                           "OverallDepth", "WebThickness", "FlangeThickness", "Depth", "Width", "Thickness",
+                           "FlangeWidth", "Girth", "BottomXDim", "TopXDim", "BottomFlangeWidth", "TopFlangeWidth",
+                           "BottomFlangeThickness"}) {
+    const auto v = p.real(name);
+    if (v && (!(*v > 0) || !std::isfinite(*v) || *v > 1e12)) {
+      ctx.report(Severity::Warning, ErrorCode::InvalidElement, p.id(),
+                 std::string(name) + " " + formatNumber(*v) + " is not a positive finite length; profile skipped");
+      return {};
+    }
+  }
+  const double thickness = r("WallThickness");
+  if (thickness > 0 && ((f.isA(rec, "IFCCIRCLEHOLLOWPROFILEDEF") && thickness >= r("Radius")) ||
+                        (f.isA(rec, "IFCRECTANGLEHOLLOWPROFILEDEF") && 2 * thickness >= std::min(r("XDim"), r("YDim"))))) {
+    ctx.report(Severity::Warning, ErrorCode::InvalidElement, p.id(),
+               "WallThickness leaves no hollow in the section; profile skipped");
+    return {};
+  }
   Polygon out;
   if (f.isA(rec, "IFCRECTANGLEHOLLOWPROFILEDEF")) {
     const double w = r("XDim"), h = r("YDim"), t = r("WallThickness");
@@ -366,7 +395,10 @@ std::vector<Polygon> profileImpl(Context& ctx, std::uint64_t id, int depth) {
 std::vector<Eigen::Vector3d> pointList(Context& ctx, std::uint64_t listId) {
   std::vector<Eigen::Vector3d> out;
   Instance l;
-  if (!l.load(ctx.file, listId)) return out;
+  if (!l.load(ctx.file, listId)) {
+    ctx.report(Severity::Warning, ErrorCode::InvalidElement, listId, "point list cannot be read: " + l.error());
+    return out;
+  }
   const double s = ctx.units.lengthToMeters;
   for (const auto& row : l.list("CoordList")) {
     Eigen::Vector3d p = Eigen::Vector3d::Zero();  // every row keeps its slot: indices refer to row numbers

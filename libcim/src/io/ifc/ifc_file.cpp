@@ -24,25 +24,49 @@ Result<IfcFile> IfcFile::open(const std::filesystem::path& path, const ProgressF
                                      f.path()));
   f.byType_.reserve(f.step_.typeNames().size());
   for (const auto& t : f.step_.typeNames()) f.byType_.push_back(f.schema_->entity(t));
-  // Instances of types the schema does not know are skipped: say which and how many.
+  // Instances of types the schema does not know are skipped: say which, how many, and where the first one is.
   std::vector<std::size_t> unknown(f.byType_.size(), 0);
+  std::vector<const EntityRecord*> firstUnknown(f.byType_.size(), nullptr);
   std::size_t complex = 0;
+  const EntityRecord* firstComplex = nullptr;
   for (const auto& r : f.step_.records()) {
-    if (r.type == StepFile::kComplexType) ++complex;
-    else if (!f.byType_[r.type]) ++unknown[r.type];
+    if (r.type == StepFile::kComplexType) {
+      if (!complex++) firstComplex = &r;
+    } else if (!f.byType_[r.type] && !unknown[r.type]++) {
+      firstUnknown[r.type] = &r;
+    }
   }
-  std::string list;
   for (std::size_t t = 0; t < unknown.size(); ++t)
-    if (unknown[t]) list += (list.empty() ? "" : ", ") + f.step_.typeNames()[t] + " x" + std::to_string(unknown[t]);
-  if (!list.empty())
-    diags.push_back(Diagnostic::warning(ErrorCode::InvalidElement,
-                                        "instances of types not in " + std::string(f.schema_->name()) +
-                                            " are skipped: " + list,
-                                        f.path()));
+    if (unknown[t])
+      diags.push_back(Diagnostic::warning(
+          ErrorCode::InvalidElement,
+          "type " + f.step_.typeNames()[t] + " is not in " + std::string(f.schema_->name()) + ": " +
+              std::to_string(unknown[t]) + " instance(s) skipped, the first at line " +
+              std::to_string(f.step_.lineOf(firstUnknown[t]->offset)),
+          f.path(), instanceName(firstUnknown[t]->id)));
+  // A pre-release schema read with the final tables: say which types differ in attribute count (judged by their first
+  // instance), since their values are then read by position.
+  if (!f.exact_) {
+    std::vector<bool> seen(f.byType_.size(), false);
+    AttributeList attrs;
+    std::string err;
+    for (const auto& r : f.step_.records()) {
+      if (r.type == StepFile::kComplexType || !f.byType_[r.type] || seen[r.type]) continue;
+      seen[r.type] = true;
+      const std::size_t expected = f.schema_->attributes(*f.byType_[r.type]).size();
+      if (f.step_.attributes(r, attrs, err) && attrs.size() != expected)
+        diags.push_back(Diagnostic::info(ErrorCode::ConventionApplied,
+                                         std::string(f.byType_[r.type]->name) + " has " + std::to_string(attrs.size()) +
+                                             " attributes in '" + name + "', " + std::string(f.schema_->name()) +
+                                             " defines " + std::to_string(expected) + ": read by position",
+                                         f.path(), instanceName(r.id)));
+    }
+  }
   if (complex)
     diags.push_back(Diagnostic::warning(ErrorCode::InvalidElement,
-                                        std::to_string(complex) + " complex (multi-type) instance(s) are skipped",
-                                        f.path()));
+                                        std::to_string(complex) + " complex (multi-type) instance(s) are skipped, the first at line " +
+                                            std::to_string(f.step_.lineOf(firstComplex->offset)),
+                                        f.path(), instanceName(firstComplex->id)));
   return Result<IfcFile>::success(std::move(f), std::move(diags));
 }
 
@@ -78,7 +102,17 @@ bool Instance::load(const IfcFile& file, const EntityRecord& r) {
     error_ = "type " + std::string(file.step().typeName(r)) + " is not in " + std::string(file.schema().name());
     return false;
   }
-  return file.step().attributes(r, attrs_, error_);
+  if (!file.step().attributes(r, attrs_, error_)) return false;
+  // A wrong attribute count means the instance was written for another schema or damaged: which value is which is
+  // then unknown, so it is not guessed. Files of a pre-release schema read with the final tables are read by
+  // position instead (IfcFile::open reports the types that differ).
+  const std::size_t expected = file.schema().attributes(*entity_).size();
+  if (attrs_.size() != expected && file.schemaExact()) {
+    error_ = std::string(entity_->name) + " has " + std::to_string(attrs_.size()) + " attributes; " +
+             std::string(file.schema().name()) + " defines " + std::to_string(expected);
+    return false;
+  }
+  return true;
 }
 
 bool Instance::load(const IfcFile& file, std::uint64_t id) {
@@ -124,11 +158,11 @@ std::optional<double> numberOf(const AttributeList& a, const Value& v) {
   return std::nullopt;
 }
 
-std::optional<std::string> textOf(const AttributeList& a, const Value& v) {
-  if (v.kind == ValueKind::Typed && v.count == 1) return textOf(a, a.children(v)[0]);
+std::optional<std::string> textOf(const AttributeList& a, const Value& v, std::string* error) {
+  if (v.kind == ValueKind::Typed && v.count == 1) return textOf(a, a.children(v)[0], error);
   if (v.kind != ValueKind::String) return std::nullopt;
   std::string out, err;
-  decodeStepString(v.raw, out, err);
+  if (!decodeStepString(v.raw, out, err) && error) *error = err;
   return out;
 }
 
@@ -143,9 +177,9 @@ std::optional<std::int64_t> Instance::integer(std::string_view name) const {
   return v->integer;
 }
 
-std::optional<std::string> Instance::text(std::string_view name) const {
+std::optional<std::string> Instance::text(std::string_view name, std::string* error) const {
   const Value* v = get(name);
-  return v ? textOf(attrs_, *v) : std::nullopt;
+  return v ? textOf(attrs_, *v, error) : std::nullopt;
 }
 
 std::optional<std::string_view> Instance::enumeration(std::string_view name) const {

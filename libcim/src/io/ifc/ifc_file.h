@@ -48,7 +48,8 @@ class IfcFile {
 /// One decoded instance, with attribute access by schema name. Reuse an Instance across calls to avoid allocation.
 class Instance {
  public:
-  /// Decodes `r`; false (with `error()`) when its text is malformed or its type is unknown.
+  /// Decodes `r`; false (with `error()`) when its text is malformed, its type is unknown or its attribute count is
+  /// not the schema's.
   bool load(const IfcFile& file, const EntityRecord& r);
   bool load(const IfcFile& file, std::uint64_t id);
 
@@ -64,7 +65,8 @@ class Instance {
   std::vector<std::uint64_t> refs(std::string_view name) const;  ///< a list of references (nested lists flattened)
   std::optional<double> real(std::string_view name) const;        ///< Integer or Real (also inside a typed value)
   std::optional<std::int64_t> integer(std::string_view name) const;
-  std::optional<std::string> text(std::string_view name) const;   ///< decoded UTF-8 string
+  /// Decoded UTF-8 string; a malformed escape is decoded as best it can be and, when `error` is given, described there.
+  std::optional<std::string> text(std::string_view name, std::string* error = nullptr) const;
   std::optional<std::string_view> enumeration(std::string_view name) const;
   /// A list of numbers (e.g. Coordinates, DirectionRatios); empty when absent.
   std::vector<double> reals(std::string_view name) const;
@@ -84,7 +86,7 @@ inline std::string instanceName(std::uint64_t id) { return std::string(1, '#').a
 
 /// A number from a value that may be wrapped in a typed value (IFCLENGTHMEASURE(2.5)).
 std::optional<double> numberOf(const AttributeList& a, const Value& v);
-/// Decoded text from a String value, possibly wrapped in a typed value.
-std::optional<std::string> textOf(const AttributeList& a, const Value& v);
+/// Decoded text from a String value, possibly wrapped in a typed value; a malformed escape is described in `error`.
+std::optional<std::string> textOf(const AttributeList& a, const Value& v, std::string* error = nullptr);
 
 }  // namespace cim::io::ifc

@@ -337,11 +337,20 @@ Result<IfcReadResult> readIfc(const std::filesystem::path& path, const IfcOption
     if (!repId) return;
 
     model::Element e;
-    e.guid = p.text("GlobalId").value_or("");
+    // Text with a malformed escape is kept as decoded as it can be, and reported.
+    auto text = [&](const char* name) {
+      std::string error;
+      auto v = p.text(name, &error);
+      if (!error.empty())
+        ctx.report(Severity::Warning, ErrorCode::InvalidElement, rec.id,
+                   std::string(name) + " has a malformed escape (" + error + "); kept as far as it could be decoded");
+      return v;
+    };
+    e.guid = text("GlobalId").value_or("");
     e.kind = slot.cls;
-    e.name = p.text("Name").value_or("");
-    if (auto v = p.text("ObjectType")) e.attributes["ObjectType"] = *v;
-    if (auto v = p.text("Tag")) e.attributes["Tag"] = *v;
+    e.name = text("Name").value_or("");
+    if (auto v = text("ObjectType")) e.attributes["ObjectType"] = *v;
+    if (auto v = text("Tag")) e.attributes["Tag"] = *v;
     if (auto v = p.enumeration("PredefinedType")) e.attributes["PredefinedType"] = std::string(*v);
     e.attributes["IfcId"] = static_cast<std::int64_t>(rec.id);
     const std::string storey = storeyOf(file, rel, rec.id);
@@ -379,13 +388,17 @@ Result<IfcReadResult> readIfc(const std::filesystem::path& path, const IfcOption
       for (const auto& w : m.positions) bounds.extend(w);
       mesh.origin = bounds.empty() ? placement.translation() : bounds.center();
       mesh.positions.reserve(m.positions.size());
-      bool finite = true;
+      // Checked after the cast too: a coordinate beyond float range (an absurd dimension that got through) would
+      // become infinite there.
+      bool finite = mesh.origin.allFinite();
       for (const auto& w : m.positions) {
         finite &= w.allFinite();
         mesh.positions.emplace_back((w - mesh.origin).cast<float>());
+        finite &= mesh.positions.back().allFinite();
       }
       if (!finite) {
-        ctx.report(Severity::Warning, ErrorCode::InvalidElement, rec.id, "geometry has non-finite coordinates; skipped");
+        ctx.report(Severity::Warning, ErrorCode::InvalidElement, rec.id,
+                   "geometry has non-finite or out-of-range coordinates; skipped");
         continue;
       }
       mesh.indices.reserve(m.triangles.size() * 3);

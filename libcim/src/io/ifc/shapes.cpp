@@ -485,12 +485,17 @@ class ShapeBuilder {
     TriMesh m;
     if (f.isA(r, "IFCEXTRUDEDAREASOLID")) {
       auto profile = it.ref("SweptArea");
-      const double depthM = it.real("Depth").value_or(0.0) * ctx_.units.lengthToMeters;
+      const double depthInFileUnits = it.real("Depth").value_or(0.0);
+      const double depthM = depthInFileUnits * ctx_.units.lengthToMeters;
       Eigen::Vector3d dir = Eigen::Vector3d::UnitZ();
       if (auto d = it.ref("ExtrudedDirection"))
         if (auto v = ctx_.direction(*d)) dir = *v;
       if (!profile || !(depthM > 0)) {
         ctx_.report(Severity::Warning, ErrorCode::InvalidElement, id, "extrusion without profile or positive depth");
+        return;
+      }
+      if (!std::isfinite(depthM) || depthInFileUnits > 1e12) {  // the same bound as for point coordinates (Context::point)
+        ctx_.report(Severity::Warning, ErrorCode::InvalidElement, id, "extrusion depth is not finite or absurdly large");
         return;
       }
       if (f.isA(r, "IFCEXTRUDEDAREASOLIDTAPERED")) {
@@ -540,7 +545,14 @@ class ShapeBuilder {
       const double radius = it.real("Radius").value_or(0.0) * ctx_.units.lengthToMeters;
       const double inner = it.real("InnerRadius").value_or(0.0) * ctx_.units.lengthToMeters;
       if (!directrix) return;
-      m = sweepDisk(ctx_, curvePoints(ctx_, *directrix), radius, inner);
+      const auto path = curvePoints(ctx_, *directrix);
+      if (path.size() < 2 || !(radius > 0) || !std::isfinite(radius)) {
+        ctx_.report(Severity::Warning, ErrorCode::InvalidElement, id,
+                    path.size() < 2 ? "swept disk directrix has fewer than 2 points"
+                                    : "swept disk radius is not a positive finite length");
+        return;
+      }
+      m = sweepDisk(ctx_, path, radius, inner);
     } else if (f.isA(r, "IFCSECTIONEDSOLIDHORIZONTAL")) {
       m = sectionedSolid(it);
     } else if (f.isA(r, "IFCFIXEDREFERENCESWEPTAREASOLID") || f.isA(r, "IFCDIRECTRIXCURVESWEPTAREASOLID")) {
@@ -573,7 +585,11 @@ class ShapeBuilder {
                   "representation item " + std::string(it.entity().name) + " is not supported yet");
       return;
     }
-    if (m.empty()) return;
+    if (m.empty()) {  // the reason, when known, is reported about the part that failed
+      ctx_.report(Severity::Warning, ErrorCode::InvalidElement, id,
+                  "representation item " + std::string(it.entity().name) + " gives no geometry");
+      return;
+    }
     m.color = color;
     out.push_back(transformed(m, t));
   }
@@ -781,7 +797,12 @@ class ShapeBuilder {
     std::uint64_t baseId = 0;
     std::unordered_set<std::uint64_t> seen;
     Instance b;
-    for (std::uint64_t cur = top.id(); seen.insert(cur).second;) {
+    bool cyclic = false;
+    for (std::uint64_t cur = top.id();;) {
+      if (!seen.insert(cur).second) {
+        cyclic = true;
+        break;
+      }
       if (!b.load(f, cur)) break;
       auto first = b.ref("FirstOperand");
       if (auto second = b.ref("SecondOperand")) cuts.push_back({cur, *second});
@@ -797,7 +818,9 @@ class ShapeBuilder {
       break;
     }
     if (!baseId) {
-      ctx_.report(Severity::Warning, ErrorCode::InvalidElement, top.id(), "boolean chain without a first operand (or cyclic)");
+      ctx_.report(Severity::Warning, ErrorCode::InvalidElement, top.id(),
+                  cyclic ? "boolean operands are cyclically nested (a boolean is its own operand)"
+                         : "boolean without a readable first operand");
       return {};
     }
     std::vector<TriMesh> baseParts;
@@ -1114,7 +1137,16 @@ std::vector<TriMesh> productShapes(Context& ctx, std::uint64_t representationId,
   std::vector<TriMesh> out;
   if (drawnAxis) *drawnAxis = false;
   Instance shape;
-  if (!ctx.file.find(representationId) || !shape.load(ctx.file, representationId)) return out;
+  if (!shape.load(ctx.file, representationId)) {
+    ctx.report(Severity::Warning, ErrorCode::InvalidElement, representationId,
+               "product representation cannot be read: " + shape.error());
+    return out;
+  }
+  if (!ctx.file.isA(shape.record(), "IFCPRODUCTREPRESENTATION")) {
+    ctx.report(Severity::Warning, ErrorCode::InvalidElement, representationId,
+               "Representation is an " + std::string(shape.entity().name) + ", not an IfcProductRepresentation");
+    return out;
+  }
   // Pick the body: "Body", else "Facetation"/"Mesh", else the first representation with 3D solid or surface items.
   std::uint64_t chosen = 0;
   int bestRank = 99;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cstring>
 
 namespace cim::io::ifc {
 
@@ -107,13 +108,44 @@ class Indexer {
     return 1;
   }
 
-  // Skips to just after the next ';' that ends a statement (outside strings).
+  // True when a line starting at `p` (after blanks) begins an instance: "#<digits> =".
+  bool instanceStartsAt(std::size_t p) const {
+    while (p < s_.size() && (s_[p] == ' ' || s_[p] == '\t')) ++p;
+    if (p >= s_.size() || s_[p] != '#') return false;
+    const std::size_t digits = ++p;
+    while (p < s_.size() && s_[p] >= '0' && s_[p] <= '9') ++p;
+    if (p == digits) return false;
+    while (p < s_.size() && (s_[p] == ' ' || s_[p] == '\t')) ++p;
+    return p < s_.size() && s_[p] == '=';
+  }
+
+  // Offset of the first line in [from, to) that starts an instance, or npos.
+  std::size_t nextInstanceLine(std::size_t from, std::size_t to) const {
+    for (std::size_t p = from; p < to;) {
+      const void* nl = std::memchr(s_.data() + p, '\n', to - p);
+      if (!nl) return std::string_view::npos;
+      p = static_cast<std::size_t>(static_cast<const char*>(nl) - s_.data()) + 1;
+      if (p < to && instanceStartsAt(p)) return p;
+    }
+    return std::string_view::npos;
+  }
+
+  // After damaged text: skips to just after the next ';' that is followed by another instance or the section's end,
+  // or to the next line that starts an instance, whichever comes first. Quotes are not trusted here: in damaged text
+  // a stray one would otherwise swallow the instances after it.
   void resync() {
-    bool inString = false;
     while (pos_ < s_.size()) {
-      const char c = s_[pos_++];
-      if (c == '\'') inString = !inString;
-      else if (c == ';' && !inString) return;
+      const char c = s_[pos_];
+      if (c == '\n' && instanceStartsAt(pos_ + 1)) {
+        ++pos_;
+        return;
+      }
+      ++pos_;
+      if (c == ';') {
+        std::size_t q = pos_;
+        while (q < s_.size() && isSpace(s_[q])) ++q;
+        if (q >= s_.size() || s_[q] == '#' || s_.substr(q, 6) == "ENDSEC" || s_.substr(q, 3) == "END") return;
+      }
     }
   }
 
@@ -214,6 +246,11 @@ class Indexer {
           keyword(";");
           return;
         }
+        if (s_.substr(pos_, 16) == "END-ISO-10303-21") {  // left for endOfFile()
+          report(Severity::Warning, ErrorCode::CorruptFile,
+                 "the DATA section is not closed by ENDSEC; at line " + std::to_string(line(pos_)));
+          return;
+        }
         report(Severity::Warning, ErrorCode::CorruptFile,
                "unexpected text at line " + std::to_string(line(pos_)) + " skipped up to the next ';'");
         resync();
@@ -254,6 +291,16 @@ class Indexer {
       }
       const std::size_t open = pos_;
       const int r = pos_ >= s_.size() ? 1 : balanced();
+      // An unterminated string or a lost ')' makes the scan run over the lines after the instance. When one of them
+      // starts an instance, this one is damaged: report it and read on from there, so the rest is not lost.
+      if (const auto next = nextInstanceLine(start, std::min(pos_, s_.size())); next != std::string_view::npos) {
+        report(Severity::Warning, ErrorCode::CorruptFile,
+               "instance at line " + std::to_string(line(start)) +
+                   " does not end before the next one (unterminated string or unbalanced parentheses); skipped",
+               element());
+        pos_ = next;
+        continue;
+      }
       if (r == 1) {
         report(Severity::Error, ErrorCode::CorruptFile,
                "instance at line " + std::to_string(line(start)) + " is cut off by the end of the file (truncated?)",
@@ -336,25 +383,45 @@ Result<StepFile> StepFile::open(const std::filesystem::path& path, const Progres
   ix.endOfFile();
   f.file_.adviseSequential(false);
 
-  // #id -> record index; duplicates keep the first instance.
-  std::uint64_t maxId = 0;
-  for (const auto& r : f.records_) maxId = std::max(maxId, r.id);
-  const bool dense = maxId < 4 * f.records_.size() + 1024;
-  if (dense) f.denseIndex_.assign(static_cast<std::size_t>(maxId) + 1, kNoIndex);
-  else f.sparseIndex_.reserve(f.records_.size());
-  for (std::uint32_t i = 0; i < f.records_.size(); ++i) {
-    const auto id = f.records_[i].id;
-    bool fresh;
-    if (dense) {
-      fresh = f.denseIndex_[id] == kNoIndex;
-      if (fresh) f.denseIndex_[id] = i;
-    } else {
-      fresh = f.sparseIndex_.try_emplace(id, i).second;
+  // #id -> record index; duplicates keep the first instance, and the others leave records() too (instancesOf and
+  // every loop over the records would otherwise still see them).
+  std::vector<bool> duplicate;
+  auto buildIndex = [&] {
+    std::uint64_t maxId = 0;
+    for (const auto& r : f.records_) maxId = std::max(maxId, r.id);
+    const bool dense = maxId < 4 * f.records_.size() + 1024;
+    f.denseIndex_.clear();
+    f.sparseIndex_.clear();
+    if (dense) f.denseIndex_.assign(static_cast<std::size_t>(maxId) + 1, kNoIndex);
+    else f.sparseIndex_.reserve(f.records_.size());
+    bool any = false;
+    for (std::uint32_t i = 0; i < f.records_.size(); ++i) {
+      const auto id = f.records_[i].id;
+      bool fresh;
+      if (dense) {
+        fresh = f.denseIndex_[id] == kNoIndex;
+        if (fresh) f.denseIndex_[id] = i;
+      } else {
+        fresh = f.sparseIndex_.try_emplace(id, i).second;
+      }
+      if (!fresh) {
+        if (duplicate.empty()) duplicate.assign(f.records_.size(), false);
+        duplicate[i] = any = true;
+        ix.report(Severity::Warning, ErrorCode::InvalidElement,
+                  "duplicate instance id; the one at line " + std::to_string(ix.line(f.records_[i].offset)) +
+                      " is ignored",
+                  std::string(1, '#').append(std::to_string(id)));
+      }
     }
-    if (!fresh)
-      ix.report(Severity::Warning, ErrorCode::InvalidElement,
-                "duplicate instance id; the one at line " + std::to_string(ix.line(f.records_[i].offset)) + " is ignored",
-                std::string(1, '#').append(std::to_string(id)));
+    return any;
+  };
+  if (buildIndex()) {
+    std::size_t kept = 0;
+    for (std::size_t i = 0; i < f.records_.size(); ++i)
+      if (!duplicate[i]) f.records_[kept++] = f.records_[i];
+    f.records_.resize(kept);
+    duplicate.clear();
+    buildIndex();
   }
   if (ix.suppressed > 0)
     ix.diags.push_back(Diagnostic::warning(ErrorCode::CorruptFile,
