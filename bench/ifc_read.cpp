@@ -9,6 +9,7 @@
 #include <cstring>
 #include <map>
 #include <string>
+#include <variant>
 
 #include "cim/io/ifc.h"
 
@@ -36,19 +37,29 @@ int main(int argc, char** argv) {
       std::fprintf(stderr, "%s\n", cim::formatDiagnostic(*r.error()).c_str());
       return 1;
     }
-    std::size_t elements = 0, triangles = 0;
+    std::size_t elements = 0, triangles = 0, meshBytes = 0, attributes = 0, attributeBytes = 0;
     r->scene.forEachElement([&](const cim::model::Layer&, const cim::model::Element& e) {
       ++elements;
-      for (const auto& s : e.shapes) triangles += s.mesh.triangleCount();
+      for (const auto& s : e.shapes) {
+        triangles += s.mesh.triangleCount();
+        meshBytes += s.mesh.positions.capacity() * 12 + s.mesh.normals.capacity() * 12 + s.mesh.indices.capacity() * 4 +
+                     s.mesh.featureIds.capacity() * 4;
+      }
+      attributes += e.attributes.size();
+      for (const auto& [k, v] : e.attributes) {
+        attributeBytes += k.capacity() + sizeof(v) + 64;  // key, value, map node overhead (approximate)
+        if (auto* str = std::get_if<std::string>(&v)) attributeBytes += str->capacity();
+      }
     });
     rusage ru{};
     getrusage(RUSAGE_SELF, &ru);
     const double geometryStart = stageStart.count("geometry") ? stageStart["geometry"] : total;
     std::printf(
         "{\"file\":\"%s\",\"seconds\":%.3f,\"indexSeconds\":%.3f,\"geometrySeconds\":%.3f,\"elements\":%zu,"
-        "\"triangles\":%zu,\"openingsCut\":%zu,\"openingBodiesBoxCut\":%zu,\"peakRssMB\":%.1f}\n",
+        "\"triangles\":%zu,\"openingsCut\":%zu,\"openingBodiesBoxCut\":%zu,\"meshMB\":%.1f,\"attributes\":%zu,"
+        "\"attributeMB\":%.1f,\"peakRssMB\":%.1f}\n",
         argv[i], total, geometryStart, total - geometryStart, elements, triangles, r->openingsCut,
-        r->openingBodiesBoxCut, ru.ru_maxrss / 1024.0);
+        r->openingBodiesBoxCut, meshBytes / 1e6, attributes, attributeBytes / 1e6, ru.ru_maxrss / 1024.0);
   }
   return 0;
 }

@@ -109,7 +109,8 @@ TEST_CASE("Every shared IFC file loads without a crash", "[ifc][reader][shared]"
       CHECK_FALSE(e.guid.empty());
       for (const auto& s : e.shapes) {
         CHECK(geometry::isValid(s.mesh));
-        CHECK(s.mesh.normals.size() == s.mesh.positions.size());
+        CHECK(s.mesh.normals.empty());  // left to the exporters (they compute them when writing)
+        CHECK(s.mesh.triangleCount() > 0);
       }
     });
   }
