@@ -46,9 +46,11 @@ int main(int argc, char** argv) {
                      s.mesh.featureIds.capacity() * 4;
       }
       attributes += e.attributes.size();
+      // Entries plus the heap behind strings longer than the small-string buffer (approximate: no allocator rounding).
+      auto heap = [](const std::string& t) { return t.capacity() > 15 ? t.capacity() + 1 : 0; };
       for (const auto& [k, v] : e.attributes) {
-        attributeBytes += k.capacity() + sizeof(v) + 64;  // key, value, map node overhead (approximate)
-        if (auto* str = std::get_if<std::string>(&v)) attributeBytes += str->capacity();
+        attributeBytes += sizeof(cim::model::Attributes::value_type) + heap(k);
+        if (auto* str = std::get_if<std::string>(&v)) attributeBytes += heap(*str);
       }
     });
     rusage ru{};

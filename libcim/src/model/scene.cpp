@@ -1,12 +1,19 @@
 #include "cim/model/scene.h"
 
 #include <algorithm>
+#include <stdexcept>
 
 #include <Eigen/Dense>
 
 #include "cim/geo/transform.h"
 
 namespace cim::model {
+
+const AttributeValue& Attributes::at(std::string_view key) const {
+  auto it = find(key);
+  if (it == end()) throw std::out_of_range("no attribute '" + std::string(key) + "'");
+  return it->second;
+}
 
 std::size_t Element::triangleCount() const {
   std::size_t n = 0;

@@ -410,6 +410,7 @@ Result<IfcReadResult> readIfc(const std::filesystem::path& path, const IfcOption
       mat.name = m.color ? "ifc style" : slot.cls;
       e.shapes.push_back({std::move(mesh), mat});
     }
+    e.attributes.shrink_to_fit();
     if (!e.shapes.empty()) slot.element = std::move(e);
     else slot.nothingDrawn = true;
   };
