@@ -214,6 +214,19 @@ TEST_CASE("A projected CRS with a vertical datum code becomes a compound CRS", "
   // IFCPROJECTEDCRS('EPSG:7856', 'MGA2020 Zone 56 and AHD', 'EPSG:7844', 'EPSG:5711', ...)
   CHECK(r->scene.crs()->definition() == "EPSG:7856+5711");
   CHECK(r->scene.crs()->hasVertical());
+  // #22 IFCMAPCONVERSION(#14, #21, 0., 0., 0., 1., 0., 1., 1., 1.): the identity (the model is written in map
+  // coordinates). #37681's first point (255300., 7410785., 30.3224782) must be inside the mapped model, and the mapped
+  // bounds equal the engineering ones.
+  io::IfcOptions local;
+  local.applyGeoreference = false;
+  auto engineering = io::readIfc(path, local);
+  REQUIRE(engineering.ok());
+  const auto a = engineering->scene.worldBounds(), b = r->scene.worldBounds();
+  CHECK((a.min - b.min).norm() < 1e-6);
+  CHECK((a.max - b.max).norm() < 1e-6);
+  CHECK(b.contains(Eigen::Vector3d(255300., 7410785., 30.3224782), 1e-3));
+  CHECK(b.min.x() > 255000.0);  // not shifted, rotated or scaled away
+  CHECK(b.max.y() < 7411000.0);
 }
 
 TEST_CASE("Without IfcMapConversion, IfcSite latitude and longitude place the model", "[ifc][georef][shared]") {
