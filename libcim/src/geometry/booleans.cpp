@@ -192,7 +192,7 @@ BooleanResult subtractAll(const SolidMesh& a, const std::vector<SolidMesh>& cutt
 }
 
 BooleanResult clipByPlane(const SolidMesh& a, const Eigen::Vector3d& point, const Eigen::Vector3d& normal) {
-  if (auto convex = clipConvexByPlane(a, point, normal)) return std::move(*convex);
+  if (auto convex = clipClosedByPlane(a, point, normal)) return std::move(*convex);
   BooleanResult r;
   Mesh ma;
   std::string error;

@@ -1,5 +1,5 @@
-// Exact cuts for the commonest cases, without corefinement: box-shaped openings through box-shaped hosts, and convex
-// solids clipped by a plane.
+// Exact cuts for the commonest cases, without corefinement: box-shaped cutters aligned with box-shaped hosts (openings
+// through walls, notches and recesses), and convex solids clipped by a plane.
 //
 // Most openings in real models are boxes through straight walls of constant thickness (Office_A: 180 of 181). Seen
 // along the wall's thickness, the cut wall is a rectangle minus rectangles, extruded through the thickness: a 2D
@@ -154,9 +154,242 @@ void weld(const SolidMesh& m, std::vector<Eigen::Vector3d>& points, std::vector<
   }
 }
 
+// Boundary loops of the set cells of an nx x ny grid (filled(x, y)), counter-clockwise around them (set cells on the
+// left), as grid vertex indices. Where two loops touch at a corner the left turn is taken, so each loop stays simple.
+// With `corners` only the corners are kept; otherwise every grid vertex along the boundary, so that faces meeting
+// along an edge share all its vertices (no T-junctions).
+using GridVertex = std::pair<long, long>;
+template <class Filled>
+std::vector<std::vector<GridVertex>> traceCellLoops(std::size_t nx, std::size_t ny, const Filled& filled, bool corners) {
+  using V = GridVertex;
+  std::multimap<V, V> edges;
+  for (long x = 0; x < static_cast<long>(nx); ++x)
+    for (long y = 0; y < static_cast<long>(ny); ++y) {
+      if (!filled(x, y)) continue;
+      if (!filled(x, y - 1)) edges.emplace(V{x, y}, V{x + 1, y});
+      if (!filled(x + 1, y)) edges.emplace(V{x + 1, y}, V{x + 1, y + 1});
+      if (!filled(x, y + 1)) edges.emplace(V{x + 1, y + 1}, V{x, y + 1});
+      if (!filled(x - 1, y)) edges.emplace(V{x, y + 1}, V{x, y});
+    }
+  std::vector<std::vector<V>> loops;
+  while (!edges.empty()) {
+    auto it = edges.begin();
+    const V start = it->first;
+    std::vector<V> loop{start};
+    V prev = start, cur = it->second;
+    edges.erase(it);
+    while (cur != start) {
+      loop.push_back(cur);
+      auto [lo, hi] = edges.equal_range(cur);
+      if (lo == edges.end() || lo == hi) break;  // cannot happen for a cell boundary; stop rather than loop
+      auto pick = lo;
+      if (std::next(lo) != hi) {
+        const long dx = cur.first - prev.first, dy = cur.second - prev.second;
+        for (auto e = lo; e != hi; ++e) {
+          const long ex = e->second.first - cur.first, ey = e->second.second - cur.second;
+          if (dx * ey - dy * ex > 0) pick = e;  // left turn
+        }
+      }
+      prev = cur;
+      cur = pick->second;
+      edges.erase(pick);
+    }
+    if (!corners) {
+      if (loop.size() >= 4) loops.push_back(std::move(loop));
+      continue;
+    }
+    std::vector<V> kept;  // straight runs of cell edges become one edge
+    for (std::size_t i = 0; i < loop.size(); ++i) {
+      const V& a = loop[(i + loop.size() - 1) % loop.size()];
+      const V& b = loop[i];
+      const V& c = loop[(i + 1) % loop.size()];
+      const long cross = (b.first - a.first) * (c.second - b.second) - (b.second - a.second) * (c.first - b.first);
+      if (cross != 0) kept.push_back(b);
+    }
+    if (kept.size() >= 4) loops.push_back(std::move(kept));
+  }
+  return loops;
+}
+
+// Any number of aligned box cutters, through the host or not (notches, recesses, cuts along different axes): the
+// host box divided by the cutters' coordinates into a grid of cells, each solid or not; the surface is every cell
+// face between solid and empty, merged per plane into polygons. Exact and deterministic like the through-cut path;
+// every grid vertex on a boundary is kept so that faces meeting along an edge share its vertices (closed output).
+SolidMesh gridDifference(const Box& box, const std::vector<const Range3*>& cuts) {
+  std::array<std::vector<double>, 3> lines;
+  for (int a = 0; a < 3; ++a) {
+    std::vector<double> bounds;
+    for (const auto* r : cuts) bounds.insert(bounds.end(), {r->lo[a], r->hi[a]});
+    lines[a] = gridLines(box.size[a], bounds);
+  }
+  const std::array<std::size_t, 3> n{lines[0].size() - 1, lines[1].size() - 1, lines[2].size() - 1};
+  std::vector<char> solid(n[0] * n[1] * n[2], 1);
+  auto cell = [&](std::size_t i, std::size_t j, std::size_t k) { return (i * n[1] + j) * n[2] + k; };
+  for (const auto* r : cuts) {
+    std::array<std::size_t, 3> lo{}, hi{};
+    for (int a = 0; a < 3; ++a) {
+      lo[a] = lineIndex(lines[a], r->lo[a]);
+      hi[a] = lineIndex(lines[a], r->hi[a]);
+    }
+    for (std::size_t i = lo[0]; i < hi[0]; ++i)
+      for (std::size_t j = lo[1]; j < hi[1]; ++j)
+        for (std::size_t k = lo[2]; k < hi[2]; ++k) solid[cell(i, j, k)] = 0;
+  }
+  auto filled = [&](const std::array<long, 3>& c) {
+    for (int a = 0; a < 3; ++a)
+      if (c[a] < 0 || c[a] >= static_cast<long>(n[a])) return false;
+    return solid[cell(c[0], c[1], c[2])] != 0;
+  };
+  const bool rightHanded = box.axes.col(0).cross(box.axes.col(1)).dot(box.axes.col(2)) > 0;
+  SolidMesh out;
+  std::map<std::array<long, 3>, std::uint32_t> vertexOf;  // grid vertex -> output vertex: shared between faces
+  auto vertex = [&](const std::array<long, 3>& g) {
+    auto [it, added] = vertexOf.try_emplace(g, static_cast<std::uint32_t>(out.positions.size()));
+    if (added)
+      out.positions.push_back(box.origin + lines[0][g[0]] * box.axes.col(0) + lines[1][g[1]] * box.axes.col(1) +
+                              lines[2][g[2]] * box.axes.col(2));
+    return it->second;
+  };
+  for (int a = 0; a < 3; ++a) {
+    const int b = (a + 1) % 3, c = (a + 2) % 3;  // e_b x e_c = e_a for a right-handed frame
+    for (long p = 0; p <= static_cast<long>(n[a]); ++p)
+      for (int side = 0; side < 2; ++side) {  // 0: solid below the plane (faces +a), 1: solid above (faces -a)
+        auto face = [&](long u, long v) {
+          if (u < 0 || v < 0 || u >= static_cast<long>(n[b]) || v >= static_cast<long>(n[c])) return false;
+          std::array<long, 3> below{}, above{};
+          below[a] = p - 1;
+          above[a] = p;
+          below[b] = above[b] = u;
+          below[c] = above[c] = v;
+          return side == 0 ? filled(below) && !filled(above) : !filled(below) && filled(above);
+        };
+        const auto loops = traceCellLoops(n[b], n[c], face, false);
+        if (loops.empty()) continue;
+        std::vector<std::vector<Eigen::Vector2d>> rings;
+        std::vector<std::uint32_t> ids;
+        for (const auto& l : loops) {
+          std::vector<Eigen::Vector2d> ring;
+          for (const auto& [u, v] : l) {
+            ring.emplace_back(lines[b][u], lines[c][v]);
+            std::array<long, 3> g{};
+            g[a] = p;
+            g[b] = u;
+            g[c] = v;
+            ids.push_back(vertex(g));
+          }
+          rings.push_back(std::move(ring));
+        }
+        const bool flip = (side == 1) == rightHanded;  // counter-clockwise in (b, c) faces +a in a right-handed frame
+        for (const auto& t : triangulatePolygon(rings)) {
+          if (flip) out.triangles.push_back({ids[t[0]], ids[t[2]], ids[t[1]]});
+          else out.triangles.push_back({ids[t[0]], ids[t[1]], ids[t[2]]});
+        }
+      }
+  }
+  return out;
+}
+
+// Removes unused vertices and renumbers.
+SolidMesh compacted(const std::vector<Eigen::Vector3d>& positions, std::vector<std::array<std::uint32_t, 3>> triangles) {
+  std::vector<std::uint32_t> remap(positions.size(), 0xFFFFFFFFu);
+  SolidMesh out;
+  for (auto& t : triangles)
+    for (auto& v : t) {
+      if (remap[v] == 0xFFFFFFFFu) {
+        remap[v] = static_cast<std::uint32_t>(out.positions.size());
+        out.positions.push_back(positions[v]);
+      }
+      v = remap[v];
+    }
+  out.triangles = std::move(triangles);
+  return out;
+}
+
+// A closed, outward, welded surface of any shape clipped by a plane that passes through none of its vertices: every
+// crossing is a proper edge intersection, so the cut edges chain into closed loops, which are the section's
+// boundaries (holes included) and are triangulated by nesting. nullopt when a vertex lies on the plane (corefinement
+// then does it) or the loops do not close.
+std::optional<BooleanResult> clipClosedStrict(const std::vector<Eigen::Vector3d>& pts,
+                                              const std::vector<std::array<std::uint32_t, 3>>& tris,
+                                              const Eigen::Vector3d& point, const Eigen::Vector3d& nn, double tol) {
+  std::vector<double> s(pts.size());
+  bool anyOut = false, anyIn = false;
+  for (std::size_t i = 0; i < pts.size(); ++i) {
+    s[i] = (pts[i] - point).dot(nn);
+    if (std::abs(s[i]) <= tol) return std::nullopt;
+    anyOut |= s[i] > 0;
+    anyIn |= s[i] < 0;
+  }
+  BooleanResult r;
+  r.ok = true;
+  if (!anyOut) {
+    r.mesh.positions = pts;
+    r.mesh.triangles = tris;
+    return r;
+  }
+  if (!anyIn) return r;
+  std::vector<Eigen::Vector3d> positions = pts;
+  std::map<std::pair<std::uint32_t, std::uint32_t>, std::uint32_t> cutVertex;
+  auto onEdge = [&](std::uint32_t i, std::uint32_t j) {
+    const auto key = std::minmax(i, j);
+    if (auto it = cutVertex.find(key); it != cutVertex.end()) return it->second;
+    const auto [p, q] = key;
+    const double f = s[p] / (s[p] - s[q]);
+    positions.push_back(pts[p] + f * (pts[q] - pts[p]));
+    const auto v = static_cast<std::uint32_t>(positions.size() - 1);
+    cutVertex.emplace(key, v);
+    return v;
+  };
+  std::vector<std::array<std::uint32_t, 3>> out;
+  std::map<std::uint32_t, std::uint32_t> capNext;  // section boundary, oriented for a cap facing +nn
+  for (const auto& t : tris) {
+    std::vector<std::uint32_t> poly;
+    std::vector<bool> cut;
+    for (int k = 0; k < 3; ++k) {
+      const std::uint32_t i = t[k], j = t[(k + 1) % 3];
+      if (s[i] < 0) {
+        poly.push_back(i);
+        cut.push_back(false);
+      }
+      if ((s[i] < 0) != (s[j] < 0)) {
+        poly.push_back(onEdge(i, j));
+        cut.push_back(true);
+      }
+    }
+    for (std::size_t k = 1; k + 1 < poly.size(); ++k) out.push_back({poly[0], poly[k], poly[k + 1]});
+    for (std::size_t k = 0; k < poly.size(); ++k) {
+      const std::size_t l = (k + 1) % poly.size();
+      if (cut[k] && cut[l]) {  // the new edge a -> b of this face; the cap runs b -> a
+        if (!capNext.emplace(poly[l], poly[k]).second) return std::nullopt;
+      }
+    }
+  }
+  const Eigen::Vector3d u = nn.unitOrthogonal(), w = nn.cross(u);
+  std::vector<std::vector<Eigen::Vector2d>> rings;
+  std::vector<std::uint32_t> ids;
+  while (!capNext.empty()) {
+    const std::uint32_t start = capNext.begin()->first;
+    std::uint32_t cur = start;
+    std::vector<Eigen::Vector2d> ring;
+    do {
+      auto it = capNext.find(cur);
+      if (it == capNext.end()) return std::nullopt;  // an open chain: not a closed section
+      ids.push_back(cur);
+      ring.emplace_back((positions[cur] - point).dot(u), (positions[cur] - point).dot(w));
+      cur = it->second;
+      capNext.erase(it);
+    } while (cur != start);
+    if (ring.size() < 3) return std::nullopt;
+    rings.push_back(std::move(ring));
+  }
+  for (const auto& t : triangulatePolygon(rings)) out.push_back({ids[t[0]], ids[t[1]], ids[t[2]]});
+  r.mesh = compacted(positions, std::move(out));
+  return r;
+}
+
 }  // namespace
 
-std::optional<BooleanResult> clipConvexByPlane(const SolidMesh& a, const Eigen::Vector3d& point,
+std::optional<BooleanResult> clipClosedByPlane(const SolidMesh& a, const Eigen::Vector3d& point,
                                                const Eigen::Vector3d& normal) {
   if (a.positions.empty() || a.positions.size() > 4096 || !(normal.norm() > 0) || !point.allFinite()) return std::nullopt;
   for (const auto& t : a.triangles)
@@ -183,13 +416,19 @@ std::optional<BooleanResult> clipConvexByPlane(const SolidMesh& a, const Eigen::
   for (const auto& [e, n] : edgeUse)
     if (n != 1 || edgeUse.count({e.second, e.first}) == 0 || edgeUse.at({e.second, e.first}) != 1) return std::nullopt;
   const double tol = 1e-9 * scale;
+  bool convex = true;
   for (const auto& t : tris) {
     Eigen::Vector3d n = (pts[t[1]] - pts[t[0]]).cross(pts[t[2]] - pts[t[0]]);
     if (!(n.norm() > 0)) return std::nullopt;
     n.normalize();
     for (const auto& p : pts)
-      if ((p - pts[t[0]]).dot(n) > tol) return std::nullopt;
+      if ((p - pts[t[0]]).dot(n) > tol) {
+        convex = false;
+        break;
+      }
+    if (!convex) break;
   }
+  if (!convex) return clipClosedStrict(pts, tris, point, normal.normalized(), tol);
 
   BooleanResult r;
   r.ok = true;
@@ -277,7 +516,7 @@ std::optional<BooleanResult> clipConvexByPlane(const SolidMesh& a, const Eigen::
   return r;
 }
 
-ThroughCutResult subtractThroughBoxes(const SolidMesh& host, const std::vector<SolidMesh>& cutters) {
+ThroughCutResult subtractAlignedBoxes(const SolidMesh& host, const std::vector<SolidMesh>& cutters) {
   ThroughCutResult result;
   const auto hostBox = asBox(host);
   std::vector<std::optional<Range3>> ranges(cutters.size());
@@ -301,11 +540,34 @@ ThroughCutResult subtractThroughBoxes(const SolidMesh& host, const std::vector<S
       axis = k;
     }
   }
-  if (best == 0) {  // nothing for this path: the caller subtracts every cutter the general way
+  std::size_t alignedCutting = 0;
+  for (const auto& r : ranges) alignedCutting += r && !misses(*r);
+  if (alignedCutting == 0) {  // nothing for this path: the caller subtracts every cutter the general way
     for (std::size_t i = 0; i < cutters.size(); ++i) result.rest.push_back(i);
     return result;
   }
   const Box& box = *hostBox;
+  if (best < alignedCutting) {
+    // Some aligned boxes stop inside the host or pass along another axis: the 3D grid takes them all, unless the
+    // grid would be too large (then the through-cuts below, and corefinement for the others).
+    std::vector<const Range3*> all;
+    for (std::size_t i = 0; i < cutters.size(); ++i) {
+      if (!ranges[i]) result.rest.push_back(i);
+      else if (!misses(*ranges[i])) all.push_back(&*ranges[i]);
+    }
+    const double cells = std::pow(2.0 * static_cast<double>(all.size()) + 1.0, 3.0);
+    if (cells <= 4e6) {
+      result.mesh = gridDifference(box, all);
+      result.applied = true;
+      result.handled = cutters.size() - result.rest.size();
+      return result;
+    }
+    result.rest.clear();
+    if (best == 0) {
+      for (std::size_t i = 0; i < cutters.size(); ++i) result.rest.push_back(i);
+      return result;
+    }
+  }
   const int ai = (axis + 1) % 3, aj = (axis + 2) % 3;
   std::vector<const Range3*> cuts;
   for (std::size_t i = 0; i < cutters.size(); ++i) {
@@ -334,52 +596,7 @@ ThroughCutResult subtractThroughBoxes(const SolidMesh& host, const std::vector<S
     return x >= 0 && y >= 0 && x < static_cast<long>(nx) && y < static_cast<long>(ny) && solid[x * ny + y];
   };
 
-  // Boundary edges of the solid cells, counter-clockwise around them (solid on the left), keyed by start vertex.
-  using V = std::pair<long, long>;
-  std::multimap<V, V> edges;
-  for (long x = 0; x < static_cast<long>(nx); ++x)
-    for (long y = 0; y < static_cast<long>(ny); ++y) {
-      if (!filled(x, y)) continue;
-      if (!filled(x, y - 1)) edges.emplace(V{x, y}, V{x + 1, y});
-      if (!filled(x + 1, y)) edges.emplace(V{x + 1, y}, V{x + 1, y + 1});
-      if (!filled(x, y + 1)) edges.emplace(V{x + 1, y + 1}, V{x, y + 1});
-      if (!filled(x - 1, y)) edges.emplace(V{x, y + 1}, V{x, y});
-    }
-  // Chained into loops; where two loops touch at a corner the left turn is taken, so each loop stays simple.
-  std::vector<std::vector<V>> loops;
-  while (!edges.empty()) {
-    auto it = edges.begin();
-    const V start = it->first;
-    std::vector<V> loop{start};
-    V prev = start, cur = it->second;
-    edges.erase(it);
-    while (cur != start) {
-      loop.push_back(cur);
-      auto [lo, hi] = edges.equal_range(cur);
-      if (lo == edges.end() || lo == hi) break;  // cannot happen for a cell boundary; stop rather than loop
-      auto pick = lo;
-      if (std::next(lo) != hi) {
-        const long dx = cur.first - prev.first, dy = cur.second - prev.second;
-        for (auto e = lo; e != hi; ++e) {
-          const long ex = e->second.first - cur.first, ey = e->second.second - cur.second;
-          if (dx * ey - dy * ex > 0) pick = e;  // left turn
-        }
-      }
-      prev = cur;
-      cur = pick->second;
-      edges.erase(pick);
-    }
-    // Straight runs of cell edges become one edge.
-    std::vector<V> corners;
-    for (std::size_t i = 0; i < loop.size(); ++i) {
-      const V& a = loop[(i + loop.size() - 1) % loop.size()];
-      const V& b = loop[i];
-      const V& c = loop[(i + 1) % loop.size()];
-      const long cross = (b.first - a.first) * (c.second - b.second) - (b.second - a.second) * (c.first - b.first);
-      if (cross != 0) corners.push_back(b);
-    }
-    if (corners.size() >= 4) loops.push_back(std::move(corners));
-  }
+  const auto loops = traceCellLoops(nx, ny, filled, true);
 
   // Caps at both faces of the thickness and side walls along every loop edge, sharing vertices (closed output).
   const Eigen::Vector3d ei = box.axes.col(ai), ej = box.axes.col(aj), ek = box.axes.col(axis);

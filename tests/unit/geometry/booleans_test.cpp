@@ -78,13 +78,13 @@ TEST_CASE("Box openings through a box wall are cut exactly without corefinement"
   const SolidMesh wall = box({0, 0, 0}, {5, 0.3, 3});
   const SolidMesh window = box({1, -0.1, 1}, {2.5, 0.4, 2.2});  // through the thickness (y)
   const SolidMesh door = box({3, -0.2, -0.5}, {4, 0.5, 2.1});    // through, and below the wall's bottom
-  const SolidMesh recess = box({0.2, 0.1, 0.2}, {0.5, 0.4, 0.5});  // only partly into the wall: not this path's
+  const SolidMesh recess = box({0.2, 0.1, 0.2}, {0.5, 0.4, 0.5});  // only partly into the wall
   const SolidMesh away = box({10, 0, 0}, {11, 1, 1});             // misses the wall: removes nothing
 
-  auto r = subtractThroughBoxes(wall, {window, door, recess, away});
+  auto r = subtractAlignedBoxes(wall, {window, door, away});
   REQUIRE(r.applied);
   CHECK(r.handled == 3);
-  REQUIRE(r.rest == std::vector<std::size_t>{2});
+  CHECK(r.rest.empty());
   CHECK(isClosedVolume(r.mesh));
   const double expected = 5 * 0.3 * 3 - 1.5 * 0.3 * 1.2 - 1.0 * 0.3 * 2.1;
   CHECK(signedVolume(r.mesh) == Approx(expected).epsilon(1e-12));
@@ -99,8 +99,33 @@ TEST_CASE("Box openings through a box wall are cut exactly without corefinement"
     CHECK((p.z() == 0 || p.z() == 1 || p.z() == 2.2 || p.z() == 2.1 || p.z() == 3));
   }
 
+  SECTION("a recess that stops inside the wall takes the grid path, with the through-cuts") {
+    auto g = subtractAlignedBoxes(wall, {window, door, recess, away});
+    REQUIRE(g.applied);
+    CHECK(g.handled == 4);
+    CHECK(g.rest.empty());
+    CHECK(isClosedVolume(g.mesh));
+    const double recessed = 0.3 * 0.2 * 0.3;  // x 0.2..0.5, y 0.1..0.3 (inside the wall), z 0.2..0.5
+    CHECK(signedVolume(g.mesh) == Approx(expected - recessed).epsilon(1e-12));
+    std::size_t skippedToo = 0;
+    auto cgal = subtractAll(wall, {window, door, recess}, skippedToo);
+    REQUIRE(cgal.ok);
+    CHECK(signedVolume(cgal.mesh) == Approx(signedVolume(g.mesh)).epsilon(1e-9));
+    // Notches from two directions at once (a beam end coped top and side), in a left-handed frame as well.
+    SolidMesh mirrored = wall;
+    for (auto& p : mirrored.positions) p.x() = -p.x();
+    for (auto& t : mirrored.triangles) std::swap(t[1], t[2]);
+    auto notch1 = box({-5.5, -1, 2.5}, {-4.5, 1, 4}), notch2 = box({-5.5, 0.2, -1}, {-4.8, 1, 4});
+    auto m = subtractAlignedBoxes(mirrored, {notch1, notch2});
+    REQUIRE(m.applied);
+    CHECK(isClosedVolume(m.mesh));
+    // notch1 removes x -5..-4.5 (0.5) z 2.5..3 (0.5) through y (0.3); notch2 x -5..-4.8 (0.2), y 0.2..0.3, z 0..3;
+    // they overlap in x -5..-4.8, y 0.2..0.3, z 2.5..3.
+    const double removed = 0.5 * 0.5 * 0.3 + 0.2 * 0.1 * 3 - 0.2 * 0.1 * 0.5;
+    CHECK(signedVolume(m.mesh) == Approx(4.5 - removed).epsilon(1e-12));
+  }
   SECTION("a full-height cut splits the wall into two closed pieces") {
-    auto split = subtractThroughBoxes(wall, {box({2, -1, -1}, {3, 1, 4})});
+    auto split = subtractAlignedBoxes(wall, {box({2, -1, -1}, {3, 1, 4})});
     REQUIRE(split.applied);
     CHECK(isClosedVolume(split.mesh));
     CHECK(signedVolume(split.mesh) == Approx(4 * 0.3 * 3));
@@ -108,7 +133,7 @@ TEST_CASE("Box openings through a box wall are cut exactly without corefinement"
   SECTION("a rotated, placed wall with its openings gives the same volume") {
     Eigen::Affine3d t = Eigen::Translation3d(515398.97, 3347837.87, 12.5) *
                         Eigen::AngleAxisd(0.7, Eigen::Vector3d(0.1, 0.2, 1.0).normalized());
-    auto moved = subtractThroughBoxes(transformed(wall, t), {transformed(window, t), transformed(door, t)});
+    auto moved = subtractAlignedBoxes(transformed(wall, t), {transformed(window, t), transformed(door, t)});
     REQUIRE(moved.applied);
     CHECK(moved.rest.empty());
     CHECK(isClosedVolume(moved.mesh));
@@ -116,16 +141,16 @@ TEST_CASE("Box openings through a box wall are cut exactly without corefinement"
   }
   SECTION("a cutter at an angle to the wall, or a wall that is not a box, is left to corefinement") {
     Eigen::Affine3d tilt(Eigen::AngleAxisd(0.3, Eigen::Vector3d::UnitZ()));
-    auto turned = subtractThroughBoxes(wall, {transformed(window, tilt)});
+    auto turned = subtractAlignedBoxes(wall, {transformed(window, tilt)});
     CHECK_FALSE(turned.applied);
     CHECK(turned.rest == std::vector<std::size_t>{0});
     SolidMesh wedge = wall;
     for (auto& p : wedge.positions)
       if (p.x() > 4 && p.y() > 0.2) p.x() = 4.8;  // a mitred end: eight corners, but no cuboid
-    CHECK_FALSE(subtractThroughBoxes(wedge, {window}).applied);
+    CHECK_FALSE(subtractAlignedBoxes(wedge, {window}).applied);
   }
   SECTION("openings that overlap each other and one that touches a corner") {
-    auto o = subtractThroughBoxes(wall, {box({1, -1, 1}, {2, 1, 2}), box({1.5, -1, 1.5}, {2.5, 1, 2.5}),
+    auto o = subtractAlignedBoxes(wall, {box({1, -1, 1}, {2, 1, 2}), box({1.5, -1, 1.5}, {2.5, 1, 2.5}),
                                          box({4.5, -1, 2.5}, {6, 1, 4})});
     REQUIRE(o.applied);
     CHECK(isClosedVolume(o.mesh));
@@ -137,7 +162,7 @@ TEST_CASE("A convex solid is clipped by a plane exactly and without corefinement
   const SolidMesh b = box({0, 0, 0}, {4, 2, 3});
   // A gable cut: keep what lies below the plane through (0, 0, 2) rising towards +x at 45 degrees... normal (-1, 0, 1).
   const Eigen::Vector3d point(0, 0, 2), normal(-1, 0, 1);
-  auto fast = clipConvexByPlane(b, point, normal);
+  auto fast = clipClosedByPlane(b, point, normal);
   REQUIRE(fast);
   REQUIRE(fast->ok);
   CHECK(isClosedVolume(fast->mesh));
@@ -149,15 +174,15 @@ TEST_CASE("A convex solid is clipped by a plane exactly and without corefinement
   for (const auto& p : fast->mesh.positions) CHECK((p - point).dot(normal.normalized()) <= 1e-12);
 
   SECTION("planes missing the solid keep all or nothing; in map coordinates too") {
-    auto all = clipConvexByPlane(b, {0, 0, 10}, {0, 0, 1});
+    auto all = clipClosedByPlane(b, {0, 0, 10}, {0, 0, 1});
     REQUIRE(all);
     CHECK(signedVolume(all->mesh) == Approx(24));
-    auto none = clipConvexByPlane(b, {0, 0, -1}, {0, 0, 1});
+    auto none = clipClosedByPlane(b, {0, 0, -1}, {0, 0, 1});
     REQUIRE(none);
     CHECK(none->ok);
     CHECK(none->mesh.triangles.empty());
     Eigen::Affine3d t = Eigen::Translation3d(515398.97, 3347837.87, 12.5) * Eigen::AngleAxisd(0.4, Eigen::Vector3d::UnitZ());
-    auto moved = clipConvexByPlane(transformed(b, t), t * Eigen::Vector3d(0, 0, 1.5), t.linear() * Eigen::Vector3d(0, 0, 1));
+    auto moved = clipClosedByPlane(transformed(b, t), t * Eigen::Vector3d(0, 0, 1.5), t.linear() * Eigen::Vector3d(0, 0, 1));
     REQUIRE(moved);
     CHECK(isClosedVolume(moved->mesh));
     CHECK(signedVolume(moved->mesh) == Approx(12).epsilon(1e-9));
@@ -165,16 +190,31 @@ TEST_CASE("A convex solid is clipped by a plane exactly and without corefinement
   SECTION("inward-facing input comes out outward-facing") {
     SolidMesh inside = b;
     for (auto& tri : inside.triangles) std::swap(tri[1], tri[2]);
-    auto r = clipConvexByPlane(inside, {0, 0, 1.5}, {0, 0, 1});
+    auto r = clipClosedByPlane(inside, {0, 0, 1.5}, {0, 0, 1});
     REQUIRE(r);
     CHECK(signedVolume(r->mesh) == Approx(12));
   }
-  SECTION("a non-convex solid is left to corefinement") {
-    auto l = subtractThroughBoxes(b, {box({1, -1, 1}, {3, 3, 4})});  // a U shape: notch from the top
+  SECTION("a non-convex solid: cut between its vertices here, by corefinement through a vertex") {
+    auto l = subtractAlignedBoxes(b, {box({1, -1, 1}, {3, 3, 4})});  // a U shape: notch from the top
     REQUIRE(l.applied);
-    CHECK_FALSE(clipConvexByPlane(l.mesh, {0, 0, 2}, {0, 0, 1}));
-    auto cgal = clipByPlane(l.mesh, {0, 0, 2}, {0, 0, 1});
+    // z = 2 passes through no vertex (they are at z 0, 1, 3): the section is two separate rectangles.
+    auto u = clipClosedByPlane(l.mesh, {0, 0, 2}, {0, 0, 1});
+    REQUIRE(u);
+    CHECK(isClosedVolume(u->mesh));
+    CHECK(signedVolume(u->mesh) == Approx(4 * 2 * 1 + 2 * 2 * 1).epsilon(1e-12));
+    // A slanted plane across both arms: the same volume as corefinement subtracting a large box beyond the plane.
+    const Eigen::Vector3d at(0, 0, 2.5), n = Eigen::Vector3d(0.1, 0.05, 1).normalized();
+    auto slanted = clipClosedByPlane(l.mesh, at, n);
+    REQUIRE(slanted);
+    CHECK(isClosedVolume(slanted->mesh));
+    const Eigen::Affine3d toPlane = Eigen::Translation3d(at) * Eigen::Quaterniond::FromTwoVectors(Eigen::Vector3d::UnitZ(), n);
+    auto beyond = booleanOperation(l.mesh, transformed(box({-50, -50, 0}, {50, 50, 100}), toPlane), BooleanOp::Difference);
+    REQUIRE(beyond.ok);
+    CHECK(signedVolume(slanted->mesh) == Approx(signedVolume(beyond.mesh)).epsilon(1e-9));
+    // z = 1 passes through the notch's bottom corners: left to corefinement, which gives the same volume as slicing.
+    CHECK_FALSE(clipClosedByPlane(l.mesh, {0, 0, 1}, {0, 0, 1}));
+    auto cgal = clipByPlane(l.mesh, {0, 0, 1}, {0, 0, 1});
     REQUIRE(cgal.ok);
-    CHECK(signedVolume(cgal.mesh) == Approx(4 * 2 * 1 + 2 * 2 * 1));
+    CHECK(signedVolume(cgal.mesh) == Approx(4 * 2 * 1));
   }
 }

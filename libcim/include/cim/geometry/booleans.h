@@ -35,21 +35,24 @@ BooleanResult booleanOperation(const SolidMesh& a, const SolidMesh& b, BooleanOp
 BooleanResult subtractAll(const SolidMesh& a, const std::vector<SolidMesh>& cutters, std::size_t& skipped);
 
 struct ThroughCutResult {
-  bool applied = false;           ///< the host is a box and at least one cutter passed right through it
+  bool applied = false;           ///< the host is a box and at least one aligned box cutter cut it
   SolidMesh mesh;                 ///< when applied: the host minus those cutters (closed, outward, welded)
-  std::size_t handled = 0;        ///< cutters dealt with here (through the host, or missing it entirely)
-  std::vector<std::size_t> rest;  ///< indices of the cutters left for subtractAll (not boxes, not aligned, not through)
+  std::size_t handled = 0;        ///< cutters dealt with here (aligned boxes, or missing the host entirely)
+  std::vector<std::size_t> rest;  ///< indices of the cutters left for subtractAll (not boxes, or not aligned)
 };
 
-/// The commonest opening without corefinement: box-shaped cutters that pass right through a box-shaped host (a
-/// straight wall) along one of its axes. Exact (no new vertices beyond the boxes' own coordinates) and the same on
-/// every run. Cutters this does not cover are listed in `rest`; when nothing is covered, `applied` is false.
-ThroughCutResult subtractThroughBoxes(const SolidMesh& host, const std::vector<SolidMesh>& cutters);
+/// The commonest cuts without corefinement: box-shaped cutters whose edges are parallel to a box-shaped host's (a
+/// straight wall's windows and doors, a beam's notches and recesses). When all of them pass right through along one
+/// axis the result is a rectangle-minus-rectangles extruded through; otherwise the host is divided into a grid of
+/// the cutters' coordinates. Exact (no coordinates beyond the boxes' own) and the same on every run. Cutters this
+/// does not cover are listed in `rest`; when nothing is covered, `applied` is false.
+ThroughCutResult subtractAlignedBoxes(const SolidMesh& host, const std::vector<SolidMesh>& cutters);
 
-/// clipByPlane for a convex closed mesh (a box, an extruded convex profile), exactly and without CGAL: faces are cut at
-/// the plane and the section is closed by a fan. nullopt when `a` is not a closed convex surface (clipByPlane then
-/// does the general case, and calls this first itself).
-std::optional<BooleanResult> clipConvexByPlane(const SolidMesh& a, const Eigen::Vector3d& point, const Eigen::Vector3d& normal);
+/// clipByPlane without CGAL for the common cases: a closed welded surface that is convex (a box, an extruded convex
+/// profile; the section is closed by a fan), or of any shape when the plane passes through none of its vertices (the
+/// cut edges chain into the section's loops, triangulated with their holes). nullopt otherwise: clipByPlane, which
+/// calls this first itself, then uses corefinement.
+std::optional<BooleanResult> clipClosedByPlane(const SolidMesh& a, const Eigen::Vector3d& point, const Eigen::Vector3d& normal);
 
 /// Keeps the part of `a` on the side of the plane opposite to `normal` (the plane through `point`), closing the cut.
 BooleanResult clipByPlane(const SolidMesh& a, const Eigen::Vector3d& point, const Eigen::Vector3d& normal);

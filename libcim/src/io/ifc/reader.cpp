@@ -248,7 +248,7 @@ void cutOpenings(Context& ctx, const std::vector<std::uint64_t>& openings,
     geometry::SolidMesh solid{m.positions, m.triangles};
     std::vector<geometry::SolidMesh> rest;
     // Boxes through a box-shaped wall first (exact, fast, byte-stable); corefinement for whatever is left.
-    if (auto fast = geometry::subtractThroughBoxes(solid, cutters); fast.applied) {
+    if (auto fast = geometry::subtractAlignedBoxes(solid, cutters); fast.applied) {
       stats.openingsBoxCut += fast.handled;
       solid = std::move(fast.mesh);
       for (auto i : fast.rest) rest.push_back(grown(cutters[i]));

@@ -858,7 +858,7 @@ class ShapeBuilder {
     geometry::SolidMesh current = toSolid(first);
     if (!cutters.empty()) {
       std::vector<std::size_t> rest;
-      if (auto fast = geometry::subtractThroughBoxes(current, cutters); fast.applied) {
+      if (auto fast = geometry::subtractAlignedBoxes(current, cutters); fast.applied) {
         current = std::move(fast.mesh);
         stats_.booleansEvaluated += fast.handled;
         rest = std::move(fast.rest);
