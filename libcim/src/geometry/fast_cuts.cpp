@@ -9,6 +9,7 @@
 #include <cmath>
 #include <map>
 #include <optional>
+#include <set>
 #include <tuple>
 
 #include <Eigen/Geometry>
@@ -305,21 +306,23 @@ SolidMesh compacted(const std::vector<Eigen::Vector3d>& positions, std::vector<s
   return out;
 }
 
-// A closed, outward, welded surface of any shape clipped by a plane that passes through none of its vertices: every
-// crossing is a proper edge intersection, so the cut edges chain into closed loops, which are the section's
-// boundaries (holes included) and are triangulated by nesting. nullopt when a vertex lies on the plane (corefinement
-// then does it) or the loops do not close.
-std::optional<BooleanResult> clipClosedStrict(const std::vector<Eigen::Vector3d>& pts,
+// A closed, outward, welded surface of any shape clipped by a plane. The kept part of every face is cut at the plane;
+// kept edges lying in the plane without their reverse beside them are the section's boundary, and chain into closed
+// loops (holes included), triangulated by nesting. Vertices on the plane are fine; nullopt when a face lies in the
+// plane or the loops do not close simply (corefinement then does it).
+std::optional<BooleanResult> clipClosedGeneral(const std::vector<Eigen::Vector3d>& pts,
                                               const std::vector<std::array<std::uint32_t, 3>>& tris,
                                               const Eigen::Vector3d& point, const Eigen::Vector3d& nn, double tol) {
   std::vector<double> s(pts.size());
   bool anyOut = false, anyIn = false;
   for (std::size_t i = 0; i < pts.size(); ++i) {
     s[i] = (pts[i] - point).dot(nn);
-    if (std::abs(s[i]) <= tol) return std::nullopt;
+    if (std::abs(s[i]) <= tol) s[i] = 0;
     anyOut |= s[i] > 0;
     anyIn |= s[i] < 0;
   }
+  for (const auto& t : tris)
+    if (s[t[0]] == 0 && s[t[1]] == 0 && s[t[2]] == 0) return std::nullopt;
   BooleanResult r;
   r.ok = true;
   if (!anyOut) {
@@ -341,29 +344,32 @@ std::optional<BooleanResult> clipClosedStrict(const std::vector<Eigen::Vector3d>
     return v;
   };
   std::vector<std::array<std::uint32_t, 3>> out;
-  std::map<std::uint32_t, std::uint32_t> capNext;  // section boundary, oriented for a cap facing +nn
+  std::set<std::pair<std::uint32_t, std::uint32_t>> inPlane;  // kept edges lying in the plane
   for (const auto& t : tris) {
     std::vector<std::uint32_t> poly;
-    std::vector<bool> cut;
+    std::vector<bool> onPlane;
     for (int k = 0; k < 3; ++k) {
       const std::uint32_t i = t[k], j = t[(k + 1) % 3];
-      if (s[i] < 0) {
+      if (s[i] <= 0) {
         poly.push_back(i);
-        cut.push_back(false);
+        onPlane.push_back(s[i] == 0);
       }
-      if ((s[i] < 0) != (s[j] < 0)) {
+      if ((s[i] < 0 && s[j] > 0) || (s[i] > 0 && s[j] < 0)) {
         poly.push_back(onEdge(i, j));
-        cut.push_back(true);
+        onPlane.push_back(true);
       }
     }
+    if (poly.size() < 3) continue;  // nothing of this face is kept but an edge or a point in the plane
     for (std::size_t k = 1; k + 1 < poly.size(); ++k) out.push_back({poly[0], poly[k], poly[k + 1]});
     for (std::size_t k = 0; k < poly.size(); ++k) {
       const std::size_t l = (k + 1) % poly.size();
-      if (cut[k] && cut[l]) {  // the new edge a -> b of this face; the cap runs b -> a
-        if (!capNext.emplace(poly[l], poly[k]).second) return std::nullopt;
-      }
+      if (onPlane[k] && onPlane[l]) inPlane.emplace(poly[k], poly[l]);
     }
   }
+  std::map<std::uint32_t, std::uint32_t> capNext;  // section boundary, oriented for a cap facing +nn
+  for (const auto& [a, b] : inPlane)
+    if (!inPlane.count({b, a}))  // kept on one side only: a boundary; the cap runs b -> a
+      if (!capNext.emplace(b, a).second) return std::nullopt;
   const Eigen::Vector3d u = nn.unitOrthogonal(), w = nn.cross(u);
   std::vector<std::vector<Eigen::Vector2d>> rings;
   std::vector<std::uint32_t> ids;
@@ -428,7 +434,7 @@ std::optional<BooleanResult> clipClosedByPlane(const SolidMesh& a, const Eigen::
       }
     if (!convex) break;
   }
-  if (!convex) return clipClosedStrict(pts, tris, point, normal.normalized(), tol);
+  if (!convex) return clipClosedGeneral(pts, tris, point, normal.normalized(), tol);
 
   BooleanResult r;
   r.ok = true;

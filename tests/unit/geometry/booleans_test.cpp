@@ -211,7 +211,17 @@ TEST_CASE("A convex solid is clipped by a plane exactly and without corefinement
     auto beyond = booleanOperation(l.mesh, transformed(box({-50, -50, 0}, {50, 50, 100}), toPlane), BooleanOp::Difference);
     REQUIRE(beyond.ok);
     CHECK(signedVolume(slanted->mesh) == Approx(signedVolume(beyond.mesh)).epsilon(1e-9));
-    // z = 1 passes through the notch's bottom corners: left to corefinement, which gives the same volume as slicing.
+    // Through the notch's corner edge at x = 1, z = 1 (vertices on the plane, no face in it).
+    const Eigen::Vector3d corner(1, 0, 1), tilted = Eigen::Vector3d(1, 0, 1).normalized();
+    auto through = clipClosedByPlane(l.mesh, corner, tilted);
+    REQUIRE(through);
+    CHECK(isClosedVolume(through->mesh));
+    const Eigen::Affine3d toTilted =
+        Eigen::Translation3d(corner) * Eigen::Quaterniond::FromTwoVectors(Eigen::Vector3d::UnitZ(), tilted);
+    auto reference = booleanOperation(l.mesh, transformed(box({-50, -50, 0}, {50, 50, 100}), toTilted), BooleanOp::Difference);
+    REQUIRE(reference.ok);
+    CHECK(signedVolume(through->mesh) == Approx(signedVolume(reference.mesh)).epsilon(1e-9));
+    // z = 1 holds the notch's bottom face: left to corefinement, which gives the same volume as slicing.
     CHECK_FALSE(clipClosedByPlane(l.mesh, {0, 0, 1}, {0, 0, 1}));
     auto cgal = clipByPlane(l.mesh, {0, 0, 1}, {0, 0, 1});
     REQUIRE(cgal.ok);
