@@ -308,8 +308,8 @@ SolidMesh compacted(const std::vector<Eigen::Vector3d>& positions, std::vector<s
 
 // A closed, outward, welded surface of any shape clipped by a plane. The kept part of every face is cut at the plane;
 // kept edges lying in the plane without their reverse beside them are the section's boundary, and chain into closed
-// loops (holes included), triangulated by nesting. Vertices on the plane are fine; nullopt when a face lies in the
-// plane or the loops do not close simply (corefinement then does it).
+// loops (holes included), triangulated by nesting. Vertices and faces on the plane are fine; nullopt when the loops
+// do not close simply (corefinement then does it).
 std::optional<BooleanResult> clipClosedGeneral(const std::vector<Eigen::Vector3d>& pts,
                                               const std::vector<std::array<std::uint32_t, 3>>& tris,
                                               const Eigen::Vector3d& point, const Eigen::Vector3d& nn, double tol) {
@@ -321,8 +321,7 @@ std::optional<BooleanResult> clipClosedGeneral(const std::vector<Eigen::Vector3d
     anyOut |= s[i] > 0;
     anyIn |= s[i] < 0;
   }
-  for (const auto& t : tris)
-    if (s[t[0]] == 0 && s[t[1]] == 0 && s[t[2]] == 0) return std::nullopt;
+
   BooleanResult r;
   r.ok = true;
   if (!anyOut) {
@@ -346,6 +345,15 @@ std::optional<BooleanResult> clipClosedGeneral(const std::vector<Eigen::Vector3d
   std::vector<std::array<std::uint32_t, 3>> out;
   std::set<std::pair<std::uint32_t, std::uint32_t>> inPlane;  // kept edges lying in the plane
   for (const auto& t : tris) {
+    if (s[t[0]] == 0 && s[t[1]] == 0 && s[t[2]] == 0) {
+      // A face lying in the plane: facing +nn it bounds the kept part there (it is part of the section already);
+      // facing -nn the material behind it is beyond the plane, and it goes with it.
+      if ((pts[t[1]] - pts[t[0]]).cross(pts[t[2]] - pts[t[0]]).dot(nn) > 0) {
+        out.push_back(t);
+        for (int k = 0; k < 3; ++k) inPlane.emplace(t[k], t[(k + 1) % 3]);
+      }
+      continue;
+    }
     std::vector<std::uint32_t> poly;
     std::vector<bool> onPlane;
     for (int k = 0; k < 3; ++k) {

@@ -221,10 +221,17 @@ TEST_CASE("A convex solid is clipped by a plane exactly and without corefinement
     auto reference = booleanOperation(l.mesh, transformed(box({-50, -50, 0}, {50, 50, 100}), toTilted), BooleanOp::Difference);
     REQUIRE(reference.ok);
     CHECK(signedVolume(through->mesh) == Approx(signedVolume(reference.mesh)).epsilon(1e-9));
-    // z = 1 holds the notch's bottom face: left to corefinement, which gives the same volume as slicing.
-    CHECK_FALSE(clipClosedByPlane(l.mesh, {0, 0, 1}, {0, 0, 1}));
-    auto cgal = clipByPlane(l.mesh, {0, 0, 1}, {0, 0, 1});
-    REQUIRE(cgal.ok);
-    CHECK(signedVolume(cgal.mesh) == Approx(4 * 2 * 1));
+    // z = 1 holds the notch's bottom face (facing +z: kept as part of the section); z = 3 the arms' tops.
+    auto bottom = clipClosedByPlane(l.mesh, {0, 0, 1}, {0, 0, 1});
+    REQUIRE(bottom);
+    CHECK(isClosedVolume(bottom->mesh));
+    CHECK(signedVolume(bottom->mesh) == Approx(4 * 2 * 1).epsilon(1e-12));
+    auto flipped = clipClosedByPlane(l.mesh, {0, 0, 1}, {0, 0, -1});  // keep above z = 1: the two arms
+    REQUIRE(flipped);
+    CHECK(isClosedVolume(flipped->mesh));
+    CHECK(signedVolume(flipped->mesh) == Approx(2 * (1 * 2 * 2)).epsilon(1e-12));
+    auto tops = clipClosedByPlane(l.mesh, {0, 0, 3}, {0, 0, 1});
+    REQUIRE(tops);
+    CHECK(signedVolume(tops->mesh) == Approx(16).epsilon(1e-12));
   }
 }
