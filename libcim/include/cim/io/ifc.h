@@ -3,10 +3,10 @@
 //
 // Read: placements (local, linear along IFC4X3 alignments, grid), units, spatial structure, property and quantity
 // sets (also from types), colours; extrusions (also tapered) of parameterised, arbitrary, composite and derived
-// profiles, revolutions, swept disks, sectioned and fixed-reference sweeps, faceted and advanced B-reps (B-spline,
+// profiles, revolutions, swept disks, sectioned, fixed-reference and surface-curve (on planes) sweeps, faceted and advanced B-reps (B-spline,
 // cylindrical, spherical, toroidal faces), surface models, triangulated and polygonal face sets, CSG primitives, mapped
 // items, boolean results with solids and half-spaces; openings cut from their hosts; axis-only alignments drawn as
-// thin tubes. What is not read (IfcSurfaceCurveSweptAreaSolid, cant, some spirals and surfaces) is reported per
+// thin tubes. What is not read (surface-curve sweeps on curved surfaces, cant, some spirals and surfaces) is reported per
 // instance, and products with a representation but nothing drawable are counted.
 //
 // Georeferencing: IfcMapConversion + IfcProjectedCRS (IFC4/IFC4X3), IFC2X3 ePset_MapConversion + ePset_ProjectedCRS,

@@ -555,7 +555,8 @@ class ShapeBuilder {
       m = sweepDisk(ctx_, path, radius, inner);
     } else if (f.isA(r, "IFCSECTIONEDSOLIDHORIZONTAL")) {
       m = sectionedSolid(it);
-    } else if (f.isA(r, "IFCFIXEDREFERENCESWEPTAREASOLID") || f.isA(r, "IFCDIRECTRIXCURVESWEPTAREASOLID")) {
+    } else if (f.isA(r, "IFCFIXEDREFERENCESWEPTAREASOLID") || f.isA(r, "IFCDIRECTRIXCURVESWEPTAREASOLID") ||
+               f.isA(r, "IFCSURFACECURVESWEPTAREASOLID")) {
       m = directrixSweep(it);
       if (!m.empty())
         if (auto pos = it.ref("Position")) m = transformed(m, ctx_.axis2Placement(*pos));
@@ -763,6 +764,18 @@ class ShapeBuilder {
     Eigen::Vector3d ref = Eigen::Vector3d::UnitX();
     if (auto fr = it.ref("FixedReference"))
       if (auto d = ctx_.direction(*fr)) ref = *d;
+    if (ctx_.file.isA(it.record(), "IFCSURFACECURVESWEPTAREASOLID")) {
+      // The profile's x axis follows the reference surface's normal; for a plane that is one fixed direction.
+      Instance surface;
+      auto sid = it.ref("ReferenceSurface");
+      if (!sid || !surface.load(ctx_.file, *sid) || !ctx_.file.isA(surface.record(), "IFCPLANE")) {
+        ctx_.report(Severity::Warning, ErrorCode::InvalidElement, it.id(),
+                    "surface-curve sweep: only an IfcPlane reference surface is supported");
+        return m;
+      }
+      ref = Eigen::Vector3d::UnitZ();
+      if (auto pos = surface.ref("Position")) ref = ctx_.axis2Placement(*pos).linear().col(2);
+    }
     std::size_t dropped = 0;
     const auto ring = outerRing(ctx_, *profile, dropped);
     if (ring.size() < 3) return m;

@@ -377,3 +377,29 @@ TEST_CASE("A fixed-reference sweep along a straight directrix is a prism", "[ifc
   CHECK(b.max.isApprox(Eigen::Vector3d(1, 10, 0.5), 1e-9));
   CHECK(bar->triangleCount() == 12);
 }
+
+TEST_CASE("A surface-curve sweep on a plane turns the profile's x axis to the plane's normal", "[ifc][alignment][sweep]") {
+  cimtest::TempDir dir;
+  // A 0.2 x 0.1 rectangle swept along an L on the plane z = 0 (normal +Z): profile X -> +Z (0.2 tall),
+  // profile Y -> tangent x Z: along +X that is -Y, so the first leg is 0.1 wide in y.
+  cimtest::writeFile(dir / "s.ifc", ifc4x3(
+      "#10=IFCCARTESIANPOINT((0.,0.,0.));\n#11=IFCCARTESIANPOINT((10.,0.,0.));\n#13=IFCCARTESIANPOINT((10.,5.,0.));\n"
+      "#12=IFCPOLYLINE((#10,#11,#13));\n"
+      "#20=IFCRECTANGLEPROFILEDEF(.AREA.,$,$,0.2,0.1);\n"
+      "#23=IFCAXIS2PLACEMENT3D(#10,$,$);\n#24=IFCPLANE(#23);\n"
+      "#22=IFCSURFACECURVESWEPTAREASOLID(#20,$,#12,$,$,#24);\n"
+      "#30=IFCSHAPEREPRESENTATION($,'Body','AdvancedSweptSolid',(#22));\n#31=IFCPRODUCTDEFINITIONSHAPE($,$,(#30));\n"
+      "#40=IFCAXIS2PLACEMENT3D(#10,$,$);\n#41=IFCLOCALPLACEMENT($,#40);\n"
+      "#50=IFCBUILDINGELEMENTPROXY('0gnK1gq9X5sOFhZ$a1N5GG',$,'kerb',$,$,#41,#31,$,$);\n"));
+  auto r = io::readIfc(dir / "s.ifc");
+  REQUIRE(r.ok());
+  const auto* kerb = byGuid(r->scene, "0gnK1gq9X5sOFhZ$a1N5GG");
+  REQUIRE(kerb);
+  const auto b = kerb->worldBounds();
+  CHECK(b.min.z() == Approx(-0.1).margin(1e-6));
+  CHECK(b.max.z() == Approx(0.1).margin(1e-6));
+  CHECK(b.min.x() == Approx(0.0).margin(1e-6));
+  CHECK(b.max.x() == Approx(10.05).margin(0.06));  // the mitred corner reaches past x = 10 by half the width
+  CHECK(b.min.y() == Approx(-0.05).margin(0.06));
+  CHECK(b.max.y() == Approx(5.0).margin(1e-6));
+}
