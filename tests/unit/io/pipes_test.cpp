@@ -103,7 +103,10 @@ void writeSewerGeoJson(const std::filesystem::path& dir) {
   std::string pts = "{\"type\":\"FeatureCollection\"," + crs + ",\"features\":[";
   const char* ids[] = {"W1", "W2", "W3", "W4", "W5", "W6", "W7", "W9", "W10"};
   const double es[] = {515400, 515430, 515460, 515490, 515520, 515600, 515630, 515700, 515730};
-  for (int i = 0; i < 9; ++i) pts += (i ? "," : "") + point(ids[i], es[i], n0, "");
+  for (int i = 0; i < 9; ++i) {
+    if (i) pts += ",";
+    pts += point(ids[i], es[i], n0, "");
+  }
   pts += "]}";
   cimtest::writeFile(dir / "WS管线点.geojson", pts);
   std::string lines = "{\"type\":\"FeatureCollection\"," + crs + ",\"features\":[";
@@ -490,4 +493,62 @@ TEST_CASE("loadScene reads pipe inputs and keeps the parametric form through rep
   // A 2D input into a compound CRS: the heights pass through.
   const auto b = e->worldBounds();
   CHECK(b.min.z() == Approx(8.6).margin(1e-4));
+}
+
+TEST_CASE("A GeoPackage with RQLINE and RQPOINT layers is one input", "[pipes]") {
+  TempDir dir;
+  writeGasCsv(dir.path());
+  const auto gpkg = dir / "city.gpkg";
+  auto a = cimtest::run("ogr2ogr -f GPKG " + cimtest::shellQuote(gpkg.string()) + " " +
+                        cimtest::shellQuote((dir / "RQ_POINT.csv").string()) + " -nln RQPOINT 2>&1");
+  auto b = cimtest::run("ogr2ogr -update -f GPKG " + cimtest::shellQuote(gpkg.string()) + " " +
+                        cimtest::shellQuote((dir / "RQ_LINE.csv").string()) + " -nln RQLINE 2>&1");
+  if (a.exitCode != 0 || b.exitCode != 0) {
+    WARN("ogr2ogr (gdal-bin) unavailable: " << a.out << b.out);
+    return;
+  }
+  REQUIRE(io::isPipeFile(gpkg));
+  io::PipeOptions o = hangzhou();
+  o.inputCrs = o.sceneCrs;  // attribute-only layers carry no CRS
+  auto r = io::readPipes(gpkg, o);
+  REQUIRE(r.ok());
+  CHECK(r->pipes == 8);
+  CHECK(r->qa.findings.size() == 8);
+  CHECK(r->skippedRows == 5);
+  const auto dup = r->qa.ofKind(io::PipeFindingKind::DuplicateLine);
+  REQUIRE(dup.size() == 1);
+  CHECK(dup[0].table == gpkg.string() + ":RQLINE");
+  CHECK(dup[0].row == 4);
+}
+
+TEST_CASE("cim info prints the pipe QA summary; cim convert writes a valid GLB", "[pipes][cli]") {
+  TempDir dir;
+  writeGasCsv(dir.path());
+  const std::string cim = cimtest::shellQuote(CIM_CLI_PATH);
+  auto info = cimtest::run(cim + " info " + cimtest::shellQuote((dir / "RQ_LINE.csv").string()) + " --crs EPSG:4549");
+  CHECK(info.exitCode == 0);
+  CHECK_THAT(info.out, Contains("CJJ 61 pipe survey tables: 8 pipe(s), 1 well(s), 5 row(s) skipped"));
+  CHECK_THAT(info.out, Contains("pipe QA:   8 finding(s)") && Contains("duplicate 1") &&
+                           Contains("reversed-duplicate 1") && Contains("missing-point 1"));
+  auto json = cimtest::run(cim + " info --json " + cimtest::shellQuote((dir / "RQ_LINE.csv").string()) +
+                           " --crs EPSG:4549");
+  const auto j = nlohmann::json::parse(json.out);
+  CHECK(j["pipes"]["qa"]["depth-beyond-limit"] == 1);
+  CHECK(j["pipes"]["findings"].size() == 8);
+  auto conv = cimtest::run(cim + " convert " + cimtest::shellQuote((dir / "RQ_LINE.csv").string()) +
+                           " --crs EPSG:4549+5737 -o " + cimtest::shellQuote((dir / "gas.glb").string()));
+  REQUIRE(conv.exitCode == 0);
+  const auto report = cimtest::validateGltf(dir / "gas.glb");
+  CHECK(report["errors"] == 0);
+
+  const auto swmm = cimtest::sharedDataDir() / "pipes/swmm_sewer_state_plane_epsg2817.inp";
+  if (std::filesystem::exists(swmm)) {
+    auto noCrs = cimtest::run(cim + " info " + cimtest::shellQuote(swmm.string()));
+    CHECK(noCrs.exitCode == 1);
+    CHECK_THAT(noCrs.err, Contains("SWMM files carry no CRS"));
+    auto c = cimtest::run(cim + " convert " + cimtest::shellQuote(swmm.string()) + " --input-crs EPSG:2817 -o " +
+                          cimtest::shellQuote((dir / "sewer.glb").string()));
+    REQUIRE(c.exitCode == 0);
+    CHECK(cimtest::validateGltf(dir / "sewer.glb")["errors"] == 0);
+  }
 }

@@ -225,26 +225,26 @@ Result<PipeReadResult> build(RawNetwork&& net, const PipeOptions& options, bool 
       else if (auto it2 = options.depthReference.find(std::string(model::classCode(l.segment.type.cls)));
                it2 != options.depthReference.end())
         ref = it2->second;
-      const std::optional<double> dS = l.startDepth ? l.startDepth : ps ? ps->depth : std::nullopt;
-      const std::optional<double> dE = l.endDepth ? l.endDepth : pe ? pe->depth : std::nullopt;
+      const double dS = l.startDepth ? *l.startDepth : ps && ps->depth ? *ps->depth : std::nan("");
+      const double dE = l.endDepth ? *l.endDepth : pe && pe->depth ? *pe->depth : std::nan("");
       for (const auto& [d, which] : {std::pair{l.startDepth, "start"}, std::pair{l.endDepth, "end"}})
         if (d && (*d < 0 || *d > options.maxDepthMeters))
           findings.push_back({PipeFindingKind::DepthBeyondLimit, l.table, l.row, l.segment.id,
                               {std::string(which) == std::string("start") ? l.startId : l.endId}, -1,
                               std::string(which) + " depth " + fmt(*d) + " m is outside 0 … " +
                                   fmt(options.maxDepthMeters, 1) + " m"});
-      if (dS && dE) {
+      if (!std::isnan(dS) && !std::isnan(dE)) {
         if (!groundS || !groundE) {
           skip(l, "no ground height (Surf_H) at " + (!groundS ? l.startId : l.endId) + " and no terrain");
           continue;
         }
-        refS = *groundS - dS.value_or(0.0);
-        refE = *groundE - dE.value_or(0.0);
+        refS = *groundS - dS;
+        refE = *groundE - dE;
       } else if (ownZ) {
         fromOwnZ = true;
         ref = model::DepthReference::Centreline;
       } else {
-        skip(l, std::string("missing depth (") + (!dS ? "S_Deep/起点埋深" : "E_Deep/终点埋深") + ")");
+        skip(l, std::string("missing depth (") + (std::isnan(dS) ? "S_Deep/起点埋深" : "E_Deep/终点埋深") + ")");
         continue;
       }
     }
@@ -297,8 +297,9 @@ Result<PipeReadResult> build(RawNetwork&& net, const PipeOptions& options, bool 
     built.push_back(std::move(b));
   }
 
-  // Disagreements between lines of one class meeting at a point: depth, size, material.
-  {
+  // Disagreements between lines of one class meeting at a point: depth, size, material. Survey tables only: in a
+  // hydraulic model (EPANET, SWMM) a size change at a node is the model, not a survey error.
+  if (net.format == PipeFormat::SurveyTables) {
     struct End {
       std::size_t built;
       std::optional<double> depth;
