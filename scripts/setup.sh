@@ -14,7 +14,7 @@ packages=(
   # geometry and math
   libcgal-dev libgmp-dev libmpfr-dev libboost-dev libeigen3-dev libmeshoptimizer-dev
   # geodesy and rasters
-  libproj-dev proj-data proj-bin libgdal-dev
+  libproj-dev proj-data proj-bin libgdal-dev gdal-bin
   # mesh and glTF I/O
   libassimp-dev libtinygltf-dev libstb-dev libdraco-dev nlohmann-json3-dev
   # CLI and tests (python3 checks the bundled sample data against its script); jemalloc for the cim tool

@@ -12,6 +12,7 @@ Runner addInfoCommand(CLI::App& app) {
     std::vector<std::string> files;
     bool json = false;
     bool elements = false;
+    std::string crs, inputCrs, points, fieldMapping, pipeType;
   };
   auto args = std::make_shared<Args>();
   auto* cmd = app.add_subcommand("info", "Describe files: format, CRS, element and triangle counts, bounds");
@@ -19,6 +20,11 @@ Runner addInfoCommand(CLI::App& app) {
   cmd->add_flag("--json", args->json, "One JSON object per file and line");
   cmd->add_flag("--elements", args->elements,
                 "List every element with geometry (guid, class, name, storey, triangles, bbox in the file's own frame)");
+  cmd->add_option("--crs", args->crs, "Scene CRS (pipe networks are built in it; must be metric)");
+  cmd->add_option("--input-crs", args->inputCrs, "CRS of inputs without one (EPANET/SWMM .inp, CSV); default --crs");
+  cmd->add_option("--points", args->points, "Point table of a CSV/GeoJSON/Shapefile pipe line table");
+  cmd->add_option("--field-mapping", args->fieldMapping, "JSON field mapping for pipe tables");
+  cmd->add_option("--pipe-type", args->pipeType, "CJJ 61 type code when the table gives none (e.g. RQ)");
   return [cmd, args]() {
     if (!cmd->parsed()) return -1;
     int code = kExitOk;
@@ -39,7 +45,13 @@ Runner addInfoCommand(CLI::App& app) {
         }
         continue;
       }
-      auto r = cim::app::info(f);
+      cim::app::LoadOptions lo;
+      lo.crs = args->crs;
+      lo.inputCrs = args->inputCrs;
+      lo.pipePointTable = args->points;
+      lo.pipeFieldMapping = args->fieldMapping;
+      lo.pipeType = args->pipeType;
+      auto r = cim::app::info(f, lo);
       if (!r.ok()) {
         printError(*r.error());
         if (args->json) std::printf("%s\n", cim::app::errorJson(f, *r.error()).c_str());

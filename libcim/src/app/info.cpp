@@ -18,7 +18,8 @@ namespace {
 
 // A file's scene for inspection: IFC through readIfc (in its engineering frame when asked), other formats through
 // loadScene. Fills the IFC summary fields (schema, application, classes, georeference) of `fi` when given.
-Result<model::Scene> inspect(const fs::path& path, bool engineeringFrame, FileInfo* fi) {
+Result<model::Scene> inspect(const fs::path& path, bool engineeringFrame, FileInfo* fi,
+                             const LoadOptions& loadOptions = {}) {
   if (io::isIfcFile(path)) {
     io::IfcOptions options;
     options.applyGeoreference = !engineeringFrame;
@@ -34,7 +35,20 @@ Result<model::Scene> inspect(const fs::path& path, bool engineeringFrame, FileIn
     auto diags = r.takeDiagnostics();
     return Result<model::Scene>::success(std::move(r.value().scene), std::move(diags));
   }
-  auto scene = loadScene({path}, LoadOptions{});
+  if (io::isPipeFile(path)) {
+    auto po = pipeOptions(loadOptions);
+    if (!po.ok()) return Result<model::Scene>::failureFrom(po);
+    auto r = io::readPipes(path, po.value());
+    if (!r.ok()) return Result<model::Scene>::failureFrom(r);
+    auto diags = r.takeDiagnostics();
+    auto& v = r.value();
+    if (fi) {
+      fi->pipes = FileInfo::Pipes{std::string(io::pipeFormatName(v.format)), v.pipes, v.wells, v.skippedRows, v.qa};
+      v.scene.forEachElement([&](const model::Layer&, const model::Element& e) { ++fi->classes[e.kind]; });
+    }
+    return Result<model::Scene>::success(std::move(v.scene), std::move(diags));
+  }
+  auto scene = loadScene({path}, loadOptions);
   if (scene.ok() && fi)
     scene->forEachElement([&](const model::Layer&, const model::Element& e) { ++fi->classes[e.kind]; });
   return scene;
@@ -42,9 +56,9 @@ Result<model::Scene> inspect(const fs::path& path, bool engineeringFrame, FileIn
 
 }  // namespace
 
-Result<FileInfo> info(const fs::path& path) {
+Result<FileInfo> info(const fs::path& path, const LoadOptions& options) {
   FileInfo fi;
-  auto scene = inspect(path, false, &fi);
+  auto scene = inspect(path, false, &fi, options);
   if (!scene.ok()) return Result<FileInfo>::failureFrom(scene);
   fi.path = path;
   fi.format = formatName(path);
@@ -122,6 +136,32 @@ std::string toJson(const FileInfo& fi) {
   for (const auto& [k, n] : fi.classes) j["classes"][k] = n;
   j["layers"] = Json::array();
   for (const auto& l : fi.layers) j["layers"].push_back({{"name", l.name}, {"elements", l.elements}});
+  if (fi.pipes) {
+    Json p;
+    p["format"] = fi.pipes->format;
+    p["pipes"] = fi.pipes->pipes;
+    p["wells"] = fi.pipes->wells;
+    p["skippedRows"] = fi.pipes->skippedRows;
+    Json counts = Json::object();
+    const auto c = fi.pipes->qa.counts();
+    for (std::size_t k = 0; k < io::kPipeFindingKinds; ++k)
+      counts[std::string(io::pipeFindingName(static_cast<io::PipeFindingKind>(k)))] = c[k];
+    p["qa"] = counts;
+    Json list = Json::array();
+    for (const auto& f : fi.pipes->qa.findings) {
+      Json jf;
+      jf["kind"] = io::pipeFindingName(f.kind);
+      jf["table"] = f.table;
+      jf["row"] = f.row;
+      if (!f.lineId.empty()) jf["line"] = f.lineId;
+      jf["points"] = f.pointIds;
+      if (f.otherRow >= 0) jf["otherRow"] = f.otherRow;
+      jf["message"] = f.message;
+      list.push_back(std::move(jf));
+    }
+    p["findings"] = std::move(list);
+    j["pipes"] = std::move(p);
+  }
   j["diagnostics"] = Json::array();
   for (const auto& d : fi.diagnostics) j["diagnostics"].push_back(diagnosticJson(d));
   return j.dump(-1, ' ', false, Json::error_handler_t::replace);
@@ -169,6 +209,21 @@ std::string toText(const FileInfo& fi) {
   if (fi.openings.cut + fi.openings.notCut > 0)
     o << "  openings:  " << fi.openings.cut << " cut (" << fi.openings.boxBodies << " bodies as boxes), "
       << fi.openings.notCut << " not cut\n";
+  if (fi.pipes) {
+    const auto& p = *fi.pipes;
+    o << "  pipes:     " << p.format << ": " << p.pipes << " pipe(s), " << p.wells << " well(s), " << p.skippedRows
+      << " row(s) skipped\n";
+    o << "  pipe QA:   " << p.qa.findings.size() << " finding(s)";
+    const auto c = p.qa.counts();
+    bool any = false;
+    for (std::size_t k = 0; k < io::kPipeFindingKinds; ++k)
+      if (c[k]) {
+        o << (any ? ", " : ": ") << io::pipeFindingName(static_cast<io::PipeFindingKind>(k)) << " " << c[k];
+        any = true;
+      }
+    o << "\n";
+    for (const auto& f : p.qa.findings) o << "    " << io::formatFinding(f) << "\n";
+  }
   o << "  diagnostics: " << countSeverity(fi.diagnostics, Severity::Warning) << " warning(s), "
     << countSeverity(fi.diagnostics, Severity::Info) << " note(s)\n";
   for (const auto& d : fi.diagnostics) o << "    " << severityName(d.severity) << ": " << formatDiagnostic(d) << "\n";

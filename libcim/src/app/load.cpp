@@ -1,5 +1,7 @@
 #include "cim/app/load.h"
 
+#include <fstream>
+
 #include <Eigen/Geometry>
 
 #include "cim/io/ifc.h"
@@ -19,6 +21,17 @@ std::string formatName(const fs::path& path) {
   if (e == ".ply") return "Stanford PLY";
   if (e == ".stl") return "STL";
   if (e == ".ifc") return "IFC (STEP)";
+  if (e == ".inp") {
+    // EPANET and SWMM share the extension; SWMM files have [CONDUITS] or [XSECTIONS].
+    std::ifstream in(path);
+    for (std::string line; std::getline(in, line);)
+      if (line.rfind("[CONDUITS]", 0) == 0 || line.rfind("[XSECTIONS]", 0) == 0) return "SWMM input (.inp)";
+    return "EPANET input (.inp)";
+  }
+  if (e == ".gpkg") return "GeoPackage";
+  if (e == ".shp") return "Esri Shapefile";
+  if (e == ".geojson" || e == ".json") return "GeoJSON";
+  if (e == ".csv") return "CSV";
   return e.empty() ? "unknown" : e.substr(1);
 }
 
@@ -29,6 +42,27 @@ void placeLocalScene(model::Scene& scene, const io::MeshPlacement& placement) {
   t.translation() = placement.originMeters;
   model::transformScene(scene, t);
   scene.setCrs(placement.crs);
+}
+
+Result<io::PipeOptions> pipeOptions(const LoadOptions& options) {
+  io::PipeOptions po;
+  if (!options.crs.empty()) {
+    auto c = geo::Crs::fromUserInput(options.crs);
+    if (!c.ok()) return Result<io::PipeOptions>::failureFrom(c);
+    po.sceneCrs = std::move(c).value();
+  }
+  if (!options.inputCrs.empty()) {
+    auto c = geo::Crs::fromUserInput(options.inputCrs);
+    if (!c.ok()) return Result<io::PipeOptions>::failureFrom(c);
+    po.inputCrs = std::move(c).value();
+  } else {
+    po.inputCrs = po.sceneCrs;  // --crs alone: the input is in the scene CRS (when it carries none)
+  }
+  po.pointTable = options.pipePointTable;
+  po.fieldMapping = options.pipeFieldMapping;
+  po.typeCode = options.pipeType;
+  po.terrainHeight = options.terrainHeight;
+  return Result<io::PipeOptions>::success(std::move(po));
 }
 
 namespace {
@@ -56,6 +90,14 @@ Result<model::Scene> readInput(const fs::path& path, const io::MeshPlacement& pl
                                        "IFC declares its own units and Z up; --scale and --up-axis are not applied",
                                        path.string()));
     return Result<model::Scene>::success(std::move(scene), std::move(diags));
+  }
+  if (io::isPipeFile(path)) {
+    auto po = pipeOptions(options);
+    if (!po.ok()) return Result<model::Scene>::failureFrom(po);
+    auto r = io::readPipes(path, po.value(), progress);
+    if (!r.ok()) return Result<model::Scene>::failureFrom(r);
+    auto diags = r.takeDiagnostics();
+    return Result<model::Scene>::success(std::move(r.value().scene), std::move(diags));
   }
   return io::readMesh(path, placement, progress);
 }

@@ -1,6 +1,8 @@
 #include "cim/model/scene.h"
 
 #include <algorithm>
+#include <cmath>
+#include <memory>
 #include <stdexcept>
 
 #include <Eigen/Dense>
@@ -119,14 +121,51 @@ Status reprojectMesh(geometry::Mesh& mesh, const geo::Transformer& t, double ste
   return okStatus();
 }
 
+// The parametric pipe/well of an element moved by `map` (a point map in the scene frame); lengths (diameters,
+// depths) are scaled by `scale`. Replaces the shared pointers with transformed copies.
+template <class PointMap>
+bool transformParametric(Element& e, PointMap&& map, double scale) {
+  if (e.pipe) {
+    auto p = std::make_shared<PipeSegment>(*e.pipe);
+    for (auto& c : p->centreline) {
+      auto m = map(c);
+      if (!m) return false;
+      c = *m;
+    }
+    if (scale != 1.0) {
+      auto& s = p->section;
+      s.outerDiameterMeters *= scale;
+      if (s.innerDiameterMeters) *s.innerDiameterMeters *= scale;
+      if (s.wallMeters) *s.wallMeters *= scale;
+      s.widthMeters *= scale;
+      s.heightMeters *= scale;
+    }
+    e.pipe = std::move(p);
+  }
+  if (e.well) {
+    auto w = std::make_shared<Well>(*e.well);
+    auto m = map(w->top);
+    if (!m) return false;
+    w->top = *m;
+    w->depthMeters *= scale;
+    w->diameterMeters *= scale;
+    w->widthMeters *= scale;
+    w->lengthMeters *= scale;
+    e.well = std::move(w);
+  }
+  return true;
+}
+
 }  // namespace
 
 void transformScene(Scene& scene, const Eigen::Affine3d& t) {
   const Eigen::Matrix3f linear = t.linear().cast<float>();
   const Eigen::Matrix3f normals = t.linear().inverse().transpose().cast<float>();
   const bool flip = t.linear().determinant() < 0;
+  const double scale = std::cbrt(std::abs(t.linear().determinant()));
   for (auto& layer : scene.layers_)
-    for (auto& e : layer.elements)
+    for (auto& e : layer.elements) {
+      transformParametric(e, [&](const Eigen::Vector3d& p) { return std::optional<Eigen::Vector3d>(t * p); }, scale);
       for (auto& shape : e.shapes) {
         auto& m = shape.mesh;
         m.origin = t * m.origin;
@@ -135,6 +174,7 @@ void transformScene(Scene& scene, const Eigen::Affine3d& t) {
         if (flip)
           for (std::size_t i = 0; i + 2 < m.indices.size(); i += 3) std::swap(m.indices[i + 1], m.indices[i + 2]);
       }
+    }
 }
 
 Status mergeInto(Scene& target, Scene&& source) {
@@ -164,6 +204,14 @@ Status mergeInto(Scene& target, Scene&& source) {
           auto st = reprojectMesh(shape.mesh, *transformer, step, element.name);
           if (!st.ok()) return Status::failure(*st.error(), std::move(diags));
         }
+    // Parametric pipes and wells: points reprojected exactly; diameters and depths are true lengths and stay.
+    for (auto& layer : layers)
+      for (auto& element : layer.elements)
+        if (!transformParametric(element, [&](const Eigen::Vector3d& p) { return transformer->forward(p); }, 1.0))
+          return Status::failure(Diagnostic::error(ErrorCode::TransformFailed,
+                                                   "the centreline of a pipe or well cannot be transformed", {},
+                                                   element.name),
+                                 std::move(diags));
   }
   for (auto& layer : layers)
     for (auto& element : layer.elements) target.addElement(layer.name, std::move(element));

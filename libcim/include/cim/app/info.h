@@ -11,6 +11,8 @@
 #include "cim/core/diagnostic.h"
 #include "cim/core/result.h"
 #include "cim/geometry/aabb.h"
+#include "cim/app/load.h"
+#include "cim/io/pipes.h"
 
 namespace cim::app {
 
@@ -40,10 +42,18 @@ struct FileInfo {
   std::optional<Eigen::Vector3d> centerWgs84;    ///< longitude°, latitude°, ellipsoidal height of the bounds centre
   std::vector<LayerSummary> layers;
   std::vector<Diagnostic> diagnostics;           ///< warnings and infos from reading
+  /// Pipe networks (io::isPipeFile): counts and the QA report.
+  struct Pipes {
+    std::string format;
+    std::size_t pipes = 0, wells = 0, skippedRows = 0;
+    io::PipeQaReport qa;
+  };
+  std::optional<Pipes> pipes;
 };
 
-/// What a file is: format, CRS, counts, bounds. Fails with the reader's error naming the file.
-Result<FileInfo> info(const std::filesystem::path& path);
+/// What a file is: format, CRS, counts, bounds. Fails with the reader's error naming the file. `options` matter for
+/// inputs without their own CRS (EPANET/SWMM: crs, inputCrs) and for pipe tables (point table, field mapping).
+Result<FileInfo> info(const std::filesystem::path& path, const LoadOptions& options = {});
 
 /// One element with geometry, as `cim info --elements` lists it. Coordinates in the file's own frame (for IFC the
 /// engineering frame: metres, Z up, before any map conversion).

@@ -2,6 +2,7 @@
 // app: the operations the CLI and the Python bindings call, as plain functions.
 
 #include <filesystem>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -11,6 +12,7 @@
 #include "cim/core/progress.h"
 #include "cim/core/result.h"
 #include "cim/io/mesh.h"
+#include "cim/io/pipes.h"
 #include "cim/model/scene.h"
 
 namespace cim::app {
@@ -25,6 +27,17 @@ struct LoadOptions {
   double rotationDegrees = 0.0;
   std::optional<io::UpAxis> upAxis;
   double scale = 1.0;
+  /// CRS of inputs that carry none (EPANET/SWMM .inp, CSV tables without .prj); empty: `crs`. Pipe networks are
+  /// built in metres, so with a US-foot input CRS the scene CRS (`crs`) must be a metric one.
+  std::string inputCrs;
+  /// Pipe survey tables: the point table of a CSV/GeoJSON/Shapefile line table (default: found by name, LINE→POINT).
+  std::filesystem::path pipePointTable;
+  /// Pipe survey tables: JSON field mapping (see io::PipeOptions::fieldMapping).
+  std::filesystem::path pipeFieldMapping;
+  /// Pipe survey tables: type code when no field or layer name gives one (e.g. "RQ").
+  std::string pipeType;
+  /// Ground heights for pipe points without Surf_H (scene CRS x, y -> height), e.g. a terrain's heightAt.
+  std::function<std::optional<double>(double x, double y)> terrainHeight;
 };
 
 /// Loads every input into one scene, reprojecting georeferenced inputs into the scene CRS vertex by vertex.
@@ -36,6 +49,10 @@ Result<model::Scene> loadScene(const std::vector<std::filesystem::path>& inputs,
 /// Places a local (not georeferenced) scene: every mesh rotated by placement.rotationDegrees about +Z and moved to
 /// placement.originMeters; the scene takes placement.crs.
 void placeLocalScene(model::Scene& scene, const io::MeshPlacement& placement);
+
+/// Pipe inputs (io::isPipeFile): the io::PipeOptions that loadScene uses for them. Fails with UnknownCrs when a CRS
+/// option cannot be resolved.
+Result<io::PipeOptions> pipeOptions(const LoadOptions& options);
 
 /// A short human name of an input's format from its extension, e.g. "Wavefront OBJ".
 std::string formatName(const std::filesystem::path& path);

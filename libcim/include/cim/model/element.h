@@ -6,6 +6,7 @@
 #include <initializer_list>
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -13,6 +14,7 @@
 #include <vector>
 
 #include "cim/geometry/mesh.h"
+#include "cim/model/pipe.h"
 
 namespace cim::model {
 
@@ -101,6 +103,11 @@ struct Element {
   std::string name;
   Attributes attributes;
   std::vector<Shape> shapes;
+  /// Parametric form of a pipe (kind "pipe") or a well (kind "well") in the scene CRS, kept beside the mesh for
+  /// exact clearance measurement; null for every other element. Immutable once shared: code that moves an element
+  /// (transformScene, mergeInto) replaces the pointer with a transformed copy.
+  std::shared_ptr<const PipeSegment> pipe;
+  std::shared_ptr<const Well> well;
 
   std::size_t triangleCount() const;
   std::size_t vertexCount() const;

@@ -1,0 +1,602 @@
+// CJJ 61 survey tables (管线点 + 管线段) through GDAL/OGR: GeoPackage, Shapefile, GeoJSON, CSV.
+//
+// Canonical field names and the aliases recognised (case-insensitive for Latin names):
+//   point table: Exp_No (物探点号, 点号, ExpNo, Point_No), Map_No (图上点号), X = northing (纵坐标, X坐标),
+//     Y = easting (横坐标, Y坐标), Surf_H (地面高程, 地面高, Ground_H), Depth (埋深, Deep), Feature (特征, 特征点),
+//     Subsid (附属物, Appendant), Well_Deep (井深, WellDeep, Well_Depth), Well_Cover (井盖规格, 井盖尺寸,
+//     Cover_Size), Address (道路名称, 所在道路, Road), Type (管线类型, 管线种类, 类型, 类别, TypeCode)
+//   line table: S_Exp (起点点号, 起点, Start_Point, From_Point), E_Exp (终点点号, 终点, End_Point, To_Point),
+//     S_Deep (起点埋深, Start_Depth), E_Deep (终点埋深, End_Depth), PSize (管径, 规格, 断面尺寸, P_Size),
+//     Material (材质, 管材), WallThick (壁厚, Wall_Thick), Pressure (压力), Voltage (电压), CabNum (电缆条数,
+//     电缆根数, Cable_Count), TotalHole (总孔数), UsedHole (已用孔数), FlowDir (流向), EmBed (埋设方式, Burial),
+//     Mdate (埋设年代, 建设年代, 埋设日期), Belong (权属单位, 权属, Owner), Address, Status (状态, 使用状态),
+//     Lin_No (管线编号, Line_No), Type
+#include <algorithm>
+#include <cctype>
+#include <fstream>
+#include <map>
+#include <mutex>
+#include <set>
+
+#include <cpl_conv.h>
+#include <gdal_priv.h>
+#include <ogrsf_frmts.h>
+#include <nlohmann/json.hpp>
+
+#include "io/pipes/network.h"
+
+namespace cim::io::pipes {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+void registerGdal() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    GDALAllRegister();
+    CPLSetConfigOption("OGR_GEOJSON_MAX_OBJ_SIZE", "0");
+  });
+}
+
+const std::map<std::string, std::vector<std::string>>& aliasTable() {
+  static const std::map<std::string, std::vector<std::string>> t = {
+      {"Exp_No", {"exp_no", "expno", "物探点号", "点号", "point_no", "pointno"}},
+      {"Map_No", {"map_no", "mapno", "图上点号"}},
+      {"X", {"x", "纵坐标", "x坐标", "northing"}},
+      {"Y", {"y", "横坐标", "y坐标", "easting"}},
+      {"Surf_H", {"surf_h", "surfh", "地面高程", "地面高", "ground_h"}},
+      {"Depth", {"depth", "deep", "埋深", "点埋深"}},
+      {"Feature", {"feature", "特征", "特征点"}},
+      {"Subsid", {"subsid", "appendant", "attachment", "附属物"}},
+      {"Well_Deep", {"well_deep", "welldeep", "well_depth", "井深"}},
+      {"Well_Cover", {"well_cover", "wellcover", "cover_size", "coversize", "井盖规格", "井盖尺寸"}},
+      {"Address", {"address", "road", "道路名称", "所在道路"}},
+      {"Type", {"type", "typecode", "type_code", "pipe_type", "管线类型", "管线种类", "类型", "类别"}},
+      {"S_Exp", {"s_exp", "sexp", "s_point", "start_point", "from_point", "起点点号", "起点"}},
+      {"E_Exp", {"e_exp", "eexp", "e_point", "end_point", "to_point", "终点点号", "终点"}},
+      {"S_Deep", {"s_deep", "sdeep", "s_depth", "start_depth", "起点埋深"}},
+      {"E_Deep", {"e_deep", "edeep", "e_depth", "end_depth", "终点埋深"}},
+      {"PSize", {"psize", "p_size", "管径", "规格", "断面尺寸", "管径或断面尺寸"}},
+      {"Material", {"material", "材质", "管材"}},
+      {"WallThick", {"wallthick", "wall_thick", "壁厚"}},
+      {"Pressure", {"pressure", "压力"}},
+      {"Voltage", {"voltage", "电压"}},
+      {"CabNum", {"cabnum", "cab_num", "cable_count", "电缆条数", "电缆根数"}},
+      {"TotalHole", {"totalhole", "total_hole", "总孔数"}},
+      {"UsedHole", {"usedhole", "used_hole", "已用孔数"}},
+      {"FlowDir", {"flowdir", "flow_dir", "流向"}},
+      {"EmBed", {"embed", "burial", "埋设方式"}},
+      {"Mdate", {"mdate", "m_date", "埋设年代", "建设年代", "埋设日期"}},
+      {"Belong", {"belong", "owner", "权属单位", "权属"}},
+      {"Status", {"status", "状态", "使用状态"}},
+      {"Lin_No", {"lin_no", "line_no", "管线编号"}},
+  };
+  return t;
+}
+
+std::string lowerAscii(std::string s) {
+  for (auto& c : s)
+    if (static_cast<unsigned char>(c) < 128) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+struct Mapping {
+  std::map<std::string, std::string> fields;  // canonical -> source field name
+  std::map<std::string, double> scale;        // canonical -> factor into canonical units
+  std::string typeCode;
+};
+
+Result<Mapping> loadMapping(const fs::path& path) {
+  Mapping m;
+  if (path.empty()) return Result<Mapping>::success(std::move(m));
+  std::ifstream in(path);
+  if (!in)
+    return Result<Mapping>::failure(
+        Diagnostic::error(ErrorCode::FileNotFound, "field-mapping file cannot be opened", path.string()));
+  try {
+    const auto j = nlohmann::json::parse(in);
+    if (j.contains("fields"))
+      for (auto& [k, v] : j.at("fields").items()) m.fields[k] = v.get<std::string>();
+    if (j.contains("scale"))
+      for (auto& [k, v] : j.at("scale").items()) m.scale[k] = v.get<double>();
+    if (j.contains("typeCode")) m.typeCode = j.at("typeCode").get<std::string>();
+  } catch (const std::exception& e) {
+    return Result<Mapping>::failure(Diagnostic::error(
+        ErrorCode::CorruptFile, std::string("field-mapping file is not valid JSON of the expected form: ") + e.what(),
+        path.string()));
+  }
+  for (const auto& [k, v] : m.fields)
+    if (!aliasTable().count(k))
+      return Result<Mapping>::failure(Diagnostic::error(
+          ErrorCode::InvalidArgument, "field-mapping names an unknown canonical field '" + k + "'", path.string()));
+  return Result<Mapping>::success(std::move(m));
+}
+
+// Canonical name -> field index of a layer.
+std::map<std::string, int> resolveFields(OGRFeatureDefn* defn, const Mapping& mapping) {
+  std::map<std::string, int> out;
+  std::map<std::string, int> byName;
+  for (int i = 0; i < defn->GetFieldCount(); ++i) byName[lowerAscii(trim(defn->GetFieldDefn(i)->GetNameRef()))] = i;
+  for (const auto& [canon, aliases] : aliasTable()) {
+    if (auto m = mapping.fields.find(canon); m != mapping.fields.end()) {
+      if (auto it = byName.find(lowerAscii(m->second)); it != byName.end()) out[canon] = it->second;
+      continue;
+    }
+    for (const auto& a : aliases)
+      if (auto it = byName.find(a); it != byName.end()) {
+        out[canon] = it->second;
+        break;
+      }
+  }
+  return out;
+}
+
+// The type code and pairing key of a layer or file name: "RQLINE" -> ("RQ", "RQ"), "ws_line" -> ("WS", "WS").
+struct NameInfo {
+  std::optional<model::PipeType> type;
+  std::string key;  // name with the LINE/POINT part removed, upper case
+  bool saysLine = false, saysPoint = false;
+};
+
+NameInfo nameInfo(const std::string& name) {
+  NameInfo ni;
+  std::string u = name;
+  for (auto& c : u) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  auto strip = [&](const std::string& word) {
+    auto pos = u.rfind(word);
+    if (pos == std::string::npos) return false;
+    u.erase(pos, word.size());
+    return true;
+  };
+  if (strip("LINES") || strip("LINE") || strip("管线段") || strip("线")) ni.saysLine = true;
+  else if (strip("POINTS") || strip("POINT") || strip("管线点") || strip("点")) ni.saysPoint = true;
+  while (!u.empty() && (u.back() == '_' || u.back() == '-' || u.back() == ' ')) u.pop_back();
+  ni.key = u;
+  if (u.size() >= 2) {
+    std::string head = u.substr(0, 2);
+    const bool rest = u.size() == 2 || u[2] == '_' || u[2] == '-';
+    if (rest)
+      if (auto t = model::pipeTypeFromCode(head)) ni.type = t;
+  }
+  if (!ni.type)
+    if (auto t = model::pipeTypeFromCode(name); t && name.find_first_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz") == std::string::npos)
+      ni.type = t;  // Chinese layer names such as 燃气管线段
+  return ni;
+}
+
+std::string crsOfLayer(OGRLayer* layer) {
+  const OGRSpatialReference* srs = layer->GetSpatialRef();
+  if (!srs) return {};
+  const char* auth = srs->GetAuthorityName(nullptr);
+  const char* code = srs->GetAuthorityCode(nullptr);
+  if (auth && code && std::string(auth) == "EPSG") return std::string("EPSG:") + code;
+  if (srs->IsCompound()) {
+    const char* h = srs->GetAuthorityCode("PROJCS");
+    if (!h) h = srs->GetAuthorityCode("GEOGCS");
+    const char* v = srs->GetAuthorityCode("VERT_CS");
+    if (h && v) return std::string("EPSG:") + h + "+" + v;
+  }
+  char* wkt = nullptr;
+  const char* opts[] = {"FORMAT=WKT2_2019", nullptr};
+  if (srs->exportToWkt(&wkt, opts) != OGRERR_NONE) return {};
+  std::string out = wkt ? wkt : "";
+  CPLFree(wkt);
+  return out;
+}
+
+// A layer classified as a line or point table.
+struct TableLayer {
+  OGRLayer* layer = nullptr;
+  std::string table;  // "file" or "file:layer"
+  std::map<std::string, int> fields;
+  NameInfo name;
+  bool isLine = false, isPoint = false;
+};
+
+TableLayer classify(OGRLayer* layer, const std::string& table, const std::string& nameForType, const Mapping& mapping) {
+  TableLayer t;
+  t.layer = layer;
+  t.table = table;
+  t.fields = resolveFields(layer->GetLayerDefn(), mapping);
+  t.name = nameInfo(nameForType);
+  t.isLine = t.fields.count("S_Exp") && t.fields.count("E_Exp");
+  const auto gt = wkbFlatten(layer->GetGeomType());
+  if (!t.isLine && (gt == wkbLineString || gt == wkbMultiLineString) && t.name.saysLine) t.isLine = true;
+  if (!t.isLine && (gt == wkbLineString || gt == wkbMultiLineString) && (t.fields.count("PSize") || wkbHasZ(layer->GetGeomType())))
+    t.isLine = true;
+  t.isPoint = !t.isLine && t.fields.count("Exp_No");
+  return t;
+}
+
+// Canonical fields holding numbers (typed as numbers in the attributes when their text is one).
+bool numericField(const std::string& canon) {
+  static const std::set<std::string> n = {"X", "Y", "Surf_H", "Depth", "Well_Deep", "S_Deep", "E_Deep", "WallThick",
+                                          "Voltage", "CabNum", "TotalHole", "UsedHole"};
+  return n.count(canon) > 0;
+}
+
+struct Reader {
+  const PipeOptions& options;
+  const Mapping& mapping;
+  RawNetwork& net;
+
+  std::optional<std::string> text(OGRFeature& f, const TableLayer& t, const std::string& canon) const {
+    auto it = t.fields.find(canon);
+    if (it == t.fields.end() || !f.IsFieldSetAndNotNull(it->second)) return std::nullopt;
+    std::string s = trim(f.GetFieldAsString(it->second));
+    if (s.empty()) return std::nullopt;
+    return s;
+  }
+  std::optional<double> number(OGRFeature& f, const TableLayer& t, const std::string& canon) const {
+    auto s = text(f, t, canon);
+    if (!s) return std::nullopt;
+    auto v = parseNumber(*s);
+    if (v)
+      if (auto sc = mapping.scale.find(canon); sc != mapping.scale.end()) *v *= sc->second;
+    return v;
+  }
+
+  // Every field of the row, typed: OGR numbers stay numbers; text of numeric canonical fields becomes a number.
+  model::Attributes attributes(OGRFeature& f, const TableLayer& t) const {
+    model::Attributes a;
+    std::map<int, std::string> canonOf;
+    for (const auto& [c, i] : t.fields) canonOf[i] = c;
+    OGRFeatureDefn* d = f.GetDefnRef();
+    for (int i = 0; i < d->GetFieldCount(); ++i) {
+      if (!f.IsFieldSetAndNotNull(i)) continue;
+      const std::string name = d->GetFieldDefn(i)->GetNameRef();
+      switch (d->GetFieldDefn(i)->GetType()) {
+        case OFTInteger:
+        case OFTInteger64: a[name] = static_cast<std::int64_t>(f.GetFieldAsInteger64(i)); break;
+        case OFTReal: a[name] = f.GetFieldAsDouble(i); break;
+        default: {
+          std::string s = trim(f.GetFieldAsString(i));
+          if (s.empty()) break;
+          auto c = canonOf.find(i);
+          if (c != canonOf.end() && numericField(c->second))
+            if (auto v = parseNumber(s)) {
+              a[name] = *v;
+              break;
+            }
+          a[name] = std::move(s);
+        }
+      }
+    }
+    return a;
+  }
+
+  void skip(const TableLayer& t, std::int64_t row, const std::string& id, const std::string& why) {
+    net.diagnostics.push_back(Diagnostic::warning(ErrorCode::InvalidElement, "row " + std::to_string(row) +
+                                                      (id.empty() ? "" : " (" + id + ")") + " skipped: " + why,
+                                                  t.table, "row " + std::to_string(row)));
+    ++net.skippedRows;
+  }
+
+  std::optional<model::PipeType> rowType(OGRFeature& f, const TableLayer& t, std::int64_t row, const std::string& id,
+                                         bool& bad) {
+    bad = false;
+    if (auto s = text(f, t, "Type")) {
+      if (auto pt = model::pipeTypeFromCode(*s)) return pt;
+      skip(t, row, id, "unknown type code '" + *s + "'");
+      bad = true;
+      return std::nullopt;
+    }
+    if (t.name.type) return t.name.type;
+    if (!mapping.typeCode.empty()) return model::pipeTypeFromCode(mapping.typeCode);
+    if (!options.typeCode.empty()) return model::pipeTypeFromCode(options.typeCode);
+    return std::nullopt;
+  }
+
+  void readPoints(const TableLayer& t, int group) {
+    net.hasPointTable = true;
+    t.layer->ResetReading();
+    std::int64_t row = 0;
+    for (auto& fp : *t.layer) {
+      OGRFeature& f = *fp;
+      ++row;
+      RawPoint p;
+      p.group = group;
+      p.table = t.table;
+      p.row = row;
+      auto id = text(f, t, "Exp_No");
+      if (!id) {
+        skip(t, row, {}, "no point number (Exp_No/物探点号)");
+        continue;
+      }
+      p.id = *id;
+      bool badType = false;
+      auto type = rowType(f, t, row, p.id, badType);
+      if (badType) continue;
+      p.type = type.value_or(model::PipeType{});
+      const OGRGeometry* g = f.GetGeometryRef();
+      if (g && wkbFlatten(g->getGeometryType()) == wkbPoint && !g->IsEmpty()) {
+        const auto* pt = g->toPoint();
+        p.xy = {pt->getX(), pt->getY()};
+      } else {
+        auto x = number(f, t, "X"), y = number(f, t, "Y");
+        if (!x || !y) {
+          skip(t, row, p.id, "no coordinates (X northing, Y easting)");
+          continue;
+        }
+        p.xy = {*y, *x};  // CJJ 61: X is the northing, Y the easting
+      }
+      p.ground = number(f, t, "Surf_H");
+      p.depth = number(f, t, "Depth");
+      p.wellDepth = number(f, t, "Well_Deep");
+      const std::string feature = text(f, t, "Feature").value_or("");
+      const std::string subsid = text(f, t, "Subsid").value_or("");
+      p.feature = feature.empty() ? subsid : subsid.empty() ? feature : feature + " " + subsid;
+      p.coverSize = text(f, t, "Well_Cover").value_or("");
+      const std::string lf = lowerAscii(p.feature);
+      p.isWell = p.wellDepth.has_value() || lf.find("井") != std::string::npos ||
+                 lf.find("manhole") != std::string::npos || lf.find("well") != std::string::npos ||
+                 lf.find("chamber") != std::string::npos;
+      if (p.depth && (*p.depth < 0 || *p.depth > options.maxDepthMeters))
+        net.findings.push_back({PipeFindingKind::DepthBeyondLimit, t.table, row, {}, {p.id}, -1,
+                                "point depth " + std::to_string(*p.depth) + " m is outside 0 … " +
+                                    std::to_string(options.maxDepthMeters) + " m"});
+      p.attributes = attributes(f, t);
+      net.points.push_back(std::move(p));
+    }
+  }
+
+  void readLines(const TableLayer& t, int group) {
+    t.layer->ResetReading();
+    std::int64_t row = 0;
+    bool warnedNoType = false;
+    for (auto& fp : *t.layer) {
+      OGRFeature& f = *fp;
+      ++row;
+      RawLine l;
+      l.group = group;
+      l.table = t.table;
+      l.row = row;
+      l.startId = text(f, t, "S_Exp").value_or("");
+      l.endId = text(f, t, "E_Exp").value_or("");
+      const std::string id = text(f, t, "Lin_No").value_or(l.startId.empty() && l.endId.empty()
+                                                                ? std::string()
+                                                                : l.startId + "-" + l.endId);
+      bool badType = false;
+      auto type = rowType(f, t, row, id, badType);
+      if (badType) continue;
+      if (!type) {
+        if (!warnedNoType)
+          net.diagnostics.push_back(Diagnostic::warning(
+              ErrorCode::ConventionApplied,
+              "no type class: no Type field, the layer/file name is not like RQLINE and no type code was given; "
+              "lines are QT (other)",
+              t.table));
+        warnedNoType = true;
+        type = model::PipeType{};
+      }
+      l.segment.type = *type;
+      l.segment.id = id;
+      // Own geometry.
+      if (const OGRGeometry* g = f.GetGeometryRef(); g && !g->IsEmpty()) {
+        const OGRLineString* ls = nullptr;
+        const auto gt = wkbFlatten(g->getGeometryType());
+        if (gt == wkbLineString) ls = g->toLineString();
+        else if (gt == wkbMultiLineString && g->toMultiLineString()->getNumGeometries() > 0) {
+          ls = g->toMultiLineString()->getGeometryRef(0);
+          if (g->toMultiLineString()->getNumGeometries() > 1)
+            net.diagnostics.push_back(Diagnostic::warning(ErrorCode::PrimitiveSkipped,
+                                                          "row " + std::to_string(row) +
+                                                              ": multi-part line, only its first part is used",
+                                                          t.table, "row " + std::to_string(row)));
+        }
+        if (ls) {
+          l.hasZ = g->Is3D();
+          for (int i = 0; i < ls->getNumPoints(); ++i) l.geometry.emplace_back(ls->getX(i), ls->getY(i), ls->getZ(i));
+        }
+      }
+      if ((l.startId.empty() || l.endId.empty()) && !(l.geometry.size() >= 2)) {
+        skip(t, row, id, "no start/end point number (S_Exp/E_Exp)");
+        continue;
+      }
+      l.startDepth = number(f, t, "S_Deep");
+      l.endDepth = number(f, t, "E_Deep");
+      // Section.
+      if (auto s = text(f, t, "PSize")) {
+        l.sizeText = *s;
+        auto ps = parseSize(*s);
+        if (!ps) {
+          skip(t, row, id, "unparsable size '" + *s + "' (PSize/管径: mm, or W×H)");
+          continue;
+        }
+        double sc = 1.0;
+        if (auto it = mapping.scale.find("PSize"); it != mapping.scale.end()) sc = it->second;
+        auto& sec = l.segment.section;
+        const auto wall = number(f, t, "WallThick");  // mm
+        if (wall && *wall > 0) sec.wallMeters = *wall / 1000.0;
+        if (ps->rectangular) {
+          sec.shape = model::PipeSection::Shape::Rectangular;
+          sec.widthMeters = ps->a * sc / 1000.0;
+          sec.heightMeters = ps->b * sc / 1000.0;
+        } else {
+          sec.shape = model::PipeSection::Shape::Circular;
+          const double d = ps->a * sc / 1000.0;
+          if (sec.wallMeters) {
+            sec.innerDiameterMeters = d;
+            sec.outerDiameterMeters = d + 2.0 * *sec.wallMeters;
+          } else {
+            sec.outerDiameterMeters = d;
+          }
+        }
+      } else {
+        skip(t, row, id, "no size (PSize/管径)");
+        continue;
+      }
+      auto& seg = l.segment;
+      seg.startPointId = l.startId;
+      seg.endPointId = l.endId;
+      seg.material = text(f, t, "Material").value_or("");
+      if (auto p = text(f, t, "Pressure")) {
+        seg.pressureMpa = parsePressureMpa(*p);
+        if (seg.pressureMpa)
+          if (auto it = mapping.scale.find("Pressure"); it != mapping.scale.end()) *seg.pressureMpa *= it->second;
+        if (seg.type.cls == model::PipeClass::Gas)
+          seg.gasPressureClass =
+              seg.pressureMpa ? model::gasPressureClass(*seg.pressureMpa) : model::gasPressureClassFromText(*p);
+      }
+      seg.voltageKv = number(f, t, "Voltage");
+      if (auto c = number(f, t, "CabNum")) seg.cableCount = static_cast<std::int64_t>(std::llround(*c));
+      seg.burialMethod = text(f, t, "EmBed").value_or("");
+      if (auto y = text(f, t, "Mdate")) seg.year = parseYear(*y);
+      seg.owner = text(f, t, "Belong").value_or("");
+      if (auto s = text(f, t, "Status")) {
+        static const std::map<std::string, std::string> codes = {
+            {"0", "in use"}, {"1", "abandoned"}, {"2", "empty"}, {"3", "other"}};
+        auto it = codes.find(*s);
+        seg.status = it == codes.end() ? *s : it->second;
+      }
+      if (auto fd = text(f, t, "FlowDir")) seg.flowReversed = flowReversed(*fd);
+      seg.source = t.table;
+      seg.sourceRow = row;
+      l.attributes = attributes(f, t);
+      net.lines.push_back(std::move(l));
+    }
+  }
+};
+
+// The point file of a single-file line table, by naming convention.
+fs::path partnerPointFile(const fs::path& lineFile) {
+  const std::string stem = lineFile.stem().string();
+  const std::pair<const char*, const char*> swaps[] = {
+      {"LINES", "POINTS"}, {"Lines", "Points"}, {"lines", "points"}, {"LINE", "POINT"},
+      {"Line", "Point"},   {"line", "point"},   {"管线段", "管线点"}, {"线", "点"}};
+  for (const auto& [a, b] : swaps) {
+    auto pos = stem.rfind(a);
+    if (pos == std::string::npos) continue;
+    std::string s = stem;
+    s.replace(pos, std::string(a).size(), b);
+    fs::path candidate = lineFile.parent_path() / (s + lineFile.extension().string());
+    std::error_code ec;
+    if (fs::exists(candidate, ec)) return candidate;
+  }
+  return {};
+}
+
+GDALDatasetUniquePtr openVector(const fs::path& path) {
+  registerGdal();
+  const char* csvOptions[] = {"EMPTY_STRING_AS_NULL=YES", nullptr};
+  const bool csv = path.extension() == ".csv" || path.extension() == ".CSV";
+  // CSV: X/Y stay attributes (CJJ 61 X is the northing, not what GDAL would guess).
+  return GDALDatasetUniquePtr(GDALDataset::Open(path.string().c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY, nullptr,
+                                                csv ? csvOptions : nullptr, nullptr));
+}
+
+}  // namespace
+
+bool looksLikeSurveyTables(const fs::path& path) {
+  CPLPushErrorHandler(CPLQuietErrorHandler);
+  auto ds = openVector(path);
+  CPLPopErrorHandler();
+  if (!ds) return false;
+  Mapping none;
+  for (OGRLayer* layer : ds->GetLayers()) {
+    const std::string name = ds->GetLayerCount() > 1 ? std::string(layer->GetName()) : path.stem().string();
+    auto t = classify(layer, name, name, none);
+    if (t.fields.count("S_Exp") && t.fields.count("E_Exp")) return true;
+    if (t.fields.count("Exp_No")) return true;
+    if (t.name.type && (t.name.saysLine || t.name.saysPoint)) return true;
+  }
+  return false;
+}
+
+Result<RawNetwork> readSurveyTables(const fs::path& path, const PipeOptions& options) {
+  std::error_code ec;
+  if (!fs::exists(path, ec))
+    return Result<RawNetwork>::failure(Diagnostic::error(ErrorCode::FileNotFound, "file not found", path.string()));
+  auto mapping = loadMapping(options.fieldMapping);
+  if (!mapping.ok()) return Result<RawNetwork>::failureFrom(mapping);
+  RawNetwork net;
+  net.format = PipeFormat::SurveyTables;
+
+  CPLPushErrorHandler(CPLQuietErrorHandler);
+  auto ds = openVector(path);
+  CPLPopErrorHandler();
+  if (!ds)
+    return Result<RawNetwork>::failure(Diagnostic::error(
+        ErrorCode::FileUnreadable, std::string("GDAL cannot open it as a vector table: ") + CPLGetLastErrorMsg(),
+        path.string()));
+
+  std::vector<GDALDatasetUniquePtr> partners;
+  std::vector<TableLayer> tables;
+  const bool multi = ds->GetLayerCount() > 1;
+  for (OGRLayer* layer : ds->GetLayers()) {
+    const std::string lname = layer->GetName();
+    const std::string table = multi ? path.string() + ":" + lname : path.string();
+    tables.push_back(classify(layer, table, multi ? lname : path.stem().string(), mapping.value()));
+  }
+  // A single line table: its point table comes from the options or the naming convention.
+  if (!multi && !tables.empty() && tables[0].isLine) {
+    fs::path pointFile = options.pointTable.empty() ? partnerPointFile(path) : options.pointTable;
+    if (!pointFile.empty()) {
+      CPLPushErrorHandler(CPLQuietErrorHandler);
+      auto pds = openVector(pointFile);
+      CPLPopErrorHandler();
+      if (!pds)
+        return Result<RawNetwork>::failure(
+            Diagnostic::error(ErrorCode::FileUnreadable, "point table cannot be opened", pointFile.string()));
+      for (OGRLayer* layer : pds->GetLayers()) {
+        auto t = classify(layer, pointFile.string(), pointFile.stem().string(), mapping.value());
+        if (t.isPoint) tables.push_back(std::move(t));
+      }
+      partners.push_back(std::move(pds));
+    }
+  }
+
+  // CRS: the first layer's that has one (all are expected to agree), else the user's.
+  std::string crsDef;
+  for (const auto& t : tables) {
+    if (!t.isLine && !t.isPoint) continue;
+    const std::string c = crsOfLayer(t.layer);
+    if (c.empty()) continue;
+    if (crsDef.empty()) crsDef = c;
+  }
+  if (!crsDef.empty()) {
+    auto c = geo::Crs::fromUserInput(crsDef);
+    if (!c.ok()) return Result<RawNetwork>::failureFrom(c);
+    net.crs = std::move(c).value();
+  } else if (options.inputCrs) {
+    net.crs = options.inputCrs;
+  }
+
+  // Groups: lines and points paired by the key of their names (RQLINE + RQPOINT -> "RQ"); one group for single files.
+  std::map<std::string, int> groupOf;
+  auto groupFor = [&](const TableLayer& t) {
+    const std::string key = multi ? t.name.key : std::string("*");
+    auto [it, inserted] = groupOf.emplace(key, static_cast<int>(groupOf.size()));
+    return it->second;
+  };
+  Reader reader{options, mapping.value(), net};
+  std::size_t used = 0;
+  for (const auto& t : tables) {
+    if (t.isPoint) {
+      reader.readPoints(t, groupFor(t));
+      ++used;
+    }
+  }
+  for (const auto& t : tables) {
+    if (t.isLine) {
+      reader.readLines(t, groupFor(t));
+      ++used;
+    }
+  }
+  for (const auto& t : tables)
+    if (!t.isLine && !t.isPoint)
+      net.diagnostics.push_back(Diagnostic::info(ErrorCode::PrimitiveSkipped,
+                                                 "layer is neither a CJJ 61 line table (S_Exp, E_Exp) nor a point "
+                                                 "table (Exp_No): not read",
+                                                 t.table));
+  if (used == 0)
+    return Result<RawNetwork>::failure(Diagnostic::error(
+        ErrorCode::NoGeometry,
+        "no pipe table found: a line table needs S_Exp/E_Exp (起点点号/终点点号), a point table Exp_No (物探点号); "
+        "other names can be mapped with a field-mapping file",
+        path.string()));
+  return Result<RawNetwork>::success(std::move(net));
+}
+
+}  // namespace cim::io::pipes
