@@ -3,6 +3,7 @@
 #include <Eigen/Geometry>
 
 #include "cim/io/ifc.h"
+#include "cim/io/terrain.h"
 #include "core/text.h"
 
 namespace cim::app {
@@ -19,6 +20,10 @@ std::string formatName(const fs::path& path) {
   if (e == ".ply") return "Stanford PLY";
   if (e == ".stl") return "STL";
   if (e == ".ifc") return "IFC (STEP)";
+  if (e == ".tif" || e == ".tiff") return "GeoTIFF raster DEM";
+  if (e == ".asc") return "Esri ASCII grid DEM";
+  if (e == ".vrt") return "GDAL virtual raster DEM";
+  if (io::isTerrainFile(path)) return "raster DEM (" + e.substr(1) + ")";
   return e.empty() ? "unknown" : e.substr(1);
 }
 
@@ -56,6 +61,19 @@ Result<model::Scene> readInput(const fs::path& path, const io::MeshPlacement& pl
                                        "IFC declares its own units and Z up; --scale and --up-axis are not applied",
                                        path.string()));
     return Result<model::Scene>::success(std::move(scene), std::move(diags));
+  }
+  if (io::isTerrainFile(path)) {
+    // A DEM is georeferenced by its own CRS; the scene CRS (when given) is where its TIN vertices go.
+    io::TerrainOptions terrainOptions;
+    terrainOptions.maxErrorMeters = options.terrainMaxErrorMeters;
+    terrainOptions.sceneCrs = placement.crs;
+    auto r = io::readTerrain(path, terrainOptions, progress);
+    if (r.ok() && (options.origin || options.rotationDegrees != 0.0 || options.scale != 1.0 || options.upAxis))
+      r.addDiagnostic(Diagnostic::info(ErrorCode::ConventionApplied,
+                                       "a raster DEM is placed by its own georeference; --origin, --rotation, "
+                                       "--scale and --up-axis are not applied",
+                                       path.string()));
+    return r;
   }
   return io::readMesh(path, placement, progress);
 }

@@ -11,6 +11,7 @@
 #include "cim/core/progress.h"
 #include "cim/core/result.h"
 #include "cim/io/mesh.h"
+#include "cim/io/terrain.h"
 #include "cim/model/scene.h"
 
 namespace cim::app {
@@ -25,6 +26,8 @@ struct LoadOptions {
   double rotationDegrees = 0.0;
   std::optional<io::UpAxis> upAxis;
   double scale = 1.0;
+  /// Raster DEMs (GeoTIFF...): the TIN's guaranteed maximum vertical error in metres (see io::TerrainOptions).
+  double terrainMaxErrorMeters = io::kDefaultTerrainMaxErrorMeters;
 };
 
 /// Loads every input into one scene, reprojecting georeferenced inputs into the scene CRS vertex by vertex.
