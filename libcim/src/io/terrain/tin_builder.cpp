@@ -16,15 +16,37 @@
 //  - a triangle with a nodata point inside or on it has error +inf and is split down to half cells, which are kept
 //    only when their three vertices have heights.
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <cstdint>
 #include <limits>
+#include <thread>
 
 #include "terrain_impl.h"
 
 namespace cim::io {
 
 namespace {
+
+// Runs f(i) for i in [0, n) on up to `threads` threads (the calling one included).
+template <class F>
+void parallelFor(std::size_t n, unsigned threads, F&& f) {
+  threads = static_cast<unsigned>(std::min<std::size_t>(threads, n));
+  if (threads <= 1) {
+    for (std::size_t i = 0; i < n; ++i) f(i);
+    return;
+  }
+  std::atomic<std::size_t> next{0};
+  auto work = [&] {
+    for (std::size_t i; (i = next.fetch_add(1)) < n;) f(i);
+  };
+  std::vector<std::thread> pool;
+  for (unsigned t = 1; t < threads; ++t) pool.emplace_back(work);
+  work();
+  for (auto& t : pool) t.join();
+}
+
+unsigned workerCount() { return std::max(1u, std::thread::hardware_concurrency()); }
 
 constexpr double kInf = std::numeric_limits<double>::infinity();
 
@@ -120,10 +142,16 @@ class Builder {
   bool computeErrors(double bound, const ProgressFn& progress) {
     const float boundF = static_cast<float>(bound);
     const int finest = levels() - 1;
+    // Neighbouring tiles share the err of their edge midpoints, so they never run at the same time: tiles of one
+    // colour of a checkerboard run in parallel, then the other. err only grows by max, so the result does not
+    // depend on the order.
+    std::vector<std::pair<int, int>> phase[2];
+    for (int ty = 0; ty < tilesY_; ++ty)
+      for (int tx = 0; tx < tilesX_; ++tx) phase[(tx + ty) % 2].emplace_back(tx, ty);
     for (int level = finest; level >= 0; --level) {
-      for (int ty = 0; ty < tilesY_; ++ty)
-        for (int tx = 0; tx < tilesX_; ++tx)
-          forLevel(tx, ty, level, [&](const Tri& tri, int) {
+      for (const auto& tiles : phase)
+        parallelFor(tiles.size(), workerCount(), [&](std::size_t ti) {
+          forLevel(tiles[ti].first, tiles[ti].second, level, [&](const Tri& tri, int) {
             const int mx = (tri.ax + tri.bx) / 2, my = (tri.ay + tri.by) / 2;
             float& em = err(mx, my);
             float children = 0.0f;
@@ -140,6 +168,7 @@ class Builder {
             if (static_cast<double>(ef) < e) ef = std::nextafter(ef, std::numeric_limits<float>::infinity());
             em = std::max({em, children, ef});
           });
+        });
       if (!reportProgress(progress, "tin", 0.9 * (finest - level + 1) / (finest + 1))) return false;
     }
     return true;
@@ -247,18 +276,34 @@ Result<Tin> buildTin(const Terrain& terrain, double maxErrorMeters, int tileCell
   tin.tileCells = T;
   tin.tileColumns = builder.tilesX();
   tin.tileRows = builder.tilesY();
-  std::vector<std::int32_t> local(static_cast<std::size_t>(T + 1) * (T + 1), -1);
-  for (int ty = 0; ty < builder.tilesY(); ++ty) {
-    for (int tx = 0; tx < builder.tilesX(); ++tx) {
-      TinTile tile;
-      tile.tileColumn = tx;
-      tile.tileRow = ty;
-      builder.extract(tx, ty, maxErrorMeters, local, tile, tin.measuredMaxErrorMeters);
-      if (!tile.triangles.empty()) tin.tiles.push_back(std::move(tile));
+  // Tiles are extracted in parallel (each reads err only) and kept in row-major order.
+  const std::size_t tileCount = static_cast<std::size_t>(builder.tilesX()) * builder.tilesY();
+  std::vector<TinTile> tiles(tileCount);
+  std::vector<double> measured(tileCount, 0.0);
+  const unsigned threads = workerCount();
+  std::vector<std::vector<std::int32_t>> local(threads,
+                                               std::vector<std::int32_t>(static_cast<std::size_t>(T + 1) * (T + 1), -1));
+  std::atomic<std::size_t> next{0};
+  auto work = [&](std::size_t slot) {
+    for (std::size_t i; (i = next.fetch_add(1)) < tileCount;) {
+      TinTile& tile = tiles[i];
+      tile.tileColumn = static_cast<int>(i % static_cast<std::size_t>(builder.tilesX()));
+      tile.tileRow = static_cast<int>(i / static_cast<std::size_t>(builder.tilesX()));
+      builder.extract(tile.tileColumn, tile.tileRow, maxErrorMeters, local[slot], tile, measured[i]);
     }
-    if (!reportProgress(progress, "tin", 0.9 + 0.1 * (ty + 1) / builder.tilesY()))
-      return Result<Tin>::failure(Diagnostic::error(ErrorCode::Cancelled, "cancelled", source));
+  };
+  {
+    std::vector<std::thread> pool;
+    for (unsigned t = 1; t < threads; ++t) pool.emplace_back(work, t);
+    work(0);
+    for (auto& t : pool) t.join();
   }
+  for (std::size_t i = 0; i < tileCount; ++i) {
+    tin.measuredMaxErrorMeters = std::max(tin.measuredMaxErrorMeters, measured[i]);
+    if (!tiles[i].triangles.empty()) tin.tiles.push_back(std::move(tiles[i]));
+  }
+  if (!reportProgress(progress, "tin", 1.0))
+    return Result<Tin>::failure(Diagnostic::error(ErrorCode::Cancelled, "cancelled", source));
   return Result<Tin>::success(std::move(tin));
 }
 
