@@ -16,13 +16,17 @@ Runner addConvertCommand(CLI::App& app) {
     double rotation = 0.0;
     std::string up;
     double scale = 1.0;
+    double maxError = cim::io::kDefaultTerrainMaxErrorMeters;
     bool merge = false;
     bool verbose = false;
     std::string inputCrs, points, fieldMapping, pipeType;
   };
   auto args = std::make_shared<Args>();
   auto* cmd = app.add_subcommand("convert", "Convert inputs into one georeferenced glTF 2.0 file (GLB or glTF)");
-  cmd->add_option("inputs", args->inputs, "Input files (OBJ, glTF/GLB, FBX, DAE, PLY, STL, IFC, pipe networks: CJJ 61 tables, EPANET/SWMM .inp)")->required();
+  cmd->add_option("inputs", args->inputs,
+                  "Input files (IFC, OBJ, glTF/GLB, FBX, DAE, PLY, STL, raster DEMs: GeoTIFF, ASC..., pipe networks: "
+                  "CJJ 61 tables, EPANET/SWMM .inp)")
+      ->required();
   cmd->add_option("-o,--output", args->output, "Output .glb or .gltf")->required();
   cmd->add_option("--crs", args->crs, "Scene CRS, also the CRS of --origin (e.g. EPSG:4549+5737)");
   cmd->add_option("--origin", args->origin, "Easting northing height of the model's (0,0,0) in --crs")->expected(3);
@@ -34,6 +38,9 @@ Runner addConvertCommand(CLI::App& app) {
   cmd->add_option("--points", args->points, "Point table of a CSV/GeoJSON/Shapefile pipe line table");
   cmd->add_option("--field-mapping", args->fieldMapping, "JSON field mapping for pipe tables");
   cmd->add_option("--pipe-type", args->pipeType, "CJJ 61 type code when the table gives none (e.g. RQ)");
+  cmd->add_option("--max-error", args->maxError,
+                  "Raster DEMs: guaranteed maximum vertical error of the terrain TIN in metres (default 0.1)")
+      ->check(CLI::NonNegativeNumber);
   cmd->add_flag("--merge", args->merge, "Merge elements per material (feature ids per vertex) instead of a node each");
   cmd->add_flag("-v,--verbose", args->verbose, "Also list informational diagnostics");
   return [cmd, args]() {
@@ -46,6 +53,7 @@ Runner addConvertCommand(CLI::App& app) {
     o.load.rotationDegrees = args->rotation;
     if (!args->up.empty()) o.load.upAxis = (args->up == "z" || args->up == "Z") ? cim::io::UpAxis::Z : cim::io::UpAxis::Y;
     o.load.scale = args->scale;
+    o.load.terrainMaxErrorMeters = args->maxError;
     o.mergeElements = args->merge;
     o.load.inputCrs = args->inputCrs;
     o.load.pipePointTable = args->points;

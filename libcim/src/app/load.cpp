@@ -5,6 +5,7 @@
 #include <Eigen/Geometry>
 
 #include "cim/io/ifc.h"
+#include "cim/io/terrain.h"
 #include "core/text.h"
 
 namespace cim::app {
@@ -32,6 +33,10 @@ std::string formatName(const fs::path& path) {
   if (e == ".shp") return "Esri Shapefile";
   if (e == ".geojson" || e == ".json") return "GeoJSON";
   if (e == ".csv") return "CSV";
+  if (e == ".tif" || e == ".tiff") return "GeoTIFF raster DEM";
+  if (e == ".asc") return "Esri ASCII grid DEM";
+  if (e == ".vrt") return "GDAL virtual raster DEM";
+  if (io::isTerrainFile(path)) return "raster DEM (" + e.substr(1) + ")";
   return e.empty() ? "unknown" : e.substr(1);
 }
 
@@ -98,6 +103,19 @@ Result<model::Scene> readInput(const fs::path& path, const io::MeshPlacement& pl
     if (!r.ok()) return Result<model::Scene>::failureFrom(r);
     auto diags = r.takeDiagnostics();
     return Result<model::Scene>::success(std::move(r.value().scene), std::move(diags));
+  }
+  if (io::isTerrainFile(path)) {
+    // A DEM is georeferenced by its own CRS; the scene CRS (when given) is where its TIN vertices go.
+    io::TerrainOptions terrainOptions;
+    terrainOptions.maxErrorMeters = options.terrainMaxErrorMeters;
+    terrainOptions.sceneCrs = placement.crs;
+    auto r = io::readTerrain(path, terrainOptions, progress);
+    if (r.ok() && (options.origin || options.rotationDegrees != 0.0 || options.scale != 1.0 || options.upAxis))
+      r.addDiagnostic(Diagnostic::info(ErrorCode::ConventionApplied,
+                                       "a raster DEM is placed by its own georeference; --origin, --rotation, "
+                                       "--scale and --up-axis are not applied",
+                                       path.string()));
+    return r;
   }
   return io::readMesh(path, placement, progress);
 }

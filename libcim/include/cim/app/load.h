@@ -13,6 +13,7 @@
 #include "cim/core/result.h"
 #include "cim/io/mesh.h"
 #include "cim/io/pipes.h"
+#include "cim/io/terrain.h"
 #include "cim/model/scene.h"
 
 namespace cim::app {
@@ -38,6 +39,8 @@ struct LoadOptions {
   std::string pipeType;
   /// Ground heights for pipe points without Surf_H (scene CRS x, y -> height), e.g. a terrain's heightAt.
   std::function<std::optional<double>(double x, double y)> terrainHeight;
+  /// Raster DEMs (GeoTIFF...): the TIN's guaranteed maximum vertical error in metres (see io::TerrainOptions).
+  double terrainMaxErrorMeters = io::kDefaultTerrainMaxErrorMeters;
 };
 
 /// Loads every input into one scene, reprojecting georeferenced inputs into the scene CRS vertex by vertex.
