@@ -3,6 +3,7 @@
 #include <Eigen/Geometry>
 
 #include "cim/io/ifc.h"
+#include "cim/io/site.h"
 #include "core/text.h"
 
 namespace cim::app {
@@ -19,6 +20,10 @@ std::string formatName(const fs::path& path) {
   if (e == ".ply") return "Stanford PLY";
   if (e == ".stl") return "STL";
   if (e == ".ifc") return "IFC (STEP)";
+  // Vector inputs: what they hold (site features, pipes) is told by their content, see readInput.
+  if (e == ".geojson" || e == ".json") return io::isSiteFile(path) ? "GeoJSON site features" : "GeoJSON";
+  if (e == ".gpkg") return io::isSiteFile(path) ? "GeoPackage site features" : "GeoPackage";
+  if (e == ".csv") return io::isSiteFile(path) ? "CSV site features" : "CSV";
   return e.empty() ? "unknown" : e.substr(1);
 }
 
@@ -57,6 +62,24 @@ Result<model::Scene> readInput(const fs::path& path, const io::MeshPlacement& pl
                                        path.string()));
     return Result<model::Scene>::success(std::move(scene), std::move(diags));
   }
+  // GeoJSON, GeoPackage and CSV may hold site features or pipe tables; the content decides (a content sniff, since
+  // the extensions are shared). Site features: a kind field or a layer / file name naming a kind (see cim/io/site.h).
+  if (io::isSiteFile(path)) {
+    io::SiteOptions siteOptions;
+    siteOptions.sceneCrs = placement.crs;   // reprojected straight into the scene CRS when one is given
+    siteOptions.sourceCrs = placement.crs;  // files without a CRS (CSV) are taken to be in it
+    auto r = io::readSite(path, siteOptions, progress);
+    if (!r.ok()) return Result<model::Scene>::failureFrom(r);
+    auto diags = r.takeDiagnostics();
+    if (options.origin || options.rotationDegrees != 0.0 || options.scale != 1.0 || options.upAxis)
+      diags.push_back(Diagnostic::info(ErrorCode::ConventionApplied,
+                                       "site features carry map coordinates; --origin, --rotation, --scale and "
+                                       "--up-axis are not applied",
+                                       path.string()));
+    return Result<model::Scene>::success(std::move(r.value().scene), std::move(diags));
+  }
+  // TODO(pipes): CJJ 61 point/line tables (S_Exp/E_Exp/起点点号 ... fields or *LINE / *POINT layers) are sniffed
+  // here next: `if (io::isPipeFile(path)) return readPipesInput(...)`, before the mesh fallback below.
   return io::readMesh(path, placement, progress);
 }
 

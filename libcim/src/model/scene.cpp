@@ -135,6 +135,16 @@ void transformScene(Scene& scene, const Eigen::Affine3d& t) {
         if (flip)
           for (std::size_t i = 0; i + 2 < m.indices.size(); i += 3) std::swap(m.indices[i + 1], m.indices[i + 2]);
       }
+  // Site shapes follow (exact for the rigid placements this is used with; radii are not scaled).
+  for (auto& layer : scene.layers_)
+    for (auto& e : layer.elements)
+      if (e.site) {
+        auto moved = transformSiteShape(e.site->shape, [&](const Eigen::Vector3d& p) { return std::optional(Eigen::Vector3d(t * p)); });
+        if (!moved) continue;
+        auto site = std::make_shared<SiteFeature>(*e.site);
+        site->shape = std::move(*moved);
+        e.site = std::move(site);
+      }
 }
 
 Status mergeInto(Scene& target, Scene&& source) {
@@ -160,10 +170,23 @@ Status mergeInto(Scene& target, Scene&& source) {
   if (transformer) {
     for (auto& layer : layers)
       for (auto& element : layer.elements)
+      {
         for (auto& shape : element.shapes) {
           auto st = reprojectMesh(shape.mesh, *transformer, step, element.name);
           if (!st.ok()) return Status::failure(*st.error(), std::move(diags));
         }
+        if (element.site) {
+          auto moved = transformSiteShape(element.site->shape,
+                                          [&](const Eigen::Vector3d& p) { return transformer->forward(p); });
+          if (!moved)
+            return Status::failure(Diagnostic::error(ErrorCode::TransformFailed,
+                                                     "site feature shape cannot be transformed", {}, element.name),
+                                   std::move(diags));
+          auto site = std::make_shared<SiteFeature>(*element.site);
+          site->shape = std::move(*moved);
+          element.site = std::move(site);
+        }
+      }
   }
   for (auto& layer : layers)
     for (auto& element : layer.elements) target.addElement(layer.name, std::move(element));

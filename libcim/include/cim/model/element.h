@@ -6,6 +6,7 @@
 #include <initializer_list>
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -13,6 +14,7 @@
 #include <vector>
 
 #include "cim/geometry/mesh.h"
+#include "cim/model/site.h"
 
 namespace cim::model {
 
@@ -101,6 +103,9 @@ struct Element {
   std::string name;
   Attributes attributes;
   std::vector<Shape> shapes;
+  /// The exact shape of a site feature (kind "excavation", "borehole", ...) in the scene CRS; null for other
+  /// elements. Shared and immutable: copies of an element share it, a reprojection replaces it.
+  std::shared_ptr<const SiteFeature> site;
 
   std::size_t triangleCount() const;
   std::size_t vertexCount() const;
