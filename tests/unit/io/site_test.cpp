@@ -29,6 +29,22 @@ std::string pt(double e, double n) {
   return buf;
 }
 
+// A GeoJSON ring "[[e,n],...]" closed back to its first point.
+std::string ringOf(std::initializer_list<std::pair<double, double>> points) {
+  std::string out = "[";
+  for (const auto& [e, n] : points) out += pt(e, n) + ",";
+  out += pt(points.begin()->first, points.begin()->second) + "]";
+  return out;
+}
+
+// GeoJSON polygon coordinates "[[[e,n],...]]" of one outer ring.
+std::string polygonOf(std::initializer_list<std::pair<double, double>> points) {
+  std::string out = "[";
+  out += ringOf(points);
+  out += "]";
+  return out;
+}
+
 // Volume enclosed by a closed, outward-wound mesh (divergence theorem over its triangles).
 double meshVolume(const geometry::Mesh& m) {
   double v = 0.0;
@@ -59,9 +75,8 @@ const model::Element& only(const model::Scene& s, const std::string& kind) {
 TEST_CASE("An excavation pit is a prism from its top down to top - depth", "[site]") {
   cimtest::TempDir dir;
   // An L-shaped pit: a 30 x 20 m rectangle minus a 10 x 8 m corner = 520 m2; top 8.2, depth 6.5.
-  const std::string ring = "[" + pt(E0, N0) + "," + pt(E0 + 30, N0) + "," + pt(E0 + 30, N0 + 12) + "," +
-                           pt(E0 + 20, N0 + 12) + "," + pt(E0 + 20, N0 + 20) + "," + pt(E0, N0 + 20) + "," +
-                           pt(E0, N0) + "]";
+  const std::string ring = ringOf({{E0, N0}, {E0 + 30, N0}, {E0 + 30, N0 + 12}, {E0 + 20, N0 + 12}, {E0 + 20, N0 + 20},
+                                   {E0, N0 + 20}});
   cimtest::writeFile(dir / "pits.geojson",
                      geojson(R"({"type":"Feature","properties":{"kind":"excavation","id":"JK-1","top":8.2,"depth":6.5},)"
                              R"("geometry":{"type":"Polygon","coordinates":[)" + ring + "]}}"));
@@ -96,8 +111,7 @@ TEST_CASE("An excavation pit is a prism from its top down to top - depth", "[sit
 
 TEST_CASE("A pit with a bottom elevation and no top asks the ground-height callback", "[site]") {
   cimtest::TempDir dir;
-  const std::string ring = "[" + pt(E0, N0) + "," + pt(E0 + 10, N0) + "," + pt(E0 + 10, N0 + 10) + "," +
-                           pt(E0, N0 + 10) + "," + pt(E0, N0) + "]";
+  const std::string ring = ringOf({{E0, N0}, {E0 + 10, N0}, {E0 + 10, N0 + 10}, {E0, N0 + 10}});
   cimtest::writeFile(dir / "基坑.geojson",
                      geojson(R"({"type":"Feature","properties":{"坑底标高":-3.0},"geometry":{"type":"Polygon","coordinates":[)" +
                              ring + "]}}"));
@@ -197,8 +211,7 @@ TEST_CASE("A sensor is a marker at its elevation with its attributes typed", "[s
 TEST_CASE("A road cavity: an ellipsoid for a point, a prism for a polygon, below its roof depth", "[site]") {
   cimtest::TempDir dir;
   // Ground 8.0, roof 1.2 m down, 0.8 m high: from 6.8 down to 6.0. Point cavity 2.0 x 1.5 m.
-  const std::string square = "[[" + pt(E0, N0) + "," + pt(E0 + 3, N0) + "," + pt(E0 + 3, N0 + 2) + "," +
-                             pt(E0, N0 + 2) + "," + pt(E0, N0) + "]]";
+  const std::string square = polygonOf({{E0, N0}, {E0 + 3, N0}, {E0 + 3, N0 + 2}, {E0, N0 + 2}});
   cimtest::writeFile(
       dir / "radar.geojson",
       geojson(R"({"type":"Feature","properties":{"type":"空洞","ground":8.0,"top_depth":1.2,"height":0.8,"length":2.0,"width":1.5},)"
@@ -267,8 +280,7 @@ TEST_CASE("A drone corridor is a tube of its radius around the 3D route", "[site
 
 TEST_CASE("Bad site features are reported with file and feature and skipped; the rest loads", "[site]") {
   cimtest::TempDir dir;
-  const std::string square = "[[" + pt(E0, N0) + "," + pt(E0 + 4, N0) + "," + pt(E0 + 4, N0 + 4) + "," +
-                             pt(E0, N0 + 4) + "," + pt(E0, N0) + "]]";
+  const std::string square = polygonOf({{E0, N0}, {E0 + 4, N0}, {E0 + 4, N0 + 4}, {E0, N0 + 4}});
   cimtest::writeFile(
       dir / "site.geojson",
       geojson(R"({"type":"Feature","properties":{"kind":"excavation","id":"ok","top":8,"depth":3},"geometry":{"type":"Polygon","coordinates":)" +
@@ -321,8 +333,7 @@ TEST_CASE("Site features are reprojected per vertex into the scene CRS", "[site]
 
 TEST_CASE("cim convert takes a site GeoJSON to a valid GLB and cim info names its kinds", "[site][cli]") {
   cimtest::TempDir dir;
-  const std::string square = "[[" + pt(E0, N0) + "," + pt(E0 + 4, N0) + "," + pt(E0 + 4, N0 + 4) + "," +
-                             pt(E0, N0 + 4) + "," + pt(E0, N0) + "]]";
+  const std::string square = polygonOf({{E0, N0}, {E0 + 4, N0}, {E0 + 4, N0 + 4}, {E0, N0 + 4}});
   cimtest::writeFile(
       dir / "works.geojson",
       geojson(R"({"type":"Feature","properties":{"kind":"excavation","top":8,"depth":3},"geometry":{"type":"Polygon","coordinates":)" +
