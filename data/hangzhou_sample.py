@@ -234,7 +234,7 @@ def site_features():
          "width": 1.6, "detected": "2024-02-18", "method": "探地雷达", "risk": "II"},
         {"type": "Point", "coordinates": [cv[0], cv[1]]})
     doc = {"type": "FeatureCollection", "name": "site_features",
-           "crs": {"type": "name", "properties": {"name": "urn:ogc:def:crs:EPSG::4549"}}, "features": feats}
+           "crs": {"type": "name", "properties": {"name": "urn:ogc:def:crs,crs:EPSG::4549,crs:EPSG::5737"}}, "features": feats}
     return json.dumps(doc, ensure_ascii=False, indent=1) + "\n"
 
 

@@ -86,6 +86,8 @@ TEST_CASE("The sample site features load, and the pit is inside the gas main's p
   auto r = io::readSite(sampleDir() / "site_features.geojson");
   REQUIRE(r.ok());
   CHECK(countSeverity(r.diagnostics(), Severity::Error) == 0);
+  REQUIRE(r->scene.crs());
+  CHECK(r->scene.crs()->definition() == "EPSG:4549+5737");  // the compound URN of the GeoJSON's crs member
   std::map<std::string, int> kinds;
   const model::Element* pit = nullptr;
   r->scene.forEachElement([&](const model::Layer&, const model::Element& e) {

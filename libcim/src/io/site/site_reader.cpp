@@ -531,8 +531,17 @@ std::variant<std::optional<geo::Crs>, Diagnostic> layerCrs(OGRLayer& layer, cons
   std::string def;
   const char* auth = srs->GetAuthorityName(nullptr);
   const char* code = srs->GetAuthorityCode(nullptr);
+  // A compound CRS (GeoJSON "urn:ogc:def:crs,crs:EPSG::4549,crs:EPSG::5737") has no code of its own: name its parts.
+  const char* horizontalNode = srs->IsProjected() ? "PROJCS" : "GEOGCS";
+  const char* hAuth = srs->GetAuthorityName(horizontalNode);
+  const char* hCode = srs->GetAuthorityCode(horizontalNode);
+  const char* vAuth = srs->GetAuthorityName("VERT_CS");
+  const char* vCode = srs->GetAuthorityCode("VERT_CS");
   if (auth && code) {
     def = std::string(auth) + ":" + code;
+  } else if (srs->IsCompound() && hAuth && hCode && vAuth && vCode && std::string_view(hAuth) == "EPSG" &&
+             std::string_view(vAuth) == "EPSG") {
+    def = std::string("EPSG:") + hCode + "+" + vCode;
   } else {
     char* wkt = nullptr;
     const char* const opts[] = {"FORMAT=WKT2_2019", nullptr};
