@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Makes libcim's bundled sample data (standard library only, deterministic output).
+"""Makes libcim's bundled sample data (standard library + GDAL's Python bindings for the DEM; deterministic output).
 
     python3 data/make_sample_data.py           # (re)write the files under data/
     python3 data/make_sample_data.py --check   # exit 1 if the committed files differ from what this makes
@@ -12,7 +12,11 @@ What it makes:
                                     (beside the published CGCS2000 check point 30.25 N 120.16 E, Hangzhou;
                                     8.2 m is a typical 1985 ground height there).
   cube.obj                          a 1 m cube centred on its origin.
+  hangzhou/dem.tif, pipe_points.csv, pipe_lines.csv, seeded_defects.json, site_features.geojson,
+  pump_station.ifc, expected.json   the Hangzhou demo sample in EPSG:4549+5737 (made by hangzhou_sample.py;
+                                    described in hangzhou/README.md).
 """
+import json
 import math
 import os
 import sys
@@ -134,29 +138,57 @@ f 4 1 5 8
 
 
 def files():
+    import hangzhou_sample as hz
+    points, lines, defects = hz.pipe_tables()
     return {
         "hangzhou/pump_station.obj": pump_station(),
         "hangzhou/pump_station.mtl": MATERIALS,
         "cube.obj": CUBE,
+        "hangzhou/dem.tif": hz.dem_geotiff(),
+        "hangzhou/pipe_points.csv": hz.csv_text(hz.POINT_FIELDS, points),
+        "hangzhou/pipe_lines.csv": hz.csv_text(hz.LINE_FIELDS, lines),
+        "hangzhou/seeded_defects.json": json.dumps({"tables": ["pipe_points.csv", "pipe_lines.csv"],
+                                                    "row_numbering": "1-based data rows; the header line is not a row",
+                                                    "defects": defects}, ensure_ascii=False, indent=1) + "\n",
+        "hangzhou/site_features.geojson": hz.site_features(),
+        "hangzhou/pump_station.ifc": hz.pump_station_ifc(),
+        "hangzhou/expected.json": json.dumps(hz.expected(), ensure_ascii=False, indent=1) + "\n",
     }
 
 
+def ensure_gdal_python():
+    """The DEM is written with GDAL's Python bindings (Debian: python3-gdal). When this interpreter lacks them (a
+    pyenv or venv python ahead of the system one on PATH), run this script again with the system python3."""
+    try:
+        import osgeo.gdal  # noqa: F401
+        return
+    except ImportError:
+        pass
+    system = "/usr/bin/python3"
+    if os.path.realpath(sys.executable) != os.path.realpath(system) and os.path.exists(system):
+        os.execv(system, [system] + sys.argv)
+    sys.exit("make_sample_data.py needs GDAL's Python bindings (apt install python3-gdal)")
+
+
 def main():
+    ensure_gdal_python()
+    sys.path.insert(0, HERE)
     check = "--check" in sys.argv[1:]
     differing = []
-    for rel, text in files().items():
+    for rel, content in files().items():
         path = os.path.join(HERE, rel)
+        data = content if isinstance(content, bytes) else content.encode("utf-8")
         if check:
             try:
-                with open(path, encoding="utf-8", newline="") as f:
-                    if f.read() != text:
+                with open(path, "rb") as f:
+                    if f.read() != data:
                         differing.append(rel)
             except FileNotFoundError:
                 differing.append(rel)
         else:
             os.makedirs(os.path.dirname(path), exist_ok=True)
-            with open(path, "w", encoding="utf-8", newline="\n") as f:
-                f.write(text)
+            with open(path, "wb") as f:
+                f.write(data)
             print(f"wrote data/{rel}")
     if check:
         if differing:

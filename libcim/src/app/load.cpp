@@ -6,6 +6,7 @@
 
 #include "cim/io/ifc.h"
 #include "cim/io/terrain.h"
+#include "cim/io/site.h"
 #include "core/text.h"
 
 namespace cim::app {
@@ -29,14 +30,15 @@ std::string formatName(const fs::path& path) {
       if (line.rfind("[CONDUITS]", 0) == 0 || line.rfind("[XSECTIONS]", 0) == 0) return "SWMM input (.inp)";
     return "EPANET input (.inp)";
   }
-  if (e == ".gpkg") return "GeoPackage";
   if (e == ".shp") return "Esri Shapefile";
-  if (e == ".geojson" || e == ".json") return "GeoJSON";
-  if (e == ".csv") return "CSV";
   if (e == ".tif" || e == ".tiff") return "GeoTIFF raster DEM";
   if (e == ".asc") return "Esri ASCII grid DEM";
   if (e == ".vrt") return "GDAL virtual raster DEM";
   if (io::isTerrainFile(path)) return "raster DEM (" + e.substr(1) + ")";
+  // Vector inputs: what they hold (site features, pipes) is told by their content, see readInput.
+  if (e == ".geojson" || e == ".json") return io::isSiteFile(path) ? "GeoJSON site features" : "GeoJSON";
+  if (e == ".gpkg") return io::isSiteFile(path) ? "GeoPackage site features" : "GeoPackage";
+  if (e == ".csv") return io::isSiteFile(path) ? "CSV site features" : "CSV";
   return e.empty() ? "unknown" : e.substr(1);
 }
 
@@ -95,6 +97,22 @@ Result<model::Scene> readInput(const fs::path& path, const io::MeshPlacement& pl
                                        "IFC declares its own units and Z up; --scale and --up-axis are not applied",
                                        path.string()));
     return Result<model::Scene>::success(std::move(scene), std::move(diags));
+  }
+  // GeoJSON, GeoPackage and CSV may hold site features or pipe tables; the content decides (a content sniff, since
+  // the extensions are shared). Site features: a kind field or a layer / file name naming a kind (see cim/io/site.h).
+  if (io::isSiteFile(path)) {
+    io::SiteOptions siteOptions;
+    siteOptions.sceneCrs = placement.crs;   // reprojected straight into the scene CRS when one is given
+    siteOptions.sourceCrs = placement.crs;  // files without a CRS (CSV) are taken to be in it
+    auto r = io::readSite(path, siteOptions, progress);
+    if (!r.ok()) return Result<model::Scene>::failureFrom(r);
+    auto diags = r.takeDiagnostics();
+    if (options.origin || options.rotationDegrees != 0.0 || options.scale != 1.0 || options.upAxis)
+      diags.push_back(Diagnostic::info(ErrorCode::ConventionApplied,
+                                       "site features carry map coordinates; --origin, --rotation, --scale and "
+                                       "--up-axis are not applied",
+                                       path.string()));
+    return Result<model::Scene>::success(std::move(r.value().scene), std::move(diags));
   }
   if (io::isPipeFile(path)) {
     auto po = pipeOptions(options);

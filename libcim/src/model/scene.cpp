@@ -174,6 +174,15 @@ void transformScene(Scene& scene, const Eigen::Affine3d& t) {
         if (flip)
           for (std::size_t i = 0; i + 2 < m.indices.size(); i += 3) std::swap(m.indices[i + 1], m.indices[i + 2]);
       }
+      // Site shapes follow (exact for the rigid placements this is used with; radii are not scaled).
+      if (e.site) {
+        auto moved = transformSiteShape(e.site->shape,
+                                        [&](const Eigen::Vector3d& p) { return std::optional(Eigen::Vector3d(t * p)); });
+        if (!moved) continue;
+        auto site = std::make_shared<SiteFeature>(*e.site);
+        site->shape = std::move(*moved);
+        e.site = std::move(site);
+      }
     }
 }
 
@@ -199,19 +208,29 @@ Status mergeInto(Scene& target, Scene&& source) {
   std::vector<Layer> layers = source.takeLayers();
   if (transformer) {
     for (auto& layer : layers)
-      for (auto& element : layer.elements)
+      for (auto& element : layer.elements) {
         for (auto& shape : element.shapes) {
           auto st = reprojectMesh(shape.mesh, *transformer, step, element.name);
           if (!st.ok()) return Status::failure(*st.error(), std::move(diags));
         }
-    // Parametric pipes and wells: points reprojected exactly; diameters and depths are true lengths and stay.
-    for (auto& layer : layers)
-      for (auto& element : layer.elements)
+        // Parametric pipes and wells: points reprojected exactly; diameters and depths are true lengths and stay.
         if (!transformParametric(element, [&](const Eigen::Vector3d& p) { return transformer->forward(p); }, 1.0))
           return Status::failure(Diagnostic::error(ErrorCode::TransformFailed,
                                                    "the centreline of a pipe or well cannot be transformed", {},
                                                    element.name),
                                  std::move(diags));
+        if (element.site) {
+          auto moved = transformSiteShape(element.site->shape,
+                                          [&](const Eigen::Vector3d& p) { return transformer->forward(p); });
+          if (!moved)
+            return Status::failure(Diagnostic::error(ErrorCode::TransformFailed,
+                                                     "site feature shape cannot be transformed", {}, element.name),
+                                   std::move(diags));
+          auto site = std::make_shared<SiteFeature>(*element.site);
+          site->shape = std::move(*moved);
+          element.site = std::move(site);
+        }
+      }
   }
   for (auto& layer : layers)
     for (auto& element : layer.elements) target.addElement(layer.name, std::move(element));

@@ -15,6 +15,7 @@
 
 #include "cim/geometry/mesh.h"
 #include "cim/model/pipe.h"
+#include "cim/model/site.h"
 
 namespace cim::model {
 
@@ -108,6 +109,9 @@ struct Element {
   /// (transformScene, mergeInto) replaces the pointer with a transformed copy.
   std::shared_ptr<const PipeSegment> pipe;
   std::shared_ptr<const Well> well;
+  /// The exact shape of a site feature (kind "excavation", "borehole", ...) in the scene CRS; null for other
+  /// elements. Shared and immutable: copies of an element share it, a reprojection replaces it.
+  std::shared_ptr<const SiteFeature> site;
 
   std::size_t triangleCount() const;
   std::size_t vertexCount() const;

@@ -1,0 +1,464 @@
+"""The Hangzhou demo sample: terrain, CJJ 61 pipe tables, site features and a georeferenced IFC4 pump station.
+
+Used by make_sample_data.py (which writes and checks the files); every number here is made up but realistic, and
+everything is deterministic. Coordinates: EPSG:4549 (CGCS2000 / 3-degree Gauss-Kruger CM 120E), easting E and
+northing N in metres; heights: EPSG:5737 (Yellow Sea 1985), metres. See hangzhou/README.md for the field lists.
+"""
+import hashlib
+import json
+import math
+
+# ---------------------------------------------------------------------------------------------------------------
+# The area: a road running west-east near the CGCS2000 check point 30.25 N 120.16 E (E 515 398.973, N 3 347 837.868).
+ROAD_N = 3347835.0                      # road centreline northing
+E_WEST, E_EAST = 515250.0, 515550.0     # DEM extent, 300 m
+N_SOUTH, N_NORTH = 3347710.0, 3347960.0  # 250 m
+CELL = 1.0
+
+
+def ground(e, n):
+    """Ground height (EPSG:5737, m): falling 0.5 % to the east, rising 0.4 % to the north, with a gentle swell."""
+    return (8.0 - 0.005 * (e - 515400.0) + 0.004 * (n - ROAD_N)
+            + 0.3 * math.sin(2 * math.pi * (e - E_WEST) / 170.0) * math.cos(2 * math.pi * (n - N_SOUTH) / 130.0))
+
+
+def surf(e, n):
+    """Surveyed ground height at a pipe point: the ground function rounded to the centimetre."""
+    return round(ground(e, n), 2)
+
+
+def dem_heights():
+    """Row-major heights of the DEM cells (north row first), centimetre-rounded, at cell centres."""
+    cols = int((E_EAST - E_WEST) / CELL)
+    rows = int((N_NORTH - N_SOUTH) / CELL)
+    data = []
+    for r in range(rows):
+        n = N_NORTH - (r + 0.5) * CELL
+        data.append([round(ground(E_WEST + (c + 0.5) * CELL, n), 2) for c in range(cols)])
+    return cols, rows, data
+
+
+def dem_geotiff():
+    """The DEM as GeoTIFF bytes, written by GDAL (python3-gdal): Float32, deflate, EPSG:4549 + EPSG:5737 heights."""
+    import struct
+    from osgeo import gdal, osr
+    gdal.UseExceptions()
+    gdal.SetConfigOption("GDAL_PAM_ENABLED", "NO")  # no .aux.xml beside the file
+    cols, rows, data = dem_heights()
+    path = "/vsimem/libcim_hangzhou_dem.tif"
+    ds = gdal.GetDriverByName("GTiff").Create(path, cols, rows, 1, gdal.GDT_Float32,
+                                              ["COMPRESS=DEFLATE", "PREDICTOR=3", "TILED=NO", "BLOCKYSIZE=16"])
+    ds.SetGeoTransform((E_WEST, CELL, 0.0, N_NORTH, 0.0, -CELL))
+    srs = osr.SpatialReference()
+    srs.ImportFromEPSG(4549)
+    vert = osr.SpatialReference()
+    vert.ImportFromEPSG(5737)
+    compound = osr.SpatialReference()
+    compound.SetCompoundCS("CGCS2000 / 3-degree Gauss-Kruger CM 120E + Yellow Sea 1985 height", srs, vert)
+    ds.SetSpatialRef(compound)
+    band = ds.GetRasterBand(1)
+    band.SetNoDataValue(-9999.0)
+    band.SetUnitType("m")
+    raw = b"".join(struct.pack("<%df" % cols, *row) for row in data)
+    band.WriteRaster(0, 0, cols, rows, raw, buf_type=gdal.GDT_Float32)
+    ds = None
+    f = gdal.VSIFOpenL(path, "rb")
+    gdal.VSIFSeekL(f, 0, 2)
+    size = gdal.VSIFTellL(f)
+    gdal.VSIFSeekL(f, 0, 0)
+    out = gdal.VSIFReadL(1, size, f)
+    gdal.VSIFCloseL(f)
+    gdal.Unlink(path)
+    return bytes(out)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# CJJ 61 pipe tables. One point table and one line table for all types; the type code is column 管线类型.
+ROAD = "样例路"
+POINT_FIELDS = ["物探点号", "管线类型", "X", "Y", "地面高程", "埋深", "特征", "附属物", "井深", "井盖规格", "道路名称"]
+LINE_FIELDS = ["起点点号", "终点点号", "管线类型", "起点埋深", "终点埋深", "管径", "材质", "压力", "电压", "电缆条数",
+               "总孔数", "已用孔数", "埋设方式", "埋设年代", "权属单位", "道路名称"]
+STATIONS = [515270.0 + 50.0 * k for k in range(6)]  # pipe points every 50 m along the road
+
+# Offsets from the road centreline (m, + north) and sections.
+GAS = dict(code="RQ", n=ROAD_N + 5.0, depth=1.20, size="250", material="PE", pressure="0.3", emb="ZM",
+           year="2016", owner="燃气公司")   # PE100 dn250, 0.3 MPa = medium pressure A (0.2-0.4 MPa)
+WATER = dict(code="JS", n=ROAD_N - 3.5, depth=1.40, size="400", material="球墨铸铁", pressure="0.35", emb="ZM",
+             year="2012", owner="水务公司")
+SEWER = dict(code="WS", n=ROAD_N + 0.0, size="600", material="混凝土", emb="ZM", year="2008", owner="排水公司")
+POWER = dict(code="DL", n=ROAD_N - 8.0, depth=0.80, size="1000×800", material="混凝土", voltage="10", cables="6",
+             holes="12", used="6", emb="GK", year="2018", owner="供电公司")
+TELECOM = dict(code="TX", n=ROAD_N - 6.0, depth=0.80, size="500×300", material="PVC", cables="4", holes="6",
+               used="4", emb="GK", year="2019", owner="通信公司")
+GAS_OUTER_RADIUS = 0.125  # PE dn250: the size is the outer diameter
+
+# Sewer inverts (inside bottom, m): falling 0.15 m per 50 m eastwards, except WS3 -> WS4, which rises 0.10 m
+# (a seeded defect: a gravity segment sloping against its flow, S_Exp -> E_Exp).
+SEWER_INVERT_W1 = round(surf(STATIONS[0], SEWER["n"]) - 3.00, 2)
+SEWER_INVERT_STEPS = [-0.15, -0.15, +0.10, -0.15, -0.15]
+
+
+def sewer_inverts():
+    inv = [SEWER_INVERT_W1]
+    for step in SEWER_INVERT_STEPS:
+        inv.append(round(inv[-1] + step, 2))
+    return inv
+
+
+def fmt(v, digits):
+    return "" if v is None else f"{v:.{digits}f}"
+
+
+def pipe_tables():
+    """Returns (points rows, lines rows, seeded defects): rows are dicts keyed by the field names."""
+    points, lines, defects = [], [], []
+
+    def point(exp, code, e, n, depth, feature="直线点", appurtenance="", well=None, cover=""):
+        points.append({"物探点号": exp, "管线类型": code, "X": fmt(n, 3), "Y": fmt(e, 3), "地面高程": fmt(surf(e, n), 2),
+                       "埋深": fmt(depth, 2), "特征": feature, "附属物": appurtenance, "井深": fmt(well, 2),
+                       "井盖规格": cover, "道路名称": ROAD})
+
+    def line(s, e, spec, s_deep, e_deep):
+        lines.append({"起点点号": s, "终点点号": e, "管线类型": spec["code"], "起点埋深": fmt(s_deep, 2),
+                      "终点埋深": fmt(e_deep, 2), "管径": spec["size"], "材质": spec["material"],
+                      "压力": spec.get("pressure", ""), "电压": spec.get("voltage", ""),
+                      "电缆条数": spec.get("cables", ""), "总孔数": spec.get("holes", ""),
+                      "已用孔数": spec.get("used", ""), "埋设方式": spec["emb"], "埋设年代": spec["year"],
+                      "权属单位": spec["owner"], "道路名称": ROAD})
+        return len(lines)  # 1-based data row
+
+    # Gas main RQ1..RQ6, 1.20 m to the outer top; RQ4A: a surveyed duplicate of RQ4 (same position).
+    for k, e in enumerate(STATIONS):
+        point(f"RQ{k + 1}", "RQ", e, GAS["n"], GAS["depth"], feature="起讫点" if k in (0, 5) else "直线点",
+              appurtenance="阀门" if k == 2 else "")
+    point("RQ4A", "RQ", STATIONS[3], GAS["n"], GAS["depth"], feature="预留口")
+    for k in range(5):
+        line(f"RQ{k + 1}", f"RQ{k + 2}", GAS, GAS["depth"], GAS["depth"])
+    row = line("RQ4", "RQ4A", GAS, GAS["depth"], GAS["depth"])
+    defects.append({"check": "zero_length_line", "table": "pipe_lines.csv", "rows": [row],
+                    "S_Exp": "RQ4", "E_Exp": "RQ4A",
+                    "note": "RQ4A has the same X, Y as RQ4"})
+
+    # Water main JS1..JS6, 1.40 m to the outer top; the line JS2 -> JS3 says 1.70 m at JS2 (seeded defect).
+    for k, e in enumerate(STATIONS):
+        point(f"JS{k + 1}", "JS", e, WATER["n"], WATER["depth"], feature="起讫点" if k in (0, 5) else "直线点",
+              appurtenance="阀门" if k == 3 else "")
+    rows = []
+    for k in range(5):
+        s_deep = 1.70 if k == 1 else WATER["depth"]
+        rows.append(line(f"JS{k + 1}", f"JS{k + 2}", WATER, s_deep, WATER["depth"]))
+    defects.append({"check": "depth_mismatch_at_shared_point", "table": "pipe_lines.csv", "rows": [rows[0], rows[1]],
+                    "point": "JS2", "values": [1.40, 1.70],
+                    "note": "E_Deep of JS1->JS2 is 1.40 (as the point table), S_Deep of JS2->JS3 is 1.70"})
+
+    # Sewer WS1..WS6: manholes (污水井, cover Φ700), depths to the inside bottom, flowing east (S_Exp -> E_Exp).
+    inv = sewer_inverts()
+    depth = [round(surf(e, SEWER["n"]) - i, 2) for e, i in zip(STATIONS, inv)]
+    for k, e in enumerate(STATIONS):
+        point(f"WS{k + 1}", "WS", e, SEWER["n"], depth[k], feature="井", appurtenance="污水井", well=depth[k],
+              cover="Φ700")
+    for k in range(5):
+        row = line(f"WS{k + 1}", f"WS{k + 2}", SEWER, depth[k], depth[k + 1])
+        if SEWER_INVERT_STEPS[k] > 0:
+            defects.append({"check": "gravity_against_flow", "table": "pipe_lines.csv", "rows": [row],
+                            "S_Exp": f"WS{k + 1}", "E_Exp": f"WS{k + 2}",
+                            "start_invert": inv[k], "end_invert": inv[k + 1],
+                            "note": "inside-bottom elevation rises 0.10 m from S_Exp to E_Exp"})
+
+    # Power duct bank DL1..DL5, 0.80 m to the top of the bank; the last line ends at DL6, absent from the point table.
+    for k, e in enumerate(STATIONS[:5]):
+        point(f"DL{k + 1}", "DL", e, POWER["n"], POWER["depth"], feature="直线点",
+              appurtenance="工作井" if k in (0, 4) else "", cover="1200×800" if k in (0, 4) else "")
+    for k in range(4):
+        line(f"DL{k + 1}", f"DL{k + 2}", POWER, POWER["depth"], POWER["depth"])
+    row = line("DL5", "DL6", POWER, POWER["depth"], POWER["depth"])
+    defects.append({"check": "missing_point", "table": "pipe_lines.csv", "rows": [row], "point": "DL6",
+                    "S_Exp": "DL5", "E_Exp": "DL6", "note": "DL6 is not in pipe_points.csv"})
+
+    # Telecom duct TX1..TX6, 0.80 m to the top; TX3 -> TX2 repeats TX2 -> TX3 the other way round.
+    for k, e in enumerate(STATIONS):
+        point(f"TX{k + 1}", "TX", e, TELECOM["n"], TELECOM["depth"], feature="直线点",
+              appurtenance="人孔" if k in (0, 3) else "")
+    rows = [line(f"TX{k + 1}", f"TX{k + 2}", TELECOM, TELECOM["depth"], TELECOM["depth"]) for k in range(5)]
+    dup = line("TX3", "TX2", TELECOM, TELECOM["depth"], TELECOM["depth"])
+    defects.append({"check": "reversed_duplicate_line", "table": "pipe_lines.csv", "rows": [rows[1], dup],
+                    "S_Exp": "TX3", "E_Exp": "TX2", "note": "row %d is row %d reversed" % (dup, rows[1])})
+    defects.sort(key=lambda d: d["rows"][0])
+    return points, lines, defects
+
+
+def csv_text(fields, rows):
+    def cell(v):
+        v = str(v)
+        return '"' + v.replace('"', '""') + '"' if any(c in v for c in ',"\n') else v
+    return "\n".join([",".join(fields)] + [",".join(cell(r[f]) for f in fields) for r in rows]) + "\n"
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Site features: an excavation pit reaching into the gas main's protection zone, a borehole, sensors, a cavity.
+PIT_E0, PIT_E1 = 515390.0, 515420.0
+PIT_GAP = 0.30  # plan distance from the gas main's outer wall to the pit's south edge
+PIT_N0 = round(GAS["n"] + GAS_OUTER_RADIUS + PIT_GAP, 3)
+PIT_N1 = PIT_N0 + 20.0
+PIT_DEPTH = 6.0
+ZONE_MEDIUM = 0.5  # GB 55009-2021 §5.1.6: protection zone of low and medium pressure gas pipes, from the outer edge
+
+
+def site_features():
+    feats = []
+
+    def add(props, geom):
+        feats.append({"type": "Feature", "properties": props, "geometry": geom})
+
+    pc = ((PIT_E0 + PIT_E1) / 2, (PIT_N0 + PIT_N1) / 2)
+    pit_top = surf(*pc)
+    ring = [[PIT_E0, PIT_N0], [PIT_E1, PIT_N0], [PIT_E1, PIT_N1], [PIT_E0, PIT_N1], [PIT_E0, PIT_N0]]
+    add({"kind": "excavation", "id": "JK-01", "name": "基坑 JK-01 (泵站配套)", "top": pit_top, "depth": PIT_DEPTH,
+         "support": "钻孔灌注桩+内支撑", "contractor": "施工单位", "start_date": "2024-03-01"},
+        {"type": "Polygon", "coordinates": [ring]})
+    bh = (PIT_E0 - 4.0, PIT_N0 + 10.0)
+    add({"kind": "borehole", "id": "ZK-01", "top": surf(*bh), "depth": 25.0, "diameter": 110,
+         "water_level_depth": 1.8, "stratum": "粉质黏土/淤泥质黏土"},
+        {"type": "Point", "coordinates": [bh[0], bh[1]]})
+    for sid, e, kind_text, depth, extra in (
+            ("GD-01", PIT_E0 + 5.0, "燃气泄漏监测", 0.3, {"gas": "CH4", "alarm_lel": 0.2}),
+            ("GD-02", PIT_E1 - 5.0, "燃气泄漏监测", 0.3, {"gas": "CH4", "alarm_lel": 0.2})):
+        props = {"kind": "sensor", "id": sid, "sensor_type": kind_text, "ground": surf(e, GAS["n"]), "depth": depth}
+        props.update(extra)
+        add(props, {"type": "Point", "coordinates": [e, GAS["n"]]})
+    wp = (515345.0, WATER["n"])
+    add({"kind": "sensor", "id": "WP-01", "sensor_type": "管网压力监测", "elevation": round(surf(*wp) - WATER["depth"], 2),
+         "range_mpa": 1.6, "pipe": "JS2-JS3"}, {"type": "Point", "coordinates": [wp[0], wp[1]]})
+    cv = (515470.0, ROAD_N - 1.5)
+    add({"kind": "cavity", "id": "KD-01", "ground": surf(*cv), "top_depth": 1.1, "height": 0.6, "length": 2.4,
+         "width": 1.6, "detected": "2024-02-18", "method": "探地雷达", "risk": "II"},
+        {"type": "Point", "coordinates": [cv[0], cv[1]]})
+    doc = {"type": "FeatureCollection", "name": "site_features",
+           "crs": {"type": "name", "properties": {"name": "urn:ogc:def:crs,crs:EPSG::4549,crs:EPSG::5737"}}, "features": feats}
+    return json.dumps(doc, ensure_ascii=False, indent=1) + "\n"
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# The IFC4 pump station: written as STEP text, georeferenced with IfcMapConversion to EPSG:4549 + EPSG:5737.
+BUILDING = dict(eastings=515450.0, northings=ROAD_N + 13.0, abscissa=0.96, ordinate=0.28)  # rotated 16.26° ccw
+B_LEN, B_WID, B_HEIGHT, B_WALL = 16.0, 10.0, 4.5, 0.3
+FLOOR_ABOVE_GROUND = 0.3
+
+
+def building_height():
+    return round(surf(BUILDING["eastings"], BUILDING["northings"]) + FLOOR_ABOVE_GROUND, 2)
+
+
+IFC_CHARS = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_$"
+
+
+def guid(name):
+    """A stable IFC GlobalId (22 characters of the IFC base-64 alphabet) from a name."""
+    v = int.from_bytes(hashlib.md5(("libcim-hangzhou-" + name).encode()).digest(), "big")
+    return IFC_CHARS[v >> 126] + "".join(IFC_CHARS[(v >> (6 * (20 - i))) & 63] for i in range(21))
+
+
+def num(v):
+    s = repr(float(v))
+    if "e" in s or "E" in s:
+        m, ex = s.lower().split("e")
+        return m + "E" + ex
+    return s.rstrip("0") if "." in s else s + "."
+
+
+class Step:
+    def __init__(self):
+        self.lines = []
+
+    def add(self, text):
+        self.lines.append(text)
+        return f"#{len(self.lines)}"
+
+    def text(self, header):
+        body = "\n".join(f"#{i + 1}={t};" for i, t in enumerate(self.lines))
+        return header + "DATA;\n" + body + "\nENDSEC;\nEND-ISO-10303-21;\n"
+
+
+def pump_station_ifc():
+    s = Step()
+    pt = lambda *c: s.add("IFCCARTESIANPOINT((" + ",".join(num(x) for x in c) + "))")
+    dr = lambda *c: s.add("IFCDIRECTION((" + ",".join(num(x) for x in c) + "))")
+    origin = pt(0, 0, 0)
+    z = dr(0, 0, 1)
+    x = dr(1, 0, 0)
+    world = s.add(f"IFCAXIS2PLACEMENT3D({origin},{z},{x})")
+    north = dr(0, 1)
+    ctx = s.add(f"IFCGEOMETRICREPRESENTATIONCONTEXT($,'Model',3,1.E-05,{world},{north})")
+    body = s.add(f"IFCGEOMETRICREPRESENTATIONSUBCONTEXT('Body','Model',*,*,*,*,{ctx},$,.MODEL_VIEW.,$)")
+    units = [s.add("IFCSIUNIT(*,.LENGTHUNIT.,$,.METRE.)"), s.add("IFCSIUNIT(*,.AREAUNIT.,$,.SQUARE_METRE.)"),
+             s.add("IFCSIUNIT(*,.VOLUMEUNIT.,$,.CUBIC_METRE.)"), s.add("IFCSIUNIT(*,.PLANEANGLEUNIT.,$,.RADIAN.)")]
+    ua = s.add("IFCUNITASSIGNMENT((" + ",".join(units) + "))")
+    project = s.add(f"IFCPROJECT('{guid('project')}',$,'Hangzhou sample',"
+                    f"'libcim demo: pump station beside the sample road',$,$,$,({ctx}),{ua})")
+    crs = s.add("IFCPROJECTEDCRS('EPSG:4549','CGCS2000 / 3-degree Gauss-Kruger CM 120E','CGCS2000','EPSG:5737',"
+                f"'Gauss-Kruger','CM 120E',{units[0]})")
+    b = BUILDING
+    s.add(f"IFCMAPCONVERSION({ctx},{crs},{num(b['eastings'])},{num(b['northings'])},{num(building_height())},"
+          f"{num(b['abscissa'])},{num(b['ordinate'])},1.)")
+
+    def placement(rel=None):
+        return s.add(f"IFCLOCALPLACEMENT({rel or '$'},{world})")
+
+    site_pl = placement()
+    bldg_pl = placement(site_pl)
+    storey_pl = placement(bldg_pl)
+    site = s.add(f"IFCSITE('{guid('site')}',$,'Site',$,$,{site_pl},$,$,.ELEMENT.,$,$,$,$,$)")
+    bldg = s.add(f"IFCBUILDING('{guid('building')}',$,'Pump station',$,$,{bldg_pl},$,'污水提升泵站',.ELEMENT.,$,$,$)")
+    storey = s.add(f"IFCBUILDINGSTOREY('{guid('storey')}',$,'Ground floor',$,$,{storey_pl},$,$,.ELEMENT.,0.)")
+    s.add(f"IFCRELAGGREGATES('{guid('agg1')}',$,$,$,{project},({site}))")
+    s.add(f"IFCRELAGGREGATES('{guid('agg2')}',$,$,$,{site},({bldg}))")
+    s.add(f"IFCRELAGGREGATES('{guid('agg3')}',$,$,$,{bldg},({storey}))")
+
+    styles = {}
+
+    def style(name, r, g, bl):
+        if name not in styles:
+            c = s.add(f"IFCCOLOURRGB($,{num(r)},{num(g)},{num(bl)})")
+            sh = s.add(f"IFCSURFACESTYLESHADING({c},0.)")
+            styles[name] = s.add(f"IFCSURFACESTYLE('{name}',.BOTH.,({sh}))")
+        return styles[name]
+
+    def box_solid(x0, y0, z0, x1, y1, z1):
+        """A vertical extrusion of an axis-aligned rectangle: the box [x0,x1] x [y0,y1] x [z0,z1]."""
+        c2 = s.add(f"IFCCARTESIANPOINT(({num((x0 + x1) / 2)},{num((y0 + y1) / 2)}))")
+        p2 = s.add(f"IFCAXIS2PLACEMENT2D({c2},$)")
+        prof = s.add(f"IFCRECTANGLEPROFILEDEF(.AREA.,$,{p2},{num(x1 - x0)},{num(y1 - y0)})")
+        pos = s.add(f"IFCAXIS2PLACEMENT3D({pt(0, 0, z0)},$,$)")
+        return s.add(f"IFCEXTRUDEDAREASOLID({prof},{pos},{z},{num(z1 - z0)})")
+
+    def cylinder_x(xa, xb, y, zc, radius):
+        """A circular extrusion along +x from xa to xb about the axis (y, zc)."""
+        c2 = s.add("IFCCARTESIANPOINT((0.,0.))")
+        p2 = s.add(f"IFCAXIS2PLACEMENT2D({c2},$)")
+        prof = s.add(f"IFCCIRCLEPROFILEDEF(.AREA.,$,{p2},{num(radius)})")
+        pos = s.add(f"IFCAXIS2PLACEMENT3D({pt(xa, y, zc)},{x},{dr(0, 1, 0)})")
+        return s.add(f"IFCEXTRUDEDAREASOLID({prof},{pos},{z},{num(xb - xa)})")
+
+    def shape(solid, colour=None):
+        if colour:
+            s.add(f"IFCSTYLEDITEM({solid},({style(*colour)}),$)")
+        rep = s.add(f"IFCSHAPEREPRESENTATION({body},'Body','SweptSolid',({solid}))")
+        return s.add(f"IFCPRODUCTDEFINITIONSHAPE($,$,({rep}))")
+
+    def pset(name, objects, props):
+        vals = []
+        for k, v in props:
+            if isinstance(v, bool):
+                val = f"IFCBOOLEAN(.{'T' if v else 'F'}.)"
+            elif isinstance(v, float):
+                val = f"IFCREAL({num(v)})" if not k.endswith("Diameter") else f"IFCPOSITIVELENGTHMEASURE({num(v)})"
+            else:
+                val = f"IFCLABEL('{v}')"
+            vals.append(s.add(f"IFCPROPERTYSINGLEVALUE('{k}',$,{val},$)"))
+        ps = s.add(f"IFCPROPERTYSET('{guid('pset-' + name + objects[0])}',$,'{name}',$,(" + ",".join(vals) + "))")
+        s.add(f"IFCRELDEFINESBYPROPERTIES('{guid('rel-' + name + objects[0])}',$,$,$,(" + ",".join(objects) + f"),{ps})")
+
+    concrete = ("Concrete", 0.62, 0.62, 0.60)
+    brick = ("Brick", 0.72, 0.45, 0.35)
+    L, W, H, t = B_LEN, B_WID, B_HEIGHT, B_WALL
+    contained = []
+
+    def product(cls, name, solid_args, colour, tail, key):
+        pl = placement(storey_pl)
+        solid = box_solid(*solid_args) if cls != "IFCPIPESEGMENT" else cylinder_x(*solid_args)
+        e = s.add(f"{cls}('{guid(key)}',$,'{name}',$,$,{pl},{shape(solid, colour)},$,{tail})")
+        return e, pl
+
+    walls = {}
+    for key, name, box in (("wall-s", "Wall South", (0, 0, 0, L, t, H)),
+                           ("wall-n", "Wall North", (0, W - t, 0, L, W, H)),
+                           ("wall-w", "Wall West", (0, t, 0, t, W - t, H)),
+                           ("wall-e", "Wall East", (L - t, t, 0, L, W - t, H))):
+        walls[key] = product("IFCWALL", name, box, brick, ".SOLIDWALL.", key)
+        contained.append(walls[key][0])
+    floor, _ = product("IFCSLAB", "Floor slab", (-0.3, -0.3, -0.4, L + 0.3, W + 0.3, 0), concrete, ".FLOOR.", "floor")
+    roof, _ = product("IFCSLAB", "Roof slab", (-0.4, -0.4, H, L + 0.4, W + 0.4, H + 0.25), concrete, ".ROOF.", "roof")
+    contained += [floor, roof]
+
+    def opening(key, name, host, solid):
+        host_e, host_pl = host
+        pl = placement(host_pl)
+        o = s.add(f"IFCOPENINGELEMENT('{guid(key)}',$,'{name}',$,$,{pl},{shape(solid)},$,.OPENING.)")
+        s.add(f"IFCRELVOIDSELEMENT('{guid(key + '-voids')}',$,$,$,{host_e},{o})")
+        return o, pl
+
+    # Door: 1.8 m x 2.4 m in the south wall; window: 1.5 m x 1.2 m at a 1.0 m sill in the north wall.
+    door_open, door_pl = opening("door-opening", "Door opening", walls["wall-s"], box_solid(2.0, -0.1, -0.1, 3.8, t + 0.1, 2.4))
+    door = s.add(f"IFCDOOR('{guid('door')}',$,'Door D1',$,$,{placement(door_pl)},"
+                 f"{shape(box_solid(2.05, 0.10, 0.0, 3.75, 0.16, 2.35), ('Steel', 0.35, 0.38, 0.42))},$,2.4,1.8,"
+                 ".DOOR.,.DOUBLE_DOOR_SINGLE_SWING.,$)")
+    s.add(f"IFCRELFILLSELEMENT('{guid('door-fills')}',$,$,$,{door_open},{door})")
+    win_open, win_pl = opening("window-opening", "Window opening", walls["wall-n"],
+                               box_solid(9.0, W - t - 0.1, 1.0, 10.5, W + 0.1, 2.2))
+    window = s.add(f"IFCWINDOW('{guid('window')}',$,'Window W1',$,$,{placement(win_pl)},"
+                   f"{shape(box_solid(9.05, W - 0.18, 1.05, 10.45, W - 0.12, 2.15), ('Glass', 0.55, 0.75, 0.85))},$,"
+                   "1.2,1.5,.WINDOW.,.SINGLE_PANEL.,$)")
+    s.add(f"IFCRELFILLSELEMENT('{guid('window-fills')}',$,$,$,{win_open},{window})")
+    # Pipe sleeve: a 0.25 m radius circular opening through the east wall at y = 5 m, 1.2 m above the floor, and the
+    # DN300 outlet (outer radius 0.163 m) through it, from 3 m inside to 3 m outside the wall.
+    opening("sleeve", "Pipe sleeve", walls["wall-e"], cylinder_x(L - t - 0.2, L + 0.2, 5.0, 1.2, 0.25))
+    pipe, _ = product("IFCPIPESEGMENT", "Outlet DN300", (L - 3.0, L + 3.0, 5.0, 1.2, 0.163), ("Water", 0.0, 1.0, 1.0),
+                      ".RIGIDSEGMENT.", "pipe")
+    contained += [door, window, pipe]
+    s.add(f"IFCRELCONTAINEDINSPATIALSTRUCTURE('{guid('contained')}',$,$,$,(" + ",".join(contained) + f"),{storey})")
+
+    wall_ids = [walls[k][0] for k in ("wall-s", "wall-n", "wall-w", "wall-e")]
+    pset("Pset_WallCommon", wall_ids, [("IsExternal", True), ("LoadBearing", True), ("FireRating", "REI90")])
+    pset("Pset_SlabCommon", [floor, roof], [("IsExternal", True), ("LoadBearing", True)])
+    pset("Pset_DoorCommon", [door], [("IsExternal", True), ("FireRating", "EI60")])
+    pset("Pset_WindowCommon", [window], [("IsExternal", True)])
+    pset("Pset_PipeSegmentTypeCommon", [pipe], [("NominalDiameter", 0.3), ("Reference", "DN300 球墨铸铁")])
+
+    header = ("ISO-10303-21;\nHEADER;\nFILE_DESCRIPTION(('ViewDefinition [ReferenceView_V1.2]'),'2;1');\n"
+              "FILE_NAME('pump_station.ifc','2024-01-01T00:00:00',('libcim'),('libcim'),"
+              "'data/make_sample_data.py','libcim sample data','');\nFILE_SCHEMA(('IFC4'));\nENDSEC;\n")
+    return _encode_step(s.text(header))
+
+
+def _encode_step(text):
+    """STEP strings are ISO 8859-1 with \\X2\\ escapes for anything else (here: the Chinese names)."""
+    out = []
+    for ch in text:
+        if ord(ch) < 128:
+            out.append(ch)
+        else:
+            out.append("\\X2\\%04X\\X0\\" % ord(ch))
+    return "".join(out)
+
+
+def expected():
+    """Numbers later tests check against (machine-readable copy of what README.md explains)."""
+    ca, sa = BUILDING["abscissa"], BUILDING["ordinate"]
+    h = building_height()
+
+    def to_map(x, y, zz):
+        return [round(BUILDING["eastings"] + ca * x - sa * y, 4), round(BUILDING["northings"] + sa * x + ca * y, 4),
+                round(h + zz, 4)]
+    return {
+        "crs": "EPSG:4549+5737",
+        "pump_station": {
+            "file": "pump_station.ifc",
+            "map_conversion": {"eastings": BUILDING["eastings"], "northings": BUILDING["northings"],
+                               "orthogonal_height": h, "x_axis_abscissa": ca, "x_axis_ordinate": sa, "scale": 1.0},
+            "elements": {"IfcWall": 4, "IfcSlab": 2, "IfcDoor": 1, "IfcWindow": 1, "IfcPipeSegment": 1},
+            "openings_cut": 3,
+            "local_corners": {"wall_south_outer_west_bottom": [0.0, 0.0, 0.0],
+                              "wall_south_outer_east_top": [B_LEN, 0.0, B_HEIGHT]},
+            "map_corners": {"wall_south_outer_west_bottom": to_map(0.0, 0.0, 0.0),
+                            "wall_south_outer_east_top": to_map(B_LEN, 0.0, B_HEIGHT)},
+        },
+        "gas_protection_zone": {
+            "pit": "JK-01", "gas_lines": "RQ3-RQ4 (the pit spans E %.1f to %.1f)" % (PIT_E0, PIT_E1),
+            "gas_centreline_northing": GAS["n"], "gas_outer_radius": GAS_OUTER_RADIUS,
+            "gas_pressure_mpa": float(GAS["pressure"]), "gas_pressure_class": "medium A (中压A)",
+            "pit_south_edge_northing": PIT_N0,
+            "distance_outer_wall_to_pit": PIT_GAP, "distance_centreline_to_pit": round(PIT_N0 - GAS["n"], 3),
+            "zone_width_from_outer_wall": ZONE_MEDIUM, "inside_zone_by": round(ZONE_MEDIUM - PIT_GAP, 3),
+            "rule": "GB 55009-2021 §5.1.6: low and medium pressure 0.5 m from the pipe's outer edge",
+        },
+    }

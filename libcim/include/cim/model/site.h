@@ -1,0 +1,83 @@
+#pragma once
+// Site features in parametric form: excavation pits, boreholes, sensors, road cavities and drone route corridors,
+// kept exactly (polygon + elevations, axis + radius, polyline + radius) beside their meshes so clash and proximity
+// queries can measure them without going through triangles.
+//
+// All coordinates are in the scene CRS: x easting, y northing, z height (elevation in the CRS's vertical datum),
+// metres. Elevations are absolute heights, not depths.
+
+#include <cstddef>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include <Eigen/Core>
+
+namespace cim::model {
+
+enum class SiteFeatureKind { Excavation, Borehole, Sensor, Cavity, DroneCorridor };
+
+/// The element kind of a site feature: "excavation", "borehole", "sensor", "cavity", "drone_corridor".
+std::string_view siteKindName(SiteFeatureKind kind);
+
+/// A vertical prism: a horizontal polygon (rings[0] the outer boundary counter-clockwise, further rings holes
+/// clockwise, no ring repeats its first point) between two elevations. Pits, and cavities mapped as polygons.
+struct SitePrism {
+  std::vector<std::vector<Eigen::Vector2d>> rings;
+  double bottomElevation = 0.0;
+  double topElevation = 0.0;
+};
+
+/// A vertical circular cylinder around the axis through `axis` (x, y). Boreholes.
+struct SiteCylinder {
+  Eigen::Vector2d axis = Eigen::Vector2d::Zero();
+  double radiusMeters = 0.0;
+  double bottomElevation = 0.0;
+  double topElevation = 0.0;
+};
+
+/// An axis-aligned ellipsoid (semi-axes along east, north, up). Cavities mapped as points with a size.
+struct SiteEllipsoid {
+  Eigen::Vector3d center = Eigen::Vector3d::Zero();
+  Eigen::Vector3d semiAxesMeters = Eigen::Vector3d::Zero();
+};
+
+/// Every point within `radiusMeters` of a 3D polyline (a capsule sweep: round ends, round joints). Drone corridors.
+struct SiteTube {
+  std::vector<Eigen::Vector3d> polyline;
+  double radiusMeters = 0.0;
+};
+
+/// A point feature drawn as a small marker; the point is what counts, the marker size is only for display. Sensors.
+struct SiteMarker {
+  Eigen::Vector3d position = Eigen::Vector3d::Zero();
+  double sizeMeters = 0.0;  ///< vertex-to-vertex extent of the drawn marker
+};
+
+using SiteShape = std::variant<SitePrism, SiteCylinder, SiteEllipsoid, SiteTube, SiteMarker>;
+
+/// One site feature: what it is, where it came from, and its exact shape in the scene CRS.
+struct SiteFeature {
+  SiteFeatureKind kind = SiteFeatureKind::Sensor;
+  std::string sourceId;          ///< the feature's id in its source (id field or OGR FID), may be empty
+  std::size_t featureIndex = 0;  ///< 0-based position of the feature in its layer
+  SiteShape shape;
+};
+
+/// Volume in cubic metres of the exact shape (a marker has none; a tube with bends: an upper bound, the legs
+/// overlapping at the joints).
+double siteShapeVolume(const SiteShape& shape);
+
+/// Euclidean distance in metres from a point to the exact shape's solid (0 inside).
+double siteShapeDistance(const SiteShape& shape, const Eigen::Vector3d& point);
+
+/// Maps a shape through a point transformation (a reprojection into another CRS): polygon vertices, axes, centres
+/// and polyline vertices go through `f`; elevations follow the height change at the shape's reference point; radii
+/// and sizes stay. Returns nullopt when `f` fails for a point.
+std::optional<SiteShape> transformSiteShape(
+    const SiteShape& shape, const std::function<std::optional<Eigen::Vector3d>(const Eigen::Vector3d&)>& f);
+
+}  // namespace cim::model
