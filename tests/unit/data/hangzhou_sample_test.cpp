@@ -5,9 +5,12 @@
 #include <catch2/catch.hpp>
 
 #include <fstream>
+#include <map>
+#include <set>
 
 #include "cim/app/load.h"
 #include "cim/io/ifc.h"
+#include "cim/io/pipes.h"
 #include "cim/io/site.h"
 #include "support/test_support.h"
 
@@ -121,4 +124,38 @@ TEST_CASE("The sample IFC and site features load into one scene in EPSG:4549+573
   CHECK(b.min.y() > 3347710.0);
   CHECK(b.max.y() < 3347960.0);
   CHECK(b.max.z() < 20.0);
+}
+
+TEST_CASE("The sample's CJJ 61 tables load and their QA finds exactly the seeded defects", "[sample][pipes]") {
+  std::ifstream in(sampleDir() / "seeded_defects.json");
+  REQUIRE(in);
+  const auto seeded = nlohmann::json::parse(in);
+  io::PipeOptions options;
+  auto crs = geo::Crs::fromUserInput("EPSG:4549+5737");
+  REQUIRE(crs.ok());
+  options.inputCrs = crs.value();
+  options.sceneCrs = crs.value();
+  auto r = io::readPipes(sampleDir() / "pipe_lines.csv", options);
+  REQUIRE(r.ok());
+  // The script's check names and the reader's finding names for the same defects.
+  const std::map<std::string, std::string> names{{"zero_length_line", "zero-length"},
+                                                 {"depth_mismatch_at_shared_point", "depth-disagrees"},
+                                                 {"gravity_against_flow", "against-flow"},
+                                                 {"missing_point", "missing-point"},
+                                                 {"reversed_duplicate_line", "reversed-duplicate"}};
+  std::multiset<std::pair<std::string, std::int64_t>> found;
+  for (const auto& f : r->qa.findings) found.emplace(std::string(io::pipeFindingName(f.kind)), f.row);
+  for (const auto& d : seeded["defects"]) {
+    const std::string check = d["check"];
+    INFO(check);
+    REQUIRE(names.count(check) == 1);
+    bool hit = false;
+    for (const auto& row : d["rows"]) hit |= found.count({names.at(check), row.get<std::int64_t>()}) > 0;
+    CHECK(hit);
+  }
+  CHECK(r->qa.findings.size() == seeded["defects"].size());  // and nothing else
+  // The zero-length line and the one with a missing point are reported and skipped; the rest loads.
+  CHECK(r->skippedRows == 2);
+  CHECK(r->pipes > 20);
+  CHECK(r->wells > 0);
 }
