@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# The main job on the bundled sample data: install what is missing, build the cim CLI, convert the Hangzhou pump
-# station (data/hangzhou) into a GLB georeferenced in CGCS2000 / Gauss-Kruger CM 120E + 1985 heights, and describe it.
+# The main job on the bundled sample data: install what is missing, build the cim CLI, and put the Hangzhou sample
+# (data/hangzhou: an IFC4 pump station, a DEM, CJJ 61 pipe survey tables and site features, all in CGCS2000 /
+# Gauss-Kruger CM 120E + 1985 heights) into one georeferenced GLB, then describe the inputs (with the pipe QA report).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -8,9 +9,12 @@ bash scripts/setup.sh
 cmake -S . -B build -DCMAKE_BUILD_TYPE=Release >/dev/null
 cmake --build build --target cim_cli -j"$(nproc)"
 
+sample=data/hangzhou
 mkdir -p out
-build/bin/cim convert data/hangzhou/pump_station.obj \
-  --crs EPSG:4549+5737 --origin 515398.97 3347837.87 8.2 -o out/hangzhou_sample.glb
-build/bin/cim info out/hangzhou_sample.glb
+build/bin/cim convert "$sample/pump_station.ifc" "$sample/dem.tif" "$sample/pipe_lines.csv" \
+  "$sample/site_features.geojson" --crs EPSG:4549+5737 -o out/hangzhou_sample.glb
+echo
+build/bin/cim info "$sample/pump_station.ifc" "$sample/pipe_lines.csv" "$sample/site_features.geojson" \
+  --crs EPSG:4549+5737
 echo
 echo "Open out/hangzhou_sample.glb in any glTF viewer; its asset.extras.cim says where it is (CRS and origin)."
