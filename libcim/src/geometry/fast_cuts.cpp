@@ -514,19 +514,8 @@ std::optional<BooleanResult> clipClosedByPlane(const SolidMesh& a, const Eigen::
       }
     }
   }
-  // Drop the vertices beyond the plane that no triangle uses any more.
-  std::vector<std::uint32_t> remap(out.positions.size(), 0xFFFFFFFFu);
-  SolidMesh compact;
-  for (auto& t : out.triangles)
-    for (auto& v : t) {
-      if (remap[v] == 0xFFFFFFFFu) {
-        remap[v] = static_cast<std::uint32_t>(compact.positions.size());
-        compact.positions.push_back(out.positions[v]);
-      }
-      v = remap[v];
-    }
-  compact.triangles = std::move(out.triangles);  // outward-facing, as corefinement's results are
-  r.mesh = std::move(compact);
+  // Drop the vertices beyond the plane that no triangle uses any more; outward-facing, as corefinement's results are.
+  r.mesh = compacted(out.positions, std::move(out.triangles));
   return r;
 }
 

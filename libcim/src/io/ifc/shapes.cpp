@@ -82,6 +82,20 @@ void addFace(TriMesh& m, const std::vector<std::vector<Eigen::Vector3d>>& rings,
   }
 }
 
+// A side wall quad a-b-c-d (counter-clockwise seen from outside unless `flip`) as two triangles.
+void addQuad(TriMesh& m, const Eigen::Vector3d& a, const Eigen::Vector3d& b, const Eigen::Vector3d& c,
+             const Eigen::Vector3d& d, bool flip) {
+  const auto base = static_cast<std::uint32_t>(m.positions.size());
+  m.positions.insert(m.positions.end(), {a, b, c, d});
+  if (flip) {
+    m.triangles.push_back({base, base + 2, base + 1});
+    m.triangles.push_back({base, base + 3, base + 2});
+  } else {
+    m.triangles.push_back({base, base + 1, base + 2});
+    m.triangles.push_back({base, base + 2, base + 3});
+  }
+}
+
 // Signed area of a ring in its XY plane (profiles are planar at z = 0).
 double signedArea(const std::vector<Eigen::Vector3d>& ring) {
   double a = 0;
@@ -114,15 +128,7 @@ TriMesh extrude(const std::vector<Polygon>& polys, const Eigen::Vector3d& v) {
     for (const auto& r : rings) {
       for (std::size_t i = 0; i < r.size(); ++i) {
         const Eigen::Vector3d a = r[i], b = r[(i + 1) % r.size()];
-        const auto base = static_cast<std::uint32_t>(m.positions.size());
-        m.positions.insert(m.positions.end(), {a, b, b + v, a + v});
-        if (upward) {
-          m.triangles.push_back({base, base + 1, base + 2});
-          m.triangles.push_back({base, base + 2, base + 3});
-        } else {
-          m.triangles.push_back({base, base + 2, base + 1});
-          m.triangles.push_back({base, base + 3, base + 2});
-        }
+        addQuad(m, a, b, b + v, a + v, !upward);
       }
     }
   }
@@ -239,15 +245,7 @@ TriMesh extrudeTapered(std::vector<Polygon> start, std::vector<Polygon> end, con
       const auto& t = top[ri];
       for (std::size_t i = 0; i < r.size(); ++i) {
         const std::size_t j = (i + 1) % r.size();
-        const auto base = static_cast<std::uint32_t>(m.positions.size());
-        m.positions.insert(m.positions.end(), {r[i], r[j], t[j], t[i]});
-        if (upward) {
-          m.triangles.push_back({base, base + 1, base + 2});
-          m.triangles.push_back({base, base + 2, base + 3});
-        } else {
-          m.triangles.push_back({base, base + 2, base + 1});
-          m.triangles.push_back({base, base + 3, base + 2});
-        }
+        addQuad(m, r[i], r[j], t[j], t[i], !upward);
       }
     }
   }

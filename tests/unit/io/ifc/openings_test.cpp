@@ -18,9 +18,12 @@
 
 #include "cim/io/ifc.h"
 #include "io/ifc/ifc_file.h"
+#include "support/mesh_probe.h"
 #include "support/test_support.h"
 
 using namespace cim;
+using cimtest::segmentHits;
+using cimtest::volumeOf;
 namespace ifc = cim::io::ifc;
 
 namespace {
@@ -210,46 +213,6 @@ FileNumbers readNumbers(const std::filesystem::path& path, double unit) {
 }
 
 // --- geometry of the meshes under test ------------------------------------------------------------------------------
-
-// Möller-Trumbore: the parameter t in [0, 1] where segment a-b crosses triangle (p, q, r), if it does.
-std::optional<double> segmentTriangle(const Eigen::Vector3d& a, const Eigen::Vector3d& b, const Eigen::Vector3d& p,
-                                      const Eigen::Vector3d& q, const Eigen::Vector3d& r) {
-  const Eigen::Vector3d d = b - a, e1 = q - p, e2 = r - p;
-  const Eigen::Vector3d h = d.cross(e2);
-  const double det = e1.dot(h);
-  if (std::abs(det) < 1e-14) return std::nullopt;  // parallel to the triangle's plane
-  const Eigen::Vector3d s = a - p;
-  const double u = s.dot(h) / det;
-  if (u < 0 || u > 1) return std::nullopt;
-  const Eigen::Vector3d qv = s.cross(e1);
-  const double v = d.dot(qv) / det;
-  if (v < 0 || u + v > 1) return std::nullopt;
-  const double t = e2.dot(qv) / det;
-  if (t < 0 || t > 1) return std::nullopt;
-  return t;
-}
-
-bool segmentHits(const model::Element& e, const Eigen::Vector3d& a, const Eigen::Vector3d& b) {
-  for (const auto& s : e.shapes)
-    for (std::size_t i = 0; i + 2 < s.mesh.indices.size(); i += 3)
-      if (segmentTriangle(a, b, s.mesh.worldPosition(s.mesh.indices[i]), s.mesh.worldPosition(s.mesh.indices[i + 1]),
-                          s.mesh.worldPosition(s.mesh.indices[i + 2])))
-        return true;
-  return false;
-}
-
-// Signed volume by the divergence theorem: sum over triangles of p . (q x r) / 6, about the mesh's own origin.
-double volumeOf(const model::Element& e) {
-  double v = 0;
-  for (const auto& s : e.shapes)
-    for (std::size_t i = 0; i + 2 < s.mesh.indices.size(); i += 3) {
-      const Eigen::Vector3d p = s.mesh.positions[s.mesh.indices[i]].cast<double>();
-      const Eigen::Vector3d q = s.mesh.positions[s.mesh.indices[i + 1]].cast<double>();
-      const Eigen::Vector3d r = s.mesh.positions[s.mesh.indices[i + 2]].cast<double>();
-      v += p.dot(q.cross(r)) / 6.0;
-    }
-  return v;
-}
 
 std::map<std::string, const model::Element*> byGuid(const model::Scene& s) {
   std::map<std::string, const model::Element*> m;

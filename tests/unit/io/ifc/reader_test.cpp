@@ -7,6 +7,7 @@
 #include "cim/export/gltf.h"
 #include "cim/geo/georeference.h"
 #include "cim/io/ifc.h"
+#include "support/mesh_probe.h"
 #include "support/test_support.h"
 
 using namespace cim;
@@ -304,44 +305,6 @@ TEST_CASE("Unknown or empty CRS names leave the model local with a diagnostic", 
   }
 }
 
-namespace {
-
-// Möller-Trumbore: does the segment a-b cross triangle (p, q, r)?
-bool segmentHitsTriangle(const Eigen::Vector3d& a, const Eigen::Vector3d& b, const Eigen::Vector3d& p,
-                         const Eigen::Vector3d& q, const Eigen::Vector3d& r) {
-  const Eigen::Vector3d d = b - a, e1 = q - p, e2 = r - p;
-  const Eigen::Vector3d h = d.cross(e2);
-  const double det = e1.dot(h);
-  if (std::abs(det) < 1e-14) return false;
-  const Eigen::Vector3d s = a - p;
-  const double u = s.dot(h) / det;
-  if (u < 0 || u > 1) return false;
-  const Eigen::Vector3d qv = s.cross(e1);
-  const double v = d.dot(qv) / det;
-  if (v < 0 || u + v > 1) return false;
-  const double t = e2.dot(qv) / det;
-  return t >= 0 && t <= 1;
-}
-
-bool segmentHitsElement(const model::Element& e, const Eigen::Vector3d& a, const Eigen::Vector3d& b) {
-  for (const auto& s : e.shapes)
-    for (std::size_t i = 0; i + 2 < s.mesh.indices.size(); i += 3)
-      if (segmentHitsTriangle(a, b, s.mesh.worldPosition(s.mesh.indices[i]), s.mesh.worldPosition(s.mesh.indices[i + 1]),
-                              s.mesh.worldPosition(s.mesh.indices[i + 2])))
-        return true;
-  return false;
-}
-
-double volumeOf(const model::Element& e) {
-  double v = 0;
-  for (const auto& s : e.shapes)
-    for (std::size_t i = 0; i + 2 < s.mesh.indices.size(); i += 3)
-      v += s.mesh.worldPosition(s.mesh.indices[i]).dot(
-               s.mesh.worldPosition(s.mesh.indices[i + 1]).cross(s.mesh.worldPosition(s.mesh.indices[i + 2]))) / 6.0;
-  return v;
-}
-
-}  // namespace
 
 TEST_CASE("Openings of AC20-FZK-Haus are really cut: rays pass through, walls lose volume", "[ifc][openings][shared]") {
   const auto path = sharedIfc("AC20-FZK-Haus.ifc");
@@ -372,10 +335,10 @@ TEST_CASE("Openings of AC20-FZK-Haus are really cut: rays pass through, walls lo
     b[thin] = box.max[thin] + 0.01;
     bool hitCut = false, hitUncut = false;
     cut->scene.forEachElement([&](const model::Layer&, const model::Element& w) {
-      if (w.kind.rfind("IfcWall", 0) == 0 && segmentHitsElement(w, a, b)) hitCut = true;
+      if (w.kind.rfind("IfcWall", 0) == 0 && cimtest::segmentHits(w, a, b)) hitCut = true;
     });
     uncut->scene.forEachElement([&](const model::Layer&, const model::Element& w) {
-      if (w.kind.rfind("IfcWall", 0) == 0 && segmentHitsElement(w, a, b)) hitUncut = true;
+      if (w.kind.rfind("IfcWall", 0) == 0 && cimtest::segmentHits(w, a, b)) hitUncut = true;
     });
     if (hitUncut) {
       ++wallOpenings;
@@ -389,10 +352,10 @@ TEST_CASE("Openings of AC20-FZK-Haus are really cut: rays pass through, walls lo
   // Walls with openings lose volume, never gain it; in total at least the opening bodies' overlap with them.
   double cutVolume = 0, uncutVolume = 0;
   cut->scene.forEachElement([&](const model::Layer&, const model::Element& w) {
-    if (w.kind.rfind("IfcWall", 0) == 0) cutVolume += volumeOf(w);
+    if (w.kind.rfind("IfcWall", 0) == 0) cutVolume += cimtest::volumeOf(w);
   });
   uncut->scene.forEachElement([&](const model::Layer&, const model::Element& w) {
-    if (w.kind.rfind("IfcWall", 0) == 0) uncutVolume += volumeOf(w);
+    if (w.kind.rfind("IfcWall", 0) == 0) uncutVolume += cimtest::volumeOf(w);
   });
   CHECK(cutVolume < uncutVolume - 1.0);  // 17 doors and windows through 0.24-0.4 m walls remove several m^3
   CHECK(cutVolume > 0.5 * uncutVolume);
