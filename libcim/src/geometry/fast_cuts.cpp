@@ -1,5 +1,5 @@
 // Exact cuts for the commonest cases, without corefinement: box-shaped cutters aligned with box-shaped hosts (openings
-// through walls, notches and recesses), and convex solids clipped by a plane.
+// through walls, notches and recesses), and closed solids clipped by a plane.
 //
 // Most openings in real models are boxes through straight walls of constant thickness (Office_A: 180 of 181). Seen
 // along the wall's thickness, the cut wall is a rectangle minus rectangles, extruded through the thickness: a 2D
@@ -405,15 +405,14 @@ std::optional<BooleanResult> clipClosedGeneral(const std::vector<Eigen::Vector3d
 
 std::optional<BooleanResult> clipClosedByPlane(const SolidMesh& a, const Eigen::Vector3d& point,
                                                const Eigen::Vector3d& normal) {
-  if (a.positions.empty() || a.positions.size() > 4096 || !(normal.norm() > 0) || !point.allFinite()) return std::nullopt;
+  if (a.positions.empty() || !(normal.norm() > 0) || !point.allFinite()) return std::nullopt;
   for (const auto& t : a.triangles)
     if (std::max({t[0], t[1], t[2]}) >= a.positions.size()) return std::nullopt;
   std::vector<Eigen::Vector3d> pts;
   std::vector<std::array<std::uint32_t, 3>> tris;
   weld(a, pts, tris);
-  if (tris.size() < 4 || pts.size() > 512) return std::nullopt;
-  // Outward-facing and convex: every vertex on the inner side of every face's plane. Measured about the first
-  // vertex, so that map coordinates do not cancel.
+  if (tris.size() < 4) return std::nullopt;
+  // Turned outward-facing by its signed volume, measured about the first vertex so map coordinates do not cancel.
   const Eigen::Vector3d o = pts[0];
   double scale = 0;
   for (const auto& p : pts) scale = std::max(scale, (p - o).norm());
@@ -429,94 +428,7 @@ std::optional<BooleanResult> clipClosedByPlane(const SolidMesh& a, const Eigen::
     for (int k = 0; k < 3; ++k) ++edgeUse[{t[k], t[(k + 1) % 3]}];
   for (const auto& [e, n] : edgeUse)
     if (n != 1 || edgeUse.count({e.second, e.first}) == 0 || edgeUse.at({e.second, e.first}) != 1) return std::nullopt;
-  const double tol = 1e-9 * scale;
-  bool convex = true;
-  for (const auto& t : tris) {
-    Eigen::Vector3d n = (pts[t[1]] - pts[t[0]]).cross(pts[t[2]] - pts[t[0]]);
-    if (!(n.norm() > 0)) return std::nullopt;
-    n.normalize();
-    for (const auto& p : pts)
-      if ((p - pts[t[0]]).dot(n) > tol) {
-        convex = false;
-        break;
-      }
-    if (!convex) break;
-  }
-  if (!convex) return clipClosedGeneral(pts, tris, point, normal.normalized(), tol);
-
-  BooleanResult r;
-  r.ok = true;
-  const Eigen::Vector3d nn = normal.normalized();
-  std::vector<double> s(pts.size());
-  bool anyOut = false, anyIn = false;
-  for (std::size_t i = 0; i < pts.size(); ++i) {
-    s[i] = (pts[i] - point).dot(nn);
-    if (std::abs(s[i]) <= tol) s[i] = 0;
-    anyOut |= s[i] > 0;
-    anyIn |= s[i] < 0;
-  }
-  if (!anyOut) {  // nothing beyond the plane: unchanged (welded, outward-facing)
-    r.mesh.positions = std::move(pts);
-    r.mesh.triangles = std::move(tris);
-    return r;
-  }
-  if (!anyIn) return r;  // all beyond: nothing left
-
-  SolidMesh& out = r.mesh;
-  out.positions = pts;
-  std::map<std::pair<std::uint32_t, std::uint32_t>, std::uint32_t> cutVertex;  // per edge, so neighbours share it
-  auto onEdge = [&](std::uint32_t i, std::uint32_t j) {
-    const auto key = std::minmax(i, j);
-    auto it = cutVertex.find(key);
-    if (it != cutVertex.end()) return it->second;
-    const auto [p, q] = key;  // the same arithmetic whichever face asks
-    const double f = s[p] / (s[p] - s[q]);
-    out.positions.push_back(pts[p] + f * (pts[q] - pts[p]));
-    const auto v = static_cast<std::uint32_t>(out.positions.size() - 1);
-    cutVertex.emplace(key, v);
-    return v;
-  };
-  std::vector<std::uint32_t> capPoints;
-  for (const auto& t : tris) {
-    std::vector<std::uint32_t> poly;
-    for (int k = 0; k < 3; ++k) {
-      const std::uint32_t i = t[k], j = t[(k + 1) % 3];
-      if (s[i] <= 0) poly.push_back(i);
-      if ((s[i] < 0 && s[j] > 0) || (s[i] > 0 && s[j] < 0)) poly.push_back(onEdge(i, j));
-    }
-    for (std::size_t k = 1; k + 1 < poly.size(); ++k) out.triangles.push_back({poly[0], poly[k], poly[k + 1]});
-  }
-  for (std::uint32_t i = 0; i < pts.size(); ++i)
-    if (s[i] == 0) capPoints.push_back(i);
-  for (const auto& [e, v] : cutVertex) capPoints.push_back(v);
-  // Faces lying in the plane keep their own triangles; then there is no cap to add.
-  if (capPoints.size() >= 3) {
-    // The section of a convex solid is convex: its points ordered by angle about their centre, fanned from it.
-    Eigen::Vector3d c = Eigen::Vector3d::Zero();
-    for (auto v : capPoints) c += out.positions[v];
-    c /= static_cast<double>(capPoints.size());
-    const Eigen::Vector3d u = nn.unitOrthogonal(), w = nn.cross(u);
-    std::vector<std::pair<double, std::uint32_t>> byAngle;
-    for (auto v : capPoints) {
-      const Eigen::Vector3d d = out.positions[v] - c;
-      byAngle.emplace_back(std::atan2(d.dot(w), d.dot(u)), v);
-    }
-    std::sort(byAngle.begin(), byAngle.end());
-    bool inPlaneFace = false;  // a face of the input already covers the cut (the plane is one of its faces)
-    for (const auto& t : tris) inPlaneFace |= s[t[0]] == 0 && s[t[1]] == 0 && s[t[2]] == 0;
-    if (!inPlaneFace) {
-      out.positions.push_back(c);
-      const auto centre = static_cast<std::uint32_t>(out.positions.size() - 1);
-      for (std::size_t k = 0; k < byAngle.size(); ++k) {
-        const auto p = byAngle[k].second, q = byAngle[(k + 1) % byAngle.size()].second;
-        // Counter-clockwise about +normal: the cap faces the removed side, i.e. outwards.
-        out.triangles.push_back({centre, p, q});
-      }
-    }
-  }
-  // Drop the vertices beyond the plane that no triangle uses any more; outward-facing, as corefinement's results are.
-  r.mesh = compacted(out.positions, std::move(out.triangles));
-  return r;
+  return clipClosedGeneral(pts, tris, point, normal.normalized(), 1e-9 * scale);
 }
 
 ThroughCutResult subtractAlignedBoxes(const SolidMesh& host, const std::vector<SolidMesh>& cutters) {

@@ -48,10 +48,10 @@ struct ThroughCutResult {
 /// does not cover are listed in `rest`; when nothing is covered, `applied` is false.
 ThroughCutResult subtractAlignedBoxes(const SolidMesh& host, const std::vector<SolidMesh>& cutters);
 
-/// clipByPlane without CGAL for the common cases: a closed welded surface that is convex (a box, an extruded convex
-/// profile; the section is closed by a fan), or of any shape when the plane passes through none of its vertices (the
-/// cut edges chain into the section's loops, triangulated with their holes). nullopt otherwise: clipByPlane, which
-/// calls this first itself, then uses corefinement.
+/// clipByPlane without CGAL: a closed surface (after welding identical vertices) is cut face by face, and the kept
+/// edges lying in the plane chain into the section's loops, triangulated with their holes. Vertices and faces lying in
+/// the plane are handled. nullopt when `a` is not closed or the section's loops touch themselves (clipByPlane, which
+/// calls this first itself, then uses corefinement).
 std::optional<BooleanResult> clipClosedByPlane(const SolidMesh& a, const Eigen::Vector3d& point, const Eigen::Vector3d& normal);
 
 /// Keeps the part of `a` on the side of the plane opposite to `normal` (the plane through `point`), closing the cut.
