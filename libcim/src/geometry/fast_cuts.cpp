@@ -1,7 +1,7 @@
 // Exact cuts for the commonest cases, without corefinement: box-shaped cutters aligned with box-shaped hosts (openings
 // through walls, notches and recesses), and closed solids clipped by a plane.
 //
-// Most openings in real models are boxes through straight walls of constant thickness (Office_A: 180 of 181). Seen
+// Most openings in real models are boxes through straight walls of constant thickness (Office_A: 176 of 181). Seen
 // along the wall's thickness, the cut wall is a rectangle minus rectangles, extruded through the thickness: a 2D
 // problem on a grid of the rectangles' own coordinates, exact and the same on every run. CGAL corefinement takes about
 // 1 ms per such opening and breaks ties by heap address; this path takes microseconds and is byte-stable.
