@@ -247,7 +247,7 @@ void cutOpenings(Context& ctx, const std::vector<std::uint64_t>& openings,
     std::size_t skipped = 0;
     geometry::SolidMesh solid{m.positions, m.triangles};
     std::vector<geometry::SolidMesh> rest;
-    // Boxes through a box-shaped wall first (exact, fast, byte-stable); corefinement for whatever is left.
+    // Box cutters aligned with a box-shaped wall first (exact, fast, byte-stable); corefinement for whatever is left.
     if (auto fast = geometry::subtractAlignedBoxes(solid, cutters); fast.applied) {
       stats.openingsBoxCut += fast.handled;
       solid = std::move(fast.mesh);
