@@ -1,0 +1,80 @@
+#pragma once
+// export/tiles3d: a georeferenced scene as 3D Tiles 1.1 — one tileset per scene layer under one output folder, GLB
+// tile content with per-vertex feature ids (EXT_mesh_features) pointing at a per-tile property table
+// (EXT_structural_metadata) that holds every element's GUID, class, name, storey and attributes.
+//
+// Output folder:
+//   index.json                     {"generator", "crs", "tilesets": [{"name", "uri", "elements", "triangles", ...}]}
+//   <layer>/tileset.json           asset.version "1.1", REPLACE refinement
+//   <layer>/tiles/<tile>.glb       content of the leaf tiles
+//
+// Frames (the scheme the tests prove):
+//   * Every tile has a `transform`. Transforms compose down the tree (a child's is relative to its parent's frame),
+//     and each tile's is written so that the composed one — root.transform × … × tile.transform — is exactly the
+//     east-north-up frame at the tile's centre (metres, Z up) → ECEF (EPSG:4978). The root's own transform is its ENU
+//     frame; a child's is inverse(parent's composed) × (its ENU frame).
+//   * Each tile's boundingVolume is a `box` in that tile's ENU frame.
+//   * GLB vertices are float ENU metres of the tile's frame written in glTF's Y-up axes: ENU (e, n, u) is stored as
+//     glTF (e, u, -n). 3D Tiles rotates glTF content Y-up → Z-up ((x, y, z) → (x, -z, y)) before applying the tile
+//     transform, which gives back (e, n, u). No node matrices, no RTC offsets.
+//   * Each vertex goes scene CRS → WGS 84 → ECEF → tile ENU through PROJ individually (never by moving an anchor);
+//     normals are turned by the local scene-to-ENU rotation at the tile centre.
+//
+// Tiling: a k-d split on element bounding-box centres (longest axis, median) until a tile holds at most
+// `maxTrianglesPerTile` triangles or a single element. Elements are never split: an element above the budget gets a
+// leaf of its own. Only leaves carry content for now; inner tiles are empty, with geometricError = the largest of
+// their box diagonal and their children's errors (leaves 0), so errors never increase with depth.
+
+#include <cstddef>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "cim/core/progress.h"
+#include "cim/core/result.h"
+#include "cim/model/scene.h"
+
+namespace cim::tiles3d {
+
+struct WriteOptions {
+  /// A tile holds at most this many triangles unless one element alone has more.
+  std::size_t maxTrianglesPerTile = 100000;
+  /// Replace an existing output folder. Only a folder that is empty or was written by this exporter (it holds
+  /// index.json naming libcim) is replaced; anything else is refused even with overwrite.
+  bool overwrite = false;
+};
+
+struct TilesetStats {
+  std::string layer;
+  std::filesystem::path tileset;  ///< path of tileset.json
+  std::size_t tiles = 0;          ///< all tiles, with and without content
+  std::size_t contentTiles = 0;   ///< tiles with a GLB
+  std::size_t depth = 0;          ///< 0 when the root is the only tile
+  std::size_t elements = 0;       ///< elements written (each in exactly one tile)
+  std::size_t triangles = 0;
+  std::size_t vertices = 0;
+  std::size_t maxTileTriangles = 0;
+  double maxVertexDistanceMeters = 0.0;  ///< the largest distance of a vertex from its tile's centre
+  std::uintmax_t bytes = 0;              ///< tileset.json + GLBs
+};
+
+struct WriteStats {
+  std::filesystem::path index;  ///< path of index.json
+  std::vector<TilesetStats> tilesets;
+  std::size_t elementsWithoutGeometry = 0;  ///< elements skipped because they have no triangles (counted, reported)
+};
+
+/// Writes every non-empty layer of `scene` as a tileset under `outputDir` (see the header comment).
+/// Fails with InvalidArgument when the scene has no CRS or maxTrianglesPerTile is 0, NoGeometry when no layer has
+/// triangles, FileUnwritable naming the path when the folder exists (without overwrite) or cannot be written,
+/// NoTransformation/TransformFailed when PROJ cannot place a vertex (naming the element). Nothing is written outside
+/// `outputDir`; on failure the folder may hold a partial result.
+Result<WriteStats> write(const model::Scene& scene, const std::filesystem::path& outputDir,
+                         const WriteOptions& options = {}, const ProgressFn& progress = {});
+
+/// The identifier a metadata property of this attribute name gets: [A-Za-z0-9_] kept, every other byte run becomes
+/// one '_', a leading digit gets a '_' prefix ("Pset_WallCommon.FireRating" -> "Pset_WallCommon_FireRating").
+/// The original name is kept as the property's `name` in the schema.
+std::string propertyId(const std::string& attributeName);
+
+}  // namespace cim::tiles3d

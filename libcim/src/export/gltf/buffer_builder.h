@@ -1,0 +1,95 @@
+#pragma once
+// Private: the single binary buffer of a glTF model and the buffer views / accessors into it (export/gltf, tiles3d).
+
+#include <algorithm>
+#include <cstdint>
+#include <limits>
+#include <vector>
+
+#include <Eigen/Core>
+#include <tiny_gltf.h>
+
+namespace cim::detail {
+
+constexpr int kArrayBuffer = 34962;
+constexpr int kElementArrayBuffer = 34963;
+
+// Accumulates the single binary buffer and the views/accessors into it.
+class BufferBuilder {
+ public:
+  explicit BufferBuilder(tinygltf::Model& model) : model_(model) {
+    model_.buffers.emplace_back();
+  }
+
+  int addVec3(const std::vector<Eigen::Vector3f>& data, bool withBounds) {
+    Eigen::Vector3f lo = Eigen::Vector3f::Constant(std::numeric_limits<float>::max());
+    Eigen::Vector3f hi = -lo;
+    for (const auto& v : data) {
+      lo = lo.cwiseMin(v);
+      hi = hi.cwiseMax(v);
+    }
+    int view = addView(data.data(), data.size() * sizeof(Eigen::Vector3f), kArrayBuffer);
+    tinygltf::Accessor a;
+    a.bufferView = view;
+    a.componentType = TINYGLTF_COMPONENT_TYPE_FLOAT;
+    a.type = TINYGLTF_TYPE_VEC3;
+    a.count = data.size();
+    if (withBounds) {
+      a.minValues = {lo.x(), lo.y(), lo.z()};
+      a.maxValues = {hi.x(), hi.y(), hi.z()};
+    }
+    model_.accessors.push_back(std::move(a));
+    return static_cast<int>(model_.accessors.size() - 1);
+  }
+
+  int addIndices(const std::vector<std::uint32_t>& indices, std::size_t vertexCount) {
+    tinygltf::Accessor a;
+    a.type = TINYGLTF_TYPE_SCALAR;
+    a.count = indices.size();
+    if (vertexCount <= 0xFFFF) {
+      std::vector<std::uint16_t> small(indices.begin(), indices.end());
+      a.bufferView = addView(small.data(), small.size() * sizeof(std::uint16_t), kElementArrayBuffer);
+      a.componentType = TINYGLTF_COMPONENT_TYPE_UNSIGNED_SHORT;
+    } else {
+      a.bufferView = addView(indices.data(), indices.size() * sizeof(std::uint32_t), kElementArrayBuffer);
+      a.componentType = TINYGLTF_COMPONENT_TYPE_UNSIGNED_INT;
+    }
+    model_.accessors.push_back(std::move(a));
+    return static_cast<int>(model_.accessors.size() - 1);
+  }
+
+  // Feature ids as a float vertex attribute: a 2-byte type would need padding to the 4-byte element alignment the
+  // spec asks of vertex attributes, so float costs the same and stays exact up to 2^24 ids.
+  int addFeatureIds(const std::vector<std::uint32_t>& ids) {
+    std::vector<float> wide(ids.begin(), ids.end());
+    tinygltf::Accessor a;
+    a.type = TINYGLTF_TYPE_SCALAR;
+    a.count = ids.size();
+    a.bufferView = addView(wide.data(), wide.size() * sizeof(float), kArrayBuffer);
+    a.componentType = TINYGLTF_COMPONENT_TYPE_FLOAT;
+    model_.accessors.push_back(std::move(a));
+    return static_cast<int>(model_.accessors.size() - 1);
+  }
+
+ /// A buffer view of raw bytes starting at a multiple of 8 (EXT_structural_metadata property values), no target.
+  int addRawView(const void* data, std::size_t bytes) { return addView(data, bytes, 0, 8); }
+
+ private:
+  int addView(const void* data, std::size_t bytes, int target, std::size_t alignment = 4) {
+    auto& buf = model_.buffers[0].data;
+    while (buf.size() % alignment != 0) buf.push_back(0);
+    tinygltf::BufferView v;
+    v.buffer = 0;
+    v.byteOffset = buf.size();
+    v.byteLength = bytes;
+    if (target != 0) v.target = target;
+    const auto* src = static_cast<const std::uint8_t*>(data);
+    buf.insert(buf.end(), src, src + bytes);
+    model_.bufferViews.push_back(std::move(v));
+    return static_cast<int>(model_.bufferViews.size() - 1);
+  }
+
+  tinygltf::Model& model_;
+};
+
+}  // namespace cim::detail

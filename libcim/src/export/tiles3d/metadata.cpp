@@ -1,0 +1,292 @@
+#include "export/tiles3d/metadata.h"
+
+#include <charconv>
+#include <cstring>
+#include <limits>
+#include <map>
+#include <set>
+
+#include "cim/export/tiles3d.h"
+
+namespace cim::tiles3d {
+
+std::string propertyId(const std::string& attributeName) {
+  std::string id;
+  bool gap = false;
+  for (unsigned char c : attributeName) {
+    const bool keep = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+    if (keep) {
+      if (gap && (id.empty() || id.back() != '_')) id.push_back('_');
+      gap = false;
+      id.push_back(static_cast<char>(c));
+    } else {
+      gap = true;
+    }
+  }
+  if (gap && (id.empty() || id.back() != '_')) id.push_back('_');
+  if (id.empty()) id = "_";
+  if (id[0] >= '0' && id[0] <= '9') id.insert(id.begin(), '_');
+  return id;
+}
+
+namespace detail {
+
+namespace {
+
+using tinygltf::Value;
+
+enum class Kind { String, Int64, Float64, Boolean, BooleanEnum };
+
+constexpr std::uint8_t kEnumFalse = 0, kEnumTrue = 1, kEnumUnknown = 2;
+
+std::string toText(const model::AttributeValue& v) {
+  if (const auto* s = std::get_if<std::string>(&v)) return *s;
+  if (const auto* b = std::get_if<bool>(&v)) return *b ? "true" : "false";
+  if (const auto* i = std::get_if<std::int64_t>(&v)) return std::to_string(*i);
+  if (const auto* d = std::get_if<double>(&v)) {
+    char buf[32];
+    auto r = std::to_chars(buf, buf + sizeof buf, *d);
+    return std::string(buf, r.ptr);
+  }
+  return {};
+}
+
+// The type of a property from the values its elements have (monostate = absent).
+Kind resolveKind(const std::vector<const model::AttributeValue*>& values) {
+  bool anyString = false, anyBool = false, anyInt = false, anyReal = false, anyAbsent = false;
+  for (const auto* v : values) {
+    if (!v || std::holds_alternative<std::monostate>(*v)) anyAbsent = true;
+    else if (std::holds_alternative<std::string>(*v)) anyString = true;
+    else if (std::holds_alternative<bool>(*v)) anyBool = true;
+    else if (std::holds_alternative<std::int64_t>(*v)) anyInt = true;
+    else anyReal = true;
+  }
+  if (anyString || (anyBool && (anyInt || anyReal))) return Kind::String;
+  if (anyBool) return anyAbsent ? Kind::BooleanEnum : Kind::Boolean;
+  if (anyReal) return Kind::Float64;
+  if (anyInt) return Kind::Int64;
+  return Kind::String;  // absent everywhere
+}
+
+class TableBuilder {
+ public:
+  TableBuilder(cim::detail::BufferBuilder& buffers) : buffers_(buffers) {}
+
+  void addStrings(const std::string& id, const std::string& name, const std::vector<std::string>& values,
+                  bool withNoData) {
+    std::string bytes;
+    std::vector<std::uint32_t> offsets;
+    offsets.reserve(values.size() + 1);
+    for (const auto& v : values) {
+      offsets.push_back(static_cast<std::uint32_t>(bytes.size()));
+      bytes += v;
+    }
+    offsets.push_back(static_cast<std::uint32_t>(bytes.size()));
+    if (bytes.empty()) bytes.push_back('\0');  // glTF buffer views cannot be empty; the offsets end at 0
+    Value::Object cls = classProperty(name, "STRING");
+    if (withNoData) cls["noData"] = Value(std::string());
+    Value::Object table;
+    table["values"] = Value(buffers_.addRawView(bytes.data(), bytes.size()));
+    table["stringOffsets"] = Value(buffers_.addRawView(offsets.data(), offsets.size() * sizeof(std::uint32_t)));
+    table["stringOffsetType"] = Value(std::string("UINT32"));
+    add(id, std::move(cls), std::move(table));
+  }
+
+  void addInt64(const std::string& id, const std::string& name, const std::vector<std::int64_t>& values,
+                bool withNoData) {
+    Value::Object cls = classProperty(name, "SCALAR");
+    cls["componentType"] = Value(std::string("INT64"));
+    if (withNoData) cls["noData"] = Value(static_cast<double>(kInt64NoData));
+    addNumeric(id, std::move(cls), values.data(), values.size() * sizeof(std::int64_t));
+  }
+
+  void addUint32(const std::string& id, const std::string& name, const std::vector<std::uint32_t>& values) {
+    Value::Object cls = classProperty(name, "SCALAR");
+    cls["componentType"] = Value(std::string("UINT32"));
+    cls["required"] = Value(true);
+    addNumeric(id, std::move(cls), values.data(), values.size() * sizeof(std::uint32_t));
+  }
+
+  void addFloat64(const std::string& id, const std::string& name, const std::vector<double>& values,
+                  bool withNoData) {
+    Value::Object cls = classProperty(name, "SCALAR");
+    cls["componentType"] = Value(std::string("FLOAT64"));
+    if (withNoData) cls["noData"] = Value(std::numeric_limits<double>::lowest());
+    addNumeric(id, std::move(cls), values.data(), values.size() * sizeof(double));
+  }
+
+  void addBooleans(const std::string& id, const std::string& name, const std::vector<bool>& values) {
+    std::vector<std::uint8_t> bits((values.size() + 7) / 8, 0);
+    for (std::size_t i = 0; i < values.size(); ++i)
+      if (values[i]) bits[i / 8] = static_cast<std::uint8_t>(bits[i / 8] | (1u << (i % 8)));
+    addNumeric(id, classProperty(name, "BOOLEAN"), bits.data(), bits.size());
+  }
+
+  void addBooleanEnum(const std::string& id, const std::string& name, const std::vector<std::uint8_t>& values) {
+    Value::Object cls = classProperty(name, "ENUM");
+    cls["enumType"] = Value(std::string("Boolean"));
+    cls["noData"] = Value(std::string("unknown"));
+    usesBooleanEnum_ = true;
+    addNumeric(id, std::move(cls), values.data(), values.size());
+  }
+
+  Value::Object takeClassProperties() { return std::move(classProperties_); }
+  Value::Object takeTableProperties() { return std::move(tableProperties_); }
+  bool usesBooleanEnum() const { return usesBooleanEnum_; }
+
+ private:
+  static Value::Object classProperty(const std::string& name, const char* type) {
+    Value::Object o;
+    o["name"] = Value(name);
+    o["type"] = Value(std::string(type));
+    return o;
+  }
+  void addNumeric(const std::string& id, Value::Object cls, const void* data, std::size_t bytes) {
+    Value::Object table;
+    table["values"] = Value(buffers_.addRawView(data, bytes));
+    add(id, std::move(cls), std::move(table));
+  }
+  void add(const std::string& id, Value::Object cls, Value::Object table) {
+    classProperties_[id] = Value(std::move(cls));
+    tableProperties_[id] = Value(std::move(table));
+  }
+
+  cim::detail::BufferBuilder& buffers_;
+  Value::Object classProperties_;
+  Value::Object tableProperties_;
+  bool usesBooleanEnum_ = false;
+};
+
+Value booleanEnum() {
+  auto value = [](const char* name, int v) {
+    Value::Object o;
+    o["name"] = Value(std::string(name));
+    o["value"] = Value(v);
+    return Value(std::move(o));
+  };
+  Value::Object e;
+  e["valueType"] = Value(std::string("UINT8"));
+  e["values"] = Value(Value::Array{value("false", kEnumFalse), value("true", kEnumTrue), value("unknown", kEnumUnknown)});
+  return Value(std::move(e));
+}
+
+}  // namespace
+
+void addPropertyTable(tinygltf::Model& model, cim::detail::BufferBuilder& buffers,
+                      const std::vector<const model::Element*>& elements, const std::string& tableName) {
+  const std::size_t n = elements.size();
+  TableBuilder table(buffers);
+  std::set<std::string> used;
+
+  std::vector<std::uint32_t> ids(n);
+  std::vector<std::string> guids(n), classes(n), names(n), storeys(n);
+  bool storeyMissing = false;
+  for (std::size_t i = 0; i < n; ++i) {
+    const auto& e = *elements[i];
+    ids[i] = e.id;
+    guids[i] = e.guid;
+    classes[i] = e.kind;
+    names[i] = e.name;
+    if (auto it = e.attributes.find("Storey"); it != e.attributes.end() && !std::holds_alternative<std::monostate>(it->second)) {
+      storeys[i] = toText(it->second);
+    } else {
+      storeyMissing = true;
+    }
+  }
+  table.addUint32(kElementIdProperty, "element id", ids);
+  table.addStrings(kGuidProperty, "GUID", guids, true);
+  table.addStrings(kClassProperty, "class", classes, false);
+  table.addStrings(kNameProperty, "name", names, true);
+  table.addStrings(kStoreyProperty, "storey", storeys, storeyMissing);
+  used.insert({kElementIdProperty, kGuidProperty, kClassProperty, kNameProperty, kStoreyProperty});
+
+  // Every attribute key of any element in the tile, in key order (deterministic).
+  std::map<std::string, std::vector<const model::AttributeValue*>> columns;
+  for (std::size_t i = 0; i < n; ++i)
+    for (const auto& [key, value] : elements[i]->attributes) {
+      if (key == "Storey") continue;
+      auto& column = columns[key];
+      column.resize(n, nullptr);
+      column[i] = &value;
+    }
+
+  for (auto& [key, column] : columns) {
+    column.resize(n, nullptr);
+    std::string id = propertyId(key);
+    if (used.count(id)) {
+      int k = 2;
+      while (used.count(id + "_" + std::to_string(k))) ++k;
+      id += "_" + std::to_string(k);
+    }
+    used.insert(id);
+    const Kind kind = resolveKind(column);
+    auto absent = [](const model::AttributeValue* v) { return !v || std::holds_alternative<std::monostate>(*v); };
+    bool anyAbsent = false;
+    for (const auto* v : column) anyAbsent = anyAbsent || absent(v);
+    switch (kind) {
+      case Kind::String: {
+        std::vector<std::string> values(n);
+        for (std::size_t i = 0; i < n; ++i) values[i] = absent(column[i]) ? std::string() : toText(*column[i]);
+        table.addStrings(id, key, values, anyAbsent);
+        break;
+      }
+      case Kind::Int64: {
+        std::vector<std::int64_t> values(n, kInt64NoData);
+        for (std::size_t i = 0; i < n; ++i)
+          if (!absent(column[i])) values[i] = std::get<std::int64_t>(*column[i]);
+        table.addInt64(id, key, values, anyAbsent);
+        break;
+      }
+      case Kind::Float64: {
+        std::vector<double> values(n, std::numeric_limits<double>::lowest());
+        for (std::size_t i = 0; i < n; ++i) {
+          if (absent(column[i])) continue;
+          if (const auto* d = std::get_if<double>(column[i])) values[i] = *d;
+          else values[i] = static_cast<double>(std::get<std::int64_t>(*column[i]));
+        }
+        table.addFloat64(id, key, values, anyAbsent);
+        break;
+      }
+      case Kind::Boolean: {
+        std::vector<bool> values(n);
+        for (std::size_t i = 0; i < n; ++i) values[i] = std::get<bool>(*column[i]);
+        table.addBooleans(id, key, values);
+        break;
+      }
+      case Kind::BooleanEnum: {
+        std::vector<std::uint8_t> values(n, kEnumUnknown);
+        for (std::size_t i = 0; i < n; ++i)
+          if (!absent(column[i])) values[i] = std::get<bool>(*column[i]) ? kEnumTrue : kEnumFalse;
+        table.addBooleanEnum(id, key, values);
+        break;
+      }
+    }
+  }
+
+  Value::Object cls;
+  cls["name"] = Value(std::string("element"));
+  cls["properties"] = Value(table.takeClassProperties());
+  Value::Object classes_;
+  classes_["element"] = Value(std::move(cls));
+  Value::Object schema;
+  schema["id"] = Value(std::string("cim"));
+  schema["classes"] = Value(std::move(classes_));
+  if (table.usesBooleanEnum()) {
+    Value::Object enums;
+    enums["Boolean"] = booleanEnum();
+    schema["enums"] = Value(std::move(enums));
+  }
+  Value::Object propertyTable;
+  propertyTable["name"] = Value(tableName);
+  propertyTable["class"] = Value(std::string("element"));
+  propertyTable["count"] = Value(static_cast<int>(n));
+  propertyTable["properties"] = Value(table.takeTableProperties());
+  Value::Object ext;
+  ext["schema"] = Value(std::move(schema));
+  ext["propertyTables"] = Value(Value::Array{Value(std::move(propertyTable))});
+  model.extensions["EXT_structural_metadata"] = Value(std::move(ext));
+  model.extensionsUsed.push_back("EXT_structural_metadata");
+}
+
+}  // namespace detail
+}  // namespace cim::tiles3d

@@ -1,0 +1,501 @@
+// 3D Tiles 1.1 export: placement round trip (< 1 mm, also 5 km from a tile centre), tiling by budget, structural
+// validation of the tilesets, glTF-Validator on every GLB, and property tables against the elements' attributes.
+
+#include <cstring>
+#include <fstream>
+#include <functional>
+#include <map>
+#include <set>
+
+#include <catch2/catch.hpp>
+
+#include "cim/export/tiles3d.h"
+#include "cim/geo/ecef.h"
+#include "cim/geo/georeference.h"
+#include "cim/io/ifc.h"
+#include "support/test_support.h"
+
+using namespace cim;
+using cimtest::TempDir;
+using nlohmann::json;
+namespace fs = std::filesystem;
+
+namespace {
+
+// ---- a GLB read back without libcim: JSON chunk, BIN chunk, accessors ----
+struct Glb {
+  json doc;
+  std::string bin;
+
+  const char* view(int index, std::size_t& length) const {
+    const auto& v = doc["bufferViews"][static_cast<std::size_t>(index)];
+    length = v["byteLength"].get<std::size_t>();
+    return bin.data() + v.value("byteOffset", std::size_t{0});
+  }
+  // Float VEC3 / SCALAR accessors (tightly packed, as the writer writes them).
+  std::vector<float> floats(int accessor) const {
+    const auto& a = doc["accessors"][static_cast<std::size_t>(accessor)];
+    REQUIRE(a["componentType"] == 5126);
+    const std::size_t n = a["count"].get<std::size_t>() * (a["type"] == "VEC3" ? 3 : 1);
+    std::size_t length = 0;
+    const char* p = view(a["bufferView"].get<int>(), length);
+    p += a.value("byteOffset", std::size_t{0});
+    std::vector<float> out(n);
+    std::memcpy(out.data(), p, n * sizeof(float));
+    return out;
+  }
+};
+
+Glb readGlb(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  REQUIRE(bytes.size() >= 28);
+  REQUIRE(bytes.substr(0, 4) == "glTF");
+  Glb g;
+  std::size_t at = 12;
+  while (at + 8 <= bytes.size()) {
+    std::uint32_t length = 0;
+    std::memcpy(&length, bytes.data() + at, 4);
+    const std::string type = bytes.substr(at + 4, 4);
+    const std::string chunk = bytes.substr(at + 8, length);
+    if (type == "JSON") g.doc = json::parse(chunk);
+    if (type == std::string("BIN\0", 4)) g.bin = chunk;
+    at += 8 + length;
+  }
+  REQUIRE(g.doc.is_object());
+  return g;
+}
+
+// The value of property `id` in row `row` of property table 0, decoded from the schema's type; null for noData.
+json propertyValue(const Glb& g, const std::string& id, std::size_t row) {
+  const auto& ext = g.doc["extensions"]["EXT_structural_metadata"];
+  const auto& cls = ext["schema"]["classes"][ext["propertyTables"][0]["class"].get<std::string>()]["properties"][id];
+  const auto& prop = ext["propertyTables"][0]["properties"][id];
+  std::size_t length = 0;
+  const char* values = g.view(prop["values"].get<int>(), length);
+  const std::string type = cls["type"];
+  json v;
+  if (type == "STRING") {
+    std::size_t offLength = 0;
+    const char* offsets = g.view(prop["stringOffsets"].get<int>(), offLength);
+    std::uint32_t a = 0, b = 0;
+    std::memcpy(&a, offsets + 4 * row, 4);
+    std::memcpy(&b, offsets + 4 * (row + 1), 4);
+    REQUIRE(b <= length);
+    v = std::string(values + a, values + b);
+  } else if (type == "BOOLEAN") {
+    v = ((static_cast<unsigned char>(values[row / 8]) >> (row % 8)) & 1u) != 0;
+  } else if (type == "ENUM") {
+    const auto raw = static_cast<unsigned char>(values[row]);
+    for (const auto& e : ext["schema"]["enums"][cls["enumType"].get<std::string>()]["values"])
+      if (e["value"] == raw) v = e["name"];
+  } else if (cls["componentType"] == "INT64") {
+    std::int64_t x;
+    std::memcpy(&x, values + 8 * row, 8);
+    v = x;
+  } else if (cls["componentType"] == "UINT32") {
+    std::uint32_t x;
+    std::memcpy(&x, values + 4 * row, 4);
+    v = x;
+  } else if (cls["componentType"] == "FLOAT64") {
+    double x;
+    std::memcpy(&x, values + 8 * row, 8);
+    v = x;
+  } else {
+    FAIL("unexpected property type " << cls.dump());
+  }
+  if (cls.contains("noData") && v == cls["noData"]) return json();
+  return v;
+}
+
+// ---- tileset walking: composed transforms as the 3D Tiles spec defines them ----
+struct TileInfo {
+  Eigen::Matrix4d transform;  // composed: root.transform × ... × this.transform
+  Eigen::Vector3d boxCentre;
+  Eigen::Matrix3d boxHalfAxes;  // columns
+  double geometricError = 0;
+  std::size_t depth = 0;
+  int parent = -1;
+  std::string contentUri;
+  std::size_t children = 0;
+};
+
+std::vector<TileInfo> walk(const json& tileset) {
+  std::vector<TileInfo> out;
+  std::function<void(const json&, const Eigen::Matrix4d&, std::size_t, int)> visit =
+      [&](const json& t, const Eigen::Matrix4d& parent, std::size_t depth, int parentIndex) {
+        Eigen::Matrix4d local = Eigen::Matrix4d::Identity();
+        if (t.contains("transform"))
+          for (int i = 0; i < 16; ++i) local(i % 4, i / 4) = t["transform"][static_cast<std::size_t>(i)].get<double>();
+        TileInfo info;
+        info.transform = parent * local;
+        const auto& b = t["boundingVolume"]["box"];
+        REQUIRE(b.size() == 12);
+        info.boxCentre = Eigen::Vector3d(b[0].get<double>(), b[1].get<double>(), b[2].get<double>());
+        for (int c = 0; c < 3; ++c)
+          for (int r = 0; r < 3; ++r) info.boxHalfAxes(r, c) = b[static_cast<std::size_t>(3 + 3 * c + r)].get<double>();
+        info.geometricError = t["geometricError"];
+        info.depth = depth;
+        info.parent = parentIndex;
+        if (t.contains("content")) info.contentUri = t["content"]["uri"];
+        info.children = t.contains("children") ? t["children"].size() : 0;
+        out.push_back(info);
+        const int self = static_cast<int>(out.size() - 1);
+        if (t.contains("children"))
+          for (const auto& c : t["children"]) visit(c, out[static_cast<std::size_t>(self)].transform, depth + 1, self);
+      };
+  visit(tileset["root"], Eigen::Matrix4d::Identity(), 0, -1);
+  return out;
+}
+
+Eigen::Vector3d apply(const Eigen::Matrix4d& m, const Eigen::Vector3d& p) {
+  return (m * p.homogeneous()).head<3>();
+}
+
+// True when the point (in the box's frame) is inside the oriented box, with a tolerance in metres.
+bool insideBox(const TileInfo& t, const Eigen::Vector3d& p, double tol) {
+  const Eigen::Vector3d d = p - t.boxCentre;
+  for (int k = 0; k < 3; ++k) {
+    const Eigen::Vector3d axis = t.boxHalfAxes.col(k);
+    const double h = axis.norm();
+    const double s = h > 0 ? std::abs(d.dot(axis / h)) : d.norm();
+    if (s > h + tol) return false;
+  }
+  return true;
+}
+
+// glTF Y-up content → the tile frame: 3D Tiles rotates glTF (x, y, z) to Z-up (x, -z, y) before the tile transform.
+Eigen::Vector3d gltfToTileFrame(float x, float y, float z) { return {x, -static_cast<double>(z), y}; }
+
+json readJson(const fs::path& p) {
+  std::ifstream in(p);
+  return json::parse(in);
+}
+
+geometry::Mesh boxMesh(const Eigen::Vector3d& corner, const Eigen::Vector3d& size) {
+  geometry::Mesh m;
+  m.origin = corner;
+  const float x = static_cast<float>(size.x()), y = static_cast<float>(size.y()), z = static_cast<float>(size.z());
+  m.positions = {{0, 0, 0}, {x, 0, 0}, {x, y, 0}, {0, y, 0}, {0, 0, z}, {x, 0, z}, {x, y, z}, {0, y, z}};
+  m.indices = {0, 2, 1, 0, 3, 2, 4, 5, 6, 4, 6, 7, 0, 1, 5, 0, 5, 4, 1, 2, 6, 1, 6, 5, 2, 3, 7, 2, 7, 6, 3, 0, 4, 3, 4, 7};
+  return m;
+}
+
+model::Element boxElement(const Eigen::Vector3d& corner, const Eigen::Vector3d& size, const std::string& name) {
+  model::Element e;
+  e.kind = "IfcWall";
+  e.name = name;
+  e.guid = "guid-" + name;
+  e.shapes.push_back({boxMesh(corner, size), model::Material{"wall", {0.8f, 0.7f, 0.6f, 1}}});
+  return e;
+}
+
+// A grid of `count`² one-triangle-strip plates (a grid mesh of 2·k² triangles each), spacing metres apart.
+model::Element plate(const Eigen::Vector3d& corner, int k, double size, const std::string& name) {
+  geometry::Mesh m;
+  m.origin = corner;
+  for (int j = 0; j <= k; ++j)
+    for (int i = 0; i <= k; ++i)
+      m.positions.emplace_back(static_cast<float>(size * i / k), static_cast<float>(size * j / k),
+                               static_cast<float>(0.1 * ((i + j) % 2)));
+  for (int j = 0; j < k; ++j)
+    for (int i = 0; i < k; ++i) {
+      const auto a = static_cast<std::uint32_t>(j * (k + 1) + i), b = a + 1, c = a + static_cast<std::uint32_t>(k + 1), d = c + 1;
+      m.indices.insert(m.indices.end(), {a, b, d, a, d, c});
+    }
+  model::Element e;
+  e.kind = "IfcSlab";
+  e.name = name;
+  e.guid = "guid-" + name;
+  e.shapes.push_back({std::move(m), model::Material{"slab", {0.5f, 0.5f, 0.5f, 1}}});
+  return e;
+}
+
+const geo::Crs& hangzhouCrs() {
+  static const geo::Crs crs = geo::Crs::fromUserInput("EPSG:4549+5737").value();
+  return crs;
+}
+
+// Every element of the scene by id.
+std::map<std::uint32_t, const model::Element*> elementsById(const model::Scene& s) {
+  std::map<std::uint32_t, const model::Element*> m;
+  s.forEachElement([&](const model::Layer&, const model::Element& e) { m[e.id] = &e; });
+  return m;
+}
+
+struct Checked {
+  std::size_t tiles = 0, contentTiles = 0, depth = 0, elements = 0, vertices = 0;
+  double maxErrorMeters = 0, maxDistanceMeters = 0;
+};
+
+// Structural checks of one tileset and the round trip of every written vertex; returns what it measured.
+Checked checkTileset(const fs::path& tilesetPath, const model::Scene& scene, std::size_t budget, bool validate) {
+  const json tileset = readJson(tilesetPath);
+  CHECK(tileset["asset"]["version"] == "1.1");
+  const auto tiles = walk(tileset);
+  const auto georef = geo::Georeference::create(*scene.crs());
+  REQUIRE(georef.ok());
+  const auto byId = elementsById(scene);
+  CHECK(tileset["geometricError"].get<double>() >= tiles[0].geometricError);
+  CHECK(tileset["geometricError"].get<double>() > 0);
+
+  Checked c;
+  c.tiles = tiles.size();
+  std::set<std::uint32_t> seen;
+  for (std::size_t i = 0; i < tiles.size(); ++i) {
+    const auto& t = tiles[i];
+    c.depth = std::max(c.depth, t.depth);
+    INFO("tile " << i << " depth " << t.depth);
+    // The composed transform is the ENU frame at its own origin: rigid, up = ellipsoid normal, east horizontal.
+    const Eigen::Vector3d origin = t.transform.block<3, 1>(0, 3);
+    const Eigen::Matrix4d enu = geo::enuToEcef(geo::ecefToGeodetic(origin)).matrix();
+    CHECK((t.transform - enu).block<3, 3>(0, 0).cwiseAbs().maxCoeff() < 1e-9);
+    CHECK(t.transform.row(3).isApprox(Eigen::RowVector4d(0, 0, 0, 1)));
+    // Bounding volume inside the parent's; geometric error not increasing with depth.
+    if (t.parent >= 0) {
+      const auto& p = tiles[static_cast<std::size_t>(t.parent)];
+      CHECK(t.geometricError <= p.geometricError);
+      const Eigen::Matrix4d toParent = p.transform.inverse() * t.transform;
+      for (int k = 0; k < 8; ++k) {
+        Eigen::Vector3d corner = t.boxCentre;
+        for (int a = 0; a < 3; ++a) corner += ((k >> a) & 1 ? 1.0 : -1.0) * t.boxHalfAxes.col(a);
+        CHECK(insideBox(p, apply(toParent, corner), 1e-6));
+      }
+    }
+    if (t.children == 0) CHECK(t.geometricError == 0.0);
+    if (t.contentUri.empty()) {
+      CHECK(t.children > 0);
+      continue;
+    }
+    c.contentTiles++;
+    const fs::path glbPath = tilesetPath.parent_path() / t.contentUri;
+    REQUIRE(fs::exists(glbPath));
+    if (validate) {
+      const auto report = cimtest::validateGltf(glbPath);
+      INFO(report.dump());
+      CHECK(report["errors"] == 0);
+    }
+    const Glb g = readGlb(glbPath);
+    std::set<std::string> used(g.doc["extensionsUsed"].begin(), g.doc["extensionsUsed"].end());
+    CHECK(used.count("EXT_mesh_features"));
+    CHECK(used.count("EXT_structural_metadata"));
+    const auto& table = g.doc["extensions"]["EXT_structural_metadata"]["propertyTables"][0];
+    const std::size_t rows = table["count"];
+    std::size_t triangles = 0;
+    for (const auto& prim : g.doc["meshes"][0]["primitives"]) {
+      const auto& fid = prim["extensions"]["EXT_mesh_features"]["featureIds"][0];
+      CHECK(fid["propertyTable"] == 0);
+      CHECK(fid["attribute"] == 0);
+      triangles += g.doc["accessors"][prim["indices"].get<std::size_t>()]["count"].get<std::size_t>() / 3;
+      const auto pos = g.floats(prim["attributes"]["POSITION"]);
+      const auto ids = g.floats(prim["attributes"]["_FEATURE_ID_0"]);
+      REQUIRE(pos.size() == 3 * ids.size());
+      for (std::size_t v = 0; v < ids.size(); ++v) {
+        const auto row = static_cast<std::size_t>(ids[v]);
+        REQUIRE(row < rows);
+        const Eigen::Vector3d local = gltfToTileFrame(pos[3 * v], pos[3 * v + 1], pos[3 * v + 2]);
+        CHECK(insideBox(t, local, 1e-6));
+        c.maxDistanceMeters = std::max(c.maxDistanceMeters, local.norm());
+        // Back to the scene CRS and to the nearest vertex of the element the feature id names.
+        const auto back = georef->ecefToProject(apply(t.transform, local));
+        REQUIRE(back);
+        const auto id = propertyValue(g, "elementId", row).get<std::uint32_t>();
+        REQUIRE(byId.count(id));
+        double best = std::numeric_limits<double>::infinity();
+        for (const auto& shape : byId.at(id)->shapes)
+          for (std::size_t w = 0; w < shape.mesh.positions.size(); ++w)
+            best = std::min(best, (shape.mesh.worldPosition(w) - *back).norm());
+        c.maxErrorMeters = std::max(c.maxErrorMeters, best);
+        c.vertices++;
+      }
+    }
+    if (rows > 1) CHECK(triangles <= budget);
+    for (std::size_t r = 0; r < rows; ++r) {
+      const auto id = propertyValue(g, "elementId", r).get<std::uint32_t>();
+      CHECK(seen.insert(id).second);  // each element in exactly one tile
+    }
+  }
+  c.elements = seen.size();
+  return c;
+}
+
+}  // namespace
+
+TEST_CASE("tiles3d propertyId keeps identifier characters only", "[tiles]") {
+  CHECK(tiles3d::propertyId("Pset_WallCommon.FireRating") == "Pset_WallCommon_FireRating");
+  CHECK(tiles3d::propertyId("3D view") == "_3D_view");
+  CHECK(tiles3d::propertyId("管径 (mm)") == "_mm_");
+  CHECK(tiles3d::propertyId("管径") == "_");
+}
+
+TEST_CASE("3D Tiles placement: every written vertex maps back to the scene CRS within 1 mm, also 5 km out", "[tiles]") {
+  // Three boxes 5 km apart west to east around the Hangzhou check point; one tile holds all of them, so its centre
+  // is near the middle box and the outer boxes' vertices are ~5 km from it.
+  model::Scene scene(hangzhouCrs());
+  scene.addElement("bim", boxElement({510000.0, 3347830.0, 8.0}, {10, 6, 3}, "west"));
+  scene.addElement("bim", boxElement({515000.0, 3347830.0, 8.0}, {10, 6, 3}, "middle"));
+  scene.addElement("bim", boxElement({520000.0, 3347830.0, 8.0}, {10, 6, 3}, "east"));
+  scene.addElement("bim", boxElement({515000.0, 3347830.0, 40.0}, {1, 1, 1}, "high"));
+  TempDir dir;
+  auto r = tiles3d::write(scene, dir / "out");
+  REQUIRE(r.ok());
+  REQUIRE(r->tilesets.size() == 1);
+  CHECK(r->tilesets[0].tiles == 1);
+  CHECK(r->tilesets[0].elements == 4);
+  CHECK(r->tilesets[0].triangles == 48);
+  const auto c = checkTileset(r->tilesets[0].tileset, scene, 100000, true);
+  CHECK(c.vertices == 32);
+  CHECK(c.elements == 4);
+  CHECK(c.maxDistanceMeters > 5000.0);
+  CHECK(c.maxErrorMeters < 1e-3);
+  WARN("placement: max round-trip error " << c.maxErrorMeters * 1000 << " mm, farthest vertex " << c.maxDistanceMeters
+                                          << " m from its tile centre");
+
+  // Up is up: the high box's vertices come out higher in glTF Y (the up axis) than the ground boxes'.
+  const json tileset = readJson(r->tilesets[0].tileset);
+  const Glb g = readGlb(r->tilesets[0].tileset.parent_path() / tileset["root"]["content"]["uri"].get<std::string>());
+  const auto& prim = g.doc["meshes"][0]["primitives"][0];
+  const auto pos = g.floats(prim["attributes"]["POSITION"]);
+  const auto ids = g.floats(prim["attributes"]["_FEATURE_ID_0"]);
+  float highY = -1e9f, middleY = -1e9f;
+  for (std::size_t v = 0; v < ids.size(); ++v) {
+    const auto name = propertyValue(g, "name", static_cast<std::size_t>(ids[v]));
+    if (name == "high") highY = std::max(highY, pos[3 * v + 1]);
+    if (name == "middle") middleY = std::max(middleY, pos[3 * v + 1]);
+  }
+  // Heights 41 m and 11 m (scene) differ by 30 m up; Earth curvature over ~0 km changes nothing at the cm level.
+  CHECK(highY - middleY == Approx(30.0).margin(0.05));
+}
+
+TEST_CASE("3D Tiles tiling: budget, one tile per element, nested volumes, validator, overwrite", "[tiles]") {
+  model::Scene scene(hangzhouCrs());
+  // 64 boxes (12 triangles each) on a 200 m grid of 8 × 8, and one 800-triangle plate above the budget.
+  for (int j = 0; j < 8; ++j)
+    for (int i = 0; i < 8; ++i)
+      scene.addElement("bim", boxElement({515000.0 + 25.0 * i, 3347800.0 + 25.0 * j, 8.0}, {4, 4, 3},
+                                         "b" + std::to_string(i) + "_" + std::to_string(j)));
+  scene.addElement("bim", plate({515050.0, 3347850.0, 20.0}, 20, 30.0, "plate"));
+  scene.addElement("pipes", boxElement({515000.0, 3347790.0, 5.0}, {200, 0.3, 0.3}, "main"));
+  const std::size_t budget = 200;
+  TempDir dir;
+  const fs::path out = dir / "out";
+  tiles3d::WriteOptions options;
+  options.maxTrianglesPerTile = budget;
+  auto r = tiles3d::write(scene, out, options);
+  REQUIRE(r.ok());
+  REQUIRE(r->tilesets.size() == 2);
+
+  // The index names both tilesets; both exist; nothing was written next to the output folder.
+  const json index = readJson(out / "index.json");
+  REQUIRE(index["tilesets"].size() == 2);
+  CHECK(index["tilesets"][0]["name"] == "bim");
+  CHECK(index["tilesets"][1]["name"] == "pipes");
+  CHECK(index["crs"] == "EPSG:4549+5737");
+  for (const auto& t : index["tilesets"]) CHECK(fs::exists(out / t["uri"].get<std::string>()));
+  std::size_t siblings = 0;
+  for ([[maybe_unused]] const auto& e : fs::directory_iterator(dir.path())) ++siblings;
+  CHECK(siblings == 1);
+
+  const auto bim = checkTileset(r->tilesets[0].tileset, scene, budget, true);
+  CHECK(bim.elements == 65);
+  CHECK(bim.maxErrorMeters < 1e-3);
+  // 64 × 12 + 800 triangles with at most 200 per tile (the plate alone): at least 768 / 200 → 4 box tiles + 1.
+  CHECK(bim.contentTiles >= 5);
+  CHECK(bim.depth >= 2);
+  CHECK(r->tilesets[0].maxTileTriangles == 800);
+  WARN("tiling: " << bim.tiles << " tiles, " << bim.contentTiles << " with content, depth " << bim.depth
+                  << ", max round-trip error " << bim.maxErrorMeters * 1000 << " mm");
+  const auto pipes = checkTileset(r->tilesets[1].tileset, scene, budget, true);
+  CHECK(pipes.elements == 1);
+  CHECK(pipes.tiles == 1);
+
+  // An existing output folder is replaced only with overwrite, and only when this exporter wrote it.
+  auto again = tiles3d::write(scene, out, options);
+  REQUIRE_FALSE(again.ok());
+  CHECK(again.error()->code == ErrorCode::FileUnwritable);
+  CHECK(fs::exists(out / "index.json"));
+  options.overwrite = true;
+  CHECK(tiles3d::write(scene, out, options).ok());
+  cimtest::writeFile(dir / "foreign" / "notes.txt", "keep me");
+  auto foreign = tiles3d::write(scene, dir / "foreign", options);
+  REQUIRE_FALSE(foreign.ok());
+  CHECK(fs::exists(dir / "foreign" / "notes.txt"));
+
+  // A local scene cannot be tiled.
+  model::Scene local;
+  local.addElement("bim", boxElement({0, 0, 0}, {1, 1, 1}, "local"));
+  auto noCrs = tiles3d::write(local, dir / "local");
+  REQUIRE_FALSE(noCrs.ok());
+  CHECK(noCrs.error()->code == ErrorCode::InvalidArgument);
+}
+
+TEST_CASE("3D Tiles metadata: the pump station's property table holds each element's attributes", "[tiles]") {
+  auto ifc = io::readIfc(cimtest::sourceDir() / "data/hangzhou/pump_station.ifc");
+  REQUIRE(ifc.ok());
+  const model::Scene& scene = ifc->scene;
+  REQUIRE(scene.crs());
+  TempDir dir;
+  auto r = tiles3d::write(scene, dir / "out");
+  REQUIRE(r.ok());
+  REQUIRE(r->tilesets.size() == 1);
+  const auto c = checkTileset(r->tilesets[0].tileset, scene, 100000, true);
+  CHECK(c.maxErrorMeters < 1e-3);
+  WARN("pump station: " << c.elements << " elements, " << c.vertices << " vertices in " << c.contentTiles
+                        << " tiles, max round-trip error " << c.maxErrorMeters * 1000 << " mm");
+
+  // Every element with triangles is in the table; for each, every attribute reads back equal (typed).
+  std::size_t withTriangles = 0, compared = 0, asTextCount = 0;
+  scene.forEachElement([&](const model::Layer&, const model::Element& e) { withTriangles += e.triangleCount() > 0; });
+  CHECK(c.elements == withTriangles);
+  const auto byId = elementsById(scene);
+  const json tileset = readJson(r->tilesets[0].tileset);
+  for (const auto& t : walk(tileset)) {
+    if (t.contentUri.empty()) continue;
+    const Glb g = readGlb(r->tilesets[0].tileset.parent_path() / t.contentUri);
+    const auto& ext = g.doc["extensions"]["EXT_structural_metadata"];
+    const auto& props = ext["schema"]["classes"]["element"]["properties"];
+    // Attribute name -> property id, from the schema's names.
+    std::map<std::string, std::string> idOf;
+    for (auto it = props.begin(); it != props.end(); ++it) idOf[it.value()["name"]] = it.key();
+    const std::size_t rows = ext["propertyTables"][0]["count"];
+    for (std::size_t row = 0; row < rows; ++row) {
+      const auto& e = *byId.at(propertyValue(g, "elementId", row).get<std::uint32_t>());
+      INFO("element " << e.guid << " " << e.kind);
+      CHECK(propertyValue(g, "guid", row) == (e.guid.empty() ? json() : json(e.guid)));
+      CHECK(propertyValue(g, "class", row) == e.kind);
+      CHECK(propertyValue(g, "name", row) == (e.name.empty() ? json() : json(e.name)));
+      if (e.attributes.contains("Storey"))
+        CHECK(propertyValue(g, "storey", row) == std::get<std::string>(e.attributes.at("Storey")));
+      for (const auto& [key, value] : e.attributes) {
+        if (key == "Storey") continue;
+        REQUIRE(idOf.count(key));
+        const json got = propertyValue(g, idOf.at(key), row);
+        INFO(key << " = " << got.dump());
+        // A key with values of different types on different elements is a STRING property (values as text).
+        const bool asText = props[idOf.at(key)]["type"] == "STRING";
+        std::visit(
+            [&](const auto& x) {
+              using T = std::decay_t<decltype(x)>;
+              if constexpr (std::is_same_v<T, std::monostate>) {
+                CHECK(got.is_null());
+              } else if constexpr (std::is_same_v<T, std::string>) {
+                CHECK(got == (x.empty() ? json() : json(x)));
+              } else if (asText) {
+                ++asTextCount;
+                CHECK(got.is_string());
+              } else if constexpr (std::is_same_v<T, bool>) {
+                CHECK((got == x || got == (x ? "true" : "false")));
+              } else if constexpr (std::is_same_v<T, double>) {
+                CHECK(got.get<double>() == x);
+              } else {
+                CHECK(got.get<std::int64_t>() == x);
+              }
+            },
+            value);
+        ++compared;
+      }
+    }
+  }
+  CHECK(compared > 20);
+  WARN("pump station: " << compared << " attribute values compared, " << asTextCount << " of them as text (mixed types)");
+}
