@@ -1,5 +1,7 @@
 // The cim CLI as a user runs it: exit codes, one-line errors, the README's own commands.
 #include <algorithm>
+#include <fstream>
+#include <functional>
 #include <set>
 
 #include <catch2/catch.hpp>
@@ -154,4 +156,52 @@ TEST_CASE("cim convert of every shared IFC writes a GLB that glTF-Validator acce
     ++files;
   }
   CHECK(files == 15);
+}
+
+TEST_CASE("cim tiles writes the bundled sample as one tileset per layer and replaces it only with --overwrite",
+          "[cli][tiles]") {
+  TempDir dir;
+  const auto sample = cimtest::sourceDir() / "data/hangzhou";
+  const std::string inputs = shellQuote((sample / "pump_station.ifc").string()) + " " +
+                             shellQuote((sample / "pipe_lines.csv").string()) + " " +
+                             shellQuote((sample / "dem.tif").string()) + " " +
+                             shellQuote((sample / "site_features.geojson").string());
+  const auto out = dir / "out";
+  const std::string command = cim("tiles " + inputs + " --crs EPSG:4549+5737 --max-triangles 20000 -o " +
+                                  shellQuote(out.string()));
+  auto r = run(command);
+  INFO(r.out << r.err);
+  REQUIRE(r.exitCode == 0);
+  CHECK_THAT(r.out, Contains("tileset.json") && Contains("index.json"));
+  std::ifstream in(out / "index.json");
+  const auto index = nlohmann::json::parse(in);
+  CHECK(index["crs"] == "EPSG:4549+5737");
+  CHECK(index["tilesets"].size() >= 3);  // BIM, pipes, terrain (+ site)
+  for (const auto& t : index["tilesets"]) {
+    INFO(t.dump());
+    REQUIRE(std::filesystem::exists(out / t["uri"].get<std::string>()));
+    CHECK(t["triangles"].get<std::size_t>() > 0);
+    std::ifstream ts(out / t["uri"].get<std::string>());
+    const auto tileset = nlohmann::json::parse(ts);
+    CHECK(tileset["asset"]["version"] == "1.1");
+    // The first content tile of each tileset passes glTF-Validator.
+    std::function<std::string(const nlohmann::json&)> firstContent = [&](const nlohmann::json& tile) -> std::string {
+      if (tile.contains("content")) return tile["content"]["uri"];
+      for (const auto& c : tile.value("children", nlohmann::json::array()))
+        if (auto u = firstContent(c); !u.empty()) return u;
+      return {};
+    };
+    const auto uri = firstContent(tileset["root"]);
+    REQUIRE_FALSE(uri.empty());
+    const auto report = cimtest::validateGltf((out / t["uri"].get<std::string>()).parent_path() / uri);
+    INFO(report.dump());
+    CHECK(report["errors"] == 0);
+  }
+
+  auto again = run(command);
+  CHECK(again.exitCode == 1);
+  CHECK_THAT(again.err, Contains("overwrite"));
+  auto replaced = run(command + " --overwrite");
+  INFO(replaced.err);
+  CHECK(replaced.exitCode == 0);
 }

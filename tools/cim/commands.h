@@ -11,6 +11,7 @@ namespace cimtool {
 using Runner = std::function<int()>;
 Runner addInfoCommand(CLI::App& app);
 Runner addConvertCommand(CLI::App& app);
+Runner addTilesCommand(CLI::App& app);
 
 /// Exit codes: 0 success, 1 failure (bad input, unwritable output), 2 usage error.
 inline constexpr int kExitOk = 0;

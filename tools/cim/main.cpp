@@ -10,7 +10,8 @@ int main(int argc, char** argv) {
   CLI::App app{"cim: BIM, terrain and underground pipes in one georeferenced scene; glTF and 3D Tiles out"};
   app.set_version_flag("--version", std::string("cim ") + cim::kVersionString);
   app.require_subcommand(1);
-  std::vector<cimtool::Runner> runners = {cimtool::addInfoCommand(app), cimtool::addConvertCommand(app)};
+  std::vector<cimtool::Runner> runners = {cimtool::addInfoCommand(app), cimtool::addConvertCommand(app),
+                                           cimtool::addTilesCommand(app)};
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
