@@ -319,6 +319,63 @@ Checked checkTileset(const fs::path& tilesetPath, const model::Scene& scene, std
   return c;
 }
 
+
+// For every row of every property table of the tileset: GUID, class, name, storey and every attribute of the element
+// the row names equal the element's own (typed). Returns {values compared, of them written as text}.
+std::pair<std::size_t, std::size_t> compareProperties(const fs::path& tilesetPath, const model::Scene& scene) {
+  std::size_t compared = 0, asTextCount = 0;
+  const auto byId = elementsById(scene);
+  const json tileset = readJson(tilesetPath);
+  for (const auto& t : walk(tileset)) {
+    if (t.contentUri.empty()) continue;
+    const Glb g = readGlb(tilesetPath.parent_path() / t.contentUri);
+    const auto& ext = g.doc["extensions"]["EXT_structural_metadata"];
+    const auto& props = ext["schema"]["classes"]["element"]["properties"];
+    // Attribute name -> property id, from the schema's names.
+    std::map<std::string, std::string> idOf;
+    for (auto it = props.begin(); it != props.end(); ++it) idOf[it.value()["name"]] = it.key();
+    const std::size_t rows = ext["propertyTables"][0]["count"];
+    for (std::size_t row = 0; row < rows; ++row) {
+      const auto& e = *byId.at(propertyValue(g, "elementId", row).get<std::uint32_t>());
+      INFO("element " << e.guid << " " << e.kind);
+      CHECK(propertyValue(g, "guid", row) == (e.guid.empty() ? json() : json(e.guid)));
+      CHECK(propertyValue(g, "class", row) == e.kind);
+      CHECK(propertyValue(g, "name", row) == (e.name.empty() ? json() : json(e.name)));
+      if (e.attributes.contains("Storey"))
+        CHECK(propertyValue(g, "storey", row) == std::get<std::string>(e.attributes.at("Storey")));
+      for (const auto& [key, value] : e.attributes) {
+        if (key == "Storey") continue;
+        REQUIRE(idOf.count(key));
+        const json got = propertyValue(g, idOf.at(key), row);
+        INFO(key << " = " << got.dump());
+        // A key with values of different types on different elements is a STRING property (values as text).
+        const bool asText = props[idOf.at(key)]["type"] == "STRING";
+        std::visit(
+            [&](const auto& x) {
+              using T = std::decay_t<decltype(x)>;
+              if constexpr (std::is_same_v<T, std::monostate>) {
+                CHECK(got.is_null());
+              } else if constexpr (std::is_same_v<T, std::string>) {
+                CHECK((got == x || (x.empty() && got.is_null())));  // "" is noData where a value is absent
+              } else if (asText) {
+                ++asTextCount;
+                CHECK(got.is_string());
+              } else if constexpr (std::is_same_v<T, bool>) {
+                CHECK((got == x || got == (x ? "true" : "false")));
+              } else if constexpr (std::is_same_v<T, double>) {
+                CHECK(got.get<double>() == x);
+              } else {
+                CHECK(got.get<std::int64_t>() == x);
+              }
+            },
+            value);
+        ++compared;
+      }
+    }
+  }
+  return {compared, asTextCount};
+}
+
 }  // namespace
 
 TEST_CASE("tiles3d propertyId keeps identifier characters only", "[tiles]") {
@@ -444,58 +501,41 @@ TEST_CASE("3D Tiles metadata: the pump station's property table holds each eleme
                         << " tiles, max round-trip error " << c.maxErrorMeters * 1000 << " mm");
 
   // Every element with triangles is in the table; for each, every attribute reads back equal (typed).
-  std::size_t withTriangles = 0, compared = 0, asTextCount = 0;
+  std::size_t withTriangles = 0;
   scene.forEachElement([&](const model::Layer&, const model::Element& e) { withTriangles += e.triangleCount() > 0; });
   CHECK(c.elements == withTriangles);
-  const auto byId = elementsById(scene);
-  const json tileset = readJson(r->tilesets[0].tileset);
-  for (const auto& t : walk(tileset)) {
-    if (t.contentUri.empty()) continue;
-    const Glb g = readGlb(r->tilesets[0].tileset.parent_path() / t.contentUri);
-    const auto& ext = g.doc["extensions"]["EXT_structural_metadata"];
-    const auto& props = ext["schema"]["classes"]["element"]["properties"];
-    // Attribute name -> property id, from the schema's names.
-    std::map<std::string, std::string> idOf;
-    for (auto it = props.begin(); it != props.end(); ++it) idOf[it.value()["name"]] = it.key();
-    const std::size_t rows = ext["propertyTables"][0]["count"];
-    for (std::size_t row = 0; row < rows; ++row) {
-      const auto& e = *byId.at(propertyValue(g, "elementId", row).get<std::uint32_t>());
-      INFO("element " << e.guid << " " << e.kind);
-      CHECK(propertyValue(g, "guid", row) == (e.guid.empty() ? json() : json(e.guid)));
-      CHECK(propertyValue(g, "class", row) == e.kind);
-      CHECK(propertyValue(g, "name", row) == (e.name.empty() ? json() : json(e.name)));
-      if (e.attributes.contains("Storey"))
-        CHECK(propertyValue(g, "storey", row) == std::get<std::string>(e.attributes.at("Storey")));
-      for (const auto& [key, value] : e.attributes) {
-        if (key == "Storey") continue;
-        REQUIRE(idOf.count(key));
-        const json got = propertyValue(g, idOf.at(key), row);
-        INFO(key << " = " << got.dump());
-        // A key with values of different types on different elements is a STRING property (values as text).
-        const bool asText = props[idOf.at(key)]["type"] == "STRING";
-        std::visit(
-            [&](const auto& x) {
-              using T = std::decay_t<decltype(x)>;
-              if constexpr (std::is_same_v<T, std::monostate>) {
-                CHECK(got.is_null());
-              } else if constexpr (std::is_same_v<T, std::string>) {
-                CHECK(got == (x.empty() ? json() : json(x)));
-              } else if (asText) {
-                ++asTextCount;
-                CHECK(got.is_string());
-              } else if constexpr (std::is_same_v<T, bool>) {
-                CHECK((got == x || got == (x ? "true" : "false")));
-              } else if constexpr (std::is_same_v<T, double>) {
-                CHECK(got.get<double>() == x);
-              } else {
-                CHECK(got.get<std::int64_t>() == x);
-              }
-            },
-            value);
-        ++compared;
-      }
-    }
-  }
+  const auto [compared, asTextCount] = compareProperties(r->tilesets[0].tileset, scene);
   CHECK(compared > 20);
   WARN("pump station: " << compared << " attribute values compared, " << asTextCount << " of them as text (mixed types)");
+}
+
+TEST_CASE("3D Tiles of Office_A in its own IfcSite frame: structure, placement, every property value", "[tiles][shared]") {
+  const auto path = cimtest::sharedDataDir() / "ifc/Office_A_20110811.ifc";
+  if (!fs::exists(path)) {
+    WARN("skipped: " << path << " is absent");
+    return;
+  }
+  auto ifc = io::readIfc(path);
+  REQUIRE(ifc.ok());
+  const model::Scene& scene = ifc->scene;
+  REQUIRE(scene.crs());  // the IfcSite reference point as a local transverse Mercator CRS
+  TempDir dir;
+  tiles3d::WriteOptions options;
+  options.maxTrianglesPerTile = 5000;
+  auto r = tiles3d::write(scene, dir / "out", options);
+  REQUIRE(r.ok());
+  REQUIRE(r->tilesets.size() == 1);
+  const auto& t = r->tilesets[0];
+  const auto c = checkTileset(t.tileset, scene, options.maxTrianglesPerTile, true);
+  CHECK(c.maxErrorMeters < 1e-3);
+  std::size_t withTriangles = 0;
+  scene.forEachElement([&](const model::Layer&, const model::Element& e) { withTriangles += e.triangleCount() > 0; });
+  CHECK(c.elements == withTriangles);
+  CHECK(c.contentTiles >= scene.triangleCount() / options.maxTrianglesPerTile);
+  const auto [compared, asText] = compareProperties(t.tileset, scene);
+  CHECK(compared > 1000);
+  WARN("Office_A: " << c.elements << " elements, " << t.triangles << " triangles in " << c.tiles << " tiles ("
+                    << c.contentTiles << " with content, depth " << c.depth << ", largest " << t.maxTileTriangles
+                    << " triangles), max round-trip error " << c.maxErrorMeters * 1000 << " mm, " << compared
+                    << " property values compared (" << asText << " as text)");
 }
