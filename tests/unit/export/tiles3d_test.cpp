@@ -224,7 +224,7 @@ std::map<std::uint32_t, const model::Element*> elementsById(const model::Scene& 
 }
 
 struct Checked {
-  std::size_t tiles = 0, contentTiles = 0, depth = 0, elements = 0, vertices = 0;
+  std::size_t tiles = 0, contentTiles = 0, lodTiles = 0, depth = 0, elements = 0, vertices = 0;
   double maxErrorMeters = 0, maxDistanceMeters = 0;
 };
 
@@ -242,6 +242,7 @@ Checked checkTileset(const fs::path& tilesetPath, const model::Scene& scene, std
   Checked c;
   c.tiles = tiles.size();
   std::set<std::uint32_t> seen;
+  std::vector<std::set<std::uint32_t>> idsOf(tiles.size());
   for (std::size_t i = 0; i < tiles.size(); ++i) {
     const auto& t = tiles[i];
     c.depth = std::max(c.depth, t.depth);
@@ -312,10 +313,22 @@ Checked checkTileset(const fs::path& tilesetPath, const model::Scene& scene, std
     if (rows > 1) CHECK(triangles <= budget);
     for (std::size_t r = 0; r < rows; ++r) {
       const auto id = propertyValue(g, "elementId", r).get<std::uint32_t>();
-      CHECK(seen.insert(id).second);  // each element in exactly one tile
+      idsOf[i].insert(id);
+      if (t.children == 0) CHECK(seen.insert(id).second);  // each element in exactly one leaf
     }
+    if (t.children > 0) c.lodTiles++;
   }
   c.elements = seen.size();
+  // An inner tile's LOD shows only elements of its own subtree's leaves.
+  std::vector<std::set<std::uint32_t>> below(tiles.size());
+  for (std::size_t i = 0; i < tiles.size(); ++i) {
+    if (tiles[i].children > 0) continue;
+    for (int p = tiles[i].parent; p >= 0; p = tiles[static_cast<std::size_t>(p)].parent)
+      below[static_cast<std::size_t>(p)].insert(idsOf[i].begin(), idsOf[i].end());
+  }
+  for (std::size_t i = 0; i < tiles.size(); ++i)
+    for (auto id : idsOf[i])
+      if (tiles[i].children > 0) CHECK(below[i].count(id) == 1);
   return c;
 }
 
@@ -460,8 +473,17 @@ TEST_CASE("3D Tiles tiling: budget, one tile per element, nested volumes, valida
   CHECK(bim.contentTiles >= 5);
   CHECK(bim.depth >= 2);
   CHECK(r->tilesets[0].maxTileTriangles == 800);
-  WARN("tiling: " << bim.tiles << " tiles, " << bim.contentTiles << " with content, depth " << bim.depth
-                  << ", max round-trip error " << bim.maxErrorMeters * 1000 << " mm");
+  // Every inner tile carries an LOD (simplified, within the budget, checked above) with a positive error.
+  CHECK(bim.lodTiles == bim.tiles - (bim.contentTiles - bim.lodTiles));
+  CHECK(bim.lodTiles > 0);
+  CHECK(r->tilesets[0].lodTriangles > 0);
+  const json bimTileset = readJson(r->tilesets[0].tileset);
+  CHECK(bimTileset["root"].contains("content"));
+  CHECK(bimTileset["root"]["geometricError"].get<double>() > 0.0);
+  WARN("tiling: " << bim.tiles << " tiles, " << bim.contentTiles << " with content (" << bim.lodTiles << " LODs, "
+                  << r->tilesets[0].lodTriangles << " LOD triangles), depth " << bim.depth << ", root error "
+                  << bimTileset["root"]["geometricError"].get<double>() << " m, max round-trip error "
+                  << bim.maxErrorMeters * 1000 << " mm");
   const auto pipes = checkTileset(r->tilesets[1].tileset, scene, budget, true);
   CHECK(pipes.elements == 1);
   CHECK(pipes.tiles == 1);
@@ -473,6 +495,15 @@ TEST_CASE("3D Tiles tiling: budget, one tile per element, nested volumes, valida
   CHECK(fs::exists(out / "index.json"));
   options.overwrite = true;
   CHECK(tiles3d::write(scene, out, options).ok());
+  // Without LODs the inner tiles are empty and the structure still holds.
+  options.lods = false;
+  auto plain = tiles3d::write(scene, out, options);
+  REQUIRE(plain.ok());
+  const auto noLods = checkTileset(plain->tilesets[0].tileset, scene, budget, false);
+  CHECK(noLods.lodTiles == 0);
+  CHECK(noLods.contentTiles == bim.contentTiles - bim.lodTiles);
+  CHECK(noLods.elements == 65);
+  options.lods = true;
   cimtest::writeFile(dir / "foreign" / "notes.txt", "keep me");
   auto foreign = tiles3d::write(scene, dir / "foreign", options);
   REQUIRE_FALSE(foreign.ok());

@@ -22,8 +22,13 @@
 //
 // Tiling: a k-d split on element bounding-box centres (longest axis, median) until a tile holds at most
 // `maxTrianglesPerTile` triangles or a single element. Elements are never split: an element above the budget gets a
-// leaf of its own. Only leaves carry content for now; inner tiles are empty, with geometricError = the largest of
-// their box diagonal and their children's errors (leaves 0), so errors never increase with depth.
+// leaf of its own. Leaves carry every element at full detail (geometricError 0). Inner tiles carry an LOD built from
+// their children's content (REPLACE refinement): elements by size, largest first, each simplified by meshoptimizer
+// towards budget / (children's triangles) of its triangles (element ids kept: elements are simplified one by one, so
+// no triangle mixes two elements); elements are kept while the tile stays within the budget, the smallest dropped.
+// An inner tile's geometricError = max(children's largest error + this simplification's largest error in metres,
+// diagonal of the largest element dropped), so errors never increase with depth. With `lods` off, inner tiles are
+// empty and their geometricError is the larger of their box diagonal and their children's errors.
 
 #include <cstddef>
 #include <filesystem>
@@ -42,6 +47,8 @@ struct WriteOptions {
   /// Replace an existing output folder. Only a folder that is empty or was written by this exporter (it holds
   /// index.json naming libcim) is replaced; anything else is refused even with overwrite.
   bool overwrite = false;
+  /// Inner tiles carry simplified LOD content (see above); false: they are empty.
+  bool lods = true;
 };
 
 struct TilesetStats {
@@ -50,9 +57,10 @@ struct TilesetStats {
   std::size_t tiles = 0;          ///< all tiles, with and without content
   std::size_t contentTiles = 0;   ///< tiles with a GLB
   std::size_t depth = 0;          ///< 0 when the root is the only tile
-  std::size_t elements = 0;       ///< elements written (each in exactly one tile)
-  std::size_t triangles = 0;
+  std::size_t elements = 0;       ///< elements written (each in exactly one leaf)
+  std::size_t triangles = 0;      ///< at full detail (the leaves)
   std::size_t vertices = 0;
+  std::size_t lodTriangles = 0;   ///< triangles in inner tiles' LOD content (not counted in `triangles`)
   std::size_t maxTileTriangles = 0;
   double maxVertexDistanceMeters = 0.0;  ///< the largest distance of a vertex from its tile's centre
   std::uintmax_t bytes = 0;              ///< tileset.json + GLBs

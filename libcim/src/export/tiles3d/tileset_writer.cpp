@@ -17,6 +17,7 @@
 #include "cim/export/tiles3d.h"
 #include "cim/geo/ecef.h"
 #include "cim/geo/transform.h"
+#include "cim/geometry/simplify.h"
 #include "export/gltf/buffer_builder.h"
 #include "export/tiles3d/metadata.h"
 
@@ -44,6 +45,13 @@ struct Item {
   std::size_t triangles = 0;
 };
 
+// One mesh of one element in a tile's content: the element's own shape mesh (leaves) or a simplified copy (LODs).
+struct Part {
+  const model::Element* element = nullptr;
+  const model::Material* material = nullptr;
+  std::shared_ptr<const geometry::Mesh> mesh;
+};
+
 struct Tile {
   std::size_t begin = 0, end = 0;  // range in the item order
   std::vector<int> children;
@@ -55,6 +63,8 @@ struct Tile {
   Eigen::Vector3d boxMin = Eigen::Vector3d::Zero(), boxMax = Eigen::Vector3d::Zero();  // in the tile's ENU frame
   double geometricError = 0.0;
   bool hasContent = false;
+  bool isLeaf = false;
+  std::vector<Part> parts;         // the content, kept until the parent has built its LOD from it
 };
 
 // ENU (e, n, u) in glTF's Y-up axes.
@@ -152,6 +162,7 @@ class LayerWriter {
     stats_.depth = std::max(stats_.depth, depth);
     if (t.triangles <= options_.maxTrianglesPerTile || end - begin == 1) {
       t.hasContent = true;
+      t.isLeaf = true;
       tiles_[index] = std::move(t);
       return index;
     }
@@ -182,9 +193,31 @@ class LayerWriter {
       return Status::failure(Diagnostic::error(ErrorCode::TransformFailed,
                                                "the centre of tile " + t.name + " cannot be transformed to WGS 84"));
     t.enuToEcef = *frame;
-    if (t.hasContent) return writeContent(t);
-    // Inner tile: the box of its children's boxes (their corners in this tile's frame), error from the extent.
     geometry::Aabb box;
+    if (t.isLeaf) {
+      for (std::size_t i = t.begin; i < t.end; ++i)
+        for (const auto& shape : items_[i].element->shapes)
+          if (!shape.mesh.empty() && geometry::isValid(shape.mesh))
+            t.parts.push_back({items_[i].element, &shape.material,
+                               std::shared_ptr<const geometry::Mesh>(std::shared_ptr<void>(), &shape.mesh)});
+      auto written = writeContent(t, box, true);
+      if (!written.ok()) return written;
+      t.boxMin = box.min - Eigen::Vector3d::Constant(kBoxPaddingMeters);
+      t.boxMax = box.max + Eigen::Vector3d::Constant(kBoxPaddingMeters);
+      t.geometricError = 0.0;
+      if (!options_.lods) t.parts.clear();
+      return okStatus();
+    }
+    // Inner tile: its LOD content (when built) and its children's boxes (their corners in this tile's frame).
+    double lodError = 0.0;
+    if (options_.lods) {
+      lodError = buildLod(t);
+      t.hasContent = !t.parts.empty();
+      if (t.hasContent) {
+        auto written = writeContent(t, box, false);
+        if (!written.ok()) return written;
+      }
+    }
     const Eigen::Isometry3d ecefToEnu = t.enuToEcef.inverse();
     double childError = 0.0;
     for (int c : t.children) {
@@ -199,8 +232,85 @@ class LayerWriter {
     }
     t.boxMin = box.min - Eigen::Vector3d::Constant(kBoxPaddingMeters);
     t.boxMax = box.max + Eigen::Vector3d::Constant(kBoxPaddingMeters);
-    t.geometricError = std::max((t.boxMax - t.boxMin).norm(), childError);
+    t.geometricError = options_.lods ? std::max(lodError, childError) : std::max((t.boxMax - t.boxMin).norm(), childError);
+    if (t.depth == 0) t.parts.clear();
     return okStatus();
+  }
+
+  // The LOD of an inner tile from its children's content: elements by size (largest first), each simplified towards
+  // budget / (children's triangles) of its triangles; elements are kept while the tile stays within the budget and
+  // the rest (the smallest) dropped. Returns the geometric error in metres: the children's largest error plus this
+  // simplification's largest error, or the largest dropped element's diagonal when that is more.
+  double buildLod(Tile& t) {
+    std::vector<Part> input;
+    double childError = 0.0;
+    for (int c : t.children) {
+      Tile& child = tiles_[static_cast<std::size_t>(c)];
+      childError = std::max(childError, child.geometricError);
+      for (auto& p : child.parts) input.push_back(std::move(p));
+      child.parts.clear();
+      child.parts.shrink_to_fit();
+    }
+    struct Entry {
+      const model::Element* element;
+      std::vector<std::size_t> parts;
+      double diagonal = 0.0;
+      std::size_t triangles = 0;
+    };
+    std::vector<Entry> entries;
+    std::map<const model::Element*, std::size_t> slot;
+    std::size_t total = 0;
+    for (std::size_t i = 0; i < input.size(); ++i) {
+      auto [it, added] = slot.emplace(input[i].element, entries.size());
+      if (added) entries.push_back({input[i].element, {}, 0.0, 0});
+      Entry& e = entries[it->second];
+      e.parts.push_back(i);
+      e.triangles += input[i].mesh->triangleCount();
+      total += input[i].mesh->triangleCount();
+    }
+    for (auto& e : entries) {
+      geometry::Aabb b;
+      for (std::size_t i : e.parts) b.extend(geometry::worldBounds(*input[i].mesh));
+      e.diagonal = b.size().norm();
+    }
+    std::sort(entries.begin(), entries.end(), [](const Entry& a, const Entry& b) {
+      return a.diagonal > b.diagonal || (a.diagonal == b.diagonal && a.element->id < b.element->id);
+    });
+    const double ratio = total > 0 ? std::min(1.0, static_cast<double>(options_.maxTrianglesPerTile) / total) : 1.0;
+    std::size_t kept = 0;
+    double simplifyError = 0.0, droppedDiagonal = 0.0;
+    for (const auto& e : entries) {
+      std::vector<Part> parts;
+      std::size_t triangles = 0;
+      double error = 0.0;
+      for (std::size_t i : e.parts) {
+        const auto& mesh = *input[i].mesh;
+        if (ratio < 1.0) {
+          const auto target = std::max<std::size_t>(1, static_cast<std::size_t>(std::ceil(mesh.triangleCount() * ratio)));
+          auto s = geometry::simplify(mesh, target, e.diagonal);
+          if (s.mesh.empty()) continue;
+          error = std::max(error, s.errorMeters);
+          triangles += s.mesh.triangleCount();
+          parts.push_back({e.element, input[i].material, std::make_shared<const geometry::Mesh>(std::move(s.mesh))});
+        } else {
+          triangles += mesh.triangleCount();
+          parts.push_back(input[i]);
+        }
+      }
+      if (parts.empty()) {  // simplified away entirely
+        droppedDiagonal = std::max(droppedDiagonal, e.diagonal);
+        continue;
+      }
+      if (kept > 0 && kept + triangles > options_.maxTrianglesPerTile) {
+        droppedDiagonal = std::max(droppedDiagonal, e.diagonal);
+        break;  // this and every smaller element are left to the children
+      }
+      kept += triangles;
+      simplifyError = std::max(simplifyError, error);
+      for (auto& p : parts) t.parts.push_back(std::move(p));
+    }
+    stats_.lodTriangles += kept;
+    return std::max({childError + simplifyError, droppedDiagonal, childError});
   }
 
   int materialIndex(tinygltf::Model& model, std::map<std::tuple<std::string, float, float, float, float>, int>& index,
@@ -238,7 +348,9 @@ class LayerWriter {
     return n;
   }
 
-  Status writeContent(Tile& t) {
+  // Writes t.parts as the tile's GLB; `box` gets the content's bounds in the tile's ENU frame. `fullDetail`: count
+  // the parts in the layer's element/triangle statistics (leaves).
+  Status writeContent(Tile& t, geometry::Aabb& box, bool fullDetail) {
     tinygltf::Model model;
     model.asset.version = "2.0";
     model.asset.generator = std::string("libcim ") + kVersionString;
@@ -253,15 +365,16 @@ class LayerWriter {
     };
     std::map<int, Group> groups;  // by material index
     std::vector<const model::Element*> rows;
-    geometry::Aabb box;
+    std::map<const model::Element*, std::uint32_t> rowOf;
     std::vector<Eigen::Vector3d> points;
-    for (std::size_t i = t.begin; i < t.end; ++i) {
-      const model::Element& e = *items_[i].element;
-      const auto featureId = static_cast<std::uint32_t>(rows.size());
-      rows.push_back(&e);
-      for (const auto& shape : e.shapes) {
-        const auto& mesh = shape.mesh;
-        if (mesh.empty() || !geometry::isValid(mesh)) continue;
+    std::size_t contentTriangles = 0;
+    for (const Part& part : t.parts) {
+      const model::Element& e = *part.element;
+      auto [rowIt, newRow] = rowOf.emplace(&e, static_cast<std::uint32_t>(rows.size()));
+      if (newRow) rows.push_back(&e);
+      const auto featureId = rowIt->second;
+      {
+        const auto& mesh = *part.mesh;
         points.resize(mesh.positions.size());
         for (std::size_t v = 0; v < points.size(); ++v) points[v] = mesh.worldPosition(v);
         const std::size_t failed = toWgs84_.forward(std::span<Eigen::Vector3d>(points));
@@ -277,7 +390,7 @@ class LayerWriter {
           geometry::computeNormals(withNormals);
           normals = &withNormals.normals;
         }
-        Group& g = groups[materialIndex(model, materials, shape.material)];
+        Group& g = groups[materialIndex(model, materials, *part.material)];
         const auto base = static_cast<std::uint32_t>(g.positions.size());
         for (std::size_t v = 0; v < points.size(); ++v) {
           const Eigen::Vector3d enu = ecefToEnu * geo::geodeticToEcef(points[v]);
@@ -291,17 +404,20 @@ class LayerWriter {
           g.featureIds.push_back(featureId);
         }
         for (auto idx : mesh.indices) g.indices.push_back(base + idx);
-        stats_.vertices += mesh.positions.size();
-        stats_.triangles += mesh.triangleCount();
+        contentTriangles += mesh.triangleCount();
+        if (fullDetail) {
+          stats_.vertices += mesh.positions.size();
+          stats_.triangles += mesh.triangleCount();
+        }
       }
     }
-    stats_.elements += rows.size();
+    if (fullDetail) stats_.elements += rows.size();
+    stats_.maxTileTriangles = std::max(stats_.maxTileTriangles, contentTriangles);
     if (std::max(box.min.cwiseAbs().maxCoeff(), box.max.cwiseAbs().maxCoeff()) > 16384.0)
       diags_.push_back(Diagnostic::warning(
           ErrorCode::PrecisionLoss,
           "tile " + t.name + " spans more than 16 km from its centre: float vertices there are rounded by up to 1 mm or more",
           layer_.name));
-    stats_.maxTileTriangles = std::max(stats_.maxTileTriangles, t.triangles);
 
     tinygltf::Mesh mesh;
     mesh.name = t.name;
@@ -349,10 +465,6 @@ class LayerWriter {
     if (!out) return Status::failure(Diagnostic::error(ErrorCode::FileUnwritable, "cannot write the file", path.string()));
     stats_.bytes += data.size();
     stats_.contentTiles++;
-
-    t.boxMin = box.min - Eigen::Vector3d::Constant(kBoxPaddingMeters);
-    t.boxMax = box.max + Eigen::Vector3d::Constant(kBoxPaddingMeters);
-    t.geometricError = 0.0;
     return okStatus();
   }
 
