@@ -48,6 +48,31 @@ Simplified simplify(const Mesh& mesh, std::size_t targetTriangles, double maxErr
       if (ids) out.mesh.featureIds.push_back(mesh.featureIds[v]);
     }
   }
+  // Share corners that agree in position, normal and feature id (coplanar neighbours): far fewer vertices.
+  if (!out.mesh.positions.empty()) {
+    struct Corner {
+      Eigen::Vector3f p, n;
+      std::uint32_t id;
+    };
+    static_assert(sizeof(Corner) == 28, "the remap hashes whole Corner bytes: no padding allowed");
+    std::vector<Corner> corners(out.mesh.positions.size());
+    for (std::size_t v = 0; v < corners.size(); ++v)
+      corners[v] = {out.mesh.positions[v], out.mesh.normals[v], ids ? out.mesh.featureIds[v] : 0u};
+    std::vector<unsigned int> remap(corners.size());
+    const std::size_t unique = meshopt_generateVertexRemap(remap.data(), nullptr, corners.size(), corners.data(),
+                                                           corners.size(), sizeof(Corner));
+    std::vector<Corner> compact(unique);
+    meshopt_remapVertexBuffer(compact.data(), corners.data(), corners.size(), sizeof(Corner), remap.data());
+    out.mesh.positions.resize(unique);
+    out.mesh.normals.resize(unique);
+    if (ids) out.mesh.featureIds.resize(unique);
+    for (std::size_t v = 0; v < unique; ++v) {
+      out.mesh.positions[v] = compact[v].p;
+      out.mesh.normals[v] = compact[v].n;
+      if (ids) out.mesh.featureIds[v] = compact[v].id;
+    }
+    for (auto& i : out.mesh.indices) i = remap[i];
+  }
   return out;
 }
 

@@ -24,8 +24,10 @@
 // `maxTrianglesPerTile` triangles or a single element. Elements are never split: an element above the budget gets a
 // leaf of its own. Leaves carry every element at full detail (geometricError 0). Inner tiles carry an LOD built from
 // their children's content (REPLACE refinement): elements by size, largest first, each simplified by meshoptimizer
-// towards budget / (children's triangles) of its triangles (element ids kept: elements are simplified one by one, so
-// no triangle mixes two elements); elements are kept while the tile stays within the budget, the smallest dropped.
+// towards lodBudget / (children's triangles) of its triangles (element ids kept: elements are simplified one by one, so
+// no triangle mixes two elements); elements are kept while the tile stays within lodBudget, the smallest dropped.
+// lodBudget is a quarter of maxTrianglesPerTile, so all inner tiles together hold about a quarter of the leaves'
+// triangles (the tree is binary: about as many inner tiles as leaves).
 // An inner tile's geometricError = max(children's largest error + this simplification's largest error in metres,
 // diagonal of the largest element dropped), so errors never increase with depth. With `lods` off, inner tiles are
 // empty and their geometricError is the larger of their box diagonal and their children's errors.

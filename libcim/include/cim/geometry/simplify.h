@@ -8,8 +8,9 @@
 namespace cim::geometry {
 
 struct Simplified {
-  /// Flat-shaded result: three vertices per triangle with the face normal, same origin as the input; feature ids
-  /// carried from the corner vertices when the input has them. Every position is one of the input's positions.
+  /// Flat-shaded result: each triangle's corners carry its face normal (corners agreeing in position, normal and
+  /// feature id are shared), same origin as the input; feature ids carried from the corner vertices when the input
+  /// has them. Every position is one of the input's positions.
   Mesh mesh;
   /// meshoptimizer's estimate of the largest deviation from the input surface, in metres.
   double errorMeters = 0.0;

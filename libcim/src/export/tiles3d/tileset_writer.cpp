@@ -237,6 +237,10 @@ class LayerWriter {
     return okStatus();
   }
 
+  // An inner tile's LOD holds a quarter of the leaf budget: in this binary tree the inner tiles then hold about a
+  // quarter of the leaves' triangles together, not as many again.
+  std::size_t lodBudget() const { return std::max<std::size_t>(1, options_.maxTrianglesPerTile / 4); }
+
   // The LOD of an inner tile from its children's content: elements by size (largest first), each simplified towards
   // budget / (children's triangles) of its triangles; elements are kept while the tile stays within the budget and
   // the rest (the smallest) dropped. Returns the geometric error in metres: the children's largest error plus this
@@ -276,7 +280,8 @@ class LayerWriter {
     std::sort(entries.begin(), entries.end(), [](const Entry& a, const Entry& b) {
       return a.diagonal > b.diagonal || (a.diagonal == b.diagonal && a.element->id < b.element->id);
     });
-    const double ratio = total > 0 ? std::min(1.0, static_cast<double>(options_.maxTrianglesPerTile) / total) : 1.0;
+    const std::size_t budget = lodBudget();
+    const double ratio = total > 0 ? std::min(1.0, static_cast<double>(budget) / total) : 1.0;
     std::size_t kept = 0;
     double simplifyError = 0.0, droppedDiagonal = 0.0;
     for (const auto& e : entries) {
@@ -301,7 +306,7 @@ class LayerWriter {
         droppedDiagonal = std::max(droppedDiagonal, e.diagonal);
         continue;
       }
-      if (kept > 0 && kept + triangles > options_.maxTrianglesPerTile) {
+      if (kept > 0 && kept + triangles > budget) {
         droppedDiagonal = std::max(droppedDiagonal, e.diagonal);
         break;  // this and every smaller element are left to the children
       }
