@@ -513,6 +513,24 @@ TEST_CASE("3D Tiles tiling: budget, one tile per element, nested volumes, valida
   REQUIRE_FALSE(foreign.ok());
   CHECK(fs::exists(dir / "foreign" / "notes.txt"));
 
+  // The same scene gives the same bytes (file names and contents) twice.
+  options.overwrite = false;
+  REQUIRE(tiles3d::write(scene, dir / "a", options).ok());
+  REQUIRE(tiles3d::write(scene, dir / "b", options).ok());
+  std::map<std::string, std::string> filesA, filesB;
+  auto slurp = [](const fs::path& root, std::map<std::string, std::string>& files) {
+    for (const auto& e : fs::recursive_directory_iterator(root)) {
+      if (!e.is_regular_file()) continue;
+      std::ifstream in(e.path(), std::ios::binary);
+      files[fs::relative(e.path(), root).string()] =
+          std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    }
+  };
+  slurp(dir / "a", filesA);
+  slurp(dir / "b", filesB);
+  CHECK(filesA.size() > 10);
+  CHECK(filesA == filesB);
+
   // A local scene cannot be tiled.
   model::Scene local;
   local.addElement("bim", boxElement({0, 0, 0}, {1, 1, 1}, "local"));
