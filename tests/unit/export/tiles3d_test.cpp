@@ -447,7 +447,7 @@ TEST_CASE("3D Tiles tiling: budget, one tile per element, nested volumes, valida
   for (int j = 0; j < 8; ++j)
     for (int i = 0; i < 8; ++i)
       scene.addElement("bim", boxElement({515000.0 + 25.0 * i, 3347800.0 + 25.0 * j, 8.0}, {4, 4, 3},
-                                         "b" + std::to_string(i) + "_" + std::to_string(j)));
+                                         std::to_string(i) + "_" + std::to_string(j)));
   scene.addElement("bim", plate({515050.0, 3347850.0, 20.0}, 20, 30.0, "plate"));
   scene.addElement("pipes", boxElement({515000.0, 3347790.0, 5.0}, {200, 0.3, 0.3}, "main"));
   const std::size_t budget = 200;

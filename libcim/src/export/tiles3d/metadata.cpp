@@ -24,7 +24,7 @@ std::string propertyId(const std::string& attributeName) {
     }
   }
   if (gap && (id.empty() || id.back() != '_')) id.push_back('_');
-  if (id.empty()) id = "_";
+  if (id.empty()) id.push_back('_');  // (not id = "_": GCC 12 warns falsely about that under -Wrestrict)
   if (id[0] >= '0' && id[0] <= '9') id.insert(id.begin(), '_');
   return id;
 }
@@ -216,7 +216,8 @@ void addPropertyTable(tinygltf::Model& model, cim::detail::BufferBuilder& buffer
     if (used.count(id)) {
       int k = 2;
       while (used.count(id + "_" + std::to_string(k))) ++k;
-      id += "_" + std::to_string(k);
+      id += '_';
+      id += std::to_string(k);
     }
     used.insert(id);
     const Kind kind = resolveKind(column);
