@@ -10,16 +10,9 @@ Result<ConvertReport> convert(const ConvertOptions& options, const ProgressFn& p
     readPart = [&](std::string_view stage, double f) { return progress(stage, 0.8 * f); };
     writePart = [&](std::string_view stage, double f) { return progress(stage, 0.8 + 0.2 * f); };
   }
-  auto scene = loadScene(options.inputs, options.load, readPart);
+  auto scene = loadGeometry(options.inputs, options.load, "write", readPart);
   if (!scene.ok()) return Result<ConvertReport>::failureFrom(scene);
   std::vector<Diagnostic> diags = scene.takeDiagnostics();
-  if (scene->triangleCount() == 0) {
-    std::string names;
-    for (const auto& i : options.inputs) names += (names.empty() ? "" : ", ") + i.string();
-    return Result<ConvertReport>::failure(
-        Diagnostic::error(ErrorCode::NoGeometry, "nothing to write: the input holds no triangle geometry", names),
-        std::move(diags));
-  }
 
   gltf::WriteOptions wo;
   wo.mergeElements = options.mergeElements;

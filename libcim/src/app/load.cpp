@@ -192,4 +192,16 @@ Result<model::Scene> loadScene(const std::vector<fs::path>& inputs, const LoadOp
   return Result<model::Scene>::success(std::move(scene), std::move(diags));
 }
 
+Result<model::Scene> loadGeometry(const std::vector<fs::path>& inputs, const LoadOptions& options, std::string_view what,
+                                  const ProgressFn& progress) {
+  auto scene = loadScene(inputs, options, progress);
+  if (!scene.ok() || scene->triangleCount() > 0) return scene;
+  std::string names;
+  for (const auto& i : inputs) names += (names.empty() ? "" : ", ") + i.string();
+  return Result<model::Scene>::failure(
+      Diagnostic::error(ErrorCode::NoGeometry,
+                        "nothing to " + std::string(what) + ": the input holds no triangle geometry", names),
+      scene.takeDiagnostics());
+}
+
 }  // namespace cim::app

@@ -10,16 +10,9 @@ Result<TileReport> tile(const TileOptions& options, const ProgressFn& progress) 
     readPart = [&](std::string_view stage, double f) { return progress(stage, 0.6 * f); };
     writePart = [&](std::string_view stage, double f) { return progress(stage, 0.6 + 0.4 * f); };
   }
-  auto scene = loadScene(options.inputs, options.load, readPart);
+  auto scene = loadGeometry(options.inputs, options.load, "tile", readPart);
   if (!scene.ok()) return Result<TileReport>::failureFrom(scene);
   std::vector<Diagnostic> diags = scene.takeDiagnostics();
-  if (scene->triangleCount() == 0) {
-    std::string names;
-    for (const auto& i : options.inputs) names += (names.empty() ? "" : ", ") + i.string();
-    return Result<TileReport>::failure(
-        Diagnostic::error(ErrorCode::NoGeometry, "nothing to tile: the input holds no triangle geometry", names),
-        std::move(diags));
-  }
   auto written = tiles3d::write(scene.value(), options.outputDir, options.write, writePart);
   if (!written.ok()) return Result<TileReport>::failure(*written.error(), std::move(diags));
   for (auto& d : written.takeDiagnostics()) diags.push_back(std::move(d));

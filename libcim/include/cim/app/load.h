@@ -5,6 +5,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <Eigen/Core>
@@ -48,6 +49,11 @@ struct LoadOptions {
 /// inputs accompany a success.
 Result<model::Scene> loadScene(const std::vector<std::filesystem::path>& inputs, const LoadOptions& options,
                                const ProgressFn& progress = {});
+
+/// loadScene for writers (convert, tile): fails with NoGeometry, "nothing to <what>: ...", naming the inputs, when the
+/// scene holds no triangles.
+Result<model::Scene> loadGeometry(const std::vector<std::filesystem::path>& inputs, const LoadOptions& options,
+                                  std::string_view what, const ProgressFn& progress = {});
 
 /// Places a local (not georeferenced) scene: every mesh rotated by placement.rotationDegrees about +Z and moved to
 /// placement.originMeters; the scene takes placement.crs.
