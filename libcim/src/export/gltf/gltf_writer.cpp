@@ -11,6 +11,7 @@
 
 #include "core/text.h"
 #include "export/gltf/buffer_builder.h"
+#include "export/gltf/materials.h"
 #include "cim/core/version.h"
 #include "cim/export/gltf.h"
 #include "cim/geo/georeference.h"
@@ -121,21 +122,7 @@ class Writer {
     model_.asset.extras = Value(std::move(extras));
   }
 
-  int materialIndex(const model::Material& m) {
-    const auto key = std::make_tuple(m.name, m.color.r, m.color.g, m.color.b, m.color.a);
-    if (auto it = materialIndex_.find(key); it != materialIndex_.end()) return it->second;
-    tinygltf::Material gm;
-    gm.name = m.name.empty() ? "material " + std::to_string(model_.materials.size()) : m.name;
-    gm.pbrMetallicRoughness.baseColorFactor = {m.color.r, m.color.g, m.color.b, m.color.a};
-    gm.pbrMetallicRoughness.metallicFactor = 0.0;
-    gm.pbrMetallicRoughness.roughnessFactor = 0.9;
-    gm.doubleSided = true;  // BIM and survey surfaces are often open or inconsistently oriented
-    if (m.color.a < 1.0f) gm.alphaMode = "BLEND";
-    model_.materials.push_back(std::move(gm));
-    const int index = static_cast<int>(model_.materials.size() - 1);
-    materialIndex_.emplace(key, index);
-    return index;
-  }
+  int materialIndex(const model::Material& m) { return materials_.index(m); }
 
   // Positions and normals in glTF axes, relative to the centre.
   void convert(const geometry::Mesh& mesh, std::vector<Eigen::Vector3f>& pos, std::vector<Eigen::Vector3f>& nrm) {
@@ -265,7 +252,7 @@ class Writer {
   tinygltf::Model model_;
   BufferBuilder buffers_;
   Eigen::Vector3d centre_ = Eigen::Vector3d::Zero();
-  std::map<std::tuple<std::string, float, float, float, float>, int> materialIndex_;
+  detail::MaterialTable materials_{model_};
   WriteStats stats_;
   std::vector<Diagnostic> diags_;
   bool usesFeatures_ = false;

@@ -19,6 +19,7 @@
 #include "cim/geo/transform.h"
 #include "cim/geometry/simplify.h"
 #include "export/gltf/buffer_builder.h"
+#include "export/gltf/materials.h"
 #include "export/tiles3d/metadata.h"
 
 namespace cim::tiles3d {
@@ -318,23 +319,6 @@ class LayerWriter {
     return std::max({childError + simplifyError, droppedDiagonal, childError});
   }
 
-  int materialIndex(tinygltf::Model& model, std::map<std::tuple<std::string, float, float, float, float>, int>& index,
-                    const model::Material& m) {
-    const auto key = std::make_tuple(m.name, m.color.r, m.color.g, m.color.b, m.color.a);
-    if (auto it = index.find(key); it != index.end()) return it->second;
-    tinygltf::Material gm;
-    gm.name = m.name.empty() ? "material " + std::to_string(model.materials.size()) : m.name;
-    gm.pbrMetallicRoughness.baseColorFactor = {m.color.r, m.color.g, m.color.b, m.color.a};
-    gm.pbrMetallicRoughness.metallicFactor = 0.0;
-    gm.pbrMetallicRoughness.roughnessFactor = 0.9;
-    gm.doubleSided = true;
-    if (m.color.a < 1.0f) gm.alphaMode = "BLEND";
-    model.materials.push_back(std::move(gm));
-    const int i = static_cast<int>(model.materials.size() - 1);
-    index.emplace(key, i);
-    return i;
-  }
-
   // The rotation taking scene-CRS directions to ENU directions near the tile centre (for normals): the Jacobian of
   // scene -> ENU by central differences over ±1 m, orthonormalised.
   Eigen::Matrix3d normalRotation(const Tile& t) const {
@@ -360,7 +344,7 @@ class LayerWriter {
     model.asset.version = "2.0";
     model.asset.generator = std::string("libcim ") + kVersionString;
     BufferBuilder buffers(model);
-    std::map<std::tuple<std::string, float, float, float, float>, int> materials;
+    cim::detail::MaterialTable materials(model);
     const Eigen::Isometry3d ecefToEnu = t.enuToEcef.inverse();
     const Eigen::Matrix3d normalTurn = normalRotation(t);
 
@@ -395,7 +379,7 @@ class LayerWriter {
           geometry::computeNormals(withNormals);
           normals = &withNormals.normals;
         }
-        Group& g = groups[materialIndex(model, materials, *part.material)];
+        Group& g = groups[materials.index(*part.material)];
         const auto base = static_cast<std::uint32_t>(g.positions.size());
         for (std::size_t v = 0; v < points.size(); ++v) {
           const Eigen::Vector3d enu = ecefToEnu * geo::geodeticToEcef(points[v]);
