@@ -457,32 +457,25 @@ ThroughCutResult subtractAlignedBoxes(const SolidMesh& host, const std::vector<S
   }
   std::size_t alignedCutting = 0;
   for (const auto& r : ranges) alignedCutting += r && !misses(*r);
-  if (alignedCutting == 0) {  // nothing for this path: the caller subtracts every cutter the general way
-    for (std::size_t i = 0; i < cutters.size(); ++i) result.rest.push_back(i);
-    return result;
-  }
-  const Box& box = *hostBox;
-  if (best < alignedCutting) {
-    // Some aligned boxes stop inside the host or pass along another axis: the 3D grid takes them all, unless the
-    // grid would be too large (then the through-cuts below, and corefinement for the others).
+  const double gridCells = std::pow(2.0 * static_cast<double>(alignedCutting) + 1.0, 3.0);
+  if (best < alignedCutting && gridCells <= 4e6) {
+    // Some aligned boxes stop inside the host or pass along another axis: the 3D grid of all their coordinates.
     std::vector<const Range3*> all;
     for (std::size_t i = 0; i < cutters.size(); ++i) {
       if (!ranges[i]) result.rest.push_back(i);
       else if (!misses(*ranges[i])) all.push_back(&*ranges[i]);
     }
-    const double cells = std::pow(2.0 * static_cast<double>(all.size()) + 1.0, 3.0);
-    if (cells <= 4e6) {
-      result.mesh = gridDifference(box, all);
-      result.applied = true;
-      result.handled = cutters.size() - result.rest.size();
-      return result;
-    }
-    result.rest.clear();
-    if (best == 0) {
-      for (std::size_t i = 0; i < cutters.size(); ++i) result.rest.push_back(i);
-      return result;
-    }
+    result.mesh = gridDifference(*hostBox, all);
+    result.applied = true;
+    result.handled = cutters.size() - result.rest.size();
+    return result;
   }
+  if (best == 0) {  // nothing for this path: the caller subtracts every cutter the general way
+    for (std::size_t i = 0; i < cutters.size(); ++i) result.rest.push_back(i);
+    return result;
+  }
+  // Through-cuts along the axis most of them share (with a grid too large, the others go to corefinement).
+  const Box& box = *hostBox;
   const int ai = (axis + 1) % 3, aj = (axis + 2) % 3;
   std::vector<const Range3*> cuts;
   for (std::size_t i = 0; i < cutters.size(); ++i) {
