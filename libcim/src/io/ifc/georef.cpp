@@ -22,6 +22,18 @@ std::optional<int> epsgCode(const std::string& s) {
   return std::nullopt;
 }
 
+// The definition of `horizontal`, made compound with `verticalDatum` when that names an EPSG vertical CRS and
+// `horizontal` has no heights of its own.
+std::string withVerticalDatum(const geo::Crs& horizontal, const std::string& verticalDatum) {
+  std::string def = horizontal.definition();
+  if (!horizontal.hasVertical())
+    if (auto v = epsgCode(verticalDatum)) {
+      auto compound = geo::Crs::fromUserInput(def + "+" + std::to_string(*v));
+      if (compound.ok()) def = compound->definition();
+    }
+  return def;
+}
+
 // The CRS definition for an IfcProjectedCRS: its Name, made compound with VerticalDatum when that is an EPSG vertical
 // CRS and the Name has no heights.
 std::string crsDefinition(Context& ctx, const Instance& crs) {
@@ -32,13 +44,7 @@ std::string crsDefinition(Context& ctx, const Instance& crs) {
                "IfcProjectedCRS name '" + name + "' is not a CRS PROJ knows: " + horizontal.error()->message);
     return {};
   }
-  std::string def = horizontal->definition();
-  if (!horizontal->hasVertical())
-    if (auto v = epsgCode(crs.text("VerticalDatum").value_or(""))) {
-      auto compound = geo::Crs::fromUserInput(def + "+" + std::to_string(*v));
-      if (compound.ok()) def = compound->definition();
-    }
-  return def;
+  return withVerticalDatum(*horizontal, crs.text("VerticalDatum").value_or(""));
 }
 
 Eigen::Affine3d mapTransform(double e, double n, double h, double theta, double sx, double sy, double sz) {
@@ -72,6 +78,28 @@ double effectiveScale(Context& ctx, std::uint64_t id, std::optional<double> give
   return *given;
 }
 
+// The numbers of a map conversion (IfcMapConversion or ePset_MapConversion), offsets in map units.
+struct ConversionNumbers {
+  double eastings = 0, northings = 0, height = 0, abscissa = 1, ordinate = 0;
+  std::optional<double> scale;
+  double factorX = 1, factorY = 1, factorZ = 1;  // IfcMapConversionScaled, IFC4X3_RC3's ScaleY/ScaleZ
+};
+
+// Fills g's offsets, rotation, scale and its engineering-metres -> map-units transform. `ratio` is the model-to-map
+// unit ratio the Scale should equal (see effectiveScale).
+void applyConversion(Context& ctx, std::uint64_t id, const ConversionNumbers& c, double ratio, IfcGeoreference& g) {
+  g.eastings = c.eastings;
+  g.northings = c.northings;
+  g.height = c.height;
+  g.rotationRadians = (c.abscissa == 0 && c.ordinate == 0) ? 0.0 : std::atan2(c.ordinate, c.abscissa);
+  const double scale = effectiveScale(ctx, id, c.scale, ratio);
+  g.scale = scale * c.factorX;
+  // Engineering coordinates arrive in metres; the transform takes metres to map units.
+  const double toUnits = 1.0 / ctx.units.lengthToMeters;
+  g.toMap = mapTransform(g.eastings, g.northings, g.height, g.rotationRadians, g.scale * toUnits,
+                         scale * c.factorY * toUnits, scale * c.factorZ * toUnits);
+}
+
 std::optional<IfcGeoreference> fromMapConversion(Context& ctx, const EntityRecord& rec) {
   Instance mc;
   if (!mc.load(ctx.file, rec)) return std::nullopt;
@@ -89,27 +117,25 @@ std::optional<IfcGeoreference> fromMapConversion(Context& ctx, const EntityRecor
   double mapUnit = mapUnitId ? unitToSI(ctx.file, *mapUnitId).value_or(1.0) : 1.0;
   if (!(mapUnit > 0) || !std::isfinite(mapUnit)) mapUnit = 1.0;
   const double ratio = ctx.units.lengthToMeters / mapUnit;
-  g.eastings = mc.real("Eastings").value_or(0.0);
-  g.northings = mc.real("Northings").value_or(0.0);
-  g.height = mc.real("OrthogonalHeight").value_or(0.0);
-  const double a = mc.real("XAxisAbscissa").value_or(1.0), o = mc.real("XAxisOrdinate").value_or(0.0);
-  g.rotationRadians = (a == 0 && o == 0) ? 0.0 : std::atan2(o, a);
-  g.scale = effectiveScale(ctx, mc.id(), mc.real("Scale"), ratio);
-  double sy = g.scale, sz = g.scale;
+  ConversionNumbers c;
+  c.eastings = mc.real("Eastings").value_or(0.0);
+  c.northings = mc.real("Northings").value_or(0.0);
+  c.height = mc.real("OrthogonalHeight").value_or(0.0);
+  c.abscissa = mc.real("XAxisAbscissa").value_or(1.0);
+  c.ordinate = mc.real("XAxisOrdinate").value_or(0.0);
+  c.scale = mc.real("Scale");
   // IFC4X3_RC3 wrote ScaleY and ScaleZ as two more attributes; IFC4X3_ADD2 has IfcMapConversionScaled.
   const auto& attrs = mc.attributes();
   if (attrs.size() >= 10) {
-    if (auto y = numberOf(attrs, attrs[8])) sy = *y * g.scale;
-    if (auto z = numberOf(attrs, attrs[9])) sz = *z * g.scale;
+    if (auto y = numberOf(attrs, attrs[8])) c.factorY = *y;
+    if (auto z = numberOf(attrs, attrs[9])) c.factorZ = *z;
   }
   if (auto fx = mc.real("FactorX")) {
-    sy = mc.real("FactorY").value_or(1.0) * g.scale;
-    sz = mc.real("FactorZ").value_or(1.0) * g.scale;
-    g.scale *= *fx;
+    c.factorX = *fx;
+    c.factorY = mc.real("FactorY").value_or(1.0);
+    c.factorZ = mc.real("FactorZ").value_or(1.0);
   }
-  // Engineering coordinates arrive in metres; the transform takes metres to map units.
-  const double toUnits = 1.0 / ctx.units.lengthToMeters;
-  g.toMap = mapTransform(g.eastings, g.northings, g.height, g.rotationRadians, g.scale * toUnits, sy * toUnits, sz * toUnits);
+  applyConversion(ctx, mc.id(), c, ratio, g);
   return g;
 }
 
@@ -162,12 +188,8 @@ std::optional<IfcGeoreference> fromPropertySets(Context& ctx) {
   }
   IfcGeoreference g;
   g.source = "ePset_MapConversion";
-  g.crs = horizontal->definition();
-  if (!horizontal->hasVertical() && crsSet && crsSet->texts.count("VerticalDatum"))
-    if (auto v = epsgCode(crsSet->texts.at("VerticalDatum"))) {
-      auto compound = geo::Crs::fromUserInput(g.crs + "+" + std::to_string(*v));
-      if (compound.ok()) g.crs = compound->definition();
-    }
+  const bool hasVertical = crsSet && crsSet->texts.count("VerticalDatum");
+  g.crs = withVerticalDatum(*horizontal, hasVertical ? crsSet->texts.at("VerticalDatum") : std::string());
   auto number = [&](const char* key, double fallback) {
     auto it = conversion->numbers.find(key);
     return it == conversion->numbers.end() ? fallback : it->second;
@@ -181,17 +203,14 @@ std::optional<IfcGeoreference> fromPropertySets(Context& ctx) {
       mapUnit = u.find("us") != std::string::npos ? 1200.0 / 3937.0 : 0.3048;
   }
   const double ratio = ctx.units.lengthToMeters / mapUnit;
-  g.eastings = number("Eastings", 0.0);
-  g.northings = number("Northings", 0.0);
-  g.height = number("OrthogonalHeight", 0.0);
-  const double a = number("XAxisAbscissa", 1.0), o = number("XAxisOrdinate", 0.0);
-  g.rotationRadians = (a == 0 && o == 0) ? 0.0 : std::atan2(o, a);
-  std::optional<double> scale;
-  if (conversion->numbers.count("Scale")) scale = conversion->numbers.at("Scale");
-  g.scale = effectiveScale(ctx, conversion->id, scale, ratio);
-  const double toUnits = 1.0 / ctx.units.lengthToMeters;
-  g.toMap = mapTransform(g.eastings, g.northings, g.height, g.rotationRadians, g.scale * toUnits, g.scale * toUnits,
-                         g.scale * toUnits);
+  ConversionNumbers c;
+  c.eastings = number("Eastings", 0.0);
+  c.northings = number("Northings", 0.0);
+  c.height = number("OrthogonalHeight", 0.0);
+  c.abscissa = number("XAxisAbscissa", 1.0);
+  c.ordinate = number("XAxisOrdinate", 0.0);
+  if (conversion->numbers.count("Scale")) c.scale = conversion->numbers.at("Scale");
+  applyConversion(ctx, conversion->id, c, ratio, g);
   return g;
 }
 
