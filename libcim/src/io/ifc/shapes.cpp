@@ -846,8 +846,7 @@ class ShapeBuilder {
     for (const auto& c : cuts) {
       Instance second;
       if (!second.load(f, c.operand)) {
-        Instance owner;
-        if (owner.load(f, c.boolean)) keep(owner, {}, "second operand cannot be read");
+        keep(c.boolean, {}, "second operand cannot be read");
         continue;
       }
       if (f.isA(second.record(), "IFCHALFSPACESOLID")) {
@@ -859,8 +858,7 @@ class ShapeBuilder {
       TriMesh other;
       for (const auto& p : parts) other.append(p, Eigen::Affine3d::Identity());
       if (other.empty()) {
-        Instance owner;
-        if (owner.load(f, c.boolean)) keep(owner, {}, "second operand has no geometry");
+        keep(c.boolean, {}, "second operand has no geometry");
         continue;
       }
       cutters.push_back(toSolid(other));
@@ -879,9 +877,8 @@ class ShapeBuilder {
       // The rest one at a time, so that each failure is reported on its own boolean and the others still apply.
       for (auto i : rest) {
         auto r = geometry::booleanOperation(current, cutters[i], geometry::BooleanOp::Difference);
-        Instance owner;
         if (!r.ok) {
-          if (owner.load(f, cutterBoolean[i])) keep(owner, {}, r.error);
+          keep(cutterBoolean[i], {}, r.error);
           continue;
         }
         ++stats_.booleansEvaluated;
@@ -891,8 +888,7 @@ class ShapeBuilder {
     for (const auto& [booleanId, hs] : halfSpaces) {
       auto r = subtractHalfSpace(hs, current);
       if (!r.ok) {
-        Instance owner;
-        if (owner.load(f, booleanId)) keep(owner, {}, r.error);
+        keep(booleanId, {}, r.error);
         continue;
       }
       ++stats_.booleansEvaluated;
@@ -904,9 +900,11 @@ class ShapeBuilder {
     return out;
   }
 
-  TriMesh keep(const Instance& it, TriMesh first, const std::string& why) {
+  TriMesh keep(const Instance& it, TriMesh first, const std::string& why) { return keep(it.id(), std::move(first), why); }
+  // Reports boolean `id` as not applied and counts it; returns the first operand unchanged.
+  TriMesh keep(std::uint64_t id, TriMesh first, const std::string& why) {
     ++stats_.booleanOperandsKept;
-    ctx_.report(Severity::Warning, ErrorCode::InvalidElement, it.id(), "boolean not applied (" + why + "); first operand kept");
+    ctx_.report(Severity::Warning, ErrorCode::InvalidElement, id, "boolean not applied (" + why + "); first operand kept");
     return first;
   }
 
