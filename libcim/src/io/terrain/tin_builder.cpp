@@ -22,31 +22,15 @@
 #include <limits>
 #include <thread>
 
+#include "core/parallel.h"
 #include "terrain_impl.h"
 
 namespace cim::io {
 
 namespace {
 
-// Runs f(i) for i in [0, n) on up to `threads` threads (the calling one included).
-template <class F>
-void parallelFor(std::size_t n, unsigned threads, F&& f) {
-  threads = static_cast<unsigned>(std::min<std::size_t>(threads, n));
-  if (threads <= 1) {
-    for (std::size_t i = 0; i < n; ++i) f(i);
-    return;
-  }
-  std::atomic<std::size_t> next{0};
-  auto work = [&] {
-    for (std::size_t i; (i = next.fetch_add(1)) < n;) f(i);
-  };
-  std::vector<std::thread> pool;
-  for (unsigned t = 1; t < threads; ++t) pool.emplace_back(work);
-  work();
-  for (auto& t : pool) t.join();
-}
-
-unsigned workerCount() { return std::max(1u, std::thread::hardware_concurrency()); }
+using detail::parallelFor;
+using detail::workerCount;
 
 constexpr double kInf = std::numeric_limits<double>::infinity();
 
