@@ -592,3 +592,108 @@ TEST_CASE("3D Tiles of Office_A in its own IfcSite frame: structure, placement, 
                     << " triangles), max round-trip error " << c.maxErrorMeters * 1000 << " mm, " << compared
                     << " property values compared (" << asText << " as text)");
 }
+
+// A box as flat-shaded meshes come from IFC: 24 vertices (4 per face) at 8 distinct positions.
+model::Element flatBoxElement(const Eigen::Vector3d& corner, const Eigen::Vector3d& size, const std::string& name) {
+  model::Element e;
+  e.kind = "IfcColumn";
+  e.name = name;
+  e.guid = "guid-" + name;
+  geometry::Mesh m;
+  m.origin = corner;
+  const float x = static_cast<float>(size.x()), y = static_cast<float>(size.y()), z = static_cast<float>(size.z());
+  const Eigen::Vector3f c[8] = {{0, 0, 0}, {x, 0, 0}, {x, y, 0}, {0, y, 0}, {0, 0, z}, {x, 0, z}, {x, y, z}, {0, y, z}};
+  const int faces[6][4] = {{0, 3, 2, 1}, {4, 5, 6, 7}, {0, 1, 5, 4}, {1, 2, 6, 5}, {2, 3, 7, 6}, {3, 0, 4, 7}};
+  for (const auto& f : faces) {
+    const auto base = static_cast<std::uint32_t>(m.positions.size());
+    for (int k : f) m.positions.push_back(c[k]);
+    m.indices.insert(m.indices.end(), {base, base + 1, base + 2, base, base + 2, base + 3});
+  }
+  e.shapes.push_back({std::move(m), model::Material{"column", {0.6f, 0.6f, 0.7f, 1}}});
+  return e;
+}
+
+TEST_CASE("3D Tiles: flat-shaded meshes and mixed attributes, the same bytes with 1 and 4 threads", "[tiles]") {
+  model::Scene scene(hangzhouCrs());
+  // 60 flat-shaded boxes along 3 km (tiles far apart), with attributes of every kind, present on some elements only.
+  for (int i = 0; i < 60; ++i) {
+    const std::string number = std::to_string(i);
+    auto e = flatBoxElement({514000.0 + 50.0 * i, 3347800.0 + 7.0 * (i % 5), 6.0 + 0.25 * i}, {0.5, 0.5, 3.0 + i % 4},
+                            std::string("c").append(number));
+    e.attributes["Pset_ColumnCommon.Height"] = 3.0 + i % 4;
+    if (i % 2 == 0) e.attributes["Pset_ColumnCommon.Count"] = std::int64_t{i};
+    if (i % 3 == 0) e.attributes["Pset_ColumnCommon.IsExternal"] = (i % 6 == 0);
+    if (i % 5 == 0) e.attributes["Pset_ColumnCommon.Reference"] = std::string("C-").append(number);
+    e.attributes["Pset_ColumnCommon.Mixed"] = i % 2 ? model::AttributeValue(std::string("x")) : model::AttributeValue(1.5);
+    e.attributes["Storey"] = std::string(i < 30 ? "B1" : "B2");
+    scene.addElement("bim", std::move(e));
+  }
+  TempDir dir;
+  tiles3d::WriteOptions options;
+  options.maxTrianglesPerTile = 60;  // 5 boxes per leaf
+  options.threads = 1;
+  auto one = tiles3d::write(scene, dir / "one", options);
+  REQUIRE(one.ok());
+  options.threads = 4;
+  auto four = tiles3d::write(scene, dir / "four", options);
+  REQUIRE(four.ok());
+
+  // Every written vertex is where it belongs (positions are transformed once per distinct position and shared).
+  const auto c = checkTileset(four->tilesets[0].tileset, scene, options.maxTrianglesPerTile, false);
+  CHECK(c.maxErrorMeters < 1e-3);
+  CHECK(c.elements == 60);
+  CHECK(four->tilesets[0].vertices == 60u * 24u);
+  CHECK(four->tilesets[0].triangles == 60u * 12u);
+  CHECK(c.depth >= 3);
+  // Leaves keep each element's vertices in order: the k-th vertex of an element in a leaf is its mesh's k-th vertex.
+  {
+    const auto georef = geo::Georeference::create(*scene.crs());
+    REQUIRE(georef.ok());
+    const auto byId = elementsById(scene);
+    double worst = 0.0;
+    std::size_t checked = 0;
+    const fs::path tilesetPath = four->tilesets[0].tileset;
+    for (const auto& t : walk(readJson(tilesetPath))) {
+      if (t.children > 0 || t.contentUri.empty()) continue;
+      const Glb g = readGlb(tilesetPath.parent_path() / t.contentUri);
+      std::map<std::uint32_t, std::size_t> next;  // element id -> its next vertex
+      for (const auto& prim : g.doc["meshes"][0]["primitives"]) {
+        const auto pos = g.floats(prim["attributes"]["POSITION"]);
+        const auto ids = g.floats(prim["attributes"]["_FEATURE_ID_0"]);
+        for (std::size_t v = 0; v < ids.size(); ++v) {
+          const auto id = propertyValue(g, "elementId", static_cast<std::size_t>(ids[v])).get<std::uint32_t>();
+          const auto& mesh = byId.at(id)->shapes[0].mesh;
+          const std::size_t k = next[id]++;
+          REQUIRE(k < mesh.positions.size());
+          const auto back = georef->ecefToProject(apply(t.transform, gltfToTileFrame(pos[3 * v], pos[3 * v + 1], pos[3 * v + 2])));
+          REQUIRE(back);
+          worst = std::max(worst, (*back - mesh.worldPosition(k)).norm());
+          ++checked;
+        }
+      }
+    }
+    CHECK(checked == 60u * 24u);
+    CHECK(worst < 1e-3);
+  }
+  const auto [compared, asText] = compareProperties(four->tilesets[0].tileset, scene);
+  CHECK(compared >= 60 * 3);
+  CHECK(asText > 0);  // the mixed column
+
+  // Statistics and bytes do not depend on the number of threads.
+  CHECK(one->tilesets[0].bytes == four->tilesets[0].bytes);
+  CHECK(one->tilesets[0].lodTriangles == four->tilesets[0].lodTriangles);
+  CHECK(one->tilesets[0].maxVertexDistanceMeters == four->tilesets[0].maxVertexDistanceMeters);
+  std::map<std::string, std::string> a, b;
+  auto slurp = [](const fs::path& root, std::map<std::string, std::string>& files) {
+    for (const auto& e : fs::recursive_directory_iterator(root)) {
+      if (!e.is_regular_file()) continue;
+      std::ifstream in(e.path(), std::ios::binary);
+      files[fs::relative(e.path(), root).string()] =
+          std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    }
+  };
+  slurp(dir / "one", a);
+  slurp(dir / "four", b);
+  CHECK(a.size() > 12);
+  CHECK(a == b);
+}

@@ -51,6 +51,9 @@ struct WriteOptions {
   bool overwrite = false;
   /// Inner tiles carry simplified LOD content (see above); false: they are empty.
   bool lods = true;
+  /// Threads writing tiles (tiles of one depth are written in parallel); 0 = one per core. The output is the same
+  /// for any number.
+  unsigned threads = 0;
 };
 
 struct TilesetStats {

@@ -74,6 +74,9 @@ class BufferBuilder {
  /// A buffer view of raw bytes starting at a multiple of 8 (EXT_structural_metadata property values), no target.
   int addRawView(const void* data, std::size_t bytes) { return addView(data, bytes, 0, 8); }
 
+  /// Reserves room for about `bytes` of buffer data (saves re-allocating and copying a growing buffer).
+  void reserve(std::size_t bytes) { model_.buffers[0].data.reserve(bytes); }
+
  private:
   int addView(const void* data, std::size_t bytes, int target, std::size_t alignment = 4) {
     auto& buf = model_.buffers[0].data;

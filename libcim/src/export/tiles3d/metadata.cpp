@@ -1,10 +1,13 @@
 #include "export/tiles3d/metadata.h"
 
 #include <charconv>
+#include <cstdint>
 #include <cstring>
 #include <limits>
 #include <map>
 #include <set>
+#include <string_view>
+#include <unordered_map>
 
 #include "cim/export/tiles3d.h"
 
@@ -39,16 +42,25 @@ enum class Kind { String, Int64, Float64, Boolean, BooleanEnum };
 
 constexpr std::uint8_t kEnumFalse = 0, kEnumTrue = 1, kEnumUnknown = 2;
 
-std::string toText(const model::AttributeValue& v) {
-  if (const auto* s = std::get_if<std::string>(&v)) return *s;
-  if (const auto* b = std::get_if<bool>(&v)) return *b ? "true" : "false";
-  if (const auto* i = std::get_if<std::int64_t>(&v)) return std::to_string(*i);
-  if (const auto* d = std::get_if<double>(&v)) {
+// Appends the value as text (shortest round-trip form for numbers; nothing for an absent value).
+void appendText(std::string& out, const model::AttributeValue& v) {
+  if (const auto* s = std::get_if<std::string>(&v)) {
+    out += *s;
+  } else if (const auto* b = std::get_if<bool>(&v)) {
+    out += *b ? "true" : "false";
+  } else if (const auto* i = std::get_if<std::int64_t>(&v)) {
+    char buf[24];
+    out.append(buf, std::to_chars(buf, buf + sizeof buf, *i).ptr);
+  } else if (const auto* d = std::get_if<double>(&v)) {
     char buf[32];
-    auto r = std::to_chars(buf, buf + sizeof buf, *d);
-    return std::string(buf, r.ptr);
+    out.append(buf, std::to_chars(buf, buf + sizeof buf, *d).ptr);
   }
-  return {};
+}
+
+std::string toText(const model::AttributeValue& v) {
+  std::string s;
+  appendText(s, v);
+  return s;
 }
 
 // The type of a property from the values its elements have (monostate = absent).
@@ -74,12 +86,18 @@ class TableBuilder {
 
   void addStrings(const std::string& id, const std::string& name, const std::vector<std::string>& values,
                   bool withNoData) {
+    addStrings(id, name, values.size(), [&](std::size_t i, std::string& bytes) { bytes += values[i]; }, withNoData);
+  }
+
+  // A string property of `count` rows; append(i, bytes) appends row i's text to bytes.
+  template <class Append>
+  void addStrings(const std::string& id, const std::string& name, std::size_t count, Append&& append, bool withNoData) {
     std::string bytes;
     std::vector<std::uint32_t> offsets;
-    offsets.reserve(values.size() + 1);
-    for (const auto& v : values) {
+    offsets.reserve(count + 1);
+    for (std::size_t i = 0; i < count; ++i) {
       offsets.push_back(static_cast<std::uint32_t>(bytes.size()));
-      bytes += v;
+      append(i, bytes);
     }
     offsets.push_back(static_cast<std::uint32_t>(bytes.size()));
     if (bytes.empty()) bytes.push_back('\0');  // glTF buffer views cannot be empty; the offsets end at 0
@@ -157,6 +175,27 @@ class TableBuilder {
   bool usesBooleanEnum_ = false;
 };
 
+// A cheap hash for attribute keys: their length, first 8 and last 16 bytes. Keys of one property set share long
+// prefixes and differ near the end ("Pset_WallCommon.FireRating" / ".IsExternal"); hashing whole keys was most of
+// the table's time. Equal hashes are told apart by comparing the keys.
+struct KeyHash {
+  std::size_t operator()(std::string_view k) const noexcept {
+    auto word = [&](std::size_t at) {
+      std::uint64_t w = 0;
+      std::memcpy(&w, k.data() + at, std::min<std::size_t>(8, k.size() - at));
+      return w;
+    };
+    std::uint64_t h = k.size() * 0x9E3779B97F4A7C15ull;
+    const std::size_t n = k.size();
+    const std::uint64_t words[3] = {word(0), n > 16 ? word(n - 16) : 0, n > 8 ? word(n - 8) : 0};
+    for (std::uint64_t w : words) {
+      h ^= w + 0x9E3779B97F4A7C15ull + (h << 6) + (h >> 2);
+      h *= 0xFF51AFD7ED558CCDull;
+    }
+    return static_cast<std::size_t>(h ^ (h >> 33));
+  }
+};
+
 Value booleanEnum() {
   auto value = [](const char* name, int v) {
     Value::Object o;
@@ -172,8 +211,40 @@ Value booleanEnum() {
 
 }  // namespace
 
+AttributeKeys::AttributeKeys(const std::vector<const model::Element*>& elements) {
+  std::unordered_map<std::string_view, std::uint32_t, KeyHash> numberOf;
+  for (const auto* e : elements) {
+    auto& numbers = numbers_[e];
+    numbers.reserve(e->attributes.size());
+    for (const auto& [key, value] : e->attributes) {
+      if (key == "Storey") {
+        numbers.push_back(kNone);
+        continue;
+      }
+      auto [it, added] = numberOf.try_emplace(std::string_view(key), static_cast<std::uint32_t>(names_.size()));
+      if (added) names_.push_back(it->first);
+      numbers.push_back(it->second);
+    }
+  }
+  // Renumber in name order.
+  std::vector<std::uint32_t> order(names_.size());
+  for (std::uint32_t k = 0; k < order.size(); ++k) order[k] = k;
+  std::sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) { return names_[a] < names_[b]; });
+  std::vector<std::uint32_t> renumber(names_.size());
+  std::vector<std::string_view> sorted(names_.size());
+  for (std::uint32_t r = 0; r < order.size(); ++r) {
+    renumber[order[r]] = r;
+    sorted[r] = names_[order[r]];
+  }
+  names_ = std::move(sorted);
+  for (auto& [e, numbers] : numbers_)
+    for (auto& k : numbers)
+      if (k != kNone) k = renumber[k];
+}
+
 void addPropertyTable(tinygltf::Model& model, cim::detail::BufferBuilder& buffers,
-                      const std::vector<const model::Element*>& elements, const std::string& tableName) {
+                      const std::vector<const model::Element*>& elements, const AttributeKeys& keys,
+                      const std::string& tableName) {
   const std::size_t n = elements.size();
   TableBuilder table(buffers);
   std::set<std::string> used;
@@ -200,18 +271,26 @@ void addPropertyTable(tinygltf::Model& model, cim::detail::BufferBuilder& buffer
   table.addStrings(kStoreyProperty, "storey", storeys, storeyMissing);
   used.insert({kElementIdProperty, kGuidProperty, kClassProperty, kNameProperty, kStoreyProperty});
 
-  // Every attribute key of any element in the tile, in key order (deterministic).
-  std::map<std::string, std::vector<const model::AttributeValue*>> columns;
-  for (std::size_t i = 0; i < n; ++i)
-    for (const auto& [key, value] : elements[i]->attributes) {
-      if (key == "Storey") continue;
-      auto& column = columns[key];
-      column.resize(n, nullptr);
-      column[i] = &value;
+  // Every attribute of any element in the tile, in name order (deterministic): columns by attribute number.
+  std::vector<std::int32_t> columnOf(keys.names().size(), -1);
+  std::vector<std::pair<std::uint32_t, std::vector<const model::AttributeValue*>>> columns;
+  for (std::size_t i = 0; i < n; ++i) {
+    const auto& numbers = keys.of(*elements[i]);
+    std::size_t j = 0;
+    for (const auto& entry : elements[i]->attributes) {
+      const std::uint32_t k = numbers[j++];
+      if (k == AttributeKeys::kNone) continue;
+      if (columnOf[k] < 0) {
+        columnOf[k] = static_cast<std::int32_t>(columns.size());
+        columns.emplace_back(k, std::vector<const model::AttributeValue*>(n, nullptr));
+      }
+      columns[static_cast<std::size_t>(columnOf[k])].second[i] = &entry.second;
     }
+  }
+  std::sort(columns.begin(), columns.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
 
-  for (auto& [key, column] : columns) {
-    column.resize(n, nullptr);
+  for (auto& [number, column] : columns) {
+    const std::string key(keys.names()[number]);
     std::string id = propertyId(key);
     if (used.count(id)) {
       int k = 2;
@@ -226,9 +305,9 @@ void addPropertyTable(tinygltf::Model& model, cim::detail::BufferBuilder& buffer
     for (const auto* v : column) anyAbsent = anyAbsent || absent(v);
     switch (kind) {
       case Kind::String: {
-        std::vector<std::string> values(n);
-        for (std::size_t i = 0; i < n; ++i) values[i] = absent(column[i]) ? std::string() : toText(*column[i]);
-        table.addStrings(id, key, values, anyAbsent);
+        table.addStrings(
+            id, key, n, [&](std::size_t i, std::string& bytes) { if (column[i]) appendText(bytes, *column[i]); },
+            anyAbsent);
         break;
       }
       case Kind::Int64: {

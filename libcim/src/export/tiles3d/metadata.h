@@ -2,6 +2,9 @@
 // Private: EXT_structural_metadata for one tile — a schema with one class "element" and a property table whose row i
 // describes the element with feature id i in the tile's GLB.
 
+#include <cstdint>
+#include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include <tiny_gltf.h>
@@ -22,9 +25,29 @@ inline constexpr const char* kStoreyProperty = "storey";  ///< the element's "St
 /// elements of the tile become the enum "Boolean" {false, true, unknown} with noData "unknown".
 inline constexpr std::int64_t kInt64NoData = -9007199254740991;  // -(2^53 - 1): exact in JSON
 
+/// The attribute names of a layer's elements, numbered once in name order ("Storey" left out: it is a fixed
+/// property), and each element's attributes as those numbers. Tiles' property tables then never hash or compare names
+/// (a layer has millions of element attributes, and every element is in several tiles' tables: its leaf and LODs).
+class AttributeKeys {
+ public:
+  static constexpr std::uint32_t kNone = 0xFFFFFFFFu;  ///< the number of "Storey"
+
+  explicit AttributeKeys(const std::vector<const model::Element*>& elements);
+
+  /// Attribute names in order; number k is names()[k].
+  const std::vector<std::string_view>& names() const { return names_; }
+  /// The numbers of e's attributes, in the order of e.attributes; e must be one of the constructor's elements.
+  const std::vector<std::uint32_t>& of(const model::Element& e) const { return numbers_.at(&e); }
+
+ private:
+  std::vector<std::string_view> names_;
+  std::unordered_map<const model::Element*, std::vector<std::uint32_t>> numbers_;
+};
+
 /// Adds the schema and property table 0 (row i = elements[i]) to model.extensions and the property values to the
-/// buffer; adds EXT_structural_metadata to extensionsUsed.
+/// buffer; adds EXT_structural_metadata to extensionsUsed. `keys` must number every element's attributes.
 void addPropertyTable(tinygltf::Model& model, cim::detail::BufferBuilder& buffers,
-                      const std::vector<const model::Element*>& elements, const std::string& tableName);
+                      const std::vector<const model::Element*>& elements, const AttributeKeys& keys,
+                      const std::string& tableName);
 
 }  // namespace cim::tiles3d::detail

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <fstream>
 #include <map>
 #include <numeric>
@@ -18,6 +19,7 @@
 #include "cim/geo/ecef.h"
 #include "cim/geo/transform.h"
 #include "cim/geometry/simplify.h"
+#include "core/parallel.h"
 #include "export/gltf/buffer_builder.h"
 #include "export/gltf/materials.h"
 #include "export/tiles3d/metadata.h"
@@ -66,6 +68,16 @@ struct Tile {
   bool hasContent = false;
   bool isLeaf = false;
   std::vector<Part> parts;         // the content, kept until the parent has built its LOD from it
+  // What writing this tile did; tiles of one depth are written in parallel, so each keeps its own and the layer's
+  // statistics and diagnostics are summed in tile order afterwards (the output does not depend on the threads).
+  struct Tally {
+    std::size_t elements = 0, triangles = 0, vertices = 0;  // full detail (leaves)
+    std::size_t lodTriangles = 0, contentTriangles = 0;
+    double maxVertexDistanceMeters = 0.0;
+    std::uintmax_t bytes = 0;
+  } tally;
+  std::vector<Diagnostic> diagnostics;
+  Status status = okStatus();
 };
 
 // ENU (e, n, u) in glTF's Y-up axes.
@@ -75,6 +87,39 @@ Eigen::Vector3f toGltf(const Eigen::Vector3d& enu) {
 
 Eigen::Vector3d fromGltf(const Eigen::Vector3f& g) {
   return {static_cast<double>(g.x()), -static_cast<double>(g.z()), static_cast<double>(g.y())};
+}
+
+// The distinct positions of a mesh: `first` gets one vertex per distinct position (in order of first use), `slot[v]`
+// the index in `first` of vertex v's position. Flat-shaded meshes repeat a position at every face corner (a box has
+// 24 vertices at 8 positions), and each distinct position then goes through PROJ once. Positions are compared by
+// their float bits, so the result is exactly what transforming every vertex gives.
+void distinctPositions(const std::vector<Eigen::Vector3f>& positions, std::vector<std::uint32_t>& first,
+                       std::vector<std::uint32_t>& slot) {
+  constexpr std::uint32_t kEmpty = 0xFFFFFFFFu;
+  const std::size_t n = positions.size();
+  std::size_t size = 16;
+  while (size < 2 * n) size *= 2;
+  std::vector<std::uint32_t> table(size, kEmpty);
+  first.clear();
+  slot.resize(n);
+  for (std::size_t v = 0; v < n; ++v) {
+    std::uint32_t bits[3];
+    std::memcpy(bits, positions[v].data(), sizeof bits);
+    std::uint64_t h = (bits[0] * 0x9E3779B97F4A7C15ull) ^ (bits[1] * 0xC2B2AE3D27D4EB4Full) ^ (bits[2] * 0x165667B19E3779F9ull);
+    h ^= h >> 29;
+    for (std::size_t i = static_cast<std::size_t>(h) & (size - 1);; i = (i + 1) & (size - 1)) {
+      if (table[i] == kEmpty) {
+        table[i] = static_cast<std::uint32_t>(first.size());
+        slot[v] = table[i];
+        first.push_back(static_cast<std::uint32_t>(v));
+        break;
+      }
+      if (std::memcmp(positions[first[table[i]]].data(), bits, sizeof bits) == 0) {
+        slot[v] = table[i];
+        break;
+      }
+    }
+  }
 }
 
 nlohmann::json matrixJson(const Eigen::Isometry3d& t) {
@@ -114,12 +159,39 @@ class LayerWriter {
     // Deterministic order before splitting: by element id.
     std::sort(items_.begin(), items_.end(), [](const Item& a, const Item& b) { return a.element->id < b.element->id; });
 
+    {
+      std::vector<const model::Element*> elements;
+      elements.reserve(items_.size());
+      for (const auto& item : items_) elements.push_back(item.element);
+      keys_.emplace(elements);
+    }
     split(0, items_.size(), "r", 0);
     fs::create_directories(folder_ / "tiles");
-    // Children come after their parents in tiles_, so a reverse sweep sees children first.
-    for (std::size_t i = tiles_.size(); i-- > 0;) {
-      auto status = finish(tiles_[i]);
-      if (!status.ok()) return Result<TilesetStats>::failureFrom(status);
+    // Deepest tiles first: a tile's LOD is built from its children's content. Tiles of one depth are independent
+    // (each owns its children), so they are written in parallel.
+    std::vector<std::vector<std::size_t>> byDepth(stats_.depth + 1);
+    for (std::size_t i = 0; i < tiles_.size(); ++i) byDepth[tiles_[i].depth].push_back(i);
+    const unsigned threads = cim::detail::workerCount(options_.threads);
+    for (std::size_t d = byDepth.size(); d-- > 0;) {
+      const auto& level = byDepth[d];
+      cim::detail::parallelFor(level.size(), threads, [&](std::size_t k) {
+        Tile& t = tiles_[level[k]];
+        t.status = finish(t);
+      });
+      for (std::size_t i : level)
+        if (!tiles_[i].status.ok()) return Result<TilesetStats>::failureFrom(tiles_[i].status);
+    }
+    for (auto& t : tiles_) {
+      const auto& n = t.tally;
+      stats_.elements += n.elements;
+      stats_.triangles += n.triangles;
+      stats_.vertices += n.vertices;
+      stats_.lodTriangles += n.lodTriangles;
+      stats_.maxTileTriangles = std::max(stats_.maxTileTriangles, n.contentTriangles);
+      stats_.maxVertexDistanceMeters = std::max(stats_.maxVertexDistanceMeters, n.maxVertexDistanceMeters);
+      stats_.bytes += n.bytes;
+      if (t.hasContent) stats_.contentTiles++;
+      for (auto& diag : t.diagnostics) diags_.push_back(std::move(diag));
     }
 
     nlohmann::json tileset;
@@ -315,7 +387,7 @@ class LayerWriter {
       simplifyError = std::max(simplifyError, error);
       for (auto& p : parts) t.parts.push_back(std::move(p));
     }
-    stats_.lodTriangles += kept;
+    t.tally.lodTriangles += kept;
     return std::max({childError + simplifyError, droppedDiagonal, childError});
   }
 
@@ -356,7 +428,28 @@ class LayerWriter {
     std::vector<const model::Element*> rows;
     std::map<const model::Element*, std::uint32_t> rowOf;
     std::vector<Eigen::Vector3d> points;
+    std::vector<Eigen::Vector3f> enuPositions;
+    std::vector<std::uint32_t> first, slot;
     std::size_t contentTriangles = 0;
+    {  // Room for every group's vertices and indices up front (tiles hold millions of vertices).
+      std::map<int, std::pair<std::size_t, std::size_t>> counts;  // material -> (vertices, indices)
+      std::size_t bytes = 0;
+      for (const Part& part : t.parts) {
+        auto& c = counts[materials.index(*part.material)];
+        c.first += part.mesh->positions.size();
+        c.second += part.mesh->indices.size();
+        bytes += part.mesh->positions.size() * (2 * sizeof(Eigen::Vector3f) + sizeof(float)) +
+                 part.mesh->indices.size() * sizeof(std::uint32_t);
+      }
+      for (const auto& [material, c] : counts) {
+        Group& g = groups[material];
+        g.positions.reserve(c.first);
+        g.normals.reserve(c.first);
+        g.featureIds.reserve(c.first);
+        g.indices.reserve(c.second);
+      }
+      buffers.reserve(bytes + bytes / 8);  // + the property table, roughly
+    }
     for (const Part& part : t.parts) {
       const model::Element& e = *part.element;
       auto [rowIt, newRow] = rowOf.emplace(&e, static_cast<std::uint32_t>(rows.size()));
@@ -364,8 +457,9 @@ class LayerWriter {
       const auto featureId = rowIt->second;
       {
         const auto& mesh = *part.mesh;
-        points.resize(mesh.positions.size());
-        for (std::size_t v = 0; v < points.size(); ++v) points[v] = mesh.worldPosition(v);
+        distinctPositions(mesh.positions, first, slot);
+        points.resize(first.size());
+        for (std::size_t k = 0; k < points.size(); ++k) points[k] = mesh.worldPosition(first[k]);
         const std::size_t failed = toWgs84_.forward(std::span<Eigen::Vector3d>(points));
         if (failed > 0)
           return Status::failure(Diagnostic::error(ErrorCode::TransformFailed,
@@ -379,14 +473,17 @@ class LayerWriter {
           geometry::computeNormals(withNormals);
           normals = &withNormals.normals;
         }
+        enuPositions.resize(points.size());
+        for (std::size_t k = 0; k < points.size(); ++k) {
+          const Eigen::Vector3d enu = ecefToEnu * geo::geodeticToEcef(points[k]);
+          enuPositions[k] = toGltf(enu);
+          box.extend(fromGltf(enuPositions[k]));
+          t.tally.maxVertexDistanceMeters = std::max(t.tally.maxVertexDistanceMeters, enu.norm());
+        }
         Group& g = groups[materials.index(*part.material)];
         const auto base = static_cast<std::uint32_t>(g.positions.size());
-        for (std::size_t v = 0; v < points.size(); ++v) {
-          const Eigen::Vector3d enu = ecefToEnu * geo::geodeticToEcef(points[v]);
-          const Eigen::Vector3f f = toGltf(enu);
-          g.positions.push_back(f);
-          box.extend(fromGltf(f));
-          stats_.maxVertexDistanceMeters = std::max(stats_.maxVertexDistanceMeters, enu.norm());
+        for (std::size_t v = 0; v < mesh.positions.size(); ++v) {
+          g.positions.push_back(enuPositions[slot[v]]);
           Eigen::Vector3d n = normalTurn * (*normals)[v].cast<double>();
           if (n.squaredNorm() > 0) n.normalize();
           g.normals.push_back(toGltf(n));
@@ -395,15 +492,15 @@ class LayerWriter {
         for (auto idx : mesh.indices) g.indices.push_back(base + idx);
         contentTriangles += mesh.triangleCount();
         if (fullDetail) {
-          stats_.vertices += mesh.positions.size();
-          stats_.triangles += mesh.triangleCount();
+          t.tally.vertices += mesh.positions.size();
+          t.tally.triangles += mesh.triangleCount();
         }
       }
     }
-    if (fullDetail) stats_.elements += rows.size();
-    stats_.maxTileTriangles = std::max(stats_.maxTileTriangles, contentTriangles);
+    if (fullDetail) t.tally.elements += rows.size();
+    t.tally.contentTriangles = contentTriangles;
     if (std::max(box.min.cwiseAbs().maxCoeff(), box.max.cwiseAbs().maxCoeff()) > 16384.0)
-      diags_.push_back(Diagnostic::warning(
+      t.diagnostics.push_back(Diagnostic::warning(
           ErrorCode::PrecisionLoss,
           "tile " + t.name + " spans more than 16 km from its centre: float vertices there are rounded by up to 1 mm or more",
           layer_.name));
@@ -440,20 +537,18 @@ class LayerWriter {
     model.scenes.push_back(std::move(scene));
     model.defaultScene = 0;
     model.extensionsUsed.push_back("EXT_mesh_features");
-    detail::addPropertyTable(model, buffers, rows, layer_.name);
+    detail::addPropertyTable(model, buffers, rows, *keys_, layer_.name);
 
     const fs::path path = folder_ / "tiles" / (t.name + ".glb");
-    std::ostringstream bytes(std::ios::binary);
-    tinygltf::TinyGLTF io;
-    if (!io.WriteGltfSceneToStream(&model, bytes, false, true))
-      return Status::failure(Diagnostic::error(ErrorCode::ExportFailed, "glTF serialisation failed", path.string()));
     std::ofstream out(path, std::ios::binary | std::ios::trunc);
-    const std::string data = std::move(bytes).str();
-    out.write(data.data(), static_cast<std::streamsize>(data.size()));
+    tinygltf::TinyGLTF io;
+    if (!io.WriteGltfSceneToStream(&model, out, false, true))
+      return Status::failure(Diagnostic::error(ErrorCode::ExportFailed, "glTF serialisation failed", path.string()));
+    const auto size = out.tellp();
     out.close();
-    if (!out) return Status::failure(Diagnostic::error(ErrorCode::FileUnwritable, "cannot write the file", path.string()));
-    stats_.bytes += data.size();
-    stats_.contentTiles++;
+    if (!out || size < 0)
+      return Status::failure(Diagnostic::error(ErrorCode::FileUnwritable, "cannot write the file", path.string()));
+    t.tally.bytes += static_cast<std::uintmax_t>(size);
     return okStatus();
   }
 
@@ -480,6 +575,7 @@ class LayerWriter {
   fs::path folder_;
   std::vector<Diagnostic>& diags_;
   std::vector<Item> items_;
+  std::optional<detail::AttributeKeys> keys_;  // the layer's attribute names, numbered (for the property tables)
   std::vector<Tile> tiles_;
   TilesetStats stats_;
 };
