@@ -398,8 +398,14 @@ std::pair<std::size_t, std::size_t> compareProperties(const fs::path& tilesetPat
 TEST_CASE("tiles3d propertyId keeps identifier characters only", "[tiles]") {
   CHECK(tiles3d::propertyId("Pset_WallCommon.FireRating") == "Pset_WallCommon_FireRating");
   CHECK(tiles3d::propertyId("3D view") == "_3D_view");
-  CHECK(tiles3d::propertyId("管径 (mm)") == "_mm_");
-  CHECK(tiles3d::propertyId("管径") == "_");
+  CHECK(tiles3d::propertyId("管径 (mm)") == "u7ba1_u5f84_mm_");
+  CHECK(tiles3d::propertyId("管径") == "u7ba1_u5f84");
+  CHECK(tiles3d::propertyId("起点埋深") == "u8d77_u70b9_u57cb_u6df1");
+  CHECK(tiles3d::propertyId("Pset.管径") == "Pset_u7ba1_u5f84");
+  CHECK(tiles3d::propertyId("管a") == "u7ba1_a");
+  CHECK(tiles3d::propertyId("\xF0\x9F\x98\x80") == "u1f600");  // outside the BMP
+  CHECK(tiles3d::propertyId(std::string("a\xFF")) == "a_xff");   // not UTF-8
+  CHECK(tiles3d::propertyId("...") == "_");
 }
 
 TEST_CASE("3D Tiles placement: every written vertex maps back to the scene CRS within 1 mm, also 5 km out", "[tiles]") {

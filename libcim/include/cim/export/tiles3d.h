@@ -85,9 +85,11 @@ struct WriteStats {
 Result<WriteStats> write(const model::Scene& scene, const std::filesystem::path& outputDir,
                          const WriteOptions& options = {}, const ProgressFn& progress = {});
 
-/// The identifier a metadata property of this attribute name gets: [A-Za-z0-9_] kept, every other byte run becomes
-/// one '_', a leading digit gets a '_' prefix ("Pset_WallCommon.FireRating" -> "Pset_WallCommon_FireRating").
-/// The original name is kept as the property's `name` in the schema.
+/// The identifier a metadata property of this attribute name gets (ids must match [A-Za-z_][A-Za-z0-9_]*):
+/// [A-Za-z0-9_] kept, every other run of ASCII characters becomes one '_' ("Pset_WallCommon.FireRating" ->
+/// "Pset_WallCommon_FireRating"), every non-ASCII character becomes "u" and its code point in hex, set apart by '_'
+/// (CJJ 61 field "管径" -> "u7ba1_u5f84", so Chinese field names stay distinct and reversible), a leading digit gets a
+/// '_' prefix. The original name is kept as the property's `name` in the schema.
 std::string propertyId(const std::string& attributeName);
 
 }  // namespace cim::tiles3d

@@ -15,18 +15,51 @@ namespace cim::tiles3d {
 
 std::string propertyId(const std::string& attributeName) {
   std::string id;
-  bool gap = false;
-  for (unsigned char c : attributeName) {
-    const bool keep = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
-    if (keep) {
-      if (gap && (id.empty() || id.back() != '_')) id.push_back('_');
-      gap = false;
-      id.push_back(static_cast<char>(c));
-    } else {
-      gap = true;
+  bool gap = false;  // a run of ASCII punctuation or spaces since the last kept character
+  auto separate = [&] {
+    if (!id.empty() && id.back() != '_') id.push_back('_');
+  };
+  auto hex = [&](char prefix, std::uint32_t value, int digits) {
+    static const char* kDigits = "0123456789abcdef";
+    id.push_back(prefix);
+    for (int d = digits - 1; d >= 0; --d) id.push_back(kDigits[(value >> (4 * d)) & 0xF]);
+  };
+  const auto* p = reinterpret_cast<const unsigned char*>(attributeName.data());
+  const std::size_t n = attributeName.size();
+  for (std::size_t i = 0; i < n;) {
+    const unsigned char c = p[i];
+    if (c < 0x80) {
+      const bool keep = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+      if (keep) {
+        if (gap) separate();
+        gap = false;
+        id.push_back(static_cast<char>(c));
+      } else {
+        gap = true;
+      }
+      ++i;
+      continue;
     }
+    // A non-ASCII code point: "u" + its hex digits, set apart by '_' ("管径" -> "u7ba1_u5f84").
+    const int length = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 0;
+    std::uint32_t cp = length == 4 ? (c & 0x07u) : length == 3 ? (c & 0x0Fu) : (c & 0x1Fu);
+    bool valid = length > 0 && i + static_cast<std::size_t>(length) <= n;
+    for (int k = 1; valid && k < length; ++k) {
+      valid = (p[i + static_cast<std::size_t>(k)] & 0xC0u) == 0x80u;
+      cp = (cp << 6) | (p[i + static_cast<std::size_t>(k)] & 0x3Fu);
+    }
+    separate();
+    gap = false;
+    if (valid) {
+      hex('u', cp, cp > 0xFFFF ? 5 : 4);
+      i += static_cast<std::size_t>(length);
+    } else {  // not UTF-8: the byte itself
+      hex('x', c, 2);
+      ++i;
+    }
+    gap = true;  // the next kept character is set apart too
   }
-  if (gap && (id.empty() || id.back() != '_')) id.push_back('_');
+  if (gap && !id.empty() && id.back() != '_' && !(n > 0 && p[n - 1] >= 0x80)) id.push_back('_');
   if (id.empty()) id.push_back('_');  // (not id = "_": GCC 12 warns falsely about that under -Wrestrict)
   if (id[0] >= '0' && id[0] <= '9') id.insert(id.begin(), '_');
   return id;
