@@ -19,7 +19,7 @@ Runner addInfoCommand(CLI::App& app) {
   cmd->add_option("files", args->files, "Input files")->required();
   cmd->add_flag("--json", args->json, "One JSON object per file and line");
   cmd->add_flag("--elements", args->elements,
-                "List every element with geometry (guid, class, name, storey, triangles, bbox in the file's own frame)");
+                "List every element (guid, class, name, storey, triangles, bbox in the file's own frame; with --json also every property)");
   cmd->add_option("--crs", args->crs, "Scene CRS (pipe networks are built in it; must be metric)");
   cmd->add_option("--input-crs", args->inputCrs, "CRS of inputs without one (EPANET/SWMM .inp, CSV); default --crs");
   cmd->add_option("--points", args->points, "Point table of a CSV/GeoJSON/Shapefile pipe line table");
@@ -28,9 +28,15 @@ Runner addInfoCommand(CLI::App& app) {
   return [cmd, args]() {
     if (!cmd->parsed()) return -1;
     int code = kExitOk;
+    cim::app::LoadOptions lo;
+    lo.crs = args->crs;
+    lo.inputCrs = args->inputCrs;
+    lo.pipePointTable = args->points;
+    lo.pipeFieldMapping = args->fieldMapping;
+    lo.pipeType = args->pipeType;
     for (const auto& f : args->files) {
       if (args->elements) {
-        auto r = cim::app::describeElements(f);
+        auto r = cim::app::describeElements(f, lo);
         if (!r.ok()) {
           printError(*r.error());
           code = kExitFailure;
@@ -45,12 +51,6 @@ Runner addInfoCommand(CLI::App& app) {
         }
         continue;
       }
-      cim::app::LoadOptions lo;
-      lo.crs = args->crs;
-      lo.inputCrs = args->inputCrs;
-      lo.pipePointTable = args->points;
-      lo.pipeFieldMapping = args->fieldMapping;
-      lo.pipeType = args->pipeType;
       auto r = cim::app::info(f, lo);
       if (!r.ok()) {
         printError(*r.error());

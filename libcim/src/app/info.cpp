@@ -230,8 +230,8 @@ std::string toText(const FileInfo& fi) {
   return o.str();
 }
 
-Result<std::vector<ElementInfo>> describeElements(const fs::path& path) {
-  auto scene = inspect(path, true, nullptr);
+Result<std::vector<ElementInfo>> describeElements(const fs::path& path, const LoadOptions& options) {
+  auto scene = inspect(path, true, nullptr, options);
   if (!scene.ok()) return Result<std::vector<ElementInfo>>::failureFrom(scene);
   std::vector<ElementInfo> out;
   scene->forEachElement([&](const model::Layer&, const model::Element& e) {
@@ -243,6 +243,7 @@ Result<std::vector<ElementInfo>> describeElements(const fs::path& path) {
       if (auto* s = std::get_if<std::string>(&it->second)) info.storey = *s;
     info.triangles = e.triangleCount();
     info.bounds = e.worldBounds();
+    info.attributes = e.attributes;
     out.push_back(std::move(info));
   });
   return Result<std::vector<ElementInfo>>::success(std::move(out), scene.takeDiagnostics());
@@ -256,6 +257,16 @@ std::string toJson(const ElementInfo& e) {
   j["storey"] = e.storey.empty() ? Json(nullptr) : Json(e.storey);
   j["triangles"] = e.triangles;
   j["bbox"] = boxJson(e.bounds);
+  Json properties = Json::object();
+  for (const auto& [key, value] : e.attributes) {
+    Json& v = properties[key];
+    if (const auto* s = std::get_if<std::string>(&value)) v = *s;
+    else if (const auto* b = std::get_if<bool>(&value)) v = *b;
+    else if (const auto* i = std::get_if<std::int64_t>(&value)) v = *i;
+    else if (const auto* d = std::get_if<double>(&value)) v = *d;
+    else v = nullptr;
+  }
+  j["properties"] = std::move(properties);
   return j.dump(-1, ' ', false, Json::error_handler_t::replace);
 }
 

@@ -64,12 +64,14 @@ struct ElementInfo {
   std::string storey;
   std::size_t triangles = 0;
   geometry::Aabb bounds;
+  model::Attributes attributes;  ///< every attribute (property set values, survey fields ...), "Storey" too
 };
 
-/// Every element with geometry in a file, in file order.
-Result<std::vector<ElementInfo>> describeElements(const std::filesystem::path& path);
+/// Every element in a file, in file order; `options` as for info() (CRS of pipe tables and .inp files ...).
+Result<std::vector<ElementInfo>> describeElements(const std::filesystem::path& path, const LoadOptions& options = {});
 
-/// {"guid","class","name","storey","triangles","bbox":{"min":[x,y,z],"max":[x,y,z]}} on one line.
+/// {"guid","class","name","storey","triangles","bbox":{"min":[x,y,z],"max":[x,y,z]},"properties":{name: value}} on one
+/// line; property values typed as the element holds them (string, boolean, integer, number; null when absent).
 std::string toJson(const ElementInfo& element);
 
 /// One-line JSON object: {"file","format","crs","crsName","elements","shapes","triangles","vertices",

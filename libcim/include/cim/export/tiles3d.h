@@ -1,7 +1,9 @@
 #pragma once
 // export/tiles3d: a georeferenced scene as 3D Tiles 1.1 — one tileset per scene layer under one output folder, GLB
 // tile content with per-vertex feature ids (EXT_mesh_features) pointing at a per-tile property table
-// (EXT_structural_metadata) that holds every element's GUID, class, name, storey and attributes.
+// (EXT_structural_metadata) that holds every element's GUID, class, name, storey and attributes. Each attribute is
+// one property with the same id and type in every tile of a layer (decided from all the layer's elements: text,
+// INT64, FLOAT64, BOOLEAN, or the enum Boolean {false, true, unknown} where some element lacks a boolean).
 //
 // Output folder:
 //   index.json                     {"generator", "crs", "tilesets": [{"name", "uri", "elements", "triangles", ...}]}

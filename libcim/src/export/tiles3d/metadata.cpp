@@ -71,7 +71,7 @@ namespace {
 
 using tinygltf::Value;
 
-enum class Kind { String, Int64, Float64, Boolean, BooleanEnum };
+using Kind = PropertyKind;
 
 constexpr std::uint8_t kEnumFalse = 0, kEnumTrue = 1, kEnumUnknown = 2;
 
@@ -96,22 +96,28 @@ std::string toText(const model::AttributeValue& v) {
   return s;
 }
 
-// The type of a property from the values its elements have (monostate = absent).
-Kind resolveKind(const std::vector<const model::AttributeValue*>& values) {
+// What values a property has across a layer's elements.
+struct ValueTypes {
   bool anyString = false, anyBool = false, anyInt = false, anyReal = false, anyAbsent = false;
-  for (const auto* v : values) {
-    if (!v || std::holds_alternative<std::monostate>(*v)) anyAbsent = true;
-    else if (std::holds_alternative<std::string>(*v)) anyString = true;
-    else if (std::holds_alternative<bool>(*v)) anyBool = true;
-    else if (std::holds_alternative<std::int64_t>(*v)) anyInt = true;
+  std::size_t elements = 0;  // elements that have the attribute (absent ones counted by the caller)
+
+  void add(const model::AttributeValue& v) {
+    ++elements;
+    if (std::holds_alternative<std::monostate>(v)) anyAbsent = true;
+    else if (std::holds_alternative<std::string>(v)) anyString = true;
+    else if (std::holds_alternative<bool>(v)) anyBool = true;
+    else if (std::holds_alternative<std::int64_t>(v)) anyInt = true;
     else anyReal = true;
   }
-  if (anyString || (anyBool && (anyInt || anyReal))) return Kind::String;
-  if (anyBool) return anyAbsent ? Kind::BooleanEnum : Kind::Boolean;
-  if (anyReal) return Kind::Float64;
-  if (anyInt) return Kind::Int64;
-  return Kind::String;  // absent everywhere
-}
+
+  Kind kind() const {
+    if (anyString || (anyBool && (anyInt || anyReal))) return Kind::String;
+    if (anyBool) return anyAbsent ? Kind::BooleanEnum : Kind::Boolean;
+    if (anyReal) return Kind::Float64;
+    if (anyInt) return Kind::Int64;
+    return Kind::String;  // absent everywhere
+  }
+};
 
 class TableBuilder {
  public:
@@ -246,6 +252,7 @@ Value booleanEnum() {
 
 AttributeKeys::AttributeKeys(const std::vector<const model::Element*>& elements) {
   std::unordered_map<std::string_view, std::uint32_t, KeyHash> numberOf;
+  std::vector<ValueTypes> types;
   for (const auto* e : elements) {
     auto& numbers = numbers_[e];
     numbers.reserve(e->attributes.size());
@@ -255,8 +262,12 @@ AttributeKeys::AttributeKeys(const std::vector<const model::Element*>& elements)
         continue;
       }
       auto [it, added] = numberOf.try_emplace(std::string_view(key), static_cast<std::uint32_t>(names_.size()));
-      if (added) names_.push_back(it->first);
+      if (added) {
+        names_.push_back(it->first);
+        types.emplace_back();
+      }
       numbers.push_back(it->second);
+      types[it->second].add(value);
     }
   }
   // Renumber in name order.
@@ -265,11 +276,29 @@ AttributeKeys::AttributeKeys(const std::vector<const model::Element*>& elements)
   std::sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) { return names_[a] < names_[b]; });
   std::vector<std::uint32_t> renumber(names_.size());
   std::vector<std::string_view> sorted(names_.size());
+  kinds_.resize(names_.size());
   for (std::uint32_t r = 0; r < order.size(); ++r) {
     renumber[order[r]] = r;
     sorted[r] = names_[order[r]];
+    ValueTypes t = types[order[r]];
+    t.anyAbsent = t.anyAbsent || t.elements < elements.size();
+    kinds_[r] = t.kind();
   }
   names_ = std::move(sorted);
+  // Ids in name order, unique in the layer (never one of the fixed properties').
+  std::set<std::string> used = {kElementIdProperty, kGuidProperty, kClassProperty, kNameProperty, kStoreyProperty};
+  ids_.reserve(names_.size());
+  for (const auto name : names_) {
+    std::string id = propertyId(std::string(name));
+    if (used.count(id)) {
+      int k = 2;
+      while (used.count(id + "_" + std::to_string(k))) ++k;
+      id += '_';
+      id += std::to_string(k);
+    }
+    used.insert(id);
+    ids_.push_back(std::move(id));
+  }
   for (auto& [e, numbers] : numbers_)
     for (auto& k : numbers)
       if (k != kNone) k = renumber[k];
@@ -280,7 +309,6 @@ void addPropertyTable(tinygltf::Model& model, cim::detail::BufferBuilder& buffer
                       const std::string& tableName) {
   const std::size_t n = elements.size();
   TableBuilder table(buffers);
-  std::set<std::string> used;
 
   std::vector<std::uint32_t> ids(n);
   std::vector<std::string> guids(n), classes(n), names(n), storeys(n);
@@ -302,7 +330,6 @@ void addPropertyTable(tinygltf::Model& model, cim::detail::BufferBuilder& buffer
   table.addStrings(kClassProperty, "class", classes, false);
   table.addStrings(kNameProperty, "name", names, true);
   table.addStrings(kStoreyProperty, "storey", storeys, storeyMissing);
-  used.insert({kElementIdProperty, kGuidProperty, kClassProperty, kNameProperty, kStoreyProperty});
 
   // Every attribute of any element in the tile, in name order (deterministic): columns by attribute number.
   std::vector<std::int32_t> columnOf(keys.names().size(), -1);
@@ -324,15 +351,8 @@ void addPropertyTable(tinygltf::Model& model, cim::detail::BufferBuilder& buffer
 
   for (auto& [number, column] : columns) {
     const std::string key(keys.names()[number]);
-    std::string id = propertyId(key);
-    if (used.count(id)) {
-      int k = 2;
-      while (used.count(id + "_" + std::to_string(k))) ++k;
-      id += '_';
-      id += std::to_string(k);
-    }
-    used.insert(id);
-    const Kind kind = resolveKind(column);
+    const std::string& id = keys.ids()[number];
+    const Kind kind = keys.kinds()[number];
     auto absent = [](const model::AttributeValue* v) { return !v || std::holds_alternative<std::monostate>(*v); };
     bool anyAbsent = false;
     for (const auto* v : column) anyAbsent = anyAbsent || absent(v);

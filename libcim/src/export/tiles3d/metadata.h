@@ -28,6 +28,11 @@ inline constexpr std::int64_t kInt64NoData = -9007199254740991;  // -(2^53 - 1):
 /// The attribute names of a layer's elements, numbered once in name order ("Storey" left out: it is a fixed
 /// property), and each element's attributes as those numbers. Tiles' property tables then never hash or compare names
 /// (a layer has millions of element attributes, and every element is in several tiles' tables: its leaf and LODs).
+/// How a property is written. Decided once per layer from every element's value, so a property has the same type (and
+/// id) in every tile: text when any value is text or booleans mix with numbers; a boolean, or the enum Boolean
+/// {false, true, unknown} when some element lacks it; FLOAT64 when any value is real; else INT64.
+enum class PropertyKind { String, Int64, Float64, Boolean, BooleanEnum };
+
 class AttributeKeys {
  public:
   static constexpr std::uint32_t kNone = 0xFFFFFFFFu;  ///< the number of "Storey"
@@ -36,11 +41,16 @@ class AttributeKeys {
 
   /// Attribute names in order; number k is names()[k].
   const std::vector<std::string_view>& names() const { return names_; }
+  /// The property id of number k (propertyId of the name, made unique in the layer: "a.b" and "a b" -> a_b, a_b_2).
+  const std::vector<std::string>& ids() const { return ids_; }
+  const std::vector<PropertyKind>& kinds() const { return kinds_; }
   /// The numbers of e's attributes, in the order of e.attributes; e must be one of the constructor's elements.
   const std::vector<std::uint32_t>& of(const model::Element& e) const { return numbers_.at(&e); }
 
  private:
   std::vector<std::string_view> names_;
+  std::vector<std::string> ids_;
+  std::vector<PropertyKind> kinds_;
   std::unordered_map<const model::Element*, std::vector<std::uint32_t>> numbers_;
 };
 
