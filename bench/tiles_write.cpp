@@ -1,7 +1,7 @@
 // Benchmark of the 3D Tiles writer (not a test): loads the inputs once (as `cim tiles` does), then times
 // tiles3d::write alone — tiling, LOD simplification, per-vertex placement, metadata, GLB writing — and reports
 // triangles per second (full-detail triangles of the scene / write seconds) and the bytes written.
-//   build/bin/cim_bench_tiles [--crs CRS] [--max-triangles N] [--runs R] -o DIR INPUT...
+//   build/bin/cim_bench_tiles [--crs CRS] [--max-triangles N] [--runs R] [--threads T] -o DIR INPUT...
 // Prints one JSON line per run. The output folder is replaced on every run (it must be one this tool wrote).
 #include <sys/resource.h>
 
@@ -39,11 +39,12 @@ int main(int argc, char** argv) {
     if (!std::strcmp(argv[i], "--crs") && i + 1 < argc) load.crs = argv[++i];
     else if (!std::strcmp(argv[i], "--max-triangles") && i + 1 < argc) write.maxTrianglesPerTile = std::stoul(argv[++i]);
     else if (!std::strcmp(argv[i], "--runs") && i + 1 < argc) runs = std::stoi(argv[++i]);
+    else if (!std::strcmp(argv[i], "--threads") && i + 1 < argc) write.threads = static_cast<unsigned>(std::stoul(argv[++i]));
     else if (!std::strcmp(argv[i], "-o") && i + 1 < argc) output = argv[++i];
     else inputs.emplace_back(argv[i]);
   }
   if (inputs.empty() || output.empty()) {
-    std::fprintf(stderr, "usage: cim_bench_tiles [--crs CRS] [--max-triangles N] [--runs R] -o DIR INPUT...\n");
+    std::fprintf(stderr, "usage: cim_bench_tiles [--crs CRS] [--max-triangles N] [--runs R] [--threads T] -o DIR INPUT...\n");
     return 2;
   }
   const auto t0 = Clock::now();
