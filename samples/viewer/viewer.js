@@ -258,14 +258,22 @@
     feature.color = HIGHLIGHT.withAlpha(isGround(feature) ? groundOpacity : 1.0);
   }
 
+  // The identity first (guid, class, name, storey), then the properties with a value, then the empty ones (columns
+  // of the tile's property table that other elements fill).
   function showProperties(title, properties) {
     pickedTitle.textContent = title;
-    for (const [key, value] of Object.entries(properties)) {
+    const first = ['guid', 'class', 'name', 'storey'].filter((k) => k in properties);
+    const rest = Object.keys(properties).filter((k) => !first.includes(k));
+    const filled = rest.filter((k) => format(properties[k]) !== '');
+    const empty = rest.filter((k) => format(properties[k]) === '');
+    for (const key of [...first, ...filled, ...empty]) {
+      const value = properties[key];
       const row = document.createElement('tr');
       const name = document.createElement('td');
       const text = document.createElement('td');
       name.textContent = key;
       text.textContent = format(value);
+      if (text.textContent === '') row.className = 'empty'; // a property of other elements in the same table
       row.append(name, text);
       propertyBody.append(row);
     }
@@ -273,7 +281,8 @@
 
   function format(value) {
     if (value === undefined || value === null) return '';
-    if (typeof value === 'object') return JSON.stringify(value);
+    // Arrays and vectors; INT64/UINT64 metadata values arrive as BigInt, which JSON cannot write.
+    if (typeof value === 'object') return JSON.stringify(value, (k, v) => (typeof v === 'bigint' ? v.toString() : v));
     return String(value);
   }
 
