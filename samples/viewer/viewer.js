@@ -105,7 +105,15 @@
       scene.primitives.add(tileset);
       addLayer({ name: entry.name, kind: 'tiles', tileset, entry });
     }
-    for (const url of geojsonUrls) addLayer(await loadPoints(url));
+    // A layer that cannot be read (e.g. a GeoJSON in a projected CRS, which Cesium does not know) is reported; the
+    // rest still shows.
+    for (const url of geojsonUrls) {
+      try {
+        addLayer(await loadPoints(url));
+      } catch (e) {
+        fail(`GeoJSON layer ${url}: ${e.message || e}`);
+      }
+    }
 
     const tilesets = state.layers.filter((l) => l.kind === 'tiles').map((l) => l.tileset);
     await flyTo(Cesium.BoundingSphere.fromBoundingSpheres(tilesets.map((t) => t.boundingSphere)));
