@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs every system package libcim needs to build, test and run its tools on Debian 12 (bookworm),
-# then the Node tooling (glTF-Validator) into scripts/node/node_modules (git-ignored).
+# then the Node tooling (glTF-Validator, CesiumJS for samples/viewer, playwright-core for the browser test) into
+# scripts/node/node_modules (git-ignored).
 # Idempotent and non-interactive: packages already present are skipped; safe to run again.
 # Run as root (or with sudo available).
 set -euo pipefail
@@ -21,8 +22,10 @@ packages=(
   libcli11-dev catch2 python3 libjemalloc-dev
   # the sample data script writes its DEM GeoTIFF with GDAL's Python bindings
   python3-gdal
-  # Node tooling around the library (glTF-Validator)
+  # Node tooling around the library (glTF-Validator, CesiumJS, playwright-core)
   nodejs npm
+  # the browser test of samples/viewer drives Debian's Chromium headless (playwright-core downloads no browser)
+  chromium
 )
 
 missing=()
@@ -51,8 +54,13 @@ else
   echo "setup: all Debian packages present"
 fi
 
-# Node tooling lives in scripts/node (package.json and lock committed, node_modules ignored).
-if [[ ! -f "$root/scripts/node/node_modules/gltf-validator/package.json" ]]; then
+# Node tooling lives in scripts/node (package.json and lock committed, node_modules ignored). Reinstalled when any
+# package the project uses is absent (e.g. a checkout that had only the glTF-Validator before the viewer came).
+node_ok=1
+for f in gltf-validator/package.json cesium/Build/Cesium/Cesium.js playwright-core/package.json; do
+  [[ -f "$root/scripts/node/node_modules/$f" ]] || node_ok=0
+done
+if [[ $node_ok -eq 0 ]]; then
   echo "setup: installing Node tooling into scripts/node"
   npm_args=(--no-audit --no-fund --loglevel=error)
   # Behind a TLS-inspecting proxy, Node trusts only its built-in CAs; the system bundle (which update-ca-certificates
@@ -60,7 +68,8 @@ if [[ ! -f "$root/scripts/node/node_modules/gltf-validator/package.json" ]]; the
   if [[ -f /etc/ssl/certs/ca-certificates.crt && "$(npm config get cafile 2>/dev/null)" =~ ^(null|undefined|)$ ]]; then
     npm_args+=(--cafile=/etc/ssl/certs/ca-certificates.crt)
   fi
-  (cd "$root/scripts/node" && npm ci "${npm_args[@]}")
+  # playwright-core downloads no browser by itself; the variable makes sure nothing else in the tree tries to.
+  (cd "$root/scripts/node" && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci "${npm_args[@]}")
 else
   echo "setup: Node tooling present"
 fi

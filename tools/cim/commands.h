@@ -12,6 +12,7 @@ using Runner = std::function<int()>;
 Runner addInfoCommand(CLI::App& app);
 Runner addConvertCommand(CLI::App& app);
 Runner addTilesCommand(CLI::App& app);
+Runner addViewCommand(CLI::App& app);
 
 /// Exit codes: 0 success, 1 failure (bad input, unwritable output), 2 usage error.
 inline constexpr int kExitOk = 0;

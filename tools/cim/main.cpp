@@ -11,7 +11,7 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", std::string("cim ") + cim::kVersionString);
   app.require_subcommand(1);
   std::vector<cimtool::Runner> runners = {cimtool::addInfoCommand(app), cimtool::addConvertCommand(app),
-                                           cimtool::addTilesCommand(app)};
+                                           cimtool::addTilesCommand(app), cimtool::addViewCommand(app)};
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

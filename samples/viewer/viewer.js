@@ -1,0 +1,316 @@
+// libcim viewer: loads the tilesets listed in a `cim tiles` folder's index.json, flies to them, shows the pipes
+// under a translucent ground, lists the properties of a clicked element and draws GeoJSON point layers as markers.
+// No Cesium ion, no imagery, no request leaves the server this page came from.
+//
+// window.cimViewer exposes the state for tests and the console: { viewer, layers, ready (a promise resolved with
+// the load time in ms once every tileset is loaded for the view flown to, rejected on a load failure), settled()
+// (a promise resolved when the tiles for the current view are loaded), selected, select(picked), pickAt(x, y),
+// errors }.
+'use strict';
+
+(() => {
+  const params = new URLSearchParams(window.location.search);
+  const tilesUrl = withSlash(params.get('tiles') || '/tiles/');
+  const geojsonUrls = params.getAll('geojson');
+  const flightSeconds = numberParam('fly', 2);
+  let groundOpacity = Math.min(1, Math.max(0, numberParam('ground', 0.5)));
+
+  // The element class the tiler gives terrain (the DEM layer): drawn translucent, picked only when nothing is behind.
+  const GROUND_CLASS = 'terrain';
+  const HIGHLIGHT = Cesium.Color.YELLOW;
+
+  // Nothing here talks to Cesium ion; a placeholder token keeps any accidental ion use from going out authorised.
+  Cesium.Ion.defaultAccessToken = 'no-ion';
+
+  const viewer = new Cesium.Viewer('cesium', {
+    baseLayer: false, // no imagery: the globe shows its base colour
+    terrainProvider: new Cesium.EllipsoidTerrainProvider(),
+    baseLayerPicker: false,
+    geocoder: false,
+    homeButton: false,
+    sceneModePicker: false,
+    navigationHelpButton: false,
+    animation: false,
+    timeline: false,
+    fullscreenButton: false,
+    infoBox: false,
+    selectionIndicator: false,
+    skyBox: false,
+    skyAtmosphere: false,
+  });
+  const scene = viewer.scene;
+  scene.backgroundColor = Cesium.Color.fromCssColorString('#1d2633');
+  scene.fog.enabled = false;
+  if (scene.sun) scene.sun.show = false;
+  if (scene.moon) scene.moon.show = false;
+  // A fixed time (noon in China) so that lighting does not depend on when the page is opened.
+  viewer.clock.currentTime = Cesium.JulianDate.fromIso8601('2024-06-21T04:00:00Z');
+  viewer.clock.shouldAnimate = false;
+
+  // The ellipsoid below is see-through too, and the camera may go underground to look at the pipes from below.
+  const globe = scene.globe;
+  globe.baseColor = Cesium.Color.fromCssColorString('#4d5a45');
+  globe.showGroundAtmosphere = false;
+  globe.enableLighting = false;
+  globe.translucency.enabled = true;
+  scene.screenSpaceCameraController.enableCollisionDetection = false;
+
+  const state = {
+    viewer,
+    layers: [], // { name, kind: 'tiles' | 'geojson', tileset | dataSource, entry }
+    errors: [],
+    selected: null,
+    ready: null,
+    select,
+    pickAt,
+    settled: () => settled(state.layers.filter((l) => l.kind === 'tiles').map((l) => l.tileset)),
+  };
+  window.cimViewer = state;
+
+  const layerList = document.getElementById('layers');
+  const statusLine = document.getElementById('status');
+  const pickedTitle = document.getElementById('picked-title');
+  const propertyBody = document.querySelector('#properties tbody');
+  const opacityInput = document.getElementById('ground-opacity');
+  opacityInput.value = String(groundOpacity);
+  opacityInput.addEventListener('input', () => {
+    groundOpacity = Number(opacityInput.value);
+    applyGroundOpacity();
+  });
+
+  state.ready = start();
+  state.ready.then(
+    (ms) => setStatus(`Loaded ${state.layers.length} layer(s) in ${(ms / 1000).toFixed(1)} s.`),
+    (error) => setStatus(String(error.message || error), true)
+  );
+
+  async function start() {
+    const t0 = performance.now();
+    const indexUrl = new URL('index.json', new URL(tilesUrl, window.location.href)).href;
+    const response = await fetch(indexUrl);
+    if (!response.ok) throw new Error(`cannot read ${indexUrl}: HTTP ${response.status}`);
+    const index = await response.json();
+    if (!Array.isArray(index.tilesets) || index.tilesets.length === 0)
+      throw new Error(`${indexUrl} lists no tilesets`);
+
+    for (const entry of index.tilesets) {
+      const url = new URL(entry.uri, indexUrl).href;
+      const tileset = await Cesium.Cesium3DTileset.fromUrl(url);
+      // tilesLoaded is true before the first tile is even requested: count a tileset as loaded only after it has
+      // raised allTilesLoaded once (listened to before it is added to the scene).
+      tileset.cimLoadedOnce = false;
+      tileset.allTilesLoaded.addEventListener(() => (tileset.cimLoadedOnce = true));
+      tileset.tileFailed.addEventListener((e) => fail(`tile ${e.url} of ${entry.name}: ${e.message}`));
+      tileset.style = groundStyle();
+      scene.primitives.add(tileset);
+      addLayer({ name: entry.name, kind: 'tiles', tileset, entry });
+    }
+    // A layer that cannot be read (e.g. a GeoJSON in a projected CRS, which Cesium does not know) is reported; the
+    // rest still shows.
+    for (const url of geojsonUrls) {
+      try {
+        addLayer(await loadPoints(url));
+      } catch (e) {
+        fail(`GeoJSON layer ${url}: ${e.message || e}`);
+      }
+    }
+
+    const tilesets = state.layers.filter((l) => l.kind === 'tiles').map((l) => l.tileset);
+    await flyTo(Cesium.BoundingSphere.fromBoundingSpheres(tilesets.map((t) => t.boundingSphere)));
+    await settled(tilesets);
+    if (state.errors.length) throw new Error(state.errors.join('; '));
+    return performance.now() - t0;
+  }
+
+  // GeoJSON points (WGS84 longitude, latitude, height above the ellipsoid in metres, as RFC 7946) as markers that
+  // stay visible through the ground.
+  async function loadPoints(url) {
+    const dataSource = await Cesium.GeoJsonDataSource.load(url);
+    for (const entity of dataSource.entities.values) {
+      if (!entity.position) continue;
+      entity.billboard = undefined;
+      entity.point = new Cesium.PointGraphics({
+        pixelSize: 12,
+        color: Cesium.Color.fromCssColorString('#ff3b30'),
+        outlineColor: Cesium.Color.WHITE,
+        outlineWidth: 2,
+        disableDepthTestDistance: Number.POSITIVE_INFINITY,
+      });
+    }
+    await viewer.dataSources.add(dataSource);
+    const name = decodeURIComponent(url.split('/').pop() || url);
+    return { name, kind: 'geojson', dataSource, entry: { elements: dataSource.entities.values.length } };
+  }
+
+  function addLayer(layer) {
+    state.layers.push(layer);
+    const item = document.createElement('li');
+    const label = document.createElement('label');
+    const box = document.createElement('input');
+    box.type = 'checkbox';
+    box.checked = true;
+    box.addEventListener('change', () => {
+      if (layer.kind === 'tiles') layer.tileset.show = box.checked;
+      else layer.dataSource.show = box.checked;
+    });
+    const count = document.createElement('span');
+    count.className = 'count';
+    const n = layer.entry.elements;
+    count.textContent = n === undefined ? '' : ` (${n} ${layer.kind === 'tiles' ? 'elements' : 'points'})`;
+    label.append(box, ` ${layer.name}`, count);
+    item.append(label);
+    layerList.append(item);
+  }
+
+  // Terrain features drawn translucent so the pipes below them show; everything else as the tiler coloured it.
+  function groundStyle() {
+    return new Cesium.Cesium3DTileStyle({
+      color: {
+        conditions: [
+          [`\${feature['class']} === '${GROUND_CLASS}'`, `color('white', ${groundOpacity})`],
+          ['true', "color('white')"],
+        ],
+      },
+    });
+  }
+
+  function applyGroundOpacity() {
+    globe.translucency.frontFaceAlpha = Math.min(groundOpacity, 0.6);
+    globe.translucency.backFaceAlpha = Math.min(groundOpacity, 0.6);
+    for (const layer of state.layers) if (layer.kind === 'tiles') layer.tileset.style = groundStyle();
+    // The new style is applied to every feature at the next update; highlight the selection again after it.
+    const remove = scene.postRender.addEventListener(() => {
+      remove();
+      if (state.selected && state.selected.feature) highlight(state.selected.feature);
+    });
+  }
+  applyGroundOpacity();
+
+  function flyTo(sphere) {
+    return new Promise((resolve) => {
+      viewer.camera.flyToBoundingSphere(sphere, {
+        duration: flightSeconds,
+        offset: new Cesium.HeadingPitchRange(0, Cesium.Math.toRadians(-35), sphere.radius * 2.0),
+        complete: resolve,
+        cancel: resolve,
+      });
+    });
+  }
+
+  // Resolves once every tileset has loaded at least once and reports nothing left to load for 10 frames in a row.
+  function settled(tilesets) {
+    return new Promise((resolve) => {
+      let calmFrames = 0;
+      const remove = scene.postRender.addEventListener(() => {
+        const done = tilesets.every((t) => t.cimLoadedOnce && t.tilesLoaded);
+        calmFrames = done ? calmFrames + 1 : 0;
+        if (calmFrames >= 10) {
+          remove();
+          resolve();
+        }
+      });
+    });
+  }
+
+  function isGround(picked) {
+    return picked instanceof Cesium.Cesium3DTileFeature && picked.getProperty('class') === GROUND_CLASS;
+  }
+
+  // What is under a window position: the frontmost element, looking through the translucent ground when something
+  // lies behind it (a pipe under the road), the ground itself otherwise.
+  function pickAt(x, y) {
+    const position = new Cesium.Cartesian2(x, y);
+    const front = scene.pick(position);
+    if (!isGround(front)) return front;
+    const behind = scene.drillPick(position, 4).find((p) => !isGround(p));
+    return behind || front;
+  }
+
+  const handler = new Cesium.ScreenSpaceEventHandler(scene.canvas);
+  handler.setInputAction((click) => select(pickAt(click.position.x, click.position.y)),
+    Cesium.ScreenSpaceEventType.LEFT_CLICK);
+
+  // Shows the properties of a picked tile feature or GeoJSON marker and highlights a feature; null clears.
+  function select(picked) {
+    if (state.selected && state.selected.feature) {
+      try {
+        state.selected.feature.color = state.selected.color;
+      } catch (e) {
+        // its tile was unloaded meanwhile: nothing to restore
+      }
+    }
+    state.selected = null;
+    propertyBody.replaceChildren();
+    if (picked instanceof Cesium.Cesium3DTileFeature) {
+      const properties = {};
+      for (const id of picked.getPropertyIds()) properties[id] = picked.getProperty(id);
+      state.selected = { feature: picked, color: Cesium.Color.clone(picked.color), properties };
+      highlight(picked);
+      const layer = state.layers.find((l) => l.tileset === picked.tileset);
+      showProperties(`${properties.name || properties.guid || 'element'} (${layer ? layer.name : 'tiles'})`,
+        properties);
+    } else if (picked && picked.id instanceof Cesium.Entity) {
+      const entity = picked.id;
+      const properties = {};
+      if (entity.properties)
+        for (const id of entity.properties.propertyNames) properties[id] = entity.properties[id].getValue();
+      state.selected = { entity, properties };
+      showProperties(entity.name || 'point', properties);
+    } else {
+      pickedTitle.textContent = 'Click an element.';
+    }
+    return state.selected ? state.selected.properties : null;
+  }
+
+  function highlight(feature) {
+    feature.color = HIGHLIGHT.withAlpha(isGround(feature) ? groundOpacity : 1.0);
+  }
+
+  // The identity first (guid, class, name, storey), then the properties with a value, then the empty ones (columns
+  // of the tile's property table that other elements fill).
+  function showProperties(title, properties) {
+    pickedTitle.textContent = title;
+    const first = ['guid', 'class', 'name', 'storey'].filter((k) => k in properties);
+    const rest = Object.keys(properties).filter((k) => !first.includes(k));
+    const filled = rest.filter((k) => format(properties[k]) !== '');
+    const empty = rest.filter((k) => format(properties[k]) === '');
+    for (const key of [...first, ...filled, ...empty]) {
+      const value = properties[key];
+      const row = document.createElement('tr');
+      const name = document.createElement('td');
+      const text = document.createElement('td');
+      name.textContent = key;
+      text.textContent = format(value);
+      if (text.textContent === '') row.className = 'empty'; // a property of other elements in the same table
+      row.append(name, text);
+      propertyBody.append(row);
+    }
+  }
+
+  function format(value) {
+    if (value === undefined || value === null) return '';
+    // Arrays and vectors; INT64/UINT64 metadata values arrive as BigInt, which JSON cannot write.
+    if (typeof value === 'object') return JSON.stringify(value, (k, v) => (typeof v === 'bigint' ? v.toString() : v));
+    return String(value);
+  }
+
+  function fail(message) {
+    state.errors.push(message);
+    console.error(`cim viewer: ${message}`);
+    setStatus(message, true);
+  }
+
+  function setStatus(text, isError = false) {
+    statusLine.textContent = text;
+    statusLine.classList.toggle('error', isError);
+  }
+
+  function withSlash(url) {
+    return url.endsWith('/') ? url : `${url}/`;
+  }
+
+  function numberParam(name, fallback) {
+    const value = Number(params.get(name));
+    return params.has(name) && Number.isFinite(value) ? value : fallback;
+  }
+})();
