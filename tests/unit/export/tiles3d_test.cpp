@@ -93,6 +93,10 @@ json propertyValue(const Glb& g, const std::string& id, std::size_t row) {
     std::int64_t x;
     std::memcpy(&x, values + 8 * row, 8);
     v = x;
+  } else if (cls["componentType"] == "INT32") {
+    std::int32_t x;
+    std::memcpy(&x, values + 4 * row, 4);
+    v = x;
   } else if (cls["componentType"] == "UINT32") {
     std::uint32_t x;
     std::memcpy(&x, values + 4 * row, 4);
@@ -632,7 +636,8 @@ TEST_CASE("3D Tiles: flat-shaded meshes and mixed attributes, the same bytes wit
     if (i % 5 == 0) e.attributes["Pset_ColumnCommon.Reference"] = std::string("C-").append(number);
     e.attributes["Pset_ColumnCommon.Mixed"] = i % 2 ? model::AttributeValue(std::string("x")) : model::AttributeValue(1.5);
     e.attributes["Storey"] = std::string(i < 30 ? "B1" : "B2");
-    if (i != 17) e.attributes["Pset_ColumnCommon.Flag"] = (i % 2 == 0);  // a whole boolean column in most tiles
+    if (i != 17) e.attributes["Pset_ColumnCommon.Flag"] = (i % 2 == 0);
+    e.attributes["Big"] = std::int64_t{i == 59 ? 3000000000LL : i};  // a whole boolean column in most tiles
     if (i % 4 == 0) e.attributes["Note.x"] = std::string("dot");    // both names give the id Note_x:
     if (i % 7 == 0) e.attributes["Note x"] = std::string("space");  // "Note x" sorts first and keeps it
     scene.addElement("bim", std::move(e));
@@ -692,6 +697,7 @@ TEST_CASE("3D Tiles: flat-shaded meshes and mixed attributes, the same bytes wit
   {
     std::map<std::string, json> definition;  // id -> class property
     std::map<std::string, std::string> idOfName;
+    std::map<std::string, json> noData;
     const fs::path tilesetPath = four->tilesets[0].tileset;
     for (const auto& t : walk(readJson(tilesetPath))) {
       if (t.contentUri.empty()) continue;
@@ -699,6 +705,7 @@ TEST_CASE("3D Tiles: flat-shaded meshes and mixed attributes, the same bytes wit
       const auto& props = g.doc["extensions"]["EXT_structural_metadata"]["schema"]["classes"]["element"]["properties"];
       for (auto it = props.begin(); it != props.end(); ++it) {
         json d = it.value();
+        if (d.contains("noData")) noData[it.key()] = d["noData"];
         d.erase("noData");  // present only where some element of the tile lacks the value
         auto [known, added] = definition.emplace(it.key(), d);
         INFO(it.key() << " in " << t.contentUri);
@@ -709,7 +716,9 @@ TEST_CASE("3D Tiles: flat-shaded meshes and mixed attributes, the same bytes wit
     }
     CHECK(definition.at("Pset_ColumnCommon_IsExternal")["type"] == "ENUM");  // absent on 2 of 3 elements
     CHECK(definition.at("Pset_ColumnCommon_Flag")["type"] == "ENUM");  // element 17 lacks it
-    CHECK(definition.at("Pset_ColumnCommon_Count")["componentType"] == "INT64");
+    CHECK(definition.at("Pset_ColumnCommon_Count")["componentType"] == "INT32");
+    CHECK(noData.at("Pset_ColumnCommon_Count") == -2147483648);
+    CHECK(definition.at("Big")["componentType"] == "INT64");  // one value beyond INT32
     CHECK(definition.at("Pset_ColumnCommon_Height")["componentType"] == "FLOAT64");
     CHECK(definition.at("Pset_ColumnCommon_Mixed")["type"] == "STRING");
     CHECK(idOfName.at("Note x") == "Note_x");

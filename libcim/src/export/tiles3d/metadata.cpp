@@ -99,6 +99,7 @@ std::string toText(const model::AttributeValue& v) {
 // What values a property has across a layer's elements.
 struct ValueTypes {
   bool anyString = false, anyBool = false, anyInt = false, anyReal = false, anyAbsent = false;
+  bool intsFit32 = true;     // every integer is an INT32 other than its noData
   std::size_t elements = 0;  // elements that have the attribute (absent ones counted by the caller)
 
   void add(const model::AttributeValue& v) {
@@ -106,15 +107,19 @@ struct ValueTypes {
     if (std::holds_alternative<std::monostate>(v)) anyAbsent = true;
     else if (std::holds_alternative<std::string>(v)) anyString = true;
     else if (std::holds_alternative<bool>(v)) anyBool = true;
-    else if (std::holds_alternative<std::int64_t>(v)) anyInt = true;
-    else anyReal = true;
+    else if (const auto* i = std::get_if<std::int64_t>(&v)) {
+      anyInt = true;
+      intsFit32 = intsFit32 && *i > kInt32NoData && *i <= std::numeric_limits<std::int32_t>::max();
+    } else {
+      anyReal = true;
+    }
   }
 
   Kind kind() const {
     if (anyString || (anyBool && (anyInt || anyReal))) return Kind::String;
     if (anyBool) return anyAbsent ? Kind::BooleanEnum : Kind::Boolean;
     if (anyReal) return Kind::Float64;
-    if (anyInt) return Kind::Int64;
+    if (anyInt) return intsFit32 ? Kind::Int32 : Kind::Int64;
     return Kind::String;  // absent everywhere
   }
 };
@@ -155,6 +160,14 @@ class TableBuilder {
     cls["componentType"] = Value(std::string("INT64"));
     if (withNoData) cls["noData"] = Value(static_cast<double>(kInt64NoData));
     addNumeric(id, std::move(cls), values.data(), values.size() * sizeof(std::int64_t));
+  }
+
+  void addInt32(const std::string& id, const std::string& name, const std::vector<std::int32_t>& values,
+                bool withNoData) {
+    Value::Object cls = classProperty(name, "SCALAR");
+    cls["componentType"] = Value(std::string("INT32"));
+    if (withNoData) cls["noData"] = Value(static_cast<int>(kInt32NoData));
+    addNumeric(id, std::move(cls), values.data(), values.size() * sizeof(std::int32_t));
   }
 
   void addUint32(const std::string& id, const std::string& name, const std::vector<std::uint32_t>& values) {
@@ -361,6 +374,13 @@ void addPropertyTable(tinygltf::Model& model, cim::detail::BufferBuilder& buffer
         table.addStrings(
             id, key, n, [&](std::size_t i, std::string& bytes) { if (column[i]) appendText(bytes, *column[i]); },
             anyAbsent);
+        break;
+      }
+      case Kind::Int32: {
+        std::vector<std::int32_t> values(n, kInt32NoData);
+        for (std::size_t i = 0; i < n; ++i)
+          if (!absent(column[i])) values[i] = static_cast<std::int32_t>(std::get<std::int64_t>(*column[i]));
+        table.addInt32(id, key, values, anyAbsent);
         break;
       }
       case Kind::Int64: {

@@ -21,8 +21,9 @@ inline constexpr const char* kClassProperty = "class";
 inline constexpr const char* kNameProperty = "name";
 inline constexpr const char* kStoreyProperty = "storey";  ///< the element's "Storey" attribute, "" when it has none
 
-/// Absent values ("noData"): "" for strings, this for INT64, the lowest double for FLOAT64; booleans missing on some
-/// elements of the tile become the enum "Boolean" {false, true, unknown} with noData "unknown".
+/// Absent values ("noData"): "" for strings, these for INT32 and INT64, the lowest double for FLOAT64; booleans
+/// missing on some elements become the enum "Boolean" {false, true, unknown} with noData "unknown".
+inline constexpr std::int32_t kInt32NoData = -2147483647 - 1;
 inline constexpr std::int64_t kInt64NoData = -9007199254740991;  // -(2^53 - 1): exact in JSON
 
 /// The attribute names of a layer's elements, numbered once in name order ("Storey" left out: it is a fixed
@@ -30,8 +31,9 @@ inline constexpr std::int64_t kInt64NoData = -9007199254740991;  // -(2^53 - 1):
 /// (a layer has millions of element attributes, and every element is in several tiles' tables: its leaf and LODs).
 /// How a property is written. Decided once per layer from every element's value, so a property has the same type (and
 /// id) in every tile: text when any value is text or booleans mix with numbers; a boolean, or the enum Boolean
-/// {false, true, unknown} when some element lacks it; FLOAT64 when any value is real; else INT64.
-enum class PropertyKind { String, Int64, Float64, Boolean, BooleanEnum };
+/// {false, true, unknown} when some element lacks it; FLOAT64 when any value is real; else INT32 when every value
+/// fits (CesiumJS reads INT64 as BigInt and then misses the noData of absent values), else INT64.
+enum class PropertyKind { String, Int32, Int64, Float64, Boolean, BooleanEnum };
 
 class AttributeKeys {
  public:

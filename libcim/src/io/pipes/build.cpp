@@ -1,6 +1,7 @@
 // From a RawNetwork (input CRS) to pipe and well elements in the scene CRS, with the QA checks.
 #include <algorithm>
 #include <cmath>
+#include <filesystem>
 #include <map>
 #include <set>
 
@@ -12,6 +13,12 @@
 namespace cim::io::pipes {
 
 namespace {
+
+// An element's GUID: the table's file name (with its layer, "x.gpkg:RQLINE") and the row, "pipe_lines.csv#3". Not the
+// path: the same survey table gives the same ids on every machine and from every working folder.
+std::string stableId(const std::string& table, std::int64_t row) {
+  return std::filesystem::path(table).filename().string() + "#" + std::to_string(row);
+}
 
 using Vec3 = Eigen::Vector3d;
 
@@ -385,7 +392,7 @@ Result<PipeReadResult> build(RawNetwork&& net, const PipeOptions& options, bool 
       model::Element e;
       e.kind = "pipe";
       e.name = seg.id;
-      e.guid = l.table + "#" + std::to_string(l.row);
+      e.guid = stableId(l.table, l.row);
       e.attributes = l.attributes;
       auto& a = e.attributes;
       a["pipe.typeCode"] = seg.type.code;
@@ -485,7 +492,7 @@ Result<PipeReadResult> build(RawNetwork&& net, const PipeOptions& options, bool 
         model::Element e;
         e.kind = "well";
         e.name = p.id;
-        e.guid = p.table + "#" + std::to_string(p.row);
+        e.guid = stableId(p.table, p.row);
         e.attributes = p.attributes;
         e.attributes["pipe.typeCode"] = p.type.code;
         e.attributes["pipe.typeClass"] = std::string(model::classCode(p.type.cls));
