@@ -26,6 +26,8 @@ packages=(
   nodejs npm
   # the browser test of samples/viewer drives Debian's Chromium headless (playwright-core downloads no browser)
   chromium
+  # a CJK font, so Chinese survey fields and names render in the browser (screenshots of the viewer test)
+  fonts-wqy-microhei
 )
 
 missing=()

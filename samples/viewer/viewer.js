@@ -244,11 +244,12 @@
     if (picked instanceof Cesium.Cesium3DTileFeature) {
       const properties = {};
       for (const id of picked.getPropertyIds()) properties[id] = picked.getProperty(id);
-      state.selected = { feature: picked, color: Cesium.Color.clone(picked.color), properties };
+      const labels = propertyLabels(picked);
+      state.selected = { feature: picked, color: Cesium.Color.clone(picked.color), properties, labels };
       highlight(picked);
       const layer = state.layers.find((l) => l.tileset === picked.tileset);
       showProperties(`${properties.name || properties.guid || 'element'} (${layer ? layer.name : 'tiles'})`,
-        properties);
+        properties, labels);
     } else if (picked && picked.id instanceof Cesium.Entity) {
       const entity = picked.id;
       const properties = {};
@@ -268,7 +269,7 @@
 
   // The identity first (guid, class, name, storey), then the properties with a value, then the empty ones (columns
   // of the tile's property table that other elements fill).
-  function showProperties(title, properties) {
+  function showProperties(title, properties, labels = {}) {
     pickedTitle.textContent = title;
     const first = ['guid', 'class', 'name', 'storey'].filter((k) => k in properties);
     const rest = Object.keys(properties).filter((k) => !first.includes(k));
@@ -279,12 +280,44 @@
       const row = document.createElement('tr');
       const name = document.createElement('td');
       const text = document.createElement('td');
-      name.textContent = key;
+      name.textContent = labels[key] || key;
+      if (labels[key] && labels[key] !== key) name.title = key; // the property id, for styling expressions
       text.textContent = format(value);
       if (text.textContent === '') row.className = 'empty'; // a property of other elements in the same table
       row.append(name, text);
       propertyBody.append(row);
     }
+  }
+
+  // Property id -> the attribute's own name ("材质" for u6750_u8d28, "Pset_WallCommon.IsExternal" for
+  // Pset_WallCommon_IsExternal): the schema keeps the name, property ids may only hold [A-Za-z0-9_]. The identity
+  // columns keep their ids. CesiumJS has no public accessor for a glTF's metadata schema, so this reads the model's
+  // structural metadata and falls back to decoding the "uXXXX" characters of the ids.
+  function propertyLabels(feature) {
+    const labels = {};
+    const identity = ['guid', 'class', 'name', 'storey', 'elementId'];
+    let classes = null;
+    try {
+      classes = feature.content._model.structuralMetadata.schema.classes;
+    } catch (e) {
+      classes = null;
+    }
+    for (const id of feature.getPropertyIds()) {
+      if (identity.includes(id)) continue;
+      let label = null;
+      if (classes)
+        for (const cls of Object.values(classes)) {
+          const property = cls.properties && cls.properties[id];
+          if (property && property.name) label = property.name;
+        }
+      labels[id] = label || decodeId(id);
+    }
+    return labels;
+  }
+
+  function decodeId(id) {
+    return id.replace(/(^|_)u([0-9a-f]{4,5})(?=_|$)/g, (m, sep, hex) => String.fromCodePoint(parseInt(hex, 16)))
+      .replace(/_(?=\p{Script=Han})/gu, '');
   }
 
   function format(value) {

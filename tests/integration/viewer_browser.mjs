@@ -319,6 +319,14 @@ async function runBrowser() {
   if (!gas || gas.pipe_startPoint !== 'RQ2' || gas.pipe_endPoint !== 'RQ3')
     throw new Error(`clicking the gas main through the ground selected ${show(gas)}`);
   note(`clicked the gas main through the ground: ${gas.name} (${gas.pipe_typeCode}, ${gas.pipe_material})`);
+  // The CJJ 61 fields show under their own (Chinese) names: 材质 (material) of RQ2-RQ3 is PE in pipe_lines.csv.
+  const gasPanel = await page.evaluate(() =>
+    [...document.querySelectorAll('#properties tr')].map((tr) => [...tr.cells].map((td) => td.textContent)));
+  const materialRow = gasPanel.find((r) => r[0] === '材质');
+  if (!materialRow || materialRow[1] !== 'PE')
+    throw new Error(`the panel does not show 材质 = PE for the gas main: ${show(gasPanel.slice(0, 40))}`);
+  if (!gasPanel.find((r) => r[0] === 'pipe.pressureClass' && r[1] === 'medium A'))
+    throw new Error(`the panel does not show pipe.pressureClass = medium A: ${show(gasPanel.slice(0, 40))}`);
   await page.screenshot({ path: path.join(work, 'viewer_pipe.png') });
 
   if (consoleErrors.length) throw new Error(`console errors:\n    ${consoleErrors.join('\n    ')}`);
