@@ -23,4 +23,5 @@ echo
 build/bin/cim tiles "$sample/pump_station.ifc" "$sample/dem.tif" "$sample/pipe_lines.csv" \
   "$sample/site_features.geojson" --crs EPSG:4549+5737 -o out/hangzhou_tiles --overwrite
 echo
-echo "View the tiles in a browser: build/bin/cim view out/hangzhou_tiles   (then open the URL it prints)"
+echo "View the tiles in a browser: build/bin/cim view out/hangzhou_tiles --geojson $sample/site_features.geojson"
+echo "(then open the URL it prints)"

@@ -116,10 +116,13 @@ execFileSync(args.cim, ['tiles', path.join(sample, 'pump_station.ifc'), path.joi
 const index = JSON.parse(fs.readFileSync(path.join(tilesDir, 'index.json'), 'utf8'));
 note(`tiled the sample: ${index.tilesets.map((t) => `${t.name} (${t.elements})`).join(', ')}`);
 const markerFile = path.join(work, 'marker.geojson');
+// In the survey CRS, as clash and excavation reports of this bureau will be: cim view serves it in WGS 84, so the
+// marker shows where cs2cs puts the point (the click below finds it there).
 fs.writeFileSync(markerFile, JSON.stringify({
   type: 'FeatureCollection',
+  crs: { type: 'name', properties: { name: 'urn:ogc:def:crs,crs:EPSG::4549,crs:EPSG::5737' } },
   features: [{ type: 'Feature', properties: { name: 'check point', note: '8 m above the south wall centre' },
-    geometry: { type: 'Point', coordinates: [lon, lat, h + 8] } }],
+    geometry: { type: 'Point', coordinates: [easting, northing, height + 8] } }],
 }));
 
 // --- serve it ---------------------------------------------------------------------------------------------------

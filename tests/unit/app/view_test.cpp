@@ -6,6 +6,8 @@
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+#include <cmath>
 #include <map>
 #include <thread>
 
@@ -338,4 +340,60 @@ TEST_CASE("startView() serves the viewer, Cesium, the tiles and GeoJSON layers u
   CHECK(root.headers.at("location") == "/viewer/?tiles=/tiles/&geojson=/layers/0/clash%2520report.geojson");
   server.stop();
   thread.join();
+}
+
+TEST_CASE("startView() serves a GeoJSON layer in EPSG:4549+5737 in WGS 84, as the tiles are placed", "[app][view]") {
+  TempDir dir;
+  cimtest::writeFile(dir / "viewer/index.html", "<html/>");
+  cimtest::writeFile(dir / "cesium/Cesium.js", "var Cesium={};");
+  cimtest::writeFile(dir / "out/index.json", "{\"tilesets\":[]}");
+  // The published CGCS2000 check point 30.25 N 120.16 E is E 515398.973, N 3347837.868 in EPSG:4549 (data/hangzhou);
+  // a second point 1 km east, and a 2D line.
+  cimtest::writeFile(dir / "pits.geojson", R"({"type": "FeatureCollection",
+    "crs": {"type": "name", "properties": {"name": "urn:ogc:def:crs,crs:EPSG::4549,crs:EPSG::5737"}},
+    "features": [
+      {"type": "Feature", "properties": {"name": "check point"}, "geometry": {"type": "Point", "coordinates": [515398.973, 3347837.868, 10.0]}},
+      {"type": "Feature", "properties": {"name": "east"}, "geometry": {"type": "Point", "coordinates": [516398.973, 3347837.868, 10.0]}},
+      {"type": "Feature", "properties": {}, "geometry": {"type": "LineString", "coordinates": [[515398.973, 3347837.868], [515498.973, 3347837.868]]}}]})");
+  cimtest::writeFile(dir / "bad.geojson", R"({"type": "FeatureCollection", "crs": {"type": "name", "properties": {"name": "EPSG:999999"}}, "features": []})");
+  cimtest::writeFile(dir / "plain.geojson", R"({"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {}, "geometry": {"type": "Point", "coordinates": [120.16, 30.25]}}]})");
+
+  app::ViewOptions o;
+  o.assets = {dir / "viewer", dir / "cesium"};
+  o.tilesDir = dir / "out";
+  o.geojsonFiles = {dir / "bad.geojson"};
+  auto bad = app::startView(o);
+  REQUIRE_FALSE(bad.ok());
+  CHECK_THAT(bad.error()->message, Contains("EPSG:999999"));
+  CHECK(bad.error()->source == (dir / "bad.geojson").string());
+
+  o.geojsonFiles = {dir / "pits.geojson", dir / "plain.geojson"};
+  std::filesystem::path scratch;
+  {
+    auto session = app::startView(o);
+    REQUIRE(session.ok());
+    REQUIRE(session->scratch);
+    scratch = *session->scratch;
+    CHECK(std::filesystem::exists(scratch));
+    auto& server = *session->server;
+    std::thread thread([&] { server.serve(); });
+    const auto layer = nlohmann::json::parse(get(server.port(), "/layers/0/pits.geojson").body);
+    CHECK_FALSE(layer.contains("crs"));
+    const auto& p = layer["features"][0]["geometry"]["coordinates"];
+    CHECK(p[0].get<double>() == Approx(120.16).margin(1e-6));  // 1e-6 degrees: 0.1 m
+    CHECK(p[1].get<double>() == Approx(30.25).margin(1e-6));
+    // Height: 10 m above the 1985 datum plus PROJ's ballpark (no geoid grid: ellipsoidal = orthometric).
+    CHECK(p[2].get<double>() == Approx(10.0).margin(1e-6));
+    // 1 km east at 30.25 N: 1000 m / (cos 30.25° · 111.3 km/°) ≈ 0.01040°.
+    const double east = layer["features"][1]["geometry"]["coordinates"][0].get<double>();
+    CHECK(east - p[0].get<double>() == Approx(1000.0 / (std::cos(30.25 * M_PI / 180.0) * 111319.49)).epsilon(2e-3));
+    const auto& line = layer["features"][2]["geometry"]["coordinates"];
+    CHECK(line[0].size() == 2);  // 2D stays 2D
+    CHECK(line[0][1].get<double>() == Approx(30.25).margin(1e-6));
+    // A WGS 84 file is served as it is.
+    CHECK(get(server.port(), "/layers/1/plain.geojson").body.find("120.16") != std::string::npos);
+    server.stop();
+    thread.join();
+  }
+  CHECK_FALSE(std::filesystem::exists(scratch));  // removed with the session
 }

@@ -105,7 +105,9 @@ Result<ViewerAssets> findViewerAssets(const ViewerSearch& search);
 
 struct ViewOptions {
   std::filesystem::path tilesDir;                   ///< a folder written by `cim tiles` (holds index.json)
-  std::vector<std::filesystem::path> geojsonFiles;  ///< point layers drawn as markers
+  /// Point layers drawn as markers. A file whose `crs` member names a projected CRS (EPSG:4549+5737 ...) is served
+  /// reprojected to WGS 84 longitude, latitude and ellipsoidal height (as the tiles are placed), from a scratch copy.
+  std::vector<std::filesystem::path> geojsonFiles;
   ViewerAssets assets;
   std::uint16_t port = 0;
 };
@@ -116,6 +118,7 @@ struct ViewOptions {
 struct ViewSession {
   std::unique_ptr<HttpServer> server;
   std::string url;
+  std::shared_ptr<const std::filesystem::path> scratch;  ///< WGS 84 copies of GeoJSON layers; removed with the session
 };
 Result<ViewSession> startView(const ViewOptions& options);
 
