@@ -3,8 +3,6 @@
 //   build/bin/cim_bench_terrain [--size 4096] [--max-error 0.5] [--tile 256] DEM.tif...
 // Prints one JSON line per DEM: seconds per stage, vertices, triangles, tiles, and the largest |TIN - raster| over
 // every covered cell centre as measured after building.
-#include <sys/resource.h>
-
 #include <chrono>
 #include <cstdio>
 #include <cstring>
@@ -17,7 +15,10 @@
 
 #include "cim/io/terrain.h"
 
+#include "bench_util.h"
+
 namespace fs = std::filesystem;
+using cimbench::cpuSeconds;
 
 namespace {
 
@@ -39,13 +40,6 @@ fs::path resampled(const fs::path& src, int size) {
   if (!ds) return {};
   GDALClose(ds);
   return out;
-}
-
-// User + system CPU seconds of the process so far (the machine may be shared; wall time alone is noisy).
-double cpuSeconds() {
-  rusage ru{};
-  getrusage(RUSAGE_SELF, &ru);
-  return ru.ru_utime.tv_sec + ru.ru_utime.tv_usec * 1e-6 + ru.ru_stime.tv_sec + ru.ru_stime.tv_usec * 1e-6;
 }
 
 }  // namespace

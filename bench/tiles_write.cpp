@@ -3,8 +3,6 @@
 // triangles per second (full-detail triangles of the scene / write seconds) and the bytes written.
 //   build/bin/cim_bench_tiles [--crs CRS] [--max-triangles N] [--runs R] [--threads T] -o DIR INPUT...
 // Prints one JSON line per run. The output folder is replaced on every run (it must be one this tool wrote).
-#include <sys/resource.h>
-
 #include <chrono>
 #include <cstdio>
 #include <cstring>
@@ -15,17 +13,10 @@
 #include "cim/app/load.h"
 #include "cim/export/tiles3d.h"
 
+#include "bench_util.h"
+
 namespace fs = std::filesystem;
-
-namespace {
-
-double cpuSeconds() {
-  rusage ru{};
-  getrusage(RUSAGE_SELF, &ru);
-  return ru.ru_utime.tv_sec + ru.ru_utime.tv_usec * 1e-6 + ru.ru_stime.tv_sec + ru.ru_stime.tv_usec * 1e-6;
-}
-
-}  // namespace
+using cimbench::cpuSeconds;
 
 int main(int argc, char** argv) {
   using Clock = std::chrono::steady_clock;

@@ -171,6 +171,18 @@ bool insideBox(const TileInfo& t, const Eigen::Vector3d& p, double tol) {
 // glTF Y-up content → the tile frame: 3D Tiles rotates glTF (x, y, z) to Z-up (x, -z, y) before the tile transform.
 Eigen::Vector3d gltfToTileFrame(float x, float y, float z) { return {x, -static_cast<double>(z), y}; }
 
+// Every file under root: relative path -> bytes.
+std::map<std::string, std::string> readTree(const fs::path& root) {
+  std::map<std::string, std::string> files;
+  for (const auto& e : fs::recursive_directory_iterator(root)) {
+    if (!e.is_regular_file()) continue;
+    std::ifstream in(e.path(), std::ios::binary);
+    files[fs::relative(e.path(), root).string()] =
+        std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  }
+  return files;
+}
+
 json readJson(const fs::path& p) {
   std::ifstream in(p);
   return json::parse(in);
@@ -527,17 +539,7 @@ TEST_CASE("3D Tiles tiling: budget, one tile per element, nested volumes, valida
   options.overwrite = false;
   REQUIRE(tiles3d::write(scene, dir / "a", options).ok());
   REQUIRE(tiles3d::write(scene, dir / "b", options).ok());
-  std::map<std::string, std::string> filesA, filesB;
-  auto slurp = [](const fs::path& root, std::map<std::string, std::string>& files) {
-    for (const auto& e : fs::recursive_directory_iterator(root)) {
-      if (!e.is_regular_file()) continue;
-      std::ifstream in(e.path(), std::ios::binary);
-      files[fs::relative(e.path(), root).string()] =
-          std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    }
-  };
-  slurp(dir / "a", filesA);
-  slurp(dir / "b", filesB);
+  const auto filesA = readTree(dir / "a"), filesB = readTree(dir / "b");
   CHECK(filesA.size() > 10);
   CHECK(filesA == filesB);
 
@@ -729,17 +731,7 @@ TEST_CASE("3D Tiles: flat-shaded meshes and mixed attributes, the same bytes wit
   CHECK(one->tilesets[0].bytes == four->tilesets[0].bytes);
   CHECK(one->tilesets[0].lodTriangles == four->tilesets[0].lodTriangles);
   CHECK(one->tilesets[0].maxVertexDistanceMeters == four->tilesets[0].maxVertexDistanceMeters);
-  std::map<std::string, std::string> a, b;
-  auto slurp = [](const fs::path& root, std::map<std::string, std::string>& files) {
-    for (const auto& e : fs::recursive_directory_iterator(root)) {
-      if (!e.is_regular_file()) continue;
-      std::ifstream in(e.path(), std::ios::binary);
-      files[fs::relative(e.path(), root).string()] =
-          std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    }
-  };
-  slurp(dir / "one", a);
-  slurp(dir / "four", b);
+  const auto a = readTree(dir / "one"), b = readTree(dir / "four");
   CHECK(a.size() > 12);
   CHECK(a == b);
 }
