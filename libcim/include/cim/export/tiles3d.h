@@ -39,6 +39,7 @@
 
 #include "cim/core/progress.h"
 #include "cim/core/result.h"
+#include "cim/export/compression.h"
 #include "cim/model/scene.h"
 
 namespace cim::tiles3d {
@@ -51,6 +52,8 @@ struct WriteOptions {
   bool overwrite = false;
   /// Inner tiles carry simplified LOD content (see above); false: they are empty.
   bool lods = true;
+  /// Mesh compression of the GLB content (see cim/export/compression.h); property tables stay uncompressed.
+  MeshCompression compression = MeshCompression::None;
 };
 
 struct TilesetStats {

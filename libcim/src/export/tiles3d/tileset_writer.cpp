@@ -19,6 +19,7 @@
 #include "cim/geo/transform.h"
 #include "cim/geometry/simplify.h"
 #include "export/gltf/buffer_builder.h"
+#include "export/gltf/compress.h"
 #include "export/gltf/materials.h"
 #include "export/tiles3d/metadata.h"
 
@@ -443,12 +444,12 @@ class LayerWriter {
     detail::addPropertyTable(model, buffers, rows, layer_.name);
 
     const fs::path path = folder_ / "tiles" / (t.name + ".glb");
-    std::ostringstream bytes(std::ios::binary);
-    tinygltf::TinyGLTF io;
-    if (!io.WriteGltfSceneToStream(&model, bytes, false, true))
+    auto compressed = cim::detail::compressMeshes(model, options_.compression);
+    if (!compressed.ok()) return compressed;
+    std::string data;
+    if (!cim::detail::writeGlb(model, data))
       return Status::failure(Diagnostic::error(ErrorCode::ExportFailed, "glTF serialisation failed", path.string()));
     std::ofstream out(path, std::ios::binary | std::ios::trunc);
-    const std::string data = std::move(bytes).str();
     out.write(data.data(), static_cast<std::streamsize>(data.size()));
     out.close();
     if (!out) return Status::failure(Diagnostic::error(ErrorCode::FileUnwritable, "cannot write the file", path.string()));
