@@ -190,17 +190,22 @@ double angleDegrees(Eigen::Vector3d a, Eigen::Vector3d b) {
   return std::acos(std::clamp(a.normalized().dot(b.normalized()), -1.0, 1.0)) * 180.0 / M_PI;
 }
 
-// Per feature id: triangle count and summed area (a check of "the same triangles" that does not depend on vertex
-// order, which Draco changes).
-std::map<std::uint32_t, std::pair<std::size_t, double>> trianglesById(const Decoded& d) {
-  std::map<std::uint32_t, std::pair<std::size_t, double>> m;
+// Per feature id: triangle count, summed area and summed perimeter (a check of "the same triangles" that does not
+// depend on vertex order, which both codecs change).
+struct TriangleSums {
+  std::size_t count = 0;
+  double area = 0, perimeter = 0;
+};
+std::map<std::uint32_t, TriangleSums> trianglesById(const Decoded& d) {
+  std::map<std::uint32_t, TriangleSums> m;
   for (std::size_t t = 0; t + 2 < d.indices.size(); t += 3) {
     const auto& a = d.positions[d.indices[t]];
     const auto& b = d.positions[d.indices[t + 1]];
     const auto& c = d.positions[d.indices[t + 2]];
     auto& e = m[d.ids[d.indices[t]]];
-    e.first++;
-    e.second += 0.5 * (b - a).cross(c - a).norm();
+    e.count++;
+    e.area += 0.5 * (b - a).cross(c - a).norm();
+    e.perimeter += (b - a).norm() + (c - b).norm() + (a - c).norm();
   }
   return m;
 }
@@ -379,53 +384,43 @@ Compared compareWritten(const model::Scene& scene, MeshCompression method, std::
           CHECK(v[k] <= posAccessor["max"][static_cast<std::size_t>(k)].get<double>() + 1e-3);
         }
       if (method == MeshCompression::Meshopt) {
-        // Vertex order kept: vertex by vertex; triangles as a multiset (the codec may rotate a triangle).
-        REQUIRE(d1.positions.size() == d0.positions.size());
         if (d1.positionFilter == "EXPONENTIAL") c.expFiltered++;
         if (d1.positionFilter == "NONE") c.losslessPositions++;
-        for (std::size_t v = 0; v < d0.positions.size(); ++v) {
-          CHECK(d1.ids[v] == d0.ids[v]);
-          c.maxPositionDelta = std::max(c.maxPositionDelta, (d1.positions[v] - d0.positions[v]).cwiseAbs().maxCoeff());
-          c.maxNormalDegrees = std::max(c.maxNormalDegrees, angleDegrees(d1.normals[v], d0.normals[v]));
-        }
-        auto triangles = [](const Decoded& d) {
-          std::multiset<std::array<std::uint32_t, 3>> s;
-          for (std::size_t t = 0; t + 2 < d.indices.size(); t += 3) {
-            std::array<std::uint32_t, 3> tri{d.indices[t], d.indices[t + 1], d.indices[t + 2]};
-            while (tri[0] != std::min({tri[0], tri[1], tri[2]})) tri = {tri[1], tri[2], tri[0]};  // keeps winding
-            s.insert(tri);
+      }
+      // Both codecs reorder vertices (meshopt: in the order the triangles use them; Draco also merges equal ones):
+      // each decoded vertex has an uncompressed one with the same feature id at (nearly) the same place, with
+      // (nearly) the same normal, and no vertex is added.
+      CHECK(d1.positions.size() <= d0.positions.size());
+      std::map<std::uint32_t, std::vector<std::size_t>> byId;
+      for (std::size_t v = 0; v < d0.positions.size(); ++v) byId[d0.ids[v]].push_back(v);
+      for (std::size_t v = 0; v < d1.positions.size(); ++v) {
+        REQUIRE(byId.count(d1.ids[v]));
+        double best = 1e30, bestAngle = 180;
+        for (std::size_t w : byId.at(d1.ids[v])) {
+          const double dist = (d1.positions[v] - d0.positions[w]).cwiseAbs().maxCoeff();
+          if (dist < best - 1e-9) {
+            best = dist;
+            bestAngle = angleDegrees(d1.normals[v], d0.normals[w]);
+          } else if (dist < best + 1e-9) {
+            bestAngle = std::min(bestAngle, angleDegrees(d1.normals[v], d0.normals[w]));
           }
-          return s;
-        };
-        CHECK(triangles(d1) == triangles(d0));
-      } else {
-        // Draco reorders and merges vertices: each decoded vertex has an uncompressed one with the same feature id
-        // at (nearly) the same place, with (nearly) the same normal.
-        std::map<std::uint32_t, std::vector<std::size_t>> byId;
-        for (std::size_t v = 0; v < d0.positions.size(); ++v) byId[d0.ids[v]].push_back(v);
-        for (std::size_t v = 0; v < d1.positions.size(); ++v) {
-          REQUIRE(byId.count(d1.ids[v]));
-          double best = 1e30, bestAngle = 180;
-          for (std::size_t w : byId.at(d1.ids[v])) {
-            const double dist = (d1.positions[v] - d0.positions[w]).cwiseAbs().maxCoeff();
-            if (dist < best - 1e-9) {
-              best = dist;
-              bestAngle = angleDegrees(d1.normals[v], d0.normals[w]);
-            } else if (dist < best + 1e-9) {
-              bestAngle = std::min(bestAngle, angleDegrees(d1.normals[v], d0.normals[w]));
-            }
-          }
-          c.maxPositionDelta = std::max(c.maxPositionDelta, best);
-          c.maxNormalDegrees = std::max(c.maxNormalDegrees, bestAngle);
         }
-        // The same triangles per element: count and area.
-        const auto t0 = trianglesById(d0), t1 = trianglesById(d1);
-        REQUIRE(t0.size() == t1.size());
-        for (const auto& [id, e] : t0) {
-          REQUIRE(t1.count(id));
-          CHECK(t1.at(id).first == e.first);
-          CHECK(t1.at(id).second == Approx(e.second).epsilon(1e-4).margin(1e-6));
-        }
+        c.maxPositionDelta = std::max(c.maxPositionDelta, best);
+        c.maxNormalDegrees = std::max(c.maxNormalDegrees, bestAngle);
+      }
+      // The same triangles per element (feature id): count, and area up to what moving corners by ≤ 0.13 mm per
+      // axis (≤ 0.23 mm) can change: at most perimeter × 0.23 mm per triangle.
+      const auto t0 = trianglesById(d0), t1 = trianglesById(d1);
+      CHECK(t0.size() == t1.size());
+      for (const auto& [id, e] : t0) {
+        REQUIRE(t1.count(id));
+        CHECK(t1.at(id).count == e.count);
+        CHECK(std::abs(t1.at(id).area - e.area) <= e.perimeter * 2.3e-4 + 1e-9);
+      }
+      // Every triangle's corners carry one feature id (no triangle mixes two elements).
+      for (std::size_t t = 0; t + 2 < d1.indices.size(); t += 3) {
+        CHECK(d1.ids[d1.indices[t]] == d1.ids[d1.indices[t + 1]]);
+        CHECK(d1.ids[d1.indices[t]] == d1.ids[d1.indices[t + 2]]);
       }
       // Placement: every decoded vertex back to the scene CRS, to the nearest vertex of its element.
       for (std::size_t v = 0; v < d1.positions.size(); ++v) {
@@ -458,7 +453,7 @@ TEST_CASE("compression names parse as the CLI spells them", "[tiles][compress]")
   CHECK(meshCompressionName(MeshCompression::Draco) == "draco");
 }
 
-TEST_CASE("3D Tiles meshopt: decoded tiles equal the uncompressed ones within 0.122 mm, ids exact, placed within 1 mm",
+TEST_CASE("3D Tiles meshopt: decoded tiles hold the same triangles, ids exact, positions within 0.122 mm, placed within 1 mm",
           "[tiles][compress]") {
   const model::Scene scene = campus();
   SECTION("many tiles with LODs") {

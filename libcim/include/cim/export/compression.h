@@ -2,9 +2,10 @@
 // export: optional mesh compression of glTF content (3D Tiles GLBs; later the plain glTF writer).
 //
 //   None     vertex and index data as written (float positions, normals, feature ids).
-//   Meshopt  EXT_meshopt_compression (+ KHR_mesh_quantization): every vertex attribute and index buffer view is
-//            compressed with meshoptimizer's codecs into the GLB's binary chunk; the views themselves point at a
-//            fallback buffer without data, so the extension is required. Positions keep float32 through the
+//   Meshopt  EXT_meshopt_compression (+ KHR_mesh_quantization): each triangle primitive is reordered for the
+//            codecs (triangles for vertex reuse, vertices in first-use order; unused vertices dropped), then every
+//            vertex attribute and index buffer view is compressed with meshoptimizer's codecs into the GLB's binary
+//            chunk; the views themselves point at a fallback buffer without data, so the extension is required. Positions keep float32 through the
 //            EXPONENTIAL filter on a fixed 2^-12 m grid (≤ 0.122 mm per axis) while every coordinate of a primitive
 //            lies within ±2047 m of the tile centre, else they are stored losslessly; normals are 8-bit octahedral
 //            (OCTAHEDRAL filter, BYTE normalized); feature ids become UNSIGNED_BYTE / UNSIGNED_SHORT (exact).

@@ -241,6 +241,52 @@ std::vector<int> rebuild(tinygltf::Model& m, std::vector<ViewPlan>& plans) {
 
 // ---- meshopt ----
 
+// Reorders a triangle primitive for the codecs, in place in buffer 0: triangles for vertex reuse, then vertices in
+// the order the triangles first use them (vertices no triangle uses are dropped). Every attribute moves with its
+// vertex, so the primitive shows the same triangles. False (nothing changed) when one of its accessors is not
+// handled here.
+bool reorderForCodecs(tinygltf::Model& m, const Usage& usage, tinygltf::Primitive& prim) {
+  if (prim.indices < 0 || !prim.attributes.count("POSITION") || !ownsView(m, usage, prim.indices)) return false;
+  auto& ia = m.accessors[static_cast<std::size_t>(prim.indices)];
+  if (!isIndexType(ia) || ia.count % 3 != 0) return false;
+  const std::size_t n = m.accessors[static_cast<std::size_t>(prim.attributes.at("POSITION"))].count;
+  for (const auto& [name, index] : prim.attributes)
+    if (!ownsView(m, usage, index) || m.accessors[static_cast<std::size_t>(index)].count != n) return false;
+  std::vector<std::uint32_t> idx = readIndices(m, ia);
+  if (std::any_of(idx.begin(), idx.end(), [&](std::uint32_t i) { return i >= n; })) return false;
+  meshopt_optimizeVertexCache(idx.data(), idx.data(), idx.size(), n);
+  std::vector<unsigned int> remap(n);
+  const std::size_t unique = meshopt_optimizeVertexFetchRemap(remap.data(), idx.data(), idx.size(), n);
+  meshopt_remapIndexBuffer(idx.data(), idx.data(), idx.size(), remap.data());
+  auto& data = m.buffers[0].data;
+  std::vector<unsigned char> moved;
+  for (const auto& [name, index] : prim.attributes) {
+    auto& a = m.accessors[static_cast<std::size_t>(index)];
+    auto& v = m.bufferViews[static_cast<std::size_t>(a.bufferView)];
+    const std::size_t element =
+        static_cast<std::size_t>(tinygltf::GetNumComponentsInType(static_cast<std::uint32_t>(a.type)) *
+                                 tinygltf::GetComponentSizeInBytes(static_cast<std::uint32_t>(a.componentType)));
+    unsigned char* at = data.data() + v.byteOffset + a.byteOffset;
+    moved.resize(unique * element);
+    meshopt_remapVertexBuffer(moved.data(), at, n, element, remap.data());
+    std::memcpy(at, moved.data(), moved.size());
+    a.count = unique;
+    v.byteLength = a.byteOffset + moved.size();
+  }
+  unsigned char* at = data.data() + m.bufferViews[static_cast<std::size_t>(ia.bufferView)].byteOffset + ia.byteOffset;
+  for (std::size_t i = 0; i < idx.size(); ++i) {
+    if (ia.componentType == TINYGLTF_COMPONENT_TYPE_UNSIGNED_INT) {
+      std::memcpy(at + 4 * i, &idx[i], 4);
+    } else if (ia.componentType == TINYGLTF_COMPONENT_TYPE_UNSIGNED_SHORT) {
+      const auto s = static_cast<std::uint16_t>(idx[i]);
+      std::memcpy(at + 2 * i, &s, 2);
+    } else {
+      at[i] = static_cast<unsigned char>(idx[i]);
+    }
+  }
+  return true;
+}
+
 Status meshoptEncode(tinygltf::Model& m, CompressionStats& stats) {
   // The extension's triangle bitstream is version 1 (header 0xe1); meshoptimizer 0.18 encodes version 0 unless told.
   static std::once_flag indexVersion;
@@ -261,6 +307,7 @@ Status meshoptEncode(tinygltf::Model& m, CompressionStats& stats) {
   for (auto& mesh : m.meshes)
     for (auto& prim : mesh.primitives) {
       if (!isTriangles(prim)) continue;
+      const bool reordered = reorderForCodecs(m, usage, prim);
       bool any = false;
       std::size_t vertexCount = 0;
       if (auto it = prim.attributes.find("POSITION"); it != prim.attributes.end() && it->second >= 0 &&
@@ -288,8 +335,8 @@ Status meshoptEncode(tinygltf::Model& m, CompressionStats& stats) {
             stats.skippedAccessors++;
             continue;
           }
-          // Triangle order for vertex reuse (the codec compresses recently used vertices best); vertices stay put.
-          meshopt_optimizeVertexCache(idx.data(), idx.data(), idx.size(), vertexCount);
+          // Triangle order for vertex reuse (the codec compresses recently used vertices best), unless done above.
+          if (!reordered) meshopt_optimizeVertexCache(idx.data(), idx.data(), idx.size(), vertexCount);
           if (a.componentType == TINYGLTF_COMPONENT_TYPE_UNSIGNED_BYTE) a.componentType = TINYGLTF_COMPONENT_TYPE_UNSIGNED_SHORT;
           const std::size_t stride = a.componentType == TINYGLTF_COMPONENT_TYPE_UNSIGNED_INT ? 4 : 2;
           p.bytes.resize(meshopt_encodeIndexBufferBound(idx.size(), vertexCount));
