@@ -18,6 +18,7 @@
 
 #include "cim/export/tiles3d.h"
 #include "cim/geo/georeference.h"
+#include "cim/io/ifc.h"
 #include "support/test_support.h"
 
 using namespace cim;
@@ -308,8 +309,8 @@ Compared compareWritten(const model::Scene& scene, MeshCompression method, std::
   REQUIRE(b->tilesets.size() == 1);
   const auto georef = geo::Georeference::create(*scene.crs());
   REQUIRE(georef.ok());
-  std::map<std::string, const model::Element*> byGuid;
-  scene.forEachElement([&](const model::Layer&, const model::Element& e) { byGuid[e.guid] = &e; });
+  std::map<std::uint32_t, const model::Element*> byId;
+  scene.forEachElement([&](const model::Layer&, const model::Element& e) { byId[e.id] = &e; });
 
   Compared c;
   c.bytesNone = a->tilesets[0].bytes;
@@ -348,15 +349,14 @@ Compared compareWritten(const model::Scene& scene, MeshCompression method, std::
     CHECK(g0.doc["extensions"]["EXT_structural_metadata"]["propertyTables"][0]["count"] ==
           g1.doc["extensions"]["EXT_structural_metadata"]["propertyTables"][0]["count"]);
     CHECK(propertyBytes(g0) == propertyBytes(g1));
-    // Row -> element (for the placement check): the guid property.
-    const auto guids = propertyBytes(g1);
-    const std::string& guidValues = guids.at("guid.values");
-    const std::string& guidOffsets = guids.at("guid.stringOffsets");
-    auto guidOf = [&](std::uint32_t row) {
-      std::uint32_t x = 0, y = 0;
-      std::memcpy(&x, guidOffsets.data() + 4 * row, 4);
-      std::memcpy(&y, guidOffsets.data() + 4 * (row + 1), 4);
-      return guidValues.substr(x, y - x);
+    // Row -> element (for the placement check): the elementId property (UINT32).
+    const std::string elementIds = propertyBytes(g1).at("elementId.values");
+    auto elementOf = [&](std::uint32_t row) -> const model::Element* {
+      REQUIRE(4 * (row + 1) <= elementIds.size());
+      std::uint32_t id = 0;
+      std::memcpy(&id, elementIds.data() + 4 * row, 4);
+      REQUIRE(byId.count(id));
+      return byId.at(id);
     };
 
     const auto& p0s = g0.doc["meshes"][0]["primitives"];
@@ -387,24 +387,20 @@ Compared compareWritten(const model::Scene& scene, MeshCompression method, std::
         if (d1.positionFilter == "EXPONENTIAL") c.expFiltered++;
         if (d1.positionFilter == "NONE") c.losslessPositions++;
       }
-      // Both codecs reorder vertices (meshopt: in the order the triangles use them; Draco also merges equal ones):
-      // each decoded vertex has an uncompressed one with the same feature id at (nearly) the same place, with
-      // (nearly) the same normal, and no vertex is added.
-      CHECK(d1.positions.size() <= d0.positions.size());
-      std::map<std::uint32_t, std::vector<std::size_t>> byId;
-      for (std::size_t v = 0; v < d0.positions.size(); ++v) byId[d0.ids[v]].push_back(v);
+      // Both codecs reorder vertices (meshopt: in the order the triangles use them; Draco merges equal ones and
+      // splits non-manifold ones): each decoded vertex has an uncompressed one with the same feature id at (nearly)
+      // the same place; of those within the quantization bound of the nearest, one has (nearly) the same normal.
+      if (method == MeshCompression::Meshopt) CHECK(d1.positions.size() <= d0.positions.size());
+      std::map<std::uint32_t, std::vector<std::size_t>> sameId;
+      for (std::size_t v = 0; v < d0.positions.size(); ++v) sameId[d0.ids[v]].push_back(v);
       for (std::size_t v = 0; v < d1.positions.size(); ++v) {
-        REQUIRE(byId.count(d1.ids[v]));
+        REQUIRE(sameId.count(d1.ids[v]));
+        const auto& candidates = sameId.at(d1.ids[v]);
         double best = 1e30, bestAngle = 180;
-        for (std::size_t w : byId.at(d1.ids[v])) {
-          const double dist = (d1.positions[v] - d0.positions[w]).cwiseAbs().maxCoeff();
-          if (dist < best - 1e-9) {
-            best = dist;
-            bestAngle = angleDegrees(d1.normals[v], d0.normals[w]);
-          } else if (dist < best + 1e-9) {
+        for (std::size_t w : candidates) best = std::min(best, (d1.positions[v] - d0.positions[w]).cwiseAbs().maxCoeff());
+        for (std::size_t w : candidates)
+          if ((d1.positions[v] - d0.positions[w]).cwiseAbs().maxCoeff() <= best + 2.5e-4)
             bestAngle = std::min(bestAngle, angleDegrees(d1.normals[v], d0.normals[w]));
-          }
-        }
         c.maxPositionDelta = std::max(c.maxPositionDelta, best);
         c.maxNormalDegrees = std::max(c.maxNormalDegrees, bestAngle);
       }
@@ -427,7 +423,7 @@ Compared compareWritten(const model::Scene& scene, MeshCompression method, std::
         const Eigen::Vector3d local(d1.positions[v].x(), -d1.positions[v].z(), d1.positions[v].y());  // glTF Y-up -> tile
         const auto back = georef->ecefToProject((transform * local.homogeneous()).head<3>());
         REQUIRE(back);
-        const auto* e = byGuid.at(guidOf(d1.ids[v]));
+        const auto* e = elementOf(d1.ids[v]);
         double best = 1e30;
         for (const auto& s : e->shapes)
           for (std::size_t w = 0; w < s.mesh.positions.size(); ++w) best = std::min(best, (s.mesh.worldPosition(w) - *back).norm());
@@ -525,4 +521,70 @@ TEST_CASE("3D Tiles compression 5 km from the tile centre: placement still withi
     WARN(meshCompressionName(method) << " 5 km: max position change " << c.maxPositionDelta * 1000
                                      << " mm, max placement error " << c.maxPlacementError * 1000 << " mm");
   }
+}
+
+TEST_CASE("3D Tiles compression of Office_A: same triangles and ids, placed within 1 mm, smaller", "[tiles][compress][shared]") {
+  const auto path = cimtest::sharedDataDir() / "ifc/Office_A_20110811.ifc";
+  if (!fs::exists(path)) {
+    WARN("skipped: " << path << " is absent");
+    return;
+  }
+  auto ifc = io::readIfc(path);
+  REQUIRE(ifc.ok());
+  REQUIRE(ifc->scene.crs());
+  for (auto method : {MeshCompression::Meshopt, MeshCompression::Draco}) {
+    INFO(meshCompressionName(method));
+    const auto c = compareWritten(ifc->scene, method, 5000);
+    CHECK(c.glbs > 10);
+    CHECK(c.maxPositionDelta <= 1.0 / 8192 + 2e-5);
+    CHECK(c.maxNormalDegrees < (method == MeshCompression::Meshopt ? 1.5 : 0.5));
+    CHECK(c.maxPlacementError < 1e-3);
+    CHECK(c.bytesCompressed < c.bytesNone);
+    WARN("Office_A " << meshCompressionName(method) << ": " << c.glbs << " GLBs, " << c.vertices
+                     << " vertices, max position change " << c.maxPositionDelta * 1000 << " mm, max normal change "
+                     << c.maxNormalDegrees << " deg, max placement error " << c.maxPlacementError * 1000
+                     << " mm, bytes " << c.bytesNone << " -> " << c.bytesCompressed);
+  }
+}
+
+TEST_CASE("cim tiles --compress: the bundled sample's every layer, validator 0 errors; unknown names refused",
+          "[tiles][compress][cli]") {
+  TempDir dir;
+  const auto sample = cimtest::sourceDir() / "data/hangzhou";
+  std::string inputs;
+  for (const char* f : {"pump_station.ifc", "pipe_lines.csv", "dem.tif", "site_features.geojson"}) {
+    inputs += ' ';
+    inputs += cimtest::shellQuote((sample / f).string());
+  }
+  std::string cim = cimtest::shellQuote(CIM_CLI_PATH);
+  cim += " tiles";
+  cim += inputs;
+  cim += " --crs EPSG:4549+5737 --max-triangles 20000";
+  for (const std::string method : {"meshopt", "draco"}) {
+    INFO(method);
+    const auto out = dir / method;
+    const auto r = cimtest::run(cim + " --compress " + method + " -o " + cimtest::shellQuote(out.string()));
+    INFO(r.out << r.err);
+    REQUIRE(r.exitCode == 0);
+    const std::string ext = method == "meshopt" ? "EXT_meshopt_compression" : "KHR_draco_mesh_compression";
+    std::size_t glbs = 0;
+    std::set<std::string> layers;
+    for (const auto& entry : fs::recursive_directory_iterator(out)) {
+      if (entry.path().extension() != ".glb") continue;
+      INFO(entry.path());
+      ++glbs;
+      layers.insert(entry.path().parent_path().parent_path().filename().string());
+      const Glb g = readGlb(entry.path());
+      const std::set<std::string> required(g.doc["extensionsRequired"].begin(), g.doc["extensionsRequired"].end());
+      CHECK(required.count(ext));
+      const auto report = cimtest::validateGltf(entry.path());
+      INFO(report.dump());
+      CHECK(report["errors"] == 0);
+    }
+    CHECK(layers.size() >= 3);  // BIM, pipes, terrain (+ site)
+    CHECK(glbs >= layers.size());
+  }
+  const auto bad = cimtest::run(cim + " --compress zip -o " + cimtest::shellQuote((dir / "zip").string()));
+  CHECK(bad.exitCode != 0);
+  CHECK_FALSE(fs::exists(dir / "zip" / "index.json"));
 }
