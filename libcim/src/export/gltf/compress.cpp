@@ -568,13 +568,31 @@ Status dracoEncode(tinygltf::Model& m, CompressionStats& stats) {
       if (!decoded.ok())
         return Status::failure(Diagnostic::error(ErrorCode::ExportFailed, "Draco cannot decode what it encoded for mesh " +
                                                                               mesh.name + ": " + decoded.status().error_msg_string()));
-      const std::size_t points = decoded.value()->num_points(), faces = decoded.value()->num_faces();
+      const draco::Mesh& back = *decoded.value();
+      const std::size_t points = back.num_points(), faces = back.num_faces();
+      // POSITION's min/max must bound the decoded (dequantized) values, which may lie half a step outside the
+      // written ones.
+      std::vector<double> lo(3, 1e300), hi(3, -1e300);
+      if (const auto* pa = back.GetAttributeByUniqueId(dm.attribute(attributeIds["POSITION"])->unique_id())) {
+        for (draco::AttributeValueIndex i(0); i < static_cast<std::uint32_t>(pa->size()); ++i) {
+          float v[3];
+          if (!pa->ConvertValue<float>(i, 3, v)) continue;
+          for (int k = 0; k < 3; ++k) {
+            lo[static_cast<std::size_t>(k)] = std::min(lo[static_cast<std::size_t>(k)], static_cast<double>(v[k]));
+            hi[static_cast<std::size_t>(k)] = std::max(hi[static_cast<std::size_t>(k)], static_cast<double>(v[k]));
+          }
+        }
+      }
       for (const auto& [name, index] : prim.attributes) {
         auto& a = m.accessors[static_cast<std::size_t>(index)];
         plans[static_cast<std::size_t>(a.bufferView)].kind = ViewPlan::Drop;
         a.bufferView = -1;
         a.byteOffset = 0;
         a.count = points;
+        if (name == "POSITION" && lo[0] <= hi[0]) {
+          a.minValues = lo;
+          a.maxValues = hi;
+        }
         if (idTypes.count(name))
           a.componentType = idTypes[name] == draco::DT_UINT8 ? TINYGLTF_COMPONENT_TYPE_UNSIGNED_BYTE
                                                              : TINYGLTF_COMPONENT_TYPE_UNSIGNED_SHORT;
