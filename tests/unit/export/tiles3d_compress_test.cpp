@@ -551,7 +551,7 @@ TEST_CASE("3D Tiles compression of Office_A: same triangles and ids, placed with
   }
 }
 
-TEST_CASE("cim tiles --compress: the bundled sample's every layer, validator 0 errors; unknown names refused",
+TEST_CASE("cim tiles --compress: the bundled sample, every layer, validator 0 errors, unknown names refused",
           "[tiles][compress][cli]") {
   TempDir dir;
   const auto sample = cimtest::sourceDir() / "data/hangzhou";
