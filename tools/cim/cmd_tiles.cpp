@@ -1,4 +1,4 @@
-// cim tiles INPUT... -o DIR [--max-triangles N] [--overwrite]: inputs as 3D Tiles 1.1, one tileset per layer.
+// cim tiles INPUT... -o DIR [--max-triangles N] [--compress meshopt|draco|none] [--overwrite]: inputs as 3D Tiles 1.1, one tileset per layer.
 #include <cstdio>
 
 #include "cim/app/tiles.h"
@@ -14,6 +14,7 @@ Runner addTilesCommand(CLI::App& app) {
     std::string crs;
     std::vector<double> origin;
     std::size_t maxTriangles = cim::tiles3d::WriteOptions{}.maxTrianglesPerTile;
+    std::string compress = "none";
     bool overwrite = false;
     bool verbose = false;
     std::string inputCrs, points, fieldMapping, pipeType;
@@ -26,6 +27,10 @@ Runner addTilesCommand(CLI::App& app) {
   cmd->add_option("--origin", args->origin, "Easting northing height of a local model's (0,0,0) in --crs")->expected(3);
   cmd->add_option("--max-triangles", args->maxTriangles, "Triangle budget per tile (an element is never split)")
       ->check(CLI::PositiveNumber);
+  cmd->add_option("--compress", args->compress,
+                  "Mesh compression of the tiles: meshopt (EXT_meshopt_compression), draco (KHR_draco_mesh_compression) "
+                  "or none")
+      ->check(CLI::IsMember({"meshopt", "draco", "none"}));
   cmd->add_flag("--overwrite", args->overwrite, "Replace an output folder written earlier by cim tiles");
   cmd->add_option("--input-crs", args->inputCrs, "CRS of inputs without one (EPANET/SWMM .inp, CSV); default --crs");
   cmd->add_option("--points", args->points, "Point table of a CSV/GeoJSON/Shapefile pipe line table");
@@ -45,6 +50,7 @@ Runner addTilesCommand(CLI::App& app) {
     o.load.pipeType = args->pipeType;
     o.write.maxTrianglesPerTile = args->maxTriangles;
     o.write.overwrite = args->overwrite;
+    o.write.compression = cim::parseMeshCompression(args->compress).value_or(cim::MeshCompression::None);
 
     ProgressBar bar;
     auto r = cim::app::tile(o, bar.callback());

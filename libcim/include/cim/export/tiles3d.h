@@ -41,6 +41,7 @@
 
 #include "cim/core/progress.h"
 #include "cim/core/result.h"
+#include "cim/export/compression.h"
 #include "cim/model/scene.h"
 
 namespace cim::tiles3d {
@@ -56,6 +57,8 @@ struct WriteOptions {
   /// Threads writing tiles (tiles of one depth are written in parallel); 0 = one per core. The output is the same
   /// for any number.
   unsigned threads = 0;
+  /// Mesh compression of the GLB content (see cim/export/compression.h); property tables stay uncompressed.
+  MeshCompression compression = MeshCompression::None;
 };
 
 struct TilesetStats {

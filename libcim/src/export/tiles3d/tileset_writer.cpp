@@ -21,6 +21,7 @@
 #include "cim/geometry/simplify.h"
 #include "core/parallel.h"
 #include "export/gltf/buffer_builder.h"
+#include "export/gltf/compress.h"
 #include "export/gltf/materials.h"
 #include "export/tiles3d/metadata.h"
 
@@ -540,11 +541,14 @@ class LayerWriter {
     detail::addPropertyTable(model, buffers, rows, *keys_, layer_.name);
 
     const fs::path path = folder_ / "tiles" / (t.name + ".glb");
-    std::ofstream out(path, std::ios::binary | std::ios::trunc);
-    tinygltf::TinyGLTF io;
-    if (!io.WriteGltfSceneToStream(&model, out, false, true))
+    auto compressed = cim::detail::compressMeshes(model, options_.compression);
+    if (!compressed.ok()) return compressed;
+    std::string data;
+    if (!cim::detail::writeGlb(model, data))
       return Status::failure(Diagnostic::error(ErrorCode::ExportFailed, "glTF serialisation failed", path.string()));
-    const auto size = out.tellp();
+    std::ofstream out(path, std::ios::binary | std::ios::trunc);
+    out.write(data.data(), static_cast<std::streamsize>(data.size()));
+    const auto size = static_cast<std::streamoff>(data.size());
     out.close();
     if (!out || size < 0)
       return Status::failure(Diagnostic::error(ErrorCode::FileUnwritable, "cannot write the file", path.string()));
