@@ -2,8 +2,11 @@
 // A private parallel loop shared by the modules' implementations (terrain TIN, 3D Tiles writer).
 
 #include <algorithm>
+#include <functional>
 #include <atomic>
+#include <condition_variable>
 #include <cstddef>
+#include <mutex>
 #include <thread>
 #include <vector>
 
@@ -26,6 +29,47 @@ void parallelFor(std::size_t n, unsigned threads, F&& f) {
   std::atomic<std::size_t> next{0};
   auto work = [&] {
     for (std::size_t i; (i = next.fetch_add(1)) < n;) f(i);
+  };
+  std::vector<std::thread> pool;
+  for (unsigned t = 1; t < threads; ++t) pool.emplace_back(work);
+  work();
+  for (auto& t : pool) t.join();
+}
+
+/// Runs f(i) for every node i of a forest given by parent[i] (-1 for a root), each only after all its children, on up
+/// to `threads` threads (the calling one included). A node runs as soon as its last child is done (no level-by-level
+/// barrier, so one large node does not hold up the others). Ready nodes are taken in increasing index order
+/// among those ready at the same time. f must not throw.
+template <class F>
+void parallelBottomUp(const std::vector<int>& parent, unsigned threads, F&& f) {
+  const std::size_t n = parent.size();
+  std::vector<std::size_t> pending(n, 0);
+  for (std::size_t i = 0; i < n; ++i)
+    if (parent[i] >= 0) ++pending[static_cast<std::size_t>(parent[i])];
+  std::vector<std::size_t> ready;  // kept sorted descending: back() is the smallest index
+  for (std::size_t i = n; i-- > 0;)
+    if (pending[i] == 0) ready.push_back(i);
+  threads = static_cast<unsigned>(std::max<std::size_t>(1, std::min<std::size_t>(threads, n)));
+  std::mutex mutex;
+  std::condition_variable changed;
+  std::size_t remaining = n;
+  auto work = [&] {
+    std::unique_lock<std::mutex> lock(mutex);
+    for (;;) {
+      changed.wait(lock, [&] { return !ready.empty() || remaining == 0; });
+      if (ready.empty()) return;  // remaining == 0: all done
+      const std::size_t i = ready.back();
+      ready.pop_back();
+      lock.unlock();
+      f(i);
+      lock.lock();
+      --remaining;
+      if (parent[i] >= 0 && --pending[static_cast<std::size_t>(parent[i])] == 0) {
+        const auto p = static_cast<std::size_t>(parent[i]);
+        ready.insert(std::upper_bound(ready.begin(), ready.end(), p, std::greater<>()), p);
+      }
+      changed.notify_all();
+    }
   };
   std::vector<std::thread> pool;
   for (unsigned t = 1; t < threads; ++t) pool.emplace_back(work);

@@ -666,15 +666,35 @@ Status compressMeshes(tinygltf::Model& model, MeshCompression method, Compressio
   return dracoEncode(model, s);
 }
 
+namespace {
+
+// True when tinygltf alone would write the model wrongly: bufferView extensions, buffers without data.
+bool needsPatch(const tinygltf::Model& model) {
+  bool patch = false;
+  for (const auto& v : model.bufferViews) patch = patch || !v.extensions.empty();
+  for (std::size_t b = 1; b < model.buffers.size(); ++b) patch = patch || model.buffers[b].data.empty();
+  return patch;
+}
+
+}  // namespace
+
+bool writeGlb(const tinygltf::Model& model, std::ostream& out) {
+  if (!needsPatch(model)) {
+    tinygltf::TinyGLTF io;
+    return io.WriteGltfSceneToStream(&model, out, false, true) && out.good();
+  }
+  std::string bytes;
+  if (!writeGlb(model, bytes)) return false;
+  out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+  return out.good();
+}
+
 bool writeGlb(const tinygltf::Model& model, std::string& bytes) {
   std::ostringstream out(std::ios::binary);
   tinygltf::TinyGLTF io;
   if (!io.WriteGltfSceneToStream(&model, out, false, true)) return false;
   bytes = std::move(out).str();
-  bool patch = false;
-  for (const auto& v : model.bufferViews) patch = patch || !v.extensions.empty();
-  for (std::size_t b = 1; b < model.buffers.size(); ++b) patch = patch || model.buffers[b].data.empty();
-  if (!patch) return true;
+  if (!needsPatch(model)) return true;
 
   // GLB: 12-byte header, JSON chunk, BIN chunk. Rewrite the JSON chunk, keep the BIN chunk.
   if (bytes.size() < 20) return false;

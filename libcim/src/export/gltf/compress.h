@@ -5,6 +5,7 @@
 // Used by the 3D Tiles writer; meant for the plain glTF writer too.
 
 #include <cstddef>
+#include <ostream>
 #include <string>
 
 #include <tiny_gltf.h>
@@ -33,5 +34,9 @@ Status compressMeshes(tinygltf::Model& model, MeshCompression method, Compressio
 /// The model as GLB bytes (tinygltf, plus buffer and bufferView extensions and placeholder buffers without data,
 /// which tinygltf 2.7 cannot write). False when serialisation fails.
 bool writeGlb(const tinygltf::Model& model, std::string& bytes);
+
+/// The same written to `out`; a model that needs no patching (no compression) is streamed without a copy in memory.
+/// False when serialisation or writing fails.
+bool writeGlb(const tinygltf::Model& model, std::ostream& out);
 
 }  // namespace cim::detail

@@ -2,6 +2,7 @@
 // content with EXT_mesh_features + EXT_structural_metadata, tileset.json and index.json. See cim/export/tiles3d.h.
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <cstring>
 #include <fstream>
@@ -168,19 +169,25 @@ class LayerWriter {
     }
     split(0, items_.size(), "r", 0);
     fs::create_directories(folder_ / "tiles");
-    // Deepest tiles first: a tile's LOD is built from its children's content. Tiles of one depth are independent
-    // (each owns its children), so they are written in parallel.
-    std::vector<std::vector<std::size_t>> byDepth(stats_.depth + 1);
-    for (std::size_t i = 0; i < tiles_.size(); ++i) byDepth[tiles_[i].depth].push_back(i);
-    const unsigned threads = cim::detail::workerCount(options_.threads);
-    for (std::size_t d = byDepth.size(); d-- > 0;) {
-      const auto& level = byDepth[d];
-      cim::detail::parallelFor(level.size(), threads, [&](std::size_t k) {
-        Tile& t = tiles_[level[k]];
-        t.status = finish(t);
-      });
-      for (std::size_t i : level)
-        if (!tiles_[i].status.ok()) return Result<TilesetStats>::failureFrom(tiles_[i].status);
+    // Children before their parents: a tile's LOD is built from its children's content. Tiles are independent
+    // otherwise (each owns its children's parts), so they are written in parallel, each as soon as its children are.
+    std::vector<int> parent(tiles_.size(), -1);
+    for (std::size_t i = 0; i < tiles_.size(); ++i)
+      for (int c : tiles_[i].children) parent[static_cast<std::size_t>(c)] = static_cast<int>(i);
+    std::atomic<bool> failed{false};
+    cim::detail::parallelBottomUp(parent, cim::detail::workerCount(options_.threads), [&](std::size_t i) {
+      Tile& t = tiles_[i];
+      if (failed.load()) {  // a tile failed: the rest is not written (its parent's LOD would be incomplete)
+        t.status = Status::failure(Diagnostic::error(ErrorCode::Cancelled, "not written after an earlier failure"));
+        return;
+      }
+      t.status = finish(t);
+      if (!t.status.ok()) failed = true;
+    });
+    if (failed) {  // the first failure in tile order (not the "not written" ones)
+      for (const auto& t : tiles_)
+        if (!t.status.ok() && t.status.error()->code != ErrorCode::Cancelled) return Result<TilesetStats>::failureFrom(t.status);
+      return Result<TilesetStats>::failure(Diagnostic::error(ErrorCode::ExportFailed, "writing a tile failed", layer_.name));
     }
     for (auto& t : tiles_) {
       const auto& n = t.tally;
@@ -543,12 +550,10 @@ class LayerWriter {
     const fs::path path = folder_ / "tiles" / (t.name + ".glb");
     auto compressed = cim::detail::compressMeshes(model, options_.compression);
     if (!compressed.ok()) return compressed;
-    std::string data;
-    if (!cim::detail::writeGlb(model, data))
-      return Status::failure(Diagnostic::error(ErrorCode::ExportFailed, "glTF serialisation failed", path.string()));
     std::ofstream out(path, std::ios::binary | std::ios::trunc);
-    out.write(data.data(), static_cast<std::streamsize>(data.size()));
-    const auto size = static_cast<std::streamoff>(data.size());
+    if (!cim::detail::writeGlb(model, out))
+      return Status::failure(Diagnostic::error(ErrorCode::FileUnwritable, "cannot write the GLB", path.string()));
+    const auto size = out.tellp();
     out.close();
     if (!out || size < 0)
       return Status::failure(Diagnostic::error(ErrorCode::FileUnwritable, "cannot write the file", path.string()));

@@ -1,0 +1,41 @@
+#include <atomic>
+#include <random>
+#include <vector>
+
+#include <catch2/catch.hpp>
+
+#include "core/parallel.h"
+
+TEST_CASE("parallelBottomUp runs every node once, each after all its children", "[core][parallel]") {
+  // A random forest of 2,000 nodes: node i's parent is a smaller index (or none), as in a k-d tree stored in preorder.
+  std::mt19937 random(7);
+  const std::size_t n = 2000;
+  std::vector<int> parent(n, -1);
+  for (std::size_t i = 1; i < n; ++i)
+    if (random() % 10 != 0) parent[i] = static_cast<int>(random() % i);
+  for (unsigned threads : {1u, 2u, 4u, 7u}) {
+    std::vector<std::atomic<int>> runs(n);
+    std::vector<std::size_t> finishedAt(n, 0);
+    std::atomic<std::size_t> clock{0};
+    std::atomic<std::size_t> childrenLate{0};
+    cim::detail::parallelBottomUp(parent, threads, [&](std::size_t i) {
+      runs[i]++;
+      // Every child must have finished already.
+      for (std::size_t c = i + 1; c < n; ++c)
+        if (parent[c] == static_cast<int>(i) && finishedAt[c] == 0) childrenLate++;
+      finishedAt[i] = ++clock;
+    });
+    INFO(threads << " threads");
+    std::size_t once = 0;
+    for (std::size_t i = 0; i < n; ++i) once += runs[i] == 1;
+    CHECK(once == n);
+    CHECK(childrenLate == 0);
+    for (std::size_t i = 0; i < n; ++i)
+      if (parent[i] >= 0) CHECK(finishedAt[i] < finishedAt[static_cast<std::size_t>(parent[i])]);
+  }
+  // Degenerate forests: empty, a single node.
+  cim::detail::parallelBottomUp({}, 4, [](std::size_t) { FAIL("no node to run"); });
+  int ran = 0;
+  cim::detail::parallelBottomUp({-1}, 4, [&](std::size_t) { ++ran; });
+  CHECK(ran == 1);
+}
