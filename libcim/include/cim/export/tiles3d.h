@@ -28,8 +28,9 @@
 // their children's content (REPLACE refinement): elements by size, largest first, each simplified by meshoptimizer
 // towards lodBudget / (children's triangles) of its triangles (element ids kept: elements are simplified one by one, so
 // no triangle mixes two elements); elements are kept while the tile stays within lodBudget, the smallest dropped.
-// lodBudget is a quarter of maxTrianglesPerTile, so all inner tiles together hold about a quarter of the leaves'
-// triangles (the tree is binary: about as many inner tiles as leaves).
+// lodBudget is a quarter of maxTrianglesPerTile, so every tile a viewer streams stays small. The tree is binary
+// (about as many inner tiles as leaves) and leaves hold between half the budget and the budget, so all inner tiles
+// together hold between a quarter and a half of the leaves' triangles (47 % on a 114 MB IFC, bench/README.md).
 // An inner tile's geometricError = max(children's largest error + this simplification's largest error in metres,
 // diagonal of the largest element dropped), so errors never increase with depth. With `lods` off, inner tiles are
 // empty and their geometricError is the larger of their box diagonal and their children's errors.

@@ -318,8 +318,8 @@ class LayerWriter {
     return okStatus();
   }
 
-  // An inner tile's LOD holds a quarter of the leaf budget: in this binary tree the inner tiles then hold about a
-  // quarter of the leaves' triangles together, not as many again.
+  // An inner tile's LOD holds at most a quarter of the leaf budget: in this binary tree the inner tiles then hold a
+  // quarter to a half of the leaves' triangles together (see tiles3d.h), not as many again.
   std::size_t lodBudget() const { return std::max<std::size_t>(1, options_.maxTrianglesPerTile / 4); }
 
   // The LOD of an inner tile from its children's content: elements by size (largest first), each simplified towards
