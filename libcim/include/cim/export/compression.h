@@ -5,8 +5,9 @@
 //   Meshopt  EXT_meshopt_compression (+ KHR_mesh_quantization): each triangle primitive is reordered for the
 //            codecs (triangles for vertex reuse, vertices in first-use order; unused vertices dropped), then every
 //            vertex attribute and index buffer view is compressed with meshoptimizer's codecs into the GLB's binary
-//            chunk; the views themselves point at a fallback buffer without data, so the extension is required. Positions keep float32 through the
-//            EXPONENTIAL filter on a fixed 2^-12 m grid (≤ 0.122 mm per axis) while every coordinate of a primitive
+//            chunk; the views themselves point at a fallback buffer without data, so the extension is required.
+//            Positions keep float32 through the EXPONENTIAL filter on a fixed 2^-12 m grid (≤ 0.122 mm per axis)
+//            while every coordinate of a primitive
 //            lies within ±2047 m of the tile centre, else they are stored losslessly; normals are 8-bit octahedral
 //            (OCTAHEDRAL filter, BYTE normalized); feature ids become UNSIGNED_BYTE / UNSIGNED_SHORT (exact).
 //   Draco    KHR_draco_mesh_compression: each triangle primitive becomes one Draco mesh (edgebreaker); positions are
