@@ -19,41 +19,17 @@
 #include "cim/export/tiles3d.h"
 #include "cim/geo/georeference.h"
 #include "cim/io/ifc.h"
+#include "support/glb.h"
 #include "support/test_support.h"
 
 using namespace cim;
+using cimtest::Glb;
+using cimtest::readGlb;
 using cimtest::TempDir;
 using nlohmann::json;
 namespace fs = std::filesystem;
 
 namespace {
-
-struct Glb {
-  json doc;
-  std::string bin;
-};
-
-Glb readGlb(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  REQUIRE(bytes.size() >= 28);
-  REQUIRE(bytes.substr(0, 4) == "glTF");
-  std::uint32_t total = 0;
-  std::memcpy(&total, bytes.data() + 8, 4);
-  REQUIRE(total == bytes.size());
-  Glb g;
-  std::size_t at = 12;
-  while (at + 8 <= bytes.size()) {
-    std::uint32_t length = 0;
-    std::memcpy(&length, bytes.data() + at, 4);
-    const std::string type = bytes.substr(at + 4, 4);
-    if (type == "JSON") g.doc = json::parse(bytes.substr(at + 8, length));
-    if (type == std::string("BIN\0", 4)) g.bin = bytes.substr(at + 8, length);
-    at += 8 + length;
-  }
-  REQUIRE(g.doc.is_object());
-  return g;
-}
 
 // One primitive decoded to plain arrays.
 struct Decoded {

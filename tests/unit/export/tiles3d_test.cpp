@@ -13,58 +13,17 @@
 #include "cim/geo/ecef.h"
 #include "cim/geo/georeference.h"
 #include "cim/io/ifc.h"
+#include "support/glb.h"
 #include "support/test_support.h"
 
 using namespace cim;
+using cimtest::Glb;
+using cimtest::readGlb;
 using cimtest::TempDir;
 using nlohmann::json;
 namespace fs = std::filesystem;
 
 namespace {
-
-// ---- a GLB read back without libcim: JSON chunk, BIN chunk, accessors ----
-struct Glb {
-  json doc;
-  std::string bin;
-
-  const char* view(int index, std::size_t& length) const {
-    const auto& v = doc["bufferViews"][static_cast<std::size_t>(index)];
-    length = v["byteLength"].get<std::size_t>();
-    return bin.data() + v.value("byteOffset", std::size_t{0});
-  }
-  // Float VEC3 / SCALAR accessors (tightly packed, as the writer writes them).
-  std::vector<float> floats(int accessor) const {
-    const auto& a = doc["accessors"][static_cast<std::size_t>(accessor)];
-    REQUIRE(a["componentType"] == 5126);
-    const std::size_t n = a["count"].get<std::size_t>() * (a["type"] == "VEC3" ? 3 : 1);
-    std::size_t length = 0;
-    const char* p = view(a["bufferView"].get<int>(), length);
-    p += a.value("byteOffset", std::size_t{0});
-    std::vector<float> out(n);
-    std::memcpy(out.data(), p, n * sizeof(float));
-    return out;
-  }
-};
-
-Glb readGlb(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  REQUIRE(bytes.size() >= 28);
-  REQUIRE(bytes.substr(0, 4) == "glTF");
-  Glb g;
-  std::size_t at = 12;
-  while (at + 8 <= bytes.size()) {
-    std::uint32_t length = 0;
-    std::memcpy(&length, bytes.data() + at, 4);
-    const std::string type = bytes.substr(at + 4, 4);
-    const std::string chunk = bytes.substr(at + 8, length);
-    if (type == "JSON") g.doc = json::parse(chunk);
-    if (type == std::string("BIN\0", 4)) g.bin = chunk;
-    at += 8 + length;
-  }
-  REQUIRE(g.doc.is_object());
-  return g;
-}
 
 // The value of property `id` in row `row` of property table 0, decoded from the schema's type; null for noData.
 json propertyValue(const Glb& g, const std::string& id, std::size_t row) {
