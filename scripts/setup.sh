@@ -57,11 +57,13 @@ else
 fi
 
 # Node tooling lives in scripts/node (package.json and lock committed, node_modules ignored). Reinstalled when any
-# package the project uses is absent (e.g. a checkout that had only the glTF-Validator before the viewer came).
+# package the project uses is absent, or when the lock file changed since the last install (a copy is kept in
+# node_modules). Versions are chosen for Debian 12's nodejs 18: playwright-core 1.62 and later need Node 20.
 node_ok=1
 for f in gltf-validator/package.json cesium/Build/Cesium/Cesium.js playwright-core/package.json; do
   [[ -f "$root/scripts/node/node_modules/$f" ]] || node_ok=0
 done
+cmp -s "$root/scripts/node/package-lock.json" "$root/scripts/node/node_modules/.cim-installed-lock.json" || node_ok=0
 if [[ $node_ok -eq 0 ]]; then
   echo "setup: installing Node tooling into scripts/node"
   npm_args=(--no-audit --no-fund --loglevel=error)
@@ -72,6 +74,7 @@ if [[ $node_ok -eq 0 ]]; then
   fi
   # playwright-core downloads no browser by itself; the variable makes sure nothing else in the tree tries to.
   (cd "$root/scripts/node" && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci "${npm_args[@]}")
+  cp "$root/scripts/node/package-lock.json" "$root/scripts/node/node_modules/.cim-installed-lock.json"
 else
   echo "setup: Node tooling present"
 fi
