@@ -55,7 +55,7 @@ struct WriteOptions {
   bool overwrite = false;
   /// Inner tiles carry simplified LOD content (see above); false: they are empty.
   bool lods = true;
-  /// Threads writing tiles (tiles of one depth are written in parallel); 0 = one per core. The output is the same
+  /// Threads writing tiles (a tile is written once its children are); 0 = one per core. The output is the same
   /// for any number.
   unsigned threads = 0;
   /// Mesh compression of the GLB content (see cim/export/compression.h); property tables stay uncompressed.

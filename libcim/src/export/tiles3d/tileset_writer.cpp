@@ -70,7 +70,7 @@ struct Tile {
   bool hasContent = false;
   bool isLeaf = false;
   std::vector<Part> parts;         // the content, kept until the parent has built its LOD from it
-  // What writing this tile did; tiles of one depth are written in parallel, so each keeps its own and the layer's
+  // What writing this tile did; tiles are written in parallel, so each keeps its own and the layer's
   // statistics and diagnostics are summed in tile order afterwards (the output does not depend on the threads).
   struct Tally {
     std::size_t elements = 0, triangles = 0, vertices = 0;  // full detail (leaves)
