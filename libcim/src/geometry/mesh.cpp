@@ -17,7 +17,7 @@ Aabb worldBounds(const Mesh& mesh) {
   return box;
 }
 
-void computeNormals(Mesh& mesh) {
+std::vector<Eigen::Vector3f> vertexNormals(const Mesh& mesh) {
   std::vector<Eigen::Vector3d> acc(mesh.positions.size(), Eigen::Vector3d::Zero());
   for (std::size_t t = 0; t + 2 < mesh.indices.size(); t += 3) {
     const auto a = mesh.indices[t], b = mesh.indices[t + 1], c = mesh.indices[t + 2];
@@ -27,11 +27,20 @@ void computeNormals(Mesh& mesh) {
     acc[b] += n;
     acc[c] += n;
   }
-  mesh.normals.resize(mesh.positions.size());
+  std::vector<Eigen::Vector3f> normals(mesh.positions.size());
   for (std::size_t i = 0; i < acc.size(); ++i) {
     const double len = acc[i].norm();
-    mesh.normals[i] = len > 1e-20 ? Eigen::Vector3f((acc[i] / len).cast<float>()) : Eigen::Vector3f::UnitZ();
+    normals[i] = len > 1e-20 ? Eigen::Vector3f((acc[i] / len).cast<float>()) : Eigen::Vector3f::UnitZ();
   }
+  return normals;
+}
+
+void computeNormals(Mesh& mesh) { mesh.normals = vertexNormals(mesh); }
+
+const std::vector<Eigen::Vector3f>& normalsOf(const Mesh& mesh, std::vector<Eigen::Vector3f>& computed) {
+  if (mesh.normals.size() == mesh.positions.size()) return mesh.normals;
+  computed = vertexNormals(mesh);
+  return computed;
 }
 
 bool isValid(const Mesh& mesh) {

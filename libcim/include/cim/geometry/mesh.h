@@ -35,8 +35,16 @@ struct Mesh {
 /// Bounds of the mesh's vertices in world coordinates (empty for a mesh without vertices).
 Aabb worldBounds(const Mesh& mesh);
 
-/// Area-weighted vertex normals from the triangles; vertices of degenerate triangles only fall back to +Z.
+/// Area-weighted vertex normals from the triangles, one per position; vertices of degenerate triangles only fall back
+/// to +Z.
+std::vector<Eigen::Vector3f> vertexNormals(const Mesh& mesh);
+
+/// Sets mesh.normals to vertexNormals(mesh).
 void computeNormals(Mesh& mesh);
+
+/// The mesh's own normals when it has one per position, else vertexNormals(mesh) kept in `computed` (for writers,
+/// which must not change the mesh and need not copy it).
+const std::vector<Eigen::Vector3f>& normalsOf(const Mesh& mesh, std::vector<Eigen::Vector3f>& computed);
 
 /// True when every index is in range, the index count is a multiple of 3 and optional arrays match positions.
 bool isValid(const Mesh& mesh);

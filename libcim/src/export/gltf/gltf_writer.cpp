@@ -134,16 +134,10 @@ class Writer {
       const Eigen::Vector3d q = shift + p.cast<double>();
       pos.emplace_back(static_cast<float>(q.x()), static_cast<float>(q.z()), static_cast<float>(-q.y()));
     }
-    geometry::Mesh withNormals;
-    const std::vector<Eigen::Vector3f>* normals = &mesh.normals;
-    if (mesh.normals.size() != mesh.positions.size()) {
-      withNormals.positions = mesh.positions;
-      withNormals.indices = mesh.indices;
-      geometry::computeNormals(withNormals);
-      normals = &withNormals.normals;
-    }
-    nrm.reserve(normals->size());
-    for (const auto& n : *normals) nrm.emplace_back(n.x(), n.z(), -n.y());
+    std::vector<Eigen::Vector3f> computed;
+    const auto& normals = geometry::normalsOf(mesh, computed);
+    nrm.reserve(normals.size());
+    for (const auto& n : normals) nrm.emplace_back(n.x(), n.z(), -n.y());
   }
 
   tinygltf::Primitive primitive(const geometry::Mesh& mesh, int material, const std::vector<std::uint32_t>* featureIds) {

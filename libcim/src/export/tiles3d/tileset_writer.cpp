@@ -438,6 +438,7 @@ class LayerWriter {
     std::vector<Eigen::Vector3d> points;
     std::vector<Eigen::Vector3f> enuPositions;
     std::vector<std::uint32_t> first, slot;
+    std::vector<Eigen::Vector3f> computedNormals;
     std::size_t contentTriangles = 0;
     {  // Room for every group's vertices and indices up front (tiles hold millions of vertices).
       std::map<int, std::pair<std::size_t, std::size_t>> counts;  // material -> (vertices, indices)
@@ -473,14 +474,7 @@ class LayerWriter {
           return Status::failure(Diagnostic::error(ErrorCode::TransformFailed,
                                                    std::to_string(failed) + " vertices cannot be transformed to WGS 84",
                                                    layer_.name, elementLabel(e)));
-        geometry::Mesh withNormals;
-        const std::vector<Eigen::Vector3f>* normals = &mesh.normals;
-        if (mesh.normals.size() != mesh.positions.size()) {
-          withNormals.positions = mesh.positions;
-          withNormals.indices = mesh.indices;
-          geometry::computeNormals(withNormals);
-          normals = &withNormals.normals;
-        }
+        const auto& normals = geometry::normalsOf(mesh, computedNormals);
         enuPositions.resize(points.size());
         for (std::size_t k = 0; k < points.size(); ++k) {
           const Eigen::Vector3d enu = ecefToEnu * geo::geodeticToEcef(points[k]);
@@ -492,7 +486,7 @@ class LayerWriter {
         const auto base = static_cast<std::uint32_t>(g.positions.size());
         for (std::size_t v = 0; v < mesh.positions.size(); ++v) {
           g.positions.push_back(enuPositions[slot[v]]);
-          Eigen::Vector3d n = normalTurn * (*normals)[v].cast<double>();
+          Eigen::Vector3d n = normalTurn * normals[v].cast<double>();
           if (n.squaredNorm() > 0) n.normalize();
           g.normals.push_back(toGltf(n));
           g.featureIds.push_back(featureId);
