@@ -11,6 +11,7 @@
 #include "cim/io/ifc.h"
 #include "io/ifc/alignment.h"
 #include "io/ifc/context.h"
+#include "support/scene_lookup.h"
 #include "support/test_support.h"
 
 using namespace cim;
@@ -64,13 +65,7 @@ Opened open(const std::filesystem::path& path) {
   return o;
 }
 
-const model::Element* byGuid(const model::Scene& s, const std::string& guid) {
-  const model::Element* found = nullptr;
-  s.forEachElement([&](const model::Layer&, const model::Element& e) {
-    if (e.guid == guid) found = &e;
-  });
-  return found;
-}
+using cimtest::byGuid;
 
 // Clothoid x(s), y(s) with heading s^2 / (2 A^2) (A > 0), by the Fresnel power series.
 Eigen::Vector2d clothoidSeries(double a, double s) {

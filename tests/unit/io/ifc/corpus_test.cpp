@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cim/io/ifc.h"
+#include "support/scene_lookup.h"
 #include "support/test_support.h"
 
 using namespace cim;
@@ -45,13 +46,7 @@ bool matches(const std::vector<Diagnostic>& diags, const nlohmann::json& want) {
   return false;
 }
 
-const model::Element* byGuid(const model::Scene& s, const std::string& guid) {
-  const model::Element* found = nullptr;
-  s.forEachElement([&](const model::Layer&, const model::Element& e) {
-    if (e.guid == guid) found = &e;
-  });
-  return found;
-}
+using cimtest::byGuid;
 
 }  // namespace
 

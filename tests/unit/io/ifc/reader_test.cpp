@@ -8,6 +8,7 @@
 #include "cim/geo/georeference.h"
 #include "cim/io/ifc.h"
 #include "support/mesh_probe.h"
+#include "support/scene_lookup.h"
 #include "support/test_support.h"
 
 using namespace cim;
@@ -23,13 +24,7 @@ std::filesystem::path sharedIfc(const char* name) { return cimtest::sharedDataDi
     return;                                                              \
   }
 
-const model::Element* byGuid(const model::Scene& s, const std::string& guid) {
-  const model::Element* found = nullptr;
-  s.forEachElement([&](const model::Layer&, const model::Element& e) {
-    if (e.guid == guid) found = &e;
-  });
-  return found;
-}
+using cimtest::byGuid;
 
 }  // namespace
 
