@@ -90,11 +90,6 @@ void appendText(std::string& out, const model::AttributeValue& v) {
   }
 }
 
-std::string toText(const model::AttributeValue& v) {
-  std::string s;
-  appendText(s, v);
-  return s;
-}
 
 // What values a property has across a layer's elements.
 struct ValueTypes {
@@ -127,11 +122,6 @@ struct ValueTypes {
 class TableBuilder {
  public:
   TableBuilder(cim::detail::BufferBuilder& buffers) : buffers_(buffers) {}
-
-  void addStrings(const std::string& id, const std::string& name, const std::vector<std::string>& values,
-                  bool withNoData) {
-    addStrings(id, name, values.size(), [&](std::size_t i, std::string& bytes) { bytes += values[i]; }, withNoData);
-  }
 
   // A string property of `count` rows; append(i, bytes) appends row i's text to bytes.
   template <class Append>
@@ -324,25 +314,26 @@ void addPropertyTable(tinygltf::Model& model, cim::detail::BufferBuilder& buffer
   TableBuilder table(buffers);
 
   std::vector<std::uint32_t> ids(n);
-  std::vector<std::string> guids(n), classes(n), names(n), storeys(n);
+  std::vector<const model::AttributeValue*> storeys(n, nullptr);  // the "Storey" attribute, null when absent
   bool storeyMissing = false;
   for (std::size_t i = 0; i < n; ++i) {
     const auto& e = *elements[i];
     ids[i] = e.id;
-    guids[i] = e.guid;
-    classes[i] = e.kind;
-    names[i] = e.name;
-    if (auto it = e.attributes.find("Storey"); it != e.attributes.end() && !std::holds_alternative<std::monostate>(it->second)) {
-      storeys[i] = toText(it->second);
-    } else {
+    if (auto it = e.attributes.find("Storey"); it != e.attributes.end() && !std::holds_alternative<std::monostate>(it->second))
+      storeys[i] = &it->second;
+    else
       storeyMissing = true;
-    }
   }
+  auto text = [&](auto member) {
+    return [&elements, member](std::size_t i, std::string& bytes) { bytes += elements[i]->*member; };
+  };
   table.addUint32(kElementIdProperty, "element id", ids);
-  table.addStrings(kGuidProperty, "GUID", guids, true);
-  table.addStrings(kClassProperty, "class", classes, false);
-  table.addStrings(kNameProperty, "name", names, true);
-  table.addStrings(kStoreyProperty, "storey", storeys, storeyMissing);
+  table.addStrings(kGuidProperty, "GUID", n, text(&model::Element::guid), true);
+  table.addStrings(kClassProperty, "class", n, text(&model::Element::kind), false);
+  table.addStrings(kNameProperty, "name", n, text(&model::Element::name), true);
+  table.addStrings(
+      kStoreyProperty, "storey", n, [&](std::size_t i, std::string& bytes) { if (storeys[i]) appendText(bytes, *storeys[i]); },
+      storeyMissing);
 
   // Every attribute of any element in the tile, in name order (deterministic): columns by attribute number.
   std::vector<std::int32_t> columnOf(keys.names().size(), -1);
