@@ -14,6 +14,7 @@
 #include <cctype>
 #include <cerrno>
 #include <condition_variable>
+#include <cstdlib>
 #include <cstring>
 #include <deque>
 #include <fstream>
@@ -652,11 +653,11 @@ Result<ViewSession> startView(const ViewOptions& options) {
     auto wgs84 = geojsonInWgs84(file);
     if (!wgs84.ok()) return R::failureFrom(wgs84);
     if (wgs84->has_value()) {  // served from a scratch copy in WGS 84, removed with the session
-      if (!scratch) {
-        auto dir = fs::temp_directory_path(ec) / ("cim-view-" + std::to_string(::getpid()) + "-" +
-                                                  std::to_string(reinterpret_cast<std::uintptr_t>(&options)));
-        fs::create_directories(dir, ec);
-        scratch = std::shared_ptr<const fs::path>(new fs::path(dir), [](const fs::path* p) {
+      if (!scratch) {  // a folder of our own (mkdtemp), so sessions never share or remove each other's copies
+        std::string pattern = (fs::temp_directory_path(ec) / "cim-view-XXXXXX").string();
+        if (!::mkdtemp(pattern.data()))
+          return R::failure(Diagnostic::error(ErrorCode::FileUnwritable, "cannot create a scratch folder", pattern));
+        scratch = std::shared_ptr<const fs::path>(new fs::path(pattern), [](const fs::path* p) {
           std::error_code e;
           fs::remove_all(*p, e);
           delete p;
