@@ -5,8 +5,10 @@
 
 #include <cstdio>
 #include <cstring>
+#include <algorithm>
 #include <fstream>
 #include <random>
+#include <set>
 #include <sstream>
 
 #include <catch2/catch.hpp>
@@ -58,6 +60,40 @@ CommandResult run(const std::string& commandLine) {
 
 fs::path sourceDir() { return fs::path(CIM_SOURCE_DIR); }
 fs::path sharedDataDir() { return fs::path(CIM_SHARED_DATA_DIR); }
+
+std::vector<fs::path> sharedFiles(const std::string& category, const std::string& extension) {
+  const fs::path dir = sharedDataDir() / category;
+  if (!fs::exists(dir)) {
+    WARN("shared data not found at " << dir << "; skipping");
+    return {};
+  }
+  const auto endsWith = [](const std::string& s, const std::string& tail) {
+    return s.size() >= tail.size() && s.compare(s.size() - tail.size(), tail.size(), tail) == 0;
+  };
+  std::set<std::string> inFolder, listed;
+  for (const auto& entry : fs::directory_iterator(dir)) {
+    const std::string name = entry.path().filename().string();
+    if (entry.is_regular_file() && endsWith(name, extension)) inFolder.insert(name);
+  }
+  // SOURCES.md gives each file a heading "### `<category>/<name>`".
+  std::ifstream sources(sharedDataDir() / "SOURCES.md");
+  const std::string prefix = "### `" + category + "/";
+  for (std::string line; std::getline(sources, line);) {
+    if (line.rfind(prefix, 0) != 0) continue;
+    const auto end = line.find('`', prefix.size());
+    if (end == std::string::npos) continue;
+    const std::string name = line.substr(prefix.size(), end - prefix.size());
+    if (endsWith(name, extension)) listed.insert(name);
+  }
+  for (const auto& name : inFolder)
+    if (!listed.count(name)) FAIL_CHECK(category << "/" << name << " is in the folder but not in SOURCES.md");
+  for (const auto& name : listed)
+    if (!inFolder.count(name)) FAIL_CHECK(category << "/" << name << " is in SOURCES.md but not in the folder");
+  CHECK_FALSE(inFolder.empty());
+  std::vector<fs::path> files;
+  for (const auto& name : inFolder) files.push_back(dir / name);
+  return files;
+}
 
 nlohmann::json validateGltf(const fs::path& file) {
   const fs::path script = sourceDir() / "scripts/node/validate-gltf.mjs";

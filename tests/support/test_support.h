@@ -3,6 +3,7 @@
 
 #include <filesystem>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -46,6 +47,13 @@ void writeFile(const fs::path& path, const std::string& text);
 /// The project's source folder and the shared third-party data folder.
 fs::path sourceDir();
 fs::path sharedDataDir();
+
+/// The files of one category of the shared data (`ifc`, `cityjson` ...) with the given extension, sorted, as the
+/// folder holds them. Fails the current test unless the folder holds exactly the files SOURCES.md lists under
+/// "### `<category>/<name>`" headings: a file lost from the folder, or added without its provenance, is an error, and
+/// the tests that iterate the folder then cover every file without counting them by hand. Empty (with a WARN) when
+/// the shared data is absent.
+std::vector<fs::path> sharedFiles(const std::string& category, const std::string& extension);
 
 /// The OBJ of a 1 m cube centred on its origin (8 vertices, 6 quads).
 std::string cubeObj();

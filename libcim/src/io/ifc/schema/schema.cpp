@@ -97,7 +97,10 @@ const Schema* schemaForFile(std::string_view fileSchema, bool* exact) {
     return &schemaFor(SchemaId::Ifc4);
   }
   if (n.rfind("IFC4X3", 0) == 0) {
-    if (exact) *exact = n == "IFC4X3_ADD2" || n == "IFC4X3";
+    // From 4.3 on the identifier names the release: only IFC4X3_ADD2 is the final schema. A bare "IFC4X3" is what the
+    // pre-release drafts wrote (Civil 3D 2023 still writes it with the RC layout of IfcMapConversion, 10 attributes),
+    // so it is read by position like IFC4X3_RC3/RC4/ADD1, with the differing types reported.
+    if (exact) *exact = n == "IFC4X3_ADD2";
     return &schemaFor(SchemaId::Ifc4x3);
   }
   return nullptr;
