@@ -27,6 +27,7 @@
 
 #include "cim/geo/crs.h"
 #include "cim/geo/transform.h"
+#include "core/text.h"
 
 namespace cim::app {
 
@@ -36,10 +37,7 @@ namespace {
 
 constexpr std::size_t kMaxHeaderBytes = 16 * 1024;
 
-std::string lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return s;
-}
+using detail::toLower;
 
 // Sends all of `data`; false when the peer went away. MSG_NOSIGNAL: a closed peer is an error, not SIGPIPE.
 bool sendAll(int fd, const char* data, std::size_t size) {
@@ -182,7 +180,7 @@ std::string_view contentTypeFor(const fs::path& file) {
       {".txt", "text/plain; charset=utf-8"},
       {".woff2", "font/woff2"},
   }};
-  const std::string ext = lower(file.extension().string());
+  const std::string ext = toLower(file.extension().string());
   for (const auto& [e, type] : kTypes)
     if (e == ext) return type;
   return "application/octet-stream";

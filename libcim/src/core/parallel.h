@@ -1,5 +1,6 @@
 #pragma once
-// A private parallel loop shared by the modules' implementations (terrain TIN, 3D Tiles writer).
+// The private worker pool shared by the modules' implementations (IFC products, terrain TIN tiles, 3D Tiles): one
+// parallelFor with worker slots and cancellation, and a bottom-up scheduler for trees. No other thread pool in libcim.
 
 #include <algorithm>
 #include <functional>
@@ -8,6 +9,7 @@
 #include <cstddef>
 #include <mutex>
 #include <thread>
+#include <type_traits>
 #include <vector>
 
 namespace cim::detail {
@@ -17,23 +19,38 @@ inline unsigned workerCount(unsigned requested = 0) {
   return std::max(1u, requested ? requested : std::thread::hardware_concurrency());
 }
 
-/// Runs f(i) for i in [0, n) on up to `threads` threads (the calling one included), each i exactly once, taken in
-/// increasing order from a shared counter. f must not throw.
+/// Runs f for i in [0, n) on up to `threads` threads (the calling one included), each i at most once, taken in
+/// increasing order from a shared counter. f is called as f(i) or, when it takes two arguments, as f(i, slot), where
+/// slot in [0, threads) names the worker (0 is always the calling thread), for per-worker scratch space and for work
+/// only the caller may do (progress reports). When f returns bool, false cancels: no further i is started (those
+/// already running finish). Returns false when cancelled, true when every i ran. f must not throw.
 template <class F>
-void parallelFor(std::size_t n, unsigned threads, F&& f) {
-  threads = static_cast<unsigned>(std::min<std::size_t>(threads, n));
-  if (threads <= 1) {
-    for (std::size_t i = 0; i < n; ++i) f(i);
-    return;
-  }
+bool parallelFor(std::size_t n, unsigned threads, F&& f) {
+  threads = static_cast<unsigned>(std::max<std::size_t>(1, std::min<std::size_t>(threads, n)));
   std::atomic<std::size_t> next{0};
-  auto work = [&] {
-    for (std::size_t i; (i = next.fetch_add(1)) < n;) f(i);
+  std::atomic<bool> cancelled{false};
+  auto call = [&](std::size_t i, unsigned slot) -> bool {
+    if constexpr (std::is_invocable_v<F&, std::size_t, unsigned>) {
+      if constexpr (std::is_same_v<std::invoke_result_t<F&, std::size_t, unsigned>, bool>) return f(i, slot);
+      else return f(i, slot), true;
+    } else {
+      if constexpr (std::is_same_v<std::invoke_result_t<F&, std::size_t>, bool>) return f(i);
+      else return f(i), true;
+    }
   };
+  auto work = [&](unsigned slot) {
+    for (std::size_t i; !cancelled.load(std::memory_order_relaxed) && (i = next.fetch_add(1)) < n;)
+      if (!call(i, slot)) cancelled = true;
+  };
+  if (threads == 1) {
+    work(0);
+    return !cancelled;
+  }
   std::vector<std::thread> pool;
-  for (unsigned t = 1; t < threads; ++t) pool.emplace_back(work);
-  work();
+  for (unsigned t = 1; t < threads; ++t) pool.emplace_back(work, t);
+  work(0);
   for (auto& t : pool) t.join();
+  return !cancelled;
 }
 
 /// Runs f(i) for every node i of a forest given by parent[i] (-1 for a root), each only after all its children, on up

@@ -1,9 +1,9 @@
 #include "cim/geo/crs.h"
 
-#include <cctype>
-#include <regex>
+#include <charconv>
 
 #include "proj_context.h"
+#include "core/text.h"
 
 namespace cim::geo {
 
@@ -11,18 +11,9 @@ namespace {
 
 using detail::PjPtr;
 
-std::string trim(std::string_view s) {
-  size_t b = 0, e = s.size();
-  while (b < e && std::isspace(static_cast<unsigned char>(s[b]))) ++b;
-  while (e > b && std::isspace(static_cast<unsigned char>(s[e - 1]))) --e;
-  return std::string(s.substr(b, e - b));
-}
-
 // IFC files write "EPSG7856" or "EPSG 7856"; PROJ wants "EPSG:7856".
 std::string normaliseDefinition(const std::string& def) {
-  static const std::regex ifcStyle(R"(^\s*EPSG\s*[: ]?\s*(\d+)\s*$)", std::regex::icase);
-  std::smatch m;
-  if (std::regex_match(def, m, ifcStyle)) return "EPSG:" + m[1].str();
+  if (auto code = epsgCodeFromText(def)) return "EPSG:" + std::to_string(*code);
   return def;
 }
 
@@ -46,8 +37,25 @@ bool isCrsType(PJ_TYPE t) {
 
 }  // namespace
 
+std::optional<int> epsgCodeFromText(std::string_view text, bool bareNumber) {
+  std::string_view s = cim::detail::trimView(text);
+  const bool prefixed = cim::detail::istartsWith(s, "EPSG");
+  if (prefixed) {
+    s.remove_prefix(4);
+    s = cim::detail::trimView(s);
+    if (!s.empty() && s.front() == ':') s = cim::detail::trimView(s.substr(1));
+  } else if (!bareNumber) {
+    return std::nullopt;
+  }
+  if (s.empty() || s.size() > 9 || (!prefixed && (s.size() < 4 || s.size() > 6))) return std::nullopt;
+  int code = 0;
+  auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), code);
+  if (ec != std::errc() || end != s.data() + s.size() || code <= 0) return std::nullopt;
+  return code;
+}
+
 Result<Crs> Crs::fromUserInput(std::string_view definitionIn) {
-  const std::string given = trim(definitionIn);
+  const std::string given = cim::detail::trim(definitionIn);
   if (given.empty())
     return Result<Crs>::failure(Diagnostic::error(ErrorCode::UnknownCrs, "empty CRS definition"));
   const std::string def = normaliseDefinition(given);

@@ -6,6 +6,7 @@
 #include <cmath>
 
 #include "cim/model/element.h"
+#include "core/text.h"
 
 namespace cim::model {
 
@@ -40,14 +41,6 @@ float srgbToLinear(unsigned char v) {
   return static_cast<float>(c <= 0.04045 ? c / 12.92 : std::pow((c + 0.055) / 1.055, 2.4));
 }
 
-std::string upperTrimmed(std::string_view s) {
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
-  std::string out(s);
-  for (auto& ch : out) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
-  return out;
-}
-
 }  // namespace
 
 std::string_view classCode(PipeClass cls) { return info(cls).code; }
@@ -55,7 +48,7 @@ std::string_view classNameZh(PipeClass cls) { return info(cls).zh; }
 std::string_view classNameEn(PipeClass cls) { return info(cls).en; }
 
 std::optional<PipeType> pipeTypeFromCode(std::string_view code) {
-  const std::string c = upperTrimmed(code);
+  const std::string c = detail::toUpper(detail::trimView(code));
   if (c.empty()) return std::nullopt;
   for (const auto& row : classTable()) {
     if (row.code == c) return PipeType{row.cls, c};
@@ -89,7 +82,7 @@ std::optional<GasPressureClass> gasPressureClass(double p) {
 }
 
 std::optional<GasPressureClass> gasPressureClassFromText(std::string_view text) {
-  const std::string t = upperTrimmed(text);
+  const std::string t = detail::toUpper(detail::trimView(text));
   const bool a = !t.empty() && t.back() == 'A', b = !t.empty() && t.back() == 'B';
   auto has = [&](std::string_view s) { return t.find(s) != std::string::npos; };
   if (has("次高压") || has("SUB-HIGH") || has("SUBHIGH") || has("SUB HIGH") || t == "SHA" || t == "SHB") {

@@ -39,3 +39,38 @@ TEST_CASE("parallelBottomUp runs every node once, each after all its children", 
   cim::detail::parallelBottomUp({-1}, 4, [&](std::size_t) { ++ran; });
   CHECK(ran == 1);
 }
+
+TEST_CASE("parallelFor runs every index once, names its workers' slots, and stops when cancelled", "[core][parallel]") {
+  for (unsigned threads : {1u, 2u, 5u}) {
+    INFO(threads << " threads");
+    const std::size_t n = 10000;
+    std::vector<std::atomic<int>> runs(n);
+    std::vector<std::atomic<int>> bySlot(threads);
+    std::atomic<unsigned> badSlot{0};
+    const bool finished = cim::detail::parallelFor(n, threads, [&](std::size_t i, unsigned slot) {
+      runs[i]++;
+      if (slot >= threads) badSlot++;
+      else bySlot[slot]++;
+    });
+    CHECK(finished);
+    std::size_t once = 0;
+    for (auto& r : runs) once += r == 1;
+    CHECK(once == n);
+    CHECK(badSlot == 0);
+    CHECK(bySlot[0] > 0);  // the calling thread works too
+
+    // Returning false stops the loop: indices are taken in increasing order, so none far beyond the stop runs.
+    std::atomic<std::size_t> ran{0}, maxIndex{0};
+    const bool completed = cim::detail::parallelFor(n, threads, [&](std::size_t i) {
+      ran++;
+      for (std::size_t m = maxIndex; i > m && !maxIndex.compare_exchange_weak(m, i);) {
+      }
+      return i < 100;
+    });
+    CHECK_FALSE(completed);
+    CHECK(ran >= 101);
+    CHECK(maxIndex < 100 + threads);
+  }
+  // No work: nothing runs, and that is completion.
+  CHECK(cim::detail::parallelFor(0, 4, [](std::size_t) { FAIL("no index to run"); }));
+}

@@ -91,3 +91,24 @@ TEST_CASE("Points outside a projection's domain fail cleanly", "[geo]") {
   CHECK(pts[0].allFinite());
   CHECK(std::isnan(pts[1].x()));
 }
+
+TEST_CASE("One EPSG code parser reads the spellings IFC files and users write", "[geo][crs]") {
+  using cim::geo::epsgCodeFromText;
+  struct Row {
+    const char* text;
+    bool bare;
+    std::optional<int> code;
+  };
+  const Row rows[] = {
+      {"EPSG:4549", false, 4549},  {"epsg:4549", false, 4549},   {" EPSG 7856 ", false, 7856},
+      {"EPSG7856", false, 7856},   {"EPSG : 5711", false, 5711}, {"EPSG:4549+5737", false, std::nullopt},
+      {"5711", false, std::nullopt}, {"5711", true, 5711},       {" 32119 ", true, 32119},
+      {"12", true, std::nullopt},  {"1234567", true, std::nullopt}, {"EPSG::4549", false, std::nullopt},
+      {"NC83", true, std::nullopt}, {"", true, std::nullopt},    {"EPSG:", false, std::nullopt},
+      {"EPSG:-5", false, std::nullopt},
+  };
+  for (const auto& r : rows) {
+    INFO(r.text << (r.bare ? " (bare numbers allowed)" : ""));
+    CHECK(epsgCodeFromText(r.text, r.bare) == r.code);
+  }
+}

@@ -48,6 +48,10 @@ class Crs {
   double horizontalUnitToMeters_ = 1.0;
 };
 
+/// The EPSG code a text names: "EPSG:4549", "EPSG 4549", "EPSG4549", "epsg:4549" (IFC files write each of them),
+/// surrounding blanks ignored; with `bareNumber` also a number of 4 to 6 digits alone ("5711"). nullopt otherwise.
+std::optional<int> epsgCodeFromText(std::string_view text, bool bareNumber = false);
+
 /// WGS 84 3D geographic (EPSG:4979): longitude, latitude in degrees, ellipsoidal height in metres.
 const Crs& wgs84Geographic3d();
 

@@ -5,22 +5,17 @@
 #include <cmath>
 #include <map>
 #include <numbers>
-#include <regex>
 
 #include "cim/geo/crs.h"
 #include "cim/geo/transform.h"
+#include "core/text.h"
 
 namespace cim::io::ifc {
 
 namespace {
 
 // "EPSG:5711", "EPSG5711", "5711" -> 5711 when the text names an EPSG code.
-std::optional<int> epsgCode(const std::string& s) {
-  static const std::regex code(R"(^\s*(?:EPSG\s*[: ]?\s*)?(\d{4,6})\s*$)", std::regex::icase);
-  std::smatch m;
-  if (std::regex_match(s, m, code)) return std::stoi(m[1].str());
-  return std::nullopt;
-}
+std::optional<int> epsgCode(const std::string& s) { return geo::epsgCodeFromText(s, /*bareNumber=*/true); }
 
 // The definition of `horizontal`, made compound with `verticalDatum` when that names an EPSG vertical CRS and
 // `horizontal` has no heights of its own.
@@ -146,16 +141,13 @@ struct PsetValues {
   std::map<std::string, double> numbers;
   std::map<std::string, std::string> texts;
 };
-std::string lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return s;
-}
+using cim::detail::toLower;
 
 std::optional<PsetValues> findPropertySet(Context& ctx, std::string_view name) {
-  const std::string wanted = lower(std::string(name));
+  const std::string wanted = toLower(std::string(name));
   for (const auto* rec : ctx.file.instancesOf("IFCPROPERTYSET")) {
     Instance pset;
-    if (!pset.load(ctx.file, *rec) || lower(pset.text("Name").value_or("")) != wanted) continue;
+    if (!pset.load(ctx.file, *rec) || toLower(pset.text("Name").value_or("")) != wanted) continue;
     PsetValues out;
     out.id = rec->id;
     for (auto propId : pset.refs("HasProperties")) {
@@ -198,7 +190,7 @@ std::optional<IfcGeoreference> fromPropertySets(Context& ctx) {
   // set says otherwise (it is a label there, which few files fill in).
   double mapUnit = 1.0;
   if (crsSet && crsSet->texts.count("MapUnit")) {
-    const std::string u = lower(crsSet->texts.at("MapUnit"));
+    const std::string u = toLower(crsSet->texts.at("MapUnit"));
     if (u.find("foot") != std::string::npos || u.find("feet") != std::string::npos)
       mapUnit = u.find("us") != std::string::npos ? 1200.0 / 3937.0 : 0.3048;
   }

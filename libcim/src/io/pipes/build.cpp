@@ -9,6 +9,7 @@
 #include "cim/geo/transform.h"
 #include "cim/geometry/sweep.h"
 #include "io/pipes/network.h"
+#include "core/text.h"
 
 namespace cim::io::pipes {
 
@@ -90,12 +91,6 @@ bool sameSection(const model::PipeSection& a, const model::PipeSection& b) {
 std::string sectionText(const model::PipeSection& s) {
   if (s.shape == model::PipeSection::Shape::Circular) return "DN" + fmt(s.outerDiameterMeters * 1000.0, 0);
   return fmt(s.widthMeters * 1000.0, 0) + "×" + fmt(s.heightMeters * 1000.0, 0);
-}
-
-std::string lowerAscii(std::string s) {
-  for (auto& c : s)
-    if (static_cast<unsigned char>(c) < 128) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
 }
 
 // A built segment and what QA needs of it.
@@ -343,7 +338,7 @@ Result<PipeReadResult> build(RawNetwork&& net, const PipeOptions& options, bool 
         }
         if (!materialDone && feature.find("变材") == std::string::npos && !first.segment.material.empty() &&
             !other.segment.material.empty() &&
-            lowerAscii(first.segment.material) != lowerAscii(other.segment.material)) {
+            !cim::detail::iequals(first.segment.material, other.segment.material)) {
           report(PipeFindingKind::MaterialDisagrees,
                  "material " + other.segment.material + " (vs " + first.segment.material + ")");
           materialDone = true;

@@ -5,18 +5,9 @@
 #include <cstdlib>
 
 #include "io/pipes/network.h"
+#include "core/text.h"
 
 namespace cim::io::pipes {
-
-std::string trim(std::string_view s) {
-  auto space = [](unsigned char c) { return std::isspace(c) != 0; };
-  while (!s.empty() && space(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
-  while (!s.empty() && space(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
-  // Full-width blanks (U+3000) from Chinese spreadsheets.
-  while (s.size() >= 3 && s.substr(0, 3) == "\xE3\x80\x80") s.remove_prefix(3);
-  while (s.size() >= 3 && s.substr(s.size() - 3) == "\xE3\x80\x80") s.remove_suffix(3);
-  return std::string(s);
-}
 
 namespace {
 
@@ -31,10 +22,8 @@ std::optional<double> leadingNumber(std::string_view s, std::string_view& rest) 
   return v;
 }
 
-std::string lower(std::string s) {
-  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
+using cim::detail::toLower;
+using cim::detail::trim;
 
 }  // namespace
 
@@ -44,7 +33,7 @@ std::optional<double> parseNumber(std::string_view text) {
   auto v = leadingNumber(t, rest);
   if (!v) return std::nullopt;
   // Only unit letters may follow ("m", "mm", "kV", "MPa"): "12abc3" is not a number.
-  const std::string r = lower(trim(rest));
+  const std::string r = toLower(trim(rest));
   static const char* units[] = {"", "m", "mm", "cm", "kv", "v", "mpa", "kpa", "pa", "米"};
   for (auto* u : units)
     if (r == u) return v;
@@ -99,7 +88,7 @@ std::optional<double> parsePressureMpa(std::string_view text) {
   std::string_view rest;
   auto v = leadingNumber(t, rest);
   if (!v) return std::nullopt;
-  const std::string r = lower(trim(rest));
+  const std::string r = toLower(trim(rest));
   if (r.empty() || r == "mpa") return *v;
   if (r == "kpa") return *v / 1000.0;
   if (r == "pa") return *v / 1e6;
@@ -119,7 +108,7 @@ std::optional<std::int64_t> parseYear(std::string_view text) {
 }
 
 bool flowReversed(std::string_view text) {
-  const std::string t = lower(trim(text));
+  const std::string t = toLower(trim(text));
   return t == "-1" || t == "-" || t == "e->s" || t == "e-s" || t == "reverse" || t == "reversed" ||
          t.find("反") != std::string::npos || t.find("逆") != std::string::npos;
 }

@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "io/pipes/network.h"
+#include "core/text.h"
 
 namespace cim::io::pipes {
 
@@ -21,10 +22,7 @@ struct Line {
   std::vector<std::string> tokens;
 };
 
-std::string upper(std::string s) {
-  for (auto& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return s;
-}
+using cim::detail::toUpper;
 
 // Section name (upper case) -> its data lines in order.
 std::map<std::string, std::vector<Line>> parseSections(std::istream& in) {
@@ -37,7 +35,7 @@ std::map<std::string, std::vector<Line>> parseSections(std::istream& in) {
     const std::string t = trim(raw);
     if (t.empty()) continue;
     if (t.front() == '[') {
-      current = upper(t.substr(0, t.find(']') + 1));
+      current = toUpper(t.substr(0, t.find(']') + 1));
       out[current];
       continue;
     }
@@ -91,7 +89,7 @@ Result<RawNetwork> readInp(const fs::path& path, const PipeOptions& options) {
   bool offsetsAreElevations = false;
   for (const auto& l : sec["[OPTIONS]"]) {
     if (l.tokens.size() < 2) continue;
-    const std::string key = upper(l.tokens[0]), value = upper(l.tokens[1]);
+    const std::string key = toUpper(l.tokens[0]), value = toUpper(l.tokens[1]);
     if (key == "UNITS" || key == "FLOW_UNITS") {
       static const std::vector<std::string> usUnits = {"CFS", "GPM", "MGD", "IMGD", "AFD"};
       us = std::find(usUnits.begin(), usUnits.end(), value) != usUnits.end();
@@ -186,7 +184,7 @@ Result<RawNetwork> readInp(const fs::path& path, const PipeOptions& options) {
   for (const auto& l : sec["[XSECTIONS]"]) {
     if (l.tokens.size() < 3) continue;
     XSection x;
-    x.shape = upper(l.tokens[1]);
+    x.shape = toUpper(l.tokens[1]);
     x.g1 = num(l.tokens, 2).value_or(0.0);
     x.g2 = num(l.tokens, 3).value_or(0.0);
     x.barrels = static_cast<std::int64_t>(num(l.tokens, 6).value_or(1.0));

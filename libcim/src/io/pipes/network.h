@@ -12,6 +12,7 @@
 
 #include "cim/io/pipes.h"
 #include "cim/model/element.h"
+#include "core/text.h"
 
 namespace cim::io::pipes {
 
@@ -73,7 +74,7 @@ Result<PipeReadResult> build(RawNetwork&& network, const PipeOptions& options, b
                              const std::string& sourceName);
 
 // Value parsing shared by the readers (fields.cpp).
-std::string trim(std::string_view s);
+using cim::detail::trim;  // ASCII and full-width (U+3000) blanks
 /// A number with optional unit-like suffix letters ("1.2", "1.2m", "10kV", "0.4MPa"); nullopt when no number leads.
 std::optional<double> parseNumber(std::string_view text);
 /// A size in millimetres: "200", "DN200", "Φ200", "d200", "200mm" (circle), "1000×800", "1000x800", "1000*800"

@@ -24,6 +24,7 @@
 #include <nlohmann/json.hpp>
 
 #include "io/pipes/network.h"
+#include "core/text.h"
 
 namespace cim::io::pipes {
 
@@ -75,11 +76,7 @@ const std::map<std::string, std::vector<std::string>>& aliasTable() {
   return t;
 }
 
-std::string lowerAscii(std::string s) {
-  for (auto& c : s)
-    if (static_cast<unsigned char>(c) < 128) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
+using cim::detail::toLower;
 
 struct Mapping {
   std::map<std::string, std::string> fields;  // canonical -> source field name
@@ -117,10 +114,10 @@ Result<Mapping> loadMapping(const fs::path& path) {
 std::map<std::string, int> resolveFields(OGRFeatureDefn* defn, const Mapping& mapping) {
   std::map<std::string, int> out;
   std::map<std::string, int> byName;
-  for (int i = 0; i < defn->GetFieldCount(); ++i) byName[lowerAscii(trim(defn->GetFieldDefn(i)->GetNameRef()))] = i;
+  for (int i = 0; i < defn->GetFieldCount(); ++i) byName[toLower(trim(defn->GetFieldDefn(i)->GetNameRef()))] = i;
   for (const auto& [canon, aliases] : aliasTable()) {
     if (auto m = mapping.fields.find(canon); m != mapping.fields.end()) {
-      if (auto it = byName.find(lowerAscii(m->second)); it != byName.end()) out[canon] = it->second;
+      if (auto it = byName.find(toLower(m->second)); it != byName.end()) out[canon] = it->second;
       continue;
     }
     for (const auto& a : aliases)
@@ -141,8 +138,7 @@ struct NameInfo {
 
 NameInfo nameInfo(const std::string& name) {
   NameInfo ni;
-  std::string u = name;
-  for (auto& c : u) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  std::string u = cim::detail::toUpper(name);
   auto strip = [&](const std::string& word) {
     auto pos = u.rfind(word);
     if (pos == std::string::npos) return false;
@@ -328,7 +324,7 @@ struct Reader {
       const std::string subsid = text(f, t, "Subsid").value_or("");
       p.feature = feature.empty() ? subsid : subsid.empty() ? feature : feature + " " + subsid;
       p.coverSize = text(f, t, "Well_Cover").value_or("");
-      const std::string lf = lowerAscii(p.feature);
+      const std::string lf = toLower(p.feature);
       p.isWell = p.wellDepth.has_value() || lf.find("井") != std::string::npos ||
                  lf.find("manhole") != std::string::npos || lf.find("well") != std::string::npos ||
                  lf.find("chamber") != std::string::npos;

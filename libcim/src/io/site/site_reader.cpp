@@ -31,10 +31,7 @@ void registerGdal() {
   std::call_once(once, [] { GDALAllRegister(); });
 }
 
-std::string lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return s;
-}
+using cim::detail::toLower;
 
 // Words that name each kind; for layer and file names a contained word is enough.
 struct KindWords {
@@ -53,7 +50,7 @@ const std::vector<KindWords>& kindWords() {
 }
 
 std::optional<SiteFeatureKind> kindFromValue(const std::string& value) {
-  const std::string v = lower(value);
+  const std::string v = toLower(value);
   for (const auto& kw : kindWords())
     for (const auto& w : kw.words)
       if (v == w) return kw.kind;
@@ -61,7 +58,7 @@ std::optional<SiteFeatureKind> kindFromValue(const std::string& value) {
 }
 
 std::optional<SiteFeatureKind> kindFromName(const std::string& name) {
-  const std::string v = lower(name);
+  const std::string v = toLower(name);
   for (const auto& kw : kindWords())
     for (const auto& w : kw.words)
       if (v.find(w) != std::string::npos) return kw.kind;
@@ -96,7 +93,7 @@ struct Fields {
   std::vector<std::pair<std::string, int>> byName;
 
   explicit Fields(OGRFeature& f) : feature(f) {
-    for (int i = 0; i < f.GetFieldCount(); ++i) byName.emplace_back(lower(f.GetFieldDefnRef(i)->GetNameRef()), i);
+    for (int i = 0; i < f.GetFieldCount(); ++i) byName.emplace_back(toLower(f.GetFieldDefnRef(i)->GetNameRef()), i);
   }
   // Index of the first present, non-null field among `names`.
   std::optional<int> find(const std::vector<std::string>& names) const {
@@ -640,7 +637,7 @@ Result<SiteReadResult> readSite(const fs::path& path, const SiteOptions& options
       transformer.emplace(std::move(t).value());
     }
     FeatureBuilder builder(options, transformer ? &*transformer : nullptr);
-    const std::string layerName = layerCount > 1 || lower(layer->GetName()) != lower(stem)
+    const std::string layerName = layerCount > 1 || toLower(layer->GetName()) != toLower(stem)
                                       ? stem + "/" + layer->GetName()
                                       : stem;
     const auto fromContainer = containerKind(path, *layer);

@@ -51,7 +51,7 @@ struct DatasetCloser {
 
 // Metres per unit for the unit names GDAL drivers write into a band's unit type; nullopt when unknown.
 std::optional<double> unitFromName(std::string name) {
-  std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  name = detail::toLower(name);
   name.erase(std::remove_if(name.begin(), name.end(), [](char c) { return c == ' ' || c == '_' || c == '-' || c == '.'; }),
              name.end());
   if (name == "m" || name == "metre" || name == "meter" || name == "metres" || name == "meters") return 1.0;

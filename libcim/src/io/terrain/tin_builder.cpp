@@ -267,21 +267,12 @@ Result<Tin> buildTin(const Terrain& terrain, double maxErrorMeters, int tileCell
   const unsigned threads = workerCount();
   std::vector<std::vector<std::int32_t>> local(threads,
                                                std::vector<std::int32_t>(static_cast<std::size_t>(T + 1) * (T + 1), -1));
-  std::atomic<std::size_t> next{0};
-  auto work = [&](std::size_t slot) {
-    for (std::size_t i; (i = next.fetch_add(1)) < tileCount;) {
-      TinTile& tile = tiles[i];
-      tile.tileColumn = static_cast<int>(i % static_cast<std::size_t>(builder.tilesX()));
-      tile.tileRow = static_cast<int>(i / static_cast<std::size_t>(builder.tilesX()));
-      builder.extract(tile.tileColumn, tile.tileRow, maxErrorMeters, local[slot], tile, measured[i]);
-    }
-  };
-  {
-    std::vector<std::thread> pool;
-    for (unsigned t = 1; t < threads; ++t) pool.emplace_back(work, t);
-    work(0);
-    for (auto& t : pool) t.join();
-  }
+  parallelFor(tileCount, threads, [&](std::size_t i, unsigned slot) {
+    TinTile& tile = tiles[i];
+    tile.tileColumn = static_cast<int>(i % static_cast<std::size_t>(builder.tilesX()));
+    tile.tileRow = static_cast<int>(i / static_cast<std::size_t>(builder.tilesX()));
+    builder.extract(tile.tileColumn, tile.tileRow, maxErrorMeters, local[slot], tile, measured[i]);
+  });
   for (std::size_t i = 0; i < tileCount; ++i) {
     tin.measuredMaxErrorMeters = std::max(tin.measuredMaxErrorMeters, measured[i]);
     if (!tiles[i].triangles.empty()) tin.tiles.push_back(std::move(tiles[i]));

@@ -4,6 +4,8 @@
 #include <cctype>
 #include <string>
 
+#include "core/text.h"
+
 namespace cim::io::ifc::schema {
 
 namespace ifc2x3 {
@@ -85,8 +87,7 @@ const Schema& schemaFor(SchemaId id) {
 }
 
 const Schema* schemaForFile(std::string_view fileSchema, bool* exact) {
-  std::string n(fileSchema);
-  std::transform(n.begin(), n.end(), n.begin(), [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+  std::string n = cim::detail::toUpper(fileSchema);
   // Strip an "{ 1 0 10303 ... }" object identifier some exporters append.
   if (auto brace = n.find('{'); brace != std::string::npos) n = n.substr(0, brace);
   while (!n.empty() && n.back() == ' ') n.pop_back();

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cstring>
+#include "core/text.h"
 
 namespace cim::io::ifc {
 
@@ -370,8 +371,7 @@ Result<StepFile> StepFile::open(const std::filesystem::path& path, const Progres
       r.type = kComplexType;
     } else {
       upper.assign(type);
-      for (auto& ch : upper)
-        if (ch >= 'a' && ch <= 'z') ch = static_cast<char>(ch - 'a' + 'A');
+      for (auto& ch : upper) ch = cim::detail::upperAscii(ch);
       auto [it, inserted] = f.typeByName_.try_emplace(upper, static_cast<std::uint32_t>(f.typeNames_.size()));
       if (inserted) f.typeNames_.push_back(upper);
       r.type = it->second;
