@@ -34,8 +34,8 @@ TEST_CASE("The KY4 network lies on the KY4 DEM: junction elevations match the gr
   std::vector<double> gaps;
   std::size_t outside = 0;
   pipes->scene.forEachElement([&](const model::Layer&, const model::Element& e) {
-    if (!e.pipe) return;
-    for (const auto& p : {e.pipe->start(), e.pipe->end()}) {
+    if (!e.pipe()) return;
+    for (const auto& p : {e.pipe()->start(), e.pipe()->end()}) {
       auto h = terrain->heightAt(p.x(), p.y());
       if (!h) {
         ++outside;

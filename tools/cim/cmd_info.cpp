@@ -3,6 +3,7 @@
 
 #include "cim/app/info.h"
 #include "commands.h"
+#include "load_options.h"
 #include "terminal.h"
 
 namespace cimtool {
@@ -12,28 +13,19 @@ Runner addInfoCommand(CLI::App& app) {
     std::vector<std::string> files;
     bool json = false;
     bool elements = false;
-    std::string crs, inputCrs, points, fieldMapping, pipeType;
+    LoadArgs load;
   };
   auto args = std::make_shared<Args>();
   auto* cmd = app.add_subcommand("info", "Describe files: format, CRS, element and triangle counts, bounds");
-  cmd->add_option("files", args->files, "Input files")->required();
+  cmd->add_option("files", args->files, inputsHelp())->required();
   cmd->add_flag("--json", args->json, "One JSON object per file and line");
   cmd->add_flag("--elements", args->elements,
                 "List every element (guid, class, name, storey, triangles, bbox in the file's own frame; with --json also every property)");
-  cmd->add_option("--crs", args->crs, "Scene CRS (pipe networks are built in it; must be metric)");
-  cmd->add_option("--input-crs", args->inputCrs, "CRS of inputs without one (EPANET/SWMM .inp, CSV); default --crs");
-  cmd->add_option("--points", args->points, "Point table of a CSV/GeoJSON/Shapefile pipe line table");
-  cmd->add_option("--field-mapping", args->fieldMapping, "JSON field mapping for pipe tables");
-  cmd->add_option("--pipe-type", args->pipeType, "CJJ 61 type code when the table gives none (e.g. RQ)");
+  addLoadOptions(*cmd, args->load, kSceneCrsOption | kPipeOptions);
   return [cmd, args]() {
     if (!cmd->parsed()) return -1;
     int code = kExitOk;
-    cim::app::LoadOptions lo;
-    lo.crs = args->crs;
-    lo.inputCrs = args->inputCrs;
-    lo.pipePointTable = args->points;
-    lo.pipeFieldMapping = args->fieldMapping;
-    lo.pipeType = args->pipeType;
+    const cim::app::LoadOptions lo = args->load.toLoadOptions();
     for (const auto& f : args->files) {
       if (args->elements) {
         auto r = cim::app::describeElements(f, lo);

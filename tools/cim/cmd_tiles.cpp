@@ -3,6 +3,7 @@
 
 #include "cim/app/tiles.h"
 #include "commands.h"
+#include "load_options.h"
 #include "terminal.h"
 
 namespace cimtool {
@@ -11,20 +12,17 @@ Runner addTilesCommand(CLI::App& app) {
   struct Args {
     std::vector<std::string> inputs;
     std::string output;
-    std::string crs;
-    std::vector<double> origin;
+    LoadArgs load;
     std::size_t maxTriangles = cim::tiles3d::WriteOptions{}.maxTrianglesPerTile;
     std::string compress = "none";
     bool overwrite = false;
     bool verbose = false;
-    std::string inputCrs, points, fieldMapping, pipeType;
   };
   auto args = std::make_shared<Args>();
   auto* cmd = app.add_subcommand("tiles", "Write inputs as 3D Tiles 1.1: one tileset per layer and an index.json");
-  cmd->add_option("inputs", args->inputs, "Input files (as for convert)")->required();
+  cmd->add_option("inputs", args->inputs, inputsHelp())->required();
   cmd->add_option("-o,--output", args->output, "Output folder")->required();
-  cmd->add_option("--crs", args->crs, "Scene CRS, also the CRS of --origin (e.g. EPSG:4549+5737)");
-  cmd->add_option("--origin", args->origin, "Easting northing height of a local model's (0,0,0) in --crs")->expected(3);
+  addLoadOptions(*cmd, args->load, kSceneCrsOption | kOriginOption | kPipeOptions);
   cmd->add_option("--max-triangles", args->maxTriangles, "Triangle budget per tile (an element is never split)")
       ->check(CLI::PositiveNumber);
   cmd->add_option("--compress", args->compress,
@@ -32,22 +30,13 @@ Runner addTilesCommand(CLI::App& app) {
                   "or none")
       ->check(CLI::IsMember({"meshopt", "draco", "none"}));
   cmd->add_flag("--overwrite", args->overwrite, "Replace an output folder written earlier by cim tiles");
-  cmd->add_option("--input-crs", args->inputCrs, "CRS of inputs without one (EPANET/SWMM .inp, CSV); default --crs");
-  cmd->add_option("--points", args->points, "Point table of a CSV/GeoJSON/Shapefile pipe line table");
-  cmd->add_option("--field-mapping", args->fieldMapping, "JSON field mapping for pipe tables");
-  cmd->add_option("--pipe-type", args->pipeType, "CJJ 61 type code when the table gives none (e.g. RQ)");
   cmd->add_flag("-v,--verbose", args->verbose, "Also list informational diagnostics");
   return [cmd, args]() {
     if (!cmd->parsed()) return -1;
     cim::app::TileOptions o;
     for (const auto& i : args->inputs) o.inputs.emplace_back(i);
     o.outputDir = args->output;
-    o.load.crs = args->crs;
-    if (args->origin.size() == 3) o.load.origin = Eigen::Vector3d(args->origin[0], args->origin[1], args->origin[2]);
-    o.load.inputCrs = args->inputCrs;
-    o.load.pipePointTable = args->points;
-    o.load.pipeFieldMapping = args->fieldMapping;
-    o.load.pipeType = args->pipeType;
+    o.load = args->load.toLoadOptions();
     o.write.maxTrianglesPerTile = args->maxTriangles;
     o.write.overwrite = args->overwrite;
     o.write.compression = cim::parseMeshCompression(args->compress).value_or(cim::MeshCompression::None);

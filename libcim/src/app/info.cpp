@@ -7,7 +7,6 @@
 
 #include "cim/app/load.h"
 #include "cim/geo/georeference.h"
-#include "cim/io/ifc.h"
 
 namespace cim::app {
 
@@ -16,42 +15,36 @@ using Json = nlohmann::ordered_json;
 
 namespace {
 
-// A file's scene for inspection: IFC through readIfc (in its engineering frame when asked), other formats through
-// loadScene. Fills the IFC summary fields (schema, application, classes, georeference) of `fi` when given.
+// A file's scene for inspection, read by the format the table gives it (as loadScene reads it), except that an IFC
+// model stays in its own georeference (or, with `engineeringFrame`, its engineering frame) rather than being placed
+// in or reprojected into the scene CRS. Fills the IFC and pipe summaries and the class counts of `fi` when given.
 Result<model::Scene> inspect(const fs::path& path, bool engineeringFrame, FileInfo* fi,
                              const LoadOptions& loadOptions = {}) {
-  if (io::isIfcFile(path)) {
-    io::IfcOptions options;
-    options.applyGeoreference = !engineeringFrame;
-    auto r = io::readIfc(path, options);
-    if (!r.ok()) return Result<model::Scene>::failureFrom(r);
-    if (fi) {
-      fi->schema = r->schema;
-      fi->application = r->application;
-      fi->classes = r->productsByClass;
-      fi->georeference = r->georeferenceSource;
-      fi->openings = {r->openingsCut, r->openingsNotCut, r->openingBodiesBoxCut};
-    }
-    auto diags = r.takeDiagnostics();
-    return Result<model::Scene>::success(std::move(r.value().scene), std::move(diags));
+  auto ro = readOptions(loadOptions);
+  if (!ro.ok()) return Result<model::Scene>::failureFrom(ro);
+  ro->frame = engineeringFrame ? io::ReadFrame::Engineering : io::ReadFrame::File;
+  auto r = readInput(path, *ro, loadOptions);
+  if (!r.ok()) return Result<model::Scene>::failureFrom(r);
+  auto diags = r.takeDiagnostics();
+  auto& read = r.value();
+  if (fi && read.ifc) {
+    fi->schema = read.ifc->schema;
+    fi->application = read.ifc->application;
+    fi->classes = read.ifc->productsByClass;
+    fi->georeference = read.ifc->georeferenceSource;
+    fi->openings = {read.ifc->openingsCut, read.ifc->openingsNotCut, read.ifc->openingBodiesBoxCut};
   }
-  if (io::isPipeFile(path)) {
-    auto po = pipeOptions(loadOptions);
-    if (!po.ok()) return Result<model::Scene>::failureFrom(po);
-    auto r = io::readPipes(path, po.value());
-    if (!r.ok()) return Result<model::Scene>::failureFrom(r);
-    auto diags = r.takeDiagnostics();
-    auto& v = r.value();
-    if (fi) {
-      fi->pipes = FileInfo::Pipes{std::string(io::pipeFormatName(v.format)), v.pipes, v.wells, v.skippedRows, v.qa};
-      v.scene.forEachElement([&](const model::Layer&, const model::Element& e) { ++fi->classes[e.kind]; });
-    }
-    return Result<model::Scene>::success(std::move(v.scene), std::move(diags));
+  if (fi && read.pipes) {
+    const auto& p = *read.pipes;
+    fi->pipes = FileInfo::Pipes{std::string(io::pipeFormatName(p.format)), p.pipes, p.wells, p.skippedRows, p.qa};
   }
-  auto scene = loadScene({path}, loadOptions);
-  if (scene.ok() && fi)
-    scene->forEachElement([&](const model::Layer&, const model::Element& e) { ++fi->classes[e.kind]; });
-  return scene;
+  if (fi && !read.ifc)
+    read.scene.forEachElement([&](const model::Layer&, const model::Element& e) { ++fi->classes[e.kind]; });
+  if (read.ifc) return Result<model::Scene>::success(std::move(read.scene), std::move(diags));
+  model::Scene scene(ro->placement.crs);
+  auto merged = mergeInput(scene, std::move(read.scene), !ro->placement.crs, path, diags);
+  if (!merged.ok()) return Result<model::Scene>::failure(*merged.error(), std::move(diags));
+  return Result<model::Scene>::success(std::move(scene), std::move(diags));
 }
 
 }  // namespace

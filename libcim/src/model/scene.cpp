@@ -11,30 +11,6 @@
 
 namespace cim::model {
 
-const AttributeValue& Attributes::at(std::string_view key) const {
-  auto it = find(key);
-  if (it == end()) throw std::out_of_range("no attribute '" + std::string(key) + "'");
-  return it->second;
-}
-
-std::size_t Element::triangleCount() const {
-  std::size_t n = 0;
-  for (const auto& s : shapes) n += s.mesh.triangleCount();
-  return n;
-}
-
-std::size_t Element::vertexCount() const {
-  std::size_t n = 0;
-  for (const auto& s : shapes) n += s.mesh.vertexCount();
-  return n;
-}
-
-geometry::Aabb Element::worldBounds() const {
-  geometry::Aabb box;
-  for (const auto& s : shapes) box.extend(geometry::worldBounds(s.mesh));
-  return box;
-}
-
 Layer& Scene::layer(const std::string& name) {
   for (auto& l : layers_)
     if (l.name == name) return l;
@@ -121,38 +97,14 @@ Status reprojectMesh(geometry::Mesh& mesh, const geo::Transformer& t, double ste
   return okStatus();
 }
 
-// The parametric pipe/well of an element moved by `map` (a point map in the scene frame); lengths (diameters,
-// depths) are scaled by `scale`. Replaces the shared pointers with transformed copies.
+// The element's exact shape moved by `map` (a point map in the scene frame), lengths scaled by `scale`; false when a
+// point cannot be mapped (the element is then unchanged).
 template <class PointMap>
-bool transformParametric(Element& e, PointMap&& map, double scale) {
-  if (e.pipe) {
-    auto p = std::make_shared<PipeSegment>(*e.pipe);
-    for (auto& c : p->centreline) {
-      auto m = map(c);
-      if (!m) return false;
-      c = *m;
-    }
-    if (scale != 1.0) {
-      auto& s = p->section;
-      s.outerDiameterMeters *= scale;
-      if (s.innerDiameterMeters) *s.innerDiameterMeters *= scale;
-      if (s.wallMeters) *s.wallMeters *= scale;
-      s.widthMeters *= scale;
-      s.heightMeters *= scale;
-    }
-    e.pipe = std::move(p);
-  }
-  if (e.well) {
-    auto w = std::make_shared<Well>(*e.well);
-    auto m = map(w->top);
-    if (!m) return false;
-    w->top = *m;
-    w->depthMeters *= scale;
-    w->diameterMeters *= scale;
-    w->widthMeters *= scale;
-    w->lengthMeters *= scale;
-    e.well = std::move(w);
-  }
+bool transformElementShape(Element& e, PointMap&& map, double scale) {
+  if (!e.parametric) return true;
+  auto moved = transformParametric(*e.parametric, map, scale);
+  if (!moved) return false;
+  e.parametric = std::make_shared<const ParametricShape>(std::move(*moved));
   return true;
 }
 
@@ -165,7 +117,8 @@ void transformScene(Scene& scene, const Eigen::Affine3d& t) {
   const double scale = std::cbrt(std::abs(t.linear().determinant()));
   for (auto& layer : scene.layers_)
     for (auto& e : layer.elements) {
-      transformParametric(e, [&](const Eigen::Vector3d& p) { return std::optional<Eigen::Vector3d>(t * p); }, scale);
+      // Exact for the similarity transforms this is used with (placements, map conversions).
+      transformElementShape(e, [&](const Eigen::Vector3d& p) { return std::optional<Eigen::Vector3d>(t * p); }, scale);
       for (auto& shape : e.shapes) {
         auto& m = shape.mesh;
         m.origin = t * m.origin;
@@ -174,16 +127,17 @@ void transformScene(Scene& scene, const Eigen::Affine3d& t) {
         if (flip)
           for (std::size_t i = 0; i + 2 < m.indices.size(); i += 3) std::swap(m.indices[i + 1], m.indices[i + 2]);
       }
-      // Site shapes follow (exact for the rigid placements this is used with; radii are not scaled).
-      if (e.site) {
-        auto moved = transformSiteShape(e.site->shape,
-                                        [&](const Eigen::Vector3d& p) { return std::optional(Eigen::Vector3d(t * p)); });
-        if (!moved) continue;
-        auto site = std::make_shared<SiteFeature>(*e.site);
-        site->shape = std::move(*moved);
-        e.site = std::move(site);
-      }
     }
+}
+
+void placeLocalScene(Scene& scene, const std::optional<geo::Crs>& crs, const Eigen::Vector3d& origin,
+                     double rotationDegrees) {
+  Eigen::Affine3d t = Eigen::Affine3d::Identity();
+  t.linear() = Eigen::AngleAxisd(rotationDegrees * 3.14159265358979323846 / 180.0, Eigen::Vector3d::UnitZ())
+                   .toRotationMatrix();
+  t.translation() = origin;
+  transformScene(scene, t);
+  scene.setCrs(crs);
 }
 
 Status mergeInto(Scene& target, Scene&& source) {
@@ -213,23 +167,13 @@ Status mergeInto(Scene& target, Scene&& source) {
           auto st = reprojectMesh(shape.mesh, *transformer, step, element.name);
           if (!st.ok()) return Status::failure(*st.error(), std::move(diags));
         }
-        // Parametric pipes and wells: points reprojected exactly; diameters and depths are true lengths and stay.
-        if (!transformParametric(element, [&](const Eigen::Vector3d& p) { return transformer->forward(p); }, 1.0))
+        // The exact shape: points reprojected exactly; diameters, depths and radii are true lengths and stay.
+        if (!transformElementShape(element, [&](const Eigen::Vector3d& p) { return transformer->forward(p); }, 1.0))
           return Status::failure(Diagnostic::error(ErrorCode::TransformFailed,
-                                                   "the centreline of a pipe or well cannot be transformed", {},
-                                                   element.name),
+                                                   "the exact shape (centreline, cover or outline) cannot be "
+                                                   "transformed",
+                                                   {}, element.name),
                                  std::move(diags));
-        if (element.site) {
-          auto moved = transformSiteShape(element.site->shape,
-                                          [&](const Eigen::Vector3d& p) { return transformer->forward(p); });
-          if (!moved)
-            return Status::failure(Diagnostic::error(ErrorCode::TransformFailed,
-                                                     "site feature shape cannot be transformed", {}, element.name),
-                                   std::move(diags));
-          auto site = std::make_shared<SiteFeature>(*element.site);
-          site->shape = std::move(*moved);
-          element.site = std::move(site);
-        }
       }
   }
   for (auto& layer : layers)

@@ -143,9 +143,11 @@ double siteShapeDistance(const SiteShape& shape, const Eigen::Vector3d& point) {
 }
 
 std::optional<SiteShape> transformSiteShape(
-    const SiteShape& shape, const std::function<std::optional<Eigen::Vector3d>(const Eigen::Vector3d&)>& f) {
+    const SiteShape& shape, const std::function<std::optional<Eigen::Vector3d>(const Eigen::Vector3d&)>& f,
+    double lengthScale) {
   struct Visitor {
     const std::function<std::optional<Eigen::Vector3d>(const Eigen::Vector3d&)>& f;
+    double scale;
     // New elevations of `bottom` and `top` at the horizontal point xy.
     bool heights(const Eigen::Vector2d& xy, double& bottom, double& top) const {
       auto b = f({xy.x(), xy.y(), bottom});
@@ -175,6 +177,7 @@ std::optional<SiteShape> transformSiteShape(
       auto m = f({s.axis.x(), s.axis.y(), s.topElevation});
       if (!m) return std::nullopt;
       s.axis = m->head<2>();
+      s.radiusMeters *= scale;
       if (!heights(ref, s.bottomElevation, s.topElevation)) return std::nullopt;
       return s;
     }
@@ -182,6 +185,7 @@ std::optional<SiteShape> transformSiteShape(
       auto m = f(s.center);
       if (!m) return std::nullopt;
       s.center = *m;
+      s.semiAxesMeters *= scale;
       return s;
     }
     std::optional<SiteShape> operator()(SiteTube s) const {
@@ -190,16 +194,18 @@ std::optional<SiteShape> transformSiteShape(
         if (!m) return std::nullopt;
         v = *m;
       }
+      s.radiusMeters *= scale;
       return s;
     }
     std::optional<SiteShape> operator()(SiteMarker s) const {
       auto m = f(s.position);
       if (!m) return std::nullopt;
       s.position = *m;
+      s.sizeMeters *= scale;
       return s;
     }
   };
-  return std::visit(Visitor{f}, shape);
+  return std::visit(Visitor{f, lengthScale}, shape);
 }
 
 }  // namespace cim::model

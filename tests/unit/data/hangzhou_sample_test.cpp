@@ -99,12 +99,12 @@ TEST_CASE("The sample site features load, and the pit is inside the gas main's p
   });
   CHECK(kinds == std::map<std::string, int>{{"borehole", 1}, {"cavity", 1}, {"excavation", 1}, {"sensor", 3}});
   REQUIRE(pit);
-  REQUIRE(pit->site);
+  REQUIRE(pit->site());
   // A point on the gas main's centreline in front of the pit, at the pit's mid-depth: its plan distance to the pit
   // minus the pipe's outer radius is the gap the README gives, smaller than the zone width.
-  const auto& prism = std::get<model::SitePrism>(pit->site->shape);
+  const auto& prism = std::get<model::SitePrism>(pit->site()->shape);
   const double midZ = (prism.topElevation + prism.bottomElevation) / 2;
-  const double d = model::siteShapeDistance(pit->site->shape, {515405.0, zone["gas_centreline_northing"].get<double>(), midZ});
+  const double d = model::siteShapeDistance(pit->site()->shape, {515405.0, zone["gas_centreline_northing"].get<double>(), midZ});
   CHECK(d == Approx(zone["distance_centreline_to_pit"].get<double>()).margin(1e-6));
   const double gap = d - zone["gas_outer_radius"].get<double>();
   CHECK(gap == Approx(zone["distance_outer_wall_to_pit"].get<double>()).margin(1e-6));

@@ -265,12 +265,12 @@ TEST_CASE("CJJ 61 CSV tables: the QA report finds exactly the seeded defects", "
   // Gas depth reference: outer top. Row 1: ground 10, depth 1.2, DN200 → centreline 10 − 1.2 − 0.1 = 8.7.
   const auto* e = findElement(r->scene, "pipe", "P1-P2");
   REQUIRE(e);
-  REQUIRE(e->pipe);
-  CHECK(e->pipe->start().z() == Approx(8.7).margin(1e-9));
-  CHECK(e->pipe->start().x() == Approx(515400).margin(1e-6));  // Y is the easting
-  CHECK(e->pipe->start().y() == Approx(3347840).margin(1e-6));  // X is the northing
-  CHECK(e->pipe->section.outerDiameterMeters == Approx(0.2));
-  CHECK(e->pipe->gasPressureClass == model::GasPressureClass::MediumA);
+  REQUIRE(e->pipe());
+  CHECK(e->pipe()->start().z() == Approx(8.7).margin(1e-9));
+  CHECK(e->pipe()->start().x() == Approx(515400).margin(1e-6));  // Y is the easting
+  CHECK(e->pipe()->start().y() == Approx(3347840).margin(1e-6));  // X is the northing
+  CHECK(e->pipe()->section.outerDiameterMeters == Approx(0.2));
+  CHECK(e->pipe()->gasPressureClass == model::GasPressureClass::MediumA);
   CHECK(std::get<std::string>(e->attributes.at("pipe.pressureClass")) == "medium A");
   CHECK(std::get<double>(e->attributes.at("pipe.pressureMPa")) == Approx(0.3));
   CHECK(std::get<std::int64_t>(e->attributes.at("pipe.year")) == 2015);
@@ -281,14 +281,14 @@ TEST_CASE("CJJ 61 CSV tables: the QA report finds exactly the seeded defects", "
   // 中压A as text gives the class without a number.
   const auto* steel = findElement(r->scene, "pipe", "P6-P7");
   REQUIRE(steel);
-  CHECK(steel->pipe->gasPressureClass == model::GasPressureClass::MediumA);
-  CHECK_FALSE(steel->pipe->pressureMpa);
+  CHECK(steel->pipe()->gasPressureClass == model::GasPressureClass::MediumA);
+  CHECK_FALSE(steel->pipe()->pressureMpa);
   // The valve well: 1.5 m deep from the ground, 800×800 cover → at least the 1.0 m default chamber.
   const auto* well = findElement(r->scene, "well", "P7");
   REQUIRE(well);
-  REQUIRE(well->well);
-  CHECK(well->well->top.z() == Approx(10.0));
-  CHECK(well->well->depthMeters == Approx(1.5));
+  REQUIRE(well->well());
+  CHECK(well->well()->top.z() == Approx(10.0));
+  CHECK(well->well()->depthMeters == Approx(1.5));
   CHECK(well->shapes.at(0).mesh.empty() == false);
   CHECK(geometry::worldBounds(well->shapes[0].mesh).min.z() == Approx(8.5).margin(1e-5));
 }
@@ -314,18 +314,18 @@ TEST_CASE("CJJ 61 GeoJSON tables with Chinese field names: gravity pipes to the 
   // WS: inside bottom. W1: ground 10, depth 2.0, DN400 (no wall) → centreline 10 − 2.0 + 0.2 = 8.2.
   const auto* e = findElement(r->scene, "pipe", "W1-W2");
   REQUIRE(e);
-  CHECK(e->pipe->type.code == "WS");
-  CHECK(e->pipe->start().z() == Approx(8.2).margin(1e-9));
-  CHECK(e->pipe->end().z() == Approx(10 - 2.2 + 0.2).margin(1e-9));
+  CHECK(e->pipe()->type.code == "WS");
+  CHECK(e->pipe()->start().z() == Approx(8.2).margin(1e-9));
+  CHECK(e->pipe()->end().z() == Approx(10 - 2.2 + 0.2).margin(1e-9));
   CHECK(std::get<std::string>(e->attributes.at("材质")) == "砼");
   CHECK(std::get<std::string>(e->attributes.at("pipe.depthReference")) == "inside bottom");
   // The 1000×800 culvert: 1.0 m wide, 0.8 m high; inside bottom 10 − 1.5 = 8.5, centreline 8.9.
   const auto* box = findElement(r->scene, "pipe", "W9-W10");
   REQUIRE(box);
-  CHECK(box->pipe->section.shape == model::PipeSection::Shape::Rectangular);
-  CHECK(box->pipe->section.widthMeters == Approx(1.0));
-  CHECK(box->pipe->section.heightMeters == Approx(0.8));
-  CHECK(box->pipe->start().z() == Approx(8.9).margin(1e-9));
+  CHECK(box->pipe()->section.shape == model::PipeSection::Shape::Rectangular);
+  CHECK(box->pipe()->section.widthMeters == Approx(1.0));
+  CHECK(box->pipe()->section.heightMeters == Approx(0.8));
+  CHECK(box->pipe()->start().z() == Approx(8.9).margin(1e-9));
   const auto b = box->worldBounds();
   CHECK(b.max.y() - b.min.y() == Approx(1.0).margin(1e-4));  // the culvert runs east: its width is north–south
 }
@@ -342,7 +342,7 @@ TEST_CASE("Depth references per type: gravity, pressure, cable, and configurable
     auto r = io::readPipes(dir / "lines.csv", o);
     REQUIRE(r.ok());
     REQUIRE(r->pipes == 1);
-    return r->scene.layers().at(0).elements.at(0).pipe->start().z();
+    return r->scene.layers().at(0).elements.at(0).pipe()->start().z();
   };
   // Gravity (YS rain): inside bottom 18.5; DN600 with a 50 mm wall: centre 18.5 + 0.3 = 18.8, outer 0.7 m.
   CHECK(one("YS", "600", "50") == Approx(18.8).margin(1e-9));
@@ -372,7 +372,7 @@ TEST_CASE("Points without Surf_H take the ground from the terrain callback", "[p
   auto r = io::readPipes(dir / "RQ_LINE.csv", o);
   REQUIRE(r.ok());
   REQUIRE(r->pipes == 1);
-  const auto& p = *r->scene.layers()[0].elements[0].pipe;
+  const auto& p = *r->scene.layers()[0].elements[0].pipe();
   CHECK(p.start().z() == Approx(5.0 - 1.0 - 0.1).margin(1e-9));
   CHECK(p.end().z() == Approx(6.0 - 1.0 - 0.1).margin(1e-9));
 }
@@ -388,11 +388,11 @@ TEST_CASE("3D lines without depths use their own Z as the centreline", "[pipes]"
   REQUIRE(r.ok());
   REQUIRE(r->pipes == 1);
   const auto& e = r->scene.layers()[0].elements[0];
-  CHECK(e.pipe->type.cls == model::PipeClass::Power);
-  CHECK(e.pipe->centreline.size() == 3);
-  CHECK(e.pipe->centreline[1].z() == Approx(7.0));
-  CHECK(*e.pipe->voltageKv == Approx(10.0));
-  CHECK(*e.pipe->cableCount == 3);
+  CHECK(e.pipe()->type.cls == model::PipeClass::Power);
+  CHECK(e.pipe()->centreline.size() == 3);
+  CHECK(e.pipe()->centreline[1].z() == Approx(7.0));
+  CHECK(*e.pipe()->voltageKv == Approx(10.0));
+  CHECK(*e.pipe()->cableCount == 3);
   CHECK(isClosed(e.shapes.at(0).mesh));
   CHECK(r->scene.crs()->definition() == "EPSG:4549");
 }
@@ -429,23 +429,23 @@ TEST_CASE("The KY4 EPANET network loads with 1,156 pipes at the junction elevati
     // P-1: J-1 (611.3897 ft) → J-34 (639.8541 ft), 6 in; P-10: J-14 (673.0455 ft) → J-94 (671.6267 ft), 8 in.
     const auto* p1 = findElement(r->scene, "pipe", "P-1");
     REQUIRE(p1);
-    CHECK(p1->pipe->start().z() == Approx(611.3897 * kFt).margin(1e-6));
-    CHECK(p1->pipe->end().z() == Approx(639.8541 * kFt).margin(1e-6));
-    CHECK(p1->pipe->start().z() == Approx(186.35158).margin(1e-4));  // the geojson's elevation of J-1 in metres
-    CHECK(p1->pipe->section.outerDiameterMeters == Approx(6 * kIn));
-    CHECK(p1->pipe->centreline.size() == 7);  // 5 [VERTICES]
+    CHECK(p1->pipe()->start().z() == Approx(611.3897 * kFt).margin(1e-6));
+    CHECK(p1->pipe()->end().z() == Approx(639.8541 * kFt).margin(1e-6));
+    CHECK(p1->pipe()->start().z() == Approx(186.35158).margin(1e-4));  // the geojson's elevation of J-1 in metres
+    CHECK(p1->pipe()->section.outerDiameterMeters == Approx(6 * kIn));
+    CHECK(p1->pipe()->centreline.size() == 7);  // 5 [VERTICES]
     const auto* p10 = findElement(r->scene, "pipe", "P-10");
     REQUIRE(p10);
-    CHECK(p10->pipe->start().z() == Approx(673.0455 * kFt).margin(1e-6));
-    CHECK(p10->pipe->end().z() == Approx(671.6267 * kFt).margin(1e-6));
-    CHECK(p10->pipe->section.outerDiameterMeters == Approx(0.2032));
+    CHECK(p10->pipe()->start().z() == Approx(673.0455 * kFt).margin(1e-6));
+    CHECK(p10->pipe()->end().z() == Approx(671.6267 * kFt).margin(1e-6));
+    CHECK(p10->pipe()->section.outerDiameterMeters == Approx(0.2032));
     // Plan length of P-10: 124.144 ft in the .inp; from the coordinates, US survey feet → metres.
     const double ft = 1200.0 / 3937.0;
     const double planFt = std::hypot(4977118.00 - 4977020.40, 3912076.00 - 3912152.00);
-    const auto& c = p10->pipe->centreline;
+    const auto& c = p10->pipe()->centreline;
     const double plan = std::hypot(c[1].x() - c[0].x(), c[1].y() - c[0].y());
     CHECK(plan == Approx(planFt * ft).epsilon(2e-3));  // within the projections' scale difference
-    CHECK(p10->pipe->type.cls == model::PipeClass::Water);
+    CHECK(p10->pipe()->type.cls == model::PipeClass::Water);
   }
 }
 
@@ -467,15 +467,15 @@ TEST_CASE("The SWMM sewer loads with its inverts and offsets", "[pipes]") {
   const auto* e = findElement(r->scene, "pipe", "J2-024.1");
   REQUIRE(e);
   const double d = 0.666667 * kFt;
-  CHECK(e->pipe->section.outerDiameterMeters == Approx(d));
-  CHECK(e->pipe->start().z() == Approx(987.421 * kFt + d / 2).margin(1e-6));
-  CHECK(e->pipe->end().z() == Approx((981.84 + 0.699533) * kFt + d / 2).margin(1e-6));
-  CHECK(e->pipe->type.cls == model::PipeClass::Drainage);
+  CHECK(e->pipe()->section.outerDiameterMeters == Approx(d));
+  CHECK(e->pipe()->start().z() == Approx(987.421 * kFt + d / 2).margin(1e-6));
+  CHECK(e->pipe()->end().z() == Approx((981.84 + 0.699533) * kFt + d / 2).margin(1e-6));
+  CHECK(e->pipe()->type.cls == model::PipeClass::Drainage);
   // Junctions become manholes: J1-025 invert 970.46 ft, MaxDepth 12.938 ft.
   const auto* w = findElement(r->scene, "well", "J1-025");
   REQUIRE(w);
-  CHECK(w->well->top.z() == Approx((970.46 + 12.938) * kFt).margin(1e-6));
-  CHECK(w->well->depthMeters == Approx(12.938 * kFt).margin(1e-9));
+  CHECK(w->well()->top.z() == Approx((970.46 + 12.938) * kFt).margin(1e-6));
+  CHECK(w->well()->depthMeters == Approx(12.938 * kFt).margin(1e-9));
 }
 
 TEST_CASE("loadScene reads pipe inputs and keeps the parametric form through reprojection", "[pipes]") {
@@ -487,8 +487,8 @@ TEST_CASE("loadScene reads pipe inputs and keeps the parametric form through rep
   REQUIRE(s.ok());
   const auto* e = findElement(s.value(), "pipe", "P1-P2");
   REQUIRE(e);
-  REQUIRE(e->pipe);
-  CHECK(e->pipe->start().z() == Approx(8.7).margin(1e-6));
+  REQUIRE(e->pipe());
+  CHECK(e->pipe()->start().z() == Approx(8.7).margin(1e-6));
   CHECK(app::formatName(dir / "RQ_LINE.csv") == "CSV");
   // A 2D input into a compound CRS: the heights pass through.
   const auto b = e->worldBounds();

@@ -89,13 +89,13 @@ TEST_CASE("An excavation pit is a prism from its top down to top - depth", "[sit
   CHECK(scene.crs()->definition() == "EPSG:4549");
   const auto& e = only(scene, "excavation");
   CHECK(e.guid == "JK-1");
-  REQUIRE(e.site);
-  CHECK(e.site->kind == model::SiteFeatureKind::Excavation);
-  const auto* prism = std::get_if<model::SitePrism>(&e.site->shape);
+  REQUIRE(e.site());
+  CHECK(e.site()->kind == model::SiteFeatureKind::Excavation);
+  const auto* prism = std::get_if<model::SitePrism>(&e.site()->shape);
   REQUIRE(prism);
   CHECK(prism->topElevation == Approx(8.2));
   CHECK(prism->bottomElevation == Approx(1.7));
-  CHECK(model::siteShapeVolume(e.site->shape) == Approx(520.0 * 6.5));
+  CHECK(model::siteShapeVolume(e.site()->shape) == Approx(520.0 * 6.5));
   REQUIRE(e.shapes.size() == 1);
   CHECK(meshVolume(e.shapes[0].mesh) == Approx(520.0 * 6.5).epsilon(1e-5));
   const auto box = e.worldBounds();
@@ -104,9 +104,9 @@ TEST_CASE("An excavation pit is a prism from its top down to top - depth", "[sit
   CHECK(box.min.z() == Approx(1.7));
   CHECK(box.max.z() == Approx(8.2));
   // Distances from the exact shape: 2 m east of the east wall at mid-depth, and in the cut-out corner.
-  CHECK(model::siteShapeDistance(e.site->shape, {E0 + 32, N0 + 5, 5.0}) == Approx(2.0));
-  CHECK(model::siteShapeDistance(e.site->shape, {E0 + 25, N0 + 17, 5.0}) == Approx(5.0));
-  CHECK(model::siteShapeDistance(e.site->shape, {E0 + 5, N0 + 5, 0.7}) == Approx(1.0));
+  CHECK(model::siteShapeDistance(e.site()->shape, {E0 + 32, N0 + 5, 5.0}) == Approx(2.0));
+  CHECK(model::siteShapeDistance(e.site()->shape, {E0 + 25, N0 + 17, 5.0}) == Approx(5.0));
+  CHECK(model::siteShapeDistance(e.site()->shape, {E0 + 5, N0 + 5, 0.7}) == Approx(1.0));
 }
 
 TEST_CASE("A pit with a bottom elevation and no top asks the ground-height callback", "[site]") {
@@ -127,7 +127,7 @@ TEST_CASE("A pit with a bottom elevation and no top asks the ground-height callb
   const auto& e = only(r->scene, "excavation");
   CHECK(askedE == Approx(E0 + 5));  // at the centroid
   CHECK(askedN == Approx(N0 + 5));
-  CHECK(model::siteShapeVolume(e.site->shape) == Approx(100.0 * 10.0));
+  CHECK(model::siteShapeVolume(e.site()->shape) == Approx(100.0 * 10.0));
   CHECK(meshVolume(e.shapes[0].mesh) == Approx(1000.0).epsilon(1e-5));
 }
 
@@ -144,7 +144,7 @@ TEST_CASE("A borehole is a vertical cylinder of its diameter from the top down t
   CHECK(countSeverity(r.diagnostics(), Severity::Error) == 0);
   const auto& e = only(r->scene, "borehole");
   CHECK(e.guid == "ZK1");
-  const auto* c = std::get_if<model::SiteCylinder>(&e.site->shape);
+  const auto* c = std::get_if<model::SiteCylinder>(&e.site()->shape);
   REQUIRE(c);
   CHECK(c->axis.x() == Approx(515410.0));
   CHECK(c->axis.y() == Approx(3347850.0));
@@ -190,7 +190,7 @@ TEST_CASE("A sensor is a marker at its elevation with its attributes typed", "[s
   const auto& layer = r->scene.layers().at(0);
   const auto& gas = layer.elements.at(0);
   CHECK(gas.kind == "sensor");
-  const auto* marker = std::get_if<model::SiteMarker>(&gas.site->shape);
+  const auto* marker = std::get_if<model::SiteMarker>(&gas.site()->shape);
   REQUIRE(marker);
   CHECK(marker->position.z() == Approx(8.1 - 1.5));
   const auto box = gas.worldBounds();
@@ -204,7 +204,7 @@ TEST_CASE("A sensor is a marker at its elevation with its attributes typed", "[s
   CHECK(std::get<bool>(gas.attributes.at("online")) == true);
   // The second sensor's height is its point's Z.
   const auto& water = layer.elements.at(1);
-  CHECK(std::get<model::SiteMarker>(water.site->shape).position.z() == Approx(6.9));
+  CHECK(std::get<model::SiteMarker>(water.site()->shape).position.z() == Approx(6.9));
   CHECK(meshVolume(water.shapes[0].mesh) == Approx(4.0 / 3.0 * 0.2 * 0.2 * 0.2));  // octahedron: (4/3) h^3
 }
 
@@ -224,7 +224,7 @@ TEST_CASE("A road cavity: an ellipsoid for a point, a prism for a polygon, below
   REQUIRE(r.ok());
   REQUIRE(r->scene.elementCount() == 2);
   const auto& es = r->scene.layers().at(0).elements;
-  const auto* ell = std::get_if<model::SiteEllipsoid>(&es[0].site->shape);
+  const auto* ell = std::get_if<model::SiteEllipsoid>(&es[0].site()->shape);
   REQUIRE(ell);
   CHECK(ell->center.z() == Approx(6.4));
   CHECK(ell->semiAxesMeters.x() == Approx(1.0));
@@ -235,8 +235,8 @@ TEST_CASE("A road cavity: an ellipsoid for a point, a prism for a polygon, below
   CHECK(b0.max.z() == Approx(6.8));
   CHECK(b0.size().x() == Approx(2.0));
   CHECK(meshVolume(es[0].shapes[0].mesh) == Approx(4.0 / 3.0 * std::numbers::pi * 1.0 * 0.75 * 0.4).epsilon(0.01));
-  CHECK(model::siteShapeDistance(es[0].site->shape, {E0 + 10, N0, 8.0}) == Approx(1.2));  // ground to roof
-  const auto* prism = std::get_if<model::SitePrism>(&es[1].site->shape);
+  CHECK(model::siteShapeDistance(es[0].site()->shape, {E0 + 10, N0, 8.0}) == Approx(1.2));  // ground to roof
+  const auto* prism = std::get_if<model::SitePrism>(&es[1].site()->shape);
   REQUIRE(prism);
   CHECK(prism->topElevation == Approx(6.8));
   CHECK(prism->bottomElevation == Approx(6.0));
@@ -255,7 +255,7 @@ TEST_CASE("A drone corridor is a tube of its radius around the 3D route", "[site
   REQUIRE(r.ok());
   REQUIRE(r->scene.elementCount() == 2);
   const auto& es = r->scene.layers().at(0).elements;
-  const auto& straight = std::get<model::SiteTube>(es[0].site->shape);
+  const auto& straight = std::get<model::SiteTube>(es[0].site()->shape);
   CHECK(straight.radiusMeters == Approx(15.0));
   // Every vertex of a straight tube with round ends is exactly 15 m from the route.
   const auto& m = es[0].shapes[0].mesh;
@@ -268,9 +268,9 @@ TEST_CASE("A drone corridor is a tube of its radius around the 3D route", "[site
   CHECK(box.min.x() == Approx(515385.0));
   CHECK(box.max.x() == Approx(515515.0));
   CHECK(box.max.z() == Approx(75.0));
-  CHECK(meshVolume(m) == Approx(model::siteShapeVolume(es[0].site->shape)).epsilon(0.01));
+  CHECK(meshVolume(m) == Approx(model::siteShapeVolume(es[0].site()->shape)).epsilon(0.01));
   // The 2D route takes its altitude field and its width as a diameter; the bend is mitred, not pinched.
-  const auto& bent = std::get<model::SiteTube>(es[1].site->shape);
+  const auto& bent = std::get<model::SiteTube>(es[1].site()->shape);
   CHECK(bent.radiusMeters == Approx(10.0));
   REQUIRE(bent.polyline.size() == 3);
   CHECK(bent.polyline[1].z() == Approx(80.0));
@@ -324,7 +324,7 @@ TEST_CASE("Site features are reprojected per vertex into the scene CRS", "[site]
   auto r = io::readSite(dir / "monitor.geojson", o);
   REQUIRE(r.ok());
   const auto& e = only(r->scene, "sensor");
-  const auto& p = std::get<model::SiteMarker>(e.site->shape).position;
+  const auto& p = std::get<model::SiteMarker>(e.site()->shape).position;
   CHECK(p.x() == Approx(515398.973).margin(0.002));
   CHECK(p.y() == Approx(3347837.868).margin(0.002));
   CHECK(p.z() == Approx(8.0).margin(1e-6));

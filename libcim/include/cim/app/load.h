@@ -12,9 +12,7 @@
 
 #include "cim/core/progress.h"
 #include "cim/core/result.h"
-#include "cim/io/mesh.h"
-#include "cim/io/pipes.h"
-#include "cim/io/terrain.h"
+#include "cim/io/formats.h"
 #include "cim/model/scene.h"
 
 namespace cim::app {
@@ -59,11 +57,21 @@ Result<model::Scene> loadGeometry(const std::vector<std::filesystem::path>& inpu
 /// placement.originMeters; the scene takes placement.crs.
 void placeLocalScene(model::Scene& scene, const io::MeshPlacement& placement);
 
-/// Pipe inputs (io::isPipeFile): the io::PipeOptions that loadScene uses for them. Fails with UnknownCrs when a CRS
-/// option cannot be resolved.
-Result<io::PipeOptions> pipeOptions(const LoadOptions& options);
+/// The reader options of `options` (CRSs resolved through PROJ). Fails with UnknownCrs when a CRS cannot be resolved.
+Result<io::ReadOptions> readOptions(const LoadOptions& options);
 
-/// A short human name of an input's format from its extension, e.g. "Wavefront OBJ".
+/// One input read by the format the table (cim/io/formats.h) gives it, with a note on the placement options that
+/// format does not read when they were given.
+Result<io::InputRead> readInput(const std::filesystem::path& path, const io::ReadOptions& readOptions,
+                                const LoadOptions& options, const ProgressFn& progress = {});
+
+/// Merges an input's scene into `scene` (loadScene's step per input): `takeItsCrs` gives `scene` the part's CRS
+/// first (the first input when no scene CRS was chosen); reprojection notes are added to `diags` naming `path`.
+/// Fails as model::mergeInto, naming `path`.
+Status mergeInput(model::Scene& scene, model::Scene&& part, bool takeItsCrs, const std::filesystem::path& path,
+                  std::vector<Diagnostic>& diags);
+
+/// A short human name of an input's format, e.g. "Wavefront OBJ", "GeoJSON site features" (from the format table).
 std::string formatName(const std::filesystem::path& path);
 
 }  // namespace cim::app

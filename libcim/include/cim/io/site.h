@@ -88,9 +88,4 @@ bool isSiteFile(const std::filesystem::path& path);
 Result<SiteReadResult> readSite(const std::filesystem::path& path, const SiteOptions& options = {},
                                 const ProgressFn& progress = {});
 
-/// The mesh of a parametric site shape (outward-facing triangles, closed except a marker's nothing-to-close),
-/// tessellated to `chordToleranceMeters`: prisms exactly, circles by inscribed polygons whose vertices lie on the
-/// circle.
-geometry::Mesh siteShapeMesh(const model::SiteShape& shape, double chordToleranceMeters = 0.02);
-
 }  // namespace cim::io

@@ -5,7 +5,9 @@
 #include <array>
 #include <initializer_list>
 #include <cstdint>
+#include <functional>
 #include <map>
+#include <optional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -91,6 +93,11 @@ struct Material {
   friend bool operator==(const Material&, const Material&) = default;
 };
 
+/// The exact form of an element beside its mesh, in the scene CRS (metres, Z up): a pipe segment (centreline +
+/// section), a well, or a site feature (whose own SiteShape is a prism, cylinder, ellipsoid, tube or marker). Clash
+/// and proximity queries measure these, not the facets; BIM elements, terrain and plain meshes have none.
+using ParametricShape = std::variant<PipeSegment, Well, SiteFeature>;
+
 /// A piece of an element's geometry with one material.
 struct Shape {
   geometry::Mesh mesh;
@@ -104,18 +111,29 @@ struct Element {
   std::string name;
   Attributes attributes;
   std::vector<Shape> shapes;
-  /// Parametric form of a pipe (kind "pipe") or a well (kind "well") in the scene CRS, kept beside the mesh for
-  /// exact clearance measurement; null for every other element. Immutable once shared: code that moves an element
-  /// (transformScene, mergeInto) replaces the pointer with a transformed copy.
-  std::shared_ptr<const PipeSegment> pipe;
-  std::shared_ptr<const Well> well;
-  /// The exact shape of a site feature (kind "excavation", "borehole", ...) in the scene CRS; null for other
-  /// elements. Shared and immutable: copies of an element share it, a reprojection replaces it.
-  std::shared_ptr<const SiteFeature> site;
+  /// The element's exact shape (see ParametricShape); null for BIM elements, terrain and plain meshes. Shared and
+  /// immutable: copies of an element share it, and code that moves an element (transformScene, mergeInto) replaces
+  /// it with a transformed copy (see transformParametric).
+  std::shared_ptr<const ParametricShape> parametric;
+
+  /// The parametric pipe, well or site feature, or null when the element is not one.
+  const PipeSegment* pipe() const { return parametric ? std::get_if<PipeSegment>(parametric.get()) : nullptr; }
+  const Well* well() const { return parametric ? std::get_if<Well>(parametric.get()) : nullptr; }
+  const SiteFeature* site() const { return parametric ? std::get_if<SiteFeature>(parametric.get()) : nullptr; }
 
   std::size_t triangleCount() const;
   std::size_t vertexCount() const;
   geometry::Aabb worldBounds() const;
 };
+
+/// Maps an exact shape through a point transformation `f` (a placement or a reprojection into another CRS): every
+/// point (centreline vertices, a well's cover, polygon vertices, axes, centres, polyline vertices) goes through `f`;
+/// elevations of prisms and cylinders follow the height change at the shape's reference point; lengths that are not
+/// positions (diameters, widths, wall thickness, well depths, radii, semi-axes, marker sizes) are multiplied by
+/// `lengthScale` (1 for a reprojection: they are true lengths; the placement's scale for a similarity transform).
+/// Returns nullopt when `f` fails for a point.
+std::optional<ParametricShape> transformParametric(
+    const ParametricShape& shape, const std::function<std::optional<Eigen::Vector3d>(const Eigen::Vector3d&)>& f,
+    double lengthScale = 1.0);
 
 }  // namespace cim::model

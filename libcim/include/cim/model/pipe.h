@@ -2,10 +2,11 @@
 // The parametric form of underground utilities: pipe segments (centreline + section) and wells, with the CJJ 61-2017
 // type classes, display colours and the GB 50028 gas pressure classes (../shared/STANDARDS.md).
 //
-// Where it lives: every pipe element of a Scene (kind "pipe") carries its PipeSegment in Element::pipe, every well
-// (kind "well") its Well in Element::well, beside the tessellated mesh. Both are in the scene CRS (metres, Z up,
-// double) and are kept there by transformScene and mergeInto, so a clearance check measures the exact cylinder or
-// box rather than the facets: for every element e of a scene, `if (e.pipe) { e.pipe->centreline ... }`.
+// Where it lives: every pipe element of a Scene (kind "pipe") carries its PipeSegment as Element::parametric, every
+// well (kind "well") its Well, beside the tessellated mesh. Both are in the scene CRS (metres, Z up, double) and are
+// kept there by transformScene and mergeInto, so a clearance check measures the exact cylinder or box rather than
+// the facets: for every element e of a scene, `if (const auto* p = e.pipe()) { p->centreline ... }`.
+// cim/model/utilities.h makes the element (mesh, attributes) of a segment or well.
 
 #include <cstdint>
 #include <optional>
@@ -112,6 +113,11 @@ struct PipeSegment {
   std::string owner;
   std::string status;
   bool flowReversed = false;  ///< FlowDir says the flow runs from the end point to the start point
+  /// Surveyed burial depths at the two ends (S_Deep/E_Deep), metres below ground, when the table gives them.
+  std::optional<double> startDepthMeters, endDepthMeters;
+  /// What the depths (and the heights the centreline was built from) are measured to.
+  DepthReference depthReference = DepthReference::Centreline;
+  std::string sizeText;       ///< the size as the source wrote it ("DN200", "1000×800"), may be empty
   std::string source;         ///< file (and layer) the segment came from
   std::int64_t sourceRow = -1;  ///< 1-based feature/row number in that table, -1 when not from a table
 

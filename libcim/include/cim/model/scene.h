@@ -59,6 +59,12 @@ class Scene {
 /// `t` mirrors). Exact for the similarity transforms of placements and map conversions; element ids are kept.
 void transformScene(Scene& scene, const Eigen::Affine3d& t);
 
+/// Places a local scene (plain metres, no CRS) in `crs`: every mesh and exact shape rotated by `rotationDegrees`
+/// counter-clockwise about +Z, then moved so that the model's (0,0,0) lands at `origin` (easting, northing, height
+/// in `crs`); the scene takes `crs` (nullopt keeps it local).
+void placeLocalScene(Scene& scene, const std::optional<geo::Crs>& crs, const Eigen::Vector3d& origin,
+                     double rotationDegrees);
+
 /// Moves all layers of `source` into `target`, reprojecting every vertex from source's CRS into target's when they
 /// differ (normals are carried through the local Jacobian of the transformation). Element ids are reassigned.
 /// Fails with IncompatibleCrs when exactly one of the two scenes is georeferenced, NoTransformation when PROJ has

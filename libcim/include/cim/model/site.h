@@ -16,7 +16,13 @@
 
 #include <Eigen/Core>
 
+#include "cim/geometry/mesh.h"
+
 namespace cim::model {
+
+struct Color;
+class Attributes;
+struct Element;
 
 enum class SiteFeatureKind { Excavation, Borehole, Sensor, Cavity, DroneCorridor };
 
@@ -74,10 +80,27 @@ double siteShapeVolume(const SiteShape& shape);
 /// Euclidean distance in metres from a point to the exact shape's solid (0 inside).
 double siteShapeDistance(const SiteShape& shape, const Eigen::Vector3d& point);
 
-/// Maps a shape through a point transformation (a reprojection into another CRS): polygon vertices, axes, centres
-/// and polyline vertices go through `f`; elevations follow the height change at the shape's reference point; radii
-/// and sizes stay. Returns nullopt when `f` fails for a point.
+/// Maps a shape through a point transformation (a placement, or a reprojection into another CRS): polygon vertices,
+/// axes, centres and polyline vertices go through `f`; elevations follow the height change at the shape's reference
+/// point; radii, semi-axes and marker sizes are multiplied by `lengthScale` (1 for a reprojection). Returns nullopt
+/// when `f` fails for a point.
 std::optional<SiteShape> transformSiteShape(
-    const SiteShape& shape, const std::function<std::optional<Eigen::Vector3d>(const Eigen::Vector3d&)>& f);
+    const SiteShape& shape, const std::function<std::optional<Eigen::Vector3d>(const Eigen::Vector3d&)>& f,
+    double lengthScale = 1.0);
+
+/// The mesh of a parametric site shape (outward-facing triangles, closed except a marker's nothing-to-close),
+/// tessellated to `chordToleranceMeters`: prisms exactly, circles by inscribed polygons whose vertices lie on the
+/// circle. Empty when the shape has no surface (a prism with fewer than 3 corners, a tube of zero length).
+geometry::Mesh siteShapeMesh(const SiteShape& shape, double chordToleranceMeters = 0.02);
+
+/// The display colour of a kind (linear RGBA): pits ochre, boreholes brown, sensors yellow, cavities red,
+/// corridors translucent blue.
+Color siteKindColor(SiteFeatureKind kind);
+
+/// A site element: kind siteKindName, GUID the feature's source id, name `name` (else "<kind> <id or index>"),
+/// the attributes, one shape of the kind's colour (none when the shape has no surface), and the feature as its
+/// parametric shape.
+Element siteElement(SiteFeature feature, std::string name, Attributes attributes,
+                    double chordToleranceMeters = 0.02);
 
 }  // namespace cim::model

@@ -11,6 +11,7 @@
 #include <Eigen/Core>
 
 #include "cim/io/pipes.h"
+#include "cim/io/sniff.h"
 #include "cim/model/element.h"
 #include "core/text.h"
 
@@ -64,8 +65,9 @@ struct RawNetwork {
 
 /// Reads CJJ 61 tables (or lines with Z) through OGR.
 Result<RawNetwork> readSurveyTables(const std::filesystem::path& path, const PipeOptions& options);
-/// Whether OGR sees a pipe table in the file.
-bool looksLikeSurveyTables(const std::filesystem::path& path);
+/// Whether the sniffed layers of a vector file are pipe tables: a layer with S_Exp and E_Exp (起点点号/终点点号), or
+/// Exp_No (物探点号), or a layer (or, for a single layer, file) name like RQLINE / WS_POINT / 燃气管线段.
+bool looksLikeSurveyTables(const std::filesystem::path& path, const std::vector<VectorLayerSummary>& layers);
 /// Reads an EPANET or SWMM .inp file.
 Result<RawNetwork> readInp(const std::filesystem::path& path, const PipeOptions& options);
 

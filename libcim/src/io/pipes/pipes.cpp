@@ -67,9 +67,8 @@ Result<pipes::RawNetwork> readRaw(const fs::path& path, const PipeOptions& optio
 bool isPipeFile(const fs::path& path) {
   if (isInp(path)) return true;
   if (!isTableExtension(path)) return false;
-  std::error_code ec;
-  if (!fs::is_regular_file(path, ec)) return false;
-  return pipes::looksLikeSurveyTables(path);
+  const Sniff s = sniffFile(path);
+  return s.vectorLayers && pipes::looksLikeSurveyTables(path, *s.vectorLayers);
 }
 
 Result<PipeReadResult> readPipes(const fs::path& path, const PipeOptions& options, const ProgressFn& progress) {

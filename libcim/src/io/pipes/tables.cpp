@@ -23,22 +23,15 @@
 #include <ogrsf_frmts.h>
 #include <nlohmann/json.hpp>
 
-#include "io/pipes/network.h"
 #include "core/text.h"
+#include "io/gdal/gdal_util.h"
+#include "io/pipes/network.h"
 
 namespace cim::io::pipes {
 
 namespace fs = std::filesystem;
 
 namespace {
-
-void registerGdal() {
-  static std::once_flag once;
-  std::call_once(once, [] {
-    GDALAllRegister();
-    CPLSetConfigOption("OGR_GEOJSON_MAX_OBJ_SIZE", "0");
-  });
-}
 
 const std::map<std::string, std::vector<std::string>>& aliasTable() {
   static const std::map<std::string, std::vector<std::string>> t = {
@@ -110,11 +103,11 @@ Result<Mapping> loadMapping(const fs::path& path) {
   return Result<Mapping>::success(std::move(m));
 }
 
-// Canonical name -> field index of a layer.
-std::map<std::string, int> resolveFields(OGRFeatureDefn* defn, const Mapping& mapping) {
+// Canonical name -> index of a layer's field, given the layer's field names.
+std::map<std::string, int> resolveFields(const std::vector<std::string>& names, const Mapping& mapping) {
   std::map<std::string, int> out;
   std::map<std::string, int> byName;
-  for (int i = 0; i < defn->GetFieldCount(); ++i) byName[toLower(trim(defn->GetFieldDefn(i)->GetNameRef()))] = i;
+  for (int i = 0; i < static_cast<int>(names.size()); ++i) byName[toLower(trim(names[static_cast<std::size_t>(i)]))] = i;
   for (const auto& [canon, aliases] : aliasTable()) {
     if (auto m = mapping.fields.find(canon); m != mapping.fields.end()) {
       if (auto it = byName.find(toLower(m->second)); it != byName.end()) out[canon] = it->second;
@@ -161,26 +154,6 @@ NameInfo nameInfo(const std::string& name) {
   return ni;
 }
 
-std::string crsOfLayer(OGRLayer* layer) {
-  const OGRSpatialReference* srs = layer->GetSpatialRef();
-  if (!srs) return {};
-  const char* auth = srs->GetAuthorityName(nullptr);
-  const char* code = srs->GetAuthorityCode(nullptr);
-  if (auth && code && std::string(auth) == "EPSG") return std::string("EPSG:") + code;
-  if (srs->IsCompound()) {
-    const char* h = srs->GetAuthorityCode("PROJCS");
-    if (!h) h = srs->GetAuthorityCode("GEOGCS");
-    const char* v = srs->GetAuthorityCode("VERT_CS");
-    if (h && v) return std::string("EPSG:") + h + "+" + v;
-  }
-  char* wkt = nullptr;
-  const char* opts[] = {"FORMAT=WKT2_2019", nullptr};
-  if (srs->exportToWkt(&wkt, opts) != OGRERR_NONE) return {};
-  std::string out = wkt ? wkt : "";
-  CPLFree(wkt);
-  return out;
-}
-
 // A layer classified as a line or point table.
 struct TableLayer {
   OGRLayer* layer = nullptr;
@@ -194,7 +167,10 @@ TableLayer classify(OGRLayer* layer, const std::string& table, const std::string
   TableLayer t;
   t.layer = layer;
   t.table = table;
-  t.fields = resolveFields(layer->GetLayerDefn(), mapping);
+  std::vector<std::string> names;
+  OGRFeatureDefn* defn = layer->GetLayerDefn();
+  for (int i = 0; i < defn->GetFieldCount(); ++i) names.emplace_back(defn->GetFieldDefn(i)->GetNameRef());
+  t.fields = resolveFields(names, mapping);
   t.name = nameInfo(nameForType);
   t.isLine = t.fields.count("S_Exp") && t.fields.count("E_Exp");
   const auto gt = wkbFlatten(layer->GetGeomType());
@@ -233,31 +209,19 @@ struct Reader {
     return v;
   }
 
-  // Every field of the row, typed: OGR numbers stay numbers; text of numeric canonical fields becomes a number.
+  // Every field of the row, typed (see gdal::fieldValue); text of numeric canonical fields becomes a number.
   model::Attributes attributes(OGRFeature& f, const TableLayer& t) const {
     model::Attributes a;
     std::map<int, std::string> canonOf;
     for (const auto& [c, i] : t.fields) canonOf[i] = c;
     OGRFeatureDefn* d = f.GetDefnRef();
     for (int i = 0; i < d->GetFieldCount(); ++i) {
-      if (!f.IsFieldSetAndNotNull(i)) continue;
-      const std::string name = d->GetFieldDefn(i)->GetNameRef();
-      switch (d->GetFieldDefn(i)->GetType()) {
-        case OFTInteger:
-        case OFTInteger64: a[name] = static_cast<std::int64_t>(f.GetFieldAsInteger64(i)); break;
-        case OFTReal: a[name] = f.GetFieldAsDouble(i); break;
-        default: {
-          std::string s = trim(f.GetFieldAsString(i));
-          if (s.empty()) break;
-          auto c = canonOf.find(i);
-          if (c != canonOf.end() && numericField(c->second))
-            if (auto v = parseNumber(s)) {
-              a[name] = *v;
-              break;
-            }
-          a[name] = std::move(s);
-        }
-      }
+      auto value = gdal::fieldValue(f, i);
+      if (std::holds_alternative<std::monostate>(value)) continue;
+      if (const auto* s = std::get_if<std::string>(&value))
+        if (auto c = canonOf.find(i); c != canonOf.end() && numericField(c->second))
+          if (auto v = parseNumber(*s)) value = *v;
+      a[d->GetFieldDefn(i)->GetNameRef()] = std::move(value);
     }
     return a;
   }
@@ -473,29 +437,20 @@ fs::path partnerPointFile(const fs::path& lineFile) {
   return {};
 }
 
-GDALDatasetUniquePtr openVector(const fs::path& path) {
-  registerGdal();
-  const char* csvOptions[] = {"EMPTY_STRING_AS_NULL=YES", nullptr};
-  const bool csv = path.extension() == ".csv" || path.extension() == ".CSV";
-  // CSV: X/Y stay attributes (CJJ 61 X is the northing, not what GDAL would guess).
-  return GDALDatasetUniquePtr(GDALDataset::Open(path.string().c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY, nullptr,
-                                                csv ? csvOptions : nullptr, nullptr));
-}
+// CSV columns stay text: codes like "001" and CJJ 61's X (the northing) are not for GDAL to interpret.
+gdal::DatasetPtr openVector(const fs::path& path) { return gdal::openVector(path, gdal::CsvColumns::AsText); }
 
 }  // namespace
 
-bool looksLikeSurveyTables(const fs::path& path) {
-  CPLPushErrorHandler(CPLQuietErrorHandler);
-  auto ds = openVector(path);
-  CPLPopErrorHandler();
-  if (!ds) return false;
-  Mapping none;
-  for (OGRLayer* layer : ds->GetLayers()) {
-    const std::string name = ds->GetLayerCount() > 1 ? std::string(layer->GetName()) : path.stem().string();
-    auto t = classify(layer, name, name, none);
-    if (t.fields.count("S_Exp") && t.fields.count("E_Exp")) return true;
-    if (t.fields.count("Exp_No")) return true;
-    if (t.name.type && (t.name.saysLine || t.name.saysPoint)) return true;
+bool looksLikeSurveyTables(const fs::path& path, const std::vector<VectorLayerSummary>& layers) {
+  const Mapping none;
+  for (const auto& layer : layers) {
+    const std::string name = layers.size() > 1 ? layer.name : path.stem().string();
+    const auto fields = resolveFields(layer.fields, none);
+    if (fields.count("S_Exp") && fields.count("E_Exp")) return true;
+    if (fields.count("Exp_No")) return true;
+    const NameInfo ni = nameInfo(name);
+    if (ni.type && (ni.saysLine || ni.saysPoint)) return true;
   }
   return false;
 }
@@ -509,15 +464,13 @@ Result<RawNetwork> readSurveyTables(const fs::path& path, const PipeOptions& opt
   RawNetwork net;
   net.format = PipeFormat::SurveyTables;
 
-  CPLPushErrorHandler(CPLQuietErrorHandler);
-  auto ds = openVector(path);
-  CPLPopErrorHandler();
+  std::string gdalError;
+  auto ds = gdal::openVector(path, gdal::CsvColumns::AsText, &gdalError);
   if (!ds)
     return Result<RawNetwork>::failure(Diagnostic::error(
-        ErrorCode::FileUnreadable, std::string("GDAL cannot open it as a vector table: ") + CPLGetLastErrorMsg(),
-        path.string()));
+        ErrorCode::FileUnreadable, "GDAL cannot open it as a vector table: " + gdalError, path.string()));
 
-  std::vector<GDALDatasetUniquePtr> partners;
+  std::vector<gdal::DatasetPtr> partners;
   std::vector<TableLayer> tables;
   const bool multi = ds->GetLayerCount() > 1;
   for (OGRLayer* layer : ds->GetLayers()) {
@@ -529,9 +482,7 @@ Result<RawNetwork> readSurveyTables(const fs::path& path, const PipeOptions& opt
   if (!multi && !tables.empty() && tables[0].isLine) {
     fs::path pointFile = options.pointTable.empty() ? partnerPointFile(path) : options.pointTable;
     if (!pointFile.empty()) {
-      CPLPushErrorHandler(CPLQuietErrorHandler);
       auto pds = openVector(pointFile);
-      CPLPopErrorHandler();
       if (!pds)
         return Result<RawNetwork>::failure(
             Diagnostic::error(ErrorCode::FileUnreadable, "point table cannot be opened", pointFile.string()));
@@ -544,20 +495,13 @@ Result<RawNetwork> readSurveyTables(const fs::path& path, const PipeOptions& opt
   }
 
   // CRS: the first layer's that has one (all are expected to agree), else the user's.
-  std::string crsDef;
   for (const auto& t : tables) {
-    if (!t.isLine && !t.isPoint) continue;
-    const std::string c = crsOfLayer(t.layer);
-    if (c.empty()) continue;
-    if (crsDef.empty()) crsDef = c;
-  }
-  if (!crsDef.empty()) {
-    auto c = geo::Crs::fromUserInput(crsDef);
+    if ((!t.isLine && !t.isPoint) || net.crs) continue;
+    auto c = gdal::crsOf(t.layer->GetSpatialRef(), t.table);
     if (!c.ok()) return Result<RawNetwork>::failureFrom(c);
     net.crs = std::move(c).value();
-  } else if (options.inputCrs) {
-    net.crs = options.inputCrs;
   }
+  if (!net.crs && options.inputCrs) net.crs = options.inputCrs;
 
   // Groups: lines and points paired by the key of their names (RQLINE + RQPOINT -> "RQ"); one group for single files.
   std::map<std::string, int> groupOf;

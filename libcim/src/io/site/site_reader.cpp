@@ -15,7 +15,10 @@
 
 #include "cim/geo/transform.h"
 #include "cim/io/site.h"
+#include "cim/model/element.h"
 #include "core/text.h"
+#include "io/gdal/gdal_util.h"
+#include "io/site/site_sniff.h"
 
 namespace cim::io {
 
@@ -25,11 +28,6 @@ namespace fs = std::filesystem;
 using Eigen::Vector2d;
 using Eigen::Vector3d;
 using model::SiteFeatureKind;
-
-void registerGdal() {
-  static std::once_flag once;
-  std::call_once(once, [] { GDALAllRegister(); });
-}
 
 using cim::detail::toLower;
 
@@ -127,29 +125,6 @@ NumberField number(const Fields& f, const std::vector<std::string>& names) {
   if (ec != std::errc() || ptr != s.data() + s.size() || !std::isfinite(v))
     return {std::nullopt, "field '" + f.name(*i) + "' is not a number: '" + s + "'"};
   return {v, {}};
-}
-
-model::AttributeValue attributeOf(OGRFeature& f, int i) {
-  const OGRFieldDefn* d = f.GetFieldDefnRef(i);
-  switch (d->GetType()) {
-    case OFTInteger:
-      if (d->GetSubType() == OFSTBoolean) return f.GetFieldAsInteger(i) != 0;
-      return static_cast<std::int64_t>(f.GetFieldAsInteger(i));
-    case OFTInteger64: return static_cast<std::int64_t>(f.GetFieldAsInteger64(i));
-    case OFTReal: return f.GetFieldAsDouble(i);
-    default: return std::string(f.GetFieldAsString(i));
-  }
-}
-
-model::Color kindColor(SiteFeatureKind k) {
-  switch (k) {
-    case SiteFeatureKind::Excavation: return {0.80f, 0.55f, 0.25f, 0.6f};
-    case SiteFeatureKind::Borehole: return {0.45f, 0.30f, 0.20f, 1.0f};
-    case SiteFeatureKind::Sensor: return {1.0f, 0.85f, 0.0f, 1.0f};
-    case SiteFeatureKind::Cavity: return {0.9f, 0.1f, 0.1f, 0.7f};
-    case SiteFeatureKind::DroneCorridor: return {0.2f, 0.5f, 1.0f, 0.3f};
-  }
-  return {};
 }
 
 // What went wrong with one feature (becomes an InvalidElement error and the feature is skipped).
@@ -487,27 +462,11 @@ class FeatureBuilder {
   const geo::Transformer* transformer_;
 };
 
-struct DatasetCloser {
-  void operator()(GDALDataset* d) const { GDALClose(d); }
-};
-using DatasetPtr = std::unique_ptr<GDALDataset, DatasetCloser>;
-
 bool isCsv(const fs::path& path) { return detail::lowerExtension(path) == ".csv"; }
 
-// Opens a vector file read-only without GDAL printing anything; `error` gets GDAL's message on failure.
-DatasetPtr openVector(const fs::path& path, std::string* error = nullptr) {
-  registerGdal();
-  static const char* const csvOptions[] = {"AUTODETECT_TYPE=YES", "EMPTY_STRING_AS_NULL=YES",
-                                           "GEOM_POSSIBLE_NAMES=WKT,geometry,geom", "KEEP_GEOM_COLUMNS=NO", nullptr};
-  static const char* const csvDrivers[] = {"CSV", nullptr};
-  CPLPushErrorHandler(CPLQuietErrorHandler);
-  CPLErrorReset();
-  auto* ds = static_cast<GDALDataset*>(GDALOpenEx(path.string().c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY,
-                                                  isCsv(path) ? csvDrivers : nullptr,
-                                                  isCsv(path) ? csvOptions : nullptr, nullptr));
-  if (!ds && error) *error = CPLGetLastErrorMsg();
-  CPLPopErrorHandler();
-  return DatasetPtr(ds);
+// CSV columns typed by GDAL, a WKT / geometry column as the geometry.
+gdal::DatasetPtr openVector(const fs::path& path, std::string* error = nullptr) {
+  return gdal::openVector(path, gdal::CsvColumns::Typed, error);
 }
 
 bool hasSiteExtension(const fs::path& path) {
@@ -521,64 +480,37 @@ std::optional<SiteFeatureKind> containerKind(const fs::path& path, OGRLayer& lay
   return kindFromName(path.stem().string());
 }
 
-// The CRS an OGR layer declares, as a libcim Crs (EPSG code when there is one, else WKT2).
-std::variant<std::optional<geo::Crs>, Diagnostic> layerCrs(OGRLayer& layer, const std::string& source) {
-  const OGRSpatialReference* srs = layer.GetSpatialRef();
-  if (!srs) return std::optional<geo::Crs>{};
-  std::string def;
-  const char* auth = srs->GetAuthorityName(nullptr);
-  const char* code = srs->GetAuthorityCode(nullptr);
-  // A compound CRS (GeoJSON "urn:ogc:def:crs,crs:EPSG::4549,crs:EPSG::5737") has no code of its own: name its parts.
-  const char* horizontalNode = srs->IsProjected() ? "PROJCS" : "GEOGCS";
-  const char* hAuth = srs->GetAuthorityName(horizontalNode);
-  const char* hCode = srs->GetAuthorityCode(horizontalNode);
-  const char* vAuth = srs->GetAuthorityName("VERT_CS");
-  const char* vCode = srs->GetAuthorityCode("VERT_CS");
-  if (auth && code) {
-    def = std::string(auth) + ":" + code;
-  } else if (srs->IsCompound() && hAuth && hCode && vAuth && vCode && std::string_view(hAuth) == "EPSG" &&
-             std::string_view(vAuth) == "EPSG") {
-    def = std::string("EPSG:") + hCode + "+" + vCode;
-  } else {
-    char* wkt = nullptr;
-    const char* const opts[] = {"FORMAT=WKT2_2019", nullptr};
-    if (srs->exportToWkt(&wkt, opts) == OGRERR_NONE && wkt) def = wkt;
-    CPLFree(wkt);
-  }
-  auto crs = geo::Crs::fromUserInput(def);
-  if (!crs.ok()) {
-    Diagnostic d = *crs.error();
-    d.source = source;
-    return d;
-  }
-  return std::optional<geo::Crs>(std::move(crs).value());
-}
-
 }  // namespace
 
-bool isSiteFile(const fs::path& path) {
-  if (!hasSiteExtension(path)) return false;
-  std::error_code ec;
-  if (!fs::is_regular_file(path, ec)) return false;
-  auto ds = openVector(path);
-  if (!ds) return false;
-  for (int li = 0; li < ds->GetLayerCount(); ++li) {
-    OGRLayer* layer = ds->GetLayer(li);
-    if (!layer) continue;
-    if (containerKind(path, *layer)) return true;
+namespace site {
+
+bool looksLikeSiteFeatures(const fs::path& path, const std::vector<VectorLayerSummary>& layers) {
+  for (const auto& layer : layers) {
+    if (kindFromName(layer.name) || kindFromName(path.stem().string())) return true;
     // Else: a kind field whose value names a kind in one of the first features.
-    layer->ResetReading();
-    for (int n = 0; n < 16; ++n) {
-      std::unique_ptr<OGRFeature> f(layer->GetNextFeature());
-      if (!f) break;
-      Fields fields(*f);
-      auto strict = fields.find(kStrictKindFields);
-      auto loose = fields.find(kLooseKindFields);
-      if ((strict && kindFromValue(f->GetFieldAsString(*strict))) || (loose && kindFromValue(f->GetFieldAsString(*loose))))
-        return true;
+    std::vector<std::string> lowerFields;
+    for (const auto& f : layer.fields) lowerFields.push_back(toLower(f));
+    auto firstNonEmpty = [&](const std::vector<std::string>& row, const std::vector<std::string>& names) {
+      for (const auto& n : names)
+        for (std::size_t i = 0; i < lowerFields.size() && i < row.size(); ++i)
+          if (lowerFields[i] == n && !row[i].empty()) return std::optional<std::string>(row[i]);
+      return std::optional<std::string>();
+    };
+    for (const auto& row : layer.rows) {
+      auto strict = firstNonEmpty(row, kStrictKindFields);
+      auto loose = firstNonEmpty(row, kLooseKindFields);
+      if ((strict && kindFromValue(*strict)) || (loose && kindFromValue(*loose))) return true;
     }
   }
   return false;
+}
+
+}  // namespace site
+
+bool isSiteFile(const fs::path& path) {
+  if (!hasSiteExtension(path)) return false;
+  const Sniff s = sniffFile(path);
+  return s.vectorLayers && site::looksLikeSiteFeatures(path, *s.vectorLayers);
 }
 
 Result<SiteReadResult> readSite(const fs::path& path, const SiteOptions& options, const ProgressFn& progress) {
@@ -604,9 +536,9 @@ Result<SiteReadResult> readSite(const fs::path& path, const SiteOptions& options
   for (int li = 0; li < layerCount; ++li) {
     OGRLayer* layer = ds->GetLayer(li);
     if (!layer) continue;
-    auto crsOrError = layerCrs(*layer, source);
-    if (auto* d = std::get_if<Diagnostic>(&crsOrError)) return Result<SiteReadResult>::failure(*d, std::move(diags));
-    std::optional<geo::Crs> crs = std::get<std::optional<geo::Crs>>(crsOrError);
+    auto layerCrs = gdal::crsOf(layer->GetSpatialRef(), source);
+    if (!layerCrs.ok()) return Result<SiteReadResult>::failure(*layerCrs.error(), std::move(diags));
+    std::optional<geo::Crs> crs = std::move(layerCrs).value();
     if (!crs) crs = options.sourceCrs;
     if (!sceneCrsSet) {
       sceneCrs = crs;
@@ -691,26 +623,21 @@ Result<SiteReadResult> readSite(const fs::path& path, const SiteOptions& options
         diags.push_back(Diagnostic::warning(ErrorCode::ConventionApplied, std::string(model::siteKindName(*kind)) + ": " + w,
                                             source, where));
 
-      model::Element e;
-      e.kind = std::string(model::siteKindName(*kind));
-      e.guid = id;
-      e.name = fields.text(kNameFields);
-      if (e.name.empty()) e.name = e.kind + " " + (id.empty() ? std::to_string(index) : id);
+      model::Attributes attributes;
       for (int i = 0; i < f->GetFieldCount(); ++i)
-        if (f->IsFieldSetAndNotNull(i)) e.attributes[f->GetFieldDefnRef(i)->GetNameRef()] = attributeOf(*f, i);
-      e.attributes.shrink_to_fit();
-      auto site = std::make_shared<model::SiteFeature>();
-      site->kind = *kind;
-      site->sourceId = id;
-      site->featureIndex = index;
-      site->shape = std::move(std::get<model::SiteShape>(shape));
-      geometry::Mesh mesh = siteShapeMesh(site->shape, options.chordToleranceMeters);
-      if (mesh.empty()) {
+        if (auto v = gdal::fieldValue(*f, i); !std::holds_alternative<std::monostate>(v))
+          attributes[f->GetFieldDefnRef(i)->GetNameRef()] = std::move(v);
+      model::SiteFeature feature;
+      feature.kind = *kind;
+      feature.sourceId = id;
+      feature.featureIndex = index;
+      feature.shape = std::move(std::get<model::SiteShape>(shape));
+      model::Element e = model::siteElement(std::move(feature), fields.text(kNameFields), std::move(attributes),
+                                            options.chordToleranceMeters);
+      if (e.shapes.empty()) {
         skip(e.kind + ": the shape has no surface");
         continue;
       }
-      e.shapes.push_back({std::move(mesh), {e.kind, kindColor(*kind)}});
-      e.site = std::move(site);
       out.scene.addElement(layerName, std::move(e));
     }
   }

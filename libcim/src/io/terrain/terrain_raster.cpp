@@ -13,6 +13,7 @@
 
 #include "cim/geo/crs_tools.h"
 #include "core/text.h"
+#include "io/gdal/gdal_util.h"
 #include "terrain_impl.h"
 
 namespace cim::io {
@@ -23,31 +24,6 @@ namespace {
 
 constexpr double kUsSurveyFoot = 1200.0 / 3937.0;
 constexpr double kFoot = 0.3048;
-
-void ensureGdal() {
-  static std::once_flag once;
-  std::call_once(once, [] { GDALAllRegister(); });
-}
-
-// GDAL reports through a global handler that prints to stderr; inside the reader its messages become diagnostics.
-struct QuietGdal {
-  QuietGdal() {
-    CPLPushErrorHandler(CPLQuietErrorHandler);
-    CPLErrorReset();
-  }
-  ~QuietGdal() { CPLPopErrorHandler(); }
-  QuietGdal(const QuietGdal&) = delete;
-  QuietGdal& operator=(const QuietGdal&) = delete;
-};
-
-std::string gdalMessage() {
-  const char* m = CPLGetLastErrorMsg();
-  return m && *m ? std::string(m) : std::string("GDAL gave no reason");
-}
-
-struct DatasetCloser {
-  void operator()(GDALDataset* d) const { GDALClose(GDALDataset::ToHandle(d)); }
-};
 
 // Metres per unit for the unit names GDAL drivers write into a band's unit type; nullopt when unknown.
 std::optional<double> unitFromName(std::string name) {
@@ -72,27 +48,6 @@ Result<Terrain> fail(ErrorCode code, const std::string& message, const std::stri
   return Result<Terrain>::failure(Diagnostic::error(code, message, source), std::move(earlier));
 }
 
-// The raster's CRS as libcim's Crs: its EPSG code when the whole CRS has one, else its WKT.
-std::optional<Result<geo::Crs>> rasterCrsOf(const GDALDataset& ds) {
-  const OGRSpatialReference* srs = ds.GetSpatialRef();
-  if (!srs || srs->IsEmpty()) return std::nullopt;
-  const char* auth = srs->GetAuthorityName(nullptr);
-  const char* code = srs->GetAuthorityCode(nullptr);
-  if (auth && code && std::string(auth) == "EPSG") {
-    auto c = geo::Crs::fromUserInput(std::string("EPSG:") + code);
-    if (c.ok()) return c;
-  }
-  char* wkt = nullptr;
-  const char* options[] = {"FORMAT=WKT2_2019", nullptr};
-  if (srs->exportToWkt(&wkt, options) != OGRERR_NONE || !wkt) {
-    CPLFree(wkt);
-    return Result<geo::Crs>::failure(Diagnostic::error(ErrorCode::UnknownCrs, "GDAL cannot write the raster's CRS"));
-  }
-  std::string text(wkt);
-  CPLFree(wkt);
-  return geo::Crs::fromUserInput(text);
-}
-
 }  // namespace
 
 bool isTerrainFile(const fs::path& path) {
@@ -111,11 +66,11 @@ Result<Terrain> Terrain::open(const fs::path& path, const TerrainOptions& option
     return fail(ErrorCode::InvalidArgument, "vertical unit must be a positive number of metres", source);
   if (!reportProgress(progress, "read", 0.0)) return fail(ErrorCode::Cancelled, "cancelled", source);
 
-  ensureGdal();
-  QuietGdal quiet;
-  std::unique_ptr<GDALDataset, DatasetCloser> ds(
+  gdal::registerDrivers();
+  gdal::QuietErrors quiet;
+  gdal::DatasetPtr ds(
       GDALDataset::Open(source.c_str(), GDAL_OF_RASTER | GDAL_OF_READONLY, nullptr, nullptr, nullptr));
-  if (!ds) return fail(ErrorCode::UnsupportedFormat, "GDAL cannot read it as a raster: " + gdalMessage(), source);
+  if (!ds) return fail(ErrorCode::UnsupportedFormat, "GDAL cannot read it as a raster: " + gdal::lastErrorMessage(), source);
   if (ds->GetRasterCount() < 1) return fail(ErrorCode::NoGeometry, "the raster has no band", source);
 
   auto impl = std::make_shared<Impl>();
@@ -153,14 +108,9 @@ Result<Terrain> Terrain::open(const fs::path& path, const TerrainOptions& option
   if (!GDALInvGeoTransform(gt, impl->inverseTransform.data()))
     return fail(ErrorCode::CorruptFile, "the raster's geotransform is degenerate", source);
 
-  if (auto crs = rasterCrsOf(*ds)) {
-    if (!crs->ok()) {
-      Diagnostic d = *crs->error();
-      d.source = source;
-      return Result<Terrain>::failure(std::move(d), std::move(diags));
-    }
-    impl->rasterCrs = std::move(*crs).value();
-  }
+  auto crs = gdal::crsOf(ds->GetSpatialRef(), source);
+  if (!crs.ok()) return Result<Terrain>::failure(*crs.error(), std::move(diags));
+  impl->rasterCrs = std::move(crs).value();
 
   // Heights.
   GDALRasterBand* band = ds->GetRasterBand(1);
@@ -200,12 +150,12 @@ Result<Terrain> Terrain::open(const fs::path& path, const TerrainOptions& option
     float* dst = impl->heights.data() + static_cast<std::size_t>(y0) * W;
     if (band->RasterIO(GF_Read, 0, y0, W, n, dst, W, n, GDT_Float32, 0, 0) != CE_None)
       return fail(ErrorCode::CorruptFile,
-                  "cannot read rows " + std::to_string(y0) + "-" + std::to_string(y0 + n - 1) + ": " + gdalMessage(),
+                  "cannot read rows " + std::to_string(y0) + "-" + std::to_string(y0 + n - 1) + ": " + gdal::lastErrorMessage(),
                   source, std::move(diags));
     if (mask) {
       maskRow.resize(static_cast<std::size_t>(W) * n);
       if (mask->RasterIO(GF_Read, 0, y0, W, n, maskRow.data(), W, n, GDT_Byte, 0, 0) != CE_None)
-        return fail(ErrorCode::CorruptFile, "cannot read the nodata mask: " + gdalMessage(), source, std::move(diags));
+        return fail(ErrorCode::CorruptFile, "cannot read the nodata mask: " + gdal::lastErrorMessage(), source, std::move(diags));
     }
     for (std::size_t i = 0, count = static_cast<std::size_t>(W) * n; i < count; ++i) {
       const double v = dst[i];

@@ -1,4 +1,5 @@
-// Meshes of the parametric site shapes: prisms, vertical cylinders, ellipsoids, tubes, octahedron markers.
+// Meshes of the parametric site shapes (prisms, vertical cylinders, ellipsoids, tubes, octahedron markers) and the
+// elements made of them.
 
 #include <algorithm>
 #include <cmath>
@@ -7,9 +8,10 @@
 #include <Eigen/Geometry>
 
 #include "cim/geometry/triangulate.h"
-#include "cim/io/site.h"
+#include "cim/model/element.h"
+#include "cim/model/site.h"
 
-namespace cim::io {
+namespace cim::model {
 
 namespace {
 
@@ -53,7 +55,7 @@ double signedArea(const std::vector<Vector2d>& ring) {
   return 0.5 * a;
 }
 
-geometry::Mesh prismMesh(const model::SitePrism& s) {
+geometry::Mesh prismMesh(const SitePrism& s) {
   if (s.rings.empty() || s.rings[0].size() < 3) return {};
   // Outer ring counter-clockwise, holes clockwise, so wall quads (a, b, b', a') face outward.
   auto rings = s.rings;
@@ -81,7 +83,7 @@ geometry::Mesh prismMesh(const model::SitePrism& s) {
   return b.finish();
 }
 
-geometry::Mesh cylinderMesh(const model::SiteCylinder& s, double tol) {
+geometry::Mesh cylinderMesh(const SiteCylinder& s, double tol) {
   const int n = circleSegments(s.radiusMeters, tol);
   Builder b({s.axis.x(), s.axis.y(), s.bottomElevation});
   auto at = [&](int k, double z) {
@@ -114,7 +116,7 @@ geometry::Mesh cylinderMesh(const model::SiteCylinder& s, double tol) {
   return b.finish();
 }
 
-geometry::Mesh ellipsoidMesh(const model::SiteEllipsoid& s, double tol) {
+geometry::Mesh ellipsoidMesh(const SiteEllipsoid& s, double tol) {
   const int slices = circleSegments(s.semiAxesMeters.head<2>().maxCoeff(), tol);
   const int stacks = std::max(4, circleSegments(s.semiAxesMeters.maxCoeff(), tol) / 2);
   Builder b(s.center);
@@ -150,7 +152,7 @@ Vector3d perpendicular(const Vector3d& d) {
   return u.normalized();
 }
 
-geometry::Mesh tubeMesh(const model::SiteTube& s, double tol) {
+geometry::Mesh tubeMesh(const SiteTube& s, double tol) {
   // Drop repeated points; a tube needs at least one leg.
   std::vector<Vector3d> pts;
   for (const auto& p : s.polyline)
@@ -239,7 +241,7 @@ geometry::Mesh tubeMesh(const model::SiteTube& s, double tol) {
   return b.finish();
 }
 
-geometry::Mesh markerMesh(const model::SiteMarker& s) {
+geometry::Mesh markerMesh(const SiteMarker& s) {
   const double h = s.sizeMeters / 2;
   const Vector3d c = s.position;
   Builder b(c);
@@ -258,16 +260,42 @@ geometry::Mesh markerMesh(const model::SiteMarker& s) {
 
 }  // namespace
 
-geometry::Mesh siteShapeMesh(const model::SiteShape& shape, double chordToleranceMeters) {
+geometry::Mesh siteShapeMesh(const SiteShape& shape, double chordToleranceMeters) {
   struct V {
     double tol;
-    geometry::Mesh operator()(const model::SitePrism& s) const { return prismMesh(s); }
-    geometry::Mesh operator()(const model::SiteCylinder& s) const { return cylinderMesh(s, tol); }
-    geometry::Mesh operator()(const model::SiteEllipsoid& s) const { return ellipsoidMesh(s, tol); }
-    geometry::Mesh operator()(const model::SiteTube& s) const { return tubeMesh(s, tol); }
-    geometry::Mesh operator()(const model::SiteMarker& s) const { return markerMesh(s); }
+    geometry::Mesh operator()(const SitePrism& s) const { return prismMesh(s); }
+    geometry::Mesh operator()(const SiteCylinder& s) const { return cylinderMesh(s, tol); }
+    geometry::Mesh operator()(const SiteEllipsoid& s) const { return ellipsoidMesh(s, tol); }
+    geometry::Mesh operator()(const SiteTube& s) const { return tubeMesh(s, tol); }
+    geometry::Mesh operator()(const SiteMarker& s) const { return markerMesh(s); }
   };
   return std::visit(V{chordToleranceMeters}, shape);
 }
 
-}  // namespace cim::io
+Color siteKindColor(SiteFeatureKind kind) {
+  switch (kind) {
+    case SiteFeatureKind::Excavation: return {0.80f, 0.55f, 0.25f, 0.6f};
+    case SiteFeatureKind::Borehole: return {0.45f, 0.30f, 0.20f, 1.0f};
+    case SiteFeatureKind::Sensor: return {1.0f, 0.85f, 0.0f, 1.0f};
+    case SiteFeatureKind::Cavity: return {0.9f, 0.1f, 0.1f, 0.7f};
+    case SiteFeatureKind::DroneCorridor: return {0.2f, 0.5f, 1.0f, 0.3f};
+  }
+  return {};
+}
+
+Element siteElement(SiteFeature feature, std::string name, Attributes attributes, double chordToleranceMeters) {
+  Element e;
+  e.kind = std::string(siteKindName(feature.kind));
+  e.guid = feature.sourceId;
+  e.name = name.empty() ? e.kind + " " + (feature.sourceId.empty() ? std::to_string(feature.featureIndex)
+                                                                     : feature.sourceId)
+                        : std::move(name);
+  e.attributes = std::move(attributes);
+  e.attributes.shrink_to_fit();
+  geometry::Mesh mesh = siteShapeMesh(feature.shape, chordToleranceMeters);
+  if (!mesh.empty()) e.shapes.push_back({std::move(mesh), {e.kind, siteKindColor(feature.kind)}});
+  e.parametric = std::make_shared<const ParametricShape>(std::move(feature));
+  return e;
+}
+
+}  // namespace cim::model

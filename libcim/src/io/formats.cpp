@@ -1,0 +1,177 @@
+// The table of input formats (see cim/io/formats.h): one entry per format, each with its sniff test, its name and
+// its reader.
+#include "cim/io/formats.h"
+
+#include <algorithm>
+
+#include "io/pipes/network.h"
+#include "io/site/site_sniff.h"
+
+namespace cim::io {
+
+namespace {
+
+bool hasExtension(const Sniff& s, std::initializer_list<std::string_view> extensions) {
+  return std::find(extensions.begin(), extensions.end(), s.extension) != extensions.end();
+}
+
+// The name of a vector file's container: "GeoJSON", "GeoPackage", "CSV", "Esri Shapefile"; "" for other extensions.
+std::string vectorContainerName(const Sniff& s) {
+  if (hasExtension(s, {".geojson", ".json"})) return "GeoJSON";
+  if (s.extension == ".gpkg") return "GeoPackage";
+  if (s.extension == ".csv") return "CSV";
+  if (s.extension == ".shp") return "Esri Shapefile";
+  return {};
+}
+
+// IFC ------------------------------------------------------------------------------------------------------------
+
+bool ifcAccepts(const Sniff& s) { return isIfcFile(s.path); }
+std::string ifcName(const Sniff&) { return "IFC (STEP)"; }
+
+// The file's own georeference is used unless the user places the model (an origin given) or inspects its
+// engineering frame; a model without georeference is placed like a local mesh when a scene CRS is given (not when
+// inspecting: `cim info` shows a file in its own frame).
+Result<InputRead> ifcRead(const Sniff& s, const ReadOptions& options, const ProgressFn& progress) {
+  IfcOptions ifcOptions;
+  ifcOptions.applyGeoreference = !options.originGiven && options.frame != ReadFrame::Engineering;
+  auto r = readIfc(s.path, ifcOptions, progress);
+  if (!r.ok()) return Result<InputRead>::failureFrom(r);
+  auto diags = r.takeDiagnostics();
+  InputRead out;
+  out.scene = std::move(r.value().scene);
+  out.ifc = std::move(r).value();
+  if (options.originGiven && !out.ifc->georeferenceSource.empty())
+    diags.push_back(Diagnostic::warning(ErrorCode::ConventionApplied,
+                                        "--origin overrides the file's own georeference (" +
+                                            out.ifc->georeferenceSource + ", " + out.ifc->georeferenceCrs + ")",
+                                        s.path.string()));
+  if (options.frame == ReadFrame::Scene && !out.scene.crs() && options.placement.crs)
+    model::placeLocalScene(out.scene, options.placement.crs, options.placement.originMeters,
+                           options.placement.rotationDegrees);
+  return Result<InputRead>::success(std::move(out), std::move(diags));
+}
+
+// Site features --------------------------------------------------------------------------------------------------
+
+bool siteAccepts(const Sniff& s) {
+  return hasExtension(s, {".geojson", ".json", ".gpkg", ".csv"}) && s.vectorLayers &&
+         site::looksLikeSiteFeatures(s.path, *s.vectorLayers);
+}
+std::string siteName(const Sniff& s) { return vectorContainerName(s) + " site features"; }
+
+// Reprojected straight into the scene CRS when one is given; files without a CRS (CSV) are taken to be in it.
+Result<InputRead> siteRead(const Sniff& s, const ReadOptions& options, const ProgressFn& progress) {
+  SiteOptions siteOptions;
+  siteOptions.sceneCrs = options.placement.crs;
+  siteOptions.sourceCrs = options.placement.crs;
+  siteOptions.groundHeight = options.groundHeight;
+  auto r = readSite(s.path, siteOptions, progress);
+  if (!r.ok()) return Result<InputRead>::failureFrom(r);
+  auto diags = r.takeDiagnostics();
+  InputRead out;
+  out.scene = std::move(r.value().scene);
+  return Result<InputRead>::success(std::move(out), std::move(diags));
+}
+
+// Pipe networks --------------------------------------------------------------------------------------------------
+
+bool pipesAccept(const Sniff& s) {
+  if (s.extension == ".inp") return true;
+  return hasExtension(s, {".gpkg", ".shp", ".geojson", ".json", ".csv"}) && s.vectorLayers &&
+         pipes::looksLikeSurveyTables(s.path, *s.vectorLayers);
+}
+std::string pipesName(const Sniff& s) {
+  if (s.extension == ".inp") return s.swmm ? "SWMM input (.inp)" : "EPANET input (.inp)";
+  return vectorContainerName(s);
+}
+
+Result<InputRead> pipesRead(const Sniff& s, const ReadOptions& options, const ProgressFn& progress) {
+  auto r = readPipes(s.path, options.pipes, progress);
+  if (!r.ok()) return Result<InputRead>::failureFrom(r);
+  auto diags = r.takeDiagnostics();
+  InputRead out;
+  out.scene = std::move(r.value().scene);
+  out.pipes = std::move(r).value();
+  return Result<InputRead>::success(std::move(out), std::move(diags));
+}
+
+// Raster DEMs ----------------------------------------------------------------------------------------------------
+
+bool terrainAccepts(const Sniff& s) { return isTerrainFile(s.path); }
+std::string terrainName(const Sniff& s) {
+  if (hasExtension(s, {".tif", ".tiff"})) return "GeoTIFF raster DEM";
+  if (s.extension == ".asc") return "Esri ASCII grid DEM";
+  if (s.extension == ".vrt") return "GDAL virtual raster DEM";
+  return "raster DEM (" + s.extension.substr(1) + ")";
+}
+
+// A DEM is georeferenced by its own CRS; the scene CRS (when given) is where its TIN vertices go.
+Result<InputRead> terrainRead(const Sniff& s, const ReadOptions& options, const ProgressFn& progress) {
+  TerrainOptions terrainOptions;
+  terrainOptions.maxErrorMeters = options.terrainMaxErrorMeters;
+  terrainOptions.sceneCrs = options.placement.crs;
+  auto r = readTerrain(s.path, terrainOptions, progress);
+  if (!r.ok()) return Result<InputRead>::failureFrom(r);
+  auto diags = r.takeDiagnostics();
+  InputRead out;
+  out.scene = std::move(r).value();
+  return Result<InputRead>::success(std::move(out), std::move(diags));
+}
+
+// Meshes (the last entry: every file nothing else took) ----------------------------------------------------------
+
+bool meshAccepts(const Sniff&) { return true; }
+std::string meshName(const Sniff& s) {
+  static const std::pair<std::string_view, std::string_view> names[] = {
+      {".obj", "Wavefront OBJ"}, {".glb", "glTF 2.0 binary (GLB)"}, {".gltf", "glTF 2.0"}, {".fbx", "Autodesk FBX"},
+      {".dae", "COLLADA"},       {".ply", "Stanford PLY"},          {".stl", "STL"}};
+  for (const auto& [ext, name] : names)
+    if (s.extension == ext) return std::string(name);
+  if (auto container = vectorContainerName(s); !container.empty()) return container;
+  return s.extension.empty() ? "unknown" : s.extension.substr(1);
+}
+
+Result<InputRead> meshRead(const Sniff& s, const ReadOptions& options, const ProgressFn& progress) {
+  auto r = readMesh(s.path, options.placement, progress);
+  if (!r.ok()) return Result<InputRead>::failureFrom(r);
+  auto diags = r.takeDiagnostics();
+  InputRead out;
+  out.scene = std::move(r).value();
+  return Result<InputRead>::success(std::move(out), std::move(diags));
+}
+
+constexpr std::uint32_t kPlacement = kOrigin | kRotation | kUpAxis | kScale;
+
+}  // namespace
+
+const std::vector<Format>& formats() {
+  static const std::vector<Format> table = {
+      {"ifc", "IFC2X3, IFC4, IFC4X3 (.ifc)", kSceneCrs | kOrigin | kRotation, "IFC declares its own units and Z up",
+       ifcAccepts, ifcName, ifcRead},
+      {"site", "site features: pits, boreholes, sensors, cavities, drone corridors (.geojson, .json, .gpkg, .csv)",
+       kSceneCrs | kGroundHeight, "site features carry map coordinates", siteAccepts, siteName, siteRead},
+      {"pipes", "pipe networks: CJJ 61 survey tables (.gpkg, .shp, .geojson, .json, .csv), EPANET/SWMM (.inp)",
+       kSceneCrs | kInputCrs | kPipeTables | kGroundHeight, "", pipesAccept, pipesName, pipesRead},
+      {"terrain", "raster DEMs (.tif, .tiff, .asc, .dem, .vrt, .img, .hgt, .bil, .flt, .nc, .ter)",
+       kSceneCrs | kTerrainMaxError, "a raster DEM is placed by its own georeference", terrainAccepts, terrainName,
+       terrainRead},
+      {"mesh", "meshes (.obj, .gltf, .glb, .fbx, .dae, .ply, .stl, .3ds, .off)", kSceneCrs | kPlacement, "",
+       meshAccepts, meshName, meshRead},
+  };
+  return table;
+}
+
+const Format& formatFor(const Sniff& sniff) {
+  for (const auto& f : formats())
+    if (f.accepts(sniff)) return f;
+  return formats().back();
+}
+
+std::string formatsHelp() {
+  std::string s;
+  for (const auto& f : formats()) s += (s.empty() ? "" : "; ") + std::string(f.description);
+  return s;
+}
+
+}  // namespace cim::io

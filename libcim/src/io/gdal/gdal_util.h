@@ -1,0 +1,69 @@
+#pragma once
+// io internals: the one place libcim talks to GDAL/OGR about things every GDAL-backed reader needs (pipe tables,
+// site features, terrain rasters, the format sniff): driver registration, quiet opening, CRS of a layer or raster,
+// and field values as attributes. GDAL types stay in io/ implementation files.
+
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "cim/core/result.h"
+#include "cim/geo/crs.h"
+#include "cim/model/element.h"
+
+class GDALDataset;
+class OGRFeature;
+class OGRSpatialReference;
+
+namespace cim::io::gdal {
+
+/// Registers GDAL's drivers once per process (thread-safe), with unlimited GeoJSON object sizes.
+void registerDrivers();
+
+/// Silences GDAL's stderr handler for its lifetime (GDAL's messages become diagnostics instead) and clears the last
+/// error.
+class QuietErrors {
+ public:
+  QuietErrors();
+  ~QuietErrors();
+  QuietErrors(const QuietErrors&) = delete;
+  QuietErrors& operator=(const QuietErrors&) = delete;
+};
+
+/// GDAL's last error message, or "GDAL gave no reason".
+std::string lastErrorMessage();
+
+struct DatasetCloser {
+  void operator()(GDALDataset* dataset) const;
+};
+using DatasetPtr = std::unique_ptr<GDALDataset, DatasetCloser>;
+
+/// How a CSV file is opened (other formats ignore this).
+enum class CsvColumns {
+  /// Every column a text attribute, X/Y included (CJJ 61: X is the northing, not what GDAL would guess); empty
+  /// strings null. Codes like "001" stay text.
+  AsText,
+  /// Column types detected (integers, reals), a WKT / geometry / geom column as the geometry; empty strings null.
+  Typed,
+};
+
+/// Opens a vector dataset read-only without GDAL printing anything; null on failure with `error` (when given) set
+/// to GDAL's message.
+DatasetPtr openVector(const std::filesystem::path& path, CsvColumns csv, std::string* error = nullptr);
+
+/// The definition of a spatial reference as libcim names CRSs: "AUTH:CODE" when the whole CRS has an authority
+/// code, "EPSG:h+v" for a compound CRS whose horizontal and vertical parts have EPSG codes (GeoJSON
+/// "urn:ogc:def:crs,crs:EPSG::4549,crs:EPSG::5737", GeoTIFFs written from EPSG:4549+5737), else its WKT2:2019.
+/// Empty when GDAL cannot write it.
+std::string crsDefinition(const OGRSpatialReference& srs);
+
+/// The CRS of a spatial reference (null or empty: nullopt), resolved through PROJ from crsDefinition, falling back
+/// to the WKT when PROJ does not know the code. Fails with UnknownCrs naming `source`.
+Result<std::optional<geo::Crs>> crsOf(const OGRSpatialReference* srs, const std::string& source);
+
+/// A feature's field as a typed attribute: booleans (OFSTBoolean), 64-bit integers, reals, and text trimmed of
+/// blanks (ASCII and U+3000) for everything else; std::monostate for a null field or blank text.
+model::AttributeValue fieldValue(OGRFeature& feature, int field);
+
+}  // namespace cim::io::gdal
