@@ -1,26 +1,20 @@
-// EPANET and SWMM .inp network models: sections of whitespace-separated tokens, ';' comments.
+// EPANET and SWMM .inp network models: what both share — sections of whitespace-separated tokens (';' comments),
+// units, coordinates, nodes and links. The links of each are read in epanet.cpp and swmm.cpp.
+#include "io/pipes/inp.h"
+
 #include <algorithm>
-#include <cctype>
 #include <fstream>
-#include <map>
 #include <sstream>
 
-#include "io/pipes/network.h"
 #include "core/text.h"
 
 namespace cim::io::pipes {
 
 namespace fs = std::filesystem;
 
+namespace inp {
+
 namespace {
-
-constexpr double kFoot = 0.3048;
-constexpr double kInch = 0.0254;
-
-struct Line {
-  std::int64_t number;
-  std::vector<std::string> tokens;
-};
 
 using cim::detail::toUpper;
 
@@ -47,12 +41,138 @@ std::map<std::string, std::vector<Line>> parseSections(std::istream& in) {
   return out;
 }
 
-std::optional<double> num(const std::vector<std::string>& t, std::size_t i) {
+// [OPTIONS]: the units of lengths (feet or metres, with inches or millimetres) and of SWMM link offsets; a note says
+// what was read.
+void readOptions(File& file, RawNetwork& net, bool swmm) {
+  for (const auto& l : file.section("[OPTIONS]")) {
+    if (l.tokens.size() < 2) continue;
+    const std::string key = toUpper(l.tokens[0]), value = toUpper(l.tokens[1]);
+    if (key == "UNITS" || key == "FLOW_UNITS") {
+      static const std::vector<std::string> usUnits = {"CFS", "GPM", "MGD", "IMGD", "AFD"};
+      file.us = std::find(usUnits.begin(), usUnits.end(), value) != usUnits.end();
+    }
+    if (key == "LINK_OFFSETS") file.offsetsAreElevations = value == "ELEVATION";
+  }
+  const bool us = file.us;
+  net.diagnostics.push_back(Diagnostic::info(
+      ErrorCode::ConventionApplied,
+      std::string(swmm ? "SWMM" : "EPANET") + " units: " + (us ? "US customary (feet" : "SI (metres") +
+          (!swmm ? (us ? ", diameters in inches)" : ", diameters in millimetres)") : ")") +
+          (swmm ? std::string(", link offsets as ") + (file.offsetsAreElevations ? "elevations" : "depths") : ""),
+      file.table));
+}
+
+// [COORDINATES] of nodes and [VERTICES] of links.
+void readCoordinates(File& file) {
+  for (const auto& l : file.section("[COORDINATES]")) {
+    auto x = number(l.tokens, 1), y = number(l.tokens, 2);
+    if (l.tokens.size() >= 3 && x && y) file.coordinates[l.tokens[0]] = {*x, *y};
+  }
+  for (const auto& l : file.section("[VERTICES]")) {
+    auto x = number(l.tokens, 1), y = number(l.tokens, 2);
+    if (l.tokens.size() >= 3 && x && y) file.vertices[l.tokens[0]].emplace_back(*x, *y);
+  }
+}
+
+// One node as a point of the network.
+void addNode(File& file, RawNetwork& net, const Line& l, const char* kind, double z, std::optional<double> maxDepth) {
+  const std::string& id = l.tokens[0];
+  auto c = file.coordinates.find(id);
+  if (c == file.coordinates.end()) {
+    warn(net, file, l.number, std::string(kind) + " '" + id + "' has no [COORDINATES]");
+    return;
+  }
+  RawPoint p;
+  p.id = id;
+  p.table = file.table;
+  p.row = l.number;
+  p.xy = c->second;
+  p.type = file.type;
+  p.feature = kind;
+  p.attributes["pipe.nodeKind"] = std::string(kind);
+  p.attributes["pipe.elevation"] = z;
+  if (maxDepth && *maxDepth > 0) {
+    p.ground = z + *maxDepth;
+    p.wellDepth = *maxDepth;
+    p.isWell = std::string(kind) == "junction";
+    p.attributes["pipe.maxDepth"] = *maxDepth;
+  }
+  file.nodeIndex[id] = net.points.size();
+  file.nodeZ[id] = z;
+  net.points.push_back(std::move(p));
+}
+
+}  // namespace
+
+const std::vector<Line>& File::section(const std::string& name) const {
+  static const std::vector<Line> none;
+  auto it = sections.find(name);
+  return it == sections.end() ? none : it->second;
+}
+
+std::optional<double> number(const std::vector<std::string>& t, std::size_t i) {
   if (i >= t.size()) return std::nullopt;
   return parseNumber(t[i]);
 }
 
-}  // namespace
+void warn(RawNetwork& net, const File& file, std::int64_t line, const std::string& message) {
+  net.diagnostics.push_back(Diagnostic::warning(ErrorCode::InvalidElement, "line " + std::to_string(line) + ": " + message,
+                                                file.table, "line " + std::to_string(line)));
+  ++net.skippedRows;
+}
+
+void readNodes(File& file, RawNetwork& net, const std::string& section, const char* kind, bool hasMaxDepth) {
+  for (const auto& l : file.section(section)) {
+    auto z = number(l.tokens, 1);
+    if (!z) {
+      warn(net, file, l.number, std::string(kind) + " without an elevation");
+      continue;
+    }
+    std::optional<double> md;
+    if (hasMaxDepth)
+      if (auto m = number(l.tokens, 2)) md = *m * file.lengthUnit();
+    addNode(file, net, l, kind, *z * file.lengthUnit(), md);
+  }
+}
+
+bool addLink(const File& file, RawNetwork& net, const Line& l, const std::string& from, const std::string& to,
+             model::PipeSection section, std::optional<double> zFrom, std::optional<double> zTo,
+             model::DepthReference reference) {
+  const std::string& id = l.tokens[0];
+  auto a = file.nodeIndex.find(from), b = file.nodeIndex.find(to);
+  if (a == file.nodeIndex.end() || b == file.nodeIndex.end()) {
+    warn(net, file, l.number, "link '" + id + "' joins a node that is missing or has no coordinates (" +
+                                  (a == file.nodeIndex.end() ? from : to) + ")");
+    return false;
+  }
+  RawLine r;
+  r.table = file.table;
+  r.row = l.number;
+  r.startId = from;
+  r.endId = to;
+  r.geometry.emplace_back(net.points[a->second].xy.x(), net.points[a->second].xy.y(), 0.0);
+  if (auto v = file.vertices.find(id); v != file.vertices.end())
+    for (const auto& p : v->second) r.geometry.emplace_back(p.x(), p.y(), 0.0);
+  r.geometry.emplace_back(net.points[b->second].xy.x(), net.points[b->second].xy.y(), 0.0);
+  r.startZ = zFrom;
+  r.endZ = zTo;
+  r.zReference = reference;
+  r.segment.section = section;
+  r.segment.type = file.type;
+  r.segment.id = id;
+  r.segment.startPointId = from;
+  r.segment.endPointId = to;
+  r.segment.source = file.table;
+  r.segment.sourceRow = l.number;
+  r.attributes["Name"] = id;
+  r.attributes["Node1"] = from;
+  r.attributes["Node2"] = to;
+  if (auto v = number(l.tokens, 3)) r.attributes["Length"] = *v;
+  net.lines.push_back(std::move(r));
+  return true;
+}
+
+}  // namespace inp
 
 Result<RawNetwork> readInp(const fs::path& path, const PipeOptions& options) {
   std::ifstream in(path);
@@ -61,14 +181,15 @@ Result<RawNetwork> readInp(const fs::path& path, const PipeOptions& options) {
     return Result<RawNetwork>::failure(Diagnostic::error(
         fs::exists(path, ec) ? ErrorCode::FileUnreadable : ErrorCode::FileNotFound, "cannot open", path.string()));
   }
-  auto sec = parseSections(in);
-  RawNetwork net;
-  const std::string table = path.string();
-  const bool swmm = sec.count("[CONDUITS]") || sec.count("[XSECTIONS]");
-  const bool epanet = !swmm && sec.count("[PIPES]");
+  inp::File file;
+  file.table = path.string();
+  file.sections = inp::parseSections(in);
+  const bool swmm = file.sections.count("[CONDUITS]") || file.sections.count("[XSECTIONS]");
+  const bool epanet = !swmm && file.sections.count("[PIPES]");
   if (!swmm && !epanet)
     return Result<RawNetwork>::failure(Diagnostic::error(
-        ErrorCode::UnsupportedFormat, "neither an EPANET ([PIPES]) nor a SWMM ([CONDUITS]) input file", table));
+        ErrorCode::UnsupportedFormat, "neither an EPANET ([PIPES]) nor a SWMM ([CONDUITS]) input file", file.table));
+  RawNetwork net;
   net.format = swmm ? PipeFormat::Swmm : PipeFormat::Epanet;
   if (!options.inputCrs)
     return Result<RawNetwork>::failure(Diagnostic::error(
@@ -76,241 +197,16 @@ Result<RawNetwork> readInp(const fs::path& path, const PipeOptions& options) {
         std::string(swmm ? "SWMM" : "EPANET") +
             " files carry no CRS: name the CRS of its coordinates (e.g. --input-crs EPSG:2817, or --crs when the "
             "scene is in the same CRS)",
-        table));
+        file.table));
   net.crs = options.inputCrs;
-  auto warn = [&](std::int64_t line, const std::string& msg) {
-    net.diagnostics.push_back(Diagnostic::warning(ErrorCode::InvalidElement, "line " + std::to_string(line) + ": " + msg,
-                                                  table, "line " + std::to_string(line)));
-    ++net.skippedRows;
-  };
-
-  // Options: units of lengths (feet or metres), small lengths (inches or millimetres), link offsets.
-  bool us = true;  // EPANET and SWMM both default to US customary units (GPM, CFS)
-  bool offsetsAreElevations = false;
-  for (const auto& l : sec["[OPTIONS]"]) {
-    if (l.tokens.size() < 2) continue;
-    const std::string key = toUpper(l.tokens[0]), value = toUpper(l.tokens[1]);
-    if (key == "UNITS" || key == "FLOW_UNITS") {
-      static const std::vector<std::string> usUnits = {"CFS", "GPM", "MGD", "IMGD", "AFD"};
-      us = std::find(usUnits.begin(), usUnits.end(), value) != usUnits.end();
-    }
-    if (key == "LINK_OFFSETS") offsetsAreElevations = value == "ELEVATION";
-  }
-  const double len = us ? kFoot : 1.0;
-  net.diagnostics.push_back(Diagnostic::info(
-      ErrorCode::ConventionApplied,
-      std::string(swmm ? "SWMM" : "EPANET") + " units: " + (us ? "US customary (feet" : "SI (metres") +
-          (epanet ? (us ? ", diameters in inches)" : ", diameters in millimetres)") : ")") +
-          (swmm ? std::string(", link offsets as ") + (offsetsAreElevations ? "elevations" : "depths") : ""),
-      table));
-
-  // Coordinates and vertices.
-  std::map<std::string, Eigen::Vector2d> coords;
-  for (const auto& l : sec["[COORDINATES]"]) {
-    auto x = num(l.tokens, 1), y = num(l.tokens, 2);
-    if (l.tokens.size() >= 3 && x && y) coords[l.tokens[0]] = {*x, *y};
-  }
-  std::map<std::string, std::vector<Eigen::Vector2d>> vertices;
-  for (const auto& l : sec["[VERTICES]"]) {
-    auto x = num(l.tokens, 1), y = num(l.tokens, 2);
-    if (l.tokens.size() >= 3 && x && y) vertices[l.tokens[0]].emplace_back(*x, *y);
-  }
-
-  // Nodes.
-  const model::PipeType type = swmm ? model::PipeType{model::PipeClass::Drainage, "PS"}
-                                    : model::PipeType{model::PipeClass::Water, "JS"};
-  std::map<std::string, std::size_t> nodeIndex;
-  std::map<std::string, double> nodeZ;
-  auto addNode = [&](const Line& l, const char* kind, double z, std::optional<double> maxDepth) {
-    const std::string& id = l.tokens[0];
-    auto c = coords.find(id);
-    if (c == coords.end()) {
-      warn(l.number, std::string(kind) + " '" + id + "' has no [COORDINATES]");
-      return;
-    }
-    RawPoint p;
-    p.id = id;
-    p.table = table;
-    p.row = l.number;
-    p.xy = c->second;
-    p.type = type;
-    p.feature = kind;
-    p.attributes["pipe.nodeKind"] = std::string(kind);
-    p.attributes["pipe.elevation"] = z;
-    if (maxDepth && *maxDepth > 0) {
-      p.ground = z + *maxDepth;
-      p.wellDepth = *maxDepth;
-      p.isWell = std::string(kind) == "junction";
-      p.attributes["pipe.maxDepth"] = *maxDepth;
-    }
-    nodeIndex[id] = net.points.size();
-    nodeZ[id] = z;
-    net.points.push_back(std::move(p));
-  };
-  auto readNodes = [&](const char* section, const char* kind, bool hasMaxDepth) {
-    for (const auto& l : sec[section]) {
-      auto z = num(l.tokens, 1);
-      if (!z) {
-        warn(l.number, std::string(kind) + " without an elevation");
-        continue;
-      }
-      std::optional<double> md;
-      if (hasMaxDepth)
-        if (auto m = num(l.tokens, 2)) md = *m * len;
-      addNode(l, kind, *z * len, md);
-    }
-  };
-  if (epanet) {
-    readNodes("[JUNCTIONS]", "junction", false);
-    readNodes("[TANKS]", "tank", false);
-    readNodes("[RESERVOIRS]", "reservoir", false);
-    if (!sec["[RESERVOIRS]"].empty())
-      net.diagnostics.push_back(Diagnostic::info(
-          ErrorCode::ConventionApplied, "EPANET reservoirs have a head, not an elevation: the head is used", table));
+  inp::readOptions(file, net, swmm);
+  inp::readCoordinates(file);
+  if (swmm) {
+    file.type = model::PipeType{model::PipeClass::Drainage, "PS"};
+    inp::readSwmm(file, net);
   } else {
-    readNodes("[JUNCTIONS]", "junction", true);
-    readNodes("[OUTFALLS]", "outfall", false);
-    readNodes("[DIVIDERS]", "divider", false);
-    readNodes("[STORAGE]", "storage", false);
-  }
-
-  // Cross-sections (SWMM).
-  struct XSection {
-    std::string shape;
-    double g1 = 0, g2 = 0;
-    std::int64_t barrels = 1;
-  };
-  std::map<std::string, XSection> xs;
-  for (const auto& l : sec["[XSECTIONS]"]) {
-    if (l.tokens.size() < 3) continue;
-    XSection x;
-    x.shape = toUpper(l.tokens[1]);
-    x.g1 = num(l.tokens, 2).value_or(0.0);
-    x.g2 = num(l.tokens, 3).value_or(0.0);
-    x.barrels = static_cast<std::int64_t>(num(l.tokens, 6).value_or(1.0));
-    xs[l.tokens[0]] = x;
-  }
-
-  std::size_t approximated = 0;
-  auto addLink = [&](const Line& l, const std::string& from, const std::string& to, model::PipeSection section,
-                     std::optional<double> zFrom, std::optional<double> zTo, model::DepthReference ref) {
-    const std::string& id = l.tokens[0];
-    RawLine r;
-    r.table = table;
-    r.row = l.number;
-    r.startId = from;
-    r.endId = to;
-    auto a = nodeIndex.find(from), b = nodeIndex.find(to);
-    if (a == nodeIndex.end() || b == nodeIndex.end()) {
-      warn(l.number, "link '" + id + "' joins a node that is missing or has no coordinates (" +
-                         (a == nodeIndex.end() ? from : to) + ")");
-      return false;
-    }
-    r.geometry.emplace_back(net.points[a->second].xy.x(), net.points[a->second].xy.y(), 0.0);
-    if (auto v = vertices.find(id); v != vertices.end())
-      for (const auto& p : v->second) r.geometry.emplace_back(p.x(), p.y(), 0.0);
-    r.geometry.emplace_back(net.points[b->second].xy.x(), net.points[b->second].xy.y(), 0.0);
-    r.startZ = zFrom;
-    r.endZ = zTo;
-    r.zReference = ref;
-    r.segment.section = section;
-    r.segment.type = type;
-    r.segment.id = id;
-    r.segment.startPointId = from;
-    r.segment.endPointId = to;
-    r.segment.source = table;
-    r.segment.sourceRow = l.number;
-    r.attributes["Name"] = id;
-    r.attributes["Node1"] = from;
-    r.attributes["Node2"] = to;
-    if (auto v = num(l.tokens, 3)) r.attributes["Length"] = *v;
-    net.lines.push_back(std::move(r));
-    return true;
-  };
-
-  if (epanet) {
-    for (const auto& l : sec["[PIPES]"]) {
-      if (l.tokens.size() < 5) {
-        warn(l.number, "pipe with fewer than 5 fields");
-        continue;
-      }
-      auto d = num(l.tokens, 4);
-      if (!d || !(*d > 0)) {
-        warn(l.number, "pipe '" + l.tokens[0] + "' has no valid diameter");
-        continue;
-      }
-      model::PipeSection s;
-      s.outerDiameterMeters = us ? *d * kInch : *d / 1000.0;
-      auto za = nodeZ.find(l.tokens[1]), zb = nodeZ.find(l.tokens[2]);
-      if (addLink(l, l.tokens[1], l.tokens[2], s, za == nodeZ.end() ? std::nullopt : std::optional(za->second),
-                  zb == nodeZ.end() ? std::nullopt : std::optional(zb->second), model::DepthReference::Centreline)) {
-        auto& a = net.lines.back().attributes;
-        a["Diameter"] = *d;
-        if (auto r = num(l.tokens, 5)) a["Roughness"] = *r;
-        if (l.tokens.size() > 7) a["Status"] = l.tokens[7];
-      }
-    }
-    const std::size_t others = sec["[PUMPS]"].size() + sec["[VALVES]"].size();
-    if (others)
-      net.diagnostics.push_back(Diagnostic::info(
-          ErrorCode::PrimitiveSkipped, std::to_string(others) + " pump(s) and valve(s) are not pipes: not drawn", table));
-  } else {
-    for (const auto& l : sec["[CONDUITS]"]) {
-      if (l.tokens.size() < 5) {
-        warn(l.number, "conduit with fewer than 5 fields");
-        continue;
-      }
-      const std::string& id = l.tokens[0];
-      auto x = xs.find(id);
-      if (x == xs.end() || !(x->second.g1 > 0)) {
-        warn(l.number, "conduit '" + id + "' has no [XSECTIONS] size");
-        continue;
-      }
-      model::PipeSection s;
-      const auto& xv = x->second;
-      if (xv.shape == "CIRCULAR" || xv.shape == "FORCE_MAIN" || xv.shape == "FILLED_CIRCULAR") {
-        s.outerDiameterMeters = xv.g1 * len;
-      } else {
-        s.shape = model::PipeSection::Shape::Rectangular;
-        s.heightMeters = xv.g1 * len;
-        s.widthMeters = (xv.g2 > 0 ? xv.g2 : xv.g1) * len;
-        if (xv.shape.rfind("RECT", 0) != 0) ++approximated;
-      }
-      auto invert = [&](const std::string& node, std::size_t tok) -> std::optional<double> {
-        auto z = nodeZ.find(node);
-        const std::string offs = tok < l.tokens.size() ? l.tokens[tok] : "0";
-        if (offsetsAreElevations) {
-          if (offs == "*") return z == nodeZ.end() ? std::nullopt : std::optional(z->second);
-          auto o = parseNumber(offs);
-          return o ? std::optional(*o * len) : std::nullopt;
-        }
-        if (z == nodeZ.end()) return std::nullopt;
-        return z->second + parseNumber(offs).value_or(0.0) * len;
-      };
-      if (addLink(l, l.tokens[1], l.tokens[2], s, invert(l.tokens[1], 5), invert(l.tokens[2], 6),
-                  model::DepthReference::InsideBottom)) {
-        auto& a = net.lines.back().attributes;
-        a["Shape"] = xv.shape;
-        a["Geom1"] = xv.g1;
-        if (xv.g2 > 0) a["Geom2"] = xv.g2;
-        if (xv.barrels > 1) a["Barrels"] = xv.barrels;
-        if (auto v = num(l.tokens, 4)) a["Roughness"] = *v;
-        if (auto v = num(l.tokens, 5)) a["InOffset"] = *v;
-        if (auto v = num(l.tokens, 6)) a["OutOffset"] = *v;
-      }
-    }
-    if (approximated)
-      net.diagnostics.push_back(Diagnostic::warning(
-          ErrorCode::ConventionApplied,
-          std::to_string(approximated) + " conduit(s) of non-rectangular, non-circular shape drawn as their Geom1 × "
-                                         "Geom2 box",
-          table));
-    const std::size_t others =
-        sec["[PUMPS]"].size() + sec["[ORIFICES]"].size() + sec["[WEIRS]"].size() + sec["[OUTLETS]"].size();
-    if (others)
-      net.diagnostics.push_back(Diagnostic::info(
-          ErrorCode::PrimitiveSkipped,
-          std::to_string(others) + " pump(s), orifice(s), weir(s) and outlet(s) are not conduits: not drawn", table));
+    file.type = model::PipeType{model::PipeClass::Water, "JS"};
+    inp::readEpanet(file, net);
   }
   return Result<RawNetwork>::success(std::move(net));
 }
