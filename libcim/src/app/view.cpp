@@ -23,10 +23,7 @@
 #include <set>
 #include <thread>
 
-#include <nlohmann/json.hpp>
-
-#include "cim/geo/crs.h"
-#include "cim/geo/transform.h"
+#include "cim/export/geojson.h"
 #include "core/text.h"
 
 namespace cim::app {
@@ -555,78 +552,6 @@ Result<ViewerAssets> findViewerAssets(const ViewerSearch& search) {
   return R::success(std::move(assets));
 }
 
-namespace {
-
-// GeoJSON whose `crs` member names a CRS other than WGS 84 (a CJJ 61 or site layer in EPSG:4549+5737, say) as
-// RFC 7946 GeoJSON: every position through PROJ to longitude, latitude and ellipsoidal height (EPSG:4979, as the
-// tiles are placed), the crs member dropped. nullopt when the file is WGS 84 already (no crs member, CRS84, 4326,
-// 4979). Fails naming the file when it is not JSON, names an unknown CRS or has positions PROJ cannot transform.
-Result<std::optional<std::string>> geojsonInWgs84(const fs::path& file) {
-  using R = Result<std::optional<std::string>>;
-  nlohmann::json doc;
-  {
-    std::ifstream in(file, std::ios::binary);
-    doc = nlohmann::json::parse(in, nullptr, false);
-  }
-  if (doc.is_discarded() || !doc.is_object())
-    return R::failure(Diagnostic::error(ErrorCode::FileUnreadable, "not a GeoJSON object", file.string()));
-  const auto crs = doc.find("crs");
-  if (crs == doc.end() || !crs->is_object()) return R::success(std::nullopt);
-  const std::string name = crs->value("properties", nlohmann::json::object()).value("name", std::string());
-  static const std::set<std::string> wgs84 = {"urn:ogc:def:crs:OGC:1.3:CRS84", "urn:ogc:def:crs:OGC::CRS84",
-                                              "urn:ogc:def:crs:EPSG::4326", "EPSG:4326", "urn:ogc:def:crs:EPSG::4979",
-                                              "EPSG:4979"};
-  if (name.empty() || wgs84.count(name)) return R::success(std::nullopt);
-  auto source = geo::Crs::fromUserInput(name);
-  if (!source.ok())
-    return R::failure(Diagnostic::error(ErrorCode::UnknownCrs, "unknown CRS '" + name + "' in the crs member",
-                                        file.string()));
-  auto toWgs84 = geo::Transformer::create(*source, geo::wgs84Geographic3d());
-  if (!toWgs84.ok()) return R::failureFrom(toWgs84);
-  std::size_t failed = 0;
-  auto position = [&](nlohmann::json& p) {
-    if (!p.is_array() || p.size() < 2 || !p[0].is_number() || !p[1].is_number()) return;
-    const bool hasZ = p.size() >= 3 && p[2].is_number();
-    auto out = toWgs84->forward(Eigen::Vector3d(p[0].get<double>(), p[1].get<double>(), hasZ ? p[2].get<double>() : 0.0));
-    if (!out) {
-      ++failed;
-      return;
-    }
-    p[0] = (*out)[0];
-    p[1] = (*out)[1];
-    if (hasZ) p[2] = (*out)[2];
-  };
-  // Positions are the innermost arrays of `coordinates` (depth by geometry type; walked generically).
-  std::function<void(nlohmann::json&)> coordinates = [&](nlohmann::json& c) {
-    if (!c.is_array() || c.empty()) return;
-    if (c[0].is_number()) return position(c);
-    for (auto& child : c) coordinates(child);
-  };
-  std::function<void(nlohmann::json&)> geometry = [&](nlohmann::json& g) {
-    if (!g.is_object()) return;
-    if (auto it = g.find("coordinates"); it != g.end()) coordinates(*it);
-    if (auto it = g.find("geometries"); it != g.end() && it->is_array())
-      for (auto& child : *it) geometry(child);
-  };
-  if (auto features = doc.find("features"); features != doc.end() && features->is_array()) {
-    for (auto& f : *features)
-      if (f.is_object() && f.contains("geometry")) geometry(f["geometry"]);
-  } else if (doc.value("type", std::string()) == "Feature" && doc.contains("geometry")) {
-    geometry(doc["geometry"]);
-  } else {
-    geometry(doc);
-  }
-  if (failed > 0)
-    return R::failure(Diagnostic::error(ErrorCode::TransformFailed,
-                                        std::to_string(failed) + " positions cannot be transformed from " + name +
-                                            " to WGS 84",
-                                        file.string()));
-  doc.erase("crs");
-  return R::success(doc.dump());
-}
-
-}  // namespace
-
 Result<ViewSession> startView(const ViewOptions& options) {
   using R = Result<ViewSession>;
   std::error_code ec;
@@ -648,9 +573,9 @@ Result<ViewSession> startView(const ViewOptions& options) {
       return R::failure(Diagnostic::error(ErrorCode::FileNotFound, "GeoJSON layer not found", file.string()));
     const std::string url = "/layers/" + std::to_string(i) + "/" + percentEncode(file.filename().string());
     fs::path served = file;
-    auto wgs84 = geojsonInWgs84(file);
+    auto wgs84 = geojson::fileToWgs84(file);
     if (!wgs84.ok()) return R::failureFrom(wgs84);
-    if (wgs84->has_value()) {  // served from a scratch copy in WGS 84, removed with the session
+    if (wgs84->reprojected) {  // served from a scratch copy in WGS 84, removed with the session
       if (!scratch) {  // a folder of our own (mkdtemp), so sessions never share or remove each other's copies
         std::string pattern = (fs::temp_directory_path(ec) / "cim-view-XXXXXX").string();
         if (!::mkdtemp(pattern.data()))
@@ -664,7 +589,7 @@ Result<ViewSession> startView(const ViewOptions& options) {
       served = *scratch / std::to_string(i) / file.filename();
       fs::create_directories(served.parent_path(), ec);
       std::ofstream out(served, std::ios::binary | std::ios::trunc);
-      out << **wgs84;
+      out << wgs84->text;
       out.close();
       if (!out)
         return R::failure(Diagnostic::error(ErrorCode::FileUnwritable, "cannot write the WGS 84 copy of a GeoJSON layer",

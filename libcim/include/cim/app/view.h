@@ -106,7 +106,8 @@ Result<ViewerAssets> findViewerAssets(const ViewerSearch& search);
 struct ViewOptions {
   std::filesystem::path tilesDir;                   ///< a folder written by `cim tiles` (holds index.json)
   /// Point layers drawn as markers. A file whose `crs` member names a projected CRS (EPSG:4549+5737 ...) is served
-  /// reprojected to WGS 84 longitude, latitude and ellipsoidal height (as the tiles are placed), from a scratch copy.
+  /// reprojected to WGS 84 longitude, latitude and ellipsoidal height (geojson::toWgs84, as the tiles are placed),
+  /// from a scratch copy.
   std::vector<std::filesystem::path> geojsonFiles;
   ViewerAssets assets;
   std::uint16_t port = 0;
