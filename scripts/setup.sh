@@ -20,6 +20,8 @@ packages=(
   libassimp-dev libtinygltf-dev libstb-dev libdraco-dev nlohmann-json3-dev
   # CLI and tests (python3 checks the bundled sample data against its script); jemalloc for the cim tool
   libcli11-dev catch2 python3 libjemalloc-dev
+  # the HTTP server of `cim view` (tools/cim/view)
+  libcpp-httplib-dev
   # the sample data script writes its DEM GeoTIFF with GDAL's Python bindings
   python3-gdal
   # Node tooling around the library (glTF-Validator, CesiumJS, playwright-core)

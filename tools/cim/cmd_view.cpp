@@ -4,16 +4,16 @@
 #include <cstdio>
 #include <filesystem>
 
-#include "cim/app/view.h"
 #include "commands.h"
 #include "terminal.h"
+#include "view/view_session.h"
 
 namespace cimtool {
 
 namespace {
 
 // The running server, for the SIGINT/SIGTERM handler (HttpServer::stop is async-signal-safe).
-cim::app::HttpServer* gServer = nullptr;
+view::HttpServer* gServer = nullptr;
 
 extern "C" void onSignal(int) {
   if (gServer) gServer->stop();
@@ -43,7 +43,7 @@ Runner addViewCommand(CLI::App& app) {
   cmd->add_flag("-v,--verbose", args->verbose, "Print every request answered");
   return [cmd, args]() {
     if (!cmd->parsed()) return -1;
-    cim::app::ViewerSearch search;
+    view::ViewerSearch search;
     search.viewerDir = args->viewerDir;
     search.cesiumDir = args->cesiumDir;
     std::error_code ec;
@@ -51,24 +51,24 @@ Runner addViewCommand(CLI::App& app) {
 #ifdef CIM_SOURCE_DIR
     search.sourceDir = CIM_SOURCE_DIR;
 #endif
-    auto assets = cim::app::findViewerAssets(search);
+    auto assets = view::findViewerAssets(search);
     if (!assets.ok()) {
       printError(*assets.error());
       return kExitFailure;
     }
-    cim::app::ViewOptions o;
+    view::ViewOptions o;
     o.tilesDir = args->tilesDir;
     for (const auto& g : args->geojson) o.geojsonFiles.emplace_back(g);
     o.assets = *assets;
     o.port = static_cast<std::uint16_t>(args->port);
-    auto session = cim::app::startView(o);
+    auto session = view::startView(o);
     if (!session.ok()) {
       printError(*session.error());
       return kExitFailure;
     }
     auto& server = *session->server;
     if (args->verbose)
-      server.setLogger([](const cim::app::HttpRequestLog& r) {
+      server.setLogger([](const view::HttpRequestLog& r) {
         std::fprintf(stderr, "%d %s %s (%ju bytes)\n", r.status, r.method.c_str(), r.target.c_str(), r.bytes);
       });
     gServer = &server;

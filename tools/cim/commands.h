@@ -1,5 +1,5 @@
 #pragma once
-// The cim subcommands: each registers its options and calls one function in cim::app.
+// The cim subcommands: each registers its options and calls one function in cim::app (view: in tools/cim/view).
 
 #include <functional>
 
