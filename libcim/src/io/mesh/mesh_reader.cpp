@@ -114,71 +114,80 @@ struct Walker {
 
   void addElement(const aiNode& node, const Eigen::Matrix4d& world) {
     const Eigen::Matrix4d m = placement * world;
-    const Eigen::Matrix3d linear = m.topLeftCorner<3, 3>();
-    const Eigen::Matrix3d normalMatrix = linear.inverse().transpose();
-    const bool mirrored = linear.determinant() < 0;
     model::Element element;
     element.kind = "mesh";
     element.name = node.mName.length > 0 ? node.mName.C_Str() : "mesh " + std::to_string(++unnamed);
     for (unsigned k = 0; k < node.mNumMeshes; ++k) {
       if (node.mMeshes[k] >= scene.mNumMeshes) continue;
       const aiMesh& am = *scene.mMeshes[node.mMeshes[k]];
-      geometry::Mesh mesh;
-      mesh.origin = origin;
-      mesh.positions.reserve(am.mNumVertices);
-      for (unsigned v = 0; v < am.mNumVertices; ++v) {
-        const auto& p = am.mVertices[v];
-        const Eigen::Vector4d q = m * Eigen::Vector4d(p.x, p.y, p.z, 1.0);
-        mesh.positions.emplace_back(q.head<3>().cast<float>());
-      }
-      bool finite = std::all_of(mesh.positions.begin(), mesh.positions.end(),
-                                [](const Eigen::Vector3f& p) { return p.allFinite(); });
-      if (!finite) {
-        ++skippedMeshes;
-        diags.push_back(Diagnostic::warning(ErrorCode::InvalidElement,
-                                            "mesh '" + std::string(am.mName.C_Str()) + "' has non-finite vertex coordinates; skipped",
-                                            source, element.name));
-        continue;
-      }
-      std::size_t bad = 0;
-      for (unsigned f = 0; f < am.mNumFaces; ++f) {
-        const aiFace& face = am.mFaces[f];
-        if (face.mNumIndices != 3) {
-          ++skippedPrimitives;
-          continue;
-        }
-        if (face.mIndices[0] >= am.mNumVertices || face.mIndices[1] >= am.mNumVertices ||
-            face.mIndices[2] >= am.mNumVertices) {
-          ++bad;
-          continue;
-        }
-        mesh.indices.push_back(face.mIndices[0]);
-        mesh.indices.push_back(mirrored ? face.mIndices[2] : face.mIndices[1]);
-        mesh.indices.push_back(mirrored ? face.mIndices[1] : face.mIndices[2]);
-      }
-      if (bad > 0)
-        diags.push_back(Diagnostic::warning(ErrorCode::InvalidElement,
-                                            std::to_string(bad) + " triangle(s) with out-of-range vertex indices skipped",
-                                            source, element.name));
-      if (mesh.indices.empty()) continue;
-      if (am.HasNormals()) {
-        mesh.normals.reserve(am.mNumVertices);
-        for (unsigned v = 0; v < am.mNumVertices; ++v) {
-          const auto& n = am.mNormals[v];
-          Eigen::Vector3d t = normalMatrix * Eigen::Vector3d(n.x, n.y, n.z);
-          const double len = t.norm();
-          mesh.normals.emplace_back(len > 1e-12 && std::isfinite(len) ? Eigen::Vector3f((t / len).cast<float>())
-                                                                      : Eigen::Vector3f::Zero());
-        }
-        // Files with missing or zero normals get computed ones rather than invalid ones.
-        if (std::any_of(mesh.normals.begin(), mesh.normals.end(), [](const Eigen::Vector3f& n) { return n.isZero(); }))
-          geometry::computeNormals(mesh);
-      } else {
-        geometry::computeNormals(mesh);
-      }
-      element.shapes.push_back(model::Shape{std::move(mesh), materialOf(scene, am.mMaterialIndex)});
+      if (auto mesh = meshOf(am, m, element.name))
+        element.shapes.push_back(model::Shape{std::move(*mesh), materialOf(scene, am.mMaterialIndex)});
     }
     if (!element.shapes.empty()) out.addElement(layerName, std::move(element));
+  }
+
+  // One Assimp mesh placed by `m` (positions relative to the origin, winding kept outward when `m` mirrors, normals
+  // through the inverse transpose, computed when missing); nullopt (reported) for non-finite coordinates or no
+  // triangles. Point and line faces are counted in skippedPrimitives.
+  std::optional<geometry::Mesh> meshOf(const aiMesh& am, const Eigen::Matrix4d& m, const std::string& elementName) {
+    const Eigen::Matrix3d linear = m.topLeftCorner<3, 3>();
+    const bool mirrored = linear.determinant() < 0;
+    geometry::Mesh mesh;
+    mesh.origin = origin;
+    mesh.positions.reserve(am.mNumVertices);
+    for (unsigned v = 0; v < am.mNumVertices; ++v) {
+      const auto& p = am.mVertices[v];
+      const Eigen::Vector4d q = m * Eigen::Vector4d(p.x, p.y, p.z, 1.0);
+      mesh.positions.emplace_back(q.head<3>().cast<float>());
+    }
+    if (!std::all_of(mesh.positions.begin(), mesh.positions.end(), [](const Eigen::Vector3f& p) { return p.allFinite(); })) {
+      ++skippedMeshes;
+      diags.push_back(Diagnostic::warning(ErrorCode::InvalidElement,
+                                          "mesh '" + std::string(am.mName.C_Str()) + "' has non-finite vertex coordinates; skipped",
+                                          source, elementName));
+      return std::nullopt;
+    }
+    std::size_t bad = 0;
+    for (unsigned f = 0; f < am.mNumFaces; ++f) {
+      const aiFace& face = am.mFaces[f];
+      if (face.mNumIndices != 3) {
+        ++skippedPrimitives;
+        continue;
+      }
+      if (face.mIndices[0] >= am.mNumVertices || face.mIndices[1] >= am.mNumVertices ||
+          face.mIndices[2] >= am.mNumVertices) {
+        ++bad;
+        continue;
+      }
+      mesh.indices.push_back(face.mIndices[0]);
+      mesh.indices.push_back(mirrored ? face.mIndices[2] : face.mIndices[1]);
+      mesh.indices.push_back(mirrored ? face.mIndices[1] : face.mIndices[2]);
+    }
+    if (bad > 0)
+      diags.push_back(Diagnostic::warning(ErrorCode::InvalidElement,
+                                          std::to_string(bad) + " triangle(s) with out-of-range vertex indices skipped",
+                                          source, elementName));
+    if (mesh.indices.empty()) return std::nullopt;
+    setNormals(am, linear.inverse().transpose(), mesh);
+    return mesh;
+  }
+
+  // The file's normals through `normalMatrix`, or computed ones when it has none or some are zero.
+  static void setNormals(const aiMesh& am, const Eigen::Matrix3d& normalMatrix, geometry::Mesh& mesh) {
+    if (!am.HasNormals()) {
+      geometry::computeNormals(mesh);
+      return;
+    }
+    mesh.normals.reserve(am.mNumVertices);
+    for (unsigned v = 0; v < am.mNumVertices; ++v) {
+      const auto& n = am.mNormals[v];
+      Eigen::Vector3d t = normalMatrix * Eigen::Vector3d(n.x, n.y, n.z);
+      const double len = t.norm();
+      mesh.normals.emplace_back(len > 1e-12 && std::isfinite(len) ? Eigen::Vector3f((t / len).cast<float>())
+                                                                  : Eigen::Vector3f::Zero());
+    }
+    if (std::any_of(mesh.normals.begin(), mesh.normals.end(), [](const Eigen::Vector3f& n) { return n.isZero(); }))
+      geometry::computeNormals(mesh);
   }
 };
 
@@ -208,49 +217,61 @@ bool isMeshFile(const fs::path& path) {
   return std::any_of(std::begin(kExt), std::end(kExt), [&](const char* k) { return e == k; });
 }
 
-Result<model::Scene> readMesh(const fs::path& path, const MeshPlacement& placement, const ProgressFn& progress) {
+namespace {
+
+// Refuses what cannot be read before Assimp sees it: a missing file, a folder, an empty or unreadable file, a bad
+// placement.
+Status checkInput(const fs::path& path, const MeshPlacement& placement, std::uintmax_t& size) {
   const std::string source = path.string();
+  auto failure = [&](ErrorCode code, const std::string& why) { return Status::failure(Diagnostic::error(code, why, source)); };
   std::error_code ec;
-  if (!fs::exists(path, ec)) return fail(ErrorCode::FileNotFound, "file not found", source);
-  if (fs::is_directory(path, ec)) return fail(ErrorCode::FileUnreadable, "is a directory, not a mesh file", source);
-  const auto size = fs::file_size(path, ec);
-  if (ec) return fail(ErrorCode::FileUnreadable, "cannot read: " + ec.message(), source);
-  if (size == 0) return fail(ErrorCode::EmptyFile, "file is empty", source);
-  {
-    std::ifstream probe(path, std::ios::binary);
-    if (!probe) return fail(ErrorCode::FileUnreadable, "cannot open for reading", source);
-  }
+  if (!fs::exists(path, ec)) return failure(ErrorCode::FileNotFound, "file not found");
+  if (fs::is_directory(path, ec)) return failure(ErrorCode::FileUnreadable, "is a directory, not a mesh file");
+  size = fs::file_size(path, ec);
+  if (ec) return failure(ErrorCode::FileUnreadable, "cannot read: " + ec.message());
+  if (size == 0) return failure(ErrorCode::EmptyFile, "file is empty");
+  if (!std::ifstream(path, std::ios::binary)) return failure(ErrorCode::FileUnreadable, "cannot open for reading");
   if (!(placement.scale > 0) || !std::isfinite(placement.scale))
-    return fail(ErrorCode::InvalidArgument, "scale must be a positive number", source);
+    return failure(ErrorCode::InvalidArgument, "scale must be a positive number");
   if (!placement.originMeters.allFinite() || !std::isfinite(placement.rotationDegrees))
-    return fail(ErrorCode::InvalidArgument, "origin and rotation must be finite numbers", source);
-  if (!reportProgress(progress, "read", 0.0)) return fail(ErrorCode::Cancelled, "cancelled", source);
+    return failure(ErrorCode::InvalidArgument, "origin and rotation must be finite numbers");
+  return okStatus();
+}
 
-  const std::string ext = lowerExtension(path);
-  std::vector<Diagnostic> diags;
-
-  // A GLB written by libcim knows where it is.
-  std::optional<geo::Crs> crs = placement.crs;
-  Eigen::Vector3d origin = placement.originMeters;
+// Where the model goes: the placement, unless a GLB/glTF written by libcim carries its own CRS and origin.
+struct Where {
+  std::optional<geo::Crs> crs;
+  Eigen::Vector3d origin;
   bool embedded = false;
-  if (ext == ".glb" || ext == ".gltf") {
-    if (auto json = readGltfJson(path)) {
-      if (auto g = embeddedGeoreference(*json)) {
-        embedded = true;
-        origin = g->origin;
-        if (!g->crs.empty()) {
-          auto c = geo::Crs::fromUserInput(g->crs);
-          if (!c.ok()) return fail(ErrorCode::UnknownCrs, "embedded " + c.error()->message, source);
-          crs = std::move(c).value();
-        }
-        if (placement.crs || !placement.originMeters.isZero())
-          diags.push_back(Diagnostic::info(ErrorCode::ConventionApplied,
-                                           "file carries its own georeference; the given origin is not applied", source));
-      }
-    }
-  }
+};
 
-  Assimp::Importer importer;
+Result<Where> whereOf(const fs::path& path, const MeshPlacement& placement, std::vector<Diagnostic>& diags) {
+  Where w{placement.crs, placement.originMeters, false};
+  const std::string ext = lowerExtension(path);
+  if (ext != ".glb" && ext != ".gltf") return Result<Where>::success(std::move(w));
+  auto json = readGltfJson(path);
+  if (!json) return Result<Where>::success(std::move(w));
+  auto g = embeddedGeoreference(*json);
+  if (!g) return Result<Where>::success(std::move(w));
+  w.embedded = true;
+  w.origin = g->origin;
+  if (!g->crs.empty()) {
+    auto c = geo::Crs::fromUserInput(g->crs);
+    if (!c.ok())
+      return Result<Where>::failure(
+          Diagnostic::error(ErrorCode::UnknownCrs, "embedded " + c.error()->message, path.string()));
+    w.crs = std::move(c).value();
+  }
+  if (placement.crs || !placement.originMeters.isZero())
+    diags.push_back(Diagnostic::info(ErrorCode::ConventionApplied,
+                                     "file carries its own georeference; the given origin is not applied",
+                                     path.string()));
+  return Result<Where>::success(std::move(w));
+}
+
+// Assimp's scene of the file, or why there is none: a foreign format, a damaged file of a known one, no meshes.
+const aiScene* importScene(Assimp::Importer& importer, const fs::path& path, std::uintmax_t size, Diagnostic& error) {
+  const std::string source = path.string(), ext = lowerExtension(path);
   // Files without normals get them per corner, smoothed only across edges flatter than 30 degrees, before identical
   // corners are joined: a box keeps hard edges (24 vertices), a cylinder stays smooth.
   importer.SetPropertyFloat(AI_CONFIG_PP_GSN_MAX_SMOOTHING_ANGLE, 30.0f);
@@ -259,67 +280,70 @@ Result<model::Scene> readMesh(const fs::path& path, const MeshPlacement& placeme
     scene = importer.ReadFile(source, aiProcess_Triangulate | aiProcess_GenSmoothNormals | aiProcess_JoinIdenticalVertices |
                                           aiProcess_SortByPType | aiProcess_ValidateDataStructure);
   } catch (const std::exception& e) {
-    return fail(ErrorCode::CorruptFile, std::string("cannot read mesh: ") + e.what(), source, std::move(diags));
+    error = Diagnostic::error(ErrorCode::CorruptFile, std::string("cannot read mesh: ") + e.what(), source);
+    return nullptr;
   }
-  if (!scene) {
-    std::string why = importer.GetErrorString();
-    if (why.empty()) why = "unrecognised or corrupt mesh file";
-    if (why.find("mNumMeshes is 0") != std::string::npos)
-      return fail(ErrorCode::NoGeometry, "the file holds no mesh geometry", source, std::move(diags));
-    if (why.find("No suitable reader") != std::string::npos) {
-      // A known extension whose content no reader recognises is a damaged file, not a foreign format.
-      if (isMeshFile(path))
-        return fail(ErrorCode::CorruptFile, "corrupt mesh: content is not valid " + ext.substr(1) + " data" +
-                                                glbTruncation(path, size),
-                    source, std::move(diags));
-      return fail(ErrorCode::UnsupportedFormat, "unsupported format '" + ext + "' (no mesh reader recognises it)",
-                  source, std::move(diags));
+  if (scene) {
+    if ((scene->mFlags & AI_SCENE_FLAGS_INCOMPLETE) || !scene->mRootNode) {
+      error = Diagnostic::error(ErrorCode::CorruptFile, "corrupt mesh: the file holds no complete scene", source);
+      return nullptr;
     }
-    return fail(ErrorCode::CorruptFile, "corrupt mesh: " + why, source, std::move(diags));
+    return scene;
   }
-  if ((scene->mFlags & AI_SCENE_FLAGS_INCOMPLETE) || !scene->mRootNode)
-    return fail(ErrorCode::CorruptFile, "corrupt mesh: the file holds no complete scene", source, std::move(diags));
-  if (!reportProgress(progress, "read", 0.6)) return fail(ErrorCode::Cancelled, "cancelled", source);
+  std::string why = importer.GetErrorString();
+  if (why.empty()) why = "unrecognised or corrupt mesh file";
+  if (why.find("mNumMeshes is 0") != std::string::npos)
+    error = Diagnostic::error(ErrorCode::NoGeometry, "the file holds no mesh geometry", source);
+  else if (why.find("No suitable reader") == std::string::npos)
+    error = Diagnostic::error(ErrorCode::CorruptFile, "corrupt mesh: " + why, source);
+  else if (isMeshFile(path))  // a known extension whose content no reader recognises is a damaged file
+    error = Diagnostic::error(ErrorCode::CorruptFile, "corrupt mesh: content is not valid " + ext.substr(1) + " data" +
+                                                          glbTruncation(path, size),
+                              source);
+  else
+    error = Diagnostic::error(ErrorCode::UnsupportedFormat,
+                              "unsupported format '" + ext + "' (no mesh reader recognises it)", source);
+  return nullptr;
+}
 
-  // Up axis: the user's choice, else the format's convention (FBX says in its header).
+// The matrix from file coordinates to the scene frame (Z up, metres, relative to the origin): up axis (the user's,
+// else the format's convention; FBX says in its header, with its unit), scale and rotation — only the axis swap for
+// a GLB that carries its own georeference.
+Eigen::Matrix4d placementMatrix(const aiScene& scene, const fs::path& path, const MeshPlacement& placement,
+                                bool embedded, std::vector<Diagnostic>& diags) {
+  const std::string ext = lowerExtension(path);
   UpAxis up = (ext == ".stl" || ext == ".ply" || ext == ".off") ? UpAxis::Z : UpAxis::Y;
-  // FBX: up axis and unit come from the file's GlobalSettings (UnitScaleFactor = centimetres per file unit; Assimp
-  // 5.2 reports it but does not apply it).
+  // FBX: UnitScaleFactor = centimetres per file unit (Assimp 5.2 reports it but does not apply it).
   double fileUnitToMeters = 1.0;
-  if (ext == ".fbx" && scene->mMetaData) {
+  if (ext == ".fbx" && scene.mMetaData) {
     int axis = 1;
-    if (scene->mMetaData->Get("UpAxis", axis)) up = axis == 2 ? UpAxis::Z : UpAxis::Y;
+    if (scene.mMetaData->Get("UpAxis", axis)) up = axis == 2 ? UpAxis::Z : UpAxis::Y;
     double unitCm = 0.0;
     float unitCmF = 0.0f;
-    if (!scene->mMetaData->Get("UnitScaleFactor", unitCm) && scene->mMetaData->Get("UnitScaleFactor", unitCmF))
+    if (!scene.mMetaData->Get("UnitScaleFactor", unitCm) && scene.mMetaData->Get("UnitScaleFactor", unitCmF))
       unitCm = unitCmF;
     if (unitCm > 0.0 && std::isfinite(unitCm)) fileUnitToMeters = unitCm / 100.0;
     diags.push_back(Diagnostic::info(ErrorCode::ConventionApplied,
                                      "FBX unit: " + std::to_string(fileUnitToMeters) + " m per file unit, up axis " +
                                          (up == UpAxis::Z ? "Z" : "Y"),
-                                     source));
+                                     path.string()));
   }
   if (embedded) up = UpAxis::Y;
   else if (placement.upAxis) up = *placement.upAxis;
-
   Eigen::Matrix4d toZUp = Eigen::Matrix4d::Identity();
-  if (up == UpAxis::Y) {  // (x, y, z) Y-up -> (x, -z, y) Z-up
-    toZUp.topLeftCorner<3, 3>() << 1, 0, 0, 0, 0, -1, 0, 1, 0;
-  }
+  if (up == UpAxis::Y) toZUp.topLeftCorner<3, 3>() << 1, 0, 0, 0, 0, -1, 0, 1, 0;  // (x, y, z) -> (x, -z, y)
+  if (embedded) return toZUp;
   const double theta = placement.rotationDegrees * std::numbers::pi / 180.0;
   Eigen::Matrix4d rotation = Eigen::Matrix4d::Identity();
   rotation.topLeftCorner<3, 3>() = Eigen::AngleAxisd(theta, Eigen::Vector3d::UnitZ()).toRotationMatrix();
   Eigen::Matrix4d scale = Eigen::Matrix4d::Identity();
-  if (!embedded) scale.topLeftCorner<3, 3>() *= placement.scale * fileUnitToMeters;
-  const Eigen::Matrix4d placementMatrix = embedded ? toZUp : Eigen::Matrix4d(rotation * scale * toZUp);
+  scale.topLeftCorner<3, 3>() *= placement.scale * fileUnitToMeters;
+  return rotation * scale * toZUp;
+}
 
-  model::Scene out(crs);
-  Walker walker{*scene, placementMatrix, origin, source, out, fs::path(path).filename().string(), 0, 0, {}, 0};
-  walker.visit(*scene->mRootNode, Eigen::Matrix4d::Identity());
-  for (auto& d : walker.diags) diags.push_back(std::move(d));
-
-  // Assimp holds vertices and node transforms as 32-bit floats, and so do meshes relative to their origin: a model in
-  // absolute map coordinates (millions of metres) has lost precision on the way in. Say how much, and how to avoid it.
+// Assimp holds vertices and node transforms as 32-bit floats, and so do meshes relative to their origin: a model in
+// absolute map coordinates (millions of metres) has lost precision on the way in. Say how much, and how to avoid it.
+void checkPrecision(const model::Scene& out, const std::string& source, std::vector<Diagnostic>& diags) {
   double largest = 0.0;
   out.forEachElement([&](const model::Layer&, const model::Element& e) {
     for (const auto& shape : e.shapes)
@@ -334,7 +358,30 @@ Result<model::Scene> readMesh(const fs::path& path, const MeshPlacement& placeme
             std::to_string(static_cast<long long>(std::ceil(resolution * 1000.0))) +
             " mm resolution); export the model relative to a local origin and give that origin with --origin",
         source));
+}
 
+}  // namespace
+
+Result<model::Scene> readMesh(const fs::path& path, const MeshPlacement& placement, const ProgressFn& progress) {
+  const std::string source = path.string();
+  std::uintmax_t size = 0;
+  if (auto st = checkInput(path, placement, size); !st.ok()) return Result<model::Scene>::failureFrom(st);
+  if (!reportProgress(progress, "read", 0.0)) return fail(ErrorCode::Cancelled, "cancelled", source);
+  std::vector<Diagnostic> diags;
+  auto where = whereOf(path, placement, diags);
+  if (!where.ok()) return Result<model::Scene>::failure(*where.error(), std::move(diags));
+  Assimp::Importer importer;
+  Diagnostic error;
+  const aiScene* scene = importScene(importer, path, size, error);
+  if (!scene) return Result<model::Scene>::failure(std::move(error), std::move(diags));
+  if (!reportProgress(progress, "read", 0.6)) return fail(ErrorCode::Cancelled, "cancelled", source);
+
+  model::Scene out(where->crs);
+  const Eigen::Matrix4d matrix = placementMatrix(*scene, path, placement, where->embedded, diags);
+  Walker walker{*scene, matrix, where->origin, source, out, fs::path(path).filename().string(), 0, 0, {}, 0};
+  walker.visit(*scene->mRootNode, Eigen::Matrix4d::Identity());
+  for (auto& d : walker.diags) diags.push_back(std::move(d));
+  checkPrecision(out, source, diags);
   const std::size_t skipped = walker.skippedPrimitives;
   if (skipped > 0)
     diags.push_back(Diagnostic::warning(ErrorCode::PrimitiveSkipped,
