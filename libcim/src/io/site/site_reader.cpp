@@ -239,116 +239,135 @@ class FeatureBuilder {
     if (g.type == T::None) return Bad{"no geometry"};
     if (g.type == T::Other) return Bad{"unusable geometry type " + g.otherName};
     switch (kind) {
-      case SiteFeatureKind::Excavation: {
+      case SiteFeatureKind::Excavation:
         if (g.type != T::Polygon) return Bad{"an excavation needs a polygon"};
-        return prismFromTopDown(g, f, kDepthFields, /*topDepthFields=*/nullptr, "depth");
-      }
-      case SiteFeatureKind::Borehole: {
+        return prismFromTopDown(g, f, kDepthFields, /*cavity=*/nullptr, "depth");
+      case SiteFeatureKind::Borehole:
         if (g.type != T::Point) return Bad{"a borehole needs a point"};
-        auto top = topAt(g, f, g.points[0].head<2>());
-        if (auto* b = std::get_if<Bad>(&top)) return *b;
-        const double topZ = std::get<double>(top);
-        auto bottom = bottomOf(f, topZ, kDepthFields, "depth");
-        if (auto* b = std::get_if<Bad>(&bottom)) return *b;
-        auto dmm = number(f, kDiameterMmFields);
-        auto dm = number(f, kDiameterMFields);
-        if (!dmm.error.empty() || !dm.error.empty()) return Bad{dmm.error.empty() ? dm.error : dmm.error};
-        double diameter = options_.defaultBoreholeDiameterMillimeters / 1000.0;
-        if (dm.value) diameter = *dm.value;
-        else if (dmm.value) diameter = *dmm.value / 1000.0;
-        else warnings.push_back("no diameter; drawn with " + std::to_string(options_.defaultBoreholeDiameterMillimeters) + " mm");
-        if (!(diameter > 0)) return Bad{"diameter must be positive"};
-        auto axis = toScene({g.points[0].x(), g.points[0].y(), topZ});
-        auto axisBottom = toScene({g.points[0].x(), g.points[0].y(), std::get<double>(bottom)});
-        if (!axis || !axisBottom) return Bad{"position cannot be transformed into the scene CRS"};
-        model::SiteCylinder c;
-        c.axis = axis->head<2>();
-        c.topElevation = axis->z();
-        c.bottomElevation = axisBottom->z();
-        c.radiusMeters = diameter / 2;
-        return model::SiteShape(c);
-      }
-      case SiteFeatureKind::Sensor: {
+        return borehole(g, f, warnings);
+      case SiteFeatureKind::Sensor:
         if (g.type != T::Point) return Bad{"a sensor needs a point"};
-        const Vector3d& p = g.points[0];
-        double z = 0.0;
-        auto elev = number(f, kElevationFields);
-        if (!elev.error.empty()) return Bad{elev.error};
-        if (elev.value) {
-          z = *elev.value;
-        } else if (g.hasZ) {
-          z = p.z();
-        } else {
-          auto top = topAt(g, f, p.head<2>(), /*useZ=*/false);
-          if (auto* b = std::get_if<Bad>(&top)) return *b;
-          auto depth = number(f, kDepthFields);
-          if (!depth.error.empty()) return Bad{depth.error};
-          if (depth.value && *depth.value < 0) return Bad{"negative depth " + fmt(*depth.value)};
-          z = std::get<double>(top) - depth.value.value_or(0.0);
-        }
-        auto s = toScene({p.x(), p.y(), z});
-        if (!s) return Bad{"position cannot be transformed into the scene CRS"};
-        return model::SiteShape(model::SiteMarker{*s, options_.markerSizeMeters});
-      }
-      case SiteFeatureKind::Cavity: {
+        return sensor(g, f);
+      case SiteFeatureKind::Cavity:
         if (g.type != T::Point && g.type != T::Polygon) return Bad{"a cavity needs a point or a polygon"};
         if (g.type == T::Polygon) return prismFromTopDown(g, f, {}, &kTopDepthFields, "top_depth");
-        const Vector3d& p = g.points[0];
-        auto top = topAt(g, f, p.head<2>());
-        if (auto* b = std::get_if<Bad>(&top)) return *b;
-        auto roof = roofAndHeight(f);
-        if (auto* b = std::get_if<Bad>(&roof)) return *b;
-        const auto [topDepth, height] = std::get<std::pair<double, double>>(roof);
-        auto len = number(f, kLengthFields), wid = number(f, kWidthFields), size = number(f, kSizeFields);
-        for (const auto* n : {&len, &wid, &size})
-          if (!n->error.empty()) return Bad{n->error};
-        double lx = len.value.value_or(size.value.value_or(0.0));
-        double ly = wid.value.value_or(size.value.value_or(lx));
-        if (lx == 0 && ly > 0) lx = ly;
-        if (lx < 0 || ly < 0) return Bad{"negative size"};
-        if (lx == 0) {
-          lx = ly = height;
-          warnings.push_back("no length, width or size; drawn as wide as it is high (" + fmt(height) + " m)");
-        }
-        const double roofZ = std::get<double>(top) - topDepth;
-        auto c = toScene({p.x(), p.y(), roofZ - height / 2});
-        if (!c) return Bad{"position cannot be transformed into the scene CRS"};
-        return model::SiteShape(model::SiteEllipsoid{*c, {lx / 2, ly / 2, height / 2}});
-      }
-      case SiteFeatureKind::DroneCorridor: {
+        return pointCavity(g, f, warnings);
+      case SiteFeatureKind::DroneCorridor:
         if (g.type != T::Line) return Bad{"a drone corridor needs a line"};
-        if (g.points.size() < 2) return Bad{"a drone corridor needs at least two points"};
-        auto radius = number(f, kRadiusFields);
-        auto width = number(f, kWidthFields);
-        if (!radius.error.empty() || !width.error.empty()) return Bad{radius.error.empty() ? width.error : radius.error};
-        std::optional<double> r = radius.value;
-        if (!r && width.value) r = *width.value / 2;
-        if (!r) return Bad{"no radius (or width)"};
-        if (!(*r > 0)) return Bad{"radius must be positive, got " + fmt(*r)};
-        std::optional<double> altitude;
-        if (!g.hasZ) {
-          auto a = number(f, kAltitudeFields);
-          if (!a.error.empty()) return Bad{a.error};
-          if (!a.value) return Bad{"a 2D line needs an altitude field"};
-          altitude = a.value;
-        }
-        model::SiteTube t;
-        t.radiusMeters = *r;
-        for (const auto& p : g.points) {
-          auto s = toScene({p.x(), p.y(), altitude.value_or(p.z())});
-          if (!s) return Bad{"a vertex cannot be transformed into the scene CRS"};
-          t.polyline.push_back(*s);
-        }
-        double length = 0;
-        for (std::size_t i = 1; i < t.polyline.size(); ++i) length += (t.polyline[i] - t.polyline[i - 1]).norm();
-        if (length == 0) return Bad{"zero-length line"};
-        return model::SiteShape(std::move(t));
-      }
+        return corridor(g, f);
     }
     return Bad{"unknown kind"};
   }
 
  private:
+  // A borehole: a vertical cylinder from the top down to the bottom (or by the depth), of its diameter (mm, or
+  // diameter_m), else the default diameter with a warning.
+  std::variant<model::SiteShape, Bad> borehole(const SourceGeometry& g, const Fields& f,
+                                               std::vector<std::string>& warnings) const {
+    auto top = topAt(g, f, g.points[0].head<2>());
+    if (auto* b = std::get_if<Bad>(&top)) return *b;
+    const double topZ = std::get<double>(top);
+    auto bottom = bottomOf(f, topZ, kDepthFields, "depth");
+    if (auto* b = std::get_if<Bad>(&bottom)) return *b;
+    auto dmm = number(f, kDiameterMmFields);
+    auto dm = number(f, kDiameterMFields);
+    if (!dmm.error.empty() || !dm.error.empty()) return Bad{dmm.error.empty() ? dm.error : dmm.error};
+    double diameter = options_.defaultBoreholeDiameterMillimeters / 1000.0;
+    if (dm.value) diameter = *dm.value;
+    else if (dmm.value) diameter = *dmm.value / 1000.0;
+    else warnings.push_back("no diameter; drawn with " + std::to_string(options_.defaultBoreholeDiameterMillimeters) + " mm");
+    if (!(diameter > 0)) return Bad{"diameter must be positive"};
+    auto axis = toScene({g.points[0].x(), g.points[0].y(), topZ});
+    auto axisBottom = toScene({g.points[0].x(), g.points[0].y(), std::get<double>(bottom)});
+    if (!axis || !axisBottom) return Bad{"position cannot be transformed into the scene CRS"};
+    model::SiteCylinder c;
+    c.axis = axis->head<2>();
+    c.topElevation = axis->z();
+    c.bottomElevation = axisBottom->z();
+    c.radiusMeters = diameter / 2;
+    return model::SiteShape(c);
+  }
+
+  // A sensor: a marker at its elevation field, else its Z, else the top minus its depth (0 when absent).
+  std::variant<model::SiteShape, Bad> sensor(const SourceGeometry& g, const Fields& f) const {
+    const Vector3d& p = g.points[0];
+    double z = 0.0;
+    auto elev = number(f, kElevationFields);
+    if (!elev.error.empty()) return Bad{elev.error};
+    if (elev.value) {
+      z = *elev.value;
+    } else if (g.hasZ) {
+      z = p.z();
+    } else {
+      auto top = topAt(g, f, p.head<2>(), /*useZ=*/false);
+      if (auto* b = std::get_if<Bad>(&top)) return *b;
+      auto depth = number(f, kDepthFields);
+      if (!depth.error.empty()) return Bad{depth.error};
+      if (depth.value && *depth.value < 0) return Bad{"negative depth " + fmt(*depth.value)};
+      z = std::get<double>(top) - depth.value.value_or(0.0);
+    }
+    auto s = toScene({p.x(), p.y(), z});
+    if (!s) return Bad{"position cannot be transformed into the scene CRS"};
+    return model::SiteShape(model::SiteMarker{*s, options_.markerSizeMeters});
+  }
+
+  // A point cavity: an ellipsoid from the top minus its roof depth down by its height, as long and wide as its
+  // length/width (or size), else as wide as it is high with a warning.
+  std::variant<model::SiteShape, Bad> pointCavity(const SourceGeometry& g, const Fields& f,
+                                                  std::vector<std::string>& warnings) const {
+    const Vector3d& p = g.points[0];
+    auto top = topAt(g, f, p.head<2>());
+    if (auto* b = std::get_if<Bad>(&top)) return *b;
+    auto roof = roofAndHeight(f);
+    if (auto* b = std::get_if<Bad>(&roof)) return *b;
+    const auto [topDepth, height] = std::get<std::pair<double, double>>(roof);
+    auto len = number(f, kLengthFields), wid = number(f, kWidthFields), size = number(f, kSizeFields);
+    for (const auto* n : {&len, &wid, &size})
+      if (!n->error.empty()) return Bad{n->error};
+    double lx = len.value.value_or(size.value.value_or(0.0));
+    double ly = wid.value.value_or(size.value.value_or(lx));
+    if (lx == 0 && ly > 0) lx = ly;
+    if (lx < 0 || ly < 0) return Bad{"negative size"};
+    if (lx == 0) {
+      lx = ly = height;
+      warnings.push_back("no length, width or size; drawn as wide as it is high (" + fmt(height) + " m)");
+    }
+    const double roofZ = std::get<double>(top) - topDepth;
+    auto c = toScene({p.x(), p.y(), roofZ - height / 2});
+    if (!c) return Bad{"position cannot be transformed into the scene CRS"};
+    return model::SiteShape(model::SiteEllipsoid{*c, {lx / 2, ly / 2, height / 2}});
+  }
+
+  // A drone corridor: a tube of its radius (or half its width) around the line, at its own Z or its altitude field.
+  std::variant<model::SiteShape, Bad> corridor(const SourceGeometry& g, const Fields& f) const {
+    if (g.points.size() < 2) return Bad{"a drone corridor needs at least two points"};
+    auto radius = number(f, kRadiusFields);
+    auto width = number(f, kWidthFields);
+    if (!radius.error.empty() || !width.error.empty()) return Bad{radius.error.empty() ? width.error : radius.error};
+    std::optional<double> r = radius.value;
+    if (!r && width.value) r = *width.value / 2;
+    if (!r) return Bad{"no radius (or width)"};
+    if (!(*r > 0)) return Bad{"radius must be positive, got " + fmt(*r)};
+    std::optional<double> altitude;
+    if (!g.hasZ) {
+      auto a = number(f, kAltitudeFields);
+      if (!a.error.empty()) return Bad{a.error};
+      if (!a.value) return Bad{"a 2D line needs an altitude field"};
+      altitude = a.value;
+    }
+    model::SiteTube t;
+    t.radiusMeters = *r;
+    for (const auto& p : g.points) {
+      auto s = toScene({p.x(), p.y(), altitude.value_or(p.z())});
+      if (!s) return Bad{"a vertex cannot be transformed into the scene CRS"};
+      t.polyline.push_back(*s);
+    }
+    double length = 0;
+    for (std::size_t i = 1; i < t.polyline.size(); ++i) length += (t.polyline[i] - t.polyline[i - 1]).norm();
+    if (length == 0) return Bad{"zero-length line"};
+    return model::SiteShape(std::move(t));
+  }
+
   static std::string fmt(double v) {
     char buf[32];
     std::snprintf(buf, sizeof buf, "%g", v);
@@ -513,6 +532,129 @@ bool isSiteFile(const fs::path& path) {
   return s.vectorLayers && site::looksLikeSiteFeatures(path, *s.vectorLayers);
 }
 
+namespace {
+
+// The kind of a feature: a strict kind field must name one; a loose type field counts when it does; then the layer
+// or file name. The reason it has none otherwise.
+std::variant<SiteFeatureKind, std::string> kindOf(OGRFeature& f, const Fields& fields,
+                                                  std::optional<SiteFeatureKind> fromContainer) {
+  if (auto i = fields.find(kStrictKindFields)) {
+    if (auto k = kindFromValue(f.GetFieldAsString(*i))) return *k;
+    return "unknown kind '" + std::string(f.GetFieldAsString(*i)) + "' in field '" + fields.name(*i) + "'";
+  }
+  if (auto i = fields.find(kLooseKindFields))
+    if (auto k = kindFromValue(f.GetFieldAsString(*i))) return *k;
+  if (fromContainer) return *fromContainer;
+  return std::string("unknown kind (no kind field, and neither the layer nor the file name names one)");
+}
+
+// Reads the features of one layer into `out`, with the CRS rules of readSite.
+class LayerReader {
+ public:
+  LayerReader(const fs::path& path, const SiteOptions& options, SiteReadResult& out, std::vector<Diagnostic>& diags)
+      : path_(path), source_(path.string()), options_(options), out_(out), diags_(diags) {}
+
+  // The layer's CRS (else the options' source CRS) against the scene's: the first layer decides the scene CRS when
+  // none was given; a layer without CRS cannot join a georeferenced scene, a georeferenced one makes a local scene
+  // keep its coordinates.
+  Status placeLayer(OGRLayer& layer, std::optional<geo::Crs>& sceneCrs, bool& sceneCrsSet) {
+    auto layerCrs = gdal::crsOf(layer.GetSpatialRef(), source_);
+    if (!layerCrs.ok()) return Status::failureFrom(layerCrs);
+    std::optional<geo::Crs> crs = std::move(layerCrs).value();
+    if (!crs) crs = options_.sourceCrs;
+    if (!sceneCrsSet) {
+      sceneCrs = crs;
+      sceneCrsSet = true;
+    }
+    if (sceneCrs.has_value() != crs.has_value()) {
+      if (!crs)
+        return Status::failure(Diagnostic::error(ErrorCode::IncompatibleCrs,
+                                                 std::string("layer '") + layer.GetName() +
+                                                     "' declares no CRS; give its CRS (e.g. --crs) to place it in " +
+                                                     sceneCrs->definition(),
+                                                 source_));
+      sceneCrs.reset();
+    }
+    transformer_.reset();
+    if (crs && sceneCrs && !crs->isEquivalentTo(*sceneCrs)) {
+      auto t = geo::Transformer::create(*crs, *sceneCrs);
+      if (!t.ok()) {
+        Diagnostic d = *t.error();
+        d.source = source_;
+        return Status::failure(std::move(d));
+      }
+      for (auto d : t.diagnostics()) {
+        d.source = source_;
+        diags_.push_back(std::move(d));
+      }
+      transformer_.emplace(std::move(t).value());
+    }
+    return okStatus();
+  }
+
+  // Every feature of the layer; false when cancelled.
+  bool readFeatures(OGRLayer& layer, int layerIndex, int layerCount, const ProgressFn& progress) {
+    const std::string stem = path_.stem().string();
+    layerName_ = layerCount > 1 || toLower(layer.GetName()) != toLower(stem) ? stem + "/" + layer.GetName() : stem;
+    fromContainer_ = containerKind(path_, layer);
+    const GIntBig total = layer.GetFeatureCount(/*bForce=*/FALSE);
+    layer.ResetReading();
+    std::size_t index = 0;
+    for (std::unique_ptr<OGRFeature> f(layer.GetNextFeature()); f; f.reset(layer.GetNextFeature()), ++index) {
+      ++out_.featuresRead;
+      if (progress && total > 0 && index % 64 == 0 &&
+          !progress("site features", (layerIndex + double(index) / double(total)) / layerCount))
+        return false;
+      readFeature(*f, index, layerCount > 1 ? std::string(" of layer '") + layer.GetName() + "'" : std::string());
+    }
+    return true;
+  }
+
+ private:
+  void readFeature(OGRFeature& f, std::size_t index, const std::string& ofLayer) {
+    Fields fields(f);
+    std::string id = fields.text(kIdFields);
+    if (id.empty() && f.GetFID() != OGRNullFID) id = std::to_string(f.GetFID());
+    const std::string where = "feature " + std::to_string(index) + (id.empty() ? "" : " (id " + id + ")") + ofLayer;
+    auto skip = [&](const std::string& why) {
+      ++out_.featuresSkipped;
+      diags_.push_back(Diagnostic::error(ErrorCode::InvalidElement, why + "; skipped", source_, where));
+    };
+    auto kind = kindOf(f, fields, fromContainer_);
+    if (auto* why = std::get_if<std::string>(&kind)) return skip(*why);
+    const SiteFeatureKind k = std::get<SiteFeatureKind>(kind);
+    std::string geomError;
+    const SourceGeometry g = geometryOf(f, fields, isCsv(path_), geomError);
+    if (!geomError.empty()) return skip(geomError);
+    std::vector<std::string> warnings;
+    auto shape = FeatureBuilder(options_, transformer_ ? &*transformer_ : nullptr).build(k, g, fields, warnings);
+    if (auto* bad = std::get_if<Bad>(&shape)) return skip(std::string(model::siteKindName(k)) + ": " + bad->message);
+    for (const auto& w : warnings)
+      diags_.push_back(Diagnostic::warning(ErrorCode::ConventionApplied,
+                                           std::string(model::siteKindName(k)) + ": " + w, source_, where));
+    model::Attributes attributes;
+    for (int i = 0; i < f.GetFieldCount(); ++i)
+      if (auto v = gdal::fieldValue(f, i); !std::holds_alternative<std::monostate>(v))
+        attributes[f.GetFieldDefnRef(i)->GetNameRef()] = std::move(v);
+    model::SiteFeature feature{k, id, index, std::move(std::get<model::SiteShape>(shape))};
+    model::Element e = model::siteElement(std::move(feature), fields.text(kNameFields), std::move(attributes),
+                                          options_.chordToleranceMeters);
+    if (e.shapes.empty()) return skip(e.kind + ": the shape has no surface");
+    out_.scene.addElement(layerName_, std::move(e));
+  }
+
+  const fs::path& path_;
+  const std::string source_;
+  const SiteOptions& options_;
+  SiteReadResult& out_;
+  std::vector<Diagnostic>& diags_;
+  std::optional<geo::Transformer> transformer_;
+  std::string layerName_;
+  std::optional<SiteFeatureKind> fromContainer_;
+};
+
+}  // namespace
+
 Result<SiteReadResult> readSite(const fs::path& path, const SiteOptions& options, const ProgressFn& progress) {
   const std::string source = path.string();
   std::error_code ec;
@@ -523,123 +665,19 @@ Result<SiteReadResult> readSite(const fs::path& path, const SiteOptions& options
   if (!ds)
     return Result<SiteReadResult>::failure(Diagnostic::error(
         ErrorCode::FileUnreadable, "cannot be opened as a vector file" + (gdalError.empty() ? "" : ": " + gdalError), source));
-
   SiteReadResult out;
   std::vector<Diagnostic> diags;
   std::optional<geo::Crs> sceneCrs = options.sceneCrs;
   bool sceneCrsSet = sceneCrs.has_value();
-  const std::string stem = path.stem().string();
-  const bool csv = isCsv(path);
+  LayerReader reader(path, options, out, diags);
   const int layerCount = ds->GetLayerCount();
-  std::size_t skippedNoKind = 0;
-
   for (int li = 0; li < layerCount; ++li) {
     OGRLayer* layer = ds->GetLayer(li);
     if (!layer) continue;
-    auto layerCrs = gdal::crsOf(layer->GetSpatialRef(), source);
-    if (!layerCrs.ok()) return Result<SiteReadResult>::failure(*layerCrs.error(), std::move(diags));
-    std::optional<geo::Crs> crs = std::move(layerCrs).value();
-    if (!crs) crs = options.sourceCrs;
-    if (!sceneCrsSet) {
-      sceneCrs = crs;
-      sceneCrsSet = true;
-    }
-    if (sceneCrs.has_value() != crs.has_value()) {
-      if (!crs)
-        return Result<SiteReadResult>::failure(
-            Diagnostic::error(ErrorCode::IncompatibleCrs,
-                              std::string("layer '") + layer->GetName() +
-                                  "' declares no CRS; give its CRS (e.g. --crs) to place it in " + sceneCrs->definition(),
-                              source),
-            std::move(diags));
-      sceneCrs.reset();  // a georeferenced layer into a local scene: keep its coordinates as they are
-    }
-    std::optional<geo::Transformer> transformer;
-    if (crs && sceneCrs && !crs->isEquivalentTo(*sceneCrs)) {
-      auto t = geo::Transformer::create(*crs, *sceneCrs);
-      if (!t.ok()) {
-        Diagnostic d = *t.error();
-        d.source = source;
-        return Result<SiteReadResult>::failure(d, std::move(diags));
-      }
-      for (auto d : t.diagnostics()) {
-        d.source = source;
-        diags.push_back(std::move(d));
-      }
-      transformer.emplace(std::move(t).value());
-    }
-    FeatureBuilder builder(options, transformer ? &*transformer : nullptr);
-    const std::string layerName = layerCount > 1 || toLower(layer->GetName()) != toLower(stem)
-                                      ? stem + "/" + layer->GetName()
-                                      : stem;
-    const auto fromContainer = containerKind(path, *layer);
-    const GIntBig total = layer->GetFeatureCount(/*bForce=*/FALSE);
-    layer->ResetReading();
-    std::size_t index = 0;
-    for (std::unique_ptr<OGRFeature> f(layer->GetNextFeature()); f; f.reset(layer->GetNextFeature()), ++index) {
-      ++out.featuresRead;
-      if (progress && total > 0 && index % 64 == 0 &&
-          !progress("site features", (li + double(index) / double(total)) / layerCount))
-        return Result<SiteReadResult>::failure(Diagnostic::error(ErrorCode::Cancelled, "cancelled", source), std::move(diags));
-      Fields fields(*f);
-      std::string id = fields.text(kIdFields);
-      if (id.empty() && f->GetFID() != OGRNullFID) id = std::to_string(f->GetFID());
-      const std::string where = "feature " + std::to_string(index) + (id.empty() ? "" : " (id " + id + ")") +
-                                (layerCount > 1 ? std::string(" of layer '") + layer->GetName() + "'" : "");
-      auto skip = [&](const std::string& why) {
-        ++out.featuresSkipped;
-        diags.push_back(Diagnostic::error(ErrorCode::InvalidElement, why + "; skipped", source, where));
-      };
-      // Kind: a strict kind field must name a kind; a loose type field counts when it does; then layer, file.
-      std::optional<SiteFeatureKind> kind;
-      if (auto i = fields.find(kStrictKindFields)) {
-        kind = kindFromValue(f->GetFieldAsString(*i));
-        if (!kind) {
-          skip("unknown kind '" + std::string(f->GetFieldAsString(*i)) + "' in field '" + fields.name(*i) + "'");
-          continue;
-        }
-      }
-      if (!kind)
-        if (auto i = fields.find(kLooseKindFields)) kind = kindFromValue(f->GetFieldAsString(*i));
-      if (!kind) kind = fromContainer;
-      if (!kind) {
-        ++skippedNoKind;
-        skip("unknown kind (no kind field, and neither the layer nor the file name names one)");
-        continue;
-      }
-      std::string geomError;
-      const SourceGeometry g = geometryOf(*f, fields, csv, geomError);
-      if (!geomError.empty()) {
-        skip(geomError);
-        continue;
-      }
-      std::vector<std::string> warnings;
-      auto shape = builder.build(*kind, g, fields, warnings);
-      if (auto* bad = std::get_if<Bad>(&shape)) {
-        skip(std::string(model::siteKindName(*kind)) + ": " + bad->message);
-        continue;
-      }
-      for (const auto& w : warnings)
-        diags.push_back(Diagnostic::warning(ErrorCode::ConventionApplied, std::string(model::siteKindName(*kind)) + ": " + w,
-                                            source, where));
-
-      model::Attributes attributes;
-      for (int i = 0; i < f->GetFieldCount(); ++i)
-        if (auto v = gdal::fieldValue(*f, i); !std::holds_alternative<std::monostate>(v))
-          attributes[f->GetFieldDefnRef(i)->GetNameRef()] = std::move(v);
-      model::SiteFeature feature;
-      feature.kind = *kind;
-      feature.sourceId = id;
-      feature.featureIndex = index;
-      feature.shape = std::move(std::get<model::SiteShape>(shape));
-      model::Element e = model::siteElement(std::move(feature), fields.text(kNameFields), std::move(attributes),
-                                            options.chordToleranceMeters);
-      if (e.shapes.empty()) {
-        skip(e.kind + ": the shape has no surface");
-        continue;
-      }
-      out.scene.addElement(layerName, std::move(e));
-    }
+    if (auto st = reader.placeLayer(*layer, sceneCrs, sceneCrsSet); !st.ok())
+      return Result<SiteReadResult>::failure(*st.error(), std::move(diags));
+    if (!reader.readFeatures(*layer, li, layerCount, progress))
+      return Result<SiteReadResult>::failure(Diagnostic::error(ErrorCode::Cancelled, "cancelled", source), std::move(diags));
   }
   out.scene.setCrs(sceneCrs);
   if (out.featuresSkipped > 0)
@@ -647,9 +685,7 @@ Result<SiteReadResult> readSite(const fs::path& path, const SiteOptions& options
                                         std::to_string(out.featuresSkipped) + " of " + std::to_string(out.featuresRead) +
                                             " features skipped",
                                         source));
-  (void)skippedNoKind;
-  if (out.featuresRead == 0)
-    diags.push_back(Diagnostic::warning(ErrorCode::EmptyFile, "no features", source));
+  if (out.featuresRead == 0) diags.push_back(Diagnostic::warning(ErrorCode::EmptyFile, "no features", source));
   return Result<SiteReadResult>::success(std::move(out), std::move(diags));
 }
 
