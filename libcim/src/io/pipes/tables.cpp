@@ -306,116 +306,132 @@ struct Reader {
     std::int64_t row = 0;
     bool warnedNoType = false;
     for (auto& fp : *t.layer) {
-      OGRFeature& f = *fp;
       ++row;
-      RawLine l;
-      l.group = group;
-      l.table = t.table;
-      l.row = row;
-      l.startId = text(f, t, "S_Exp").value_or("");
-      l.endId = text(f, t, "E_Exp").value_or("");
-      const std::string id = text(f, t, "Lin_No").value_or(l.startId.empty() && l.endId.empty()
-                                                                ? std::string()
-                                                                : l.startId + "-" + l.endId);
-      bool badType = false;
-      auto type = rowType(f, t, row, id, badType);
-      if (badType) continue;
-      if (!type) {
-        if (!warnedNoType)
-          net.diagnostics.push_back(Diagnostic::warning(
-              ErrorCode::ConventionApplied,
-              "no type class: no Type field, the layer/file name is not like RQLINE and no type code was given; "
-              "lines are QT (other)",
-              t.table));
-        warnedNoType = true;
-        type = model::PipeType{};
-      }
-      l.segment.type = *type;
-      l.segment.id = id;
-      // Own geometry.
-      if (const OGRGeometry* g = f.GetGeometryRef(); g && !g->IsEmpty()) {
-        const OGRLineString* ls = nullptr;
-        const auto gt = wkbFlatten(g->getGeometryType());
-        if (gt == wkbLineString) ls = g->toLineString();
-        else if (gt == wkbMultiLineString && g->toMultiLineString()->getNumGeometries() > 0) {
-          ls = g->toMultiLineString()->getGeometryRef(0);
-          if (g->toMultiLineString()->getNumGeometries() > 1)
-            net.diagnostics.push_back(Diagnostic::warning(ErrorCode::PrimitiveSkipped,
-                                                          "row " + std::to_string(row) +
-                                                              ": multi-part line, only its first part is used",
-                                                          t.table, "row " + std::to_string(row)));
-        }
-        if (ls) {
-          l.hasZ = g->Is3D();
-          for (int i = 0; i < ls->getNumPoints(); ++i) l.geometry.emplace_back(ls->getX(i), ls->getY(i), ls->getZ(i));
-        }
-      }
-      if ((l.startId.empty() || l.endId.empty()) && !(l.geometry.size() >= 2)) {
-        skip(t, row, id, "no start/end point number (S_Exp/E_Exp)");
-        continue;
-      }
-      l.startDepth = number(f, t, "S_Deep");
-      l.endDepth = number(f, t, "E_Deep");
-      // Section.
-      if (auto s = text(f, t, "PSize")) {
-        l.sizeText = *s;
-        auto ps = parseSize(*s);
-        if (!ps) {
-          skip(t, row, id, "unparsable size '" + *s + "' (PSize/管径: mm, or W×H)");
-          continue;
-        }
-        double sc = 1.0;
-        if (auto it = mapping.scale.find("PSize"); it != mapping.scale.end()) sc = it->second;
-        auto& sec = l.segment.section;
-        const auto wall = number(f, t, "WallThick");  // mm
-        if (wall && *wall > 0) sec.wallMeters = *wall / 1000.0;
-        if (ps->rectangular) {
-          sec.shape = model::PipeSection::Shape::Rectangular;
-          sec.widthMeters = ps->a * sc / 1000.0;
-          sec.heightMeters = ps->b * sc / 1000.0;
-        } else {
-          sec.shape = model::PipeSection::Shape::Circular;
-          const double d = ps->a * sc / 1000.0;
-          if (sec.wallMeters) {
-            sec.innerDiameterMeters = d;
-            sec.outerDiameterMeters = d + 2.0 * *sec.wallMeters;
-          } else {
-            sec.outerDiameterMeters = d;
-          }
-        }
-      } else {
-        skip(t, row, id, "no size (PSize/管径)");
-        continue;
-      }
-      auto& seg = l.segment;
-      seg.startPointId = l.startId;
-      seg.endPointId = l.endId;
-      seg.material = text(f, t, "Material").value_or("");
-      if (auto p = text(f, t, "Pressure")) {
-        seg.pressureMpa = parsePressureMpa(*p);
-        if (seg.pressureMpa)
-          if (auto it = mapping.scale.find("Pressure"); it != mapping.scale.end()) *seg.pressureMpa *= it->second;
-        if (seg.type.cls == model::PipeClass::Gas)
-          seg.gasPressureClass =
-              seg.pressureMpa ? model::gasPressureClass(*seg.pressureMpa) : model::gasPressureClassFromText(*p);
-      }
-      seg.voltageKv = number(f, t, "Voltage");
-      if (auto c = number(f, t, "CabNum")) seg.cableCount = static_cast<std::int64_t>(std::llround(*c));
-      seg.burialMethod = text(f, t, "EmBed").value_or("");
-      if (auto y = text(f, t, "Mdate")) seg.year = parseYear(*y);
-      seg.owner = text(f, t, "Belong").value_or("");
-      if (auto s = text(f, t, "Status")) {
-        static const std::map<std::string, std::string> codes = {
-            {"0", "in use"}, {"1", "abandoned"}, {"2", "empty"}, {"3", "other"}};
-        auto it = codes.find(*s);
-        seg.status = it == codes.end() ? *s : it->second;
-      }
-      if (auto fd = text(f, t, "FlowDir")) seg.flowReversed = flowReversed(*fd);
-      seg.source = t.table;
-      seg.sourceRow = row;
-      l.attributes = attributes(f, t);
-      net.lines.push_back(std::move(l));
+      if (auto l = readLine(*fp, t, group, row, warnedNoType)) net.lines.push_back(std::move(*l));
     }
+  }
+
+ private:
+  // One line row, or nullopt when it is skipped (reported).
+  std::optional<RawLine> readLine(OGRFeature& f, const TableLayer& t, int group, std::int64_t row, bool& warnedNoType) {
+    RawLine l;
+    l.group = group;
+    l.table = t.table;
+    l.row = row;
+    l.startId = text(f, t, "S_Exp").value_or("");
+    l.endId = text(f, t, "E_Exp").value_or("");
+    const std::string id = text(f, t, "Lin_No").value_or(l.startId.empty() && l.endId.empty()
+                                                              ? std::string()
+                                                              : l.startId + "-" + l.endId);
+    bool badType = false;
+    auto type = rowType(f, t, row, id, badType);
+    if (badType) return std::nullopt;
+    if (!type) {
+      if (!warnedNoType)
+        net.diagnostics.push_back(Diagnostic::warning(
+            ErrorCode::ConventionApplied,
+            "no type class: no Type field, the layer/file name is not like RQLINE and no type code was given; "
+            "lines are QT (other)",
+            t.table));
+      warnedNoType = true;
+      type = model::PipeType{};
+    }
+    l.segment.type = *type;
+    l.segment.id = id;
+    readOwnGeometry(f, t, row, l);
+    if ((l.startId.empty() || l.endId.empty()) && !(l.geometry.size() >= 2)) {
+      skip(t, row, id, "no start/end point number (S_Exp/E_Exp)");
+      return std::nullopt;
+    }
+    l.startDepth = number(f, t, "S_Deep");
+    l.endDepth = number(f, t, "E_Deep");
+    if (auto why = readSection(f, t, l)) {
+      skip(t, row, id, *why);
+      return std::nullopt;
+    }
+    readSurveyFields(f, t, l.segment);
+    l.segment.source = t.table;
+    l.segment.sourceRow = row;
+    l.attributes = attributes(f, t);
+    return l;
+  }
+
+  // The line's own vertices (a LineString, or the first part of a MultiLineString, with a warning), with Z when 3D.
+  void readOwnGeometry(OGRFeature& f, const TableLayer& t, std::int64_t row, RawLine& l) {
+    const OGRGeometry* g = f.GetGeometryRef();
+    if (!g || g->IsEmpty()) return;
+    const OGRLineString* ls = nullptr;
+    const auto gt = wkbFlatten(g->getGeometryType());
+    if (gt == wkbLineString) {
+      ls = g->toLineString();
+    } else if (gt == wkbMultiLineString && g->toMultiLineString()->getNumGeometries() > 0) {
+      ls = g->toMultiLineString()->getGeometryRef(0);
+      if (g->toMultiLineString()->getNumGeometries() > 1)
+        net.diagnostics.push_back(Diagnostic::warning(ErrorCode::PrimitiveSkipped,
+                                                      "row " + std::to_string(row) +
+                                                          ": multi-part line, only its first part is used",
+                                                      t.table, "row " + std::to_string(row)));
+    }
+    if (!ls) return;
+    l.hasZ = g->Is3D();
+    for (int i = 0; i < ls->getNumPoints(); ++i) l.geometry.emplace_back(ls->getX(i), ls->getY(i), ls->getZ(i));
+  }
+
+  // The section from PSize (mm, or W×H) and WallThick (mm): a size with a wall is the inner diameter. The reason the
+  // row is skipped when there is no usable size.
+  std::optional<std::string> readSection(OGRFeature& f, const TableLayer& t, RawLine& l) {
+    auto s = text(f, t, "PSize");
+    if (!s) return std::string("no size (PSize/管径)");
+    l.sizeText = *s;
+    auto ps = parseSize(*s);
+    if (!ps) return "unparsable size '" + *s + "' (PSize/管径: mm, or W×H)";
+    double sc = 1.0;
+    if (auto it = mapping.scale.find("PSize"); it != mapping.scale.end()) sc = it->second;
+    auto& sec = l.segment.section;
+    const auto wall = number(f, t, "WallThick");  // mm
+    if (wall && *wall > 0) sec.wallMeters = *wall / 1000.0;
+    if (ps->rectangular) {
+      sec.shape = model::PipeSection::Shape::Rectangular;
+      sec.widthMeters = ps->a * sc / 1000.0;
+      sec.heightMeters = ps->b * sc / 1000.0;
+      return std::nullopt;
+    }
+    sec.shape = model::PipeSection::Shape::Circular;
+    const double d = ps->a * sc / 1000.0;
+    if (sec.wallMeters) {
+      sec.innerDiameterMeters = d;
+      sec.outerDiameterMeters = d + 2.0 * *sec.wallMeters;
+    } else {
+      sec.outerDiameterMeters = d;
+    }
+    return std::nullopt;
+  }
+
+  // Material, pressure (and the gas pressure class), voltage, cables, burial, year, owner, status, flow direction.
+  void readSurveyFields(OGRFeature& f, const TableLayer& t, model::PipeSegment& seg) {
+    seg.startPointId = text(f, t, "S_Exp").value_or("");
+    seg.endPointId = text(f, t, "E_Exp").value_or("");
+    seg.material = text(f, t, "Material").value_or("");
+    if (auto p = text(f, t, "Pressure")) {
+      seg.pressureMpa = parsePressureMpa(*p);
+      if (seg.pressureMpa)
+        if (auto it = mapping.scale.find("Pressure"); it != mapping.scale.end()) *seg.pressureMpa *= it->second;
+      if (seg.type.cls == model::PipeClass::Gas)
+        seg.gasPressureClass =
+            seg.pressureMpa ? model::gasPressureClass(*seg.pressureMpa) : model::gasPressureClassFromText(*p);
+    }
+    seg.voltageKv = number(f, t, "Voltage");
+    if (auto c = number(f, t, "CabNum")) seg.cableCount = static_cast<std::int64_t>(std::llround(*c));
+    seg.burialMethod = text(f, t, "EmBed").value_or("");
+    if (auto y = text(f, t, "Mdate")) seg.year = parseYear(*y);
+    seg.owner = text(f, t, "Belong").value_or("");
+    if (auto s = text(f, t, "Status")) {
+      static const std::map<std::string, std::string> codes = {
+          {"0", "in use"}, {"1", "abandoned"}, {"2", "empty"}, {"3", "other"}};
+      auto it = codes.find(*s);
+      seg.status = it == codes.end() ? *s : it->second;
+    }
+    if (auto fd = text(f, t, "FlowDir")) seg.flowReversed = flowReversed(*fd);
   }
 };
 
@@ -439,6 +455,22 @@ fs::path partnerPointFile(const fs::path& lineFile) {
 
 // CSV columns stay text: codes like "001" and CJJ 61's X (the northing) are not for GDAL to interpret.
 gdal::DatasetPtr openVector(const fs::path& path) { return gdal::openVector(path, gdal::CsvColumns::AsText); }
+
+// A single line table's point table (from the options or the naming convention), added to `tables` when found.
+Status addPointTable(const fs::path& lineFile, const PipeOptions& options, const Mapping& mapping,
+                     std::vector<TableLayer>& tables, gdal::DatasetPtr& dataset) {
+  const fs::path pointFile = options.pointTable.empty() ? partnerPointFile(lineFile) : options.pointTable;
+  if (pointFile.empty()) return okStatus();
+  dataset = openVector(pointFile);
+  if (!dataset)
+    return Status::failure(
+        Diagnostic::error(ErrorCode::FileUnreadable, "point table cannot be opened", pointFile.string()));
+  for (OGRLayer* layer : dataset->GetLayers()) {
+    auto t = classify(layer, pointFile.string(), pointFile.stem().string(), mapping);
+    if (t.isPoint) tables.push_back(std::move(t));
+  }
+  return okStatus();
+}
 
 }  // namespace
 
@@ -470,7 +502,6 @@ Result<RawNetwork> readSurveyTables(const fs::path& path, const PipeOptions& opt
     return Result<RawNetwork>::failure(Diagnostic::error(
         ErrorCode::FileUnreadable, "GDAL cannot open it as a vector table: " + gdalError, path.string()));
 
-  std::vector<gdal::DatasetPtr> partners;
   std::vector<TableLayer> tables;
   const bool multi = ds->GetLayerCount() > 1;
   for (OGRLayer* layer : ds->GetLayers()) {
@@ -478,20 +509,10 @@ Result<RawNetwork> readSurveyTables(const fs::path& path, const PipeOptions& opt
     const std::string table = multi ? path.string() + ":" + lname : path.string();
     tables.push_back(classify(layer, table, multi ? lname : path.stem().string(), mapping.value()));
   }
-  // A single line table: its point table comes from the options or the naming convention.
+  gdal::DatasetPtr partner;  // keeps the point table's layers open
   if (!multi && !tables.empty() && tables[0].isLine) {
-    fs::path pointFile = options.pointTable.empty() ? partnerPointFile(path) : options.pointTable;
-    if (!pointFile.empty()) {
-      auto pds = openVector(pointFile);
-      if (!pds)
-        return Result<RawNetwork>::failure(
-            Diagnostic::error(ErrorCode::FileUnreadable, "point table cannot be opened", pointFile.string()));
-      for (OGRLayer* layer : pds->GetLayers()) {
-        auto t = classify(layer, pointFile.string(), pointFile.stem().string(), mapping.value());
-        if (t.isPoint) tables.push_back(std::move(t));
-      }
-      partners.push_back(std::move(pds));
-    }
+    auto st = addPointTable(path, options, mapping.value(), tables, partner);
+    if (!st.ok()) return Result<RawNetwork>::failureFrom(st);
   }
 
   // CRS: the first layer's that has one (all are expected to agree), else the user's.
