@@ -431,6 +431,77 @@ std::optional<BooleanResult> clipClosedByPlane(const SolidMesh& a, const Eigen::
   return clipClosedGeneral(pts, tris, point, normal.normalized(), 1e-9 * scale);
 }
 
+namespace {
+
+// The loops of a face's cells (xs × ys grid on the face across `axis`) extruded through the box's thickness along
+// `axis`: caps at both faces and side walls along every loop edge, sharing vertices, outward facing.
+SolidMesh extrudeLoops(const Box& box, int axis, const std::vector<double>& xs, const std::vector<double>& ys,
+                       const std::vector<std::vector<GridVertex>>& loops) {
+  const int ai = (axis + 1) % 3, aj = (axis + 2) % 3;
+  const Eigen::Vector3d ei = box.axes.col(ai), ej = box.axes.col(aj), ek = box.axes.col(axis);
+  const bool rightHanded = ei.cross(ej).dot(ek) > 0;
+  const double depth = box.size[axis];
+  SolidMesh out;
+  std::vector<std::vector<Eigen::Vector2d>> rings;
+  std::size_t total = 0;
+  for (const auto& l : loops) total += l.size();
+  for (const auto& l : loops) {
+    std::vector<Eigen::Vector2d> ring;
+    for (const auto& v : l) ring.emplace_back(xs[v.first], ys[v.second]);
+    rings.push_back(std::move(ring));
+  }
+  out.positions.reserve(2 * total);
+  for (int side = 0; side < 2; ++side)
+    for (const auto& ring : rings)
+      for (const auto& p : ring) out.positions.push_back(box.origin + p.x() * ei + p.y() * ej + side * depth * ek);
+  auto tri = [&](std::uint32_t a, std::uint32_t b, std::uint32_t c) {
+    if (rightHanded) out.triangles.push_back({a, b, c});
+    else out.triangles.push_back({a, c, b});
+  };
+  const auto top = static_cast<std::uint32_t>(total);
+  for (const auto& t : triangulatePolygon(rings)) {
+    tri(t[0], t[2], t[1]);                    // w = 0 faces -k
+    tri(top + t[0], top + t[1], top + t[2]);  // w = depth faces +k
+  }
+  std::uint32_t base = 0;
+  for (const auto& ring : rings) {
+    const auto n = static_cast<std::uint32_t>(ring.size());
+    for (std::uint32_t i = 0; i < n; ++i) {
+      const std::uint32_t p = base + i, q = base + (i + 1) % n;
+      tri(p, q, top + q);
+      tri(p, top + q, top + p);
+    }
+    base += n;
+  }
+  return out;
+}
+
+// The box minus cutters that all go through it along `axis`: the face across the thickness as a grid of cells, a
+// cell solid unless a cutter covers it, the solid cells' outlines extruded through the thickness.
+SolidMesh throughCutSolid(const Box& box, int axis, const std::vector<const Range3*>& cuts) {
+  const int ai = (axis + 1) % 3, aj = (axis + 2) % 3;
+  std::vector<double> bi, bj;
+  for (const auto* r : cuts) {
+    bi.insert(bi.end(), {r->lo[ai], r->hi[ai]});
+    bj.insert(bj.end(), {r->lo[aj], r->hi[aj]});
+  }
+  const auto xs = gridLines(box.size[ai], bi), ys = gridLines(box.size[aj], bj);
+  const std::size_t nx = xs.size() - 1, ny = ys.size() - 1;
+  std::vector<char> solid(nx * ny, 1);
+  for (const auto* r : cuts) {
+    const std::size_t x0 = lineIndex(xs, r->lo[ai]), x1 = lineIndex(xs, r->hi[ai]);
+    const std::size_t y0 = lineIndex(ys, r->lo[aj]), y1 = lineIndex(ys, r->hi[aj]);
+    for (std::size_t x = x0; x < x1; ++x)
+      for (std::size_t y = y0; y < y1; ++y) solid[x * ny + y] = 0;
+  }
+  auto filled = [&](long x, long y) {
+    return x >= 0 && y >= 0 && x < static_cast<long>(nx) && y < static_cast<long>(ny) && solid[x * ny + y];
+  };
+  return extrudeLoops(box, axis, xs, ys, traceCellLoops(nx, ny, filled, true));
+}
+
+}  // namespace
+
 ThroughCutResult subtractAlignedBoxes(const SolidMesh& host, const std::vector<SolidMesh>& cutters) {
   ThroughCutResult result;
   const auto hostBox = asBox(host);
@@ -485,63 +556,7 @@ ThroughCutResult subtractAlignedBoxes(const SolidMesh& host, const std::vector<S
     else result.rest.push_back(i);
   }
 
-  // The host's face across the thickness as a grid of cells; a cell is solid unless a cutter covers it.
-  std::vector<double> bi, bj;
-  for (const auto* r : cuts) {
-    bi.insert(bi.end(), {r->lo[ai], r->hi[ai]});
-    bj.insert(bj.end(), {r->lo[aj], r->hi[aj]});
-  }
-  const auto xs = gridLines(box.size[ai], bi), ys = gridLines(box.size[aj], bj);
-  const std::size_t nx = xs.size() - 1, ny = ys.size() - 1;
-  std::vector<char> solid(nx * ny, 1);
-  for (const auto* r : cuts) {
-    const std::size_t x0 = lineIndex(xs, r->lo[ai]), x1 = lineIndex(xs, r->hi[ai]);
-    const std::size_t y0 = lineIndex(ys, r->lo[aj]), y1 = lineIndex(ys, r->hi[aj]);
-    for (std::size_t x = x0; x < x1; ++x)
-      for (std::size_t y = y0; y < y1; ++y) solid[x * ny + y] = 0;
-  }
-  auto filled = [&](long x, long y) {
-    return x >= 0 && y >= 0 && x < static_cast<long>(nx) && y < static_cast<long>(ny) && solid[x * ny + y];
-  };
-
-  const auto loops = traceCellLoops(nx, ny, filled, true);
-
-  // Caps at both faces of the thickness and side walls along every loop edge, sharing vertices (closed output).
-  const Eigen::Vector3d ei = box.axes.col(ai), ej = box.axes.col(aj), ek = box.axes.col(axis);
-  const bool rightHanded = ei.cross(ej).dot(ek) > 0;
-  const double depth = box.size[axis];
-  SolidMesh& out = result.mesh;
-  std::vector<std::vector<Eigen::Vector2d>> rings;
-  std::size_t total = 0;
-  for (const auto& l : loops) total += l.size();
-  for (const auto& l : loops) {
-    std::vector<Eigen::Vector2d> ring;
-    for (const auto& v : l) ring.emplace_back(xs[v.first], ys[v.second]);
-    rings.push_back(std::move(ring));
-  }
-  out.positions.reserve(2 * total);
-  for (int side = 0; side < 2; ++side)
-    for (const auto& ring : rings)
-      for (const auto& p : ring) out.positions.push_back(box.origin + p.x() * ei + p.y() * ej + side * depth * ek);
-  auto tri = [&](std::uint32_t a, std::uint32_t b, std::uint32_t c) {
-    if (rightHanded) out.triangles.push_back({a, b, c});
-    else out.triangles.push_back({a, c, b});
-  };
-  const auto top = static_cast<std::uint32_t>(total);
-  for (const auto& t : triangulatePolygon(rings)) {
-    tri(t[0], t[2], t[1]);              // w = 0 faces -k
-    tri(top + t[0], top + t[1], top + t[2]);  // w = depth faces +k
-  }
-  std::uint32_t base = 0;
-  for (const auto& ring : rings) {
-    const auto n = static_cast<std::uint32_t>(ring.size());
-    for (std::uint32_t i = 0; i < n; ++i) {
-      const std::uint32_t p = base + i, q = base + (i + 1) % n;
-      tri(p, q, top + q);
-      tri(p, top + q, top + p);
-    }
-    base += n;
-  }
+  result.mesh = throughCutSolid(box, axis, cuts);
   result.applied = true;
   result.handled = cutters.size() - result.rest.size();
   return result;

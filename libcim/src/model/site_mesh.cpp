@@ -152,6 +152,40 @@ Vector3d perpendicular(const Vector3d& d) {
   return u.normalized();
 }
 
+// A hemispherical cap beyond a tube's end: latitude rings shrinking towards a pole, from the end's ring `base` (n
+// vertices on the circle of radius r around `end` in the plane across `d`, starting at `u`); `sign` +1 beyond the
+// last point (along d), -1 before the first.
+void addCap(Builder& b, const Vector3d& end, const Vector3d& d, const Vector3d& u, double r, int n,
+            const std::vector<std::uint32_t>& base, double sign) {
+  const Vector3d w = d.cross(u);
+  const int stacks = std::max(2, n / 4);
+  std::vector<std::uint32_t> prev = base;
+  for (int i = 1; i <= stacks; ++i) {
+    const double phi = kPi / 2 * i / stacks;
+    std::vector<std::uint32_t> cur;
+    if (i == stacks) {
+      cur.assign(n, b.vertex(end + sign * r * d));
+    } else {
+      const Vector3d centre = end + sign * r * std::sin(phi) * d;
+      for (int k = 0; k < n; ++k) {
+        const double a = 2.0 * kPi * k / n;
+        cur.push_back(b.vertex(centre + r * std::cos(phi) * (std::cos(a) * u + std::sin(a) * w)));
+      }
+    }
+    for (int k = 0; k < n; ++k) {
+      const int k1 = (k + 1) % n;
+      if (sign > 0) {  // moving along +d, wound like the body
+        b.triangle(prev[k], cur[k1], cur[k]);
+        b.triangle(prev[k], prev[k1], cur[k1]);
+      } else {  // moving along -d: the other way round
+        b.triangle(prev[k], cur[k], cur[k1]);
+        b.triangle(prev[k], cur[k1], prev[k1]);
+      }
+    }
+    prev = std::move(cur);
+  }
+}
+
 geometry::Mesh tubeMesh(const SiteTube& s, double tol) {
   // Drop repeated points; a tube needs at least one leg.
   std::vector<Vector3d> pts;
@@ -201,35 +235,8 @@ geometry::Mesh tubeMesh(const SiteTube& s, double tol) {
       b.triangle(rings[v][k], rings[v + 1][k1], rings[v + 1][k]);
       b.triangle(rings[v][k], rings[v][k1], rings[v + 1][k1]);
     }
-  // Hemispherical end caps: latitude rings shrinking towards a pole beyond each end.
-  const int stacks = std::max(2, n / 4);
-  auto cap = [&](std::size_t leg, const Vector3d& end, const std::vector<std::uint32_t>& base, double sign) {
-    std::vector<std::uint32_t> prev = base;
-    const Vector3d& d = dirs[leg];
-    for (int i = 1; i <= stacks; ++i) {
-      const double phi = kPi / 2 * i / stacks;
-      std::vector<std::uint32_t> cur;
-      if (i == stacks) {
-        cur.assign(n, b.vertex(end + sign * r * d));
-      } else {
-        for (int k = 0; k < n; ++k)
-          cur.push_back(b.vertex(circlePoint(leg, end + sign * r * std::sin(phi) * d, k, r * std::cos(phi))));
-      }
-      for (int k = 0; k < n; ++k) {
-        const int k1 = (k + 1) % n;
-        if (sign > 0) {  // moving along +d, wound like the body
-          b.triangle(prev[k], cur[k1], cur[k]);
-          b.triangle(prev[k], prev[k1], cur[k1]);
-        } else {  // moving along -d: the other way round
-          b.triangle(prev[k], cur[k], cur[k1]);
-          b.triangle(prev[k], cur[k1], prev[k1]);
-        }
-      }
-      prev = std::move(cur);
-    }
-  };
-  cap(dirs.size() - 1, pts.back(), rings.back(), +1.0);
-  cap(0, pts.front(), rings.front(), -1.0);
+  addCap(b, pts.back(), dirs.back(), us.back(), r, n, rings.back(), +1.0);
+  addCap(b, pts.front(), dirs.front(), us.front(), r, n, rings.front(), -1.0);
   // Triangles collapsed at the poles have zero area; drop them so the mesh stays clean.
   std::vector<std::uint32_t> kept;
   for (std::size_t i = 0; i + 2 < b.mesh.indices.size(); i += 3) {
