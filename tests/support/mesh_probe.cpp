@@ -44,4 +44,22 @@ double volumeOf(const cim::model::Element& e) {
   return v;
 }
 
+bool isClosed(const cim::geometry::Mesh& m) {
+  std::map<std::tuple<long, long, long>, std::uint32_t> weld;
+  std::vector<std::uint32_t> id(m.positions.size());
+  for (std::size_t i = 0; i < m.positions.size(); ++i) {
+    const auto& p = m.positions[i];
+    auto key = std::make_tuple(std::lround(p.x() * 1e4), std::lround(p.y() * 1e4), std::lround(p.z() * 1e4));
+    id[i] = weld.emplace(key, static_cast<std::uint32_t>(weld.size())).first->second;
+  }
+  std::map<std::pair<std::uint32_t, std::uint32_t>, int> edges;
+  for (std::size_t t = 0; t + 2 < m.indices.size(); t += 3)
+    for (int k = 0; k < 3; ++k) {
+      auto a = id[m.indices[t + k]], b = id[m.indices[t + (k + 1) % 3]];
+      if (a == b) return false;
+      ++edges[{std::min(a, b), std::max(a, b)}];
+    }
+  return std::all_of(edges.begin(), edges.end(), [](const auto& e) { return e.second == 2; });
+}
+
 }  // namespace cimtest

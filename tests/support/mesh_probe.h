@@ -16,6 +16,10 @@ std::optional<double> segmentTriangle(const Eigen::Vector3d& a, const Eigen::Vec
 /// True when segment a-b (world coordinates) crosses any triangle of the element.
 bool segmentHits(const cim::model::Element& e, const Eigen::Vector3d& a, const Eigen::Vector3d& b);
 
+/// Every undirected edge of the mesh (vertices welded by position to 0.1 mm) is used by exactly two triangles, and
+/// no triangle is degenerate after welding.
+bool isClosed(const cim::geometry::Mesh& m);
+
 /// Signed volume by the divergence theorem, each mesh about its own origin (exact in map coordinates too).
 double volumeOf(const cim::model::Element& e);
 

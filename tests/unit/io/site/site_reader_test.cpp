@@ -8,69 +8,12 @@
 
 #include "cim/app/load.h"
 #include "cim/io/site.h"
+#include "support/site_features.h"
 #include "support/test_support.h"
 
 using namespace cim;
+using namespace cimtest;
 using Catch::Matchers::Contains;
-
-namespace {
-
-// Near the published CGCS2000 check point 30.25 N 120.16 E (EPSG:4549 easting 515 398.973, northing 3 347 837.868).
-constexpr double E0 = 515400.0, N0 = 3347840.0;
-
-std::string geojson(const std::string& features, const std::string& crs = "EPSG::4549") {
-  return R"({"type":"FeatureCollection","crs":{"type":"name","properties":{"name":"urn:ogc:def:crs:)" + crs +
-         R"("}},"features":[)" + features + "]}";
-}
-
-std::string pt(double e, double n) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "[%.3f,%.3f]", e, n);
-  return buf;
-}
-
-// A GeoJSON ring "[[e,n],...]" closed back to its first point.
-std::string ringOf(std::initializer_list<std::pair<double, double>> points) {
-  std::string out = "[";
-  for (const auto& [e, n] : points) out += pt(e, n) + ",";
-  out += pt(points.begin()->first, points.begin()->second) + "]";
-  return out;
-}
-
-// GeoJSON polygon coordinates "[[[e,n],...]]" of one outer ring.
-std::string polygonOf(std::initializer_list<std::pair<double, double>> points) {
-  std::string out = "[";
-  out += ringOf(points);
-  out += "]";
-  return out;
-}
-
-// Volume enclosed by a closed, outward-wound mesh (divergence theorem over its triangles).
-double meshVolume(const geometry::Mesh& m) {
-  double v = 0.0;
-  for (std::size_t i = 0; i + 2 < m.indices.size(); i += 3) {
-    const Eigen::Vector3d a = m.positions[m.indices[i]].cast<double>();
-    const Eigen::Vector3d b = m.positions[m.indices[i + 1]].cast<double>();
-    const Eigen::Vector3d c = m.positions[m.indices[i + 2]].cast<double>();
-    v += a.dot(b.cross(c)) / 6.0;
-  }
-  return v;
-}
-
-const model::Element& only(const model::Scene& s, const std::string& kind) {
-  const model::Element* found = nullptr;
-  std::size_t n = 0;
-  s.forEachElement([&](const model::Layer&, const model::Element& e) {
-    if (e.kind == kind) {
-      found = &e;
-      ++n;
-    }
-  });
-  REQUIRE(n == 1);
-  return *found;
-}
-
-}  // namespace
 
 TEST_CASE("An excavation pit is a prism from its top down to top - depth", "[site]") {
   cimtest::TempDir dir;
@@ -329,32 +272,4 @@ TEST_CASE("Site features are reprojected per vertex into the scene CRS", "[site]
   CHECK(p.y() == Approx(3347837.868).margin(0.002));
   CHECK(p.z() == Approx(8.0).margin(1e-6));
   CHECK(e.worldBounds().center().x() == Approx(515398.973).margin(0.002));
-}
-
-TEST_CASE("cim convert takes a site GeoJSON to a valid GLB and cim info names its kinds", "[site][cli]") {
-  cimtest::TempDir dir;
-  const std::string square = polygonOf({{E0, N0}, {E0 + 4, N0}, {E0 + 4, N0 + 4}, {E0, N0 + 4}});
-  cimtest::writeFile(
-      dir / "works.geojson",
-      geojson(R"({"type":"Feature","properties":{"kind":"excavation","top":8,"depth":3},"geometry":{"type":"Polygon","coordinates":)" +
-              square + "}}," +
-              R"({"type":"Feature","properties":{"kind":"borehole","top":8,"depth":20,"diameter":110},"geometry":{"type":"Point","coordinates":)" +
-              pt(E0 + 8, N0) + "}}"));
-  CHECK(io::isSiteFile(dir / "works.geojson"));
-  CHECK(app::formatName(dir / "works.geojson") == "GeoJSON site features");
-  const std::string cli = cimtest::shellQuote(CIM_CLI_PATH);
-  auto c = cimtest::run(cli + " convert " + cimtest::shellQuote((dir / "works.geojson").string()) +
-                        " --crs EPSG:4549+5737 -o " + cimtest::shellQuote((dir / "works.glb").string()));
-  INFO(c.out << c.err);
-  REQUIRE(c.exitCode == 0);
-  auto report = cimtest::validateGltf(dir / "works.glb");
-  INFO(report.dump());
-  CHECK(report["errors"] == 0);
-  auto i = cimtest::run(cli + " info --json " + cimtest::shellQuote((dir / "works.geojson").string()));
-  REQUIRE(i.exitCode == 0);
-  auto j = nlohmann::json::parse(i.out);
-  CHECK(j["crs"] == "EPSG:4549");
-  CHECK(j["classes"]["excavation"] == 1);
-  CHECK(j["classes"]["borehole"] == 1);
-  CHECK(j["bounds"]["min"][2].get<double>() == Approx(-12.0).margin(1e-3));
 }
