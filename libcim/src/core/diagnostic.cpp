@@ -26,6 +26,14 @@ std::string_view codeName(ErrorCode code) {
     case ErrorCode::PrimitiveSkipped: return "PrimitiveSkipped";
     case ErrorCode::InvalidElement: return "InvalidElement";
     case ErrorCode::ConventionApplied: return "ConventionApplied";
+    case ErrorCode::IfcItemNotRead: return "IfcItemNotRead";
+    case ErrorCode::IfcBooleanNotApplied: return "IfcBooleanNotApplied";
+    case ErrorCode::IfcOpeningNotCut: return "IfcOpeningNotCut";
+    case ErrorCode::IfcSchemaMismatch: return "IfcSchemaMismatch";
+    case ErrorCode::IfcGeoreferenceNotUsed: return "IfcGeoreferenceNotUsed";
+    case ErrorCode::PipeRowSkipped: return "PipeRowSkipped";
+    case ErrorCode::WellNotDrawn: return "WellNotDrawn";
+    case ErrorCode::SiteFeatureSkipped: return "SiteFeatureSkipped";
     case ErrorCode::ExportFailed: return "ExportFailed";
   }
   return "Unknown";

@@ -41,7 +41,9 @@ TEST_CASE("Error codes sit in their module's range and have distinct names", "[c
                            ErrorCode::VerticalDatumApproximated, ErrorCode::DegenerateGeometry, ErrorCode::PrecisionLoss,
                            ErrorCode::IncompatibleCrs,   ErrorCode::CorruptFile,      ErrorCode::EmptyFile,
                            ErrorCode::NoGeometry,        ErrorCode::PrimitiveSkipped, ErrorCode::InvalidElement,
-                           ErrorCode::ConventionApplied,
+                           ErrorCode::ConventionApplied, ErrorCode::IfcItemNotRead, ErrorCode::IfcBooleanNotApplied,
+                           ErrorCode::IfcOpeningNotCut,  ErrorCode::IfcSchemaMismatch, ErrorCode::IfcGeoreferenceNotUsed,
+                           ErrorCode::PipeRowSkipped,    ErrorCode::WellNotDrawn,     ErrorCode::SiteFeatureSkipped,
                            ErrorCode::ExportFailed};
   std::set<std::string_view> names;
   for (auto c : all) {
@@ -53,6 +55,9 @@ TEST_CASE("Error codes sit in their module's range and have distinct names", "[c
   CHECK(codeNumber(ErrorCode::UnknownCrs) / 1000 == 2);
   CHECK(codeNumber(ErrorCode::CorruptFile) / 1000 == 5);
   CHECK(codeNumber(ErrorCode::ExportFailed) / 1000 == 8);
+  CHECK(codeNumber(ErrorCode::IfcOpeningNotCut) / 1000 == 6);
+  CHECK(codeNumber(ErrorCode::PipeRowSkipped) / 100 == 70);
+  CHECK(codeNumber(ErrorCode::SiteFeatureSkipped) / 100 == 71);
 }
 
 TEST_CASE("Progress callbacks can ask to stop", "[core]") {

@@ -12,8 +12,8 @@ enum class Severity : std::uint8_t { Info, Warning, Error };
 
 /// Error codes are grouped in ranges by module so a code alone tells where it came from:
 ///   1000–1999 core and file system, 2000–2999 geo, 3000–3999 geometry, 4000–4999 model,
-///   5000–5999 io (readers), 6000–6999 io/ifc, 7000–7999 io/terrain + io/pipes + io/site,
-///   8000–8999 export, 9000–9999 index and rules.
+///   5000–5999 io (all readers), 6000–6999 io/ifc, 7000–7099 io/pipes, 7100–7199 io/site, 7200–7299 io/terrain,
+///   8000–8999 export, 9000–9999 index and rules. docs/error-codes.md says what each means and who gives it.
 enum class ErrorCode : std::uint32_t {
   Ok = 0,
   // core and file system
@@ -40,6 +40,17 @@ enum class ErrorCode : std::uint32_t {
   PrimitiveSkipped = 5004,
   InvalidElement = 5005,
   ConventionApplied = 5006,  ///< a unit or axis convention read from the file was applied (informational)
+  // io/ifc
+  IfcItemNotRead = 6001,          ///< a representation item, face surface or curve the reader does not draw
+  IfcBooleanNotApplied = 6002,    ///< a boolean result or clipping shown uncut: its first operand is drawn
+  IfcOpeningNotCut = 6003,        ///< an opening left in its host
+  IfcSchemaMismatch = 6004,       ///< an instance not as the file's schema defines it (unknown type, attribute count)
+  IfcGeoreferenceNotUsed = 6005,  ///< a georeference in the file that cannot be used; the model stays local
+  // io/pipes
+  PipeRowSkipped = 7001,          ///< a row of a pipe table, or a node or link of a network model, skipped
+  WellNotDrawn = 7002,            ///< well points without the ground height or depth a well needs
+  // io/site
+  SiteFeatureSkipped = 7101,      ///< a site feature skipped (no usable kind, geometry or numbers)
   // export
   ExportFailed = 8001,
 };

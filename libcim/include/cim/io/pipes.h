@@ -3,17 +3,9 @@
 //
 // Inputs:
 //  * CJJ 61 survey tables (管线点 point table + 管线段 line table) as GeoPackage, Shapefile, GeoJSON or CSV, read
-//    through GDAL/OGR. Chinese and English field names are recognised (see docs in io/pipes/fields.cpp), anything
-//    else through a field-mapping JSON file (PipeOptions::fieldMapping).
-//      - GeoPackage (or any multi-layer source): one input; its layers are paired by name, e.g. RQLINE + RQPOINT,
-//        WS_LINE + WS_POINT, 燃气管线段 + 燃气管线点; a layer holding S_Exp/E_Exp is a line table, one holding Exp_No
-//        a point table.
-//      - CSV, GeoJSON, Shapefile: give the line file; its point file is PipeOptions::pointTable when set, else the
-//        file in the same folder whose name is the line file's with LINE→POINT (also Line→Point, line→point,
-//        lines→points, 线→点), same extension. A point file given alone yields its wells only.
-//    X is the northing and Y the easting in CJJ 61 tables; a layer's own point geometry (easting, northing) is
-//    preferred when present. The type class comes from a type field (Type/TypeCode/管线类型/类别), else from the
-//    layer or file name (RQLINE → RQ, WS_LINE.csv → WS), else PipeOptions::typeCode.
+//    through GDAL/OGR, with Chinese or English field names (docs/field-aliases.md lists them, with how a line table
+//    finds its point table and its type class), anything else through a field-mapping JSON file
+//    (PipeOptions::fieldMapping). X is the northing and Y the easting in CJJ 61 tables.
 //  * Lines carrying their own Z (3D LineStrings) without depths: the Z is taken as the centreline height.
 //  * EPANET .inp: junction elevations, tank elevations and reservoir heads as centreline heights (EPANET has no
 //    burial depth); pipe diameters in inches (US flow units CFS, GPM, MGD, IMGD, AFD, with elevations in feet) or

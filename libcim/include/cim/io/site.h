@@ -3,37 +3,11 @@
 // corridors — from GeoJSON, GeoPackage or CSV (through GDAL/OGR) into scene elements with a mesh and the exact
 // parametric shape (model::SiteFeature, see cim/model/site.h).
 //
-// What a feature is comes from its `kind` field, else from the layer name, else from the file name (first match):
-//   field names (case-insensitive): kind, type, feature_type, site_kind, 类型, 类别, 种类
-//   values / name parts (case-insensitive; for layer and file names a contained word is enough):
-//     excavation      excavation, pit, foundation_pit, 基坑, 开挖
-//     borehole        borehole, bore, drill, 钻孔, 勘探孔
-//     sensor          sensor, monitor, detector, 传感器, 监测点, 监测
-//     cavity          cavity, void, 空洞, 脱空
-//     drone_corridor  drone_corridor, drone, corridor, route, flight, 航线, 无人机
+// What a feature is (its kind field, else the layer name, else the file name), the fields its numbers come from
+// (top, bottom, depth, diameter, height, radius ... in Chinese or English) and the shape each kind gets are listed in
+// docs/field-aliases.md. Numbers are metres and absolute elevations in the vertical datum of the CRS unless the name
+// says otherwise; where a top is needed and not given, SiteOptions::groundHeight is asked.
 //
-// Numbers (all metres and absolute elevations in the vertical datum of the CRS, unless the name says otherwise):
-//   top        ground / top elevation: top, top_elevation, ground, ground_elevation, surf_h, 地面高程, 顶标高,
-//              孔口标高, 孔口高程
-//   bottom     bottom elevation: bottom, bottom_elevation, 底标高, 坑底标高, 孔底标高
-//   depth      below top: depth, 深度, 开挖深度, 孔深, 埋深 (pits, boreholes, sensors below ground)
-//   elevation  a point's own height: elevation, z, 高程 (sensors; a point's Z coordinate also counts)
-//   diameter   borehole diameter in MILLIMETRES: diameter, diameter_mm, 孔径, 直径 (or diameter_m in metres)
-//   top_depth  cavity roof below ground: top_depth, 顶板埋深, 顶深 (else depth, 埋深)
-//   height     cavity height: height, 高度, 净空, 空洞高度
-//   length, width  cavity horizontal extent: length, 长度, 长; width, 宽度, 宽; or size / 尺寸 (both)
-//   radius     corridor radius: radius, 半径 (or width / 宽度 = 2 × radius)
-//   altitude   corridor elevation for 2D lines: altitude, 航高, 高度 (3D lines use their own Z)
-// Shapes: a pit is a prism from top down to bottom (or top − depth); a borehole a vertical cylinder from top to
-// top − depth (or bottom); a sensor an octahedron of SiteOptions::markerSizeMeters at its elevation (else top −
-// depth, depth 0 when absent); a point cavity an ellipsoid from top − top_depth down by height (horizontal size from
-// length/width or size, else the height, with a warning), a polygon cavity a prism over the same range; a corridor a
-// tube of the radius around the polyline (round ends, mitred joints).
-// Where top is needed and not given, SiteOptions::groundHeight is asked (at the point, or a polygon's centroid).
-//
-// Coordinates: GeoJSON / GeoPackage geometries as stored (x easting, y northing, whatever axis order the CRS
-// declares); CSV: a WKT / geometry column, or easting + northing columns (easting, e, 东坐标; northing, n, 北坐标),
-// or X + Y columns in the Chinese survey convention of CJJ 61 (X = northing, Y = easting).
 // CRS: the layer's (a GeoJSON "crs" member, the GeoPackage's SRS), else SiteOptions::sourceCrs; a file without
 // either keeps the scene local. Heights from a file whose CRS is 2D are taken as heights of the scene's vertical datum.
 //

@@ -107,7 +107,7 @@ class Builder {
       ++out_.wells;
     }
     if (noDepth)
-      diags_.push_back(Diagnostic::info(ErrorCode::PrimitiveSkipped,
+      diags_.push_back(Diagnostic::info(ErrorCode::WellNotDrawn,
                                         std::to_string(noDepth) +
                                             " well point(s) without ground height or depth (井深/埋深): no well drawn",
                                         source_));
@@ -137,7 +137,7 @@ class Builder {
   }
 
   void skip(const RawLine& l, const std::string& why) {
-    diags_.push_back(Diagnostic::warning(ErrorCode::InvalidElement,
+    diags_.push_back(Diagnostic::warning(ErrorCode::PipeRowSkipped,
                                          "row " + std::to_string(l.row) + " (" + l.segment.id + ") skipped: " + why,
                                          l.table, "row " + std::to_string(l.row)));
     ++out_.skippedRows;
@@ -288,7 +288,7 @@ Result<PipeReadResult> build(RawNetwork&& net, const PipeOptions& options, bool 
     out.pipes = built.size();
   }
   if (out.skippedRows)
-    diags.push_back(Diagnostic::warning(ErrorCode::InvalidElement,
+    diags.push_back(Diagnostic::warning(ErrorCode::PipeRowSkipped,
                                         std::to_string(out.skippedRows) + " row(s) skipped (reported above)", source));
   out.scene = std::move(scene);
   return Result<PipeReadResult>::success(std::move(out), std::move(diags));

@@ -116,7 +116,7 @@ std::optional<double> number(const std::vector<std::string>& t, std::size_t i) {
 }
 
 void warn(RawNetwork& net, const File& file, std::int64_t line, const std::string& message) {
-  net.diagnostics.push_back(Diagnostic::warning(ErrorCode::InvalidElement, "line " + std::to_string(line) + ": " + message,
+  net.diagnostics.push_back(Diagnostic::warning(ErrorCode::PipeRowSkipped, "line " + std::to_string(line) + ": " + message,
                                                 file.table, "line " + std::to_string(line)));
   ++net.skippedRows;
 }

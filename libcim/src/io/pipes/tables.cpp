@@ -1,16 +1,5 @@
-// CJJ 61 survey tables (管线点 + 管线段) through GDAL/OGR: GeoPackage, Shapefile, GeoJSON, CSV.
-//
-// Canonical field names and the aliases recognised (case-insensitive for Latin names):
-//   point table: Exp_No (物探点号, 点号, ExpNo, Point_No), Map_No (图上点号), X = northing (纵坐标, X坐标),
-//     Y = easting (横坐标, Y坐标), Surf_H (地面高程, 地面高, Ground_H), Depth (埋深, Deep), Feature (特征, 特征点),
-//     Subsid (附属物, Appendant), Well_Deep (井深, WellDeep, Well_Depth), Well_Cover (井盖规格, 井盖尺寸,
-//     Cover_Size), Address (道路名称, 所在道路, Road), Type (管线类型, 管线种类, 类型, 类别, TypeCode)
-//   line table: S_Exp (起点点号, 起点, Start_Point, From_Point), E_Exp (终点点号, 终点, End_Point, To_Point),
-//     S_Deep (起点埋深, Start_Depth), E_Deep (终点埋深, End_Depth), PSize (管径, 规格, 断面尺寸, P_Size),
-//     Material (材质, 管材), WallThick (壁厚, Wall_Thick), Pressure (压力), Voltage (电压), CabNum (电缆条数,
-//     电缆根数, Cable_Count), TotalHole (总孔数), UsedHole (已用孔数), FlowDir (流向), EmBed (埋设方式, Burial),
-//     Mdate (埋设年代, 建设年代, 埋设日期), Belong (权属单位, 权属, Owner), Address, Status (状态, 使用状态),
-//     Lin_No (管线编号, Line_No), Type
+// CJJ 61 survey tables (管线点 + 管线段) through GDAL/OGR: GeoPackage, Shapefile, GeoJSON, CSV. The canonical field
+// names and the aliases recognised (aliasTable below) are listed for users in docs/field-aliases.md.
 #include <algorithm>
 #include <cctype>
 #include <fstream>
@@ -227,7 +216,7 @@ struct Reader {
   }
 
   void skip(const TableLayer& t, std::int64_t row, const std::string& id, const std::string& why) {
-    net.diagnostics.push_back(Diagnostic::warning(ErrorCode::InvalidElement, "row " + std::to_string(row) +
+    net.diagnostics.push_back(Diagnostic::warning(ErrorCode::PipeRowSkipped, "row " + std::to_string(row) +
                                                       (id.empty() ? "" : " (" + id + ")") + " skipped: " + why,
                                                   t.table, "row " + std::to_string(row)));
     ++net.skippedRows;

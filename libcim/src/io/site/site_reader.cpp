@@ -127,7 +127,7 @@ NumberField number(const Fields& f, const std::vector<std::string>& names) {
   return {v, {}};
 }
 
-// What went wrong with one feature (becomes an InvalidElement error and the feature is skipped).
+// What went wrong with one feature (becomes a SiteFeatureSkipped error and the feature is skipped).
 struct Bad {
   std::string message;
 };
@@ -618,7 +618,7 @@ class LayerReader {
     const std::string where = "feature " + std::to_string(index) + (id.empty() ? "" : " (id " + id + ")") + ofLayer;
     auto skip = [&](const std::string& why) {
       ++out_.featuresSkipped;
-      diags_.push_back(Diagnostic::error(ErrorCode::InvalidElement, why + "; skipped", source_, where));
+      diags_.push_back(Diagnostic::error(ErrorCode::SiteFeatureSkipped, why + "; skipped", source_, where));
     };
     auto kind = kindOf(f, fields, fromContainer_);
     if (auto* why = std::get_if<std::string>(&kind)) return skip(*why);
@@ -681,7 +681,7 @@ Result<SiteReadResult> readSite(const fs::path& path, const SiteOptions& options
   }
   out.scene.setCrs(sceneCrs);
   if (out.featuresSkipped > 0)
-    diags.push_back(Diagnostic::warning(ErrorCode::InvalidElement,
+    diags.push_back(Diagnostic::warning(ErrorCode::SiteFeatureSkipped,
                                         std::to_string(out.featuresSkipped) + " of " + std::to_string(out.featuresRead) +
                                             " features skipped",
                                         source));

@@ -245,7 +245,7 @@ TEST_CASE("Bad site features are reported with file and feature and skipped; the
     if (d.severity == Severity::Error) errors.push_back(&d);
   REQUIRE(errors.size() == 3);
   for (const auto* d : errors) {
-    CHECK(d->code == ErrorCode::InvalidElement);
+    CHECK(d->code == ErrorCode::SiteFeatureSkipped);
     CHECK_THAT(d->source, Contains("site.geojson"));
   }
   CHECK(errors[0]->elementId == "feature 1 (id nogeom)");
