@@ -596,7 +596,8 @@ bool buildDracoInput(const tinygltf::Model& m, const tinygltf::Primitive& prim, 
   for (std::size_t f = 0; f < idx.size() / 3; ++f)
     in.mesh.SetFace(draco::FaceIndex(static_cast<std::uint32_t>(f)),
                     {draco::PointIndex(idx[3 * f]), draco::PointIndex(idx[3 * f + 1]), draco::PointIndex(idx[3 * f + 2])});
-  in.bytesBefore = m.bufferViews[static_cast<std::size_t>(m.accessors[static_cast<std::size_t>(prim.indices)].bufferView)].byteLength;
+  const auto& indices = m.accessors[static_cast<std::size_t>(prim.indices)];
+  in.bytesBefore = m.bufferViews[static_cast<std::size_t>(indices.bufferView)].byteLength;
   for (const auto& [name, index] : prim.attributes) {
     const auto& a = m.accessors[static_cast<std::size_t>(index)];
     if (a.count != n) return false;
@@ -641,8 +642,9 @@ Result<DracoDecoded> dracoCompress(DracoInput& in, const std::string& meshName, 
   draco::Decoder decoder;
   auto decoded = decoder.DecodeMeshFromBuffer(&check);
   if (!decoded.ok())
-    return Result<DracoDecoded>::failure(Diagnostic::error(ErrorCode::ExportFailed, "Draco cannot decode what it encoded for mesh " +
-                                                                                      meshName + ": " + decoded.status().error_msg_string()));
+    return Result<DracoDecoded>::failure(
+        Diagnostic::error(ErrorCode::ExportFailed, "Draco cannot decode what it encoded for mesh " + meshName + ": " +
+                                                       decoded.status().error_msg_string()));
   const draco::Mesh& back = *decoded.value();
   DracoDecoded out;
   out.points = back.num_points();

@@ -318,7 +318,8 @@ std::vector<std::pair<std::uint32_t, Column>> attributeColumns(const std::vector
 
 // Adds one attribute's column as property `id` (named `name`) of the kind the layer decided for it; noData is
 // declared only where an element of this tile lacks the value.
-void addAttributeColumn(TableBuilder& table, const std::string& id, const std::string& name, Kind kind, const Column& column) {
+void addAttributeColumn(TableBuilder& table, const std::string& id, const std::string& name, Kind kind,
+                        const Column& column) {
   const bool anyAbsent = std::any_of(column.begin(), column.end(), absent);
   switch (kind) {
     case Kind::String:

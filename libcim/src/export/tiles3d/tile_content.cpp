@@ -233,7 +233,8 @@ Result<std::uintmax_t> writeGlbFile(tinygltf::Model& model, const fs::path& path
   if (!compressed.ok()) return Result<std::uintmax_t>::failureFrom(compressed);
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
   if (!cim::detail::writeGlb(model, out))
-    return Result<std::uintmax_t>::failure(Diagnostic::error(ErrorCode::FileUnwritable, "cannot write the GLB", path.string()));
+    return Result<std::uintmax_t>::failure(
+        Diagnostic::error(ErrorCode::FileUnwritable, "cannot write the GLB", path.string()));
   const auto size = out.tellp();
   out.close();
   if (!out || size < 0)
