@@ -1,3 +1,6 @@
+// The glTF writer (gltf_writer.cpp): validator, georeference record, per-element and merged output, round trip
+// through the mesh reader, unwritable outputs.
+
 #include <unistd.h>
 
 #include <fstream>
@@ -6,6 +9,7 @@
 
 #include "cim/export/gltf.h"
 #include "cim/io/mesh.h"
+#include "support/test_scenes.h"
 #include "support/test_support.h"
 
 using namespace cim;
@@ -17,11 +21,7 @@ namespace {
 // A box of the given size with its min corner at `corner` (world coordinates), one element.
 model::Element box(const Eigen::Vector3d& corner, const Eigen::Vector3d& size, const std::string& name,
                    model::Color color) {
-  geometry::Mesh m;
-  m.origin = corner;
-  const float x = static_cast<float>(size.x()), y = static_cast<float>(size.y()), z = static_cast<float>(size.z());
-  m.positions = {{0, 0, 0}, {x, 0, 0}, {x, y, 0}, {0, y, 0}, {0, 0, z}, {x, 0, z}, {x, y, z}, {0, y, z}};
-  m.indices = {0, 2, 1, 0, 3, 2, 4, 5, 6, 4, 6, 7, 0, 1, 5, 0, 5, 4, 1, 2, 6, 1, 6, 5, 2, 3, 7, 2, 7, 6, 3, 0, 4, 3, 4, 7};
+  geometry::Mesh m = cimtest::boxMesh(corner, size);
   geometry::computeNormals(m);
   model::Element e;
   e.kind = "IfcWall";
@@ -202,3 +202,4 @@ TEST_CASE("A truncated GLB of ours is reported as truncated", "[export][gltf][io
   CHECK(r.error()->code == ErrorCode::CorruptFile);
   CHECK_THAT(r.error()->message, Contains("truncated"));
 }
+
