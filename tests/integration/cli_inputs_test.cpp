@@ -16,7 +16,7 @@ using namespace cim;
 using namespace cimtest;
 using Catch::Matchers::Contains;
 
-TEST_CASE("cim info prints the pipe QA summary; cim convert writes a valid GLB", "[pipes][cli]") {
+TEST_CASE("cim info prints the pipe QA summary, and cim convert writes a valid GLB", "[pipes][cli]") {
   TempDir dir;
   writeGasCsv(dir.path());
   const std::string cim = cimtest::shellQuote(CIM_CLI_PATH);
@@ -76,7 +76,7 @@ TEST_CASE("cim convert takes a site GeoJSON to a valid GLB and cim info names it
   CHECK(j["bounds"]["min"][2].get<double>() == Approx(-12.0).margin(1e-3));
 }
 
-TEST_CASE("cim convert turns a DEM into a GLB that passes glTF-Validator; cim info describes it", "[terrain][cli]") {
+TEST_CASE("cim convert turns a DEM into a GLB that passes glTF-Validator, and cim info describes it", "[terrain][cli]") {
   if (!haveDem("ky4_elevation_epsg3547.tif")) return;
   using cimtest::shellQuote;
   cimtest::TempDir dir;

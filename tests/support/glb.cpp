@@ -27,6 +27,20 @@ std::vector<float> Glb::floats(int accessor) const {
   return out;
 }
 
+std::vector<std::uint32_t> Glb::indices(int accessor) const {
+  const auto& a = doc["accessors"][static_cast<std::size_t>(accessor)];
+  const int type = a["componentType"];
+  REQUIRE((type == 5121 || type == 5123 || type == 5125));
+  const std::size_t size = type == 5125 ? 4 : type == 5123 ? 2 : 1;
+  const std::size_t n = a["count"].get<std::size_t>();
+  std::size_t length = 0;
+  const char* p = view(a["bufferView"].get<int>(), length);
+  p += a.value("byteOffset", std::size_t{0});
+  std::vector<std::uint32_t> out(n, 0);
+  for (std::size_t i = 0; i < n; ++i) std::memcpy(&out[i], p + i * size, size);  // little-endian
+  return out;
+}
+
 Glb readGlb(const std::filesystem::path& path) {
   std::ifstream in(path, std::ios::binary);
   const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());

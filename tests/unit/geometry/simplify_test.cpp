@@ -26,7 +26,7 @@ geometry::Mesh grid(int n, double (*height)(double, double)) {
 
 }  // namespace
 
-TEST_CASE("A flat grid collapses to a few triangles; a bumpy one keeps its shape within the bound", "[geometry]") {
+TEST_CASE("A flat grid collapses to a few triangles, a bumpy one keeps its shape within the bound", "[geometry]") {
   const auto flat = grid(20, [](double, double) { return 0.0; });
   const auto s = geometry::simplify(flat, 2, 0.01);
   CHECK(s.mesh.triangleCount() >= 2);

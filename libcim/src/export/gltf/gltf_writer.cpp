@@ -12,6 +12,7 @@
 #include "core/text.h"
 #include "export/gltf/buffer_builder.h"
 #include "export/gltf/materials.h"
+#include "export/gltf/mesh_features.h"
 #include "cim/core/version.h"
 #include "cim/export/gltf.h"
 #include "cim/geo/georeference.h"
@@ -151,15 +152,7 @@ class Writer {
     p.indices = buffers_.addIndices(mesh.indices, mesh.positions.size());
     if (featureIds) {
       p.attributes["_FEATURE_ID_0"] = buffers_.addFeatureIds(*featureIds);
-      std::vector<std::uint32_t> distinct = *featureIds;
-      std::sort(distinct.begin(), distinct.end());
-      distinct.erase(std::unique(distinct.begin(), distinct.end()), distinct.end());
-      Value::Object fid;
-      fid["featureCount"] = Value(static_cast<int>(distinct.size()));
-      fid["attribute"] = Value(0);
-      Value::Object ext;
-      ext["featureIds"] = Value(Value::Array{Value(std::move(fid))});
-      p.extensions["EXT_mesh_features"] = Value(std::move(ext));
+      p.extensions["EXT_mesh_features"] = detail::meshFeaturesExtension(*featureIds, std::nullopt);
       usesFeatures_ = true;
     }
     stats_.primitives++;

@@ -1,5 +1,6 @@
 #include "export/tiles3d/metadata.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cstdint>
 #include <cstring>
@@ -251,6 +252,155 @@ Value booleanEnum() {
   return Value(std::move(e));
 }
 
+// A property's value in every row of a tile's table; null where the element lacks the attribute.
+using Column = std::vector<const model::AttributeValue*>;
+
+bool absent(const model::AttributeValue* v) { return !v || std::holds_alternative<std::monostate>(*v); }
+
+// The column's values as T: get(value) where present, noData where absent.
+template <class T, class Get>
+std::vector<T> columnValues(const Column& column, T noData, Get get) {
+  std::vector<T> values(column.size(), noData);
+  for (std::size_t i = 0; i < column.size(); ++i)
+    if (!absent(column[i])) values[i] = get(*column[i]);
+  return values;
+}
+
+// The properties every element has: element id, GUID, class, name and storey (the "Storey" attribute as text).
+void addFixedProperties(TableBuilder& table, const std::vector<const model::Element*>& elements) {
+  const std::size_t n = elements.size();
+  std::vector<std::uint32_t> ids(n);
+  Column storeys(n, nullptr);
+  bool storeyMissing = false;
+  for (std::size_t i = 0; i < n; ++i) {
+    const auto& e = *elements[i];
+    ids[i] = e.id;
+    if (auto it = e.attributes.find("Storey"); it != e.attributes.end() && !std::holds_alternative<std::monostate>(it->second))
+      storeys[i] = &it->second;
+    else
+      storeyMissing = true;
+  }
+  auto text = [&](auto member) {
+    return [&elements, member](std::size_t i, std::string& bytes) { bytes += elements[i]->*member; };
+  };
+  table.addUint32(kElementIdProperty, "element id", ids);
+  table.addStrings(kGuidProperty, "GUID", n, text(&model::Element::guid), true);
+  table.addStrings(kClassProperty, "class", n, text(&model::Element::kind), false);
+  table.addStrings(kNameProperty, "name", n, text(&model::Element::name), true);
+  table.addStrings(
+      kStoreyProperty, "storey", n, [&](std::size_t i, std::string& bytes) { if (storeys[i]) appendText(bytes, *storeys[i]); },
+      storeyMissing);
+}
+
+// Every attribute any of the elements has (but "Storey"), as (attribute number, column), in number order (that is,
+// name order: deterministic).
+std::vector<std::pair<std::uint32_t, Column>> attributeColumns(const std::vector<const model::Element*>& elements,
+                                                               const AttributeKeys& keys) {
+  const std::size_t n = elements.size();
+  std::vector<std::int32_t> columnOf(keys.names().size(), -1);
+  std::vector<std::pair<std::uint32_t, Column>> columns;
+  for (std::size_t i = 0; i < n; ++i) {
+    const auto& numbers = keys.of(*elements[i]);
+    std::size_t j = 0;
+    for (const auto& entry : elements[i]->attributes) {
+      const std::uint32_t k = numbers[j++];
+      if (k == AttributeKeys::kNone) continue;
+      if (columnOf[k] < 0) {
+        columnOf[k] = static_cast<std::int32_t>(columns.size());
+        columns.emplace_back(k, Column(n, nullptr));
+      }
+      columns[static_cast<std::size_t>(columnOf[k])].second[i] = &entry.second;
+    }
+  }
+  std::sort(columns.begin(), columns.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  return columns;
+}
+
+// Adds one attribute's column as property `id` (named `name`) of the kind the layer decided for it; noData is
+// declared only where an element of this tile lacks the value.
+void addAttributeColumn(TableBuilder& table, const std::string& id, const std::string& name, Kind kind,
+                        const Column& column) {
+  const bool anyAbsent = std::any_of(column.begin(), column.end(), absent);
+  switch (kind) {
+    case Kind::String:
+      table.addStrings(
+          id, name, column.size(), [&](std::size_t i, std::string& bytes) { if (column[i]) appendText(bytes, *column[i]); },
+          anyAbsent);
+      break;
+    case Kind::Int32:
+      table.addInt32(id, name, columnValues<std::int32_t>(column, kInt32NoData, [](const auto& v) {
+                       return static_cast<std::int32_t>(std::get<std::int64_t>(v));
+                     }), anyAbsent);
+      break;
+    case Kind::Int64:
+      table.addInt64(id, name, columnValues<std::int64_t>(column, kInt64NoData, [](const auto& v) {
+                       return std::get<std::int64_t>(v);
+                     }), anyAbsent);
+      break;
+    case Kind::Float64:
+      table.addFloat64(id, name, columnValues<double>(column, std::numeric_limits<double>::lowest(), [](const auto& v) {
+                         const auto* d = std::get_if<double>(&v);
+                         return d ? *d : static_cast<double>(std::get<std::int64_t>(v));
+                       }), anyAbsent);
+      break;
+    case Kind::Boolean:
+      table.addBooleans(id, name, columnValues<bool>(column, false, [](const auto& v) { return std::get<bool>(v); }));
+      break;
+    case Kind::BooleanEnum:
+      table.addBooleanEnum(id, name, columnValues<std::uint8_t>(column, kEnumUnknown, [](const auto& v) {
+                             return std::get<bool>(v) ? kEnumTrue : kEnumFalse;
+                           }));
+      break;
+  }
+}
+
+// The EXT_structural_metadata object: the schema (class "element" with the table's properties, the enum Boolean
+// when used) and property table 0 of `count` rows.
+Value metadataExtension(TableBuilder& table, const std::string& tableName, std::size_t count) {
+  Value::Object cls;
+  cls["name"] = Value(std::string("element"));
+  cls["properties"] = Value(table.takeClassProperties());
+  Value::Object classes;
+  classes["element"] = Value(std::move(cls));
+  Value::Object schema;
+  schema["id"] = Value(std::string("cim"));
+  schema["classes"] = Value(std::move(classes));
+  if (table.usesBooleanEnum()) {
+    Value::Object enums;
+    enums["Boolean"] = booleanEnum();
+    schema["enums"] = Value(std::move(enums));
+  }
+  Value::Object propertyTable;
+  propertyTable["name"] = Value(tableName);
+  propertyTable["class"] = Value(std::string("element"));
+  propertyTable["count"] = Value(static_cast<int>(count));
+  propertyTable["properties"] = Value(table.takeTableProperties());
+  Value::Object ext;
+  ext["schema"] = Value(std::move(schema));
+  ext["propertyTables"] = Value(Value::Array{Value(std::move(propertyTable))});
+  return Value(std::move(ext));
+}
+
+// The property ids of attribute names (in name order): propertyId of each, made unique in the layer by "_2", "_3"...
+// in name order, never one of the fixed properties' ids.
+std::vector<std::string> uniquePropertyIds(const std::vector<std::string_view>& names) {
+  std::set<std::string> used = {kElementIdProperty, kGuidProperty, kClassProperty, kNameProperty, kStoreyProperty};
+  std::vector<std::string> ids;
+  ids.reserve(names.size());
+  for (const auto name : names) {
+    std::string id = propertyId(std::string(name));
+    if (used.count(id)) {
+      int k = 2;
+      while (used.count(id + "_" + std::to_string(k))) ++k;
+      id += '_';
+      id += std::to_string(k);
+    }
+    used.insert(id);
+    ids.push_back(std::move(id));
+  }
+  return ids;
+}
+
 }  // namespace
 
 AttributeKeys::AttributeKeys(const std::vector<const model::Element*>& elements) {
@@ -288,20 +438,7 @@ AttributeKeys::AttributeKeys(const std::vector<const model::Element*>& elements)
     kinds_[r] = t.kind();
   }
   names_ = std::move(sorted);
-  // Ids in name order, unique in the layer (never one of the fixed properties').
-  std::set<std::string> used = {kElementIdProperty, kGuidProperty, kClassProperty, kNameProperty, kStoreyProperty};
-  ids_.reserve(names_.size());
-  for (const auto name : names_) {
-    std::string id = propertyId(std::string(name));
-    if (used.count(id)) {
-      int k = 2;
-      while (used.count(id + "_" + std::to_string(k))) ++k;
-      id += '_';
-      id += std::to_string(k);
-    }
-    used.insert(id);
-    ids_.push_back(std::move(id));
-  }
+  ids_ = uniquePropertyIds(names_);
   for (auto& [e, numbers] : numbers_)
     for (auto& k : numbers)
       if (k != kNone) k = renumber[k];
@@ -310,125 +447,11 @@ AttributeKeys::AttributeKeys(const std::vector<const model::Element*>& elements)
 void addPropertyTable(tinygltf::Model& model, cim::detail::BufferBuilder& buffers,
                       const std::vector<const model::Element*>& elements, const AttributeKeys& keys,
                       const std::string& tableName) {
-  const std::size_t n = elements.size();
   TableBuilder table(buffers);
-
-  std::vector<std::uint32_t> ids(n);
-  std::vector<const model::AttributeValue*> storeys(n, nullptr);  // the "Storey" attribute, null when absent
-  bool storeyMissing = false;
-  for (std::size_t i = 0; i < n; ++i) {
-    const auto& e = *elements[i];
-    ids[i] = e.id;
-    if (auto it = e.attributes.find("Storey"); it != e.attributes.end() && !std::holds_alternative<std::monostate>(it->second))
-      storeys[i] = &it->second;
-    else
-      storeyMissing = true;
-  }
-  auto text = [&](auto member) {
-    return [&elements, member](std::size_t i, std::string& bytes) { bytes += elements[i]->*member; };
-  };
-  table.addUint32(kElementIdProperty, "element id", ids);
-  table.addStrings(kGuidProperty, "GUID", n, text(&model::Element::guid), true);
-  table.addStrings(kClassProperty, "class", n, text(&model::Element::kind), false);
-  table.addStrings(kNameProperty, "name", n, text(&model::Element::name), true);
-  table.addStrings(
-      kStoreyProperty, "storey", n, [&](std::size_t i, std::string& bytes) { if (storeys[i]) appendText(bytes, *storeys[i]); },
-      storeyMissing);
-
-  // Every attribute of any element in the tile, in name order (deterministic): columns by attribute number.
-  std::vector<std::int32_t> columnOf(keys.names().size(), -1);
-  std::vector<std::pair<std::uint32_t, std::vector<const model::AttributeValue*>>> columns;
-  for (std::size_t i = 0; i < n; ++i) {
-    const auto& numbers = keys.of(*elements[i]);
-    std::size_t j = 0;
-    for (const auto& entry : elements[i]->attributes) {
-      const std::uint32_t k = numbers[j++];
-      if (k == AttributeKeys::kNone) continue;
-      if (columnOf[k] < 0) {
-        columnOf[k] = static_cast<std::int32_t>(columns.size());
-        columns.emplace_back(k, std::vector<const model::AttributeValue*>(n, nullptr));
-      }
-      columns[static_cast<std::size_t>(columnOf[k])].second[i] = &entry.second;
-    }
-  }
-  std::sort(columns.begin(), columns.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
-
-  for (auto& [number, column] : columns) {
-    const std::string key(keys.names()[number]);
-    const std::string& id = keys.ids()[number];
-    const Kind kind = keys.kinds()[number];
-    auto absent = [](const model::AttributeValue* v) { return !v || std::holds_alternative<std::monostate>(*v); };
-    bool anyAbsent = false;
-    for (const auto* v : column) anyAbsent = anyAbsent || absent(v);
-    switch (kind) {
-      case Kind::String: {
-        table.addStrings(
-            id, key, n, [&](std::size_t i, std::string& bytes) { if (column[i]) appendText(bytes, *column[i]); },
-            anyAbsent);
-        break;
-      }
-      case Kind::Int32: {
-        std::vector<std::int32_t> values(n, kInt32NoData);
-        for (std::size_t i = 0; i < n; ++i)
-          if (!absent(column[i])) values[i] = static_cast<std::int32_t>(std::get<std::int64_t>(*column[i]));
-        table.addInt32(id, key, values, anyAbsent);
-        break;
-      }
-      case Kind::Int64: {
-        std::vector<std::int64_t> values(n, kInt64NoData);
-        for (std::size_t i = 0; i < n; ++i)
-          if (!absent(column[i])) values[i] = std::get<std::int64_t>(*column[i]);
-        table.addInt64(id, key, values, anyAbsent);
-        break;
-      }
-      case Kind::Float64: {
-        std::vector<double> values(n, std::numeric_limits<double>::lowest());
-        for (std::size_t i = 0; i < n; ++i) {
-          if (absent(column[i])) continue;
-          if (const auto* d = std::get_if<double>(column[i])) values[i] = *d;
-          else values[i] = static_cast<double>(std::get<std::int64_t>(*column[i]));
-        }
-        table.addFloat64(id, key, values, anyAbsent);
-        break;
-      }
-      case Kind::Boolean: {
-        std::vector<bool> values(n);
-        for (std::size_t i = 0; i < n; ++i) values[i] = std::get<bool>(*column[i]);
-        table.addBooleans(id, key, values);
-        break;
-      }
-      case Kind::BooleanEnum: {
-        std::vector<std::uint8_t> values(n, kEnumUnknown);
-        for (std::size_t i = 0; i < n; ++i)
-          if (!absent(column[i])) values[i] = std::get<bool>(*column[i]) ? kEnumTrue : kEnumFalse;
-        table.addBooleanEnum(id, key, values);
-        break;
-      }
-    }
-  }
-
-  Value::Object cls;
-  cls["name"] = Value(std::string("element"));
-  cls["properties"] = Value(table.takeClassProperties());
-  Value::Object classes_;
-  classes_["element"] = Value(std::move(cls));
-  Value::Object schema;
-  schema["id"] = Value(std::string("cim"));
-  schema["classes"] = Value(std::move(classes_));
-  if (table.usesBooleanEnum()) {
-    Value::Object enums;
-    enums["Boolean"] = booleanEnum();
-    schema["enums"] = Value(std::move(enums));
-  }
-  Value::Object propertyTable;
-  propertyTable["name"] = Value(tableName);
-  propertyTable["class"] = Value(std::string("element"));
-  propertyTable["count"] = Value(static_cast<int>(n));
-  propertyTable["properties"] = Value(table.takeTableProperties());
-  Value::Object ext;
-  ext["schema"] = Value(std::move(schema));
-  ext["propertyTables"] = Value(Value::Array{Value(std::move(propertyTable))});
-  model.extensions["EXT_structural_metadata"] = Value(std::move(ext));
+  addFixedProperties(table, elements);
+  for (const auto& [number, column] : attributeColumns(elements, keys))
+    addAttributeColumn(table, keys.ids()[number], std::string(keys.names()[number]), keys.kinds()[number], column);
+  model.extensions["EXT_structural_metadata"] = metadataExtension(table, tableName, elements.size());
   model.extensionsUsed.push_back("EXT_structural_metadata");
 }
 

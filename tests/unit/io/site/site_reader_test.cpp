@@ -221,7 +221,7 @@ TEST_CASE("A drone corridor is a tube of its radius around the 3D route", "[site
   CHECK(model::siteShapeDistance(bent, {515450.0, 3347925.0, 95.0}) == Approx(5.0));
 }
 
-TEST_CASE("Bad site features are reported with file and feature and skipped; the rest loads", "[site]") {
+TEST_CASE("Bad site features are reported with file and feature and skipped, and the rest loads", "[site]") {
   cimtest::TempDir dir;
   const std::string square = polygonOf({{E0, N0}, {E0 + 4, N0}, {E0 + 4, N0 + 4}, {E0, N0 + 4}});
   cimtest::writeFile(

@@ -1,13 +1,12 @@
-// 3D Tiles mesh compression (--compress meshopt|draco): the same scene written uncompressed, with
-// EXT_meshopt_compression and with KHR_draco_mesh_compression, every compressed GLB decoded here (meshoptimizer's
-// and Draco's own decoders, not libcim's code) and compared with the uncompressed one: same triangles, feature ids
-// exactly equal, positions within the quantization bound, normals within a small angle, property-table bytes
-// unchanged; the decoded vertices map back to the scene CRS within 1 mm; glTF-Validator reports no errors.
+// Mesh compression (compress.cpp) of 3D Tiles content (--compress meshopt|draco): the same scene written
+// uncompressed, with EXT_meshopt_compression and with KHR_draco_mesh_compression, every compressed GLB decoded here
+// (meshoptimizer's and Draco's own decoders, not libcim's code) and compared with the uncompressed one: same
+// triangles, feature ids exactly equal, positions within the quantization bound, normals within a small angle,
+// property-table bytes unchanged; the decoded vertices map back to the scene CRS within 1 mm; glTF-Validator reports
+// no errors.
 
 #include <cmath>
 #include <cstring>
-#include <fstream>
-#include <functional>
 #include <map>
 #include <set>
 
@@ -18,11 +17,13 @@
 
 #include "cim/export/tiles3d.h"
 #include "cim/geo/georeference.h"
-#include "cim/io/ifc.h"
 #include "support/glb.h"
+#include "support/test_scenes.h"
 #include "support/test_support.h"
+#include "support/tileset.h"
 
 using namespace cim;
+using cimtest::boxMesh;
 using cimtest::Glb;
 using cimtest::readGlb;
 using cimtest::TempDir;
@@ -199,29 +200,10 @@ std::map<std::string, std::string> propertyBytes(const Glb& g) {
 
 // Composed tile transforms by content uri (root.transform × ... × tile.transform).
 std::map<std::string, Eigen::Matrix4d> contentTransforms(const fs::path& tilesetPath) {
-  std::ifstream in(tilesetPath);
-  const json tileset = json::parse(in);
   std::map<std::string, Eigen::Matrix4d> out;
-  std::function<void(const json&, const Eigen::Matrix4d&)> visit = [&](const json& t, const Eigen::Matrix4d& parent) {
-    Eigen::Matrix4d local = Eigen::Matrix4d::Identity();
-    if (t.contains("transform"))
-      for (int i = 0; i < 16; ++i) local(i % 4, i / 4) = t["transform"][static_cast<std::size_t>(i)].get<double>();
-    const Eigen::Matrix4d composed = parent * local;
-    if (t.contains("content")) out[t["content"]["uri"]] = composed;
-    if (t.contains("children"))
-      for (const auto& c : t["children"]) visit(c, composed);
-  };
-  visit(tileset["root"], Eigen::Matrix4d::Identity());
+  for (const auto& t : cimtest::walk(cimtest::readJson(tilesetPath)))
+    if (!t.contentUri.empty()) out[t.contentUri] = t.transform;
   return out;
-}
-
-geometry::Mesh boxMesh(const Eigen::Vector3d& corner, const Eigen::Vector3d& size) {
-  geometry::Mesh m;
-  m.origin = corner;
-  const float x = static_cast<float>(size.x()), y = static_cast<float>(size.y()), z = static_cast<float>(size.z());
-  m.positions = {{0, 0, 0}, {x, 0, 0}, {x, y, 0}, {0, y, 0}, {0, 0, z}, {x, 0, z}, {x, y, z}, {0, y, z}};
-  m.indices = {0, 2, 1, 0, 3, 2, 4, 5, 6, 4, 6, 7, 0, 1, 5, 0, 5, 4, 1, 2, 6, 1, 6, 5, 2, 3, 7, 2, 7, 6, 3, 0, 4, 3, 4, 7};
-  return m;
 }
 
 model::Element element(geometry::Mesh mesh, const std::string& kind, const std::string& name) {
@@ -253,7 +235,7 @@ geometry::Mesh plateMesh(const Eigen::Vector3d& corner, int k, double size) {
 
 // A campus ~640 m across near the Hangzhou check point: 20 plates and 300 small buildings (320 elements).
 model::Scene campus() {
-  model::Scene scene(geo::Crs::fromUserInput("EPSG:4549+5737").value());
+  model::Scene scene(cimtest::hangzhouCrs());
   for (int p = 0; p < 20; ++p)
     scene.addElement("bim", element(plateMesh({515000.0 + 32.0 * p, 3347830.0 + 13.0 * (p % 5), 8.0 + 0.25 * p}, 10, 25.0),
                                     "IfcSlab", "plate" + std::to_string(p)));
@@ -482,7 +464,7 @@ TEST_CASE("3D Tiles draco: decoded tiles hold the same triangles, ids exact, pos
 TEST_CASE("3D Tiles compression 5 km from the tile centre: placement still within 1 mm", "[tiles][compress]") {
   // As the placement test of tiles3d_test.cpp: boxes 5 km west and east of the middle one, all in one tile. Beyond
   // ±2047 m meshopt keeps float32 positions losslessly; Draco takes more bits for the 10 km extent.
-  model::Scene scene(geo::Crs::fromUserInput("EPSG:4549+5737").value());
+  model::Scene scene(cimtest::hangzhouCrs());
   scene.addElement("bim", element(boxMesh({510000.0, 3347830.0, 8.0}, {10, 6, 3}), "IfcWall", "west"));
   scene.addElement("bim", element(boxMesh({515000.0, 3347830.0, 8.0}, {10, 6, 3}), "IfcWall", "middle"));
   scene.addElement("bim", element(boxMesh({520000.0, 3347830.0, 8.0}, {10, 6, 3}), "IfcWall", "east"));
@@ -504,17 +486,11 @@ TEST_CASE("3D Tiles compression 5 km from the tile centre: placement still withi
 }
 
 TEST_CASE("3D Tiles compression of Office_A: same triangles and ids, placed within 1 mm, smaller", "[tiles][compress][shared]") {
-  const auto path = cimtest::sharedDataDir() / "ifc/Office_A_20110811.ifc";
-  if (!fs::exists(path)) {
-    WARN("skipped: " << path << " is absent");
-    return;
-  }
-  auto ifc = io::readIfc(path);
-  REQUIRE(ifc.ok());
-  REQUIRE(ifc->scene.crs());
+  const auto office = cimtest::officeA();
+  if (!office) return;
   for (auto method : {MeshCompression::Meshopt, MeshCompression::Draco}) {
     INFO(meshCompressionName(method));
-    const auto c = compareWritten(ifc->scene, method, 5000);
+    const auto c = compareWritten(*office, method, 5000);
     CHECK(c.glbs > 10);
     CHECK(c.maxPositionDelta <= 1.0 / 8192 + 2e-5);
     CHECK(c.maxNormalDegrees < (method == MeshCompression::Meshopt ? 1.5 : 0.5));
@@ -530,15 +506,9 @@ TEST_CASE("3D Tiles compression of Office_A: same triangles and ids, placed with
 TEST_CASE("cim tiles --compress: the bundled sample, every layer, validator 0 errors, unknown names refused",
           "[tiles][compress][cli]") {
   TempDir dir;
-  const auto sample = cimtest::sourceDir() / "data/hangzhou";
-  std::string inputs;
-  for (const char* f : {"pump_station.ifc", "pipe_lines.csv", "dem.tif", "site_features.geojson"}) {
-    inputs += ' ';
-    inputs += cimtest::shellQuote((sample / f).string());
-  }
   std::string cim = cimtest::shellQuote(CIM_CLI_PATH);
   cim += " tiles";
-  cim += inputs;
+  cim += cimtest::sampleInputs();
   cim += " --crs EPSG:4549+5737 --max-triangles 20000";
   for (const std::string method : {"meshopt", "draco"}) {
     INFO(method);

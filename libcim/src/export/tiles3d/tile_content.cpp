@@ -1,0 +1,301 @@
+// One tile's content: the parts it shows (leaf or LOD) and its GLB. See tile_content.h.
+
+#include "export/tiles3d/tile_content.h"
+
+#include <algorithm>
+#include <cmath>
+#include <fstream>
+#include <map>
+
+#include <tiny_gltf.h>
+
+#include "cim/core/version.h"
+#include "cim/geometry/simplify.h"
+#include "export/gltf/buffer_builder.h"
+#include "export/gltf/compress.h"
+#include "export/gltf/materials.h"
+#include "export/gltf/mesh_features.h"
+
+namespace cim::tiles3d::detail {
+
+namespace {
+
+namespace fs = std::filesystem;
+using cim::detail::BufferBuilder;
+using cim::detail::MaterialTable;
+
+// Beyond this distance from the frame's origin, float vertices are rounded by 1 mm or more.
+constexpr double kFloatExactMeters = 16384.0;
+
+std::string elementLabel(const model::Element& e) {
+  if (!e.guid.empty()) return e.guid;
+  if (!e.name.empty()) return e.name;
+  return "element " + std::to_string(e.id);
+}
+
+// ---- LOD ----
+
+// One element of an LOD's input: its parts (indices into the input) and its size.
+struct LodEntry {
+  const model::Element* element = nullptr;
+  std::vector<std::size_t> parts;
+  double diagonal = 0.0;  // of the bounds of all its parts, metres
+};
+
+// The input's elements in first-use order, each with its parts and diagonal.
+std::vector<LodEntry> lodEntries(const std::vector<Part>& input) {
+  std::vector<LodEntry> entries;
+  std::map<const model::Element*, std::size_t> slot;
+  for (std::size_t i = 0; i < input.size(); ++i) {
+    auto [it, added] = slot.emplace(input[i].element, entries.size());
+    if (added) entries.push_back({input[i].element, {}, 0.0});
+    entries[it->second].parts.push_back(i);
+  }
+  for (auto& e : entries) {
+    geometry::Aabb b;
+    for (std::size_t i : e.parts) b.extend(geometry::worldBounds(*input[i].mesh));
+    e.diagonal = b.size().norm();
+  }
+  return entries;
+}
+
+// Largest first; equal sizes by element id.
+void sortBySize(std::vector<LodEntry>& entries) {
+  std::sort(entries.begin(), entries.end(), [](const LodEntry& a, const LodEntry& b) {
+    return a.diagonal > b.diagonal || (a.diagonal == b.diagonal && a.element->id < b.element->id);
+  });
+}
+
+// One element's LOD parts: each of its meshes simplified towards `ratio` of its triangles (kept as it is at ratio 1).
+struct LodElement {
+  std::vector<Part> parts;  // empty when simplified away entirely
+  std::size_t triangles = 0;
+  double errorMeters = 0.0;
+};
+
+LodElement simplifyElement(const LodEntry& e, const std::vector<Part>& input, double ratio) {
+  LodElement out;
+  for (std::size_t i : e.parts) {
+    const auto& mesh = *input[i].mesh;
+    if (ratio >= 1.0) {
+      out.triangles += mesh.triangleCount();
+      out.parts.push_back(input[i]);
+      continue;
+    }
+    const auto target = std::max<std::size_t>(1, static_cast<std::size_t>(std::ceil(mesh.triangleCount() * ratio)));
+    auto s = geometry::simplify(mesh, target, e.diagonal);
+    if (s.mesh.empty()) continue;
+    out.errorMeters = std::max(out.errorMeters, s.errorMeters);
+    out.triangles += s.mesh.triangleCount();
+    out.parts.push_back({e.element, input[i].material, std::make_shared<const geometry::Mesh>(std::move(s.mesh))});
+  }
+  return out;
+}
+
+std::size_t triangleCount(const std::vector<Part>& parts) {
+  std::size_t n = 0;
+  for (const auto& p : parts) n += p.mesh->triangleCount();
+  return n;
+}
+
+// ---- the GLB ----
+
+// The vertices of one material in a tile.
+struct VertexGroup {
+  std::vector<Eigen::Vector3f> positions, normals;
+  std::vector<std::uint32_t> indices, featureIds;
+};
+
+// A tile's glTF model while it is filled: one buffer, its materials, the vertex groups by material index.
+struct TileModel {
+  tinygltf::Model model;
+  BufferBuilder buffers{model};
+  MaterialTable materials{model};
+  std::map<int, VertexGroup> groups;
+};
+
+// Numbers the materials in part order and gives every group room for all its vertices and indices up front, and the
+// buffer room for them (tiles hold millions of vertices).
+void reserveGroups(const std::vector<Part>& parts, TileModel& tile) {
+  std::map<int, std::pair<std::size_t, std::size_t>> counts;  // material -> (vertices, indices)
+  std::size_t bytes = 0;
+  for (const Part& part : parts) {
+    auto& c = counts[tile.materials.index(*part.material)];
+    c.first += part.mesh->positions.size();
+    c.second += part.mesh->indices.size();
+    bytes += part.mesh->positions.size() * (2 * sizeof(Eigen::Vector3f) + sizeof(float)) +
+             part.mesh->indices.size() * sizeof(std::uint32_t);
+  }
+  for (const auto& [material, c] : counts) {
+    VertexGroup& g = tile.groups[material];
+    g.positions.reserve(c.first);
+    g.normals.reserve(c.first);
+    g.featureIds.reserve(c.first);
+    g.indices.reserve(c.second);
+  }
+  tile.buffers.reserve(bytes + bytes / 8);  // + the property table, roughly
+}
+
+// Property table rows: one per element, in the order the tile's parts first name them; the row is the feature id.
+class FeatureRows {
+ public:
+  std::uint32_t rowOf(const model::Element& e) {
+    auto [it, added] = rowOf_.emplace(&e, static_cast<std::uint32_t>(elements_.size()));
+    if (added) elements_.push_back(&e);
+    return it->second;
+  }
+  const std::vector<const model::Element*>& elements() const { return elements_; }
+
+ private:
+  std::vector<const model::Element*> elements_;
+  std::map<const model::Element*, std::uint32_t> rowOf_;
+};
+
+// Appends a placed mesh to its material's group: vertices in mesh order, normals turned into the tile frame.
+void appendMesh(VertexGroup& g, const geometry::Mesh& mesh, const PlacedPositions& placed,
+                const std::vector<Eigen::Vector3f>& normals, const Eigen::Matrix3d& normalTurn, std::uint32_t featureId) {
+  const auto base = static_cast<std::uint32_t>(g.positions.size());
+  for (std::size_t v = 0; v < mesh.positions.size(); ++v) {
+    g.positions.push_back(placed.distinct[placed.slot[v]]);
+    g.normals.push_back(placeNormal(normalTurn, normals[v]));
+    g.featureIds.push_back(featureId);
+  }
+  for (auto idx : mesh.indices) g.indices.push_back(base + idx);
+}
+
+// Places every part in the frame and appends it to its group; counts what it placed into `written`.
+Status placeParts(const ContentSettings& settings, const TileFrame& frame, const std::vector<Part>& parts,
+                  TileModel& tile, FeatureRows& rows, WrittenContent& written) {
+  const Eigen::Isometry3d ecefToEnu = frame.enuToEcef.inverse();
+  const Eigen::Matrix3d normalTurn = normalRotation(settings.toWgs84, frame);
+  PlacedPositions placed;
+  std::vector<Eigen::Vector3f> computedNormals;
+  for (const Part& part : parts) {
+    const auto featureId = rows.rowOf(*part.element);
+    const auto& mesh = *part.mesh;
+    if (const std::size_t failed = placePositions(mesh, settings.toWgs84, ecefToEnu, placed); failed > 0)
+      return Status::failure(Diagnostic::error(ErrorCode::TransformFailed,
+                                               std::to_string(failed) + " vertices cannot be transformed to WGS 84",
+                                               settings.layerName, elementLabel(*part.element)));
+    written.box.extend(placed.box);
+    written.maxVertexDistanceMeters = std::max(written.maxVertexDistanceMeters, placed.maxDistanceMeters);
+    appendMesh(tile.groups[tile.materials.index(*part.material)], mesh, placed, geometry::normalsOf(mesh, computedNormals),
+               normalTurn, featureId);
+    written.vertices += mesh.positions.size();
+    written.triangles += mesh.triangleCount();
+  }
+  written.elements = rows.elements().size();
+  return okStatus();
+}
+
+// The primitive of one vertex group: positions, normals, indices and feature ids (rows of property table 0).
+tinygltf::Primitive groupPrimitive(const VertexGroup& g, int material, BufferBuilder& buffers) {
+  tinygltf::Primitive p;
+  p.mode = TINYGLTF_MODE_TRIANGLES;
+  p.material = material;
+  p.attributes["POSITION"] = buffers.addVec3(g.positions, true);
+  p.attributes["NORMAL"] = buffers.addVec3(g.normals, false);
+  p.indices = buffers.addIndices(g.indices, g.positions.size());
+  p.attributes["_FEATURE_ID_0"] = buffers.addFeatureIds(g.featureIds);
+  p.extensions["EXT_mesh_features"] = cim::detail::meshFeaturesExtension(g.featureIds, 0);
+  return p;
+}
+
+// The model's one mesh (a primitive per group), under one node of the default scene, both named after the tile.
+void addTileMesh(TileModel& tile, const std::string& name) {
+  tinygltf::Mesh mesh;
+  mesh.name = name;
+  for (auto& [material, g] : tile.groups) mesh.primitives.push_back(groupPrimitive(g, material, tile.buffers));
+  tile.model.meshes.push_back(std::move(mesh));
+  tinygltf::Node node;
+  node.name = name;
+  node.mesh = 0;
+  tile.model.nodes.push_back(std::move(node));
+  tinygltf::Scene scene;
+  scene.nodes.push_back(0);
+  tile.model.scenes.push_back(std::move(scene));
+  tile.model.defaultScene = 0;
+  tile.model.extensionsUsed.push_back("EXT_mesh_features");
+}
+
+// A warning when the content's box reaches beyond the distance where float vertices keep millimetres.
+std::vector<Diagnostic> precisionWarnings(const geometry::Aabb& box, const std::string& tileName, const std::string& layer) {
+  if (!(std::max(box.min.cwiseAbs().maxCoeff(), box.max.cwiseAbs().maxCoeff()) > kFloatExactMeters)) return {};
+  return {Diagnostic::warning(
+      ErrorCode::PrecisionLoss,
+      "tile " + tileName + " spans more than 16 km from its centre: float vertices there are rounded by up to 1 mm or more",
+      layer)};
+}
+
+// Compresses the model's meshes as asked and writes it as a GLB file; gives the file's size.
+Result<std::uintmax_t> writeGlbFile(tinygltf::Model& model, const fs::path& path, MeshCompression compression) {
+  auto compressed = cim::detail::compressMeshes(model, compression);
+  if (!compressed.ok()) return Result<std::uintmax_t>::failureFrom(compressed);
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  if (!cim::detail::writeGlb(model, out))
+    return Result<std::uintmax_t>::failure(
+        Diagnostic::error(ErrorCode::FileUnwritable, "cannot write the GLB", path.string()));
+  const auto size = out.tellp();
+  out.close();
+  if (!out || size < 0)
+    return Result<std::uintmax_t>::failure(Diagnostic::error(ErrorCode::FileUnwritable, "cannot write the file", path.string()));
+  return Result<std::uintmax_t>::success(static_cast<std::uintmax_t>(size));
+}
+
+}  // namespace
+
+std::vector<Part> leafParts(const std::vector<TilingItem>& items, const TileNode& leaf) {
+  std::vector<Part> parts;
+  for (std::size_t i = leaf.begin; i < leaf.end; ++i)
+    for (const auto& shape : items[i].element->shapes)
+      if (!shape.mesh.empty() && geometry::isValid(shape.mesh))
+        parts.push_back({items[i].element, &shape.material,
+                         std::shared_ptr<const geometry::Mesh>(std::shared_ptr<void>(), &shape.mesh)});
+  return parts;
+}
+
+std::size_t lodBudget(std::size_t maxTrianglesPerTile) { return std::max<std::size_t>(1, maxTrianglesPerTile / 4); }
+
+Lod buildLod(const std::vector<Part>& input, std::size_t budget) {
+  std::vector<LodEntry> entries = lodEntries(input);
+  sortBySize(entries);
+  const std::size_t total = triangleCount(input);
+  const double ratio = total > 0 ? std::min(1.0, static_cast<double>(budget) / total) : 1.0;
+  Lod lod;
+  for (const auto& e : entries) {
+    LodElement element = simplifyElement(e, input, ratio);
+    if (element.parts.empty()) {  // simplified away entirely
+      lod.droppedDiagonalMeters = std::max(lod.droppedDiagonalMeters, e.diagonal);
+      continue;
+    }
+    if (lod.triangles > 0 && lod.triangles + element.triangles > budget) {
+      lod.droppedDiagonalMeters = std::max(lod.droppedDiagonalMeters, e.diagonal);
+      break;  // this and every smaller element are left to the children
+    }
+    lod.triangles += element.triangles;
+    lod.simplifyErrorMeters = std::max(lod.simplifyErrorMeters, element.errorMeters);
+    for (auto& p : element.parts) lod.parts.push_back(std::move(p));
+  }
+  return lod;
+}
+
+Result<WrittenContent> writeTileContent(const ContentSettings& settings, const std::string& name, const TileFrame& frame,
+                                        const std::vector<Part>& parts) {
+  TileModel tile;
+  tile.model.asset.version = "2.0";
+  tile.model.asset.generator = std::string("libcim ") + kVersionString;
+  reserveGroups(parts, tile);
+  FeatureRows rows;
+  WrittenContent written;
+  auto placed = placeParts(settings, frame, parts, tile, rows, written);
+  if (!placed.ok()) return Result<WrittenContent>::failureFrom(placed);
+  std::vector<Diagnostic> warnings = precisionWarnings(written.box, name, settings.layerName);
+  addTileMesh(tile, name);
+  addPropertyTable(tile.model, tile.buffers, rows.elements(), settings.keys, settings.layerName);
+  auto bytes = writeGlbFile(tile.model, settings.tilesFolder / (name + ".glb"), settings.compression);
+  if (!bytes.ok()) return Result<WrittenContent>::failureFrom(bytes);
+  written.bytes = *bytes;
+  return Result<WrittenContent>::success(written, std::move(warnings));
+}
+
+}  // namespace cim::tiles3d::detail

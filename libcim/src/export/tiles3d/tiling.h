@@ -1,0 +1,46 @@
+#pragma once
+// Private (3D Tiles): which elements go into which tile. A k-d split of a layer's elements on their bounding-box
+// centres (longest axis of the centres, median) until a tile holds at most the triangle budget or one element.
+// Elements are never split. See cim/export/tiles3d.h for the scheme.
+
+#include <cstddef>
+#include <string>
+#include <vector>
+
+#include <Eigen/Core>
+
+#include "cim/geometry/aabb.h"
+#include "cim/model/element.h"
+
+namespace cim::tiles3d::detail {
+
+/// One element as the tiling sees it: bounds of its valid, non-empty shape meshes (scene CRS) and their triangles.
+struct TilingItem {
+  const model::Element* element = nullptr;
+  geometry::Aabb bounds;
+  Eigen::Vector3d centre = Eigen::Vector3d::Zero();
+  std::size_t triangles = 0;
+};
+
+/// A tile of the tree as the tiling decides it.
+struct TileNode {
+  std::size_t begin = 0, end = 0;  ///< its elements: items [begin, end) in the order splitTiles leaves them
+  std::vector<int> children;       ///< indices of its children in the tile list (none for a leaf)
+  std::string name;                ///< "r" for the root, then a digit per level: "r0", "r01", ...
+  std::size_t depth = 0;           ///< 0 for the root
+  std::size_t triangles = 0;       ///< of its elements
+  geometry::Aabb bounds;           ///< of its elements, scene CRS
+  bool isLeaf() const { return children.empty(); }
+};
+
+/// The layer's elements that have triangles in valid meshes, in element id order (what makes the tiling
+/// deterministic). Elements without any are left out.
+std::vector<TilingItem> tilingItems(const std::vector<model::Element>& elements);
+
+/// The k-d tree over `items` (reordered in place, each tile's elements then contiguous): the root first, every tile
+/// before its children, a tile's children in order (lower half "0", upper half "1"). A tile is a leaf when it holds
+/// at most `maxTrianglesPerTile` triangles or one element; otherwise its items are split at the median of their
+/// centres along the axis where the centres spread most (ties by element id). `items` must not be empty.
+std::vector<TileNode> splitTiles(std::vector<TilingItem>& items, std::size_t maxTrianglesPerTile);
+
+}  // namespace cim::tiles3d::detail
