@@ -391,6 +391,10 @@ Eigen::Vector3d support(const ConvexShape& shape, const Eigen::Vector3d& d) {
       const double n = sd.norm();
       return n > 0 ? Vec3(e.centre + e.semiAxes.cwiseProduct(sd) / n) : e.centre;
     }
+    Vec3 operator()(const Triangle& t) const {
+      const double da = d.dot(t.a), db = d.dot(t.b), dc = d.dot(t.c);
+      return da >= db ? (da >= dc ? t.a : t.c) : (db >= dc ? t.b : t.c);
+    }
     Vec3 operator()(const ConvexPolytope& p) const {
       Vec3 best = p.vertices.empty() ? Vec3::Zero() : p.vertices[0];
       double bestDot = -kInf;

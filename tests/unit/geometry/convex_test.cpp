@@ -178,6 +178,8 @@ TEST_CASE("GJK agrees with closed-form brute force on random triangles and boxes
     INFO("pair " << i);
     CHECK(g.distance == Approx(expected).epsilon(1e-9).margin(1e-9));
     CHECK((g.onB - g.onA).norm() == Approx(expected).epsilon(1e-9).margin(1e-9));
+    CHECK(proximity(Triangle{t[0], t[1], t[2]}, Triangle{s[0], s[1], s[2]}).distance ==
+          Approx(expected).epsilon(1e-9).margin(1e-9));
   }
   CHECK(apart > 1000);
   // Random rotated boxes: EPA's depth equals the separating-axis overlap.

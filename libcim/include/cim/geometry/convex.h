@@ -43,12 +43,17 @@ struct Ellipsoid {
   Eigen::Vector3d semiAxes = Eigen::Vector3d::Zero();
 };
 
-/// The convex hull of points: a triangle, a convex prism, a convex mesh.
+/// The convex hull of points: a convex prism, a convex mesh.
 struct ConvexPolytope {
   std::vector<Eigen::Vector3d> vertices;
 };
 
-using ConvexShape = std::variant<Capsule, OrientedBox, VerticalCylinder, Ellipsoid, ConvexPolytope>;
+/// A triangle: a face of a mesh or of a non-convex prism.
+struct Triangle {
+  Eigen::Vector3d a = Eigen::Vector3d::Zero(), b = Eigen::Vector3d::Zero(), c = Eigen::Vector3d::Zero();
+};
+
+using ConvexShape = std::variant<Capsule, OrientedBox, VerticalCylinder, Ellipsoid, ConvexPolytope, Triangle>;
 
 /// A point of the shape farthest along `direction` (any non-zero vector).
 Eigen::Vector3d support(const ConvexShape& shape, const Eigen::Vector3d& direction);
