@@ -95,6 +95,7 @@ std::optional<Value> attributeValue(const model::Attributes& attributes, const s
 bool typeMatches(const model::Element& e, const std::string& wanted) {
   const auto type = pipeTypeOf(e);
   if (!type) return false;
+  if (wanted == "*") return true;
   const std::string w = detail::toUpper(wanted);
   return type->code == w || classCode(type->cls) == w;
 }
@@ -196,6 +197,22 @@ Result<Selector> Selector::parse(std::string_view text) {
       c.values.emplace_back(detail::trimView(values.substr(vstart, bar == std::string_view::npos ? values.npos : bar - vstart)));
       vstart = bar == std::string_view::npos ? values.size() + 1 : bar + 1;
     }
+    // Named groups of values.
+    std::vector<std::string> expanded;
+    for (const auto& v : c.values) {
+      if (v.empty() || v[0] != '@') {
+        expanded.push_back(v);
+        continue;
+      }
+      if (v != "@building")
+        return Result<Selector>::failure(Diagnostic::error(
+            ErrorCode::InvalidArgument, "selector condition '" + std::string(part) + "' names an unknown group " + v +
+                                            " (known: @building)"));
+      for (const char* cls : {"building", "building-part", "IfcWall", "IfcWallStandardCase", "IfcSlab", "IfcFooting",
+                              "IfcColumn", "IfcPile", "IfcBuildingElementProxy", "IfcCurtainWall"})
+        expanded.emplace_back(cls);
+    }
+    c.values = std::move(expanded);
     if ((c.op != Op::Eq && c.op != Op::Ne))
       for (const auto& v : c.values)
         if (!number(v))

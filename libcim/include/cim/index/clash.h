@@ -1,0 +1,95 @@
+#pragma once
+// Clash detection over a spatial index: hard clashes (with a touch tolerance), clearance violations (a fixed distance
+// or rules per pair) and duplicates, between two selections (A against B) or within one (A against itself).
+//
+// Semantics (as AVEVA E3D and Navisworks use them, ../shared/STANDARDS.md):
+//   hard       the two solids overlap deeper than the tolerance (penetration depth reported)
+//   touch      they overlap no deeper than the tolerance, or only touch: a wall standing on a slab, a fitting on its
+//              pipe; not a clash (reported only when asked for)
+//   clearance  closer than the required distance. With a fixed clearance: the 3D distance. With rules: where the two
+//              cross in plan (a pipe over another, a pipe under a building) the rule's vertical clearance applies when
+//              it has one, else its horizontal one (which a crossing violates); elsewhere the horizontal clearance in
+//              plan. Pairs no rule covers are not checked.
+//   duplicate  the same class with the same geometry at the same place (within the tolerance)
+// Every result carries both elements, the distances (3D, horizontal, vertical), the closest points, the rule that
+// required it, and a stable id: the same pair and type give the same id in every run.
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <Eigen/Core>
+
+#include "cim/core/progress.h"
+#include "cim/core/result.h"
+#include "cim/index/rules.h"
+#include "cim/index/spatial_index.h"
+
+namespace cim::index {
+
+enum class ClashType { Hard, Touch, Clearance, Duplicate };
+/// "hard", "touch", "clearance", "duplicate".
+std::string_view clashTypeName(ClashType type);
+
+/// An element as a result names it.
+struct ElementRef {
+  std::uint32_t id = 0;
+  std::string guid, kind, name, layer;
+};
+ElementRef refOf(const Indexed& element);
+
+struct ClashResult {
+  std::string id;  ///< stable: the type and the two elements' GUIDs (layer/name where there is no GUID)
+  ClashType type = ClashType::Hard;
+  ElementRef a, b;
+  double distance = 0.0;                  ///< 3D, surface to surface (0 for hard clashes and touches)
+  double horizontal = 0.0;                ///< in plan (0 where they cross)
+  std::optional<double> vertical;         ///< the gap at a crossing
+  double depth = 0.0;                     ///< hard and touch: the penetration depth
+  Eigen::Vector3d onA = Eigen::Vector3d::Zero(), onB = Eigen::Vector3d::Zero();  ///< closest points
+  Eigen::Vector3d point = Eigen::Vector3d::Zero();  ///< where: between the closest points
+  std::optional<double> requiredMeters;   ///< the clearance that was not kept
+  std::string requiredKind;               ///< "horizontal", "vertical" or "3d"
+  const ClearanceRule* rule = nullptr;    ///< the rule that required it (null for a fixed clearance)
+  std::string status;                     ///< against a previous run: "new", "active", "resolved"; empty otherwise
+};
+
+struct ClashOptions {
+  Selector a;
+  std::optional<Selector> b;  ///< unset: A against itself
+  enum class Mode { Hard, Clearance, Duplicates } mode = Mode::Hard;
+  double toleranceMeters = 0.001;           ///< overlap allowed before a hard clash (and duplicates' tolerance)
+  bool reportTouches = false;               ///< also report touches (hard mode)
+  std::optional<double> clearanceMeters;    ///< clearance mode: one distance for every pair (3D)
+  const RuleSet* rules = nullptr;           ///< clearance mode: requirements per pair
+  unsigned threads = 0;                     ///< 0: every core
+  ProgressFn progress;
+};
+
+struct ClashReport {
+  std::vector<ClashResult> results;  ///< sorted by type, then the two ids
+  std::size_t selectedA = 0, selectedB = 0;
+  std::size_t candidatePairs = 0;    ///< pairs whose boxes (grown by the largest requirement) meet
+  std::size_t touches = 0;           ///< touches found (listed only with reportTouches)
+  std::size_t pairsWithoutRule = 0;  ///< clearance by rules: candidate pairs no rule covers
+};
+
+/// Runs one clash set. Fails (InvalidArgument) when clearance mode has neither a distance nor rules; (Cancelled)
+/// when the progress callback asks.
+Result<ClashReport> clash(const SpatialIndex& index, const ClashOptions& options);
+
+/// Marks `current` against a previous run's results by id: "new" (not before), "active" (before too); results of
+/// the previous run that are gone are appended as "resolved".
+void markAgainstPrevious(std::vector<ClashResult>& current, const std::vector<ClashResult>& previous);
+
+/// The stable id of a result: type and the two elements (order-independent).
+std::string stableClashId(ClashType type, const ElementRef& a, const ElementRef& b);
+
+/// Candidate pairs by box intersection (CGAL box_intersection_d): every pair of an A box and a B box that meet, or
+/// (with `b` empty) every pair of A boxes that meet; each pair once, as (A id, B id), sorted.
+std::vector<std::pair<std::uint32_t, std::uint32_t>> boxPairs(
+    const std::vector<std::pair<geometry::Aabb, std::uint32_t>>& a,
+    const std::vector<std::pair<geometry::Aabb, std::uint32_t>>* b);
+
+}  // namespace cim::index

@@ -1,0 +1,227 @@
+// Clash sets: broad phase by box intersection, narrow phase on the exact shapes in parallel (see cim/index/clash.h).
+#include "cim/index/clash.h"
+
+#include <algorithm>
+#include <atomic>
+#include <cstdio>
+#include <map>
+#include <set>
+
+#include "core/parallel.h"
+
+namespace cim::index {
+
+namespace {
+
+using Pair = std::pair<std::uint32_t, std::uint32_t>;
+
+// FNV-1a, 64 bits: stable across runs, machines and versions.
+std::uint64_t fnv1a(std::string_view s) {
+  std::uint64_t h = 1469598103934665603ull;
+  for (unsigned char c : s) {
+    h ^= c;
+    h *= 1099511628211ull;
+  }
+  return h;
+}
+
+std::string nameOf(const ElementRef& e) { return e.guid.empty() ? e.layer + "/" + e.name : e.guid; }
+
+// The boxes of the selected elements, grown by `grow` (metres), and made very tall with `plan` (requirements in plan
+// hold whatever the depths).
+std::vector<std::pair<geometry::Aabb, std::uint32_t>> boxesOf(const std::vector<const Indexed*>& elements, double grow,
+                                                              bool plan = false) {
+  std::vector<std::pair<geometry::Aabb, std::uint32_t>> out;
+  for (const auto* e : elements) {
+    if (e->bounds.empty() || !e->bounds.min.allFinite() || !e->bounds.max.allFinite()) continue;
+    geometry::Aabb b = e->bounds;
+    b.min.array() -= grow;
+    b.max.array() += grow;
+    if (plan) b.min.z() -= 1e6, b.max.z() += 1e6;
+    out.emplace_back(b, e->id);
+  }
+  return out;
+}
+
+// The same geometry at the same place: the same class, the same number of parts, each part's bounds within `tol`.
+bool sameGeometry(const Indexed& a, const Indexed& b, const ElementShape& sa, const ElementShape& sb, double tol) {
+  if (a.element->kind != b.element->kind || sa.parts.size() != sb.parts.size() || sa.parts.empty()) return false;
+  auto close = [tol](const geometry::Aabb& x, const geometry::Aabb& y) {
+    return (x.min - y.min).cwiseAbs().maxCoeff() <= tol && (x.max - y.max).cwiseAbs().maxCoeff() <= tol;
+  };
+  if (!close(a.bounds, b.bounds)) return false;
+  auto sorted = [](const ElementShape& s) {
+    std::vector<std::array<double, 6>> boxes;
+    for (const auto& bb : s.partBounds) boxes.push_back({bb.min.x(), bb.min.y(), bb.min.z(), bb.max.x(), bb.max.y(), bb.max.z()});
+    std::sort(boxes.begin(), boxes.end());
+    return boxes;
+  };
+  const auto ba = sorted(sa), bb = sorted(sb);
+  for (std::size_t i = 0; i < ba.size(); ++i)
+    for (int k = 0; k < 6; ++k)
+      if (std::abs(ba[i][k] - bb[i][k]) > tol) return false;
+  return true;
+}
+
+// What a pair is required to keep under the options: the distance, which way it is measured, the rule.
+struct Requirement {
+  double meters = 0.0;
+  std::string kind;  // "3d", "horizontal", "vertical"
+  const ClearanceRule* rule = nullptr;
+};
+
+// One candidate pair measured; nullopt when it is not a result.
+std::optional<ClashResult> evaluate(const SpatialIndex& index, const Indexed& a, const Indexed& b,
+                                    const ClashOptions& o, std::size_t& touches) {
+  const ElementShape& sa = index.shapeOf(a);
+  const ElementShape& sb = index.shapeOf(b);
+  ClashResult r;
+  r.a = refOf(a);
+  r.b = refOf(b);
+  auto finish = [&](ClashType type, const Separation& s) {
+    r.type = type;
+    r.distance = s.distance;
+    r.horizontal = s.horizontal;
+    r.vertical = s.vertical;
+    r.onA = s.onA;
+    r.onB = s.onB;
+    r.point = (s.onA + s.onB) / 2;
+    r.id = stableClashId(type, r.a, r.b);
+    return std::optional<ClashResult>(r);
+  };
+  if (o.mode == ClashOptions::Mode::Duplicates) {
+    if (!sameGeometry(a, b, sa, sb, o.toleranceMeters)) return std::nullopt;
+    return finish(ClashType::Duplicate, separate(sa, sb, o.toleranceMeters, false));
+  }
+  if (o.mode == ClashOptions::Mode::Hard) {
+    const Separation s = separate(sa, sb, o.toleranceMeters, false);
+    if (s.distance > 0) return std::nullopt;
+    r.depth = penetrationDepth(sa, sb);
+    if (r.depth > o.toleranceMeters) return finish(ClashType::Hard, s);
+    ++touches;
+    if (!o.reportTouches) return std::nullopt;
+    return finish(ClashType::Touch, s);
+  }
+  // Clearance: a fixed distance (3D), or the first rule for the pair.
+  if (o.clearanceMeters) {
+    const Separation s = separate(sa, sb, *o.clearanceMeters, true);
+    if (!(s.distance < *o.clearanceMeters)) return std::nullopt;
+    r.requiredMeters = *o.clearanceMeters;
+    r.requiredKind = "3d";
+    return finish(ClashType::Clearance, s);
+  }
+  const ClearanceRule* rule = o.rules->match(*a.element, a.layer, *b.element, b.layer);
+  if (!rule) return std::nullopt;
+  const double reach = std::max(rule->horizontalMeters.value_or(0.0), rule->verticalMeters.value_or(0.0));
+  const Separation s = separate(sa, sb, reach, true);
+  const bool crossing = s.horizontal == 0;
+  Requirement q;
+  if (crossing && rule->verticalMeters) {
+    const double gap = s.distance == 0 ? 0.0 : s.vertical.value_or(s.distance);
+    if (!(gap < *rule->verticalMeters)) return std::nullopt;
+    q = {*rule->verticalMeters, "vertical", rule};
+  } else if (rule->horizontalMeters) {
+    if (!(s.horizontal < *rule->horizontalMeters)) return std::nullopt;
+    q = {*rule->horizontalMeters, "horizontal", rule};
+  } else {
+    return std::nullopt;  // apart in plan, and the rule only speaks of crossings
+  }
+  r.requiredMeters = q.meters;
+  r.requiredKind = q.kind;
+  r.rule = q.rule;
+  return finish(ClashType::Clearance, s);
+}
+
+}  // namespace
+
+std::string_view clashTypeName(ClashType type) {
+  switch (type) {
+    case ClashType::Hard: return "hard";
+    case ClashType::Touch: return "touch";
+    case ClashType::Clearance: return "clearance";
+    case ClashType::Duplicate: return "duplicate";
+  }
+  return "hard";
+}
+
+ElementRef refOf(const Indexed& e) { return {e.id, e.element->guid, e.element->kind, e.element->name, e.layer}; }
+
+std::string stableClashId(ClashType type, const ElementRef& a, const ElementRef& b) {
+  std::string x = nameOf(a), y = nameOf(b);
+  if (y < x) std::swap(x, y);
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%016llx",
+                static_cast<unsigned long long>(fnv1a(std::string(clashTypeName(type)) + "|" + x + "|" + y)));
+  return std::string(clashTypeName(type)).substr(0, 1) + "-" + buf;
+}
+
+Result<ClashReport> clash(const SpatialIndex& index, const ClashOptions& o) {
+  using R = Result<ClashReport>;
+  if (o.mode == ClashOptions::Mode::Clearance && !o.clearanceMeters && (!o.rules || o.rules->empty()))
+    return R::failure(Diagnostic::error(ErrorCode::InvalidArgument, "a clearance check needs a distance or rules"));
+  if (o.clearanceMeters && !(*o.clearanceMeters >= 0))
+    return R::failure(Diagnostic::error(ErrorCode::InvalidArgument, "the clearance must be a distance ≥ 0"));
+  ClashReport report;
+  const auto selA = index.select(o.a);
+  const auto selB = o.b ? index.select(*o.b) : std::vector<const Indexed*>{};
+  report.selectedA = selA.size();
+  report.selectedB = o.b ? selB.size() : selA.size();
+  // Boxes grown by half the reach on both sides find every pair within the reach.
+  double reach = o.toleranceMeters;
+  if (o.mode == ClashOptions::Mode::Clearance) reach = o.clearanceMeters ? *o.clearanceMeters : o.rules->reach();
+  const bool plan = o.mode == ClashOptions::Mode::Clearance && !o.clearanceMeters;
+  const auto boxesA = boxesOf(selA, reach / 2, plan);
+  const auto boxesB = boxesOf(selB, reach / 2, plan);
+  std::vector<Pair> pairs = boxPairs(boxesA, o.b ? &boxesB : nullptr);
+  // An element in both selections meets each partner twice (as A and as B): each unordered pair once.
+  if (o.b) {
+    std::set<Pair> seen;
+    std::vector<Pair> unique;
+    for (const auto& p : pairs)
+      if (seen.insert({std::min(p.first, p.second), std::max(p.first, p.second)}).second) unique.push_back(p);
+    pairs = std::move(unique);
+  }
+  report.candidatePairs = pairs.size();
+  std::vector<std::optional<ClashResult>> results(pairs.size());
+  const unsigned threads = detail::workerCount(o.threads);
+  std::vector<std::size_t> touches(threads, 0), noRule(threads, 0);
+  std::atomic<std::size_t> done{0};
+  const bool finished = detail::parallelFor(pairs.size(), threads, [&](std::size_t i, unsigned slot) {
+    const Indexed* a = index.find(pairs[i].first);
+    const Indexed* b = index.find(pairs[i].second);
+    if (o.mode == ClashOptions::Mode::Clearance && !o.clearanceMeters &&
+        !o.rules->match(*a->element, a->layer, *b->element, b->layer)) {
+      ++noRule[slot];
+      return true;
+    }
+    results[i] = evaluate(index, *a, *b, o, touches[slot]);
+    const std::size_t n = ++done;
+    if (slot == 0 && o.progress && n % 256 == 0) return o.progress("clash", double(n) / pairs.size());
+    return true;
+  });
+  if (!finished) return R::failure(Diagnostic::error(ErrorCode::Cancelled, "cancelled"));
+  for (std::size_t t = 0; t < threads; ++t) report.touches += touches[t], report.pairsWithoutRule += noRule[t];
+  for (auto& r : results)
+    if (r) report.results.push_back(std::move(*r));
+  std::sort(report.results.begin(), report.results.end(), [](const ClashResult& x, const ClashResult& y) {
+    return std::tie(x.type, x.a.id, x.b.id) < std::tie(y.type, y.a.id, y.b.id);
+  });
+  return R::success(std::move(report));
+}
+
+void markAgainstPrevious(std::vector<ClashResult>& current, const std::vector<ClashResult>& previous) {
+  std::set<std::string> before, now;
+  for (const auto& r : previous) before.insert(r.id);
+  for (auto& r : current) {
+    r.status = before.count(r.id) ? "active" : "new";
+    now.insert(r.id);
+  }
+  for (const auto& r : previous)
+    if (!now.count(r.id)) {
+      ClashResult gone = r;
+      gone.status = "resolved";
+      current.push_back(std::move(gone));
+    }
+}
+
+}  // namespace cim::index

@@ -1,0 +1,226 @@
+// index/clash: hard clashes, touches, clearances (fixed and by rules) and duplicates — exact values by hand, and the
+// same sets as a brute force over every pair on random scenes.
+#include <algorithm>
+#include <random>
+#include <set>
+
+#include <catch2/catch.hpp>
+
+#include "cim/index/clash.h"
+#include "cim/model/pipe_element.h"
+
+using namespace cim;
+using Eigen::Vector3d;
+
+namespace {
+
+// A closed box mesh element (a wall, a slab) of class `kind`.
+model::Element boxElement(const Vector3d& min, const Vector3d& max, const std::string& kind, const std::string& guid) {
+  model::Element e;
+  e.kind = kind;
+  e.guid = guid;
+  e.name = guid;
+  geometry::Mesh m;
+  m.origin = min;
+  const Vector3d s = max - min;
+  for (int i = 0; i < 8; ++i) m.positions.emplace_back(float(i & 1 ? s.x() : 0), float(i & 2 ? s.y() : 0), float(i & 4 ? s.z() : 0));
+  m.indices = {0, 2, 1, 1, 2, 3, 4, 5, 6, 5, 7, 6, 0, 1, 4, 1, 5, 4, 2, 6, 3, 3, 6, 7, 0, 4, 2, 2, 4, 6, 1, 3, 5, 3, 7, 5};
+  e.shapes.push_back({std::move(m), {}});
+  return e;
+}
+
+model::Element pipe(const Vector3d& a, const Vector3d& b, double diameter, const char* type, const std::string& guid) {
+  model::PipeSegment s;
+  s.centreline = {a, b};
+  s.section.outerDiameterMeters = diameter;
+  s.type = *model::pipeTypeFromCode(type);
+  s.id = guid;
+  auto e = model::pipeElement(std::move(s));
+  e.guid = guid;
+  return e;
+}
+
+index::Selector sel(const char* text) { return index::Selector::parse(text).value(); }
+
+const index::ClashResult* findPair(const index::ClashReport& r, const std::string& a, const std::string& b) {
+  for (const auto& x : r.results)
+    if ((x.a.guid == a && x.b.guid == b) || (x.a.guid == b && x.b.guid == a)) return &x;
+  return nullptr;
+}
+
+}  // namespace
+
+TEST_CASE("Hard clashes, touches and gaps between solids, with the penetration depth", "[index][clash]") {
+  model::Scene scene;
+  scene.addElement("bim", boxElement({0, 0, 0}, {10, 0.3, 3}, "IfcWall", "wall"));
+  scene.addElement("bim", boxElement({0, -2, -0.25}, {10, 2, 0}, "IfcSlab", "slab"));      // the wall stands on it
+  scene.addElement("bim", boxElement({9.9, 0, 0}, {12, 0.3, 3}, "IfcWall", "overlap"));    // 0.1 m into the wall
+  scene.addElement("bim", boxElement({-0.3004, 0, 0}, {-0.0004, 0.3, 3}, "IfcWall", "gap"));  // 0.4 mm from it
+  scene.addElement("bim", boxElement({5, 0.2995, 1}, {6, 1.2995, 2}, "IfcBeam", "shallow"));  // 0.5 mm into it
+  const auto index = index::SpatialIndex::build(scene);
+  index::ClashOptions o;
+  o.a = sel("*");
+  o.toleranceMeters = 0.001;
+  auto r = index::clash(index, o);
+  REQUIRE(r.ok());
+  REQUIRE(r->results.size() == 1);  // only the 0.1 m overlap is a clash
+  const auto& hard = r->results[0];
+  CHECK(hard.type == index::ClashType::Hard);
+  CHECK(hard.depth == Approx(0.1).margin(1e-6));
+  CHECK(std::set<std::string>{hard.a.guid, hard.b.guid} == std::set<std::string>{"wall", "overlap"});
+  CHECK(r->touches == 3);  // wall–slab, overlap–slab, shallow–wall (0.5 mm ≤ 1 mm); the gap wall misses the slab
+  o.reportTouches = true;
+  r = index::clash(index, o);
+  REQUIRE(r.ok());
+  CHECK(r->results.size() == 4);
+  const auto* shallow = findPair(*r, "shallow", "wall");
+  REQUIRE(shallow);
+  CHECK(shallow->type == index::ClashType::Touch);
+  CHECK(shallow->depth == Approx(0.0005).margin(1e-6));
+  CHECK_FALSE(findPair(*r, "gap", "wall"));  // 0.4 mm apart: neither clash nor touch
+  // A clearance of 0.5 mm finds the 0.4 mm gap, with its distance and closest points.
+  o.mode = index::ClashOptions::Mode::Clearance;
+  o.clearanceMeters = 0.0005;
+  r = index::clash(index, o);
+  REQUIRE(r.ok());
+  const auto* gap = findPair(*r, "gap", "wall");
+  REQUIRE(gap);
+  CHECK(gap->distance == Approx(0.0004).margin(1e-6));
+  CHECK((gap->onA - gap->onB).norm() == Approx(0.0004).margin(1e-6));
+  // Stable ids: the same pair and type give the same id on every run.
+  auto again = index::clash(index, o);
+  CHECK(findPair(*again, "gap", "wall")->id == gap->id);
+}
+
+TEST_CASE("Rules: pipes crossing below their vertical clearance, a sewer too close to a building", "[index][clash]") {
+  model::Scene scene(geo::Crs::fromUserInput("EPSG:4549+5737").value());
+  const double y0 = 3347835;
+  // A DN300 water main along x at z 8.0 and a DN600 sewer crossing it along y at z 7.3: outer walls 0.25 m apart,
+  // GB 50289 Table 4.1.14 asks 0.40 m.
+  scene.addElement("pipes", pipe({515300, y0, 8.0}, {515500, y0, 8.0}, 0.3, "JS", "water"));
+  scene.addElement("pipes", pipe({515400, y0 - 50, 7.3}, {515400, y0 + 50, 7.3}, 0.6, "WS", "sewer"));
+  // A building 2.0 m from the sewer's outer wall (Table 4.1.9 asks 2.5 m): its wall at x = 515402.3.
+  scene.addElement("building", boxElement({515402.3, y0 + 10, 8}, {515420, y0 + 30, 20}, "building", "house"));
+  // A gas main parallel to the water main 0.6 m wall to wall (0.5 m asked: kept).
+  auto gas = pipe({515300, y0 + 0.875, 8.0}, {515500, y0 + 0.875, 8.0}, 0.25, "RQ", "gas");
+  gas.attributes["pipe.pressureClass"] = std::string("medium A");
+  scene.addElement("pipes", std::move(gas));
+  const auto index = index::SpatialIndex::build(scene);
+  auto rules = index::RuleSet::load("gb50289");
+  REQUIRE(rules.ok());
+  index::ClashOptions o;
+  o.a = sel("*");
+  o.mode = index::ClashOptions::Mode::Clearance;
+  o.rules = &rules.value();
+  auto r = index::clash(index, o);
+  REQUIRE(r.ok());
+  const auto* crossing = findPair(*r, "water", "sewer");
+  REQUIRE(crossing);
+  CHECK(crossing->horizontal == 0.0);
+  REQUIRE(crossing->vertical);
+  CHECK(*crossing->vertical == Approx(0.25).margin(1e-6));
+  CHECK(crossing->distance == Approx(0.25).margin(1e-9));
+  CHECK(crossing->requiredKind == "vertical");
+  CHECK(*crossing->requiredMeters == Approx(0.40));
+  REQUIRE(crossing->rule);
+  CHECK_THAT(crossing->rule->source, Catch::Matchers::Contains("4.1.14"));
+  const auto* building = findPair(*r, "sewer", "house");
+  REQUIRE(building);
+  CHECK(building->horizontal == Approx(2.0).margin(1e-9));
+  CHECK_FALSE(building->vertical);
+  CHECK(building->requiredKind == "horizontal");
+  CHECK(*building->requiredMeters == Approx(2.5));
+  CHECK_FALSE(findPair(*r, "water", "gas"));  // 0.5 m kept exactly
+  CHECK(r->results.size() == 2);
+}
+
+TEST_CASE("Clash and clearance sets equal a brute force over every pair on random scenes", "[index][clash]") {
+  for (unsigned seed : {1u, 2u, 3u}) {
+    std::mt19937 random(seed);
+    std::uniform_real_distribution<double> u(0, 60), size(0.2, 4), z(0, 6);
+    model::Scene scene;
+    for (int i = 0; i < 60; ++i) {
+      const Vector3d p(u(random), u(random), z(random));
+      scene.addElement("bim", boxElement(p, p + Vector3d(size(random), size(random), size(random)), "IfcWall",
+                                         "b" + std::to_string(i)));
+    }
+    const char* types[] = {"JS", "WS", "RQ"};
+    for (int i = 0; i < 60; ++i) {
+      const Vector3d p(u(random), u(random), z(random));
+      const Vector3d q = p + Vector3d(size(random) * 5, size(random) * 5 - 10, size(random) - 2);
+      scene.addElement("pipes", pipe(p, q, 0.1 + 0.05 * (i % 6), types[i % 3], "p" + std::to_string(i)));
+    }
+    const auto index = index::SpatialIndex::build(scene);
+    std::vector<const index::Indexed*> all;
+    index.forEach([&](const index::Indexed& e) { all.push_back(&e); });
+    INFO("seed " << seed);
+    // Hard clashes, everything against everything.
+    index::ClashOptions hard;
+    hard.a = sel("*");
+    hard.toleranceMeters = 0.01;
+    const auto r = index::clash(index, hard);
+    REQUIRE(r.ok());
+    std::set<std::pair<std::uint32_t, std::uint32_t>> found, expected;
+    for (const auto& x : r->results) found.insert({std::min(x.a.id, x.b.id), std::max(x.a.id, x.b.id)});
+    for (std::size_t i = 0; i < all.size(); ++i)
+      for (std::size_t j = i + 1; j < all.size(); ++j) {
+        const auto& sa = index.shapeOf(*all[i]);
+        const auto& sb = index.shapeOf(*all[j]);
+        if (index::separate(sa, sb).distance == 0 && index::penetrationDepth(sa, sb) > 0.01)
+          expected.insert({all[i]->id, all[j]->id});
+      }
+    CHECK(found == expected);
+    CHECK(expected.size() > 5);
+    // Clearance of 1.5 m, pipes against buildings.
+    index::ClashOptions clear;
+    clear.a = sel("layer=pipes");
+    clear.b = sel("layer=bim");
+    clear.mode = index::ClashOptions::Mode::Clearance;
+    clear.clearanceMeters = 1.5;
+    const auto c = index::clash(index, clear);
+    REQUIRE(c.ok());
+    found.clear();
+    expected.clear();
+    for (const auto& x : c->results) {
+      CHECK(x.a.layer == "pipes");
+      found.insert({x.a.id, x.b.id});
+    }
+    for (const auto* p : all)
+      for (const auto* b : all)
+        if (p->layer == "pipes" && b->layer == "bim" && index::separate(index.shapeOf(*p), index.shapeOf(*b)).distance < 1.5)
+          expected.insert({p->id, b->id});
+    CHECK(found == expected);
+    CHECK(expected.size() > 5);
+  }
+}
+
+TEST_CASE("Duplicates, and results marked against a previous run", "[index][clash]") {
+  model::Scene scene;
+  scene.addElement("bim", boxElement({0, 0, 0}, {1, 1, 1}, "IfcColumn", "c1"));
+  scene.addElement("bim", boxElement({0, 0, 0}, {1, 1, 1}, "IfcColumn", "c2"));      // a copy
+  scene.addElement("bim", boxElement({0, 0, 0}, {1, 1, 1.2}, "IfcColumn", "c3"));    // taller: not a copy
+  scene.addElement("bim", boxElement({0, 0, 0}, {1, 1, 1}, "IfcBeam", "beam"));      // another class
+  const auto index = index::SpatialIndex::build(scene);
+  index::ClashOptions o;
+  o.a = sel("*");
+  o.mode = index::ClashOptions::Mode::Duplicates;
+  const auto r = index::clash(index, o);
+  REQUIRE(r.ok());
+  REQUIRE(r->results.size() == 1);
+  CHECK(std::set<std::string>{r->results[0].a.guid, r->results[0].b.guid} == std::set<std::string>{"c1", "c2"});
+  CHECK(r->results[0].type == index::ClashType::Duplicate);
+  // Against a previous run: kept results are active, new ones new, vanished ones resolved.
+  index::ClashResult old = r->results[0];
+  index::ClashResult gone = old;
+  gone.id = "h-0000000000000000";
+  auto current = r->results;
+  index::ClashResult fresh = old;
+  fresh.id = "d-ffffffffffffffff";
+  current.push_back(fresh);
+  index::markAgainstPrevious(current, {old, gone});
+  REQUIRE(current.size() == 3);
+  CHECK(current[0].status == "active");
+  CHECK(current[1].status == "new");
+  CHECK(current[2].status == "resolved");
+  CHECK(current[2].id == "h-0000000000000000");
+}
