@@ -140,6 +140,12 @@ std::string_view clashTypeName(ClashType type) {
     case ClashType::Touch: return "touch";
     case ClashType::Clearance: return "clearance";
     case ClashType::Duplicate: return "duplicate";
+    case ClashType::ProtectionZone: return "protection-zone";
+    case ClashType::ControlZone: return "control-zone";
+    case ClashType::Cover: return "cover";
+    case ClashType::Nearest: return "nearest";
+    case ClashType::Within: return "within";
+    case ClashType::Obstacle: return "obstacle";
   }
   return "hard";
 }
@@ -152,7 +158,7 @@ std::string stableClashId(ClashType type, const ElementRef& a, const ElementRef&
   char buf[32];
   std::snprintf(buf, sizeof buf, "%016llx",
                 static_cast<unsigned long long>(fnv1a(std::string(clashTypeName(type)) + "|" + x + "|" + y)));
-  return std::string(clashTypeName(type)).substr(0, 1) + "-" + buf;
+  return std::string(clashTypeName(type)) + "-" + buf;
 }
 
 Result<ClashReport> clash(const SpatialIndex& index, const ClashOptions& o) {

@@ -28,8 +28,21 @@
 
 namespace cim::index {
 
-enum class ClashType { Hard, Touch, Clearance, Duplicate };
-/// "hard", "touch", "clearance", "duplicate".
+/// What a result is. The first four come from clash sets; the rest from the city's checks (cim/index/checks.h).
+enum class ClashType {
+  Hard,            ///< solids overlapping deeper than the tolerance
+  Touch,           ///< overlapping no deeper than the tolerance, or touching
+  Clearance,       ///< closer than required
+  Duplicate,       ///< the same geometry twice
+  ProtectionZone,  ///< a work (pit, borehole) inside an asset's protection zone
+  ControlZone,     ///< a work inside an asset's control zone (and not its protection zone)
+  Cover,           ///< a pipe with less cover than its minimum
+  Nearest,         ///< an asset nearest a sensor
+  Within,          ///< an asset within the distance of a hazard (a road cavity)
+  Obstacle,        ///< an obstacle within a flight corridor's clearance
+};
+/// "hard", "touch", "clearance", "duplicate", "protection-zone", "control-zone", "cover", "nearest", "within",
+/// "obstacle".
 std::string_view clashTypeName(ClashType type);
 
 /// An element as a result names it.
@@ -53,6 +66,9 @@ struct ClashResult {
   std::string requiredKind;               ///< "horizontal", "vertical" or "3d"
   const ClearanceRule* rule = nullptr;    ///< the rule that required it (null for a fixed clearance)
   std::string status;                     ///< against a previous run: "new", "active", "resolved"; empty otherwise
+  /// What a check adds: the zone entered and what it requires, the asset's type, pressure class and owner, cover
+  /// values ... (empty for clash sets).
+  model::Attributes details;
 };
 
 struct ClashOptions {
