@@ -204,7 +204,7 @@ std::optional<Measure> measureOf(const Instance& it, std::string_view name) {
   if (!v) return std::nullopt;
   auto n = numberOf(it.attributes(), *v);
   if (!n || !std::isfinite(*n)) return std::nullopt;
-  return Measure{*n, v->kind == ValueKind::Typed && v->raw == "IFCPARAMETERVALUE"};
+  return Measure{*n, v->kind == ValueKind::Typed && v->raw == names::IfcParameterValue};
 }
 
 // 2D part of an IfcAxis2Placement2D/3D (rotation about z and x-y translation), metres.
@@ -223,7 +223,7 @@ bool readParent(Context& ctx, std::uint64_t id, Parent& out) {
   }
   const auto& f = ctx.file;
   const double s = ctx.units.lengthToMeters;
-  if (f.isA(c.record(), "IFCLINE")) {
+  if (f.isA(c.record(), names::IfcLine)) {
     out.kind = ParentKind::Line;
     if (auto pnt = c.ref("Pnt"))
       if (auto p = ctx.point(*pnt)) out.origin = p->head<2>();
@@ -236,7 +236,7 @@ bool readParent(Context& ctx, std::uint64_t id, Parent& out) {
     if (!(out.speed > 0)) out.speed = 1;
     return true;
   }
-  if (f.isA(c.record(), "IFCCIRCLE")) {
+  if (f.isA(c.record(), names::IfcCircle)) {
     out.kind = ParentKind::Circle;
     out.radius = c.real("Radius").value_or(0.0) * s;
     if (auto pos = c.ref("Position")) placement2d(ctx, *pos, out.rot, out.origin);
@@ -244,7 +244,7 @@ bool readParent(Context& ctx, std::uint64_t id, Parent& out) {
     ctx.report(Severity::Warning, ErrorCode::InvalidElement, id, "circle without a positive radius");
     return false;
   }
-  if (f.isA(c.record(), "IFCCLOTHOID")) {
+  if (f.isA(c.record(), names::IfcClothoid)) {
     out.kind = ParentKind::Clothoid;
     out.a = c.real("ClothoidConstant").value_or(0.0) * s;
     if (auto pos = c.ref("Position")) placement2d(ctx, *pos, out.rot, out.origin);
@@ -252,7 +252,7 @@ bool readParent(Context& ctx, std::uint64_t id, Parent& out) {
     ctx.report(Severity::Warning, ErrorCode::InvalidElement, id, "clothoid with a zero constant");
     return false;
   }
-  if (f.isA(c.record(), "IFCPOLYNOMIALCURVE")) {
+  if (f.isA(c.record(), names::IfcPolynomialCurve)) {
     out.kind = ParentKind::Polynomial;
     out.cx = c.reals("CoefficientsX");
     out.cy = c.reals("CoefficientsY");
@@ -271,7 +271,7 @@ bool readParent(Context& ctx, std::uint64_t id, Parent& out) {
 // One IfcCurveSegment as a PlanarSegment; nullptr (reported) when unreadable.
 std::unique_ptr<PlanarSegment> readSegment(Context& ctx, std::uint64_t id) {
   Instance seg;
-  if (!seg.load(ctx.file, id) || !ctx.file.isA(seg.record(), "IFCCURVESEGMENT")) {
+  if (!seg.load(ctx.file, id) || !ctx.file.isA(seg.record(), names::IfcCurveSegment)) {
     ctx.report(Severity::Warning, ErrorCode::InvalidElement, id, "segment is not a readable IfcCurveSegment");
     return nullptr;
   }
@@ -345,12 +345,12 @@ AlignmentCurve::AlignmentCurve(AlignmentCurve&&) noexcept = default;
 bool isSegmentedCurve(Context& ctx, std::uint64_t curveId) {
   Instance c;
   if (!c.load(ctx.file, curveId)) return false;
-  if (ctx.file.isA(c.record(), "IFCCURVESEGMENT")) return true;
-  if (!ctx.file.isA(c.record(), "IFCCOMPOSITECURVE")) return false;
+  if (ctx.file.isA(c.record(), names::IfcCurveSegment)) return true;
+  if (!ctx.file.isA(c.record(), names::IfcCompositeCurve)) return false;
   const auto segs = c.refs("Segments");
   if (segs.empty()) return false;
   const auto* first = ctx.file.find(segs.front());
-  return first && ctx.file.isA(*first, "IFCCURVESEGMENT");
+  return first && ctx.file.isA(*first, names::IfcCurveSegment);
 }
 
 std::optional<AlignmentCurve> AlignmentCurve::build(Context& ctx, std::uint64_t curveId) {
@@ -361,25 +361,25 @@ std::optional<AlignmentCurve> AlignmentCurve::build(Context& ctx, std::uint64_t 
   }
   const auto& f = ctx.file;
   AlignmentCurve out;
-  if (f.isA(c.record(), "IFCSEGMENTEDREFERENCECURVE")) {
+  if (f.isA(c.record(), names::IfcSegmentedReferenceCurve)) {
     ctx.report(Severity::Warning, ErrorCode::InvalidElement, curveId,
                "cant (IfcSegmentedReferenceCurve) is not applied yet; its base curve is used");
     auto base = c.ref("BaseCurve");
     if (!base) return std::nullopt;
     return build(ctx, *base);
   }
-  if (f.isA(c.record(), "IFCGRADIENTCURVE")) {
+  if (f.isA(c.record(), names::IfcGradientCurve)) {
     auto base = c.ref("BaseCurve");
     Instance b;
-    if (!base || !b.load(f, *base) || !f.isA(b.record(), "IFCCOMPOSITECURVE")) {
+    if (!base || !b.load(f, *base) || !f.isA(b.record(), names::IfcCompositeCurve)) {
       ctx.report(Severity::Warning, ErrorCode::InvalidElement, curveId, "gradient curve without a composite BaseCurve");
       return std::nullopt;
     }
     out.horizontal_ = readSegments(ctx, b);
     out.vertical_ = readSegments(ctx, c);
-  } else if (f.isA(c.record(), "IFCCOMPOSITECURVE")) {
+  } else if (f.isA(c.record(), names::IfcCompositeCurve)) {
     out.horizontal_ = readSegments(ctx, c);
-  } else if (f.isA(c.record(), "IFCCURVESEGMENT")) {
+  } else if (f.isA(c.record(), names::IfcCurveSegment)) {
     if (auto seg = readSegment(ctx, curveId); seg && seg->length > 0) out.horizontal_.push_back(std::move(seg));
   } else {
     ctx.report(Severity::Warning, ErrorCode::InvalidElement, curveId,
@@ -483,7 +483,7 @@ std::optional<LinearPosition> readLinearPosition(Context& ctx, std::uint64_t pla
   }
   auto locId = pl.ref("Location");
   Instance loc;
-  if (!locId || !loc.load(ctx.file, *locId) || !ctx.file.isA(loc.record(), "IFCPOINTBYDISTANCEEXPRESSION")) {
+  if (!locId || !loc.load(ctx.file, *locId) || !ctx.file.isA(loc.record(), names::IfcPointByDistanceExpression)) {
     ctx.report(Severity::Warning, ErrorCode::InvalidElement, placementId,
                "IfcAxis2PlacementLinear location is not an IfcPointByDistanceExpression");
     return std::nullopt;

@@ -149,7 +149,7 @@ std::optional<BSplineCurve> readBSplineCurve(Context& ctx, const Instance& c, st
     b.points.push_back(*p);
   }
   b.knots = expandKnots(c.reals("Knots"), integers(c, "KnotMultiplicities"));
-  if (ctx.file.isA(c.record(), "IFCRATIONALBSPLINECURVEWITHKNOTS")) b.weights = c.reals("WeightsData");
+  if (ctx.file.isA(c.record(), names::IfcRationalBSplineCurveWithKnots)) b.weights = c.reals("WeightsData");
   if (b.degree < 1 || b.degree > 25 || b.points.size() < static_cast<std::size_t>(b.degree) + 1) {
     why = "degree " + std::to_string(b.degree) + " does not fit " + std::to_string(b.points.size()) + " control points";
     return std::nullopt;
@@ -197,7 +197,7 @@ std::optional<BSplineSurface> readBSplineSurface(Context& ctx, const Instance& s
       b.points.push_back(*p);
     }
   }
-  if (ctx.file.isA(s.record(), "IFCRATIONALBSPLINESURFACEWITHKNOTS")) {
+  if (ctx.file.isA(s.record(), names::IfcRationalBSplineSurfaceWithKnots)) {
     for (const auto& row : s.list("WeightsData"))
       if (row.kind == ValueKind::List)
         for (const auto& w : s.children(row)) b.weights.push_back(numberOf(s.attributes(), w).value_or(0.0));

@@ -40,7 +40,7 @@ std::optional<double> unitScale(const IfcFile& f, std::uint64_t id, int depth, s
   if (!u.load(f, id)) return std::nullopt;
   if (unitType)
     if (auto t = u.enumeration("UnitType")) *unitType = std::string(*t);
-  if (f.isA(u.record(), "IFCSIUNIT")) {
+  if (f.isA(u.record(), names::IfcSIUnit)) {
     auto prefix = u.enumeration("Prefix");
     auto n = u.enumeration("Name");
     if (name && n) *name = std::string(*n);
@@ -49,7 +49,7 @@ std::optional<double> unitScale(const IfcFile& f, std::uint64_t id, int depth, s
     if (n && (*n == "CUBIC_METRE")) s = s * s * s;
     return s;
   }
-  if (f.isA(u.record(), "IFCCONVERSIONBASEDUNIT")) {
+  if (f.isA(u.record(), names::IfcConversionBasedUnit)) {
     if (name)
       if (auto n = u.text("Name")) *name = *n;
     auto factorId = u.ref("ConversionFactor");
@@ -75,7 +75,7 @@ std::optional<double> unitToSI(const IfcFile& file, std::uint64_t unitId) {
 
 Units readUnits(const IfcFile& file, std::vector<Diagnostic>& diags) {
   Units units;
-  const auto projects = file.instancesOf("IFCPROJECT");
+  const auto projects = file.instancesOf(names::IfcProject);
   if (projects.empty()) {
     diags.push_back(Diagnostic::warning(ErrorCode::InvalidElement, "no IfcProject: units taken as metres and radians",
                                         file.path()));
@@ -224,7 +224,7 @@ Eigen::Affine3d Context::axis2Placement(std::uint64_t id) {
     report(Severity::Warning, ErrorCode::InvalidElement, id, "placement cannot be read: " + a.error());
     return t;
   }
-  if (!file.isA(a.record(), "IFCPLACEMENT")) {
+  if (!file.isA(a.record(), names::IfcPlacement)) {
     report(Severity::Warning, ErrorCode::InvalidElement, id,
            std::string(a.entity().name) + " is not an IfcAxis2Placement; identity used");
     return t;
@@ -232,7 +232,7 @@ Eigen::Affine3d Context::axis2Placement(std::uint64_t id) {
   Eigen::Vector3d origin = Eigen::Vector3d::Zero();
   if (auto loc = a.ref("Location"))
     if (auto p = point(*loc)) origin = *p;
-  const bool is2d = file.isA(a.record(), "IFCAXIS2PLACEMENT2D");
+  const bool is2d = file.isA(a.record(), names::IfcAxis2Placement2D);
   Eigen::Vector3d z = Eigen::Vector3d::UnitZ();
   if (!is2d)
     if (auto axis = a.ref("Axis"))
@@ -262,7 +262,7 @@ Eigen::Affine3d Context::transformationOperator(std::uint64_t id) {
     report(Severity::Warning, ErrorCode::InvalidElement, id, "transformation cannot be read: " + op.error());
     return t;
   }
-  const bool is3d = file.isA(op.record(), "IFCCARTESIANTRANSFORMATIONOPERATOR3D");
+  const bool is3d = file.isA(op.record(), names::IfcCartesianTransformationOperator3D);
   auto dir = [&](const char* name) -> std::optional<Eigen::Vector3d> {
     if (auto r = op.ref(name)) return direction(*r);
     return std::nullopt;
@@ -305,7 +305,7 @@ Eigen::Affine3d Context::linearPlacement(const Instance& p, std::unordered_set<s
   auto rel = p.ref("PlacementRelTo");
   for (int guard = 0; rel && guard < 32; ++guard) {
     const auto* r = file.find(*rel);
-    if (!r || !file.isA(*r, "IFCLINEARPLACEMENT")) break;
+    if (!r || !file.isA(*r, names::IfcLinearPlacement)) break;
     report(Severity::Info, ErrorCode::ConventionApplied, id,
            "linear placement relative to linear placement " + instanceName(*rel) +
                ": its basis curve is taken in the frame that placement is relative to");
@@ -349,15 +349,15 @@ Eigen::Affine3d Context::objectPlacementImpl(std::uint64_t id, std::unordered_se
   Instance p;
   if (!p.load(file, id)) {
     report(Severity::Warning, ErrorCode::InvalidElement, id, "placement cannot be read: " + p.error());
-  } else if (file.isA(p.record(), "IFCLOCALPLACEMENT")) {
+  } else if (file.isA(p.record(), names::IfcLocalPlacement)) {
     Eigen::Affine3d parent = Eigen::Affine3d::Identity();
     if (auto rel = p.ref("PlacementRelTo")) parent = objectPlacementImpl(*rel, visiting);
     Eigen::Affine3d local = Eigen::Affine3d::Identity();
     if (auto rp = p.ref("RelativePlacement")) local = axis2Placement(*rp);
     result = parent * local;
-  } else if (file.isA(p.record(), "IFCLINEARPLACEMENT")) {
+  } else if (file.isA(p.record(), names::IfcLinearPlacement)) {
     result = linearPlacement(p, visiting);
-  } else if (file.isA(p.record(), "IFCGRIDPLACEMENT")) {
+  } else if (file.isA(p.record(), names::IfcGridPlacement)) {
     result = gridPlacement(p, visiting);
   } else {
     report(Severity::Warning, ErrorCode::InvalidElement, id,
@@ -383,7 +383,7 @@ Eigen::Affine3d Context::gridPlacement(const Instance& p, std::unordered_set<std
   Eigen::Vector3d x = Eigen::Vector3d::UnitX();
   if (auto refId = p.ref("PlacementRefDirection")) {
     const EntityRecord* rec = file.find(*refId);
-    if (rec && file.isA(*rec, "IFCDIRECTION")) {
+    if (rec && file.isA(*rec, names::IfcDirection)) {
       if (auto d = direction(*refId)) x = *d;
     } else if (auto other = gridIntersection(*refId, visiting)) {
       const Eigen::Vector3d towards = loc->gridFrame.inverse() * (other->gridFrame * other->local);
@@ -404,7 +404,7 @@ Eigen::Affine3d Context::gridPlacement(const Instance& p, std::unordered_set<std
 
 std::optional<Context::GridPoint> Context::gridIntersection(std::uint64_t id, std::unordered_set<std::uint64_t>& visiting) {
   Instance v;
-  if (!v.load(file, id) || !file.isA(v.record(), "IFCVIRTUALGRIDINTERSECTION")) {
+  if (!v.load(file, id) || !file.isA(v.record(), names::IfcVirtualGridIntersection)) {
     report(Severity::Warning, ErrorCode::InvalidElement, id, "not a readable IfcVirtualGridIntersection");
     return std::nullopt;
   }
@@ -459,7 +459,7 @@ std::optional<Context::GridPoint> Context::gridIntersection(std::uint64_t id, st
   // The grid that owns the first axis gives the frame.
   Eigen::Affine3d frame = Eigen::Affine3d::Identity();
   bool owned = false;
-  for (const auto* g : file.instancesOf("IFCGRID")) {
+  for (const auto* g : file.instancesOf(names::IfcGrid)) {
     Instance grid;
     if (!grid.load(file, *g)) continue;
     for (const char* list : {"UAxes", "VAxes", "WAxes"}) {

@@ -39,7 +39,7 @@ class Context {
       : file(ifcFile),
         units(fileUnits),
         chordTolerance(chordToleranceMeters),
-        pointType_(ifcFile.step().typeIndex("IFCCARTESIANPOINT")) {}
+        pointType_(ifcFile.step().typeIndex(names::IfcCartesianPoint)) {}
 
   const IfcFile& file;
   const Units units;

@@ -83,7 +83,7 @@ std::optional<Conic> conic(Context& ctx, const Instance& c) {
   Conic k;
   if (auto pos = c.ref("Position")) k.frame = ctx.axis2Placement(*pos);
   const double s = ctx.units.lengthToMeters;
-  if (ctx.file.isA(c.record(), "IFCCIRCLE")) {
+  if (ctx.file.isA(c.record(), names::IfcCircle)) {
     k.a = k.b = c.real("Radius").value_or(0.0) * s;
   } else {
     k.a = c.real("SemiAxis1").value_or(0.0) * s;
@@ -112,7 +112,7 @@ std::vector<Eigen::Vector3d> trimmed(Context& ctx, const Instance& t) {
   trimOf("Trim2", p2, q2);
   const bool preferPoints = t.enumeration("MasterRepresentation").value_or("PARAMETER") == "CARTESIAN";
 
-  if (ctx.file.isA(basis.record(), "IFCLINE")) {
+  if (ctx.file.isA(basis.record(), names::IfcLine)) {
     Eigen::Vector3d origin = Eigen::Vector3d::Zero(), dir = Eigen::Vector3d::UnitX();
     if (auto pnt = basis.ref("Pnt"))
       if (auto p = ctx.point(*pnt)) origin = *p;
@@ -132,7 +132,7 @@ std::vector<Eigen::Vector3d> trimmed(Context& ctx, const Instance& t) {
     if (!a || !b) return {};
     return sense ? std::vector<Eigen::Vector3d>{*a, *b} : std::vector<Eigen::Vector3d>{*b, *a};
   }
-  if (ctx.file.isA(basis.record(), "IFCCIRCLE") || ctx.file.isA(basis.record(), "IFCELLIPSE")) {
+  if (ctx.file.isA(basis.record(), names::IfcCircle) || ctx.file.isA(basis.record(), names::IfcEllipse)) {
     auto k = conic(ctx, basis);
     if (!k) return {};
     const Eigen::Affine3d inv = k->frame.inverse();
@@ -180,7 +180,7 @@ std::vector<Eigen::Vector3d> indexedPolyCurve(Context& ctx, const Instance& c) {
     const Value& inner = c.children(seg)[0];
     if (inner.kind != ValueKind::List) continue;
     const auto idx = c.children(inner);
-    if (seg.raw == "IFCARCINDEX" && idx.size() == 3) {
+    if (seg.raw == names::IfcArcIndex && idx.size() == 3) {
       auto a = at(idx[0]), b = at(idx[1]), d = at(idx[2]);
       if (a && b && d) appendAll(out, arcThrough(ctx, *a, *b, *d));
     } else {
@@ -200,15 +200,15 @@ std::vector<Eigen::Vector3d> curveImpl(Context& ctx, std::uint64_t id, int depth
     return out;
   }
   const auto& f = ctx.file;
-  if (f.isA(c.record(), "IFCPOLYLINE")) {
+  if (f.isA(c.record(), names::IfcPolyline)) {
     for (auto p : c.refs("Points"))
       if (auto q = ctx.point(p)) appendUnique(out, *q);
-  } else if (f.isA(c.record(), "IFCINDEXEDPOLYCURVE")) {
+  } else if (f.isA(c.record(), names::IfcIndexedPolyCurve)) {
     out = indexedPolyCurve(ctx, c);
-  } else if (f.isA(c.record(), "IFCCURVESEGMENT") ||
-             (f.isA(c.record(), "IFCCOMPOSITECURVE") && isSegmentedCurve(ctx, id))) {
+  } else if (f.isA(c.record(), names::IfcCurveSegment) ||
+             (f.isA(c.record(), names::IfcCompositeCurve) && isSegmentedCurve(ctx, id))) {
     out = alignmentCurvePoints(ctx, id);  // IFC4X3 segments: placed parent curves, evaluated by distance along
-  } else if (f.isA(c.record(), "IFCCOMPOSITECURVE")) {
+  } else if (f.isA(c.record(), names::IfcCompositeCurve)) {
     for (auto segId : c.refs("Segments")) {
       Instance seg;
       if (!seg.load(f, segId)) continue;
@@ -218,13 +218,13 @@ std::vector<Eigen::Vector3d> curveImpl(Context& ctx, std::uint64_t id, int depth
       if (seg.enumeration("SameSense").value_or("T") == "F") std::reverse(pts.begin(), pts.end());
       appendAll(out, pts);
     }
-  } else if (f.isA(c.record(), "IFCTRIMMEDCURVE")) {
+  } else if (f.isA(c.record(), names::IfcTrimmedCurve)) {
     out = trimmed(ctx, c);
-  } else if (f.isA(c.record(), "IFCBSPLINECURVEWITHKNOTS")) {
+  } else if (f.isA(c.record(), names::IfcBSplineCurveWithKnots)) {
     std::string why;
     if (auto b = readBSplineCurve(ctx, c, why)) appendAll(out, b->sample(ctx.chordTolerance));
     else ctx.report(Severity::Warning, ErrorCode::InvalidElement, id, "B-spline curve cannot be evaluated: " + why);
-  } else if (f.isA(c.record(), "IFCCIRCLE") || f.isA(c.record(), "IFCELLIPSE")) {
+  } else if (f.isA(c.record(), names::IfcCircle) || f.isA(c.record(), names::IfcEllipse)) {
     if (auto k = conic(ctx, c)) {
       out = arc(ctx, k->frame, k->a, k->b, 0.0, 2 * kPi);
       out.pop_back();  // closed: the first point is not repeated
@@ -269,17 +269,17 @@ std::vector<Polygon> parameterised(Context& ctx, const Instance& p) {
     }
   }
   const double thickness = r("WallThickness");
-  if (thickness > 0 && ((f.isA(rec, "IFCCIRCLEHOLLOWPROFILEDEF") && thickness >= r("Radius")) ||
-                        (f.isA(rec, "IFCRECTANGLEHOLLOWPROFILEDEF") && 2 * thickness >= std::min(r("XDim"), r("YDim"))))) {
+  if (thickness > 0 && ((f.isA(rec, names::IfcCircleHollowProfileDef) && thickness >= r("Radius")) ||
+                        (f.isA(rec, names::IfcRectangleHollowProfileDef) && 2 * thickness >= std::min(r("XDim"), r("YDim"))))) {
     ctx.report(Severity::Warning, ErrorCode::InvalidElement, p.id(),
                "WallThickness leaves no hollow in the section; profile skipped");
     return {};
   }
   Polygon out;
-  if (f.isA(rec, "IFCRECTANGLEHOLLOWPROFILEDEF")) {
+  if (f.isA(rec, names::IfcRectangleHollowProfileDef)) {
     const double w = r("XDim"), h = r("YDim"), t = r("WallThickness");
     out.rings = {rect(w, h), rect(w - 2 * t, h - 2 * t)};
-  } else if (f.isA(rec, "IFCROUNDEDRECTANGLEPROFILEDEF")) {
+  } else if (f.isA(rec, names::IfcRoundedRectangleProfileDef)) {
     const double w = r("XDim"), h = r("YDim"), rr = std::min({r("RoundingRadius"), w / 2, h / 2});
     std::vector<Eigen::Vector3d> ring;
     const Eigen::Vector2d corners[4] = {{w / 2 - rr, h / 2 - rr}, {-w / 2 + rr, h / 2 - rr}, {-w / 2 + rr, -h / 2 + rr}, {w / 2 - rr, -h / 2 + rr}};
@@ -290,46 +290,46 @@ std::vector<Polygon> parameterised(Context& ctx, const Instance& p) {
     }
     dropClosingPoint(ring);
     out.rings = {ring};
-  } else if (f.isA(rec, "IFCRECTANGLEPROFILEDEF")) {
+  } else if (f.isA(rec, names::IfcRectangleProfileDef)) {
     out.rings = {rect(r("XDim"), r("YDim"))};
-  } else if (f.isA(rec, "IFCCIRCLEHOLLOWPROFILEDEF")) {
+  } else if (f.isA(rec, names::IfcCircleHollowProfileDef)) {
     out.rings = {circle(r("Radius")), circle(r("Radius") - r("WallThickness"))};
-  } else if (f.isA(rec, "IFCCIRCLEPROFILEDEF")) {
+  } else if (f.isA(rec, names::IfcCircleProfileDef)) {
     out.rings = {circle(r("Radius"))};
-  } else if (f.isA(rec, "IFCELLIPSEPROFILEDEF")) {
+  } else if (f.isA(rec, names::IfcEllipseProfileDef)) {
     auto pts = arc(ctx, Eigen::Affine3d::Identity(), r("SemiAxis1"), r("SemiAxis2"), 0.0, 2 * kPi);
     pts.pop_back();
     out.rings = {pts};
-  } else if (f.isA(rec, "IFCISHAPEPROFILEDEF") || f.isA(rec, "IFCASYMMETRICISHAPEPROFILEDEF")) {
-    const double w = f.isA(rec, "IFCASYMMETRICISHAPEPROFILEDEF") ? r("BottomFlangeWidth") : r("OverallWidth");
-    const double wt = f.isA(rec, "IFCASYMMETRICISHAPEPROFILEDEF") ? r("TopFlangeWidth") : w;
+  } else if (f.isA(rec, names::IfcIShapeProfileDef) || f.isA(rec, names::IfcAsymmetricIShapeProfileDef)) {
+    const double w = f.isA(rec, names::IfcAsymmetricIShapeProfileDef) ? r("BottomFlangeWidth") : r("OverallWidth");
+    const double wt = f.isA(rec, names::IfcAsymmetricIShapeProfileDef) ? r("TopFlangeWidth") : w;
     const double d = r("OverallDepth"), tw = r("WebThickness");
-    const double tf = f.isA(rec, "IFCASYMMETRICISHAPEPROFILEDEF") ? r("BottomFlangeThickness") : r("FlangeThickness");
-    const double tft = f.isA(rec, "IFCASYMMETRICISHAPEPROFILEDEF") ? p.real("TopFlangeThickness").value_or(tf / s) * s : tf;
+    const double tf = f.isA(rec, names::IfcAsymmetricIShapeProfileDef) ? r("BottomFlangeThickness") : r("FlangeThickness");
+    const double tft = f.isA(rec, names::IfcAsymmetricIShapeProfileDef) ? p.real("TopFlangeThickness").value_or(tf / s) * s : tf;
     out.rings = {poly({{-w / 2, -d / 2}, {w / 2, -d / 2}, {w / 2, -d / 2 + tf}, {tw / 2, -d / 2 + tf}, {tw / 2, d / 2 - tft},
                        {wt / 2, d / 2 - tft}, {wt / 2, d / 2}, {-wt / 2, d / 2}, {-wt / 2, d / 2 - tft}, {-tw / 2, d / 2 - tft},
                        {-tw / 2, -d / 2 + tf}, {-w / 2, -d / 2 + tf}})};
-  } else if (f.isA(rec, "IFCLSHAPEPROFILEDEF")) {
+  } else if (f.isA(rec, names::IfcLShapeProfileDef)) {
     const double d = r("Depth"), w = p.real("Width").value_or(p.real("Depth").value_or(0)) * s, t = r("Thickness");
     out.rings = {poly({{-w / 2, -d / 2}, {w / 2, -d / 2}, {w / 2, -d / 2 + t}, {-w / 2 + t, -d / 2 + t}, {-w / 2 + t, d / 2}, {-w / 2, d / 2}})};
-  } else if (f.isA(rec, "IFCTSHAPEPROFILEDEF")) {
+  } else if (f.isA(rec, names::IfcTShapeProfileDef)) {
     const double d = r("Depth"), w = r("FlangeWidth"), tw = r("WebThickness"), tf = r("FlangeThickness");
     out.rings = {poly({{-tw / 2, -d / 2}, {tw / 2, -d / 2}, {tw / 2, d / 2 - tf}, {w / 2, d / 2 - tf}, {w / 2, d / 2},
                        {-w / 2, d / 2}, {-w / 2, d / 2 - tf}, {-tw / 2, d / 2 - tf}})};
-  } else if (f.isA(rec, "IFCUSHAPEPROFILEDEF")) {
+  } else if (f.isA(rec, names::IfcUShapeProfileDef)) {
     const double d = r("Depth"), w = r("FlangeWidth"), tw = r("WebThickness"), tf = r("FlangeThickness");
     out.rings = {poly({{-w / 2, -d / 2}, {w / 2, -d / 2}, {w / 2, -d / 2 + tf}, {-w / 2 + tw, -d / 2 + tf},
                        {-w / 2 + tw, d / 2 - tf}, {w / 2, d / 2 - tf}, {w / 2, d / 2}, {-w / 2, d / 2}})};
-  } else if (f.isA(rec, "IFCCSHAPEPROFILEDEF")) {
+  } else if (f.isA(rec, names::IfcCShapeProfileDef)) {
     const double d = r("Depth"), w = r("Width"), t = r("WallThickness"), g = r("Girth");
     out.rings = {poly({{-w / 2, -d / 2}, {w / 2, -d / 2}, {w / 2, -d / 2 + g}, {w / 2 - t, -d / 2 + g}, {w / 2 - t, -d / 2 + t},
                        {-w / 2 + t, -d / 2 + t}, {-w / 2 + t, d / 2 - t}, {w / 2 - t, d / 2 - t}, {w / 2 - t, d / 2 - g},
                        {w / 2, d / 2 - g}, {w / 2, d / 2}, {-w / 2, d / 2}})};
-  } else if (f.isA(rec, "IFCZSHAPEPROFILEDEF")) {
+  } else if (f.isA(rec, names::IfcZShapeProfileDef)) {
     const double d = r("Depth"), w = r("FlangeWidth"), tw = r("WebThickness"), tf = r("FlangeThickness");
     out.rings = {poly({{-tw / 2 - (w - tw), -d / 2}, {tw / 2, -d / 2}, {tw / 2, d / 2 - tf}, {tw / 2 + (w - tw), d / 2 - tf},
                        {tw / 2 + (w - tw), d / 2}, {-tw / 2, d / 2}, {-tw / 2, -d / 2 + tf}, {-tw / 2 - (w - tw), -d / 2 + tf}})};
-  } else if (f.isA(rec, "IFCTRAPEZIUMPROFILEDEF")) {
+  } else if (f.isA(rec, names::IfcTrapeziumProfileDef)) {
     const double b = r("BottomXDim"), t = r("TopXDim"), h = r("YDim"), o = r("TopXOffset");
     out.rings = {poly({{-b / 2, -h / 2}, {b / 2, -h / 2}, {-b / 2 + o + t, h / 2}, {-b / 2 + o, h / 2}})};
   } else {
@@ -355,7 +355,7 @@ std::vector<Polygon> profileImpl(Context& ctx, std::uint64_t id, int depth) {
     return out;
   }
   const auto& f = ctx.file;
-  if (f.isA(p.record(), "IFCARBITRARYCLOSEDPROFILEDEF")) {
+  if (f.isA(p.record(), names::IfcArbitraryClosedProfileDef)) {
     Polygon poly;
     if (auto outer = p.ref("OuterCurve")) {
       auto ring = curvePoints(ctx, *outer);
@@ -372,15 +372,15 @@ std::vector<Polygon> profileImpl(Context& ctx, std::uint64_t id, int depth) {
       if (ring.size() >= 3) poly.rings.push_back(std::move(ring));
     }
     out.push_back(std::move(poly));
-  } else if (f.isA(p.record(), "IFCDERIVEDPROFILEDEF")) {
+  } else if (f.isA(p.record(), names::IfcDerivedProfileDef)) {
     if (auto parent = p.ref("ParentProfile")) out = profileImpl(ctx, *parent, depth + 1);
     if (auto op = p.ref("Operator")) transform(out, ctx.transformationOperator(*op));
-  } else if (f.isA(p.record(), "IFCCOMPOSITEPROFILEDEF")) {
+  } else if (f.isA(p.record(), names::IfcCompositeProfileDef)) {
     for (auto child : p.refs("Profiles")) {
       auto polys = profileImpl(ctx, child, depth + 1);
       out.insert(out.end(), polys.begin(), polys.end());
     }
-  } else if (f.isA(p.record(), "IFCPARAMETERIZEDPROFILEDEF")) {
+  } else if (f.isA(p.record(), names::IfcParameterizedProfileDef)) {
     out = parameterised(ctx, p);
     if (auto pos = p.ref("Position")) transform(out, ctx.axis2Placement(*pos));
   } else {

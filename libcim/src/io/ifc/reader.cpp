@@ -33,11 +33,11 @@ model::AttributeValue propertyValue(const Instance& holder, const Value& v, cons
     if (inner.kind == ValueKind::Integer) return static_cast<std::int64_t>(inner.integer);
     if (inner.kind == ValueKind::Real) {
       double d = inner.real;
-      if (type == "IFCLENGTHMEASURE" || type == "IFCPOSITIVELENGTHMEASURE" || type == "IFCNONNEGATIVELENGTHMEASURE")
+      if (type == names::IfcLengthMeasure || type == names::IfcPositiveLengthMeasure || type == names::IfcNonNegativeLengthMeasure)
         d *= u.lengthToMeters;
-      else if (type == "IFCAREAMEASURE") d *= u.areaToSquareMeters;
-      else if (type == "IFCVOLUMEMEASURE") d *= u.volumeToCubicMeters;
-      else if (type == "IFCPLANEANGLEMEASURE" || type == "IFCPOSITIVEPLANEANGLEMEASURE") d *= u.angleToRadians;
+      else if (type == names::IfcAreaMeasure) d *= u.areaToSquareMeters;
+      else if (type == names::IfcVolumeMeasure) d *= u.volumeToCubicMeters;
+      else if (type == names::IfcPlaneAngleMeasure || type == names::IfcPositivePlaneAngleMeasure) d *= u.angleToRadians;
       return d;
     }
     if (auto t = textOf(holder.attributes(), inner)) return *t;
@@ -56,16 +56,16 @@ void readPropertySet(const IfcFile& f, std::uint64_t psetId, const Units& u, Pro
   Instance pset;
   if (!pset.load(f, psetId)) return;
   const std::string setName = pset.text("Name").value_or("Pset");
-  if (f.isA(pset.record(), "IFCPROPERTYSET")) {
+  if (f.isA(pset.record(), names::IfcPropertySet)) {
     for (auto propId : pset.refs("HasProperties")) {
       Instance prop;
       if (!prop.load(f, propId)) continue;
       const std::string key = setName + "." + prop.text("Name").value_or(instanceName(propId));
-      if (f.isA(prop.record(), "IFCPROPERTYSINGLEVALUE")) {
+      if (f.isA(prop.record(), names::IfcPropertySingleValue)) {
         if (const Value* v = prop.get("NominalValue")) out.emplace_back(key, propertyValue(prop, *v, u));
-      } else if (f.isA(prop.record(), "IFCPROPERTYENUMERATEDVALUE") || f.isA(prop.record(), "IFCPROPERTYLISTVALUE")) {
+      } else if (f.isA(prop.record(), names::IfcPropertyEnumeratedValue) || f.isA(prop.record(), names::IfcPropertyListValue)) {
         std::string joined;
-        for (const auto& v : prop.list(f.isA(prop.record(), "IFCPROPERTYLISTVALUE") ? "ListValues" : "EnumerationValues")) {
+        for (const auto& v : prop.list(f.isA(prop.record(), names::IfcPropertyListValue) ? "ListValues" : "EnumerationValues")) {
           auto val = propertyValue(prop, v, u);
           std::string s;
           if (auto* str = std::get_if<std::string>(&val)) s = *str;
@@ -76,28 +76,28 @@ void readPropertySet(const IfcFile& f, std::uint64_t psetId, const Units& u, Pro
           joined += s;
         }
         out.emplace_back(key, joined);
-      } else if (f.isA(prop.record(), "IFCPROPERTYBOUNDEDVALUE")) {
+      } else if (f.isA(prop.record(), names::IfcPropertyBoundedValue)) {
         if (const Value* v = prop.get("LowerBoundValue")) out.emplace_back(key + ".Lower", propertyValue(prop, *v, u));
         if (const Value* v = prop.get("UpperBoundValue")) out.emplace_back(key + ".Upper", propertyValue(prop, *v, u));
       }
     }
-  } else if (f.isA(pset.record(), "IFCELEMENTQUANTITY")) {
+  } else if (f.isA(pset.record(), names::IfcElementQuantity)) {
     for (auto qId : pset.refs("Quantities")) {
       Instance q;
       if (!q.load(f, qId)) continue;
       const std::string key = setName + "." + q.text("Name").value_or(instanceName(qId));
       const auto& r = q.record();
-      if (f.isA(r, "IFCQUANTITYLENGTH")) {
+      if (f.isA(r, names::IfcQuantityLength)) {
         if (auto v = q.real("LengthValue")) out.emplace_back(key, *v * u.lengthToMeters);
-      } else if (f.isA(r, "IFCQUANTITYAREA")) {
+      } else if (f.isA(r, names::IfcQuantityArea)) {
         if (auto v = q.real("AreaValue")) out.emplace_back(key, *v * u.areaToSquareMeters);
-      } else if (f.isA(r, "IFCQUANTITYVOLUME")) {
+      } else if (f.isA(r, names::IfcQuantityVolume)) {
         if (auto v = q.real("VolumeValue")) out.emplace_back(key, *v * u.volumeToCubicMeters);
-      } else if (f.isA(r, "IFCQUANTITYCOUNT")) {
+      } else if (f.isA(r, names::IfcQuantityCount)) {
         if (auto v = q.real("CountValue")) out.emplace_back(key, *v);
-      } else if (f.isA(r, "IFCQUANTITYWEIGHT")) {
+      } else if (f.isA(r, names::IfcQuantityWeight)) {
         if (auto v = q.real("WeightValue")) out.emplace_back(key, *v);
-      } else if (f.isA(r, "IFCQUANTITYTIME")) {
+      } else if (f.isA(r, names::IfcQuantityTime)) {
         if (auto v = q.real("TimeValue")) out.emplace_back(key, *v);
       }
     }
@@ -133,15 +133,15 @@ struct Relations {
 Relations readRelations(const IfcFile& f) {
   Relations rel;
   Instance r;
-  for (const auto* rec : f.instancesOf("IFCRELCONTAINEDINSPATIALSTRUCTURE"))
+  for (const auto* rec : f.instancesOf(names::IfcRelContainedInSpatialStructure))
     if (r.load(f, *rec))
       if (auto s = r.ref("RelatingStructure"))
         for (auto e : r.refs("RelatedElements")) rel.containedIn.emplace(e, *s);
-  for (const auto* rec : f.instancesOf("IFCRELAGGREGATES"))
+  for (const auto* rec : f.instancesOf(names::IfcRelAggregates))
     if (r.load(f, *rec))
       if (auto whole = r.ref("RelatingObject"))
         for (auto part : r.refs("RelatedObjects")) rel.partOf.emplace(part, *whole);
-  for (const auto* rec : f.instancesOf("IFCRELDEFINESBYPROPERTIES"))
+  for (const auto* rec : f.instancesOf(names::IfcRelDefinesByProperties))
     if (r.load(f, *rec)) {
       const auto defs = r.refs("RelatingPropertyDefinition");
       for (auto o : r.refs("RelatedObjects")) {
@@ -149,11 +149,11 @@ Relations readRelations(const IfcFile& f) {
         v.insert(v.end(), defs.begin(), defs.end());
       }
     }
-  for (const auto* rec : f.instancesOf("IFCRELDEFINESBYTYPE"))
+  for (const auto* rec : f.instancesOf(names::IfcRelDefinesByType))
     if (r.load(f, *rec))
       if (auto t = r.ref("RelatingType"))
         for (auto o : r.refs("RelatedObjects")) rel.typeOf.emplace(o, *t);
-  for (const auto* rec : f.instancesOf("IFCRELVOIDSELEMENT"))
+  for (const auto* rec : f.instancesOf(names::IfcRelVoidsElement))
     if (r.load(f, *rec))
       if (auto host = r.ref("RelatingBuildingElement"))
         if (auto opening = r.ref("RelatedOpeningElement")) {
@@ -173,7 +173,7 @@ std::string storeyOf(const IfcFile& f, const Relations& rel, std::uint64_t id) {
     else if (auto p = rel.partOf.find(current); p != rel.partOf.end()) next = p->second;
     if (!next) return {};
     const auto* r = f.find(next);
-    if (r && f.isA(*r, "IFCBUILDINGSTOREY")) {
+    if (r && f.isA(*r, names::IfcBuildingStorey)) {
       Instance s;
       if (s.load(f, *r)) return s.text("Name").value_or(instanceName(next));
       return {};
@@ -185,13 +185,13 @@ std::string storeyOf(const IfcFile& f, const Relations& rel, std::uint64_t id) {
 
 // Default colours by class when the file gives none (a light palette that reads well in a viewer).
 model::Color defaultColor(const IfcFile& f, const EntityRecord& r) {
-  auto is = [&](const char* t) { return f.isA(r, t); };
-  if (is("IFCWINDOW")) return {0.55f, 0.75f, 0.9f, 0.5f};
-  if (is("IFCDOOR")) return {0.6f, 0.45f, 0.3f, 1.0f};
-  if (is("IFCSLAB") || is("IFCROOF")) return {0.7f, 0.7f, 0.68f, 1.0f};
-  if (is("IFCSPACE")) return {0.6f, 0.8f, 0.6f, 0.25f};
-  if (is("IFCFLOWSEGMENT") || is("IFCFLOWFITTING") || is("IFCPIPESEGMENT")) return {0.2f, 0.6f, 0.9f, 1.0f};
-  if (is("IFCSITE")) return {0.55f, 0.65f, 0.45f, 1.0f};
+  auto is = [&](std::string_view t) { return f.isA(r, t); };
+  if (is(names::IfcWindow)) return {0.55f, 0.75f, 0.9f, 0.5f};
+  if (is(names::IfcDoor)) return {0.6f, 0.45f, 0.3f, 1.0f};
+  if (is(names::IfcSlab) || is(names::IfcRoof)) return {0.7f, 0.7f, 0.68f, 1.0f};
+  if (is(names::IfcSpace)) return {0.6f, 0.8f, 0.6f, 0.25f};
+  if (is(names::IfcFlowSegment) || is(names::IfcFlowFitting) || is(names::IfcPipeSegment)) return {0.2f, 0.6f, 0.9f, 1.0f};
+  if (is(names::IfcSite)) return {0.55f, 0.65f, 0.45f, 1.0f};
   return {0.85f, 0.83f, 0.8f, 1.0f};
 }
 
@@ -304,7 +304,7 @@ Result<IfcReadResult> readIfc(const std::filesystem::path& path, const IfcOption
   const std::string layer = path.filename().string();
   out.scene.layer(layer);
 
-  const auto products = file.instancesOf("IFCPRODUCT");
+  const auto products = file.instancesOf(names::IfcProduct);
   // The index pass has read the whole file; the geometry pass reads it again in pieces. Keeping it all resident would
   // make peak memory grow with the file, so the mapping is dropped from the resident set now and then (the pages stay
   // in the page cache; re-reading one is a minor fault).
@@ -332,7 +332,7 @@ Result<IfcReadResult> readIfc(const std::filesystem::path& path, const IfcOption
     slot.cls = p.entity().name;
     // Openings and other subtraction features that void a host are cut from it, not shown; one that voids nothing
     // (an IfcEarthworksCut standing alone, say) is an object of its own and drawn.
-    if (file.isA(rec, "IFCFEATUREELEMENTSUBTRACTION") && rel.voiding.count(rec.id) && !options.includeOpenings) return;
+    if (file.isA(rec, names::IfcFeatureElementSubtraction) && rel.voiding.count(rec.id) && !options.includeOpenings) return;
     auto repId = p.ref("Representation");
     if (!repId) return;
 

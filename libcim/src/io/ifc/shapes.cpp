@@ -289,27 +289,27 @@ TriMesh csgPrimitive(const Context& ctx, const Instance& it) {
   const auto& f = ctx.file;
   const double s = ctx.units.lengthToMeters;
   auto len = [&](const char* name) { return it.real(name).value_or(0.0) * s; };
-  if (f.isA(it.record(), "IFCBLOCK")) {
+  if (f.isA(it.record(), names::IfcBlock)) {
     const double x = len("XLength"), y = len("YLength"), z = len("ZLength");
     if (!(x > 0 && y > 0 && z > 0)) return m;
     for (int k = 0; k < 8; ++k) m.positions.emplace_back(k & 1 ? x : 0.0, k & 2 ? y : 0.0, k & 4 ? z : 0.0);
     // Two outward triangles per side (vertex k: bit 0 = x, bit 1 = y, bit 2 = z).
     m.triangles = {{0, 2, 3}, {0, 3, 1}, {4, 5, 7}, {4, 7, 6}, {0, 1, 5}, {0, 5, 4},
                    {2, 6, 7}, {2, 7, 3}, {0, 4, 6}, {0, 6, 2}, {1, 3, 7}, {1, 7, 5}};
-  } else if (f.isA(it.record(), "IFCRECTANGULARPYRAMID")) {
+  } else if (f.isA(it.record(), names::IfcRectangularPyramid)) {
     const double x = len("XLength"), y = len("YLength"), h = len("Height");
     if (!(x > 0 && y > 0 && h > 0)) return m;
     m.positions = {{0, 0, 0}, {x, 0, 0}, {x, y, 0}, {0, y, 0}, {x / 2, y / 2, h}};
     m.triangles = {{0, 2, 1}, {0, 3, 2}, {0, 1, 4}, {1, 2, 4}, {2, 3, 4}, {3, 0, 4}};
-  } else if (f.isA(it.record(), "IFCRIGHTCIRCULARCONE")) {
+  } else if (f.isA(it.record(), names::IfcRightCircularCone)) {
     const double r = len("BottomRadius"), h = len("Height");
     if (!(r > 0 && h > 0)) return m;
     m = lathe({{0, 0}, {r, 0}, {0, h}}, std::max(12, arcSegments(ctx, r, 2 * kPi)));
-  } else if (f.isA(it.record(), "IFCRIGHTCIRCULARCYLINDER")) {
+  } else if (f.isA(it.record(), names::IfcRightCircularCylinder)) {
     const double r = len("Radius"), h = len("Height");
     if (!(r > 0 && h > 0)) return m;
     m = lathe({{0, 0}, {r, 0}, {r, h}, {0, h}}, std::max(12, arcSegments(ctx, r, 2 * kPi)));
-  } else if (f.isA(it.record(), "IFCSPHERE")) {
+  } else if (f.isA(it.record(), names::IfcSphere)) {
     const double r = len("Radius");
     if (!(r > 0)) return m;
     const int n = std::max(12, arcSegments(ctx, r, 2 * kPi));
@@ -469,19 +469,19 @@ class ShapeBuilder {
     if (auto c = colors_.find(id); c != colors_.end()) color = c->second;
     const auto& f = ctx_.file;
     const auto& r = it.record();
-    if (f.isA(r, "IFCMAPPEDITEM")) {
+    if (f.isA(r, names::IfcMappedItem)) {
       auto source = it.ref("MappingSource");
       Instance map;
       if (!source || !map.load(f, *source)) return;
       Eigen::Affine3d origin = Eigen::Affine3d::Identity();
-      if (auto o = map.ref("MappingOrigin")) origin = ctx_.file.isA(*f.find(*o), "IFCPLACEMENT") ? ctx_.axis2Placement(*o) : ctx_.transformationOperator(*o);
+      if (auto o = map.ref("MappingOrigin")) origin = ctx_.file.isA(*f.find(*o), names::IfcPlacement) ? ctx_.axis2Placement(*o) : ctx_.transformationOperator(*o);
       Eigen::Affine3d target = Eigen::Affine3d::Identity();
       if (auto tg = it.ref("MappingTarget")) target = ctx_.transformationOperator(*tg);
       if (auto rep = map.ref("MappedRepresentation")) representation(*rep, t * target * origin, out, depth + 1, color);
       return;
     }
     TriMesh m;
-    if (f.isA(r, "IFCEXTRUDEDAREASOLID")) {
+    if (f.isA(r, names::IfcExtrudedAreaSolid)) {
       auto profile = it.ref("SweptArea");
       const double depthInFileUnits = it.real("Depth").value_or(0.0);
       const double depthM = depthInFileUnits * ctx_.units.lengthToMeters;
@@ -496,7 +496,7 @@ class ShapeBuilder {
         ctx_.report(Severity::Warning, ErrorCode::InvalidElement, id, "extrusion depth is not finite or absurdly large");
         return;
       }
-      if (f.isA(r, "IFCEXTRUDEDAREASOLIDTAPERED")) {
+      if (f.isA(r, names::IfcExtrudedAreaSolidTapered)) {
         auto start = profilePolygons(ctx_, *profile);
         auto endId = it.ref("EndSweptArea");
         auto end = endId ? profilePolygons(ctx_, *endId) : std::vector<Polygon>{};
@@ -511,7 +511,7 @@ class ShapeBuilder {
         m = extrude(profilePolygons(ctx_, *profile), dir * depthM);
       }
       if (auto pos = it.ref("Position")) m = transformed(m, ctx_.axis2Placement(*pos));
-    } else if (f.isA(r, "IFCREVOLVEDAREASOLID")) {
+    } else if (f.isA(r, names::IfcRevolvedAreaSolid)) {
       auto profile = it.ref("SweptArea");
       auto axisId = it.ref("Axis");
       const double angle = it.real("Angle").value_or(0.0) * ctx_.units.angleToRadians;
@@ -524,7 +524,7 @@ class ShapeBuilder {
       if (auto d = ax.ref("Axis"))
         if (auto v = ctx_.direction(*d)) a = *v;
       auto start = profilePolygons(ctx_, *profile);
-      if (f.isA(r, "IFCREVOLVEDAREASOLIDTAPERED")) {
+      if (f.isA(r, names::IfcRevolvedAreaSolidTapered)) {
         auto endId = it.ref("EndSweptArea");
         auto end = endId ? profilePolygons(ctx_, *endId) : std::vector<Polygon>{};
         if (pairProfiles(start, end)) {
@@ -538,7 +538,7 @@ class ShapeBuilder {
         m = revolve(ctx_, start, o, a, angle);
       }
       if (auto pos = it.ref("Position")) m = transformed(m, ctx_.axis2Placement(*pos));
-    } else if (f.isA(r, "IFCSWEPTDISKSOLID")) {
+    } else if (f.isA(r, names::IfcSweptDiskSolid)) {
       auto directrix = it.ref("Directrix");
       const double radius = it.real("Radius").value_or(0.0) * ctx_.units.lengthToMeters;
       const double inner = it.real("InnerRadius").value_or(0.0) * ctx_.units.lengthToMeters;
@@ -551,25 +551,25 @@ class ShapeBuilder {
         return;
       }
       m = sweepDisk(ctx_, path, radius, inner);
-    } else if (f.isA(r, "IFCSECTIONEDSOLIDHORIZONTAL")) {
+    } else if (f.isA(r, names::IfcSectionedSolidHorizontal)) {
       m = sectionedSolid(it);
-    } else if (f.isA(r, "IFCFIXEDREFERENCESWEPTAREASOLID") || f.isA(r, "IFCDIRECTRIXCURVESWEPTAREASOLID") ||
-               f.isA(r, "IFCSURFACECURVESWEPTAREASOLID")) {
+    } else if (f.isA(r, names::IfcFixedReferenceSweptAreaSolid) || f.isA(r, names::IfcDirectrixCurveSweptAreaSolid) ||
+               f.isA(r, names::IfcSurfaceCurveSweptAreaSolid)) {
       m = directrixSweep(it);
       if (!m.empty())
         if (auto pos = it.ref("Position")) m = transformed(m, ctx_.axis2Placement(*pos));
-    } else if (f.isA(r, "IFCMANIFOLDSOLIDBREP") || f.isA(r, "IFCFACEBASEDSURFACEMODEL") || f.isA(r, "IFCSHELLBASEDSURFACEMODEL") ||
-               f.isA(r, "IFCCLOSEDSHELL") || f.isA(r, "IFCOPENSHELL") || f.isA(r, "IFCCONNECTEDFACESET")) {
+    } else if (f.isA(r, names::IfcManifoldSolidBrep) || f.isA(r, names::IfcFaceBasedSurfaceModel) || f.isA(r, names::IfcShellBasedSurfaceModel) ||
+               f.isA(r, names::IfcClosedShell) || f.isA(r, names::IfcOpenShell) || f.isA(r, names::IfcConnectedFaceSet)) {
       shells(it, m);
-    } else if (f.isA(r, "IFCTRIANGULATEDFACESET") || f.isA(r, "IFCPOLYGONALFACESET")) {
+    } else if (f.isA(r, names::IfcTriangulatedFaceSet) || f.isA(r, names::IfcPolygonalFaceSet)) {
       faceSet(it, m);
-    } else if (f.isA(r, "IFCBOOLEANRESULT")) {
+    } else if (f.isA(r, names::IfcBooleanResult)) {
       m = booleanResult(it, depth, color);
-    } else if (f.isA(r, "IFCCSGSOLID")) {
+    } else if (f.isA(r, names::IfcCsgSolid)) {
       if (auto root = it.ref("TreeRootExpression")) item(*root, t, out, depth + 1, color);
       else ctx_.report(Severity::Warning, ErrorCode::InvalidElement, id, "IfcCsgSolid without TreeRootExpression");
       return;
-    } else if (f.isA(r, "IFCCSGPRIMITIVE3D")) {
+    } else if (f.isA(r, names::IfcCsgPrimitive3D)) {
       m = csgPrimitive(ctx_, it);
       if (m.empty()) {
         ctx_.report(Severity::Warning, ErrorCode::InvalidElement, id,
@@ -577,7 +577,7 @@ class ShapeBuilder {
         return;
       }
       if (auto pos = it.ref("Position")) m = transformed(m, ctx_.axis2Placement(*pos));
-    } else if (f.isA(r, "IFCHALFSPACESOLID")) {
+    } else if (f.isA(r, names::IfcHalfSpaceSolid)) {
       return;  // only meaningful as a boolean operand
     } else {
       ctx_.report(Severity::Warning, ErrorCode::InvalidElement, id,
@@ -609,7 +609,7 @@ class ShapeBuilder {
     if (!second.load(ctx_.file, *secondId)) return first;
     const auto& f = ctx_.file;
     geometry::BooleanResult result;
-    if (f.isA(second.record(), "IFCHALFSPACESOLID")) {
+    if (f.isA(second.record(), names::IfcHalfSpaceSolid)) {
       if (op != "DIFFERENCE") return keep(it, first, "half-space operands are only supported for DIFFERENCE");
       result = subtractHalfSpace(second, toSolid(first));
     } else {
@@ -762,11 +762,11 @@ class ShapeBuilder {
     Eigen::Vector3d ref = Eigen::Vector3d::UnitX();
     if (auto fr = it.ref("FixedReference"))
       if (auto d = ctx_.direction(*fr)) ref = *d;
-    if (ctx_.file.isA(it.record(), "IFCSURFACECURVESWEPTAREASOLID")) {
+    if (ctx_.file.isA(it.record(), names::IfcSurfaceCurveSweptAreaSolid)) {
       // The profile's x axis follows the reference surface's normal; for a plane that is one fixed direction.
       Instance surface;
       auto sid = it.ref("ReferenceSurface");
-      if (!sid || !surface.load(ctx_.file, *sid) || !ctx_.file.isA(surface.record(), "IFCPLANE")) {
+      if (!sid || !surface.load(ctx_.file, *sid) || !ctx_.file.isA(surface.record(), names::IfcPlane)) {
         ctx_.report(Severity::Warning, ErrorCode::InvalidElement, it.id(),
                     "surface-curve sweep: only an IfcPlane reference surface is supported");
         return m;
@@ -820,7 +820,7 @@ class ShapeBuilder {
       if (!first) break;
       const EntityRecord* fr = f.find(*first);
       Instance inner;
-      if (fr && f.isA(*fr, "IFCBOOLEANRESULT") && inner.load(f, *fr) &&
+      if (fr && f.isA(*fr, names::IfcBooleanResult) && inner.load(f, *fr) &&
           inner.enumeration("Operator").value_or("DIFFERENCE") == "DIFFERENCE") {
         cur = *first;
         continue;
@@ -849,7 +849,7 @@ class ShapeBuilder {
         keep(c.boolean, {}, "second operand cannot be read");
         continue;
       }
-      if (f.isA(second.record(), "IFCHALFSPACESOLID")) {
+      if (f.isA(second.record(), names::IfcHalfSpaceSolid)) {
         halfSpaces.emplace_back(c.boolean, std::move(second));
         continue;
       }
@@ -916,7 +916,7 @@ class ShapeBuilder {
     geometry::BooleanResult fail;
     auto planeId = hs.ref("BaseSurface");
     Instance plane;
-    if (!planeId || !plane.load(ctx_.file, *planeId) || !ctx_.file.isA(plane.record(), "IFCPLANE")) {
+    if (!planeId || !plane.load(ctx_.file, *planeId) || !ctx_.file.isA(plane.record(), names::IfcPlane)) {
       fail.error = "half-space base surface is not an IfcPlane";
       return fail;
     }
@@ -927,7 +927,7 @@ class ShapeBuilder {
     const bool agreement = hs.enumeration("AgreementFlag").value_or("T") != "F";
     // Material of the half-space: opposite the normal when AgreementFlag is TRUE.
     const Eigen::Vector3d towardsMaterial = agreement ? Eigen::Vector3d(-normal) : normal;
-    if (!ctx_.file.isA(hs.record(), "IFCPOLYGONALBOUNDEDHALFSPACE")) {
+    if (!ctx_.file.isA(hs.record(), names::IfcPolygonalBoundedHalfSpace)) {
       // Keep what is not material: clipByPlane keeps the side opposite the given normal.
       return geometry::clipByPlane(host, point, towardsMaterial);
     }
@@ -983,7 +983,7 @@ class ShapeBuilder {
     // Reused per thread (face() does not recurse): breps have a face, bound and loop per triangle or quad.
     thread_local Instance face, bound, loop;
     if (!face.load(ctx_.file, faceId)) return;
-    if (ctx_.file.isA(face.record(), "IFCFACESURFACE")) {  // IfcAdvancedFace and faces on curved surfaces
+    if (ctx_.file.isA(face.record(), names::IfcFaceSurface)) {  // IfcAdvancedFace and faces on curved surfaces
       surfaceFace(ctx_, faceId, m);
       return;
     }
@@ -994,7 +994,7 @@ class ShapeBuilder {
       auto loopId = bound.ref("Bound");
       if (!loopId || !loop.load(ctx_.file, *loopId)) continue;
       std::vector<Eigen::Vector3d> ring;
-      if (ctx_.file.isA(loop.record(), "IFCPOLYLOOP")) {
+      if (ctx_.file.isA(loop.record(), names::IfcPolyLoop)) {
         for (auto pid : loop.refs("Polygon"))
           if (auto p = ctx_.point(pid)) ring.push_back(*p);
       } else {
@@ -1002,7 +1002,7 @@ class ShapeBuilder {
       }
       if (bound.enumeration("Orientation").value_or("T") == "F") std::reverse(ring.begin(), ring.end());
       if (ring.size() < 3) continue;
-      if (ctx_.file.isA(bound.record(), "IFCFACEOUTERBOUND") && outer < 0) outer = static_cast<int>(rings.size());
+      if (ctx_.file.isA(bound.record(), names::IfcFaceOuterBound) && outer < 0) outer = static_cast<int>(rings.size());
       rings.push_back(std::move(ring));
     }
     if (rings.empty()) return;
@@ -1013,12 +1013,12 @@ class ShapeBuilder {
   void shells(const Instance& it, TriMesh& m) {
     const auto& f = ctx_.file;
     std::vector<std::uint64_t> shellIds;
-    if (f.isA(it.record(), "IFCMANIFOLDSOLIDBREP")) {  // faceted and advanced B-reps, with voids or not
+    if (f.isA(it.record(), names::IfcManifoldSolidBrep)) {  // faceted and advanced B-reps, with voids or not
       if (auto o = it.ref("Outer")) shellIds.push_back(*o);
       for (auto v : it.refs("Voids")) shellIds.push_back(v);
-    } else if (f.isA(it.record(), "IFCFACEBASEDSURFACEMODEL")) {
+    } else if (f.isA(it.record(), names::IfcFaceBasedSurfaceModel)) {
       shellIds = it.refs("FbsmFaces");
-    } else if (f.isA(it.record(), "IFCSHELLBASEDSURFACEMODEL")) {
+    } else if (f.isA(it.record(), names::IfcShellBasedSurfaceModel)) {
       shellIds = it.refs("SbsmBoundary");
     } else {
       shellIds.push_back(it.id());
@@ -1060,7 +1060,7 @@ class ShapeBuilder {
       }
       return ring;
     };
-    if (ctx_.file.isA(it.record(), "IFCTRIANGULATEDFACESET")) {
+    if (ctx_.file.isA(it.record(), names::IfcTriangulatedFaceSet)) {
       for (const auto& tri : it.list("CoordIndex")) {
         auto ring = ringOf(it, tri);
         if (ring.size() != 3) continue;
@@ -1092,12 +1092,12 @@ std::optional<model::Color> colourOfStyle(const IfcFile& f, std::uint64_t styleI
   if (depth > 6) return std::nullopt;
   Instance s;
   if (!s.load(f, styleId)) return std::nullopt;
-  if (f.isA(s.record(), "IFCSURFACESTYLE") || f.isA(s.record(), "IFCPRESENTATIONSTYLEASSIGNMENT")) {
+  if (f.isA(s.record(), names::IfcSurfaceStyle) || f.isA(s.record(), names::IfcPresentationStyleAssignment)) {
     for (auto sub : s.refs("Styles"))
       if (auto c = colourOfStyle(f, sub, depth + 1)) return c;
     return std::nullopt;
   }
-  if (f.isA(s.record(), "IFCSURFACESTYLESHADING")) {
+  if (f.isA(s.record(), names::IfcSurfaceStyleShading)) {
     auto colourId = s.ref("SurfaceColour");
     Instance c;
     if (!colourId || !c.load(f, *colourId)) return std::nullopt;
@@ -1126,7 +1126,7 @@ void TriMesh::append(const TriMesh& other, const Eigen::Affine3d& transform) {
 
 std::unordered_map<std::uint64_t, model::Color> readItemColors(const IfcFile& file) {
   std::unordered_map<std::uint64_t, model::Color> colors;
-  for (const auto* r : file.instancesOf("IFCSTYLEDITEM")) {
+  for (const auto* r : file.instancesOf(names::IfcStyledItem)) {
     Instance s;
     if (!s.load(file, *r)) continue;
     auto item = s.ref("Item");
@@ -1151,7 +1151,7 @@ std::vector<TriMesh> productShapes(Context& ctx, std::uint64_t representationId,
                "product representation cannot be read: " + shape.error());
     return out;
   }
-  if (!ctx.file.isA(shape.record(), "IFCPRODUCTREPRESENTATION")) {
+  if (!ctx.file.isA(shape.record(), names::IfcProductRepresentation)) {
     ctx.report(Severity::Warning, ErrorCode::InvalidElement, representationId,
                "Representation is an " + std::string(shape.entity().name) + ", not an IfcProductRepresentation");
     return out;

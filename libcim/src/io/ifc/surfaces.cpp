@@ -86,7 +86,7 @@ std::vector<V3> trimPolyline(const std::vector<V3>& pts, bool closed, const V3& 
 
 std::optional<V3> vertexPoint(Context& ctx, std::optional<std::uint64_t> vertexId) {
   Instance v;
-  if (!vertexId || !v.load(ctx.file, *vertexId) || !ctx.file.isA(v.record(), "IFCVERTEXPOINT")) return std::nullopt;
+  if (!vertexId || !v.load(ctx.file, *vertexId) || !ctx.file.isA(v.record(), names::IfcVertexPoint)) return std::nullopt;
   if (auto g = v.ref("VertexGeometry")) return ctx.point(*g);
   return std::nullopt;
 }
@@ -100,12 +100,12 @@ std::vector<V3> edgePoints(Context& ctx, std::uint64_t id) {
   }
   std::uint64_t edgeId = id;
   bool forward = true;
-  if (ctx.file.isA(oe.record(), "IFCORIENTEDEDGE")) {
+  if (ctx.file.isA(oe.record(), names::IfcOrientedEdge)) {
     edgeId = oe.ref("EdgeElement").value_or(0);
     forward = oe.enumeration("Orientation").value_or("T") != "F";
   }
   Instance e;
-  if (!edgeId || !e.load(ctx.file, edgeId) || !ctx.file.isA(e.record(), "IFCEDGECURVE")) {
+  if (!edgeId || !e.load(ctx.file, edgeId) || !ctx.file.isA(e.record(), names::IfcEdgeCurve)) {
     ctx.report(Severity::Warning, ErrorCode::InvalidElement, id, "edge is not an IfcEdgeCurve; not supported");
     return {};
   }
@@ -121,7 +121,7 @@ std::vector<V3> edgePoints(Context& ctx, std::uint64_t id) {
   }
   std::vector<V3> pts;
   bool closed = false;
-  if (ctx.file.isA(c.record(), "IFCLINE")) {  // unbounded: the vertices are the whole edge
+  if (ctx.file.isA(c.record(), names::IfcLine)) {  // unbounded: the vertices are the whole edge
     if (!start || !end) {
       ctx.report(Severity::Warning, ErrorCode::InvalidElement, edgeId, "edge on an IfcLine without vertex points");
       return {};
@@ -129,7 +129,7 @@ std::vector<V3> edgePoints(Context& ctx, std::uint64_t id) {
     pts = sameSense ? std::vector<V3>{*start, *end} : std::vector<V3>{*end, *start};
   } else {
     pts = curvePoints(ctx, *curveId);  // reports unsupported curves itself
-    closed = ctx.file.isA(c.record(), "IFCCIRCLE") || ctx.file.isA(c.record(), "IFCELLIPSE");
+    closed = ctx.file.isA(c.record(), names::IfcCircle) || ctx.file.isA(c.record(), names::IfcEllipse);
     if (!closed && pts.size() > 2 && (pts.front() - pts.back()).norm() < kSamePoint) {
       closed = true;
       pts.pop_back();
@@ -262,7 +262,7 @@ std::optional<Surface> elementarySurface(Context& ctx, const Instance& si) {
   const double m = ctx.units.lengthToMeters;
   Surface s;
   const auto& f = ctx.file;
-  if (f.isA(si.record(), "IFCCYLINDRICALSURFACE")) {
+  if (f.isA(si.record(), names::IfcCylindricalSurface)) {
     const double r = si.real("Radius").value_or(0.0) * m;
     if (!(r > 0)) return std::nullopt;
     s.periodic[0] = true;
@@ -274,7 +274,7 @@ std::optional<Surface> elementarySurface(Context& ctx, const Instance& si) {
     };
     return s;
   }
-  if (f.isA(si.record(), "IFCSPHERICALSURFACE")) {
+  if (f.isA(si.record(), names::IfcSphericalSurface)) {
     const double r = si.real("Radius").value_or(0.0) * m;
     if (!(r > 0)) return std::nullopt;
     s.periodic[0] = true;
@@ -288,7 +288,7 @@ std::optional<Surface> elementarySurface(Context& ctx, const Instance& si) {
     };
     return s;
   }
-  if (f.isA(si.record(), "IFCTOROIDALSURFACE")) {
+  if (f.isA(si.record(), names::IfcToroidalSurface)) {
     const double big = si.real("MajorRadius").value_or(0.0) * m, small = si.real("MinorRadius").value_or(0.0) * m;
     if (!(big > 0) || !(small > 0)) return std::nullopt;
     s.periodic[0] = s.periodic[1] = true;
@@ -683,10 +683,10 @@ std::vector<V3> loopPoints(Context& ctx, std::uint64_t loopId) {
     return {};
   }
   std::vector<V3> out;
-  if (ctx.file.isA(l.record(), "IFCPOLYLOOP")) {
+  if (ctx.file.isA(l.record(), names::IfcPolyLoop)) {
     for (auto pid : l.refs("Polygon"))
       if (auto p = ctx.point(pid)) appendUnique(out, *p);
-  } else if (ctx.file.isA(l.record(), "IFCEDGELOOP")) {
+  } else if (ctx.file.isA(l.record(), names::IfcEdgeLoop)) {
     for (auto e : l.refs("EdgeList")) {
       auto pts = edgePoints(ctx, e);
       if (pts.empty()) {
@@ -726,7 +726,7 @@ void surfaceFace(Context& ctx, std::uint64_t faceId, TriMesh& out) {
       continue;
     }
     if (bound.enumeration("Orientation").value_or("T") == "F") std::reverse(l.xyz.begin(), l.xyz.end());
-    l.outer = ctx.file.isA(bound.record(), "IFCFACEOUTERBOUND");
+    l.outer = ctx.file.isA(bound.record(), names::IfcFaceOuterBound);
     loops.push_back(std::move(l));
   }
   if (loops.empty()) {
@@ -739,7 +739,7 @@ void surfaceFace(Context& ctx, std::uint64_t faceId, TriMesh& out) {
     ctx.report(Severity::Warning, ErrorCode::InvalidElement, faceId, "face surface cannot be read");
     return;
   }
-  if (ctx.file.isA(si.record(), "IFCPLANE")) {
+  if (ctx.file.isA(si.record(), names::IfcPlane)) {
     Eigen::Affine3d frame = Eigen::Affine3d::Identity();
     if (auto pos = si.ref("Position")) frame = ctx.axis2Placement(*pos);
     const V3 n = frame.linear().col(2);
@@ -747,7 +747,7 @@ void surfaceFace(Context& ctx, std::uint64_t faceId, TriMesh& out) {
     return;
   }
   std::optional<Surface> s;
-  if (ctx.file.isA(si.record(), "IFCBSPLINESURFACEWITHKNOTS")) {
+  if (ctx.file.isA(si.record(), names::IfcBSplineSurfaceWithKnots)) {
     s = bsplineSurface(ctx, si);
     if (!s) return;  // reported
   } else {
