@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "io/ifc/axis_placement.h"
+
 namespace cim::io::ifc {
 
 namespace {
@@ -141,7 +143,7 @@ std::optional<BSplineCurve> readBSplineCurve(Context& ctx, const Instance& c, st
   BSplineCurve b;
   b.degree = static_cast<int>(c.integer("Degree").value_or(0));
   for (auto id : c.refs("ControlPointsList")) {
-    auto p = ctx.point(id);
+    auto p = readPoint(ctx, id);
     if (!p) {
       why = "control point " + instanceName(id) + " cannot be read";
       return std::nullopt;
@@ -189,7 +191,7 @@ std::optional<BSplineSurface> readBSplineSurface(Context& ctx, const Instance& s
       return std::nullopt;
     }
     for (const auto& c : cols) {
-      auto p = c.kind == ValueKind::Ref ? ctx.point(c.ref) : std::nullopt;
+      auto p = c.kind == ValueKind::Ref ? readPoint(ctx, c.ref) : std::nullopt;
       if (!p) {
         why = "a control point cannot be read";
         return std::nullopt;

@@ -5,6 +5,7 @@
 #include <numbers>
 
 #include "io/ifc/alignment.h"
+#include "io/ifc/axis_placement.h"
 #include "io/ifc/bspline.h"
 
 namespace cim::io::ifc {
@@ -81,7 +82,7 @@ struct Conic {
 
 std::optional<Conic> conic(Context& ctx, const Instance& c) {
   Conic k;
-  if (auto pos = c.ref("Position")) k.frame = ctx.axis2Placement(*pos);
+  if (auto pos = c.ref("Position")) k.frame = axis2Placement(ctx, *pos);
   const double s = ctx.units.lengthToMeters;
   if (ctx.file.isA(c.record(), names::IfcCircle)) {
     k.a = k.b = c.real("Radius").value_or(0.0) * s;
@@ -102,7 +103,7 @@ std::vector<Eigen::Vector3d> trimmed(Context& ctx, const Instance& t) {
   // Trim selects: a list holding an IfcCartesianPoint reference and/or an IfcParameterValue.
   auto trimOf = [&](const char* name, std::optional<double>& param, std::optional<Eigen::Vector3d>& point) {
     for (const auto& v : t.list(name)) {
-      if (v.kind == ValueKind::Ref) point = ctx.point(v.ref);
+      if (v.kind == ValueKind::Ref) point = readPoint(ctx, v.ref);
       else if (v.kind == ValueKind::Typed && v.count == 1) param = numberOf(t.attributes(), t.children(v)[0]);
     }
   };
@@ -115,12 +116,12 @@ std::vector<Eigen::Vector3d> trimmed(Context& ctx, const Instance& t) {
   if (ctx.file.isA(basis.record(), names::IfcLine)) {
     Eigen::Vector3d origin = Eigen::Vector3d::Zero(), dir = Eigen::Vector3d::UnitX();
     if (auto pnt = basis.ref("Pnt"))
-      if (auto p = ctx.point(*pnt)) origin = *p;
+      if (auto p = readPoint(ctx, *pnt)) origin = *p;
     if (auto vid = basis.ref("Dir")) {
       Instance vec;
       if (vec.load(ctx.file, *vid)) {
         if (auto o = vec.ref("Orientation"))
-          if (auto d = ctx.direction(*o)) dir = *d * vec.real("Magnitude").value_or(1.0) * ctx.units.lengthToMeters;
+          if (auto d = readDirection(ctx, *o)) dir = *d * vec.real("Magnitude").value_or(1.0) * ctx.units.lengthToMeters;
       }
     }
     auto at = [&](std::optional<double> p, std::optional<Eigen::Vector3d> q) -> std::optional<Eigen::Vector3d> {
@@ -202,7 +203,7 @@ std::vector<Eigen::Vector3d> curveImpl(Context& ctx, std::uint64_t id, int depth
   const auto& f = ctx.file;
   if (f.isA(c.record(), names::IfcPolyline)) {
     for (auto p : c.refs("Points"))
-      if (auto q = ctx.point(p)) appendUnique(out, *q);
+      if (auto q = readPoint(ctx, p)) appendUnique(out, *q);
   } else if (f.isA(c.record(), names::IfcIndexedPolyCurve)) {
     out = indexedPolyCurve(ctx, c);
   } else if (f.isA(c.record(), names::IfcCurveSegment) ||
@@ -254,7 +255,7 @@ std::vector<Polygon> parameterised(Context& ctx, const Instance& p) {
   auto rect = [&](double w, double h) { return poly({{-w / 2, -h / 2}, {w / 2, -h / 2}, {w / 2, h / 2}, {-w / 2, h / 2}}); };
   const auto& f = ctx.file;
   const auto& rec = p.record();
-  // Dimensions are positive lengths (IfcPositiveLengthMeasure) within the bound Context::point uses; a hollow
+  // Dimensions are positive lengths (IfcPositiveLengthMeasure) within the bound readPoint uses; a hollow
   // section's wall is thinner than its half-size. A negative size would otherwise be mirrored into a valid-looking
   // shape, and a zero or absurd one give degenerate or infinite geometry.
   for (const char* name : {"XDim", "YDim", "Radius", "WallThickness", "SemiAxis1", "SemiAxis2", "OverallWidth",
@@ -374,7 +375,7 @@ std::vector<Polygon> profileImpl(Context& ctx, std::uint64_t id, int depth) {
     out.push_back(std::move(poly));
   } else if (f.isA(p.record(), names::IfcDerivedProfileDef)) {
     if (auto parent = p.ref("ParentProfile")) out = profileImpl(ctx, *parent, depth + 1);
-    if (auto op = p.ref("Operator")) transform(out, ctx.transformationOperator(*op));
+    if (auto op = p.ref("Operator")) transform(out, transformationOperator(ctx, *op));
   } else if (f.isA(p.record(), names::IfcCompositeProfileDef)) {
     for (auto child : p.refs("Profiles")) {
       auto polys = profileImpl(ctx, child, depth + 1);
@@ -382,7 +383,7 @@ std::vector<Polygon> profileImpl(Context& ctx, std::uint64_t id, int depth) {
     }
   } else if (f.isA(p.record(), names::IfcParameterizedProfileDef)) {
     out = parameterised(ctx, p);
-    if (auto pos = p.ref("Position")) transform(out, ctx.axis2Placement(*pos));
+    if (auto pos = p.ref("Position")) transform(out, axis2Placement(ctx, *pos));
   } else {
     ctx.report(Severity::Warning, ErrorCode::InvalidElement, id,
                "profile type " + std::string(p.entity().name) + " gives no area");

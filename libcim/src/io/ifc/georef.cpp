@@ -9,6 +9,7 @@
 #include "cim/geo/crs.h"
 #include "cim/geo/transform.h"
 #include "core/text.h"
+#include "io/ifc/axis_placement.h"
 
 namespace cim::io::ifc {
 
@@ -243,7 +244,7 @@ double trueNorthAngle(Context& ctx) {
     if (!c.load(ctx.file, *rec)) continue;
     if (c.integer("CoordinateSpaceDimension").value_or(3) != 3) continue;
     if (auto tn = c.ref("TrueNorth"))
-      if (auto d = ctx.direction(*tn)) return std::atan2(d->y(), d->x());
+      if (auto d = readDirection(ctx, *tn)) return std::atan2(d->y(), d->x());
   }
   return std::numbers::pi / 2;
 }

@@ -11,6 +11,7 @@
 #include "core/text.h"
 #include "io/ifc/context.h"
 #include "io/ifc/georef.h"
+#include "io/ifc/object_placement.h"
 #include "io/ifc/shapes.h"
 #include "cim/geometry/booleans.h"
 
@@ -210,7 +211,7 @@ void cutOpenings(Context& ctx, const std::vector<std::uint64_t>& openings,
     }
     auto rep = o.ref("Representation");
     Eigen::Affine3d placement = Eigen::Affine3d::Identity();
-    if (auto pl = o.ref("ObjectPlacement")) placement = ctx.objectPlacement(*pl);
+    if (auto pl = o.ref("ObjectPlacement")) placement = objectPlacement(ctx, *pl);
     const std::size_t before = cutters.size();
     if (rep)
       for (const auto& m : productShapes(ctx, *rep, colors, stats)) {
@@ -369,7 +370,7 @@ Result<IfcReadResult> readIfc(const std::filesystem::path& path, const IfcOption
         for (const auto& [k, v] : psets.get(file, id, units)) e.attributes[k] = v;
 
     Eigen::Affine3d placement = Eigen::Affine3d::Identity();
-    if (auto pl = p.ref("ObjectPlacement")) placement = ctx.objectPlacement(*pl);
+    if (auto pl = p.ref("ObjectPlacement")) placement = objectPlacement(ctx, *pl);
     bool axisOnly = false;
     std::vector<TriMesh> meshes = productShapes(ctx, *repId, colors, localStats, &axisOnly);
     if (axisOnly)

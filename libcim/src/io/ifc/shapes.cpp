@@ -9,6 +9,7 @@
 #include "cim/geometry/booleans.h"
 #include "cim/geometry/triangulate.h"
 #include "io/ifc/alignment.h"
+#include "io/ifc/axis_placement.h"
 #include "io/ifc/curves.h"
 #include "io/ifc/surfaces.h"
 
@@ -474,9 +475,9 @@ class ShapeBuilder {
       Instance map;
       if (!source || !map.load(f, *source)) return;
       Eigen::Affine3d origin = Eigen::Affine3d::Identity();
-      if (auto o = map.ref("MappingOrigin")) origin = ctx_.file.isA(*f.find(*o), names::IfcPlacement) ? ctx_.axis2Placement(*o) : ctx_.transformationOperator(*o);
+      if (auto o = map.ref("MappingOrigin")) origin = ctx_.file.isA(*f.find(*o), names::IfcPlacement) ? axis2Placement(ctx_, *o) : transformationOperator(ctx_, *o);
       Eigen::Affine3d target = Eigen::Affine3d::Identity();
-      if (auto tg = it.ref("MappingTarget")) target = ctx_.transformationOperator(*tg);
+      if (auto tg = it.ref("MappingTarget")) target = transformationOperator(ctx_, *tg);
       if (auto rep = map.ref("MappedRepresentation")) representation(*rep, t * target * origin, out, depth + 1, color);
       return;
     }
@@ -487,12 +488,12 @@ class ShapeBuilder {
       const double depthM = depthInFileUnits * ctx_.units.lengthToMeters;
       Eigen::Vector3d dir = Eigen::Vector3d::UnitZ();
       if (auto d = it.ref("ExtrudedDirection"))
-        if (auto v = ctx_.direction(*d)) dir = *v;
+        if (auto v = readDirection(ctx_, *d)) dir = *v;
       if (!profile || !(depthM > 0)) {
         ctx_.report(Severity::Warning, ErrorCode::InvalidElement, id, "extrusion without profile or positive depth");
         return;
       }
-      if (!std::isfinite(depthM) || depthInFileUnits > 1e12) {  // the same bound as for point coordinates (Context::point)
+      if (!std::isfinite(depthM) || depthInFileUnits > 1e12) {  // the same bound as for point coordinates (readPoint)
         ctx_.report(Severity::Warning, ErrorCode::InvalidElement, id, "extrusion depth is not finite or absurdly large");
         return;
       }
@@ -510,7 +511,7 @@ class ShapeBuilder {
       } else {
         m = extrude(profilePolygons(ctx_, *profile), dir * depthM);
       }
-      if (auto pos = it.ref("Position")) m = transformed(m, ctx_.axis2Placement(*pos));
+      if (auto pos = it.ref("Position")) m = transformed(m, axis2Placement(ctx_, *pos));
     } else if (f.isA(r, names::IfcRevolvedAreaSolid)) {
       auto profile = it.ref("SweptArea");
       auto axisId = it.ref("Axis");
@@ -520,9 +521,9 @@ class ShapeBuilder {
       if (!ax.load(f, *axisId)) return;
       Eigen::Vector3d o = Eigen::Vector3d::Zero(), a = Eigen::Vector3d::UnitZ();
       if (auto l = ax.ref("Location"))
-        if (auto p = ctx_.point(*l)) o = *p;
+        if (auto p = readPoint(ctx_, *l)) o = *p;
       if (auto d = ax.ref("Axis"))
-        if (auto v = ctx_.direction(*d)) a = *v;
+        if (auto v = readDirection(ctx_, *d)) a = *v;
       auto start = profilePolygons(ctx_, *profile);
       if (f.isA(r, names::IfcRevolvedAreaSolidTapered)) {
         auto endId = it.ref("EndSweptArea");
@@ -537,7 +538,7 @@ class ShapeBuilder {
       } else {
         m = revolve(ctx_, start, o, a, angle);
       }
-      if (auto pos = it.ref("Position")) m = transformed(m, ctx_.axis2Placement(*pos));
+      if (auto pos = it.ref("Position")) m = transformed(m, axis2Placement(ctx_, *pos));
     } else if (f.isA(r, names::IfcSweptDiskSolid)) {
       auto directrix = it.ref("Directrix");
       const double radius = it.real("Radius").value_or(0.0) * ctx_.units.lengthToMeters;
@@ -557,7 +558,7 @@ class ShapeBuilder {
                f.isA(r, names::IfcSurfaceCurveSweptAreaSolid)) {
       m = directrixSweep(it);
       if (!m.empty())
-        if (auto pos = it.ref("Position")) m = transformed(m, ctx_.axis2Placement(*pos));
+        if (auto pos = it.ref("Position")) m = transformed(m, axis2Placement(ctx_, *pos));
     } else if (f.isA(r, names::IfcManifoldSolidBrep) || f.isA(r, names::IfcFaceBasedSurfaceModel) || f.isA(r, names::IfcShellBasedSurfaceModel) ||
                f.isA(r, names::IfcClosedShell) || f.isA(r, names::IfcOpenShell) || f.isA(r, names::IfcConnectedFaceSet)) {
       shells(it, m);
@@ -576,7 +577,7 @@ class ShapeBuilder {
                     std::string(it.entity().name) + " has no positive size or is not supported yet");
         return;
       }
-      if (auto pos = it.ref("Position")) m = transformed(m, ctx_.axis2Placement(*pos));
+      if (auto pos = it.ref("Position")) m = transformed(m, axis2Placement(ctx_, *pos));
     } else if (f.isA(r, names::IfcHalfSpaceSolid)) {
       return;  // only meaningful as a boolean operand
     } else {
@@ -639,7 +640,7 @@ class ShapeBuilder {
   TriMesh sectionedSolid(const Instance& it) {
     TriMesh m;
     auto directrix = it.ref("Directrix");
-    auto curve = directrix ? ctx_.alignmentCurve(*directrix) : nullptr;
+    auto curve = directrix ? alignmentCurve(ctx_, *directrix) : nullptr;
     if (!curve) {
       ctx_.report(Severity::Warning, ErrorCode::InvalidElement, it.id(), "sectioned solid: directrix cannot be evaluated");
       return m;
@@ -728,7 +729,7 @@ class ShapeBuilder {
     std::vector<Eigen::Vector3d> path;
     std::vector<Eigen::Vector3d> tangents;
     if (isSegmentedCurve(ctx_, *directrix)) {
-      auto curve = ctx_.alignmentCurve(*directrix);
+      auto curve = alignmentCurve(ctx_, *directrix);
       if (!curve) return m;
       const double s = ctx_.units.lengthToMeters;
       double d0 = 0, d1 = curve->length();
@@ -761,7 +762,7 @@ class ShapeBuilder {
     }
     Eigen::Vector3d ref = Eigen::Vector3d::UnitX();
     if (auto fr = it.ref("FixedReference"))
-      if (auto d = ctx_.direction(*fr)) ref = *d;
+      if (auto d = readDirection(ctx_, *fr)) ref = *d;
     if (ctx_.file.isA(it.record(), names::IfcSurfaceCurveSweptAreaSolid)) {
       // The profile's x axis follows the reference surface's normal; for a plane that is one fixed direction.
       Instance surface;
@@ -772,7 +773,7 @@ class ShapeBuilder {
         return m;
       }
       ref = Eigen::Vector3d::UnitZ();
-      if (auto pos = surface.ref("Position")) ref = ctx_.axis2Placement(*pos).linear().col(2);
+      if (auto pos = surface.ref("Position")) ref = axis2Placement(ctx_, *pos).linear().col(2);
     }
     std::size_t dropped = 0;
     const auto ring = outerRing(ctx_, *profile, dropped);
@@ -921,7 +922,7 @@ class ShapeBuilder {
       return fail;
     }
     Eigen::Affine3d planeFrame = Eigen::Affine3d::Identity();
-    if (auto pos = plane.ref("Position")) planeFrame = ctx_.axis2Placement(*pos);
+    if (auto pos = plane.ref("Position")) planeFrame = axis2Placement(ctx_, *pos);
     const Eigen::Vector3d point = planeFrame.translation();
     Eigen::Vector3d normal = planeFrame.linear().col(2);
     const bool agreement = hs.enumeration("AgreementFlag").value_or("T") != "F";
@@ -933,7 +934,7 @@ class ShapeBuilder {
     }
     // Bounded: a prism over the boundary, long enough to pass through the host, clipped to the material side.
     Eigen::Affine3d frame = Eigen::Affine3d::Identity();
-    if (auto pos = hs.ref("Position")) frame = ctx_.axis2Placement(*pos);
+    if (auto pos = hs.ref("Position")) frame = axis2Placement(ctx_, *pos);
     auto boundaryId = hs.ref("PolygonalBoundary");
     if (!boundaryId) {
       fail.error = "bounded half-space without boundary";
@@ -996,7 +997,7 @@ class ShapeBuilder {
       std::vector<Eigen::Vector3d> ring;
       if (ctx_.file.isA(loop.record(), names::IfcPolyLoop)) {
         for (auto pid : loop.refs("Polygon"))
-          if (auto p = ctx_.point(pid)) ring.push_back(*p);
+          if (auto p = readPoint(ctx_, pid)) ring.push_back(*p);
       } else {
         ring = loopPoints(ctx_, *loopId);  // edge loops; other loop types are reported there
       }

@@ -10,6 +10,7 @@
 #include <Eigen/Geometry>
 
 #include "cim/geometry/triangulate.h"
+#include "io/ifc/axis_placement.h"
 #include "io/ifc/bspline.h"
 #include "io/ifc/curves.h"
 
@@ -87,7 +88,7 @@ std::vector<V3> trimPolyline(const std::vector<V3>& pts, bool closed, const V3& 
 std::optional<V3> vertexPoint(Context& ctx, std::optional<std::uint64_t> vertexId) {
   Instance v;
   if (!vertexId || !v.load(ctx.file, *vertexId) || !ctx.file.isA(v.record(), names::IfcVertexPoint)) return std::nullopt;
-  if (auto g = v.ref("VertexGeometry")) return ctx.point(*g);
+  if (auto g = v.ref("VertexGeometry")) return readPoint(ctx, *g);
   return std::nullopt;
 }
 
@@ -257,7 +258,7 @@ std::optional<Surface> bsplineSurface(Context& ctx, const Instance& si) {
 
 std::optional<Surface> elementarySurface(Context& ctx, const Instance& si) {
   Eigen::Affine3d frame = Eigen::Affine3d::Identity();
-  if (auto pos = si.ref("Position")) frame = ctx.axis2Placement(*pos);
+  if (auto pos = si.ref("Position")) frame = axis2Placement(ctx, *pos);
   const Eigen::Affine3d inv = frame.inverse();
   const double m = ctx.units.lengthToMeters;
   Surface s;
@@ -685,7 +686,7 @@ std::vector<V3> loopPoints(Context& ctx, std::uint64_t loopId) {
   std::vector<V3> out;
   if (ctx.file.isA(l.record(), names::IfcPolyLoop)) {
     for (auto pid : l.refs("Polygon"))
-      if (auto p = ctx.point(pid)) appendUnique(out, *p);
+      if (auto p = readPoint(ctx, pid)) appendUnique(out, *p);
   } else if (ctx.file.isA(l.record(), names::IfcEdgeLoop)) {
     for (auto e : l.refs("EdgeList")) {
       auto pts = edgePoints(ctx, e);
@@ -741,7 +742,7 @@ void surfaceFace(Context& ctx, std::uint64_t faceId, TriMesh& out) {
   }
   if (ctx.file.isA(si.record(), names::IfcPlane)) {
     Eigen::Affine3d frame = Eigen::Affine3d::Identity();
-    if (auto pos = si.ref("Position")) frame = ctx.axis2Placement(*pos);
+    if (auto pos = si.ref("Position")) frame = axis2Placement(ctx, *pos);
     const V3 n = frame.linear().col(2);
     planarFace(ctx, faceId, sameSense ? n : V3(-n), std::move(loops), out);
     return;

@@ -11,6 +11,7 @@
 #include "cim/io/ifc.h"
 #include "io/ifc/alignment.h"
 #include "io/ifc/context.h"
+#include "io/ifc/object_placement.h"
 #include "support/scene_lookup.h"
 #include "support/test_support.h"
 
@@ -95,7 +96,7 @@ TEST_CASE("A clothoid segment ends where the Fresnel integrals say", "[ifc][alig
       "#40=IFCCURVESEGMENT(.CONTINUOUS.,#32,IFCLENGTHMEASURE(0.),IFCLENGTHMEASURE(80.),#20);\n"
       "#41=IFCCOMPOSITECURVE((#40),.F.);\n"));
   auto o = open(dir / "c.ifc");
-  auto curve = o.ctx->alignmentCurve(41);
+  auto curve = alignmentCurve(*o.ctx, 41);
   REQUIRE(curve);
   CHECK(curve->length() == Approx(80.0));
   const Eigen::Vector2d local = clothoidSeries(a, len);
@@ -141,15 +142,15 @@ TEST_CASE("Line then arc: a linear placement lands where circle geometry puts it
       "#84=IFCPRODUCTDEFINITIONSHAPE($,$,(#83));\n"
       "#90=IFCBUILDINGELEMENTPROXY('0gnK1gq9X5sOFhZ$a1N5GG',$,'on the arc end',$,$,#62,#84,$,$);\n"));
   auto o = open(dir / "la.ifc");
-  const Eigen::Affine3d onLine = o.ctx->objectPlacement(52);
+  const Eigen::Affine3d onLine = objectPlacement(*o.ctx, 52);
   CHECK(onLine.translation().isApprox(Eigen::Vector3d(50, 0, 0), 1e-9));
   // Arc centre (100, 50); a quarter turn left ends at (150, 50) heading north; 2 m left of it is (148, 50).
-  const Eigen::Affine3d arcEnd = o.ctx->objectPlacement(62);
+  const Eigen::Affine3d arcEnd = objectPlacement(*o.ctx, 62);
   CHECK(arcEnd.translation().x() == Approx(148.0).margin(1e-6));
   CHECK(arcEnd.translation().y() == Approx(50.0).margin(1e-6));
   CHECK(arcEnd.linear().col(0).isApprox(Eigen::Vector3d::UnitY(), 1e-9));  // x axis along travel
   // On the gradient curve: 50 m along at +2 % from 10 m is 11 m high, the x axis climbing with the grade.
-  const Eigen::Affine3d graded = o.ctx->objectPlacement(72);
+  const Eigen::Affine3d graded = objectPlacement(*o.ctx, 72);
   CHECK(graded.translation().isApprox(Eigen::Vector3d(50, 0, 11), 1e-9));
   CHECK(graded.linear().col(0).isApprox(Eigen::Vector3d(1, 0, g).normalized(), 1e-9));
   // And through the reader: the unit box on the arc end sits around (148, 50).
@@ -166,7 +167,7 @@ TEST_CASE("linear-placement-of-signal: the curve passes through every horizontal
   const auto path = sharedIfc("linear-placement-of-signal.ifc");
   REQUIRE_SHARED(path);
   auto o = open(path);
-  auto curve = o.ctx->alignmentCurve(2449);  // the horizontal IfcCompositeCurve
+  auto curve = alignmentCurve(*o.ctx, 2449);  // the horizontal IfcCompositeCurve
   REQUIRE(curve);
   // IfcAlignmentHorizontalSegment StartPoint, StartDirection and SegmentLength (#2293 ... #2349), as written.
   struct H {
@@ -207,7 +208,7 @@ TEST_CASE("linear-placement-of-signal: referents and signals sit on the alignmen
   const Eigen::Vector2d left(-dir.y(), dir.x());
   // Route Indicator_01 (#3021): 353.1 m along, 3 m left, 2.5 m up.
   const Eigen::Vector2d signal = start + 353.1 * dir + 3.0 * left;
-  const Eigen::Affine3d s1 = o.ctx->objectPlacement(3021);
+  const Eigen::Affine3d s1 = objectPlacement(*o.ctx, 3021);
   CHECK(s1.translation().x() == Approx(signal.x()).margin(1e-4));
   CHECK(s1.translation().y() == Approx(signal.y()).margin(1e-4));
   CHECK(s1.translation().z() == Approx(7.5).margin(1e-6));
@@ -218,7 +219,7 @@ TEST_CASE("linear-placement-of-signal: referents and signals sit on the alignmen
   const Eigen::Vector2d h9(453075.708553277, 4539773.15996848);
   const Eigen::Vector2d d9(std::cos(4.33956866598294E-1), std::sin(4.33956866598294E-1));
   const Eigen::Vector2d endPoint = h9 + (1029.3720713 - before) * d9;
-  const Eigen::Affine3d e = o.ctx->objectPlacement(2716);
+  const Eigen::Affine3d e = objectPlacement(*o.ctx, 2716);
   CHECK(e.translation().x() == Approx(endPoint.x()).margin(1e-3));
   CHECK(e.translation().y() == Approx(endPoint.y()).margin(1e-3));
   CHECK(e.translation().z() == Approx(2.0).margin(1e-6));
@@ -230,7 +231,7 @@ TEST_CASE("linear-placement-of-signal: referents and signals sit on the alignmen
     const Eigen::Vector2d d3(std::cos(h3), std::sin(h3)), l3(-d3.y(), d3.x());
     const Eigen::Vector2d onArc =
         Eigen::Vector2d(452671.898028605, 4539550.83220842) + r3 * (std::sin(u / r3) * d3 + (1 - std::cos(u / r3)) * l3);
-    const Eigen::Affine3d r10 = o.ctx->objectPlacement(2856);
+    const Eigen::Affine3d r10 = objectPlacement(*o.ctx, 2856);
     CHECK(r10.translation().x() == Approx(onArc.x()).margin(1e-4));
     CHECK(r10.translation().y() == Approx(onArc.y()).margin(1e-4));
   }
@@ -250,7 +251,7 @@ TEST_CASE("linear-placement-of-signal: the vertical profile meets each vertical 
   const auto path = sharedIfc("linear-placement-of-signal.ifc");
   REQUIRE_SHARED(path);
   auto o = open(path);
-  auto curve = o.ctx->alignmentCurve(2543);  // IfcGradientCurve
+  auto curve = alignmentCurve(*o.ctx, 2543);  // IfcGradientCurve
   REQUIRE(curve);
   // IfcAlignmentVerticalSegment StartDistAlong, StartHeight, StartGradient (#2362 ... #2386, #5011).
   const double v[][3] = {{0., 5., 0.},
@@ -274,7 +275,7 @@ TEST_CASE("MCON-2: both alignments pass through their segments' starts and are d
   const auto path = sharedIfc("MCON-2.ifc");
   REQUIRE_SHARED(path);
   auto o = open(path);
-  auto curve = o.ctx->alignmentCurve(153);  // IfcGradientCurve of 'Sammalniementie_u'
+  auto curve = alignmentCurve(*o.ctx, 153);  // IfcGradientCurve of 'Sammalniementie_u'
   REQUIRE(curve);
   // IfcAlignmentHorizontalSegment StartPoint / SegmentLength #24 ... #43 (the arcs given by parameter = angle).
   const double h[][3] = {{276.867419, 935.549267, 229.405681}, {506.272759, 935.944905, 15.594208},
