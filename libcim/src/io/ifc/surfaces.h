@@ -8,7 +8,7 @@
 #include <Eigen/Core>
 
 #include "io/ifc/context.h"
-#include "io/ifc/shapes.h"
+#include "io/ifc/tri_mesh.h"
 
 namespace cim::io::ifc {
 
