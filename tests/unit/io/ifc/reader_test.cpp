@@ -2,7 +2,9 @@
 // numbers written in the IFC files themselves (and, where noted, against web-ifc's output on the same element).
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <fstream>
+#include <thread>
 
 #include "cim/export/gltf.h"
 #include "cim/geo/georeference.h"
@@ -431,6 +433,35 @@ TEST_CASE("Walls cut by corefinement are the same on every read and for any thre
       }
     }
   }
+}
+
+// The geometry pass runs on the shared worker pool: progress comes from the calling thread only, rises to 1, and a
+// callback that returns false stops the read with ErrorCode::Cancelled (hvac_heating: 222 products, so two workers).
+TEST_CASE("Geometry progress comes from the calling thread and rises to 1; returning false cancels", "[ifc][reader][shared]") {
+  const auto path = sharedIfc("hvac_heating.ifc");
+  REQUIRE_SHARED(path);
+  io::IfcOptions o;
+  o.threads = 2;
+  const auto caller = std::this_thread::get_id();
+  std::vector<double> geometry;
+  bool otherThread = false;
+  auto r = io::readIfc(path, o, [&](std::string_view stage, double f) {
+    otherThread |= std::this_thread::get_id() != caller;
+    if (stage == "geometry") geometry.push_back(f);
+    return true;
+  });
+  REQUIRE(r.ok());
+  CHECK_FALSE(otherThread);
+  REQUIRE(geometry.size() >= 2);
+  CHECK(std::is_sorted(geometry.begin(), geometry.end()));
+  CHECK(geometry.front() >= 0.2);
+  CHECK(geometry.back() == 1.0);
+
+  std::size_t calls = 0;
+  auto cancelled = io::readIfc(path, o, [&](std::string_view stage, double) { return stage != "geometry" || calls++ > 0; });
+  REQUIRE_FALSE(cancelled.ok());
+  CHECK(cancelled.error()->code == ErrorCode::Cancelled);
+  CHECK(calls == 1);
 }
 
 TEST_CASE("Geometry in absolute map coordinates keeps centimetres", "[ifc][reader][shared]") {
