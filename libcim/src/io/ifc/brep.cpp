@@ -6,6 +6,7 @@
 
 #include "io/ifc/axis_placement.h"
 #include "io/ifc/curves.h"
+#include "io/ifc/edges.h"
 #include "io/ifc/surfaces.h"
 
 namespace cim::io::ifc {

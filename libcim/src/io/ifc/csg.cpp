@@ -11,6 +11,7 @@
 #include "cim/geometry/booleans.h"
 #include "io/ifc/axis_placement.h"
 #include "io/ifc/curves.h"
+#include "io/ifc/profiles.h"
 #include "io/ifc/extrusions.h"
 
 namespace cim::io::ifc {

@@ -5,6 +5,7 @@
 #include <numbers>
 
 #include "io/ifc/axis_placement.h"
+#include "io/ifc/curves.h"
 
 namespace cim::io::ifc {
 

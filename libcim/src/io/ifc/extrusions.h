@@ -8,7 +8,7 @@
 #include <Eigen/Geometry>
 
 #include "io/ifc/context.h"
-#include "io/ifc/curves.h"
+#include "io/ifc/profiles.h"
 #include "io/ifc/tri_mesh.h"
 
 namespace cim::io::ifc {

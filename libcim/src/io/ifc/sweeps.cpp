@@ -8,6 +8,7 @@
 #include "io/ifc/alignment.h"
 #include "io/ifc/axis_placement.h"
 #include "io/ifc/curves.h"
+#include "io/ifc/profiles.h"
 
 namespace cim::io::ifc {
 
