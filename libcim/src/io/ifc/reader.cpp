@@ -1,27 +1,28 @@
 // readIfc: IFC instances -> scene elements. This file is the product loop; the mapping lives in the layers below.
 //
-// The IFC reader is a stack: every file includes only files of its own layer or of layers listed before it (a lower
-// file never includes a higher one). Bottom to top:
-//   step/             STEP physical file: memory map, tokenizer, instance index, attribute values
-//   schema/           IFC2X3 / IFC4 / IFC4X3 tables and entity-name constants (names::), generated from EXPRESS
-//   ifc_file          IfcFile (a STEP file read through its schema) and Instance (attributes by name)
-//   units             the file's units as scales to SI
-//   context           what one read shares: file, units, chord tolerance, caches, diagnostics
-//   axis_placement    points, directions, IfcAxis2Placement, transformation operators
-//   bspline           B-spline curves and surfaces
-//   alignment         IFC4X3 alignment curves by distance along, IfcAxis2PlacementLinear
-//   curves            curves as polylines, profiles as polygons
-//   object_placement  IfcLocalPlacement chains, IfcLinearPlacement, IfcGridPlacement
-//   tri_mesh          TriMesh and the mesh building blocks of all shape families
-//   surfaces          faces on curved surfaces, edge loops
-//   extrusions, sweeps, brep, csg    shape families (csg uses extrusions; none uses the dispatcher)
-//   styles            item colours
-//   shapes            a product's body representation: the item dispatcher
-//   openings          hosts cut by the bodies of their openings
-//   properties, relations            property sets and quantities; relationship maps
-//   product           one IfcProduct as a scene element
-//   georef            where the model sits on Earth
-//   reader            readIfc: the product loop (this file)
+// The IFC reader is a stack: a file includes only files of layers listed before its own (or of its own line, in the
+// order given there); no lower file includes a higher one. Bottom to top:
+//   step/                 STEP physical file: memory map, values and strings, instance index
+//   schema/               IFC2X3 / IFC4 / IFC4X3 tables and entity-name constants (names::), generated from EXPRESS
+//   ifc_file              IfcFile (a STEP file read through its schema) and Instance (attributes by name)
+//   units                 the file's units as scales to SI
+//   context               what one read shares: file, units, chord tolerance, caches, diagnostics
+//   axis_placement        points, directions, IfcAxis2Placement, transformation operators
+//   bspline               B-spline curves and surfaces
+//   alignment             IFC4X3 alignment curves by distance along, IfcAxis2PlacementLinear
+//   curves, profiles      curves as polylines; profiles as polygons
+//   object_placement      IfcLocalPlacement chains, IfcLinearPlacement, IfcGridPlacement
+//   edges                 face bounds: poly loops and edge loops
+//   tri_mesh              TriMesh and the mesh building blocks of the shape families
+//   surfaces              faces on planes and curved surfaces
+//   extrusions, sweeps, brep, csg   shape families (csg uses extrusions; none uses the dispatcher above)
+//   styles                item colours
+//   shapes                a product's body representation: the item dispatcher
+//   openings              hosts cut by the bodies of their openings
+//   properties, relations property sets and quantities; relationship maps
+//   product               one IfcProduct as a scene element
+//   georef                where the model sits on Earth
+//   reader                readIfc: the product loop (this file)
 #include "cim/io/ifc.h"
 
 #include <algorithm>
