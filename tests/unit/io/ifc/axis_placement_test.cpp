@@ -24,7 +24,7 @@ bool near(const Eigen::Vector3d& a, const Eigen::Vector3d& b) { return (a - b).n
 
 }  // namespace
 
-TEST_CASE("Points are read in metres by either parser; bad ones are reported", "[ifc][placement]") {
+TEST_CASE("Points are read in metres by either parser, and bad ones are reported", "[ifc][placement]") {
   struct Row {
     const char* point;  // instance #20
     std::optional<Eigen::Vector3d> metres;
@@ -51,7 +51,7 @@ TEST_CASE("Points are read in metres by either parser; bad ones are reported", "
   }
 }
 
-TEST_CASE("Directions are normalised; zero-length ones are reported", "[ifc][placement]") {
+TEST_CASE("Directions are normalised, and zero-length ones are reported", "[ifc][placement]") {
   auto o = openText(ifcWith("#20=IFCDIRECTION((0.,3.,4.));\n#21=IFCDIRECTION((0.,0.,0.));\n#22=IFCDIRECTION((1.,2.));\n"));
   CHECK(near(*ifc::readDirection(*o.ctx, 20), {0, 0.6, 0.8}));
   CHECK(near(*ifc::readDirection(*o.ctx, 22), Eigen::Vector3d(1, 2, 0).normalized()));

@@ -163,7 +163,7 @@ TEST_CASE("A column on grid axes lands at their offset intersection in the grid'
   }
 }
 
-TEST_CASE("Local placements compose down their chain; cycles and other types are reported", "[ifc][placement]") {
+TEST_CASE("Local placements compose down their chain, and cycles and other types are reported", "[ifc][placement]") {
   auto o = openText(ifcWith(
       "#20=IFCCARTESIANPOINT((10.,0.,0.));\n#21=IFCDIRECTION((0.,0.,1.));\n#22=IFCDIRECTION((0.,1.,0.));\n"
       "#23=IFCAXIS2PLACEMENT3D(#20,#21,#22);\n"                       // 10 m along x, turned 90 degrees

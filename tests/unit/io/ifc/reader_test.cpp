@@ -175,7 +175,7 @@ TEST_CASE("Walls cut by corefinement are the same on every read and for any thre
 
 // The geometry pass runs on the shared worker pool: progress comes from the calling thread only, rises to 1, and a
 // callback that returns false stops the read with ErrorCode::Cancelled (hvac_heating: 222 products, so two workers).
-TEST_CASE("Geometry progress comes from the calling thread and rises to 1; returning false cancels", "[ifc][reader][shared]") {
+TEST_CASE("Geometry progress comes from the calling thread and rises to 1, and returning false cancels", "[ifc][reader][shared]") {
   const auto path = sharedIfc("hvac_heating.ifc");
   REQUIRE_SHARED(path);
   io::IfcOptions o;

@@ -59,7 +59,7 @@ TEST_CASE("Planar faces: how many triangles and vertices each kind of ring gives
   }
 }
 
-TEST_CASE("Lofted rings with caps close a prism; signed areas follow the winding", "[ifc][mesh]") {
+TEST_CASE("Lofted rings with caps close a prism, and signed areas follow the winding", "[ifc][mesh]") {
   const Ring square = {{0, 0, 0}, {1, 0, 0}, {1, 1, 0}, {0, 1, 0}};
   Ring top = square;
   for (auto& p : top) p.z() = 3;
