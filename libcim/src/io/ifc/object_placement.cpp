@@ -69,7 +69,7 @@ class PlacementChain {
     } else if (f.isA(p.record(), names::IfcGridPlacement)) {
       result = gridPlacement(p);
     } else {
-      ctx_.report(Severity::Warning, ErrorCode::InvalidElement, id,
+      ctx_.report(Severity::Warning, ErrorCode::IfcItemNotRead, id,
                   "placement of type " + std::string(p.entity().name) + " is not supported; placed at the origin");
     }
     visiting_.erase(id);
