@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cmath>
 #include <cstdio>
 #include <map>
 #include <set>
@@ -62,6 +63,54 @@ bool sameGeometry(const Indexed& a, const Indexed& b, const ElementShape& sa, co
       if (std::abs(ba[i][k] - bb[i][k]) > tol) return false;
   return true;
 }
+
+// Two parts of one network joined at a node are one pipeline, not two things to keep apart (nor a clash where their
+// sections meet at an angle): pipes of one class sharing an end point (by survey point / node id, or by position
+// within 1 cm when ids are absent), and a well with a pipe of its class that ends in it (by point id, or an end
+// inside the well's plan outline).
+constexpr double kJoinMeters = 0.01;
+
+bool sameNode(const std::string& idA, const Eigen::Vector3d& pa, const std::string& idB, const Eigen::Vector3d& pb) {
+  if (!idA.empty() && !idB.empty()) return idA == idB;
+  return (pa - pb).norm() <= kJoinMeters;
+}
+
+bool pipeEndsInWell(const model::PipeSegment& p, const model::Well& w) {
+  const double r = w.widthMeters > 0 ? 0.5 * std::hypot(w.widthMeters, w.lengthMeters) : 0.5 * w.diameterMeters;
+  for (const auto& [id, end] : {std::pair{&p.startPointId, &p.start()}, std::pair{&p.endPointId, &p.end()}}) {
+    if (!id->empty() && !w.pointId.empty()) {
+      if (*id == w.pointId) return true;
+      continue;
+    }
+    if ((end->head<2>() - w.top.head<2>()).norm() <= r + kJoinMeters) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+bool joinedInNetwork(const model::Element& a, const model::Element& b) {
+  auto listed = [](const model::Element& x, const model::Element& y) {
+    return !y.guid.empty() && std::binary_search(x.connectedTo.begin(), x.connectedTo.end(), y.guid);
+  };
+  if (listed(a, b) || listed(b, a)) return true;
+  const auto* pa = a.pipe();
+  const auto* pb = b.pipe();
+  if (pa && pb) {
+    if (pa->type.cls != pb->type.cls) return false;
+    for (const auto& [ia, ea] : {std::pair{&pa->startPointId, &pa->start()}, std::pair{&pa->endPointId, &pa->end()}})
+      for (const auto& [ib, eb] : {std::pair{&pb->startPointId, &pb->start()}, std::pair{&pb->endPointId, &pb->end()}})
+        if (sameNode(*ia, *ea, *ib, *eb)) return true;
+    return false;
+  }
+  const auto* wa = a.well();
+  const auto* wb = b.well();
+  if (pa && wb) return pa->type.cls == wb->type.cls && pipeEndsInWell(*pa, *wb);
+  if (wa && pb) return wa->type.cls == pb->type.cls && pipeEndsInWell(*pb, *wa);
+  return false;
+}
+
+namespace {
 
 // What a pair is required to keep under the options: the distance, which way it is measured, the rule.
 struct Requirement {
@@ -190,11 +239,15 @@ Result<ClashReport> clash(const SpatialIndex& index, const ClashOptions& o) {
   report.candidatePairs = pairs.size();
   std::vector<std::optional<ClashResult>> results(pairs.size());
   const unsigned threads = detail::workerCount(o.threads);
-  std::vector<std::size_t> touches(threads, 0), noRule(threads, 0);
+  std::vector<std::size_t> touches(threads, 0), noRule(threads, 0), joined(threads, 0);
   std::atomic<std::size_t> done{0};
   const bool finished = detail::parallelFor(pairs.size(), threads, [&](std::size_t i, unsigned slot) {
     const Indexed* a = index.find(pairs[i].first);
     const Indexed* b = index.find(pairs[i].second);
+    if (o.mode != ClashOptions::Mode::Duplicates && joinedInNetwork(*a->element, *b->element)) {
+      ++joined[slot];
+      return true;
+    }
     if (o.mode == ClashOptions::Mode::Clearance && !o.clearanceMeters &&
         !o.rules->match(*a->element, a->layer, *b->element, b->layer)) {
       ++noRule[slot];
@@ -206,7 +259,11 @@ Result<ClashReport> clash(const SpatialIndex& index, const ClashOptions& o) {
     return true;
   });
   if (!finished) return R::failure(Diagnostic::error(ErrorCode::Cancelled, "cancelled"));
-  for (std::size_t t = 0; t < threads; ++t) report.touches += touches[t], report.pairsWithoutRule += noRule[t];
+  for (std::size_t t = 0; t < threads; ++t) {
+    report.touches += touches[t];
+    report.pairsWithoutRule += noRule[t];
+    report.joinedPairs += joined[t];
+  }
   for (auto& r : results)
     if (r) report.results.push_back(std::move(*r));
   std::sort(report.results.begin(), report.results.end(), [](const ClashResult& x, const ClashResult& y) {

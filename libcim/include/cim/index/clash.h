@@ -11,6 +11,8 @@
 //              it has one, else its horizontal one (which a crossing violates); elsewhere the horizontal clearance in
 //              plan. Pairs no rule covers are not checked.
 //   duplicate  the same class with the same geometry at the same place (within the tolerance)
+// Parts of one network joined at a node (consecutive pipe segments, a pipe and its manhole, an IFC pipe and the fitting
+// its port connects to) are one pipeline: hard and clearance sets skip them (counted in joinedPairs).
 // Every result carries both elements, the distances (3D, horizontal, vertical), the closest points, the rule that
 // required it, and a stable id: the same pair and type give the same id in every run.
 
@@ -89,7 +91,14 @@ struct ClashReport {
   std::size_t candidatePairs = 0;    ///< pairs whose boxes (grown by the largest requirement) meet
   std::size_t touches = 0;           ///< touches found (listed only with reportTouches)
   std::size_t pairsWithoutRule = 0;  ///< clearance by rules: candidate pairs no rule covers
+  std::size_t joinedPairs = 0;       ///< hard and clearance: pairs joined in one network, not checked (below)
 };
+
+/// True when two elements are parts of one network joined at a node, which clash sets do not check against each
+/// other: elements that list each other in `connectedTo` (IFC ports: a pipe and its fitting); pipes of one class (CJJ 61 type class) sharing an end point (the same survey point or node id; by position
+/// within 1 cm when either has no id), or a well and a pipe of its class that ends in it (by point id, or an end
+/// inside the well's outline in plan). Duplicates are still found between them.
+bool joinedInNetwork(const model::Element& a, const model::Element& b);
 
 /// Runs one clash set. Fails (InvalidArgument) when clearance mode has neither a distance nor rules; (Cancelled)
 /// when the progress callback asks.
