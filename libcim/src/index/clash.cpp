@@ -128,14 +128,7 @@ std::optional<ClashResult> evaluate(const SpatialIndex& index, const Indexed& a,
   r.a = refOf(a);
   r.b = refOf(b);
   auto finish = [&](ClashType type, const Separation& s) {
-    r.type = type;
-    r.distance = s.distance;
-    r.horizontal = s.horizontal;
-    r.vertical = s.vertical;
-    r.onA = s.onA;
-    r.onB = s.onB;
-    r.point = (s.onA + s.onB) / 2;
-    r.id = stableClashId(type, r.a, r.b);
+    setMeasures(r, type, s);
     return std::optional<ClashResult>(r);
   };
   if (o.mode == ClashOptions::Mode::Duplicates) {
@@ -200,6 +193,17 @@ std::string_view clashTypeName(ClashType type) {
 }
 
 ElementRef refOf(const Indexed& e) { return {e.id, e.element->guid, e.element->kind, e.element->name, e.layer}; }
+
+void setMeasures(ClashResult& r, ClashType type, const Separation& s) {
+  r.type = type;
+  r.distance = s.distance;
+  r.horizontal = s.horizontal;
+  r.vertical = s.vertical;
+  r.onA = s.onA;
+  r.onB = s.onB;
+  r.point = (s.onA + s.onB) / 2;
+  r.id = stableClashId(type, r.a, r.b);
+}
 
 std::string stableClashId(ClashType type, const ElementRef& a, const ElementRef& b) {
   std::string x = nameOf(a), y = nameOf(b);

@@ -108,6 +108,10 @@ Result<ClashReport> clash(const SpatialIndex& index, const ClashOptions& options
 /// the previous run that are gone are appended as "resolved".
 void markAgainstPrevious(std::vector<ClashResult>& current, const std::vector<ClashResult>& previous);
 
+/// Fills a result whose `a` and `b` are set: its type, the distances and closest points of `s`, the point between
+/// them and the stable id.
+void setMeasures(ClashResult& result, ClashType type, const Separation& s);
+
 /// The stable id of a result: type and the two elements (order-independent).
 std::string stableClashId(ClashType type, const ElementRef& a, const ElementRef& b);
 
