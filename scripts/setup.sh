@@ -18,6 +18,8 @@ packages=(
   libproj-dev proj-data proj-bin libgdal-dev gdal-bin
   # mesh and glTF I/O
   libassimp-dev libtinygltf-dev libstb-dev libdraco-dev nlohmann-json3-dev
+  # zip archives (BCF reports): minizip from zlib
+  libminizip-dev zlib1g-dev
   # CLI and tests (python3 checks the bundled sample data against its script); jemalloc for the cim tool
   libcli11-dev catch2 python3 libjemalloc-dev
   # the HTTP server of `cim view` (tools/cim/view)
