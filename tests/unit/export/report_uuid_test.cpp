@@ -1,4 +1,4 @@
-// export/report/report_uuid: SHA-1 and name-based UUIDs, checked against Python's hashlib and uuid.
+// export/report/report_uuid: SHA-1 (OpenSSL) and name-based UUIDs, checked against Python's hashlib and uuid.
 #include <cstdio>
 
 #include <catch2/catch.hpp>

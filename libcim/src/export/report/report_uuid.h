@@ -8,7 +8,7 @@
 
 namespace cim::report::detail {
 
-/// The SHA-1 digest (FIPS 180-4) of `data`.
+/// The SHA-1 digest (FIPS 180-4) of `data`, through OpenSSL (libcrypto).
 std::array<std::uint8_t, 20> sha1(std::string_view data);
 
 /// The version 5 UUID of `name` in the namespace `namespaceUuid` (16 bytes), lower-case hex with dashes
