@@ -6,7 +6,7 @@
 
 using namespace cim::report::detail;
 
-TEST_CASE("A zip's entries, contents and time read back in Python's zipfile", "[export][report]") {
+TEST_CASE("A zip's entries, folders, contents and time read back in Python's zipfile", "[export][report]") {
   cimtest::TempDir dir;
   const std::vector<std::pair<std::string, std::string>> files = {
       {"bcf.version", "<Version VersionId=\"3.0\"/>\n"}, {"a/empty.txt", ""}, {"a/big.txt", std::string(100000, 'x')}};
@@ -17,9 +17,11 @@ TEST_CASE("A zip's entries, contents and time read back in Python's zipfile", "[
       "print(z.read('bcf.version').decode())\" " +
       cimtest::shellQuote((dir / "t.zip").string()));
   REQUIRE(r.exitCode == 0);
-  // Deflated (8), the clock time as written (DOS times count 2-second steps: 07 -> 06).
+  // Files deflated (8), the folder stored (0) before its first file; the clock time as written (DOS times count
+  // 2-second steps: 07 -> 06).
   CHECK(r.out ==
         "bcf.version 27 8 (2024, 5, 20, 9, 30, 6)\n"
+        "a/ 0 0 (2024, 5, 20, 9, 30, 6)\n"
         "a/empty.txt 0 8 (2024, 5, 20, 9, 30, 6)\n"
         "a/big.txt 100000 8 (2024, 5, 20, 9, 30, 6)\n"
         "<Version VersionId=\"3.0\"/>\n\n");

@@ -1,6 +1,7 @@
 #include "export/report/report_zip.h"
 
 #include <cstdio>
+#include <set>
 
 #include <zip.h>
 
@@ -30,13 +31,21 @@ bool writeZip(const std::filesystem::path& file, const std::vector<std::pair<std
   info.tmz_date.tm_hour = static_cast<uInt>(time.hour);
   info.tmz_date.tm_min = static_cast<uInt>(time.minute);
   info.tmz_date.tm_sec = static_cast<uInt>(time.second);
-  bool ok = true;
-  for (const auto& [name, contents] : files) {
-    ok = zipOpenNewFileInZip64(zip, name.c_str(), &info, nullptr, 0, nullptr, 0, nullptr, Z_DEFLATED,
-                               Z_BEST_COMPRESSION, 0) == ZIP_OK;
+  // One entry: a folder ("name/", stored, no data) or a file (deflated).
+  const auto add = [&](const std::string& name, std::string_view contents, bool folder) {
+    bool ok = zipOpenNewFileInZip64(zip, name.c_str(), &info, nullptr, 0, nullptr, 0, nullptr, folder ? 0 : Z_DEFLATED,
+                                    folder ? 0 : Z_BEST_COMPRESSION, 0) == ZIP_OK;
     if (ok && !contents.empty())
       ok = zipWriteInFileInZip(zip, contents.data(), static_cast<unsigned>(contents.size())) == ZIP_OK;
-    ok = zipCloseFileInZip(zip) == ZIP_OK && ok;
+    return zipCloseFileInZip(zip) == ZIP_OK && ok;
+  };
+  bool ok = true;
+  std::set<std::string> folders;
+  for (const auto& [name, contents] : files) {
+    // Each folder gets its own entry before its first file, as the BCF encoding guide asks.
+    for (auto slash = name.find('/'); ok && slash != std::string::npos; slash = name.find('/', slash + 1))
+      if (folders.insert(name.substr(0, slash + 1)).second) ok = add(name.substr(0, slash + 1), {}, true);
+    if (ok) ok = add(name, contents, false);
     if (!ok) break;
   }
   return zipClose(zip, nullptr) == ZIP_OK && ok;

@@ -18,8 +18,9 @@ struct ZipTime {
 /// ignored); 1980-01-01 00:00:00 when the text is not one.
 ZipTime zipTime(std::string_view dateTime);
 
-/// Writes `files` (path in the archive, contents), deflated, in the given order, each with `time`, to `file`.
-/// The same files and time give the same bytes. False when the file cannot be written.
+/// Writes `files` (path in the archive with '/' between folders, contents), deflated, in the given order, each with
+/// `time`, to `file`; each folder gets an entry of its own ("folder/") before its first file. The same files and
+/// time give the same bytes. False when the file cannot be written.
 bool writeZip(const std::filesystem::path& file, const std::vector<std::pair<std::string, std::string>>& files,
               const ZipTime& time);
 
