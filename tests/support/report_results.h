@@ -27,6 +27,16 @@ struct ReportRun {
 /// CRS and options filled in.
 std::unique_ptr<ReportRun> reportRun(double houseGapMeters = 2.0);
 
+/// The tower's IFC GlobalId (checkRun).
+inline const std::string kTowerGuid = "3cUkl32yn9qRSPvBJVyWYp";
+
+/// Every city check (cim/index/checks.h) run on a small scene in EPSG:4549+5737 about the check point, ground 10.0 m:
+/// a DN250 medium-A gas main "RQ1-RQ2" along x at z 5, a pit "P1" 0.300 m from its outer wall (protection zone), a
+/// shallow DN200 gas pipe "RQ7-RQ8" with 0.400 m of cover where 0.6 m is asked, a sensor "S1", a road cavity "C1",
+/// a drone corridor "R1" and a tower (kTowerGuid) reaching into it. The report holds the results of excavation,
+/// cover, sensors, cavities and corridors in that order, with the cover counts as its summary.
+std::unique_ptr<ReportRun> checkRun();
+
 /// The bytes of a file (empty when it cannot be read).
 std::string fileText(const std::filesystem::path& path);
 

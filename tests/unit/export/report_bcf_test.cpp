@@ -1,7 +1,10 @@
 // export/report/report_bcf: the BCF 3.0 archive of a report, unzipped again (minizip, and Python's zipfile as a
-// reader we did not write) and its XML checked against the order and types of the bcf-xml 3.0 schemas.
+// reader we did not write), its XML parsed (GDAL's CPL XML parser) and checked topic by topic, and validated with
+// xmllint against buildingSMART's bcf-xml 3.0 schemas when CIM_BCF_XSD_DIR names a folder holding them.
 #include <cctype>
 #include <cmath>
+#include <cstdlib>
+#include <fstream>
 #include <map>
 #include <set>
 
@@ -19,7 +22,7 @@ using Entries = std::vector<std::pair<std::string, std::string>>;
 
 namespace {
 
-// The entries of a zip in their order, with their contents.
+// The entries of a zip in their order, with their contents (folders too: "name/", empty).
 Entries unzipAll(const std::filesystem::path& file) {
   unzFile zip = unzOpen64(file.string().c_str());
   REQUIRE(zip);
@@ -69,6 +72,56 @@ bool isBcfGuid(const std::string& s) {
   return true;
 }
 
+// The files of an archive without its folder entries, by name.
+std::map<std::string, std::string> filesOf(const Entries& entries) {
+  std::map<std::string, std::string> out;
+  for (const auto& [name, data] : entries)
+    if (name.back() != '/') out.emplace(name, data);
+  return out;
+}
+
+// The schema of a file of a BCF archive (bcf-xml 3.0's file names).
+std::string schemaOf(const std::string& name) {
+  if (name == "bcf.version") return "version.xsd";
+  if (name == "extensions.xml") return "extensions.xsd";
+  if (name == "project.bcfp") return "project.xsd";
+  if (name.ends_with("/markup.bcf")) return "markup.xsd";
+  if (name.ends_with(".bcfv")) return "visinfo.xsd";
+  return {};
+}
+
+// Validates every XML file of an archive with xmllint against the bcf-xml 3.0 schemas in CIM_BCF_XSD_DIR (the
+// Schemas folder of buildingSMART/BCF-XML at release 3.0: version, extensions, project, markup, visinfo and
+// shared-types .xsd). The schemas are not in the repository; without the variable the test says it did not validate.
+void validateWithXsds(const Entries& entries) {
+  const char* xsdDir = std::getenv("CIM_BCF_XSD_DIR");
+  if (!xsdDir || !*xsdDir) {
+    WARN("CIM_BCF_XSD_DIR not set: the BCF files were not validated against the bcf-xml 3.0 XSDs");
+    return;
+  }
+  cimtest::TempDir dir;
+  std::map<std::string, std::vector<std::string>> bySchema;  // xsd -> files
+  std::size_t n = 0;
+  for (const auto& [name, data] : filesOf(entries)) {
+    const std::string xsd = schemaOf(name);
+    REQUIRE_FALSE(xsd.empty());
+    const auto file = dir / (std::to_string(n++) + "-" + std::filesystem::path(name).filename().string());
+    std::ofstream(file, std::ios::binary) << data;
+    bySchema[xsd].push_back(file.string());
+  }
+  for (const auto& [xsd, files] : bySchema) {
+    std::string command = "xmllint --noout --schema ";  // appended piece by piece: GCC 12's -Wrestrict misfires
+    command += cimtest::shellQuote((std::filesystem::path(xsdDir) / xsd).string());
+    for (const auto& f : files) {
+      command += ' ';
+      command += cimtest::shellQuote(f);
+    }
+    const auto r = cimtest::run(command);
+    INFO(xsd << ": " << r.out << r.err);
+    CHECK(r.exitCode == 0);
+  }
+}
+
 report::WriteOptions bcfOptions() {
   report::WriteOptions o;
   o.author = "planning@hz.example";
@@ -86,30 +139,39 @@ TEST_CASE("BCF 3.0: bcf.version, extensions and one topic per result with determ
   auto written = report::writeReport(report, dir / "clashes.bcf", bcfOptions());
   REQUIRE(written.ok());
   const Entries entries = unzipAll(dir / "clashes.bcf");
-  REQUIRE(entries.size() == 2 + 2 * report.results.size());
+  REQUIRE(entries.size() == 3 + 3 * report.results.size());
   CHECK(entries[0].first == "bcf.version");
   CHECK(Xml(entries[0].second).value("=Version.VersionId") == "3.0");
   CHECK(entries[1].first == "extensions.xml");
+  CHECK(entries[2].first == "project.bcfp");
+  const Xml project(entries[2].second);
+  CHECK(project.value("=ProjectInfo.Project.Name") == "pipes.gpkg, wall.ifc");
+  CHECK(isBcfGuid(project.value("=ProjectInfo.Project.ProjectId")));
   const Xml extensions(entries[1].second);
   CHECK(children(extensions.node("=Extensions")) ==
         std::vector<std::string>{"TopicTypes", "TopicStatuses", "TopicLabels", "Users"});
   CHECK(children(extensions.node("=Extensions.TopicStatuses")).size() == 3);
   CHECK(extensions.value("=Extensions.Users.User") == "planning@hz.example");
 
-  // Topic folders named by the UUID of each result's stable id, a markup and a viewpoint each.
+  // Topic folders named by the UUID of each result's stable id: the folder's entry, a markup and a viewpoint each.
   for (std::size_t i = 0; i < report.results.size(); ++i) {
     const std::string guid = report::resultUuid(report.results[i].id);
     INFO(report.results[i].id);
     CHECK(isBcfGuid(guid));
-    CHECK(entries[2 + 2 * i].first == guid + "/markup.bcf");
-    CHECK(entries[3 + 2 * i].first == guid + "/viewpoint.bcfv");
+    CHECK(entries[3 + 3 * i].first == guid + "/");
+    CHECK(entries[3 + 3 * i].second.empty());
+    CHECK(entries[4 + 3 * i].first == guid + "/markup.bcf");
+    CHECK(entries[5 + 3 * i].first == guid + "/viewpoint.bcfv");
   }
-  // Python's zipfile reads the same archive (its CRCs included) with the entries' time.
+  // Python's zipfile reads the same archive (its CRCs included) with the entries' time and the folders as folders.
   const auto check = cimtest::run("python3 -c \"import sys, zipfile; z = zipfile.ZipFile(sys.argv[1]); "
-                                  "assert z.testzip() is None; print(len(z.namelist()), z.infolist()[0].date_time)\" " +
+                                  "assert z.testzip() is None; print(len(z.namelist()), z.infolist()[0].date_time, "
+                                  "sum(i.is_dir() for i in z.infolist()))\" " +
                                   cimtest::shellQuote((dir / "clashes.bcf").string()));
   REQUIRE(check.exitCode == 0);
-  CHECK(check.out == std::to_string(entries.size()) + " (2024, 5, 20, 9, 30, 0)\n");
+  CHECK(check.out == std::to_string(entries.size()) + " (2024, 5, 20, 9, 30, 0) " +
+                         std::to_string(report.results.size()) + "\n");
+  validateWithXsds(entries);
 
   // The same report, written again or found again by a new run, gives the same bytes and topic GUIDs.
   const auto again = cimtest::reportRun();
@@ -123,8 +185,7 @@ TEST_CASE("BCF markup: title, status, dates, the distances and the rule, in the 
   report.results[0].status = "resolved";
   cimtest::TempDir dir;
   REQUIRE(report::writeReport(report, dir / "c.bcf", bcfOptions()).ok());
-  const Entries entries = unzipAll(dir / "c.bcf");
-  std::map<std::string, std::string> files(entries.begin(), entries.end());
+  const auto files = filesOf(unzipAll(dir / "c.bcf"));
   for (std::size_t i = 0; i < report.results.size(); ++i) {
     const auto& r = report.results[i];
     const std::string guid = report::resultUuid(r.id);
@@ -220,5 +281,55 @@ TEST_CASE("BCF options that cannot be written fail before anything is written", 
   // No date given: now, in UTC.
   auto now = report::bcfFiles(run->report, {});
   REQUIRE(now.ok());
-  CHECK_THAT((*now)[2].second, Contains("Z</CreationDate>"));
+  CHECK_THAT((*now)[3].second, Contains("Z</CreationDate>"));
+}
+
+TEST_CASE("BCF of the city checks: a topic per finding, the cover topic on its one pipe, all valid BCF 3.0",
+          "[export][report]") {
+  const auto run = cimtest::checkRun();
+  const auto& report = run->report;
+  std::set<index::ClashType> types;
+  for (const auto& r : report.results) types.insert(r.type);
+  CHECK(types == std::set<index::ClashType>{index::ClashType::ProtectionZone, index::ClashType::Cover,
+                                            index::ClashType::Nearest, index::ClashType::Within,
+                                            index::ClashType::Obstacle});
+  cimtest::TempDir dir;
+  REQUIRE(report::writeReport(report, dir / "checks.bcf", bcfOptions()).ok());
+  const Entries entries = unzipAll(dir / "checks.bcf");
+  const auto files = filesOf(entries);
+  REQUIRE(files.size() == 3 + 2 * report.results.size());
+  const Xml extensions(files.at("extensions.xml"));
+  std::set<std::string> topicTypes;
+  for (const CPLXMLNode* c = extensions.node("=Extensions.TopicTypes")->psChild; c; c = c->psNext)
+    if (c->eType == CXT_Element) topicTypes.insert(CPLGetXMLValue(c, nullptr, ""));
+  for (const auto& r : report.results) {
+    INFO(r.id);
+    const std::string guid = report::resultUuid(r.id);
+    const Xml markup(files.at(guid + "/markup.bcf"));
+    const Xml view(files.at(guid + "/viewpoint.bcfv"));
+    CHECK(topicTypes.count(markup.value("=Markup.Topic.TopicType")) == 1);
+    const std::string description = markup.value("=Markup.Topic.Description");
+    std::vector<std::string> components;
+    for (const CPLXMLNode* c = view.node("=VisualizationInfo.Components.Selection")->psChild; c; c = c->psNext)
+      components.push_back(CPLGetXMLValue(c, "IfcGuid", CPLGetXMLValue(c, "AuthoringToolId", "")));
+    if (r.type == index::ClashType::ProtectionZone) {
+      CHECK(markup.value("=Markup.Topic.Title") == "protection-zone: P1 \xE2\x80\x93 RQ1-RQ2");
+      CHECK_THAT(description, Contains("Inside the protection zone: 0.300 m from the outer wall in plan"));
+      CHECK_THAT(description, Contains("zone.requirement: "));
+      CHECK_THAT(description, Contains("GB 55009"));
+      CHECK(components == std::vector<std::string>{"P1", "gas-main"});
+    }
+    if (r.type == index::ClashType::Cover) {
+      CHECK(markup.value("=Markup.Topic.Title") == "cover: RQ7-RQ8");
+      CHECK_THAT(description, Contains("Cover 0.400 m where 0.600 m cover is required."));
+      CHECK_THAT(description, Contains("Element: pipe 'RQ7-RQ8'"));
+      CHECK(components == std::vector<std::string>{"gas-shallow"});  // a and b are the same pipe: once
+      CHECK(view.value("=VisualizationInfo.Lines.Line.EndPoint.Z") == "10.0000");  // from the pipe's top to the ground
+    }
+    if (r.type == index::ClashType::Obstacle) {
+      CHECK(components == std::vector<std::string>{"R1", cimtest::kTowerGuid});
+      CHECK(view.node("=VisualizationInfo.Components.Selection.Component.OriginatingSystem"));
+    }
+  }
+  validateWithXsds(entries);
 }

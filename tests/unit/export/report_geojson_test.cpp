@@ -1,5 +1,6 @@
 // export/report/report_geojson: the GeoJSON of a report as GDAL (OGR) reads it — in the scene CRS with its `crs`
 // member, and reprojected to WGS 84, checked against PROJ's cs2cs.
+#include <cstdio>
 #include <map>
 #include <set>
 
@@ -70,6 +71,20 @@ const OgrFeature* featureOf(const OgrLayer& layer, const std::string& id, const 
   return nullptr;
 }
 
+// PROJ's own answer: the scene point (easting, northing, height in EPSG:4549+5737) through cs2cs to EPSG:4979, in
+// the CRSs' authority axis order (northing, easting in; latitude, longitude out). Returns longitude, latitude, height.
+Eigen::Vector3d cs2csToWgs84(const Eigen::Vector3d& p) {
+  char line[128];
+  std::snprintf(line, sizeof line, "%.4f %.4f %.4f", p.y(), p.x(), p.z());
+  // In a subshell: run() sends /dev/null to the command's standard input.
+  const auto r = cimtest::run(std::string("(echo '") + line + "' | cs2cs -d 12 EPSG:4549+5737 EPSG:4979)");
+  INFO(r.err);
+  REQUIRE(r.exitCode == 0);
+  double lat = 0, lon = 0, h = 0;
+  REQUIRE(std::sscanf(r.out.c_str(), "%lf %lf %lf", &lat, &lon, &h) == 3);
+  return {lon, lat, h};
+}
+
 const index::ClashResult& crossingOf(const report::Report& r) {
   for (const auto& x : r.results)
     if (x.type == index::ClashType::Clearance && x.horizontal == 0.0 && x.vertical) return x;
@@ -126,7 +141,7 @@ TEST_CASE("GeoJSON in WGS 84: the check point where PROJ's cs2cs puts it", "[exp
   const auto run = cimtest::reportRun();
   cimtest::TempDir dir;
   report::WriteOptions options;
-  options.geojsonWgs84 = true;
+  options.geojson = report::GeoJsonCoordinates::Wgs84;
   auto written = report::writeReport(run->report, dir / "report.geojson", options);
   REQUIRE(written.ok());
   // 1985 heights to the ellipsoid without a geoid grid: PROJ's ballpark, said in a warning.
@@ -139,12 +154,15 @@ TEST_CASE("GeoJSON in WGS 84: the check point where PROJ's cs2cs puts it", "[exp
   const auto layer = readWithOgr(dir / "report.geojson");
   CHECK(layer.geographicCode == "4326");
   // echo "3347837.868 515398.973 7.725" | cs2cs -d 12 EPSG:4549+5737 EPSG:4979
-  //   -> 30.250000002739 120.159999998619 7.725
+  //   -> 30.250000002739 120.159999998619 7.725; asked of cs2cs again here, and checked against the known numbers.
   const auto* point = featureOf(layer, crossingOf(run->report).id, "point");
   REQUIRE(point);
   REQUIRE(point->points.size() == 1);
-  CHECK(point->points[0].x() == Approx(120.159999998619).margin(2e-9));
-  CHECK(point->points[0].y() == Approx(30.250000002739).margin(2e-9));
+  const Eigen::Vector3d proj = cs2csToWgs84(crossingOf(run->report).point);
+  CHECK(proj.x() == Approx(120.159999998619).margin(1e-11));
+  CHECK(proj.y() == Approx(30.250000002739).margin(1e-11));
+  CHECK(point->points[0].x() == Approx(proj.x()).margin(1e-9));  // written to 1e-9 degrees
+  CHECK(point->points[0].y() == Approx(proj.y()).margin(1e-9));
   CHECK(point->points[0].z() == Approx(7.725).margin(1e-9));
   const auto* line = featureOf(layer, crossingOf(run->report).id, "closest");
   REQUIRE(line);
@@ -160,9 +178,55 @@ TEST_CASE("GeoJSON without a CRS: in scene coordinates, and no WGS 84 to be had"
   CHECK_FALSE(nlohmann::json::parse(*local).contains("crs"));
   cimtest::TempDir dir;
   report::WriteOptions options;
-  options.geojsonWgs84 = true;
+  options.geojson = report::GeoJsonCoordinates::Wgs84;
   auto failed = report::writeReport(run->report, dir / "report.geojson", options);
   REQUIRE_FALSE(failed.ok());
   CHECK(failed.error()->code == ErrorCode::UnknownCrs);
   CHECK(std::filesystem::is_empty(dir.path()));  // nothing written, no temporary left behind
+}
+
+TEST_CASE("GeoJSON of the city checks in WGS 84: every position in longitude and latitude range, where PROJ puts it",
+          "[export][report]") {
+  const auto run = cimtest::checkRun();
+  const auto& report = run->report;
+  report::WriteOptions options;
+  options.geojson = report::GeoJsonCoordinates::Wgs84;
+  auto text = report::reportGeoJson(report, options);
+  REQUIRE(text.ok());
+  const auto doc = nlohmann::json::parse(*text);
+  CHECK(doc["type"] == "FeatureCollection");
+  std::size_t positions = 0;
+  std::map<std::string, const nlohmann::json*> points;
+  for (const auto& f : doc["features"]) {
+    CHECK(f["type"] == "Feature");
+    const auto& g = f["geometry"];
+    REQUIRE(g.is_object());
+    const auto coordinates = g["type"] == "Point" ? nlohmann::json::array({g["coordinates"]}) : g["coordinates"];
+    for (const auto& c : coordinates) {
+      REQUIRE(c.size() == 3);
+      const double lon = c[0].get<double>(), lat = c[1].get<double>();
+      CHECK((lon >= -180 && lon <= 180 && lat >= -90 && lat <= 90));
+      CHECK(std::abs(lon - 120.16) < 0.01);  // all within a few hundred metres of the check point
+      CHECK(std::abs(lat - 30.25) < 0.01);
+      ++positions;
+    }
+    if (f["properties"]["part"] == "point") points[f["properties"]["id"]] = &f;
+  }
+  CHECK(positions >= report.results.size());
+  // Each result's point where cs2cs puts it; the check's details as flat properties.
+  REQUIRE(points.size() == report.results.size());
+  for (const auto& r : report.results) {
+    INFO(r.id);
+    const auto& f = *points.at(r.id);
+    const Eigen::Vector3d proj = cs2csToWgs84(r.point);
+    CHECK(f["geometry"]["coordinates"][0].get<double>() == Approx(proj.x()).margin(2e-9));
+    CHECK(f["geometry"]["coordinates"][1].get<double>() == Approx(proj.y()).margin(2e-9));
+    CHECK(f["properties"]["type"] == std::string(index::clashTypeName(r.type)));
+    if (r.type == index::ClashType::ProtectionZone) {
+      CHECK(f["properties"]["details.zone"] == "protection");
+      CHECK(f["properties"]["details.asset.pressureClass"] == "medium A");
+      CHECK(f["properties"]["horizontal_m"] == 0.3);
+    }
+    if (r.type == index::ClashType::Cover) CHECK(f["properties"]["details.cover.meters"].get<double>() == Approx(0.4));
+  }
 }

@@ -204,6 +204,29 @@ TEST_CASE("A later run is marked new, active and resolved against the report of 
   CHECK(findJson(doc, houseId)->at("status") == "resolved");
   CHECK(findJson(doc, crossingId)->at("status") == "active");
   CHECK(findJson(doc, houseId)->at("horizontal_m") == 2.0);  // as it was when last found
+
+  // The other way round: against the run that kept the clearance, the building's result is new, the rest active.
+  auto again = cimtest::reportRun(2.0);
+  {
+    const auto kept = cimtest::reportRun(3.0);
+    REQUIRE(report::writeReport(kept->report, dir / "kept.json").ok());
+  }
+  auto kept = report::readReport(dir / "kept.json");
+  REQUIRE(kept.ok());
+  report::markAgainstPrevious(again->report, *kept);
+  REQUIRE(again->report.results.size() == found + 1);  // nothing resolved
+  for (const auto& r : again->report.results) CHECK(r.status == (r.id == houseId ? "new" : "active"));
+
+  // A third run against the second (which listed the building's result as resolved): still kept, it is not resolved
+  // a second time; too close again, it is new.
+  auto third = cimtest::reportRun(3.0);
+  report::markAgainstPrevious(third->report, after->report);
+  CHECK(third->report.results.size() == found);
+  for (const auto& r : third->report.results) CHECK(r.status == "active");
+  auto fourth = cimtest::reportRun(2.0);
+  report::markAgainstPrevious(fourth->report, after->report);
+  REQUIRE(fourth->report.results.size() == found + 1);
+  for (const auto& r : fourth->report.results) CHECK(r.status == (r.id == houseId ? "new" : "active"));
 }
 
 TEST_CASE("Reading a report: bad files fail, bad results are skipped with a warning", "[export][report]") {
@@ -215,11 +238,12 @@ TEST_CASE("Reading a report: bad files fail, bad results are skipped with a warn
     const char* text;
     ErrorCode code;
   };
-  for (const auto& c : {Case{"", ErrorCode::CorruptFile}, Case{"[1, 2]", ErrorCode::CorruptFile},
-                        Case{R"({"version": 1})", ErrorCode::CorruptFile},
-                        Case{R"({"results": []})", ErrorCode::CorruptFile},
-                        Case{R"({"version": "one", "results": []})", ErrorCode::CorruptFile},
-                        Case{R"({"version": 2, "results": []})", ErrorCode::UnsupportedFormat}}) {
+  for (const auto& c : {Case{"", ErrorCode::ReportCorrupt}, Case{"[1, 2]", ErrorCode::ReportCorrupt},
+                        Case{R"({"version": 1})", ErrorCode::ReportCorrupt},
+                        Case{R"({"results": []})", ErrorCode::ReportCorrupt},
+                        Case{R"({"version": "one", "results": []})", ErrorCode::ReportCorrupt},
+                        Case{R"({"version": 1, "summary": [], "results": []})", ErrorCode::ReportCorrupt},
+                        Case{R"({"version": 2, "results": []})", ErrorCode::ReportVersionUnsupported}}) {
     INFO(c.text);
     auto r = report::parseReportJson(c.text, "x.json");
     REQUIRE_FALSE(r.ok());
@@ -242,8 +266,57 @@ TEST_CASE("Reading a report: bad files fail, bad results are skipped with a warn
   CHECK(partly->results[1].rule->line == 4);
   REQUIRE(partly.diagnostics().size() == 3);
   CHECK(partly.diagnostics()[0].severity == Severity::Warning);
+  CHECK(partly.diagnostics()[0].code == ErrorCode::ReportResultSkipped);
   CHECK(partly.diagnostics()[0].elementId == "odd-1");
   CHECK_THAT(partly.diagnostics()[0].message, Contains("type"));
   CHECK(partly.diagnostics()[1].elementId == "hard-2");
   CHECK_THAT(partly.diagnostics()[1].message, Contains("point"));
+}
+
+TEST_CASE("Check results in the JSON report: typed details and the run's summary, read back the same",
+          "[export][report]") {
+  const auto run = cimtest::checkRun();
+  const auto& report = run->report;
+  const json doc = json::parse(report::reportJson(report));
+  CHECK(doc["summary"] == json({{"cover.checked", 2}, {"cover.unknownGround", 0}}));
+  CHECK(doc["results"].size() == report.results.size());
+  std::set<std::string> types;
+  for (const auto& r : doc["results"]) {
+    types.insert(r["type"].get<std::string>());
+    CHECK(r["rule"].is_null());  // the checks cite their zone or cover rule in their details
+    CHECK(r["details"].is_object());
+  }
+  CHECK(types == std::set<std::string>{"protection-zone", "cover", "nearest", "within", "obstacle"});
+  const json& zone = doc["results"][0];
+  REQUIRE(zone["type"] == "protection-zone");
+  CHECK(zone["a"]["guid"] == "P1");
+  CHECK(zone["b"]["name"] == "RQ1-RQ2");
+  CHECK(zone["horizontal_m"] == 0.3);
+  CHECK(zone["required_m"] == 0.5);
+  CHECK(zone["required"] == "horizontal");
+  CHECK(zone["details"]["zone"] == "protection");
+  CHECK(zone["details"]["zone.insideByMeters"].get<double>() == Approx(0.2));
+  CHECK_THAT(zone["details"]["zone.source"].get<std::string>(), Contains("GB 55009"));
+  CHECK(zone["details"]["asset.owner"] == "燃气公司");
+  const json* cover = nullptr;
+  for (const auto& r : doc["results"])
+    if (r["type"] == "cover") cover = &r;
+  REQUIRE(cover);
+  CHECK((*cover)["a"] == (*cover)["b"]);
+  CHECK((*cover)["distance_m"] == 0.4);
+  CHECK((*cover)["vertical_m"] == 0.4);
+  CHECK((*cover)["required_m"] == 0.6);
+  CHECK((*cover)["required"] == "cover");
+  CHECK((*cover)["details"]["cover.shortfallMeters"].get<double>() == Approx(0.2));
+
+  auto read = report::parseReportJson(report::reportJson(report), "checks.json");
+  REQUIRE(read.ok());
+  CHECK(read.diagnostics().empty());
+  CHECK(read->summary == report.summary);
+  REQUIRE(read->results.size() == report.results.size());
+  for (std::size_t i = 0; i < report.results.size(); ++i) {
+    CHECK(read->results[i].type == report.results[i].type);
+    CHECK(read->results[i].details == report.results[i].details);
+  }
+  CHECK(report::reportJson(*read) == report::reportJson(report));
 }

@@ -45,7 +45,9 @@ TEST_CASE("writeReport picks the format by extension and leaves nothing partial"
   CHECK(files == 5);  // the five reports, no temporary files
 
   // A failed write keeps the file that was there; a good one replaces it.
-  auto r2 = report::writeReport(run->report, dir / "r.bcf", report::WriteOptions{false, "x", "not a date"});
+  report::WriteOptions badDate;
+  badDate.creationDate = "not a date";
+  auto r2 = report::writeReport(run->report, dir / "r.bcf", badDate);
   REQUIRE_FALSE(r2.ok());
   CHECK(fs::file_size(dir / "r.bcf") > 100);
   report::Report empty;

@@ -41,6 +41,10 @@ std::optional<index::ClashType> clashTypeFromName(std::string_view name) {
   return std::nullopt;
 }
 
+bool sameElement(const index::ElementRef& a, const index::ElementRef& b) {
+  return a.id == b.id && a.guid == b.guid && a.kind == b.kind && a.name == b.name && a.layer == b.layer;
+}
+
 std::string elementLabel(const index::ElementRef& ref) {
   if (!ref.name.empty()) return ref.name;
   if (!ref.guid.empty()) return ref.guid;
@@ -134,15 +138,21 @@ std::vector<const index::ClearanceRule*> citedRules(const Report& report) {
 }
 
 void markAgainstPrevious(Report& current, const Report& previous) {
-  index::markAgainstPrevious(current.results, previous.results);
+  // What the previous run found; its own resolved results were gone already then: they are not resolved again, and
+  // one that is back is new.
+  std::vector<index::ClashResult> found;
+  for (const auto& r : previous.results)
+    if (r.status != "resolved") found.push_back(r);
+  index::markAgainstPrevious(current.results, found);
   for (const auto& rules : previous.ownedRules)
     if (std::find(current.ownedRules.begin(), current.ownedRules.end(), rules) == current.ownedRules.end())
       current.ownedRules.push_back(rules);
 }
 
 std::string resultTitle(const index::ClashResult& result) {
-  return std::string(index::clashTypeName(result.type)) + ": " + detail::elementLabel(result.a) + " \xE2\x80\x93 " +
-         detail::elementLabel(result.b);
+  std::string title = std::string(index::clashTypeName(result.type)) + ": " + detail::elementLabel(result.a);
+  if (!detail::sameElement(result.a, result.b)) title += " \xE2\x80\x93 " + detail::elementLabel(result.b);
+  return title;
 }
 
 std::string resultUuid(std::string_view resultId) {

@@ -1,5 +1,6 @@
-// export/report: BCF 3.0 (buildingSMART bcf-xml) — bcf.version, extensions.xml and per result a topic folder with
-// markup.bcf and viewpoint.bcfv. The elements are written in the order the schemas' sequences give them.
+// export/report: BCF 3.0 (buildingSMART bcf-xml) — bcf.version, extensions.xml, project.bcfp and per result a topic
+// folder with markup.bcf and viewpoint.bcfv. The elements are written in the order the schemas' sequences give them,
+// and no element whose type is NonEmptyOrBlankString is written blank.
 #include <cctype>
 #include <cmath>
 #include <cstdio>
@@ -38,6 +39,9 @@ bool isIfcGuid(const std::string& guid) {
   return true;
 }
 
+// Text that is not blank after XML's whitespace collapse (the schemas' NonEmptyOrBlankString).
+bool nonBlank(const std::string& text) { return text.find_first_not_of(" \t\r\n") != std::string::npos; }
+
 std::string number(double v, int decimals) {
   char buf[64];
   std::snprintf(buf, sizeof buf, "%.*f", decimals, detail::roundDecimals(v, decimals));
@@ -51,6 +55,20 @@ std::string xyz(const char* name, const Eigen::Vector3d& v, int decimals) {
 }
 
 std::string versionXml() { return std::string(kXmlDeclaration) + "<Version VersionId=\"3.0\"/>\n"; }
+
+// The project: named by the caller, else by the inputs' file names; its id the name-based UUID of that name.
+std::string projectXml(const Report& report, const WriteOptions& options) {
+  std::string name = options.projectName;
+  if (!nonBlank(name))
+    for (const auto& input : report.inputs) {
+      const std::string file = std::filesystem::path(input).filename().string();
+      if (nonBlank(file)) name += (name.empty() ? "" : ", ") + file;
+    }
+  if (!nonBlank(name)) name = "libcim report";
+  const std::string id = detail::uuidV5(detail::urlNamespace(), "urn:libcim:project:" + name);
+  return std::string(kXmlDeclaration) + "<ProjectInfo>\n <Project ProjectId=\"" + id + "\"><Name>" + xmlEscape(name) +
+         "</Name></Project>\n</ProjectInfo>\n";
+}
 
 // The values the topics use: every result type, the three statuses, the layers as labels, the author.
 std::string extensionsXml(const Report& report, const std::string& author) {
@@ -66,30 +84,45 @@ std::string extensionsXml(const Report& report, const std::string& author) {
   std::set<std::string> layers;
   for (const auto& r : report.results)
     for (const auto* e : {&r.a, &r.b})
-      if (!e->layer.empty()) layers.insert(e->layer);
+      if (nonBlank(e->layer)) layers.insert(e->layer);
   for (const auto& l : layers) x << "  <TopicLabel>" << xmlEscape(l) << "</TopicLabel>\n";
   x << " </TopicLabels>\n <Users>\n  <User>" << xmlEscape(author) << "</User>\n </Users>\n</Extensions>\n";
   return x.str();
 }
 
-// What the topic says: the finding with its numbers, the two elements, where, the rule, the id and the details.
+// The finding in one sentence, with its numbers.
+std::string finding(const index::ClashResult& r) {
+  using T = index::ClashType;
+  const auto m = [](double v) { return detail::metersText(v); };
+  const std::string required =
+      r.requiredMeters ? " where " + m(*r.requiredMeters) + (r.requiredKind.empty() ? "" : " " + r.requiredKind) +
+                             " is required"
+                       : std::string();
+  switch (r.type) {
+    case T::Hard:
+    case T::Touch: return "Penetration depth " + m(r.depth) + ".";
+    case T::Duplicate: return "The same geometry twice.";
+    case T::Cover: return "Cover " + m(r.distance) + required + ".";
+    case T::ProtectionZone:
+    case T::ControlZone:
+      return std::string("Inside the ") + (r.type == T::ProtectionZone ? "protection" : "control") + " zone: " +
+             m(r.horizontal) + " from the outer wall in plan (3D " + m(r.distance) + ")" +
+             (r.requiredMeters ? ", the zone reaching " + m(*r.requiredMeters) : std::string()) + ".";
+    default:
+      return "Distance " + m(r.distance) + " (horizontal " + m(r.horizontal) +
+             (r.vertical ? ", vertical " + m(*r.vertical) : std::string()) + ")" + required + ".";
+  }
+}
+
+// What the topic says: the finding with its numbers, the elements, where, the rule, the id and the details.
 std::string description(const index::ClashResult& r, const std::string& crs) {
   std::ostringstream d;
-  if (r.type == index::ClashType::Hard || r.type == index::ClashType::Touch)
-    d << "Penetration depth " << detail::metersText(r.depth) << ".";
-  else if (r.type == index::ClashType::Duplicate)
-    d << "The same geometry twice.";
-  else
-    d << "Distance " << detail::metersText(r.distance) << " (horizontal " << detail::metersText(r.horizontal)
-      << (r.vertical ? ", vertical " + detail::metersText(*r.vertical) : std::string()) << ")";
-  if (r.requiredMeters)
-    d << " where " << detail::metersText(*r.requiredMeters) << (r.requiredKind.empty() ? "" : " " + r.requiredKind)
-      << " is required.";
-  else if (r.type != index::ClashType::Hard && r.type != index::ClashType::Touch && r.type != index::ClashType::Duplicate)
-    d << ".";
+  d << finding(r);
+  const bool one = detail::sameElement(r.a, r.b);  // a cover result names its pipe twice
   for (const auto& [label, e] : {std::pair{"A", &r.a}, std::pair{"B", &r.b}})
-    d << "\n" << label << ": " << e->kind << " '" << detail::elementLabel(*e) << "' (layer " << e->layer
-      << (e->guid.empty() ? std::string() : ", GUID " + e->guid) << ")";
+    if (!(one && e == &r.b))
+      d << "\n" << (one ? "Element" : label) << ": " << e->kind << " '" << detail::elementLabel(*e) << "' (layer "
+        << e->layer << (e->guid.empty() ? std::string() : ", GUID " + e->guid) << ")";
   d << "\nAt " << number(r.point.x(), 3) << ", " << number(r.point.y(), 3) << ", " << number(r.point.z(), 3)
     << (crs.empty() ? std::string(" (scene coordinates)") : " (" + crs + ")");
   if (r.rule)
@@ -106,11 +139,12 @@ std::string markupXml(const Report& report, const index::ClashResult& r, const s
   x << kXmlDeclaration << "<Markup>\n";
   if (!report.inputs.empty()) {
     x << " <Header>\n  <Files>\n";
-    for (const auto& input : report.inputs)
-      if (!input.empty())
-        x << "   <File IsExternal=\"true\"><Filename>"
-          << xmlEscape(std::filesystem::path(input).filename().string()) << "</Filename><Reference>"
-          << xmlEscape(input) << "</Reference></File>\n";
+    for (const auto& input : report.inputs) {
+      const std::string file = std::filesystem::path(input).filename().string();
+      if (!nonBlank(file)) continue;
+      x << "   <File IsExternal=\"true\"><Filename>" << xmlEscape(file) << "</Filename><Reference>" << xmlEscape(input)
+        << "</Reference></File>\n";
+    }
     x << "  </Files>\n </Header>\n";
   }
   x << " <Topic Guid=\"" << topicGuid << "\" TopicType=\"" << index::clashTypeName(r.type) << "\" TopicStatus=\""
@@ -118,7 +152,7 @@ std::string markupXml(const Report& report, const index::ClashResult& r, const s
   x << "  <Title>" << xmlEscape(resultTitle(r)) << "</Title>\n";
   std::set<std::string> labels;
   for (const auto* e : {&r.a, &r.b})
-    if (!e->layer.empty()) labels.insert(e->layer);
+    if (nonBlank(e->layer)) labels.insert(e->layer);
   if (!labels.empty()) {
     x << "  <Labels>";
     for (const auto& l : labels) x << "<Label>" << xmlEscape(l) << "</Label>";
@@ -136,9 +170,9 @@ std::string markupXml(const Report& report, const index::ClashResult& r, const s
 // <Component IfcGuid=".."/> for an IFC GlobalId; else the element's own id in the system it came from (its layer).
 std::string component(const index::ElementRef& e) {
   if (isIfcGuid(e.guid)) return "<Component IfcGuid=\"" + e.guid + "\"/>";
-  if (e.guid.empty()) return {};
+  if (!nonBlank(e.guid)) return {};
   std::string c = "<Component>";
-  if (!e.layer.empty()) c += "<OriginatingSystem>" + xmlEscape(e.layer) + "</OriginatingSystem>";
+  if (nonBlank(e.layer)) c += "<OriginatingSystem>" + xmlEscape(e.layer) + "</OriginatingSystem>";
   return c + "<AuthoringToolId>" + xmlEscape(e.guid) + "</AuthoringToolId></Component>";
 }
 
@@ -185,9 +219,11 @@ Result<Files> bcfFiles(const Report& report, const WriteOptions& options) {
     return R::failure(Diagnostic::error(ErrorCode::InvalidArgument,
                                         "the BCF creation date '" + o.creationDate +
                                             "' is not an xs:dateTime such as 2024-05-20T09:30:00Z"));
-  if (detail::validUtf8(o.author).find_first_not_of(" \t\r\n") == std::string::npos)
+  if (!nonBlank(detail::validUtf8(o.author)))
     return R::failure(Diagnostic::error(ErrorCode::InvalidArgument, "the BCF author must not be blank"));
-  Files files = {{"bcf.version", versionXml()}, {"extensions.xml", extensionsXml(report, o.author)}};
+  Files files = {{"bcf.version", versionXml()},
+                 {"extensions.xml", extensionsXml(report, o.author)},
+                 {"project.bcfp", projectXml(report, o)}};
   std::vector<Diagnostic> notes;
   std::map<std::string, int> seen;
   for (const auto& r : report.results) {
@@ -195,7 +231,7 @@ Result<Files> bcfFiles(const Report& report, const WriteOptions& options) {
     const int n = ++seen[r.id];
     const std::string name = n == 1 ? r.id : r.id + "#" + std::to_string(n);
     if (n > 1)
-      notes.push_back(Diagnostic::warning(ErrorCode::ExportFailed,
+      notes.push_back(Diagnostic::warning(ErrorCode::ReportIdRepeated,
                                           "result id repeated: its topic GUID is made from '" + name + "'", {}, r.id));
     const std::string topic = resultUuid(name);
     const std::string viewpoint = detail::uuidV5(detail::urlNamespace(), "urn:libcim:viewpoint:" + name);

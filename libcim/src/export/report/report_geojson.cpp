@@ -77,12 +77,15 @@ void addFeatures(Json& features, const index::ClashResult& r, const Place& place
   if (!p)
     notes.push_back(Diagnostic::warning(ErrorCode::TransformFailed, "the result's point cannot be transformed", {},
                                         r.id));
-  features.push_back(feature(p ? Json{{"type", "Point"}, {"coordinates", *p}} : Json(nullptr), properties(r, "point")));
-  const auto rounded = [](const Eigen::Vector3d& v) { return Eigen::Vector3d(meters(v.x()), meters(v.y()), meters(v.z())); };
+  features.push_back(
+      feature(p ? Json{{"type", "Point"}, {"coordinates", *p}} : Json(nullptr), properties(r, "point")));
+  const auto rounded = [](const Eigen::Vector3d& v) {
+    return Eigen::Vector3d(meters(v.x()), meters(v.y()), meters(v.z()));
+  };
   if (rounded(r.onA) == rounded(r.onB)) return;
   const auto a = place(r.onA), b = place(r.onB);
-  features.push_back(feature(a && b ? Json{{"type", "LineString"}, {"coordinates", Json::array({*a, *b})}} : Json(nullptr),
-                             properties(r, "closest")));
+  Json line = a && b ? Json{{"type", "LineString"}, {"coordinates", Json::array({*a, *b})}} : Json(nullptr);
+  features.push_back(feature(std::move(line), properties(r, "closest")));
 }
 
 }  // namespace
@@ -97,7 +100,7 @@ Result<std::string> reportGeoJson(const Report& report, const WriteOptions& opti
     return Json::array({meters(v.x()), meters(v.y()), meters(v.z())});
   };
   std::optional<geo::Transformer> toWgs84;
-  if (options.geojsonWgs84) {
+  if (options.geojson == GeoJsonCoordinates::Wgs84) {
     if (report.crs.empty())
       return R::failure(Diagnostic::error(ErrorCode::UnknownCrs, "the report has no CRS to reproject from"));
     auto crs = geo::Crs::fromUserInput(report.crs);

@@ -18,6 +18,9 @@ inline double meters(double v) { return roundDecimals(v, 4); }
 /// The type a name of index::clashTypeName names; nullopt for another name.
 std::optional<index::ClashType> clashTypeFromName(std::string_view name);
 
+/// True when two references name the same element (a cover result's a and b).
+bool sameElement(const index::ElementRef& a, const index::ElementRef& b);
+
 /// How a result names an element: its name, else its GUID, else "<class> #<id>".
 std::string elementLabel(const index::ElementRef& ref);
 

@@ -24,8 +24,9 @@ Json elementJson(const index::ElementRef& e) {
   return Json{{"guid", e.guid}, {"class", e.kind}, {"name", e.name}, {"layer", e.layer}};
 }
 
-// Details as typed JSON: booleans, integers, numbers (as they are, not rounded), text; missing values as null.
-Json detailsJson(const model::Attributes& details) {
+// Details and summaries as typed JSON: booleans, integers, numbers (as they are, not rounded), text; missing values
+// as null.
+Json attributesJson(const model::Attributes& details) {
   Json out = Json::object();
   for (const auto& [key, value] : details) {
     if (const auto* b = std::get_if<bool>(&value)) out[key] = *b;
@@ -59,7 +60,7 @@ Json resultJson(const index::ClashResult& r) {
   j["required"] = orNull(r.requiredKind);
   j["rule"] = ruleJson(r.rule);
   j["status"] = orNull(r.status);
-  j["details"] = detailsJson(r.details);
+  j["details"] = attributesJson(r.details);
   return j;
 }
 
@@ -82,6 +83,7 @@ std::string reportJson(const Report& report) {
   j["crs"] = orNull(report.crs);
   j["inputs"] = report.inputs;
   j["options"] = report.options;
+  j["summary"] = attributesJson(report.summary);
   j["rules"] = Json::array();
   for (const auto* rule : citedRules(report)) j["rules"].push_back(citedRuleJson(*rule));
   j["results"] = Json::array();
@@ -149,6 +151,12 @@ model::AttributeValue attributeOf(const In& v) {
   return v.dump();
 }
 
+model::Attributes attributesOf(const In& object) {
+  model::Attributes out;
+  for (const auto& [key, value] : object.items()) out[key] = attributeOf(value);
+  return out;
+}
+
 using RuleKey = std::pair<std::string, std::size_t>;
 
 // A rule from its JSON (the top-level list's or a result's own); the key is empty when it has no file and line.
@@ -195,15 +203,14 @@ index::ClashResult resultOf(const In& j, std::optional<RuleKey>& ruleKey, std::s
   }
   if (const In* details = f.find("details")) {
     if (!details->is_object()) f.mark("details");
-    else
-      for (const auto& [key, value] : details->items()) r.details[key] = attributeOf(value);
+    else r.details = attributesOf(*details);
   }
   if (r.id.empty()) f.mark("id");
   wrong = f.wrong;
   return r;
 }
 
-// The report's header: version, CRS, inputs, options. An error names what is wrong.
+// The report's header: version, CRS, inputs, options, summary. An error names what is wrong.
 std::optional<std::string> readHeader(const In& doc, Report& report) {
   Fields f{doc, {}};
   const auto version = f.number("version");
@@ -218,6 +225,10 @@ std::optional<std::string> readHeader(const In& doc, Report& report) {
         if (item.is_string()) list.push_back(item.get<std::string>());
     }
   }
+  if (const In* summary = f.find("summary")) {
+    if (!summary->is_object()) return std::string("'summary' is not an object");
+    report.summary = attributesOf(*summary);
+  }
   if (!f.wrong.empty()) return "'" + f.wrong + "' has the wrong type";
   return std::nullopt;
 }
@@ -229,12 +240,12 @@ Result<Report> parseReportJson(std::string_view text, std::string_view source) {
   const std::string src(source);
   const In doc = In::parse(text.begin(), text.end(), nullptr, false);
   if (doc.is_discarded() || !doc.is_object() || !doc.contains("results") || !doc["results"].is_array())
-    return R::failure(Diagnostic::error(ErrorCode::CorruptFile, "not a libcim JSON report (no results list)", src));
+    return R::failure(Diagnostic::error(ErrorCode::ReportCorrupt, "not a libcim JSON report (no results list)", src));
   Report report;
   if (auto error = readHeader(doc, report))
-    return R::failure(Diagnostic::error(ErrorCode::CorruptFile, "not a libcim JSON report: " + *error, src));
+    return R::failure(Diagnostic::error(ErrorCode::ReportCorrupt, "not a libcim JSON report: " + *error, src));
   if (report.version > kFormatVersion || report.version < 1)
-    return R::failure(Diagnostic::error(ErrorCode::UnsupportedFormat,
+    return R::failure(Diagnostic::error(ErrorCode::ReportVersionUnsupported,
                                         "report format version " + std::to_string(report.version) +
                                             " (this libcim reads up to " + std::to_string(kFormatVersion) + ")",
                                         src));
@@ -251,8 +262,8 @@ Result<Report> parseReportJson(std::string_view text, std::string_view source) {
     auto r = j.is_object() ? resultOf(j, key, wrong) : index::ClashResult{};
     if (!j.is_object()) wrong = "result";
     if (!wrong.empty()) {
-      notes.push_back(Diagnostic::warning(ErrorCode::CorruptFile, "result skipped: '" + wrong + "' cannot be read",
-                                          src, r.id));
+      notes.push_back(Diagnostic::warning(ErrorCode::ReportResultSkipped,
+                                          "result skipped: '" + wrong + "' cannot be read", src, r.id));
       continue;
     }
     if (key && !rules.count(*key))
