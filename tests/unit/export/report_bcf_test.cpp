@@ -316,6 +316,7 @@ TEST_CASE("BCF of the city checks: a topic per finding, the cover topic on its o
       CHECK(markup.value("=Markup.Topic.Title") == "protection-zone: P1 \xE2\x80\x93 RQ1-RQ2");
       CHECK_THAT(description, Contains("Inside the protection zone: 0.300 m from the outer wall in plan"));
       CHECK_THAT(description, Contains("zone.requirement: "));
+      CHECK_THAT(description, Contains("zone.insideByMeters: 0.200 m"));  // lengths in the text to the millimetre
       CHECK_THAT(description, Contains("GB 55009"));
       CHECK(components == std::vector<std::string>{"P1", "gas-main"});
     }

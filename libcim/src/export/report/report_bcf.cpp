@@ -90,6 +90,14 @@ std::string extensionsXml(const Report& report, const std::string& author) {
   return x.str();
 }
 
+// A detail for people: lengths ("...Meters") to the millimetre, other numbers to 1e-6, the rest as they are.
+std::string detailText(const std::string& key, const model::AttributeValue& value) {
+  const auto* d = std::get_if<double>(&value);
+  if (!d) return detail::attributeText(value);
+  if (key.ends_with("Meters")) return detail::metersText(*d);
+  return detail::attributeText(model::AttributeValue(detail::roundDecimals(*d, 6)));
+}
+
 // The finding in one sentence, with its numbers.
 std::string finding(const index::ClashResult& r) {
   using T = index::ClashType;
@@ -128,7 +136,7 @@ std::string description(const index::ClashResult& r, const std::string& crs) {
   if (r.rule)
     d << "\nRule: " << r.rule->source << (r.rule->note.empty() ? std::string() : " (" + r.rule->note + ")") << " — "
       << r.rule->file << " line " << r.rule->line;
-  for (const auto& [key, value] : r.details) d << "\n" << key << ": " << detail::attributeText(value);
+  for (const auto& [key, value] : r.details) d << "\n" << key << ": " << detailText(key, value);
   d << "\nResult " << r.id << (r.status.empty() ? std::string() : ", " + r.status);
   return d.str();
 }
