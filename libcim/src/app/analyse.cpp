@@ -105,8 +105,8 @@ Result<ClashRun> runClash(const ClashRequest& q, const ProgressFn& progress) {
   return R::success(std::move(run), std::move(diags));
 }
 
-Result<std::vector<NearRow>> runNear(const NearRequest& q, const ProgressFn& progress) {
-  using R = Result<std::vector<NearRow>>;
+Result<NearRun> runNear(const NearRequest& q, const ProgressFn& progress) {
+  using R = Result<NearRun>;
   if (!q.withinMeters && !q.k)
     return R::failure(Diagnostic::error(ErrorCode::InvalidArgument, "give a distance (within) or a count (k)"));
   auto filter = selector(q.filter, "filter");
@@ -133,7 +133,8 @@ Result<std::vector<NearRow>> runNear(const NearRequest& q, const ProgressFn& pro
     });
   }
   if (q.targetPoint) targets.emplace_back(index::ElementRef{0, "", "point", "point", ""}, index::Probe::point(*q.targetPoint));
-  std::vector<NearRow> rows;
+  NearRun run;
+  run.crs = index.crs();
   for (const auto& [ref, probe] : targets) {
     NearRow row{ref, {}};
     const index::QueryOptions o{filter.value(), q.horizontal};
@@ -143,9 +144,9 @@ Result<std::vector<NearRow>> runNear(const NearRequest& q, const ProgressFn& pro
       const auto s = index::separate(probe.shape, index.shapeOf(*n.element));
       row.found.push_back(nearResult(q.k ? index::ClashType::Nearest : index::ClashType::Within, ref, n, s));
     }
-    rows.push_back(std::move(row));
+    run.rows.push_back(std::move(row));
   }
-  return R::success(std::move(rows), std::move(diags));
+  return R::success(std::move(run), std::move(diags));
 }
 
 std::optional<Check> parseCheck(std::string_view name) {
@@ -172,6 +173,7 @@ Result<CheckRun> runCheck(const CheckRequest& q, const ProgressFn& progress) {
   CheckRun run;
   run.notes = loaded.takeDiagnostics();
   const index::SpatialIndex& index = loaded.value();
+  run.crs = index.crs();
   std::optional<Result<std::vector<index::ClashResult>>> results;
   switch (q.check) {
     case Check::Excavation: {

@@ -130,10 +130,12 @@ TEST_CASE("near: the k nearest and everything within a distance of a point, a se
   q.horizontal = true;
   auto r = app::runNear(q);
   REQUIRE(r.ok());
-  REQUIRE(r->size() == 1);
-  REQUIRE(r->at(0).found.size() == 1);
-  CHECK(r->at(0).found[0].b.name == "RQ1-RQ2");
-  CHECK(r->at(0).found[0].horizontal == Approx(0.875).margin(1e-6));
+  REQUIRE(r->rows.size() == 1);
+  REQUIRE(r->rows[0].found.size() == 1);
+  CHECK(r->rows[0].found[0].b.name == "RQ1-RQ2");
+  CHECK(r->rows[0].found[0].horizontal == Approx(0.875).margin(1e-6));
+  REQUIRE(r->crs);
+  CHECK(r->crs->definition() == "EPSG:4549+5737");
   // Everything within 2 m of the sensors, from a selector.
   app::NearRequest s;
   s.inputs = sampleInputs();
@@ -143,8 +145,8 @@ TEST_CASE("near: the k nearest and everything within a distance of a point, a se
   s.withinMeters = 2.0;
   auto sensors = app::runNear(s);
   REQUIRE(sensors.ok());
-  CHECK(sensors->size() == 3);
-  for (const auto& row : *sensors) {
+  CHECK(sensors->rows.size() == 3);
+  for (const auto& row : sensors->rows) {
     INFO(row.target.name);
     CHECK_FALSE(row.found.empty());
     for (const auto& f : row.found) CHECK(f.distance <= 2.0);

@@ -13,6 +13,7 @@
 #include "cim/app/load.h"
 #include "cim/core/progress.h"
 #include "cim/core/result.h"
+#include "cim/geo/crs.h"
 #include "cim/index/checks.h"
 #include "cim/index/clash.h"
 #include "cim/index/spatial_index.h"
@@ -66,7 +67,12 @@ struct NearRow {
   std::vector<index::ClashResult> found;  ///< type Nearest (k) or Within (distance), nearest first
 };
 
-Result<std::vector<NearRow>> runNear(const NearRequest& request, const ProgressFn& progress = {});
+struct NearRun {
+  std::vector<NearRow> rows;      ///< one per target, in target order
+  std::optional<geo::Crs> crs;    ///< the scene's CRS (unset for a local scene)
+};
+
+Result<NearRun> runNear(const NearRequest& request, const ProgressFn& progress = {});
 
 enum class Check { Excavation, Cover, Sensors, Cavities, Corridor };
 /// "excavation", "cover", "sensors", "cavities", "corridor".
@@ -89,6 +95,7 @@ struct CheckRun {
   std::vector<index::ClashResult> results;
   std::size_t checked = 0;  ///< works, pipes, sensors ... looked at
   std::vector<Diagnostic> notes;
+  std::optional<geo::Crs> crs;  ///< the scene's CRS (unset for a local scene)
 };
 
 /// Loads the city and the features, indexes them and runs one check. For the cover check the ground is the DEM among
