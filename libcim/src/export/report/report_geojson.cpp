@@ -39,6 +39,7 @@ Json properties(const index::ClashResult& r, const char* part) {
   p["id"] = r.id;
   p["part"] = part;
   p["type"] = std::string(index::clashTypeName(r.type));
+  p["title"] = resultTitle(r);  // what map viewers show as the feature's name (CesiumJS, QGIS map tips)
   for (const auto& [prefix, e] : {std::pair{"a_", &r.a}, std::pair{"b_", &r.b}}) {
     p[std::string(prefix) + "guid"] = e->guid;
     p[std::string(prefix) + "class"] = e->kind;
