@@ -71,8 +71,8 @@ Result<index::SpatialIndex> loadIndex(const std::vector<fs::path>& inputs, const
   return Result<index::SpatialIndex>::success(index::SpatialIndex::build(std::move(scene).value()), std::move(diags));
 }
 
-Result<ClashRun> runClash(const ClashRequest& q, const ProgressFn& progress) {
-  using R = Result<ClashRun>;
+Result<ClashSet> runClash(const index::SpatialIndex& index, const ClashRequest& q, const ProgressFn& progress) {
+  using R = Result<ClashSet>;
   auto a = selector(q.a, "selector A");
   if (!a.ok()) return R::failureFrom(a);
   std::optional<index::Selector> b;
@@ -83,12 +83,8 @@ Result<ClashRun> runClash(const ClashRequest& q, const ProgressFn& progress) {
   }
   auto rules = loadRules(q.rules);
   if (!rules.ok()) return R::failureFrom(rules);
-  auto loaded = loadIndex(q.inputs, q.load, [&](std::string_view stage, double f) {
-    return !progress || progress(stage, 0.6 * f);
-  });
-  if (!loaded.ok()) return R::failureFrom(loaded);
-  auto diags = loaded.takeDiagnostics();
-  ClashRun run{std::move(loaded).value(), std::move(rules).value(), {}};
+  // The results point into set.rules: its vector keeps its elements where they are when the set is moved.
+  ClashSet set{std::move(rules).value(), {}};
   index::ClashOptions o;
   o.a = std::move(a).value();
   o.b = std::move(b);
@@ -96,25 +92,44 @@ Result<ClashRun> runClash(const ClashRequest& q, const ProgressFn& progress) {
   o.toleranceMeters = q.toleranceMeters;
   o.reportTouches = q.reportTouches;
   o.clearanceMeters = q.clearanceMeters;
-  o.rules = &run.rules;
+  o.rules = &set.rules;
   o.threads = q.threads;
-  if (progress) o.progress = [&](std::string_view stage, double f) { return progress(stage, 0.6 + 0.4 * f); };
-  auto report = index::clash(run.index, o);
-  if (!report.ok()) return R::failure(*report.error(), std::move(diags));
-  run.report = std::move(report).value();
-  return R::success(std::move(run), std::move(diags));
+  o.progress = progress;
+  auto report = index::clash(index, o);
+  if (!report.ok()) return R::failureFrom(report);
+  set.report = std::move(report).value();
+  return R::success(std::move(set));
 }
 
-Result<NearRun> runNear(const NearRequest& q, const ProgressFn& progress) {
+Result<ClashRun> runClash(const ClashRequest& q, const ProgressFn& progress) {
+  using R = Result<ClashRun>;
+  // Selectors and rule files are read before the inputs, so that a typo fails at once.
+  for (const auto* text : {&q.a, q.b ? &*q.b : nullptr}) {
+    if (!text) continue;
+    auto s = selector(*text, text == &q.a ? "selector A" : "selector B");
+    if (!s.ok()) return R::failureFrom(s);
+  }
+  if (auto rules = loadRules(q.rules); !rules.ok()) return R::failureFrom(rules);
+  auto loaded = loadIndex(q.inputs, q.load, [&](std::string_view stage, double f) {
+    return !progress || progress(stage, 0.6 * f);
+  });
+  if (!loaded.ok()) return R::failureFrom(loaded);
+  auto diags = loaded.takeDiagnostics();
+  ProgressFn rest;
+  if (progress) rest = [&](std::string_view stage, double f) { return progress(stage, 0.6 + 0.4 * f); };
+  auto set = runClash(loaded.value(), q, rest);
+  if (!set.ok()) return R::failure(*set.error(), std::move(diags));
+  return R::success(ClashRun{std::move(loaded).value(), std::move(set->rules), std::move(set->report)},
+                    std::move(diags));
+}
+
+Result<NearRun> runNear(const index::SpatialIndex& index, const NearRequest& q) {
   using R = Result<NearRun>;
   if (!q.withinMeters && !q.k)
     return R::failure(Diagnostic::error(ErrorCode::InvalidArgument, "give a distance (within) or a count (k)"));
   auto filter = selector(q.filter, "filter");
   if (!filter.ok()) return R::failureFrom(filter);
-  auto loaded = loadIndex(q.inputs, q.load, progress);
-  if (!loaded.ok()) return R::failureFrom(loaded);
-  auto diags = loaded.takeDiagnostics();
-  const index::SpatialIndex& index = loaded.value();
+  std::vector<Diagnostic> diags;
   // The targets: probes with the names they are reported by.
   std::vector<std::pair<index::ElementRef, index::Probe>> targets;
   if (q.targetSelector) {
@@ -127,12 +142,14 @@ Result<NearRun> runNear(const NearRequest& q, const ProgressFn& progress) {
     if (lo.crs.empty() && index.crs()) lo.crs = index.crs()->definition();
     auto features = loadScene({*q.targetFile}, lo);
     if (!features.ok()) return R::failureFrom(features);
+    for (auto& d : features.takeDiagnostics()) diags.push_back(std::move(d));
     features->forEachElement([&](const model::Layer& l, const model::Element& e) {
       targets.emplace_back(index::ElementRef{e.id, e.guid, e.kind, e.name, l.name},
                            index::Probe{index::elementShape(e), std::nullopt});
     });
   }
   if (q.targetPoint) targets.emplace_back(index::ElementRef{0, "", "point", "point", ""}, index::Probe::point(*q.targetPoint));
+  if (q.targetProbe) targets.emplace_back(index::ElementRef{0, "", "probe", "probe", ""}, *q.targetProbe);
   NearRun run;
   run.crs = index.crs();
   for (const auto& [ref, probe] : targets) {
@@ -149,6 +166,20 @@ Result<NearRun> runNear(const NearRequest& q, const ProgressFn& progress) {
   return R::success(std::move(run), std::move(diags));
 }
 
+Result<NearRun> runNear(const NearRequest& q, const ProgressFn& progress) {
+  using R = Result<NearRun>;
+  if (!q.withinMeters && !q.k)
+    return R::failure(Diagnostic::error(ErrorCode::InvalidArgument, "give a distance (within) or a count (k)"));
+  if (auto filter = selector(q.filter, "filter"); !filter.ok()) return R::failureFrom(filter);
+  auto loaded = loadIndex(q.inputs, q.load, progress);
+  if (!loaded.ok()) return R::failureFrom(loaded);
+  auto diags = loaded.takeDiagnostics();
+  auto run = runNear(loaded.value(), q);
+  for (const auto& d : run.diagnostics()) diags.push_back(d);
+  if (!run.ok()) return R::failure(*run.error(), std::move(diags));
+  return R::success(std::move(run).value(), std::move(diags));
+}
+
 std::optional<Check> parseCheck(std::string_view name) {
   if (name == "excavation") return Check::Excavation;
   if (name == "cover") return Check::Cover;
@@ -158,21 +189,15 @@ std::optional<Check> parseCheck(std::string_view name) {
   return std::nullopt;
 }
 
-Result<CheckRun> runCheck(const CheckRequest& q, const ProgressFn& progress) {
+Result<CheckRun> runCheck(const index::SpatialIndex& index, const CheckRequest& q) {
   using R = Result<CheckRun>;
-  std::vector<fs::path> all = q.inputs;
-  all.insert(all.end(), q.features.begin(), q.features.end());
   std::optional<index::Selector> assets;
   if (q.assets) {
     auto s = selector(*q.assets, "assets");
     if (!s.ok()) return R::failureFrom(s);
     assets = std::move(s).value();
   }
-  auto loaded = loadIndex(all, q.load, progress);
-  if (!loaded.ok()) return R::failureFrom(loaded);
   CheckRun run;
-  run.notes = loaded.takeDiagnostics();
-  const index::SpatialIndex& index = loaded.value();
   run.crs = index.crs();
   std::optional<Result<std::vector<index::ClashResult>>> results;
   switch (q.check) {
@@ -189,7 +214,7 @@ Result<CheckRun> runCheck(const CheckRequest& q, const ProgressFn& progress) {
     case Check::Cover: {
       auto rules = index::loadCover(q.coverFile);
       if (!rules.ok()) return R::failureFrom(rules);
-      auto ground = groundFromDems(all, index.crs(), run.notes);
+      auto ground = groundFromDems(q.inputs, index.crs(), run.notes);
       if (!ground.ok()) return R::failureFrom(ground);
       index::CoverOptions o;
       o.rules = &rules.value();
@@ -233,6 +258,24 @@ Result<CheckRun> runCheck(const CheckRequest& q, const ProgressFn& progress) {
   if (!results->ok()) return R::failureFrom(*results);
   run.results = std::move(*results).value();
   return R::success(std::move(run));
+}
+
+Result<CheckRun> runCheck(const CheckRequest& q, const ProgressFn& progress) {
+  using R = Result<CheckRun>;
+  std::vector<fs::path> all = q.inputs;
+  all.insert(all.end(), q.features.begin(), q.features.end());
+  if (q.assets)
+    if (auto s = selector(*q.assets, "assets"); !s.ok()) return R::failureFrom(s);
+  auto loaded = loadIndex(all, q.load, progress);
+  if (!loaded.ok()) return R::failureFrom(loaded);
+  auto notes = loaded.takeDiagnostics();
+  CheckRequest onIndex = q;
+  onIndex.inputs = all;  // the DEMs of the cover check may be among either
+  auto run = runCheck(loaded.value(), onIndex);
+  if (!run.ok()) return run;
+  notes.insert(notes.end(), run->notes.begin(), run->notes.end());
+  run->notes = std::move(notes);
+  return run;
 }
 
 std::string resultLine(const index::ClashResult& r) {

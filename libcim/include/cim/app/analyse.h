@@ -47,6 +47,16 @@ struct ClashRun {
 /// Loads, indexes and runs one clash set. Fails naming the selector or rule file that cannot be read, or the input.
 Result<ClashRun> runClash(const ClashRequest& request, const ProgressFn& progress = {});
 
+/// A clash set run on an index already built, and the rules its results point into.
+struct ClashSet {
+  index::RuleSet rules;
+  index::ClashReport report;
+};
+/// runClash on an index already built (for the bindings, which keep a scene and its index between questions);
+/// request.inputs and request.load are not used.
+Result<ClashSet> runClash(const index::SpatialIndex& index, const ClashRequest& request,
+                          const ProgressFn& progress = {});
+
 struct NearRequest {
   std::vector<std::filesystem::path> inputs;
   LoadOptions load;
@@ -55,6 +65,8 @@ struct NearRequest {
   std::optional<std::string> targetSelector;
   std::optional<std::filesystem::path> targetFile;
   std::optional<Eigen::Vector3d> targetPoint;
+  /// Or any probe (a polyline swept by a radius, a polygon prism: a planned route, a trench), reported as "probe".
+  std::optional<index::Probe> targetProbe;
   std::string filter = "*";               ///< which elements may be found
   std::optional<double> withinMeters;     ///< every element within the distance
   std::optional<std::size_t> k;           ///< or the k nearest
@@ -73,6 +85,9 @@ struct NearRun {
 };
 
 Result<NearRun> runNear(const NearRequest& request, const ProgressFn& progress = {});
+/// runNear on an index already built; request.inputs are not used (request.load reads a target file, in the index's
+/// CRS unless it names one).
+Result<NearRun> runNear(const index::SpatialIndex& index, const NearRequest& request);
 
 enum class Check { Excavation, Cover, Sensors, Cavities, Corridor };
 /// "excavation", "cover", "sensors", "cavities", "corridor".
@@ -101,6 +116,9 @@ struct CheckRun {
 /// Loads the city and the features, indexes them and runs one check. For the cover check the ground is the DEM among
 /// the inputs when there is one (its raster heights, not the TIN's), else the terrain elements.
 Result<CheckRun> runCheck(const CheckRequest& request, const ProgressFn& progress = {});
+/// runCheck on an index already built, which must hold the features; request.features and request.load are not used,
+/// request.inputs only for the cover check's DEMs (the ground is then the first of them with a height, as above).
+Result<CheckRun> runCheck(const index::SpatialIndex& index, const CheckRequest& request);
 
 /// One line for people: "clearance  RQ1-RQ2 (pipe) – Wall South (IfcWall): horizontal 2.000 m < 2.500 m required
 /// [GB 50289-2016 Table 4.1.9 ...]".
