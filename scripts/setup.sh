@@ -27,6 +27,11 @@ packages=(
   libcpp-httplib-dev
   # the sample data script writes its DEM GeoTIFF with GDAL's Python bindings
   python3-gdal
+  # the Python module cim (bindings/python: pybind11, for Debian's python3) and its tests and notebooks: numpy views,
+  # pytest, pandas/GeoPandas/shapely/pyproj for GeoDataFrames, matplotlib for the plots, Jupyter to execute the
+  # notebooks (nbconvert, the ipykernel "python3" kernel, the jupyter command)
+  pybind11-dev python3-dev python3-numpy python3-pytest python3-pandas python3-geopandas python3-shapely
+  python3-pyproj python3-matplotlib python3-nbconvert python3-ipykernel jupyter-nbconvert jupyter-core
   # Node tooling around the library (glTF-Validator, CesiumJS, playwright-core)
   nodejs npm
   # the browser test of samples/viewer drives Debian's Chromium headless (playwright-core downloads no browser)

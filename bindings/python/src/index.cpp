@@ -4,6 +4,7 @@
 #include "cim/app/analyse.h"
 #include "cim/export/report.h"
 #include "cim/index/checks.h"
+#include "cim/index/rules.h"
 
 namespace cimpy {
 
@@ -446,10 +447,49 @@ checked against each other.)")
       });
 }
 
+void bindRules(py::module_& m) {
+  using cim::index::CoverRule;
+  using cim::index::ZoneRule;
+  py::class_<ZoneRule>(m, "ZoneRule",
+                       "A zone around the elements a selector picks: from_m to to_m from their outer surface "
+                       "('protection' 0 – 0.5 m, 'control' 0.5 – 5 m ...), with what it requires of works inside it.")
+      .def_readonly("zone", &ZoneRule::zone)
+      .def_property_readonly("selector", [](const ZoneRule& r) { return r.selector.text(); })
+      .def_readonly("from_m", &ZoneRule::fromMeters)
+      .def_readonly("to_m", &ZoneRule::toMeters)
+      .def_readonly("source", &ZoneRule::source)
+      .def_readonly("requirement", &ZoneRule::requirement)
+      .def_readonly("line", &ZoneRule::line)
+      .def("matches", [](const ZoneRule& r, const ElementView& e) { return r.selector.matches(*e.element, e.layer); },
+           py::arg("element"))
+      .def("__repr__", [](const ZoneRule& r) {
+        return "<cim.ZoneRule " + r.zone + " " + r.selector.text() + " " + number(r.fromMeters) + "–" +
+               number(r.toMeters) + " m>";
+      });
+  py::class_<CoverRule>(m, "CoverRule", "A minimum cover (ground above the pipe's top) for the elements a selector picks.")
+      .def_property_readonly("selector", [](const CoverRule& r) { return r.selector.text(); })
+      .def_readonly("min_cover_m", &CoverRule::minCoverMeters)
+      .def_readonly("source", &CoverRule::source)
+      .def_readonly("line", &CoverRule::line)
+      .def("matches", [](const CoverRule& r, const ElementView& e) { return r.selector.matches(*e.element, e.layer); },
+           py::arg("element"))
+      .def("__repr__", [](const CoverRule& r) { return "<cim.CoverRule " + r.selector.text() + " " + number(r.minCoverMeters) + " m>"; });
+
+  m.def("zone_rules", [](const std::string& name) { return take(cim::index::loadZones(name)); },
+        py::arg("name") = "gas_zones",
+        "The protection and control zones of a table: the built-in 'gas_zones' (GB 55009-2021) or a zone file.");
+  m.def("cover_rules", [](const std::string& name) { return take(cim::index::loadCover(name)); },
+        py::arg("name") = "cover", "The minimum-cover rules of a table: the built-in 'cover' (GB 50028) or a file.");
+  m.def("clearance_rules", [](const std::string& name) { return take(cim::index::RuleSet::load(name)).rules(); },
+        py::arg("name") = "gb50289",
+        "The clearance rules of a table: the built-in 'gb50289' (GB 50289-2016, GB 50028) or a rule file.");
+}
+
 }  // namespace
 
 void bindIndex(py::module_& m) {
   bindResults(m);
+  bindRules(m);
   bindReport(m);
   bindIndexClass(m);
   // Scene.index() here, once Index is known, so that its signature names it.

@@ -180,3 +180,18 @@ def test_results_agree_with_the_cli(sample, tmp_path):
         mine = json.loads(ours.to_json())
         assert theirs["results"] == mine["results"]
         assert theirs["summary"] == mine["summary"]
+
+
+def test_rule_tables(sample):
+    zones = cim.zone_rules()
+    gas = sample.elements("name=RQ3-RQ4")[0]
+    applying = {z.zone: z for z in zones if z.matches(gas)}
+    assert applying["protection"].from_m == 0.0
+    assert applying["protection"].to_m == pytest.approx(EXPECTED["gas_protection_zone"]["zone_width_from_outer_wall"])
+    assert applying["control"].to_m > applying["protection"].to_m and "GB 55009" in applying["control"].source
+    cover = [c for c in cim.cover_rules() if c.matches(gas)]
+    assert cover[0].min_cover_m == pytest.approx(EXPECTED["cover_defects"][0]["required_m"])
+    rules = cim.clearance_rules()
+    assert all(r.file == "gb50289" for r in rules) and len(rules) > 10
+    with pytest.raises(cim.Error, match="nothing.csv"):
+        cim.zone_rules("nothing.csv")
