@@ -57,7 +57,8 @@ std::string number(double v) {
 /// The target of Index.near as a request: a selector (str), a feature file (os.PathLike), an Element of the scene,
 /// a point (three numbers), a polyline ((n, 3) array, swept by `radius`), or a shapely geometry (Point, LineString,
 /// Polygon: a prism between `bottom` and `top`).
-std::string targetOf(const py::object& target, double radius, double bottom, double top, cim::app::NearRequest& q) {
+std::string targetOf(const IndexData& index, const py::object& target, double radius, double bottom, double top,
+                     cim::app::NearRequest& q) {
   if (py::isinstance<py::str>(target)) {
     q.targetSelector = target.cast<std::string>();
     return "target: " + *q.targetSelector;
@@ -68,6 +69,10 @@ std::string targetOf(const py::object& target, double radius, double bottom, dou
   }
   if (py::isinstance<ElementView>(target)) {
     const auto& v = target.cast<const ElementView&>();
+    const auto* found = index.index.find(v.element->id);
+    if (!found || found->element->guid != v.element->guid || found->element->kind != v.element->kind ||
+        found->layer != v.layer)
+      invalidArgument("near: the element '" + v.element->name + "' is not in this index (it comes from another scene)");
     q.targetSelector = "id=" + std::to_string(v.element->id);
     return "target: " + *q.targetSelector;
   }
@@ -130,7 +135,7 @@ ReportRef near(const IndexRef& idx, const py::object& target, std::optional<doub
   if (radius < 0) invalidArgument("radius must not be negative");
   cim::app::NearRequest q;
   q.load = idx->load;
-  const std::string targetText = targetOf(target, radius, bottom, top, q);
+  const std::string targetText = targetOf(*idx, target, radius, bottom, top, q);
   q.filter = filter;
   q.withinMeters = within;
   q.k = k;

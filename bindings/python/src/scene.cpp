@@ -147,6 +147,8 @@ cim::tiles3d::WriteOptions tileOptions(std::size_t maxTriangles, const std::stri
 }
 
 std::shared_ptr<IndexData> sceneIndex(const SceneRef& s) {
+  // The GIL goes first, then the lock: a thread waiting for the lock holds no GIL the builder would need.
+  Released released;
   std::lock_guard lock(s->indexMutex);
   if (!s->index) {
     auto data = std::make_shared<IndexData>();

@@ -195,3 +195,9 @@ def test_rule_tables(sample):
     assert all(r.file == "gb50289" for r in rules) and len(rules) > 10
     with pytest.raises(cim.Error, match="nothing.csv"):
         cim.zone_rules("nothing.csv")
+
+
+def test_near_refuses_an_element_of_another_scene(sample):
+    other = cim.load(SAMPLE / "pipe_lines.csv", crs=CRS)  # its ids start at 0 too, for other elements
+    with pytest.raises(cim.InvalidArgumentError, match="not in this index"):
+        sample.near(other.elements("layer=pipes")[0], k=1)
