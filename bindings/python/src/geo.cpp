@@ -79,52 +79,7 @@ Eigen::Isometry3d isometry(const py::object& value) {
   return t;
 }
 
-}  // namespace
-
-void bindGeo(py::module_& m) {
-  py::class_<Crs>(m, "Crs",
-                  "A coordinate reference system resolved through PROJ: 'EPSG:4549', a compound 'EPSG:4549+5737', "
-                  "'EPSG7856' (IFC style), a PROJ string, WKT, or a name PROJ knows.")
-      .def(py::init([](const std::string& definition) { return take(Crs::fromUserInput(definition)); }),
-           py::arg("definition"), "Raises cim.CrsError naming the definition when PROJ cannot resolve it.")
-      .def_property_readonly("definition", &Crs::definition, "The definition as given, e.g. 'EPSG:4549+5737'.")
-      .def_property_readonly("name", &Crs::name, "PROJ's name of it.")
-      .def_property_readonly("wkt", &Crs::wkt, "WKT2:2019.")
-      .def_property_readonly("identifier", &Crs::identifier, "'EPSG:4549' when PROJ knows a code for the whole CRS.")
-      .def_property_readonly("is_geographic", &Crs::isGeographic)
-      .def_property_readonly("is_projected", &Crs::isProjected)
-      .def_property_readonly("has_vertical", &Crs::hasVertical, "Heights are defined by the CRS itself.")
-      .def_property_readonly("horizontal_unit_to_meters", &Crs::horizontalUnitToMeters)
-      .def("is_equivalent_to", [](const Crs& a, const py::object& b) { return a.isEquivalentTo(crsOf(b)); },
-           py::arg("other"), "PROJ considers the two the same (ignoring axis order and names).")
-      .def("to_pyproj", [](const Crs& c) { return py::module_::import("pyproj").attr("CRS").attr("from_wkt")(c.wkt()); },
-           "The same CRS as a pyproj.CRS.")
-      .def("__str__", [](const Crs& c) { return c.definition(); })
-      .def("__repr__", [](const Crs& c) { return "<cim.Crs " + c.definition() + ": " + c.name() + ">"; });
-
-  py::class_<cim::geo::Transformer, std::shared_ptr<cim::geo::Transformer>>(
-      m, "Transformer",
-      "Points from one CRS to another through PROJ. Axis order is x = easting (or longitude), y = northing (or "
-      "latitude), z = height whatever the CRSs declare.")
-      .def(py::init([](const py::object& source, const py::object& target) {
-             auto t = cim::geo::Transformer::create(crsOf(source), crsOf(target));
-             return std::make_shared<cim::geo::Transformer>(take(std::move(t)));
-           }),
-           py::arg("source"), py::arg("target"), "Raises cim.CrsError when PROJ has no transformation.")
-      .def("forward",
-           [](const cim::geo::Transformer& t, const py::object& points) {
-             return mapPoints(points, [&](const Eigen::Vector3d& p) { return t.forward(p); });
-           },
-           py::arg("points"), "Points (3,) or (n, 3) from source to target; points PROJ cannot transform are NaN.")
-      .def("inverse",
-           [](const cim::geo::Transformer& t, const py::object& points) {
-             return mapPoints(points, [&](const Eigen::Vector3d& p) { return t.inverse(p); });
-           },
-           py::arg("points"), "Points from target back to source.")
-      .def_property_readonly("description", &cim::geo::Transformer::description, "PROJ's description of the operation.")
-      .def_property_readonly("is_approximate", &cim::geo::Transformer::isApproximate,
-                             "Part of the operation is a ballpark (e.g. 1985 heights without a geoid grid).");
-
+void bindGeoreference(py::module_& m) {
   using cim::geo::Georeference;
   py::class_<Georeference>(m, "Georeference",
                            "A project CRS and its transformations to WGS 84 (longitude, latitude, ellipsoidal height), "
@@ -171,6 +126,55 @@ void bindGeo(py::module_& m) {
              return mapPoints(p, [&](const Eigen::Vector3d& x) { return g.enuToProject(x, t); });
            },
            py::arg("points"), py::arg("frame"));
+}
+
+}  // namespace
+
+void bindGeo(py::module_& m) {
+  py::class_<Crs>(m, "Crs",
+                  "A coordinate reference system resolved through PROJ: 'EPSG:4549', a compound 'EPSG:4549+5737', "
+                  "'EPSG7856' (IFC style), a PROJ string, WKT, or a name PROJ knows.")
+      .def(py::init([](const std::string& definition) { return take(Crs::fromUserInput(definition)); }),
+           py::arg("definition"), "Raises cim.CrsError naming the definition when PROJ cannot resolve it.")
+      .def_property_readonly("definition", &Crs::definition, "The definition as given, e.g. 'EPSG:4549+5737'.")
+      .def_property_readonly("name", &Crs::name, "PROJ's name of it.")
+      .def_property_readonly("wkt", &Crs::wkt, "WKT2:2019.")
+      .def_property_readonly("identifier", &Crs::identifier, "'EPSG:4549' when PROJ knows a code for the whole CRS.")
+      .def_property_readonly("is_geographic", &Crs::isGeographic)
+      .def_property_readonly("is_projected", &Crs::isProjected)
+      .def_property_readonly("has_vertical", &Crs::hasVertical, "Heights are defined by the CRS itself.")
+      .def_property_readonly("horizontal_unit_to_meters", &Crs::horizontalUnitToMeters)
+      .def("is_equivalent_to", [](const Crs& a, const py::object& b) { return a.isEquivalentTo(crsOf(b)); },
+           py::arg("other"), "PROJ considers the two the same (ignoring axis order and names).")
+      .def("to_pyproj", [](const Crs& c) { return py::module_::import("pyproj").attr("CRS").attr("from_wkt")(c.wkt()); },
+           "The same CRS as a pyproj.CRS.")
+      .def("__str__", [](const Crs& c) { return c.definition(); })
+      .def("__repr__", [](const Crs& c) { return "<cim.Crs " + c.definition() + ": " + c.name() + ">"; });
+
+  py::class_<cim::geo::Transformer, std::shared_ptr<cim::geo::Transformer>>(
+      m, "Transformer",
+      "Points from one CRS to another through PROJ. Axis order is x = easting (or longitude), y = northing (or "
+      "latitude), z = height whatever the CRSs declare.")
+      .def(py::init([](const py::object& source, const py::object& target) {
+             auto t = cim::geo::Transformer::create(crsOf(source), crsOf(target));
+             return std::make_shared<cim::geo::Transformer>(take(std::move(t)));
+           }),
+           py::arg("source"), py::arg("target"), "Raises cim.CrsError when PROJ has no transformation.")
+      .def("forward",
+           [](const cim::geo::Transformer& t, const py::object& points) {
+             return mapPoints(points, [&](const Eigen::Vector3d& p) { return t.forward(p); });
+           },
+           py::arg("points"), "Points (3,) or (n, 3) from source to target; points PROJ cannot transform are NaN.")
+      .def("inverse",
+           [](const cim::geo::Transformer& t, const py::object& points) {
+             return mapPoints(points, [&](const Eigen::Vector3d& p) { return t.inverse(p); });
+           },
+           py::arg("points"), "Points from target back to source.")
+      .def_property_readonly("description", &cim::geo::Transformer::description, "PROJ's description of the operation.")
+      .def_property_readonly("is_approximate", &cim::geo::Transformer::isApproximate,
+                             "Part of the operation is a ballpark (e.g. 1985 heights without a geoid grid).");
+
+  bindGeoreference(m);
 
   m.def("wgs84", [] { return cim::geo::wgs84Geographic3d(); },
         "WGS 84 3D geographic (EPSG:4979): longitude, latitude in degrees, ellipsoidal height in metres.");

@@ -356,12 +356,54 @@ void bindReport(py::module_& m) {
   }, py::arg("path"), "A JSON report written by Report.write or `cim ... -o report.json`.");
 }
 
+void bindChecks(py::class_<IndexData, std::shared_ptr<IndexData>>& index) {
+  index
+      .def("check",
+           [](const IndexRef& i, const std::string& name, const std::optional<std::string>& assets,
+              std::optional<double> within, std::size_t k, const std::string& zones, const std::string& cover) {
+             return check(i, name, assets, within, k, zones, cover);
+           },
+           py::arg("name"), py::kw_only(), py::arg("assets") = py::none(), py::arg("within") = py::none(),
+           py::arg("k") = 1, py::arg("zones") = "gas_zones", py::arg("cover") = "cover",
+           "One of the city's checks by name: 'excavation', 'cover', 'sensors', 'cavities', 'corridor'.")
+      .def("check_excavation",
+           [](const IndexRef& i, const std::optional<std::string>& assets, const std::string& zones) {
+             return check(i, "excavation", assets, std::nullopt, 1, zones, "cover");
+           },
+           py::arg("assets") = py::none(), py::arg("zones") = "gas_zones",
+           "Every pit and borehole against the protection and control zones of the pipes near it (GB 55009-2021).")
+      .def("check_cover",
+           [](const IndexRef& i, const std::optional<std::string>& assets, const std::string& rules) {
+             return check(i, "cover", assets, std::nullopt, 1, "gas_zones", rules);
+           },
+           py::arg("assets") = py::none(), py::arg("rules") = "cover",
+           "Pipes with less cover than their minimum (GB 50028 §6.3.4); the ground is the scene's DEM, else its terrain.")
+      .def("check_sensors",
+           [](const IndexRef& i, std::size_t k, const std::optional<std::string>& assets, std::optional<double> within) {
+             return check(i, "sensors", assets, within, k, "gas_zones", "cover");
+           },
+           py::arg("k") = 1, py::arg("assets") = py::none(), py::arg("within") = py::none(),
+           "For each sensor its k nearest assets (within= metres at most).")
+      .def("check_cavities",
+           [](const IndexRef& i, double within, const std::optional<std::string>& assets) {
+             return check(i, "cavities", assets, within, 1, "gas_zones", "cover");
+           },
+           py::arg("within") = 2.0, py::arg("assets") = py::none(),
+           "For each road cavity the assets within the distance.")
+      .def("check_corridor",
+           [](const IndexRef& i, double clearance, const std::optional<std::string>& obstacles) {
+             return check(i, "corridor", obstacles, clearance, 1, "gas_zones", "cover");
+           },
+           py::arg("clearance") = 0.0, py::arg("obstacles") = py::none(),
+           "For each drone corridor the obstacles within its clearance beyond its radius.");
+}
+
 void bindIndexClass(py::module_& m) {
-  py::class_<IndexData, std::shared_ptr<IndexData>>(
+  py::class_<IndexData, std::shared_ptr<IndexData>> index(
       m, "Index",
       "One spatial index over every layer of a scene (Scene.index()): elements by id, GUID, selector or box, "
-      "proximity queries, clash sets and the city's checks, measured on the exact shapes. Queries release the GIL.")
-      .def("__len__", [](const IndexData& i) { return i.index.size(); })
+      "proximity queries, clash sets and the city's checks, measured on the exact shapes. Queries release the GIL.");
+  index.def("__len__", [](const IndexData& i) { return i.index.size(); })
       .def_property_readonly("crs", [](const IndexData& i) { return i.index.crs(); })
       .def("element", [](const IndexRef& i, std::uint32_t id) {
         const auto* e = i->index.find(id);
@@ -408,48 +450,11 @@ horizontal: measure in plan. Results are of type 'within' or 'nearest', a = the 
            R"(A clash set of selection a against b (or against itself): mode 'hard' (default), 'clearance' (with
 clearance=metres, or rules='gb50289' or rule files) or 'duplicates'. Parts of one network joined at a node are not
 checked against each other.)")
-      .def("check",
-           [](const IndexRef& i, const std::string& name, const std::optional<std::string>& assets,
-              std::optional<double> within, std::size_t k, const std::string& zones, const std::string& cover) {
-             return check(i, name, assets, within, k, zones, cover);
-           },
-           py::arg("name"), py::kw_only(), py::arg("assets") = py::none(), py::arg("within") = py::none(),
-           py::arg("k") = 1, py::arg("zones") = "gas_zones", py::arg("cover") = "cover",
-           "One of the city's checks by name: 'excavation', 'cover', 'sensors', 'cavities', 'corridor'.")
-      .def("check_excavation",
-           [](const IndexRef& i, const std::optional<std::string>& assets, const std::string& zones) {
-             return check(i, "excavation", assets, std::nullopt, 1, zones, "cover");
-           },
-           py::arg("assets") = py::none(), py::arg("zones") = "gas_zones",
-           "Every pit and borehole against the protection and control zones of the pipes near it (GB 55009-2021).")
-      .def("check_cover",
-           [](const IndexRef& i, const std::optional<std::string>& assets, const std::string& rules) {
-             return check(i, "cover", assets, std::nullopt, 1, "gas_zones", rules);
-           },
-           py::arg("assets") = py::none(), py::arg("rules") = "cover",
-           "Pipes with less cover than their minimum (GB 50028 §6.3.4); the ground is the scene's DEM, else its terrain.")
-      .def("check_sensors",
-           [](const IndexRef& i, std::size_t k, const std::optional<std::string>& assets, std::optional<double> within) {
-             return check(i, "sensors", assets, within, k, "gas_zones", "cover");
-           },
-           py::arg("k") = 1, py::arg("assets") = py::none(), py::arg("within") = py::none(),
-           "For each sensor its k nearest assets (within= metres at most).")
-      .def("check_cavities",
-           [](const IndexRef& i, double within, const std::optional<std::string>& assets) {
-             return check(i, "cavities", assets, within, 1, "gas_zones", "cover");
-           },
-           py::arg("within") = 2.0, py::arg("assets") = py::none(),
-           "For each road cavity the assets within the distance.")
-      .def("check_corridor",
-           [](const IndexRef& i, double clearance, const std::optional<std::string>& obstacles) {
-             return check(i, "corridor", obstacles, clearance, 1, "gas_zones", "cover");
-           },
-           py::arg("clearance") = 0.0, py::arg("obstacles") = py::none(),
-           "For each drone corridor the obstacles within its clearance beyond its radius.")
       .def("__repr__", [](const IndexData& i) {
         return "<cim.Index " + std::to_string(i.index.size()) + " elements" +
                (i.index.crs() ? " in " + i.index.crs()->definition() : std::string()) + ">";
       });
+  bindChecks(index);
 }
 
 void bindRules(py::module_& m) {

@@ -160,6 +160,43 @@ std::shared_ptr<IndexData> sceneIndex(const SceneRef& s) {
   return s->index;
 }
 
+void bindLoad(py::module_& m) {
+  m.def(
+      "load",
+      [](const py::object& inputs, const std::optional<std::string>& crs, const py::object& origin, double rotation,
+         const std::optional<std::string>& upAxis, double scale, const std::optional<std::string>& inputCrs,
+         const py::object& points, const py::object& fieldMapping, const std::optional<std::string>& pipeType,
+         double maxError, py::object progress) {
+        auto data = std::make_shared<SceneData>();
+        data->inputs = paths(inputs, "inputs");
+        data->load = loadOptions(crs, origin, rotation, upAxis, scale, inputCrs, points, fieldMapping, pipeType, maxError);
+        Progress p(std::move(progress));
+        auto fn = p.fn();
+        cim::Result<cim::model::Scene> r = [&] {
+          Released released;
+          return cim::app::loadScene(data->inputs, data->load, fn);
+        }();
+        p.rethrow();
+        data->diagnostics = r.diagnostics();
+        data->scene = take(std::move(r));
+        return data;
+      },
+      py::arg("inputs"), py::kw_only(), py::arg("crs") = py::none(), py::arg("origin") = py::none(),
+      py::arg("rotation") = 0.0, py::arg("up_axis") = py::none(), py::arg("scale") = 1.0,
+      py::arg("input_crs") = py::none(), py::arg("points") = py::none(), py::arg("field_mapping") = py::none(),
+      py::arg("pipe_type") = py::none(), py::arg("max_error") = cim::io::kDefaultTerrainMaxErrorMeters,
+      py::arg("progress") = py::none(),
+      R"(Loads files into one scene (cim convert's inputs): IFC, meshes (OBJ, glTF, FBX ...), raster DEMs, CJJ 61
+pipe tables, EPANET/SWMM, site features. Georeferenced inputs are reprojected into `crs` vertex by vertex.
+
+inputs: a path or a list of paths. crs: the scene CRS ('EPSG:4549+5737'); default: the first georeferenced input's.
+origin: (easting, northing, height) in crs where a local model's (0, 0, 0) goes; rotation: degrees about +Z;
+up_axis: 'y' or 'z'; scale. input_crs: CRS of inputs without one (CSV tables, .inp). points, field_mapping,
+pipe_type: pipe tables (README). max_error: a DEM's TIN error in metres. progress: f(stage, fraction) -> bool;
+return False to cancel (raises cim.CancelledError). The GIL is released while loading.
+Raises cim.FileNotFoundError, cim.FormatError, cim.CrsError ... with the library's message.)");
+}
+
 void bindScene(py::module_& m) {
   bindElement(m);
 
@@ -230,40 +267,7 @@ void bindScene(py::module_& m) {
         return r + ">";
       });
 
-  m.def(
-      "load",
-      [](const py::object& inputs, const std::optional<std::string>& crs, const py::object& origin, double rotation,
-         const std::optional<std::string>& upAxis, double scale, const std::optional<std::string>& inputCrs,
-         const py::object& points, const py::object& fieldMapping, const std::optional<std::string>& pipeType,
-         double maxError, py::object progress) {
-        auto data = std::make_shared<SceneData>();
-        data->inputs = paths(inputs, "inputs");
-        data->load = loadOptions(crs, origin, rotation, upAxis, scale, inputCrs, points, fieldMapping, pipeType, maxError);
-        Progress p(std::move(progress));
-        auto fn = p.fn();
-        cim::Result<cim::model::Scene> r = [&] {
-          Released released;
-          return cim::app::loadScene(data->inputs, data->load, fn);
-        }();
-        p.rethrow();
-        data->diagnostics = r.diagnostics();
-        data->scene = take(std::move(r));
-        return data;
-      },
-      py::arg("inputs"), py::kw_only(), py::arg("crs") = py::none(), py::arg("origin") = py::none(),
-      py::arg("rotation") = 0.0, py::arg("up_axis") = py::none(), py::arg("scale") = 1.0,
-      py::arg("input_crs") = py::none(), py::arg("points") = py::none(), py::arg("field_mapping") = py::none(),
-      py::arg("pipe_type") = py::none(), py::arg("max_error") = cim::io::kDefaultTerrainMaxErrorMeters,
-      py::arg("progress") = py::none(),
-      R"(Loads files into one scene (cim convert's inputs): IFC, meshes (OBJ, glTF, FBX ...), raster DEMs, CJJ 61
-pipe tables, EPANET/SWMM, site features. Georeferenced inputs are reprojected into `crs` vertex by vertex.
-
-inputs: a path or a list of paths. crs: the scene CRS ('EPSG:4549+5737'); default: the first georeferenced input's.
-origin: (easting, northing, height) in crs where a local model's (0, 0, 0) goes; rotation: degrees about +Z;
-up_axis: 'y' or 'z'; scale. input_crs: CRS of inputs without one (CSV tables, .inp). points, field_mapping,
-pipe_type: pipe tables (README). max_error: a DEM's TIN error in metres. progress: f(stage, fraction) -> bool;
-return False to cancel (raises cim.CancelledError). The GIL is released while loading.
-Raises cim.FileNotFoundError, cim.FormatError, cim.CrsError ... with the library's message.)");
+  bindLoad(m);
 }
 
 }  // namespace cimpy
