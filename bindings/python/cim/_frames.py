@@ -4,6 +4,8 @@ first used."""
 
 import math
 
+import numpy as np
+
 from . import _cim
 
 _BOUNDS = ("minx", "miny", "minz", "maxx", "maxy", "maxz")
@@ -62,8 +64,8 @@ def _plan_geometry(e, mode):
             return LineString(s.polyline)
         if isinstance(s, _cim.SiteMarker):
             return Point(s.position)
-    points = [xy for shape in e.shapes for xy in shape.mesh.world_positions()[:, :2]]
-    return MultiPoint(points).convex_hull if points else None
+    points = [shape.mesh.world_positions()[:, :2] for shape in e.shapes if shape.mesh.vertex_count]
+    return MultiPoint(np.concatenate(points)).convex_hull if points else None
 
 
 def scene_to_geodataframe(self, selector="*", geometry="auto", attributes=False):

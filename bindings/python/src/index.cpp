@@ -15,10 +15,11 @@ using cim::index::ClearanceRule;
 using cim::index::ElementRef;
 using IndexRef = std::shared_ptr<IndexData>;
 
-/// A report and what its results point into: the rules of a clash set.
+/// A report and what its results point into: the rules of its clash set, and those of the reports it was marked
+/// against (their resolved results point into them).
 struct ReportData {
   cim::report::Report report;
-  std::shared_ptr<const cim::index::RuleSet> rules;
+  std::vector<std::shared_ptr<const cim::index::RuleSet>> rules;
   std::vector<cim::Diagnostic> notes;  ///< what the run had to say (a check's notes, a report's skipped results)
 };
 using ReportRef = std::shared_ptr<ReportData>;
@@ -182,7 +183,7 @@ ReportRef clash(const IndexRef& idx, const std::string& a, const std::optional<s
                                       "tolerance_m: " + number(tolerance)};
   for (const auto& rule : q.rules) options.push_back("rules: " + rule);
   auto r = makeReport(*idx, set.report.results, std::move(options));
-  r->rules = std::make_shared<const cim::index::RuleSet>(std::move(set.rules));
+  r->rules.push_back(std::make_shared<const cim::index::RuleSet>(std::move(set.rules)));
   auto& s = r->report.summary;
   s["clash.selectedA"] = static_cast<std::int64_t>(set.report.selectedA);
   s["clash.selectedB"] = static_cast<std::int64_t>(set.report.selectedB);
@@ -332,6 +333,7 @@ void bindReport(py::module_& m) {
       .def("mark_against", [](const ReportData& r, const ReportData& previous) {
         auto out = std::make_shared<ReportData>(r);
         cim::report::markAgainstPrevious(out->report, previous.report);
+        out->rules.insert(out->rules.end(), previous.rules.begin(), previous.rules.end());
         return out;
       }, py::arg("previous"), "A copy with each result marked 'new' or 'active' and the previous run's results that "
                               "are gone appended as 'resolved'.")

@@ -201,3 +201,17 @@ def test_near_refuses_an_element_of_another_scene(sample):
     other = cim.load(SAMPLE / "pipe_lines.csv", crs=CRS)  # its ids start at 0 too, for other elements
     with pytest.raises(cim.InvalidArgumentError, match="not in this index"):
         sample.near(other.elements("layer=pipes")[0], k=1)
+
+
+def test_marked_report_keeps_the_rules_of_the_previous_run(sample):
+    import gc
+
+    before = sample.clash("layer=pipes|wells", rules="gb50289")
+    after = sample.clash("layer=pipes", "type=JS", rules="gb50289")  # the telecom crossing is no longer asked
+    marked = after.mark_against(before)
+    del before
+    gc.collect()
+    resolved = [r for r in marked if r.status == "resolved"]
+    assert [r.b.name for r in resolved] == ["TX7-TX8"] or [r.a.name for r in resolved] == ["TX7-TX8"]
+    assert "GB 50028" in resolved[0].rule.source
+    assert json.loads(marked.to_json())["results"][-1]["status"] == "resolved"
