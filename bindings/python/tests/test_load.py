@@ -20,6 +20,8 @@ def test_sample_layers_and_counts(sample):
     assert [Path(p).name for p in sample.inputs] == [p.name for p in SAMPLE_INPUTS]
     b = sample.bounds
     assert b.min[0] >= 515250 - 1e-6 and b.max[0] <= 515550 + 1e-6
+    assert b.to_tuple() == (*b.min, *b.max) and b.center == pytest.approx((b.min + b.max) / 2)
+    assert b.size == pytest.approx(b.max - b.min) and not b.is_empty
 
 
 def test_load_diagnostics_are_objects(sample):
