@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <memory>
 #include <mutex>
+#include <shared_mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -109,10 +110,13 @@ cim::app::LoadOptions loadOptions(const std::optional<std::string>& crs, const p
 // --- owners and views --------------------------------------------------------------------------------------------
 
 /// A spatial index and the inputs of its scene (the cover check reads their DEMs).
+/// Queries share `mutex`, insert/update/remove hold it alone (SpatialIndex's rule: changes need exclusive access);
+/// both take it only with the GIL released, so a thread waiting for it never holds the GIL another needs.
 struct IndexData {
   cim::index::SpatialIndex index;
   std::vector<fs::path> inputs;
   cim::app::LoadOptions load;
+  mutable std::shared_mutex mutex;
 };
 
 /// A loaded scene and what it was loaded from. Python's Scene holds it; elements, meshes and numpy arrays taken from
@@ -158,6 +162,8 @@ py::array array3(const Eigen::Vector3d& v);
 /// An attribute value (None, bool, int, float, str) and a map of them as a dict.
 py::object attributeValue(const cim::model::AttributeValue& v);
 py::dict attributes(const cim::model::Attributes& a);
+/// A dict of str -> None, bool, int, float or str as Attributes (None: no attributes); TypeError for other values.
+cim::model::Attributes attributesFrom(const py::object& dict);
 
 // --- writers (scene.cpp; files.cpp uses them too) ---------------------------------------------------------------
 
@@ -175,6 +181,7 @@ void bindCore(py::module_& m);
 void bindGeo(py::module_& m);
 void bindModel(py::module_& m);
 void bindScene(py::module_& m);
+void bindElementMakers(py::module_& m);
 void bindIndex(py::module_& m);
 void bindFiles(py::module_& m);
 

@@ -178,6 +178,22 @@ py::dict attributes(const cim::model::Attributes& a) {
   return d;
 }
 
+cim::model::Attributes attributesFrom(const py::object& value) {
+  cim::model::Attributes out;
+  if (value.is_none()) return out;
+  if (!py::isinstance<py::dict>(value)) throw py::type_error("attributes must be a dict of str to None, bool, int, float or str");
+  for (const auto& [k, v] : value.cast<py::dict>()) {
+    const auto key = py::str(k).cast<std::string>();
+    if (v.is_none()) out[key] = std::monostate{};
+    else if (py::isinstance<py::bool_>(v)) out[key] = v.cast<bool>();
+    else if (py::isinstance<py::int_>(v)) out[key] = v.cast<std::int64_t>();
+    else if (py::isinstance<py::float_>(v)) out[key] = v.cast<double>();
+    else if (py::isinstance<py::str>(v)) out[key] = v.cast<std::string>();
+    else throw py::type_error("attribute '" + key + "': expected None, bool, int, float or str");
+  }
+  return out;
+}
+
 // --- diagnostics -------------------------------------------------------------------------------------------------
 
 void bindCore(py::module_& m) {

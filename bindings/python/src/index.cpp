@@ -39,9 +39,23 @@ ElementView viewOf(const cim::index::Indexed& e, const IndexRef& owner) {
   return ElementView{std::shared_ptr<const cim::model::Element>(keep, e.element.get()), e.layer};
 }
 
-py::list viewsOf(const std::vector<const cim::index::Indexed*>& found, const IndexRef& owner) {
-  py::list out;
-  for (const auto* e : found) out.append(viewOf(*e, owner));
+/// Runs `f` on the index with the GIL released and the index shared (queries) or held alone (changes).
+template <class F>
+auto reading(const IndexRef& i, F&& f) {
+  Released released;
+  std::shared_lock lock(i->mutex);
+  return f(i->index);
+}
+template <class F>
+auto writing(const IndexRef& i, F&& f) {
+  Released released;
+  std::unique_lock lock(i->mutex);
+  return f(i->index);
+}
+
+std::vector<ElementView> viewsOf(const IndexRef& i, const std::vector<const cim::index::Indexed*>& found) {
+  std::vector<ElementView> out;
+  for (const auto* e : found) out.push_back(viewOf(*e, i));
   return out;
 }
 
@@ -58,8 +72,8 @@ std::string number(double v) {
 /// The target of Index.near as a request: a selector (str), a feature file (os.PathLike), an Element of the scene,
 /// a point (three numbers), a polyline ((n, 3) array, swept by `radius`), or a shapely geometry (Point, LineString,
 /// Polygon: a prism between `bottom` and `top`).
-std::string targetOf(const IndexData& index, const py::object& target, double radius, double bottom, double top,
-                     cim::app::NearRequest& q) {
+std::string targetOf(const py::object& target, double radius, double bottom, double top, cim::app::NearRequest& q,
+                     std::optional<ElementView>& element) {
   if (py::isinstance<py::str>(target)) {
     q.targetSelector = target.cast<std::string>();
     return "target: " + *q.targetSelector;
@@ -70,10 +84,7 @@ std::string targetOf(const IndexData& index, const py::object& target, double ra
   }
   if (py::isinstance<ElementView>(target)) {
     const auto& v = target.cast<const ElementView&>();
-    const auto* found = index.index.find(v.element->id);
-    if (!found || found->element->guid != v.element->guid || found->element->kind != v.element->kind ||
-        found->layer != v.layer)
-      invalidArgument("near: the element '" + v.element->name + "' is not in this index (it comes from another scene)");
+    element = v;  // checked against the index under its lock
     q.targetSelector = "id=" + std::to_string(v.element->id);
     return "target: " + *q.targetSelector;
   }
@@ -136,12 +147,24 @@ ReportRef near(const IndexRef& idx, const py::object& target, std::optional<doub
   if (radius < 0) invalidArgument("radius must not be negative");
   cim::app::NearRequest q;
   q.load = idx->load;
-  const std::string targetText = targetOf(*idx, target, radius, bottom, top, q);
+  std::optional<ElementView> element;
+  const std::string targetText = targetOf(target, radius, bottom, top, q, element);
   q.filter = filter;
   q.withinMeters = within;
   q.k = k;
   q.horizontal = horizontal;
-  auto run = runReleased(py::none(), [&](const cim::ProgressFn&) { return cim::app::runNear(idx->index, q); });
+  auto run = runReleased(py::none(), [&](const cim::ProgressFn&) {
+    std::shared_lock lock(idx->mutex);
+    if (element) {
+      const auto* found = idx->index.find(element->element->id);
+      if (!found || found->element->guid != element->element->guid || found->element->kind != element->element->kind ||
+          found->layer != element->layer)
+        return cim::Result<cim::app::NearRun>::failure(cim::Diagnostic::error(
+            cim::ErrorCode::InvalidArgument,
+            "near: the element '" + element->element->name + "' is not in this index (it comes from another scene)"));
+    }
+    return cim::app::runNear(idx->index, q);
+  });
   std::vector<ClashResult> all;
   for (const auto& row : run.rows) all.insert(all.end(), row.found.begin(), row.found.end());
   auto r = makeReport(*idx, std::move(all),
@@ -175,7 +198,10 @@ ReportRef clash(const IndexRef& idx, const std::string& a, const std::optional<s
   else invalidArgument("mode must be 'hard', 'clearance' or 'duplicates', not '" + m + "'");
   if (clearance && *clearance < 0) invalidArgument("clearance must not be negative");
   q.threads = threads;
-  auto set = runReleased(std::move(progress), [&](const cim::ProgressFn& fn) { return cim::app::runClash(idx->index, q, fn); });
+  auto set = runReleased(std::move(progress), [&](const cim::ProgressFn& fn) {
+    std::shared_lock lock(idx->mutex);
+    return cim::app::runClash(idx->index, q, fn);
+  });
   std::vector<std::string> options = {"a: " + a, "b: " + (b ? *b : std::string("(a against itself)")),
                                       "mode: " + (m == "clearance" && clearance ? "clearance " + number(*clearance) + " m"
                                                   : m == "clearance"            ? std::string("clearance by rules")
@@ -208,7 +234,10 @@ ReportRef check(const IndexRef& idx, const std::string& name, const std::optiona
   q.k = k;
   q.zonesFile = zones;
   q.coverFile = cover;
-  auto run = runReleased(py::none(), [&](const cim::ProgressFn&) { return cim::app::runCheck(idx->index, q); });
+  auto run = runReleased(py::none(), [&](const cim::ProgressFn&) {
+    std::shared_lock lock(idx->mutex);
+    return cim::app::runCheck(idx->index, q);
+  });
   std::vector<std::string> options = {"check: " + name};
   if (assets) options.push_back("assets: " + *assets);
   if (*which == cim::app::Check::Excavation) options.push_back("zones: " + zones);
@@ -346,16 +375,6 @@ void bindReport(py::module_& m) {
         return "<cim.Report " + std::to_string(r.report.results.size()) + " result(s)" +
                (r.report.crs.empty() ? std::string() : " in " + r.report.crs) + ">";
       });
-
-  m.def("read_report", [](const py::object& path) {
-    const fs::path in = paths(path, "path").at(0);
-    auto read = cim::report::readReport(in);
-    auto notes = read.diagnostics();
-    auto r = std::make_shared<ReportData>();
-    r->report = take(std::move(read));
-    r->notes = std::move(notes);
-    return r;
-  }, py::arg("path"), "A JSON report written by Report.write or `cim ... -o report.json`.");
 }
 
 void bindChecks(py::class_<IndexData, std::shared_ptr<IndexData>>& index) {
@@ -400,34 +419,60 @@ void bindChecks(py::class_<IndexData, std::shared_ptr<IndexData>>& index) {
            "For each drone corridor the obstacles within its clearance beyond its radius.");
 }
 
+void bindChanges(py::class_<IndexData, std::shared_ptr<IndexData>>& index) {
+  index
+      .def("insert", [](const IndexRef& i, const std::string& layer, const ElementView& e) {
+        cim::model::Element copy = *e.element;
+        return take(writing(i, [&](cim::index::SpatialIndex& x) { return x.insert(layer, std::move(copy)); }));
+      }, py::arg("layer"), py::arg("element"),
+         "Adds a copy of an element (cim.pipe_element, cim.excavation_element, or one of another scene) to a layer "
+         "with the next free id, which it returns. What-if questions: the index changes, its Scene does not.")
+      .def("update", [](const IndexRef& i, std::uint32_t id, const ElementView& e) {
+        cim::model::Element copy = *e.element;
+        if (!writing(i, [&](cim::index::SpatialIndex& x) { return x.update(id, std::move(copy)); }))
+          throw py::key_error("no element with id " + std::to_string(id));
+      }, py::arg("id"), py::arg("element"), "Replaces element `id` by a copy of `element` (moved, resized ...).")
+      .def("remove", [](const IndexRef& i, std::uint32_t id) {
+        if (!writing(i, [&](cim::index::SpatialIndex& x) { return x.remove(id); }))
+          throw py::key_error("no element with id " + std::to_string(id));
+      }, py::arg("id"), "Removes element `id` from the index.");
+}
+
 void bindIndexClass(py::module_& m) {
   py::class_<IndexData, std::shared_ptr<IndexData>> index(
       m, "Index",
       "One spatial index over every layer of a scene (Scene.index()): elements by id, GUID, selector or box, "
       "proximity queries, clash sets and the city's checks, measured on the exact shapes. Queries release the GIL.");
-  index.def("__len__", [](const IndexData& i) { return i.index.size(); })
+  index.def("__len__", [](const IndexRef& i) { return reading(i, [](const cim::index::SpatialIndex& x) { return x.size(); }); })
       .def_property_readonly("crs", [](const IndexData& i) { return i.index.crs(); })
       .def("element", [](const IndexRef& i, std::uint32_t id) {
-        const auto* e = i->index.find(id);
-        if (!e) throw py::key_error("no element with id " + std::to_string(id));
-        return viewOf(*e, i);
+        auto v = reading(i, [&](const cim::index::SpatialIndex& x) -> std::optional<ElementView> {
+          if (const auto* e = x.find(id)) return viewOf(*e, i);
+          return std::nullopt;
+        });
+        if (!v) throw py::key_error("no element with id " + std::to_string(id));
+        return *v;
       }, py::arg("id"))
-      .def("find_guid", [](const IndexRef& i, const std::string& guid) -> std::optional<ElementView> {
-        const auto* e = i->index.findGuid(guid);
-        if (!e) return std::nullopt;
-        return viewOf(*e, i);
+      .def("find_guid", [](const IndexRef& i, const std::string& guid) {
+        return reading(i, [&](const cim::index::SpatialIndex& x) -> std::optional<ElementView> {
+          if (const auto* e = x.findGuid(guid)) return viewOf(*e, i);
+          return std::nullopt;
+        });
       }, py::arg("guid"), "The element with this GUID, or None.")
       .def("select", [](const IndexRef& i, const std::string& selector) {
-        return viewsOf(i->index.select(selectorOf(selector)), i);
+        const auto s = selectorOf(selector);
+        return reading(i, [&](const cim::index::SpatialIndex& x) { return viewsOf(i, x.select(s)); });
       }, py::arg("selector") = "*", "Every element a selector picks, in id order.")
       .def("in_box", [](const IndexRef& i, const py::object& min, const py::object& max, const std::string& filter) {
         cim::geometry::Aabb box;
         box.extend(vector3(min, "min"));
         box.extend(vector3(max, "max"));
-        return viewsOf(i->index.inBox(box, selectorOf(filter)), i);
+        const auto s = selectorOf(filter);
+        return reading(i, [&](const cim::index::SpatialIndex& x) { return viewsOf(i, x.inBox(box, s)); });
       }, py::arg("min"), py::arg("max"), py::arg("filter") = "*", "Elements whose bounds meet the box.")
-      .def("terrain_height", [](const IndexData& i, double e, double n) { return cim::index::terrainHeight(i.index, e, n); },
-           py::arg("easting"), py::arg("northing"), "The terrain elements' height under a point, or None.")
+      .def("terrain_height", [](const IndexRef& i, double e, double n) {
+        return reading(i, [&](const cim::index::SpatialIndex& x) { return cim::index::terrainHeight(x, e, n); });
+      }, py::arg("easting"), py::arg("northing"), "The terrain elements' height under a point, or None.")
       .def("near",
            [](const IndexRef& i, const py::object& target, std::optional<double> within, std::optional<std::size_t> k,
               const std::string& filter, bool horizontal, double radius, double bottom, double top) {
@@ -452,11 +497,25 @@ horizontal: measure in plan. Results are of type 'within' or 'nearest', a = the 
            R"(A clash set of selection a against b (or against itself): mode 'hard' (default), 'clearance' (with
 clearance=metres, or rules='gb50289' or rule files) or 'duplicates'. Parts of one network joined at a node are not
 checked against each other.)")
-      .def("__repr__", [](const IndexData& i) {
-        return "<cim.Index " + std::to_string(i.index.size()) + " elements" +
-               (i.index.crs() ? " in " + i.index.crs()->definition() : std::string()) + ">";
+      .def("__repr__", [](const IndexRef& i) {
+        const auto n = reading(i, [](const cim::index::SpatialIndex& x) { return x.size(); });
+        return "<cim.Index " + std::to_string(n) + " elements" +
+               (i->index.crs() ? " in " + i->index.crs()->definition() : std::string()) + ">";
       });
   bindChecks(index);
+  bindChanges(index);
+}
+
+void bindReadReport(py::module_& m) {
+  m.def("read_report", [](const py::object& path) {
+    const fs::path in = paths(path, "path").at(0);
+    auto read = cim::report::readReport(in);
+    auto notes = read.diagnostics();
+    auto r = std::make_shared<ReportData>();
+    r->report = take(std::move(read));
+    r->notes = std::move(notes);
+    return r;
+  }, py::arg("path"), "A JSON report written by Report.write or `cim ... -o report.json`.");
 }
 
 void bindRules(py::module_& m) {
@@ -503,6 +562,7 @@ void bindIndex(py::module_& m) {
   bindResults(m);
   bindRules(m);
   bindReport(m);
+  bindReadReport(m);
   bindIndexClass(m);
   // Scene.index() here, once Index is known, so that its signature names it.
   auto scene = py::reinterpret_borrow<py::class_<SceneData, std::shared_ptr<SceneData>>>(m.attr("Scene"));

@@ -11,6 +11,7 @@ PYBIND11_MODULE(_cim, m) {
   cimpy::bindGeo(m);
   cimpy::bindModel(m);
   cimpy::bindScene(m);
+  cimpy::bindElementMakers(m);
   cimpy::bindIndex(m);
   cimpy::bindFiles(m);
   m.attr("__version__") = cim::kVersionString;
