@@ -24,6 +24,9 @@ packages=(
   libcpp-httplib-dev
   # the sample data script writes its DEM GeoTIFF with GDAL's Python bindings
   python3-gdal
+  # the index/clash benchmark and the test postgis.clearance_agrees compare against PostGIS in a throw-away cluster
+  # they start themselves (initdb + postgres from postgresql-15, talked to through libpq)
+  postgresql-15-postgis-3 libpq-dev
   # Node tooling around the library (glTF-Validator, CesiumJS, playwright-core)
   nodejs npm
   # the browser test of samples/viewer drives Debian's Chromium headless (playwright-core downloads no browser)
