@@ -10,6 +10,7 @@
 #include <Eigen/Geometry>
 
 #include "cim/geometry/triangulate.h"
+#include "index/shape_distance.h"
 
 namespace cim::index {
 
@@ -233,6 +234,10 @@ double boxDistance(const Aabb& a, const Aabb& b, bool plan) {
 // Calls f(i, j, boxDistance) for part pairs in increasing box distance while the box distance is below `limit()`.
 template <class F, class Limit>
 void nearPairs(const ElementShape& a, const ElementShape& b, bool plan, Limit&& limit, F&& f) {
+  if (a.parts.size() == 1 && b.parts.size() == 1) {  // one pair (a pipe leg, a convex solid): nothing to order
+    if (boxDistance(a.partBounds[0], b.partBounds[0], plan) <= limit()) f(0, 0);
+    return;
+  }
   std::vector<std::tuple<double, std::size_t, std::size_t>> pairs;
   const double cut = limit();
   for (std::size_t i = 0; i < a.parts.size(); ++i)
@@ -326,14 +331,7 @@ Separation separate(const ElementShape& a, const ElementShape& b, double cutoff,
     if (b.contains(pa)) out.distance = 0, out.onA = out.onB = pa;
     else if (a.contains(pb)) out.distance = 0, out.onA = out.onB = pb;
   }
-  // In plan.
-  nearPairs(a, b, true, [&] { return std::min(cutoff, out.horizontal); }, [&](std::size_t i, std::size_t j) {
-    out.horizontal = std::min(out.horizontal, geometry::planProximity(a.parts[i], b.parts[j]).distance);
-  });
-  if (out.horizontal > 0 && (a.prism || b.prism)) {  // a point inside a prism's plan (holes and concave outlines)
-    auto inPlan = [](const ElementShape& s, const Vector3d& p) { return s.prism && insidePolygon(s.prism->rings, p.head<2>()); };
-    if (inPlan(a, b.anyPoint()) || inPlan(b, a.anyPoint())) out.horizontal = 0;
-  }
+  out.horizontal = planDistance(a, b, cutoff);
   // The vertical gap where the plans overlap and the shapes are apart.
   if (verticalGap && out.horizontal == 0 && out.distance > 0) {
     nearPairs(a, b, true, [] { return 0.0; }, [&](std::size_t i, std::size_t j) {
@@ -342,6 +340,19 @@ Separation separate(const ElementShape& a, const ElementShape& b, double cutoff,
     });
   }
   return out;
+}
+
+double planDistance(const ElementShape& a, const ElementShape& b, double cutoff) {
+  double h = std::numeric_limits<double>::infinity();
+  if (a.parts.empty() || b.parts.empty()) return h;
+  nearPairs(a, b, true, [&] { return std::min(cutoff, h); }, [&](std::size_t i, std::size_t j) {
+    h = std::min(h, geometry::planProximity(a.parts[i], b.parts[j]).distance);
+  });
+  if (h > 0 && (a.prism || b.prism)) {  // a point inside a prism's plan (holes and concave outlines)
+    auto inPlan = [](const ElementShape& s, const Vector3d& p) { return s.prism && insidePolygon(s.prism->rings, p.head<2>()); };
+    if (inPlan(a, b.anyPoint()) || inPlan(b, a.anyPoint())) h = 0;
+  }
+  return h;
 }
 
 double penetrationDepth(const ElementShape& a, const ElementShape& b) {

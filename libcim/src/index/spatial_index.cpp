@@ -4,11 +4,12 @@
 
 #include <algorithm>
 #include <cmath>
-#include <map>
 #include <mutex>
 
 #include <boost/geometry.hpp>
 #include <boost/geometry/index/rtree.hpp>
+
+#include "index/shape_distance.h"
 
 namespace cim::index {
 
@@ -39,9 +40,13 @@ struct Item {
 
 struct SpatialIndex::Impl {
   std::optional<geo::Crs> crs;
-  std::map<std::uint32_t, std::unique_ptr<Item>> items;  // by id: iteration in id order
+  // By id (a scene's ids are dense; removed ids leave an empty slot): lookups are one load, iteration is in id order.
+  std::vector<std::unique_ptr<Item>> items;
+  std::size_t count = 0;
   Tree tree;
   std::uint32_t nextId = 0;
+
+  const Item* item(std::uint32_t id) const { return id < items.size() ? items[id].get() : nullptr; }
 
   void add(std::uint32_t id, std::string layer, std::shared_ptr<const model::Element> e) {
     auto item = std::make_unique<Item>();
@@ -57,6 +62,8 @@ struct SpatialIndex::Impl {
     }
     item->indexed.element = std::move(e);
     nextId = std::max(nextId, id + 1);
+    if (id >= items.size()) items.resize(std::size_t(id) + 1);
+    if (!items[id]) ++count;
     items[id] = std::move(item);
   }
 };
@@ -77,9 +84,9 @@ void fill(SpatialIndex::Impl& impl, const std::optional<geo::Crs>& crs, Elements
     impl.add(id, std::move(layer), std::move(e));
   });
   std::vector<Value> values;
-  values.reserve(impl.items.size());
-  for (const auto& [id, item] : impl.items)
-    if (finite(item->indexed.bounds)) values.emplace_back(toBox(item->indexed.bounds), id);
+  values.reserve(impl.count);
+  for (const auto& item : impl.items)
+    if (item && finite(item->indexed.bounds)) values.emplace_back(toBox(item->indexed.bounds), item->indexed.id);
   impl.tree = Tree(values.begin(), values.end());  // packing (STR) bulk load
 }
 
@@ -107,7 +114,7 @@ SpatialIndex SpatialIndex::build(model::Scene&& scene) {
 }
 
 const std::optional<geo::Crs>& SpatialIndex::crs() const { return impl_->crs; }
-std::size_t SpatialIndex::size() const { return impl_->items.size(); }
+std::size_t SpatialIndex::size() const { return impl_->count; }
 
 Result<std::uint32_t> SpatialIndex::insert(std::string layer, model::Element element) {
   const std::uint32_t id = impl_->nextId;
@@ -118,47 +125,48 @@ Result<std::uint32_t> SpatialIndex::insert(std::string layer, model::Element ele
     return Result<std::uint32_t>::failure(
         Diagnostic::error(ErrorCode::InvalidArgument, "element has non-finite coordinates", {}, e->name));
   impl_->add(id, std::move(layer), std::move(e));
-  const auto& b = impl_->items[id]->indexed.bounds;
+  const auto& b = impl_->item(id)->indexed.bounds;
   if (finite(b)) impl_->tree.insert(Value(toBox(b), id));
   return Result<std::uint32_t>::success(id);
 }
 
 bool SpatialIndex::update(std::uint32_t id, model::Element element) {
-  auto it = impl_->items.find(id);
-  if (it == impl_->items.end()) return false;
-  const std::string layer = it->second->indexed.layer;
+  const Item* old = impl_->item(id);
+  if (!old) return false;
+  const std::string layer = old->indexed.layer;
   remove(id);
   element.id = id;
   impl_->add(id, layer, std::make_shared<const model::Element>(std::move(element)));
-  const auto& b = impl_->items[id]->indexed.bounds;
+  const auto& b = impl_->item(id)->indexed.bounds;
   if (finite(b)) impl_->tree.insert(Value(toBox(b), id));
   return true;
 }
 
 bool SpatialIndex::remove(std::uint32_t id) {
-  auto it = impl_->items.find(id);
-  if (it == impl_->items.end()) return false;
-  const auto& b = it->second->indexed.bounds;
+  const Item* item = impl_->item(id);
+  if (!item) return false;
+  const auto& b = item->indexed.bounds;
   if (finite(b)) impl_->tree.remove(Value(toBox(b), id));
-  impl_->items.erase(it);
+  impl_->items[id].reset();
+  --impl_->count;
   return true;
 }
 
 const Indexed* SpatialIndex::find(std::uint32_t id) const {
-  auto it = impl_->items.find(id);
-  return it == impl_->items.end() ? nullptr : &it->second->indexed;
+  const Item* item = impl_->item(id);
+  return item ? &item->indexed : nullptr;
 }
 
 const Indexed* SpatialIndex::findGuid(std::string_view guid) const {
-  for (const auto& [id, item] : impl_->items)
-    if (item->indexed.element->guid == guid) return &item->indexed;
+  for (const auto& item : impl_->items)
+    if (item && item->indexed.element->guid == guid) return &item->indexed;
   return nullptr;
 }
 
 std::vector<const Indexed*> SpatialIndex::select(const Selector& selector) const {
   std::vector<const Indexed*> out;
-  for (const auto& [id, item] : impl_->items)
-    if (selector.matches(*item->indexed.element, item->indexed.layer)) out.push_back(&item->indexed);
+  for (const auto& item : impl_->items)
+    if (item && selector.matches(*item->indexed.element, item->indexed.layer)) out.push_back(&item->indexed);
   return out;
 }
 
@@ -175,7 +183,7 @@ std::vector<const Indexed*> SpatialIndex::inBox(const geometry::Aabb& box, const
 }
 
 const ElementShape& SpatialIndex::shapeOf(const Indexed& e) const {
-  const Item& item = *impl_->items.at(e.id);
+  const Item& item = *impl_->item(e.id);
   std::call_once(item.once, [&] { item.shape = std::make_unique<ElementShape>(elementShape(*item.indexed.element)); });
   return *item.shape;
 }
@@ -188,7 +196,8 @@ Probe SpatialIndex::probeOf(const Indexed& e) const {
 }
 
 void SpatialIndex::forEach(const std::function<void(const Indexed&)>& f) const {
-  for (const auto& [id, item] : impl_->items) f(item->indexed);
+  for (const auto& item : impl_->items)
+    if (item) f(item->indexed);
 }
 
 namespace {
@@ -206,6 +215,11 @@ geometry::Aabb searchBox(const Probe& probe, double d, bool horizontal) {
   return b;
 }
 
+// The distance a query asks for, exact below `cutoff` (above it only "farther"): in plan without measuring in 3D.
+double queryDistance(const Probe& probe, const ElementShape& shape, double cutoff, bool horizontal) {
+  return horizontal ? planDistance(probe.shape, shape, cutoff) : separate(probe.shape, shape, cutoff, false).distance;
+}
+
 }  // namespace
 
 std::vector<Neighbour> SpatialIndex::within(const Probe& probe, double distance, const QueryOptions& options) const {
@@ -213,34 +227,67 @@ std::vector<Neighbour> SpatialIndex::within(const Probe& probe, double distance,
   if (probe.shape.parts.empty() || !(distance >= 0)) return out;
   for (const Indexed* e : inBox(searchBox(probe, distance, options.horizontal), options.filter)) {
     if (probe.element && *probe.element == e->id) continue;
-    const Separation s = separate(probe.shape, shapeOf(*e), distance, false);
-    const double d = options.horizontal ? s.horizontal : s.distance;
-    if (d <= distance) out.push_back({e, s, d});
+    const ElementShape& shape = shapeOf(*e);
+    if (!(queryDistance(probe, shape, distance, options.horizontal) <= distance)) continue;
+    const Separation s = separate(probe.shape, shape, distance, false);
+    out.push_back({e, s, options.horizontal ? s.horizontal : s.distance});
   }
   std::sort(out.begin(), out.end(), nearerThan);
   return out;
 }
 
 std::vector<Neighbour> SpatialIndex::nearest(const Probe& probe, std::size_t k, const QueryOptions& options) const {
-  std::vector<Neighbour> best;  // sorted, at most k
+  std::vector<Neighbour> best;
   if (probe.shape.parts.empty() || k == 0 || impl_->tree.empty()) return best;
-  geometry::Aabb q = probe.shape.bounds;
-  if (options.horizontal) q.min.z() = -kHuge, q.max.z() = kHuge;
-  // Candidates in increasing box distance (a lower bound of the exact distance): stop when the next box is farther
-  // than the k-th exact distance found.
-  for (auto it = impl_->tree.qbegin(bgi::nearest(toBox(q), static_cast<unsigned>(impl_->items.size())));
-       it != impl_->tree.qend(); ++it) {
-    const double boxDistance = bg::distance(toBox(q), it->first);
-    if (best.size() == k && boxDistance > best.back().distance) break;
-    const Indexed* e = find(it->second);
-    if (!e || (probe.element && *probe.element == e->id) || !options.filter.matches(*e->element, e->layer)) continue;
-    const double cutoff = best.size() == k ? best.back().distance : 1e300;
-    const Separation s = separate(probe.shape, shapeOf(*e), cutoff, false);
-    const Neighbour n{e, s, options.horizontal ? s.horizontal : s.distance};
-    if (best.size() == k && !nearerThan(n, best.back())) continue;
-    best.insert(std::upper_bound(best.begin(), best.end(), n, nearerThan), n);
-    if (best.size() > k) best.pop_back();
+  // Rounds of box queries around the probe, the box grown by r: every element whose box lies within r of the probe's
+  // box is among the hits, so once the k-th exact distance found is at most r, no other element can be nearer (or
+  // tie). Otherwise r doubles (until the box holds the whole tree). The first r: the spacing of the elements (the
+  // side of the square each has on average in plan) times sqrt(k) / 4.
+  const Box all = impl_->tree.bounds();
+  const double area = std::max(1e-6, (all.max_corner().get<0>() - all.min_corner().get<0>()) *
+                                         (all.max_corner().get<1>() - all.min_corner().get<1>()));
+  double r = std::max(1e-3, std::sqrt(area / double(impl_->tree.size()) * double(k)) / 4);
+  struct Candidate {
+    double distance;
+    const Indexed* element;
+  };
+  auto closer = [](const Candidate& a, const Candidate& b) {
+    return a.distance < b.distance || (a.distance == b.distance && a.element->id < b.element->id);
+  };
+  std::vector<Value> hits;
+  std::vector<std::pair<double, std::uint32_t>> order;  // box distance, id
+  std::vector<Candidate> found;
+  for (;; r *= 2) {
+    const geometry::Aabb grown = searchBox(probe, r, options.horizontal);
+    const Box box = toBox(grown);
+    hits.clear();
+    impl_->tree.query(bgi::intersects(box), std::back_inserter(hits));
+    geometry::Aabb q = probe.shape.bounds;
+    if (options.horizontal) q.min.z() = -kHuge, q.max.z() = kHuge;
+    const Box query = toBox(q);
+    order.clear();
+    for (const auto& [b, id] : hits) order.emplace_back(bg::distance(query, b), id);
+    std::sort(order.begin(), order.end());  // nearest boxes first: the k-th distance found early cuts the rest
+    found.clear();
+    for (const auto& [boxDistance, id] : order) {
+      const double cutoff = found.size() >= k ? found[k - 1].distance : 1e300;
+      if (boxDistance > cutoff) break;
+      const Indexed* e = find(id);
+      if (!e || (probe.element && *probe.element == e->id) || !options.filter.matches(*e->element, e->layer)) continue;
+      const Candidate c{queryDistance(probe, shapeOf(*e), cutoff, options.horizontal), e};
+      found.insert(std::upper_bound(found.begin(), found.end(), c, closer), c);
+      if (found.size() > k) found.pop_back();
+    }
+    const bool everything = bg::covered_by(all, box);
+    if (everything || (found.size() == k && found.back().distance <= r)) break;
   }
+  // The neighbours, measured in full (3D and plan) up to the k-th distance.
+  const double cutoff = found.empty() ? 1e300 : found.back().distance;
+  for (const auto& c : found) {
+    const Separation s = separate(probe.shape, shapeOf(*c.element), cutoff, false);
+    best.push_back({c.element, s, options.horizontal ? s.horizontal : s.distance});
+  }
+  std::sort(best.begin(), best.end(), nearerThan);
   return best;
 }
 
