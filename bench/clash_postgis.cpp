@@ -9,6 +9,7 @@
 //   query mode: k nearest (k = 10) and radius queries in plan from random points, libcim (1 and 2 threads) and
 //     PostGIS (`ORDER BY geom <-> point LIMIT 10`, ST_DWithin) through libpq prepared statements; latencies p50/p99.
 //       cim_bench_clash --queries 5000 [--pipes 900000] [--buildings 100000] [--radius 20]
+//   --postgis 0 runs libcim's side alone (to profile it).
 // Prints what it measures as it goes, then a summary table. Wall times; the machine's load average is printed first.
 #include <algorithm>
 #include <chrono>
@@ -82,6 +83,7 @@ struct Options {
   int runs = 3;
   std::size_t queries = 0;
   double radius = 20.0;
+  bool postgis = true;  ///< false: libcim alone (for profiling)
 };
 
 // --- join mode ------------------------------------------------------------------------------------------------
@@ -185,6 +187,7 @@ int joinMode(const Options& o) {
     if (ours.empty()) ours = pairs;
     else if (pairs != ours) std::printf("!! libcim: %u threads found another pair set\n", t);
   }
+  if (!o.postgis) return 0;
   cimbench::TempCluster db;
   std::printf("PostGIS: %s, cluster in %s\n", db.install().version.c_str(), db.folder().c_str());
   std::printf("PostGIS: %s\n", db.query("SELECT postgis_full_version()").rows[0][0].c_str());
@@ -272,6 +275,7 @@ int queryMode(const Options& o) {
     printLatency("libcim k=10 nearest, " + std::to_string(t) + " thread(s)", measure(o.queries, t, knn));
     printLatency("libcim radius " + num(o.radius) + " m, " + std::to_string(t) + " thread(s)", measure(o.queries, t, radius));
   }
+  if (!o.postgis) return 0;
   cimbench::TempCluster db;
   cimbench::createTables(db);
   std::vector<std::optional<double>> none(city.pipes.size());
@@ -321,6 +325,7 @@ int main(int argc, char** argv) {
     else if (!std::strcmp(a, "--runs")) o.runs = std::max(1, std::stoi(v));
     else if (!std::strcmp(a, "--queries")) o.queries = std::stoul(v);
     else if (!std::strcmp(a, "--radius")) o.radius = std::stod(v);
+    else if (!std::strcmp(a, "--postgis")) o.postgis = std::strcmp(v, "0") != 0;
     else return std::fprintf(stderr, "unknown option %s (see the comment at the top of bench/clash_postgis.cpp)\n", a), 2;
   }
   std::printf("load average at the start: %s\n", loadAverage().c_str());
