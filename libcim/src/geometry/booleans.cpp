@@ -4,8 +4,94 @@
 #include <Eigen/Geometry>
 #include <algorithm>
 #include <tuple>
+#include <unordered_map>
 
+#include <CGAL/Box_intersection_d/Box_with_info_d.h>
+#include <CGAL/Constrained_triangulation_face_base_2.h>
+#include <CGAL/Exact_predicates_exact_constructions_kernel.h>
 #include <CGAL/Exact_predicates_inexact_constructions_kernel.h>
+#include <CGAL/Projection_traits_3.h>
+#include <CGAL/Surface_mesh.h>
+#include <CGAL/Triangulation_data_structure_2.h>
+#include <CGAL/Triangulation_vertex_base_with_info_2.h>
+
+// Determinism. CGAL 5.5's corefinement orders two things by heap address, so the same cut could come out differently
+// from run to run and thread to thread (a wall of duplex.ifc, vertices a few ulps apart in another order):
+//  1. Candidate face/edge pairs come from box_intersection_d on boxes whose ids are their addresses
+//     (ID_FROM_BOX_ADDRESS); ids break ties between boxes with equal bounds, which axis-aligned walls and openings are
+//     full of. That sets the order of the intersection points, which the face triangulations insert in that order.
+//  2. Each cut face is retriangulated by a 2D constrained Delaunay triangulation, whose edges are turned into halfedges
+//     by the one of their two faces with the lower address (Compact_container handles compare by address when the
+//     element has no time stamp). The surface is the same, its vertices come out in another order, and the next cut
+//     of the same host (subtractAll) then breaks its ties in another way: another triangulation, other roundings.
+// The specialisations below, declared before any CGAL algorithm is instantiated, replace both orders with ones that
+// follow creation instead: box ids from CGAL's own ID_EXPLICIT counter (the first mesh's face boxes, then the other
+// mesh's edge boxes, each in index order), and triangulation handles compared block by block in the order their
+// container made the blocks (within a block by address). Both equal the address order whenever the allocator hands
+// out increasing addresses, which is why results that were already stable did not change. They must stay in this,
+// the one translation unit that instantiates corefinement.
+namespace CGAL::Box_intersection_d {
+template <>
+class Box_with_info_d<double, 3, SM_Halfedge_index, ID_FROM_BOX_ADDRESS>
+    : public Box_with_info_d<double, 3, SM_Halfedge_index, ID_EXPLICIT> {
+ public:
+  using Box_with_info_d<double, 3, SM_Halfedge_index, ID_EXPLICIT>::Box_with_info_d;
+};
+}  // namespace CGAL::Box_intersection_d
+
+namespace cim::geometry::detail {
+// The triangulation Corefinement::Surface_intersection_visitor_for_corefinement declares for Epick meshes.
+using CorefinementCdtTraits = CGAL::Projection_traits_3<CGAL::Epeck>;
+using CorefinementCdtTds =
+    CGAL::Triangulation_data_structure_2<CGAL::Triangulation_vertex_base_with_info_2<std::size_t, CorefinementCdtTraits>,
+                                         CGAL::Constrained_triangulation_face_base_2<CorefinementCdtTraits>>;
+
+// Compares elements of a Compact_container<T> by the block they were made in (blocks numbered in the order they were
+// made), then by address. Kept per thread (a triangulation lives on one thread); clear() before each corefinement
+// forgets the blocks of triangulations that are gone.
+template <class T>
+class CreationOrder : public CGAL::No_time_stamp<T> {
+ public:
+  // Compact_container calls this for every element of a new block, from its last element to its first.
+  static void initialize_time_stamp(T* p) {
+    State& s = state();
+    if (p + 1 != s.previous) ++s.block;
+    s.previous = p;
+    s.blockOf[p] = s.block;
+  }
+  static bool less(const T* a, const T* b) {
+    if (a == nullptr) return b != nullptr;
+    if (b == nullptr) return false;
+    const auto& blockOf = state().blockOf;
+    const auto ia = blockOf.find(a), ib = blockOf.find(b);
+    const std::size_t ba = ia != blockOf.end() ? ia->second : 0, bb = ib != blockOf.end() ? ib->second : 0;
+    return ba != bb ? ba < bb : a < b;
+  }
+  static void clear() {
+    state().blockOf.clear();
+    state().previous = nullptr;
+  }
+
+ private:
+  struct State {
+    std::unordered_map<const T*, std::size_t> blockOf;
+    const T* previous = nullptr;
+    std::size_t block = 0;
+  };
+  static State& state() {
+    thread_local State s;
+    return s;
+  }
+};
+}  // namespace cim::geometry::detail
+
+template <>
+struct CGAL::Time_stamper_impl<cim::geometry::detail::CorefinementCdtTds::Face>
+    : cim::geometry::detail::CreationOrder<cim::geometry::detail::CorefinementCdtTds::Face> {};
+template <>
+struct CGAL::Time_stamper_impl<cim::geometry::detail::CorefinementCdtTds::Vertex>
+    : cim::geometry::detail::CreationOrder<cim::geometry::detail::CorefinementCdtTds::Vertex> {};
+
 #include <CGAL/Polygon_mesh_processing/self_intersections.h>
 #include <CGAL/Polygon_mesh_processing/clip.h>
 #include <CGAL/Polygon_mesh_processing/corefinement.h>
@@ -14,7 +100,6 @@
 #include <CGAL/Polygon_mesh_processing/polygon_soup_to_polygon_mesh.h>
 #include <CGAL/Polygon_mesh_processing/repair_polygon_soup.h>
 #include <CGAL/Polygon_mesh_processing/triangulate_faces.h>
-#include <CGAL/Surface_mesh.h>
 
 namespace cim::geometry {
 
@@ -26,6 +111,12 @@ namespace {
 using K = CGAL::Exact_predicates_inexact_constructions_kernel;
 using Mesh = CGAL::Surface_mesh<K::Point_3>;
 namespace PMP = CGAL::Polygon_mesh_processing;
+
+// Forgets the triangulation blocks of earlier corefinements on this thread (see CreationOrder): call before each one.
+void forgetTriangulationBlocks() {
+  detail::CreationOrder<detail::CorefinementCdtTds::Face>::clear();
+  detail::CreationOrder<detail::CorefinementCdtTds::Vertex>::clear();
+}
 
 // Soup -> welded, consistently oriented, outward-facing surface mesh. False when it does not bound a volume.
 bool toMesh(const SolidMesh& in, Mesh& out, std::string& error) {
@@ -77,9 +168,7 @@ SolidMesh fromMesh(Mesh& m) {
     }
     if (k == 3) out.triangles.push_back(tri);
   }
-  // CGAL's output order depends on its internal containers: put vertices and triangles in a canonical order. This
-  // removes order differences, not all differences: corefinement breaks ties between the two meshes' boxes by heap
-  // address (ID_FROM_BOX_ADDRESS in CGAL 5.5), so a result can be triangulated differently from run to run.
+  // Vertices and triangles in a canonical order, independent of CGAL's internal containers.
   std::vector<std::uint32_t> order(out.positions.size());
   for (std::uint32_t i = 0; i < order.size(); ++i) order[i] = i;
   auto less = [&](std::uint32_t a, std::uint32_t b) {
@@ -133,6 +222,7 @@ BooleanResult booleanOperation(const SolidMesh& a, const SolidMesh& b, BooleanOp
     r.error = "second operand " + error;
     return r;
   }
+  forgetTriangulationBlocks();
   try {
     bool done = false;
     switch (op) {
@@ -175,6 +265,7 @@ BooleanResult subtractAll(const SolidMesh& a, const std::vector<SolidMesh>& cutt
       r.error = "opening " + error;
       continue;
     }
+    forgetTriangulationBlocks();
     try {
       if (PMP::corefine_and_compute_difference(current, cutter, out)) {
         current = std::move(out);
@@ -201,6 +292,7 @@ BooleanResult clipByPlane(const SolidMesh& a, const Eigen::Vector3d& point, cons
     return r;
   }
   const K::Plane_3 plane(K::Point_3(point.x(), point.y(), point.z()), K::Vector_3(normal.x(), normal.y(), normal.z()));
+  forgetTriangulationBlocks();
   try {
     if (!PMP::clip(ma, plane, CGAL::parameters::clip_volume(true))) {
       r.error = "clipping failed";

@@ -30,9 +30,7 @@ struct IfcOptions {
   bool applyGeoreference = true;       ///< false: keep the engineering frame even when the file is georeferenced
   bool cutOpenings = true;             ///< false: hosts keep their uncut bodies
   bool includeOpenings = false;        ///< true: IfcOpeningElements become elements too (for checks and debugging)
-  /// Geometry threads; 0 = one per core. Output is identical for any count, except that boolean and opening cuts
-  /// may come out triangulated differently between runs (CGAL 5.5 corefinement orders ties by heap address).
-  unsigned threads = 0;
+  unsigned threads = 0;                ///< geometry threads; 0 = one per core. Output is identical for any count.
 };
 
 struct IfcReadResult {

@@ -5,6 +5,8 @@
 #include <cmath>
 #include <numbers>
 
+#include "io/ifc/axis_placement.h"
+
 namespace cim::io::ifc {
 
 namespace {
@@ -204,12 +206,12 @@ std::optional<Measure> measureOf(const Instance& it, std::string_view name) {
   if (!v) return std::nullopt;
   auto n = numberOf(it.attributes(), *v);
   if (!n || !std::isfinite(*n)) return std::nullopt;
-  return Measure{*n, v->kind == ValueKind::Typed && v->raw == "IFCPARAMETERVALUE"};
+  return Measure{*n, v->kind == ValueKind::Typed && v->raw == names::IfcParameterValue};
 }
 
 // 2D part of an IfcAxis2Placement2D/3D (rotation about z and x-y translation), metres.
 void placement2d(Context& ctx, std::uint64_t id, Mat2& rot, Vec2& origin) {
-  const Eigen::Affine3d t = ctx.axis2Placement(id);
+  const Eigen::Affine3d t = axis2Placement(ctx, id);
   rot = t.linear().topLeftCorner<2, 2>();
   origin = t.translation().head<2>();
 }
@@ -223,20 +225,20 @@ bool readParent(Context& ctx, std::uint64_t id, Parent& out) {
   }
   const auto& f = ctx.file;
   const double s = ctx.units.lengthToMeters;
-  if (f.isA(c.record(), "IFCLINE")) {
+  if (f.isA(c.record(), names::IfcLine)) {
     out.kind = ParentKind::Line;
     if (auto pnt = c.ref("Pnt"))
-      if (auto p = ctx.point(*pnt)) out.origin = p->head<2>();
+      if (auto p = readPoint(ctx, *pnt)) out.origin = p->head<2>();
     Instance vec;
     if (auto vid = c.ref("Dir"); vid && vec.load(f, *vid)) {
       if (auto o = vec.ref("Orientation"))
-        if (auto d = ctx.direction(*o); d && d->head<2>().norm() > 1e-12) out.dir = d->head<2>().normalized();
+        if (auto d = readDirection(ctx, *o); d && d->head<2>().norm() > 1e-12) out.dir = d->head<2>().normalized();
       out.speed = vec.real("Magnitude").value_or(1.0) * s;
     }
     if (!(out.speed > 0)) out.speed = 1;
     return true;
   }
-  if (f.isA(c.record(), "IFCCIRCLE")) {
+  if (f.isA(c.record(), names::IfcCircle)) {
     out.kind = ParentKind::Circle;
     out.radius = c.real("Radius").value_or(0.0) * s;
     if (auto pos = c.ref("Position")) placement2d(ctx, *pos, out.rot, out.origin);
@@ -244,7 +246,7 @@ bool readParent(Context& ctx, std::uint64_t id, Parent& out) {
     ctx.report(Severity::Warning, ErrorCode::InvalidElement, id, "circle without a positive radius");
     return false;
   }
-  if (f.isA(c.record(), "IFCCLOTHOID")) {
+  if (f.isA(c.record(), names::IfcClothoid)) {
     out.kind = ParentKind::Clothoid;
     out.a = c.real("ClothoidConstant").value_or(0.0) * s;
     if (auto pos = c.ref("Position")) placement2d(ctx, *pos, out.rot, out.origin);
@@ -252,7 +254,7 @@ bool readParent(Context& ctx, std::uint64_t id, Parent& out) {
     ctx.report(Severity::Warning, ErrorCode::InvalidElement, id, "clothoid with a zero constant");
     return false;
   }
-  if (f.isA(c.record(), "IFCPOLYNOMIALCURVE")) {
+  if (f.isA(c.record(), names::IfcPolynomialCurve)) {
     out.kind = ParentKind::Polynomial;
     out.cx = c.reals("CoefficientsX");
     out.cy = c.reals("CoefficientsY");
@@ -271,7 +273,7 @@ bool readParent(Context& ctx, std::uint64_t id, Parent& out) {
 // One IfcCurveSegment as a PlanarSegment; nullptr (reported) when unreadable.
 std::unique_ptr<PlanarSegment> readSegment(Context& ctx, std::uint64_t id) {
   Instance seg;
-  if (!seg.load(ctx.file, id) || !ctx.file.isA(seg.record(), "IFCCURVESEGMENT")) {
+  if (!seg.load(ctx.file, id) || !ctx.file.isA(seg.record(), names::IfcCurveSegment)) {
     ctx.report(Severity::Warning, ErrorCode::InvalidElement, id, "segment is not a readable IfcCurveSegment");
     return nullptr;
   }
@@ -345,12 +347,12 @@ AlignmentCurve::AlignmentCurve(AlignmentCurve&&) noexcept = default;
 bool isSegmentedCurve(Context& ctx, std::uint64_t curveId) {
   Instance c;
   if (!c.load(ctx.file, curveId)) return false;
-  if (ctx.file.isA(c.record(), "IFCCURVESEGMENT")) return true;
-  if (!ctx.file.isA(c.record(), "IFCCOMPOSITECURVE")) return false;
+  if (ctx.file.isA(c.record(), names::IfcCurveSegment)) return true;
+  if (!ctx.file.isA(c.record(), names::IfcCompositeCurve)) return false;
   const auto segs = c.refs("Segments");
   if (segs.empty()) return false;
   const auto* first = ctx.file.find(segs.front());
-  return first && ctx.file.isA(*first, "IFCCURVESEGMENT");
+  return first && ctx.file.isA(*first, names::IfcCurveSegment);
 }
 
 std::optional<AlignmentCurve> AlignmentCurve::build(Context& ctx, std::uint64_t curveId) {
@@ -361,25 +363,25 @@ std::optional<AlignmentCurve> AlignmentCurve::build(Context& ctx, std::uint64_t 
   }
   const auto& f = ctx.file;
   AlignmentCurve out;
-  if (f.isA(c.record(), "IFCSEGMENTEDREFERENCECURVE")) {
+  if (f.isA(c.record(), names::IfcSegmentedReferenceCurve)) {
     ctx.report(Severity::Warning, ErrorCode::InvalidElement, curveId,
                "cant (IfcSegmentedReferenceCurve) is not applied yet; its base curve is used");
     auto base = c.ref("BaseCurve");
     if (!base) return std::nullopt;
     return build(ctx, *base);
   }
-  if (f.isA(c.record(), "IFCGRADIENTCURVE")) {
+  if (f.isA(c.record(), names::IfcGradientCurve)) {
     auto base = c.ref("BaseCurve");
     Instance b;
-    if (!base || !b.load(f, *base) || !f.isA(b.record(), "IFCCOMPOSITECURVE")) {
+    if (!base || !b.load(f, *base) || !f.isA(b.record(), names::IfcCompositeCurve)) {
       ctx.report(Severity::Warning, ErrorCode::InvalidElement, curveId, "gradient curve without a composite BaseCurve");
       return std::nullopt;
     }
     out.horizontal_ = readSegments(ctx, b);
     out.vertical_ = readSegments(ctx, c);
-  } else if (f.isA(c.record(), "IFCCOMPOSITECURVE")) {
+  } else if (f.isA(c.record(), names::IfcCompositeCurve)) {
     out.horizontal_ = readSegments(ctx, c);
-  } else if (f.isA(c.record(), "IFCCURVESEGMENT")) {
+  } else if (f.isA(c.record(), names::IfcCurveSegment)) {
     if (auto seg = readSegment(ctx, curveId); seg && seg->length > 0) out.horizontal_.push_back(std::move(seg));
   } else {
     ctx.report(Severity::Warning, ErrorCode::InvalidElement, curveId,
@@ -483,7 +485,7 @@ std::optional<LinearPosition> readLinearPosition(Context& ctx, std::uint64_t pla
   }
   auto locId = pl.ref("Location");
   Instance loc;
-  if (!locId || !loc.load(ctx.file, *locId) || !ctx.file.isA(loc.record(), "IFCPOINTBYDISTANCEEXPRESSION")) {
+  if (!locId || !loc.load(ctx.file, *locId) || !ctx.file.isA(loc.record(), names::IfcPointByDistanceExpression)) {
     ctx.report(Severity::Warning, ErrorCode::InvalidElement, placementId,
                "IfcAxis2PlacementLinear location is not an IfcPointByDistanceExpression");
     return std::nullopt;
@@ -504,28 +506,14 @@ std::optional<LinearPosition> readLinearPosition(Context& ctx, std::uint64_t pla
   out.offset = Eigen::Vector3d(loc.real("OffsetLongitudinal").value_or(0.0) * s,
                                loc.real("OffsetLateral").value_or(0.0) * s, loc.real("OffsetVertical").value_or(0.0) * s);
   // Axis / RefDirection turn the placement within the curve's frame, as an IfcAxis2Placement3D would.
-  Eigen::Vector3d z = Eigen::Vector3d::UnitZ(), x = Eigen::Vector3d::UnitX();
-  if (auto a = pl.ref("Axis"))
-    if (auto d = ctx.direction(*a)) z = *d;
-  if (auto r = pl.ref("RefDirection"))
-    if (auto d = ctx.direction(*r)) x = *d;
-  Eigen::Vector3d xp = x - x.dot(z) * z;
-  if (xp.norm() < 1e-9) {
-    ctx.report(Severity::Warning, ErrorCode::InvalidElement, placementId, "RefDirection is parallel to Axis; a default was used");
-    xp = std::abs(z.x()) < 0.9 ? Eigen::Vector3d::UnitX() : Eigen::Vector3d::UnitY();
-    xp -= xp.dot(z) * z;
-  }
-  xp.normalize();
-  out.local.col(0) = xp;
-  out.local.col(1) = z.cross(xp);
-  out.local.col(2) = z;
+  out.local = buildAxes(ctx, pl, true);
   return out;
 }
 
 std::optional<Eigen::Affine3d> axis2PlacementLinear(Context& ctx, std::uint64_t placementId) {
   auto pos = readLinearPosition(ctx, placementId);
   if (!pos) return std::nullopt;
-  auto curve = ctx.alignmentCurve(pos->curveId);
+  auto curve = alignmentCurve(ctx, pos->curveId);
   if (!curve) return std::nullopt;
   const double slack = 0.01;  // metres: rounding of stationing at the curve's ends
   if (pos->distance < -slack || pos->distance > curve->length() + slack)
@@ -541,21 +529,17 @@ std::optional<Eigen::Affine3d> axis2PlacementLinear(Context& ctx, std::uint64_t 
 
 std::vector<Eigen::Vector3d> alignmentCurvePoints(Context& ctx, std::uint64_t curveId) {
   std::vector<Eigen::Vector3d> out;
-  auto curve = ctx.alignmentCurve(curveId);
+  auto curve = alignmentCurve(ctx, curveId);
   if (!curve) return out;
   for (double d : curve->sampleDistances(ctx.chordTolerance)) out.push_back(curve->frameAt(d).point);
   return out;
 }
 
-std::shared_ptr<const AlignmentCurve> Context::alignmentCurve(std::uint64_t curveId) {
-  {
-    std::lock_guard lock(mutex_);
-    if (auto it = curves_.find(curveId); it != curves_.end()) return it->second;
-  }
+std::shared_ptr<const AlignmentCurve> alignmentCurve(Context& ctx, std::uint64_t curveId) {
+  if (auto cached = ctx.alignmentCurves.find(curveId)) return *cached;
   std::shared_ptr<const AlignmentCurve> built;
-  if (auto c = AlignmentCurve::build(*this, curveId)) built = std::make_shared<const AlignmentCurve>(std::move(*c));
-  std::lock_guard lock(mutex_);
-  return curves_.emplace(curveId, built).first->second;
+  if (auto c = AlignmentCurve::build(ctx, curveId)) built = std::make_shared<const AlignmentCurve>(std::move(*c));
+  return ctx.alignmentCurves.insert(curveId, std::move(built));
 }
 
 }  // namespace cim::io::ifc

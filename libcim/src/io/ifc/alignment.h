@@ -79,6 +79,10 @@ std::optional<LinearPosition> readLinearPosition(Context& ctx, std::uint64_t pla
 /// RefDirection (given in that frame). nullopt, reported, when the location or its curve cannot be evaluated.
 std::optional<Eigen::Affine3d> axis2PlacementLinear(Context& ctx, std::uint64_t placementId);
 
+/// The alignment curve `curveId` (see AlignmentCurve::build), built once per file and shared by all threads (cached in
+/// ctx.alignmentCurves); nullptr, reported once, when it cannot be evaluated.
+std::shared_ptr<const AlignmentCurve> alignmentCurve(Context& ctx, std::uint64_t curveId);
+
 /// Polyline of an alignment curve (see AlignmentCurve::build) at the context's chord tolerance, metres; empty when it
 /// cannot be built.
 std::vector<Eigen::Vector3d> alignmentCurvePoints(Context& ctx, std::uint64_t curveId);

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "io/ifc/axis_placement.h"
+
 namespace cim::io::ifc {
 
 namespace {
@@ -141,7 +143,7 @@ std::optional<BSplineCurve> readBSplineCurve(Context& ctx, const Instance& c, st
   BSplineCurve b;
   b.degree = static_cast<int>(c.integer("Degree").value_or(0));
   for (auto id : c.refs("ControlPointsList")) {
-    auto p = ctx.point(id);
+    auto p = readPoint(ctx, id);
     if (!p) {
       why = "control point " + instanceName(id) + " cannot be read";
       return std::nullopt;
@@ -149,7 +151,7 @@ std::optional<BSplineCurve> readBSplineCurve(Context& ctx, const Instance& c, st
     b.points.push_back(*p);
   }
   b.knots = expandKnots(c.reals("Knots"), integers(c, "KnotMultiplicities"));
-  if (ctx.file.isA(c.record(), "IFCRATIONALBSPLINECURVEWITHKNOTS")) b.weights = c.reals("WeightsData");
+  if (ctx.file.isA(c.record(), names::IfcRationalBSplineCurveWithKnots)) b.weights = c.reals("WeightsData");
   if (b.degree < 1 || b.degree > 25 || b.points.size() < static_cast<std::size_t>(b.degree) + 1) {
     why = "degree " + std::to_string(b.degree) + " does not fit " + std::to_string(b.points.size()) + " control points";
     return std::nullopt;
@@ -189,7 +191,7 @@ std::optional<BSplineSurface> readBSplineSurface(Context& ctx, const Instance& s
       return std::nullopt;
     }
     for (const auto& c : cols) {
-      auto p = c.kind == ValueKind::Ref ? ctx.point(c.ref) : std::nullopt;
+      auto p = c.kind == ValueKind::Ref ? readPoint(ctx, c.ref) : std::nullopt;
       if (!p) {
         why = "a control point cannot be read";
         return std::nullopt;
@@ -197,7 +199,7 @@ std::optional<BSplineSurface> readBSplineSurface(Context& ctx, const Instance& s
       b.points.push_back(*p);
     }
   }
-  if (ctx.file.isA(s.record(), "IFCRATIONALBSPLINESURFACEWITHKNOTS")) {
+  if (ctx.file.isA(s.record(), names::IfcRationalBSplineSurfaceWithKnots)) {
     for (const auto& row : s.list("WeightsData"))
       if (row.kind == ValueKind::List)
         for (const auto& w : s.children(row)) b.weights.push_back(numberOf(s.attributes(), w).value_or(0.0));

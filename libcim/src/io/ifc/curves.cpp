@@ -1,10 +1,10 @@
 #include "io/ifc/curves.h"
 
 #include <cmath>
-#include <cstdio>
 #include <numbers>
 
 #include "io/ifc/alignment.h"
+#include "io/ifc/axis_placement.h"
 #include "io/ifc/bspline.h"
 
 namespace cim::io::ifc {
@@ -12,38 +12,6 @@ namespace cim::io::ifc {
 namespace {
 
 constexpr double kPi = std::numbers::pi;
-
-// A number for a message: short, and readable for 1e308 or infinity too.
-std::string formatNumber(double v) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%g", v);
-  return buf;
-}
-
-void appendUnique(std::vector<Eigen::Vector3d>& out, const Eigen::Vector3d& p) {
-  if (out.empty() || (out.back() - p).squaredNorm() > 1e-18) out.push_back(p);
-}
-
-void appendAll(std::vector<Eigen::Vector3d>& out, const std::vector<Eigen::Vector3d>& pts) {
-  for (const auto& p : pts) appendUnique(out, p);
-}
-
-// Closes nothing; drops a duplicated closing point so rings are given once around.
-void dropClosingPoint(std::vector<Eigen::Vector3d>& ring) {
-  while (ring.size() > 1 && (ring.front() - ring.back()).squaredNorm() < 1e-14) ring.pop_back();
-}
-
-std::vector<Eigen::Vector3d> arc(const Context& ctx, const Eigen::Affine3d& frame, double a, double b, double start,
-                                 double sweep) {
-  const int n = arcSegments(ctx, std::max(a, b), std::abs(sweep));
-  std::vector<Eigen::Vector3d> pts;
-  pts.reserve(static_cast<std::size_t>(n) + 1);
-  for (int i = 0; i <= n; ++i) {
-    const double t = start + sweep * i / n;
-    pts.push_back(frame * Eigen::Vector3d(a * std::cos(t), b * std::sin(t), 0.0));
-  }
-  return pts;
-}
 
 // Circle through three points (2D or 3D): returns the arc from p0 via p1 to p2.
 std::vector<Eigen::Vector3d> arcThrough(const Context& ctx, const Eigen::Vector3d& p0, const Eigen::Vector3d& p1,
@@ -68,7 +36,7 @@ std::vector<Eigen::Vector3d> arcThrough(const Context& ctx, const Eigen::Vector3
   frame.linear().col(1) = y;
   frame.linear().col(2) = n;
   frame.translation() = centre;
-  auto pts = arc(ctx, frame, r, r, 0.0, sweep);
+  auto pts = arcPoints(ctx, frame, r, r, 0.0, sweep);
   pts.front() = p0;
   pts.back() = p2;
   return pts;
@@ -81,9 +49,9 @@ struct Conic {
 
 std::optional<Conic> conic(Context& ctx, const Instance& c) {
   Conic k;
-  if (auto pos = c.ref("Position")) k.frame = ctx.axis2Placement(*pos);
+  if (auto pos = c.ref("Position")) k.frame = axis2Placement(ctx, *pos);
   const double s = ctx.units.lengthToMeters;
-  if (ctx.file.isA(c.record(), "IFCCIRCLE")) {
+  if (ctx.file.isA(c.record(), names::IfcCircle)) {
     k.a = k.b = c.real("Radius").value_or(0.0) * s;
   } else {
     k.a = c.real("SemiAxis1").value_or(0.0) * s;
@@ -102,7 +70,7 @@ std::vector<Eigen::Vector3d> trimmed(Context& ctx, const Instance& t) {
   // Trim selects: a list holding an IfcCartesianPoint reference and/or an IfcParameterValue.
   auto trimOf = [&](const char* name, std::optional<double>& param, std::optional<Eigen::Vector3d>& point) {
     for (const auto& v : t.list(name)) {
-      if (v.kind == ValueKind::Ref) point = ctx.point(v.ref);
+      if (v.kind == ValueKind::Ref) point = readPoint(ctx, v.ref);
       else if (v.kind == ValueKind::Typed && v.count == 1) param = numberOf(t.attributes(), t.children(v)[0]);
     }
   };
@@ -112,15 +80,15 @@ std::vector<Eigen::Vector3d> trimmed(Context& ctx, const Instance& t) {
   trimOf("Trim2", p2, q2);
   const bool preferPoints = t.enumeration("MasterRepresentation").value_or("PARAMETER") == "CARTESIAN";
 
-  if (ctx.file.isA(basis.record(), "IFCLINE")) {
+  if (ctx.file.isA(basis.record(), names::IfcLine)) {
     Eigen::Vector3d origin = Eigen::Vector3d::Zero(), dir = Eigen::Vector3d::UnitX();
     if (auto pnt = basis.ref("Pnt"))
-      if (auto p = ctx.point(*pnt)) origin = *p;
+      if (auto p = readPoint(ctx, *pnt)) origin = *p;
     if (auto vid = basis.ref("Dir")) {
       Instance vec;
       if (vec.load(ctx.file, *vid)) {
         if (auto o = vec.ref("Orientation"))
-          if (auto d = ctx.direction(*o)) dir = *d * vec.real("Magnitude").value_or(1.0) * ctx.units.lengthToMeters;
+          if (auto d = readDirection(ctx, *o)) dir = *d * vec.real("Magnitude").value_or(1.0) * ctx.units.lengthToMeters;
       }
     }
     auto at = [&](std::optional<double> p, std::optional<Eigen::Vector3d> q) -> std::optional<Eigen::Vector3d> {
@@ -132,7 +100,7 @@ std::vector<Eigen::Vector3d> trimmed(Context& ctx, const Instance& t) {
     if (!a || !b) return {};
     return sense ? std::vector<Eigen::Vector3d>{*a, *b} : std::vector<Eigen::Vector3d>{*b, *a};
   }
-  if (ctx.file.isA(basis.record(), "IFCCIRCLE") || ctx.file.isA(basis.record(), "IFCELLIPSE")) {
+  if (ctx.file.isA(basis.record(), names::IfcCircle) || ctx.file.isA(basis.record(), names::IfcEllipse)) {
     auto k = conic(ctx, basis);
     if (!k) return {};
     const Eigen::Affine3d inv = k->frame.inverse();
@@ -153,7 +121,7 @@ std::vector<Eigen::Vector3d> trimmed(Context& ctx, const Instance& t) {
     double sweep = sense ? *b - *a : *a - *b;
     while (sweep <= 1e-12) sweep += 2 * kPi;
     while (sweep > 2 * kPi + 1e-12) sweep -= 2 * kPi;
-    auto pts = arc(ctx, k->frame, k->a, k->b, *a, sense ? sweep : -sweep);
+    auto pts = arcPoints(ctx, k->frame, k->a, k->b, *a, sense ? sweep : -sweep);
     return pts;
   }
   ctx.report(Severity::Warning, ErrorCode::InvalidElement, basis.id(),
@@ -180,7 +148,7 @@ std::vector<Eigen::Vector3d> indexedPolyCurve(Context& ctx, const Instance& c) {
     const Value& inner = c.children(seg)[0];
     if (inner.kind != ValueKind::List) continue;
     const auto idx = c.children(inner);
-    if (seg.raw == "IFCARCINDEX" && idx.size() == 3) {
+    if (seg.raw == names::IfcArcIndex && idx.size() == 3) {
       auto a = at(idx[0]), b = at(idx[1]), d = at(idx[2]);
       if (a && b && d) appendAll(out, arcThrough(ctx, *a, *b, *d));
     } else {
@@ -200,15 +168,15 @@ std::vector<Eigen::Vector3d> curveImpl(Context& ctx, std::uint64_t id, int depth
     return out;
   }
   const auto& f = ctx.file;
-  if (f.isA(c.record(), "IFCPOLYLINE")) {
+  if (f.isA(c.record(), names::IfcPolyline)) {
     for (auto p : c.refs("Points"))
-      if (auto q = ctx.point(p)) appendUnique(out, *q);
-  } else if (f.isA(c.record(), "IFCINDEXEDPOLYCURVE")) {
+      if (auto q = readPoint(ctx, p)) appendUnique(out, *q);
+  } else if (f.isA(c.record(), names::IfcIndexedPolyCurve)) {
     out = indexedPolyCurve(ctx, c);
-  } else if (f.isA(c.record(), "IFCCURVESEGMENT") ||
-             (f.isA(c.record(), "IFCCOMPOSITECURVE") && isSegmentedCurve(ctx, id))) {
+  } else if (f.isA(c.record(), names::IfcCurveSegment) ||
+             (f.isA(c.record(), names::IfcCompositeCurve) && isSegmentedCurve(ctx, id))) {
     out = alignmentCurvePoints(ctx, id);  // IFC4X3 segments: placed parent curves, evaluated by distance along
-  } else if (f.isA(c.record(), "IFCCOMPOSITECURVE")) {
+  } else if (f.isA(c.record(), names::IfcCompositeCurve)) {
     for (auto segId : c.refs("Segments")) {
       Instance seg;
       if (!seg.load(f, segId)) continue;
@@ -218,174 +186,20 @@ std::vector<Eigen::Vector3d> curveImpl(Context& ctx, std::uint64_t id, int depth
       if (seg.enumeration("SameSense").value_or("T") == "F") std::reverse(pts.begin(), pts.end());
       appendAll(out, pts);
     }
-  } else if (f.isA(c.record(), "IFCTRIMMEDCURVE")) {
+  } else if (f.isA(c.record(), names::IfcTrimmedCurve)) {
     out = trimmed(ctx, c);
-  } else if (f.isA(c.record(), "IFCBSPLINECURVEWITHKNOTS")) {
+  } else if (f.isA(c.record(), names::IfcBSplineCurveWithKnots)) {
     std::string why;
     if (auto b = readBSplineCurve(ctx, c, why)) appendAll(out, b->sample(ctx.chordTolerance));
     else ctx.report(Severity::Warning, ErrorCode::InvalidElement, id, "B-spline curve cannot be evaluated: " + why);
-  } else if (f.isA(c.record(), "IFCCIRCLE") || f.isA(c.record(), "IFCELLIPSE")) {
+  } else if (f.isA(c.record(), names::IfcCircle) || f.isA(c.record(), names::IfcEllipse)) {
     if (auto k = conic(ctx, c)) {
-      out = arc(ctx, k->frame, k->a, k->b, 0.0, 2 * kPi);
+      out = arcPoints(ctx, k->frame, k->a, k->b, 0.0, 2 * kPi);
       out.pop_back();  // closed: the first point is not repeated
     }
   } else {
     ctx.report(Severity::Warning, ErrorCode::InvalidElement, id,
                "curve type " + std::string(c.entity().name) + " is not supported yet");
-  }
-  return out;
-}
-
-// Rings of the parameterised profiles, centred on the profile's origin (before Position).
-std::vector<Polygon> parameterised(Context& ctx, const Instance& p) {
-  const double s = ctx.units.lengthToMeters;
-  auto r = [&](const char* name) { return p.real(name).value_or(0.0) * s; };
-  auto poly = [](std::initializer_list<Eigen::Vector2d> pts) {
-    std::vector<Eigen::Vector3d> ring;
-    for (const auto& q : pts) ring.emplace_back(q.x(), q.y(), 0.0);
-    return ring;
-  };
-  auto circle = [&](double radius) {
-    Eigen::Affine3d id = Eigen::Affine3d::Identity();
-    auto pts = arc(ctx, id, radius, radius, 0.0, 2 * kPi);
-    pts.pop_back();
-    return pts;
-  };
-  auto rect = [&](double w, double h) { return poly({{-w / 2, -h / 2}, {w / 2, -h / 2}, {w / 2, h / 2}, {-w / 2, h / 2}}); };
-  const auto& f = ctx.file;
-  const auto& rec = p.record();
-  // Dimensions are positive lengths (IfcPositiveLengthMeasure) within the bound Context::point uses; a hollow
-  // section's wall is thinner than its half-size. A negative size would otherwise be mirrored into a valid-looking
-  // shape, and a zero or absurd one give degenerate or infinite geometry.
-  for (const char* name : {"XDim", "YDim", "Radius", "WallThickness", "SemiAxis1", "SemiAxis2", "OverallWidth",
-                           "OverallDepth", "WebThickness", "FlangeThickness", "Depth", "Width", "Thickness",
-                           "FlangeWidth", "Girth", "BottomXDim", "TopXDim", "BottomFlangeWidth", "TopFlangeWidth",
-                           "BottomFlangeThickness"}) {
-    const auto v = p.real(name);
-    if (v && (!(*v > 0) || !std::isfinite(*v) || *v > 1e12)) {
-      ctx.report(Severity::Warning, ErrorCode::InvalidElement, p.id(),
-                 std::string(name) + " " + formatNumber(*v) + " is not a positive finite length; profile skipped");
-      return {};
-    }
-  }
-  const double thickness = r("WallThickness");
-  if (thickness > 0 && ((f.isA(rec, "IFCCIRCLEHOLLOWPROFILEDEF") && thickness >= r("Radius")) ||
-                        (f.isA(rec, "IFCRECTANGLEHOLLOWPROFILEDEF") && 2 * thickness >= std::min(r("XDim"), r("YDim"))))) {
-    ctx.report(Severity::Warning, ErrorCode::InvalidElement, p.id(),
-               "WallThickness leaves no hollow in the section; profile skipped");
-    return {};
-  }
-  Polygon out;
-  if (f.isA(rec, "IFCRECTANGLEHOLLOWPROFILEDEF")) {
-    const double w = r("XDim"), h = r("YDim"), t = r("WallThickness");
-    out.rings = {rect(w, h), rect(w - 2 * t, h - 2 * t)};
-  } else if (f.isA(rec, "IFCROUNDEDRECTANGLEPROFILEDEF")) {
-    const double w = r("XDim"), h = r("YDim"), rr = std::min({r("RoundingRadius"), w / 2, h / 2});
-    std::vector<Eigen::Vector3d> ring;
-    const Eigen::Vector2d corners[4] = {{w / 2 - rr, h / 2 - rr}, {-w / 2 + rr, h / 2 - rr}, {-w / 2 + rr, -h / 2 + rr}, {w / 2 - rr, -h / 2 + rr}};
-    for (int c = 0; c < 4; ++c) {
-      Eigen::Affine3d frame = Eigen::Affine3d::Identity();
-      frame.translation() = Eigen::Vector3d(corners[c].x(), corners[c].y(), 0);
-      appendAll(ring, arc(ctx, frame, rr, rr, c * kPi / 2, kPi / 2));
-    }
-    dropClosingPoint(ring);
-    out.rings = {ring};
-  } else if (f.isA(rec, "IFCRECTANGLEPROFILEDEF")) {
-    out.rings = {rect(r("XDim"), r("YDim"))};
-  } else if (f.isA(rec, "IFCCIRCLEHOLLOWPROFILEDEF")) {
-    out.rings = {circle(r("Radius")), circle(r("Radius") - r("WallThickness"))};
-  } else if (f.isA(rec, "IFCCIRCLEPROFILEDEF")) {
-    out.rings = {circle(r("Radius"))};
-  } else if (f.isA(rec, "IFCELLIPSEPROFILEDEF")) {
-    auto pts = arc(ctx, Eigen::Affine3d::Identity(), r("SemiAxis1"), r("SemiAxis2"), 0.0, 2 * kPi);
-    pts.pop_back();
-    out.rings = {pts};
-  } else if (f.isA(rec, "IFCISHAPEPROFILEDEF") || f.isA(rec, "IFCASYMMETRICISHAPEPROFILEDEF")) {
-    const double w = f.isA(rec, "IFCASYMMETRICISHAPEPROFILEDEF") ? r("BottomFlangeWidth") : r("OverallWidth");
-    const double wt = f.isA(rec, "IFCASYMMETRICISHAPEPROFILEDEF") ? r("TopFlangeWidth") : w;
-    const double d = r("OverallDepth"), tw = r("WebThickness");
-    const double tf = f.isA(rec, "IFCASYMMETRICISHAPEPROFILEDEF") ? r("BottomFlangeThickness") : r("FlangeThickness");
-    const double tft = f.isA(rec, "IFCASYMMETRICISHAPEPROFILEDEF") ? p.real("TopFlangeThickness").value_or(tf / s) * s : tf;
-    out.rings = {poly({{-w / 2, -d / 2}, {w / 2, -d / 2}, {w / 2, -d / 2 + tf}, {tw / 2, -d / 2 + tf}, {tw / 2, d / 2 - tft},
-                       {wt / 2, d / 2 - tft}, {wt / 2, d / 2}, {-wt / 2, d / 2}, {-wt / 2, d / 2 - tft}, {-tw / 2, d / 2 - tft},
-                       {-tw / 2, -d / 2 + tf}, {-w / 2, -d / 2 + tf}})};
-  } else if (f.isA(rec, "IFCLSHAPEPROFILEDEF")) {
-    const double d = r("Depth"), w = p.real("Width").value_or(p.real("Depth").value_or(0)) * s, t = r("Thickness");
-    out.rings = {poly({{-w / 2, -d / 2}, {w / 2, -d / 2}, {w / 2, -d / 2 + t}, {-w / 2 + t, -d / 2 + t}, {-w / 2 + t, d / 2}, {-w / 2, d / 2}})};
-  } else if (f.isA(rec, "IFCTSHAPEPROFILEDEF")) {
-    const double d = r("Depth"), w = r("FlangeWidth"), tw = r("WebThickness"), tf = r("FlangeThickness");
-    out.rings = {poly({{-tw / 2, -d / 2}, {tw / 2, -d / 2}, {tw / 2, d / 2 - tf}, {w / 2, d / 2 - tf}, {w / 2, d / 2},
-                       {-w / 2, d / 2}, {-w / 2, d / 2 - tf}, {-tw / 2, d / 2 - tf}})};
-  } else if (f.isA(rec, "IFCUSHAPEPROFILEDEF")) {
-    const double d = r("Depth"), w = r("FlangeWidth"), tw = r("WebThickness"), tf = r("FlangeThickness");
-    out.rings = {poly({{-w / 2, -d / 2}, {w / 2, -d / 2}, {w / 2, -d / 2 + tf}, {-w / 2 + tw, -d / 2 + tf},
-                       {-w / 2 + tw, d / 2 - tf}, {w / 2, d / 2 - tf}, {w / 2, d / 2}, {-w / 2, d / 2}})};
-  } else if (f.isA(rec, "IFCCSHAPEPROFILEDEF")) {
-    const double d = r("Depth"), w = r("Width"), t = r("WallThickness"), g = r("Girth");
-    out.rings = {poly({{-w / 2, -d / 2}, {w / 2, -d / 2}, {w / 2, -d / 2 + g}, {w / 2 - t, -d / 2 + g}, {w / 2 - t, -d / 2 + t},
-                       {-w / 2 + t, -d / 2 + t}, {-w / 2 + t, d / 2 - t}, {w / 2 - t, d / 2 - t}, {w / 2 - t, d / 2 - g},
-                       {w / 2, d / 2 - g}, {w / 2, d / 2}, {-w / 2, d / 2}})};
-  } else if (f.isA(rec, "IFCZSHAPEPROFILEDEF")) {
-    const double d = r("Depth"), w = r("FlangeWidth"), tw = r("WebThickness"), tf = r("FlangeThickness");
-    out.rings = {poly({{-tw / 2 - (w - tw), -d / 2}, {tw / 2, -d / 2}, {tw / 2, d / 2 - tf}, {tw / 2 + (w - tw), d / 2 - tf},
-                       {tw / 2 + (w - tw), d / 2}, {-tw / 2, d / 2}, {-tw / 2, -d / 2 + tf}, {-tw / 2 - (w - tw), -d / 2 + tf}})};
-  } else if (f.isA(rec, "IFCTRAPEZIUMPROFILEDEF")) {
-    const double b = r("BottomXDim"), t = r("TopXDim"), h = r("YDim"), o = r("TopXOffset");
-    out.rings = {poly({{-b / 2, -h / 2}, {b / 2, -h / 2}, {-b / 2 + o + t, h / 2}, {-b / 2 + o, h / 2}})};
-  } else {
-    ctx.report(Severity::Warning, ErrorCode::InvalidElement, p.id(),
-               "profile type " + std::string(p.entity().name) + " is not supported yet");
-    return {};
-  }
-  return {out};
-}
-
-void transform(std::vector<Polygon>& polys, const Eigen::Affine3d& t) {
-  for (auto& poly : polys)
-    for (auto& ring : poly.rings)
-      for (auto& q : ring) q = t * q;
-}
-
-std::vector<Polygon> profileImpl(Context& ctx, std::uint64_t id, int depth) {
-  std::vector<Polygon> out;
-  if (depth > 8) return out;
-  Instance p;
-  if (!p.load(ctx.file, id)) {
-    ctx.report(Severity::Warning, ErrorCode::InvalidElement, id, "profile cannot be read: " + p.error());
-    return out;
-  }
-  const auto& f = ctx.file;
-  if (f.isA(p.record(), "IFCARBITRARYCLOSEDPROFILEDEF")) {
-    Polygon poly;
-    if (auto outer = p.ref("OuterCurve")) {
-      auto ring = curvePoints(ctx, *outer);
-      dropClosingPoint(ring);
-      if (ring.size() >= 3) poly.rings.push_back(std::move(ring));
-    }
-    if (poly.rings.empty()) {
-      ctx.report(Severity::Warning, ErrorCode::InvalidElement, id, "profile outer curve gives no area");
-      return out;
-    }
-    for (auto inner : p.refs("InnerCurves")) {
-      auto ring = curvePoints(ctx, inner);
-      dropClosingPoint(ring);
-      if (ring.size() >= 3) poly.rings.push_back(std::move(ring));
-    }
-    out.push_back(std::move(poly));
-  } else if (f.isA(p.record(), "IFCDERIVEDPROFILEDEF")) {
-    if (auto parent = p.ref("ParentProfile")) out = profileImpl(ctx, *parent, depth + 1);
-    if (auto op = p.ref("Operator")) transform(out, ctx.transformationOperator(*op));
-  } else if (f.isA(p.record(), "IFCCOMPOSITEPROFILEDEF")) {
-    for (auto child : p.refs("Profiles")) {
-      auto polys = profileImpl(ctx, child, depth + 1);
-      out.insert(out.end(), polys.begin(), polys.end());
-    }
-  } else if (f.isA(p.record(), "IFCPARAMETERIZEDPROFILEDEF")) {
-    out = parameterised(ctx, p);
-    if (auto pos = p.ref("Position")) transform(out, ctx.axis2Placement(*pos));
-  } else {
-    ctx.report(Severity::Warning, ErrorCode::InvalidElement, id,
-               "profile type " + std::string(p.entity().name) + " gives no area");
   }
   return out;
 }
@@ -423,8 +237,30 @@ int arcSegments(const Context& ctx, double radius, double angle) {
   return std::max(1, static_cast<int>(std::ceil(full * angle / (2 * kPi))));
 }
 
-std::vector<Eigen::Vector3d> curvePoints(Context& ctx, std::uint64_t curveId) { return curveImpl(ctx, curveId, 0); }
+void appendUnique(std::vector<Eigen::Vector3d>& out, const Eigen::Vector3d& p) {
+  if (out.empty() || (out.back() - p).squaredNorm() > 1e-18) out.push_back(p);
+}
 
-std::vector<Polygon> profilePolygons(Context& ctx, std::uint64_t profileId) { return profileImpl(ctx, profileId, 0); }
+void appendAll(std::vector<Eigen::Vector3d>& out, const std::vector<Eigen::Vector3d>& pts) {
+  for (const auto& p : pts) appendUnique(out, p);
+}
+
+void dropClosingPoint(std::vector<Eigen::Vector3d>& ring) {
+  while (ring.size() > 1 && (ring.front() - ring.back()).squaredNorm() < 1e-14) ring.pop_back();
+}
+
+std::vector<Eigen::Vector3d> arcPoints(const Context& ctx, const Eigen::Affine3d& frame, double a, double b,
+                                       double start, double sweep) {
+  const int n = arcSegments(ctx, std::max(a, b), std::abs(sweep));
+  std::vector<Eigen::Vector3d> pts;
+  pts.reserve(static_cast<std::size_t>(n) + 1);
+  for (int i = 0; i <= n; ++i) {
+    const double t = start + sweep * i / n;
+    pts.push_back(frame * Eigen::Vector3d(a * std::cos(t), b * std::sin(t), 0.0));
+  }
+  return pts;
+}
+
+std::vector<Eigen::Vector3d> curvePoints(Context& ctx, std::uint64_t curveId) { return curveImpl(ctx, curveId, 0); }
 
 }  // namespace cim::io::ifc

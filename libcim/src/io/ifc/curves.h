@@ -1,19 +1,15 @@
 #pragma once
-// IFC curves and profiles as polylines and polygons (metres), tessellated to the context's chord tolerance.
+// IFC curves as polylines (metres), tessellated to the context's chord tolerance, and the polyline helpers profiles
+// and faces are built with.
 
-#include <optional>
+#include <cstdint>
 #include <vector>
 
-#include <Eigen/Core>
+#include <Eigen/Geometry>
 
 #include "io/ifc/context.h"
 
 namespace cim::io::ifc {
-
-/// A closed area: rings[0] outer boundary, the rest holes. Points in the profile's plane (z = 0), metres.
-struct Polygon {
-  std::vector<std::vector<Eigen::Vector3d>> rings;
-};
 
 /// Points of a curve (IfcPolyline, IfcIndexedPolyCurve, IfcCompositeCurve, IfcTrimmedCurve, IfcCircle, IfcEllipse,
 /// IfcLine within trims, IfcBSplineCurveWithKnots and its rational subtype; IFC4X3 IfcCurveSegment chains incl.
@@ -25,10 +21,19 @@ std::vector<Eigen::Vector3d> curvePoints(Context& ctx, std::uint64_t curveId);
 /// into the list stay valid; an empty list when the instance cannot be read.
 std::vector<Eigen::Vector3d> pointList(Context& ctx, std::uint64_t listId);
 
-/// The areas of an IfcProfileDef (parameterised, arbitrary with voids, derived, composite), with its Position applied.
-std::vector<Polygon> profilePolygons(Context& ctx, std::uint64_t profileId);
-
 /// Number of segments for an arc of `angle` radians and radius `radius` metres at the context's chord tolerance.
 int arcSegments(const Context& ctx, double radius, double angle);
+
+/// Points of an elliptic arc with semi-axes `a` along the frame's x and `b` along its y, from angle `start` through
+/// `sweep` radians (negative: clockwise), both ends included, arcSegments(max(a, b), |sweep|) segments.
+std::vector<Eigen::Vector3d> arcPoints(const Context& ctx, const Eigen::Affine3d& frame, double a, double b,
+                                       double start, double sweep);
+
+/// Appends `p` unless it repeats the last point (closer than 1e-9 m).
+void appendUnique(std::vector<Eigen::Vector3d>& out, const Eigen::Vector3d& p);
+/// appendUnique of every point of `pts`.
+void appendAll(std::vector<Eigen::Vector3d>& out, const std::vector<Eigen::Vector3d>& pts);
+/// Drops repeated closing points, so that a ring is given once around.
+void dropClosingPoint(std::vector<Eigen::Vector3d>& ring);
 
 }  // namespace cim::io::ifc

@@ -9,6 +9,7 @@
 #include "cim/geo/crs.h"
 #include "cim/geo/transform.h"
 #include "core/text.h"
+#include "io/ifc/axis_placement.h"
 
 namespace cim::io::ifc {
 
@@ -145,14 +146,14 @@ using cim::detail::toLower;
 
 std::optional<PsetValues> findPropertySet(Context& ctx, std::string_view name) {
   const std::string wanted = toLower(std::string(name));
-  for (const auto* rec : ctx.file.instancesOf("IFCPROPERTYSET")) {
+  for (const auto* rec : ctx.file.instancesOf(names::IfcPropertySet)) {
     Instance pset;
     if (!pset.load(ctx.file, *rec) || toLower(pset.text("Name").value_or("")) != wanted) continue;
     PsetValues out;
     out.id = rec->id;
     for (auto propId : pset.refs("HasProperties")) {
       Instance prop;
-      if (!prop.load(ctx.file, propId) || !ctx.file.isA(prop.record(), "IFCPROPERTYSINGLEVALUE")) continue;
+      if (!prop.load(ctx.file, propId) || !ctx.file.isA(prop.record(), names::IfcPropertySingleValue)) continue;
       const std::string key = prop.text("Name").value_or("");
       const Value* v = prop.get("NominalValue");
       if (!v) continue;
@@ -219,7 +220,7 @@ std::optional<double> compoundAngle(const Instance& site, const char* name) {
 }
 
 std::optional<Eigen::Vector2d> siteLatLon(Context& ctx, std::optional<double>* elevation) {
-  for (const auto* rec : ctx.file.instancesOf("IFCSITE")) {
+  for (const auto* rec : ctx.file.instancesOf(names::IfcSite)) {
     Instance site;
     if (!site.load(ctx.file, *rec)) continue;
     auto lat = compoundAngle(site, "RefLatitude");
@@ -237,13 +238,13 @@ std::optional<Eigen::Vector2d> siteLatLon(Context& ctx, std::optional<double>* e
 
 // Angle of true north from the model's +x axis, from the 3D model context's TrueNorth (default +y).
 double trueNorthAngle(Context& ctx) {
-  for (const auto* rec : ctx.file.instancesOf("IFCGEOMETRICREPRESENTATIONCONTEXT")) {
-    if (ctx.file.isA(*rec, "IFCGEOMETRICREPRESENTATIONSUBCONTEXT")) continue;
+  for (const auto* rec : ctx.file.instancesOf(names::IfcGeometricRepresentationContext)) {
+    if (ctx.file.isA(*rec, names::IfcGeometricRepresentationSubContext)) continue;
     Instance c;
     if (!c.load(ctx.file, *rec)) continue;
     if (c.integer("CoordinateSpaceDimension").value_or(3) != 3) continue;
     if (auto tn = c.ref("TrueNorth"))
-      if (auto d = ctx.direction(*tn)) return std::atan2(d->y(), d->x());
+      if (auto d = readDirection(ctx, *tn)) return std::atan2(d->y(), d->x());
   }
   return std::numbers::pi / 2;
 }
@@ -252,7 +253,7 @@ double trueNorthAngle(Context& ctx) {
 
 std::optional<IfcGeoreference> readGeoreference(Context& ctx) {
   std::optional<IfcGeoreference> result;
-  const auto conversions = ctx.file.instancesOf("IFCMAPCONVERSION");
+  const auto conversions = ctx.file.instancesOf(names::IfcMapConversion);
   for (const auto* rec : conversions) {
     result = fromMapConversion(ctx, *rec);
     if (result) break;

@@ -9,6 +9,7 @@
 
 #include <Eigen/Core>
 
+#include "io/ifc/schema/generated/names.h"
 #include "io/ifc/schema/schema.h"
 #include "io/ifc/step/step_file.h"
 
@@ -32,8 +33,9 @@ class IfcFile {
   }
   /// True when the record is of type `ancestor` or a subtype of it.
   bool isA(const EntityRecord& r, const schema::EntityDef* ancestor) const;
+  /// `upperAncestor` as STEP spells it: names::IfcWall ("IFCWALL").
   bool isA(const EntityRecord& r, std::string_view upperAncestor) const;
-  /// Records of `upperType` and its subtypes, in file order.
+  /// Records of `upperType` (names::IfcWall) and its subtypes, in file order.
   std::vector<const EntityRecord*> instancesOf(std::string_view upperType) const;
   /// Index of the attribute `name` of entity `e` (inherited ones count), or -1.
   static int attributeIndex(const schema::Schema& s, const schema::EntityDef& e, std::string_view name);

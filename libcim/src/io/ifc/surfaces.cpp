@@ -10,8 +10,10 @@
 #include <Eigen/Geometry>
 
 #include "cim/geometry/triangulate.h"
+#include "io/ifc/axis_placement.h"
 #include "io/ifc/bspline.h"
 #include "io/ifc/curves.h"
+#include "io/ifc/edges.h"
 
 namespace cim::io::ifc {
 
@@ -21,130 +23,6 @@ using V2 = Eigen::Vector2d;
 using V3 = Eigen::Vector3d;
 
 constexpr double kPi = std::numbers::pi;
-constexpr double kSamePoint = 1e-6;  // metres: vertices and curve ends closer than this are one point
-
-void appendUnique(std::vector<V3>& out, const V3& p) {
-  if (out.empty() || (out.back() - p).norm() > kSamePoint) out.push_back(p);
-}
-
-// ---------------------------------------------------------------------------------------------------------------
-// Edges: the edge curve's polyline (from curvePoints, already at the chord tolerance) cut at the edge's vertices.
-
-struct Along {
-  std::size_t seg = 0;
-  double s = 0;
-  double dist = 1e300;
-};
-
-bool notAfter(const Along& a, const Along& b) { return a.seg < b.seg || (a.seg == b.seg && a.s <= b.s); }
-
-// Closest point of the polyline (closed: with the segment back to the start) to q.
-Along locate(const std::vector<V3>& pts, bool closed, const V3& q) {
-  Along best;
-  const std::size_t n = pts.size();
-  const std::size_t segs = closed ? n : n - 1;
-  for (std::size_t i = 0; i < segs; ++i) {
-    const V3& a = pts[i];
-    const V3& b = pts[(i + 1) % n];
-    const V3 ab = b - a;
-    const double l2 = ab.squaredNorm();
-    const double s = l2 > 0 ? std::clamp((q - a).dot(ab) / l2, 0.0, 1.0) : 0.0;
-    const double d = (q - (a + s * ab)).norm();
-    if (d < best.dist - 1e-12) best = {i, s, d};
-  }
-  return best;
-}
-
-// The part of the polyline from a to b in the curve's direction (an open curve walked against its direction when b
-// comes first). On a closed curve the same start and end vertex means once around.
-std::vector<V3> trimPolyline(const std::vector<V3>& pts, bool closed, const V3& a, const V3& b, bool sameVertex) {
-  std::vector<V3> out{a};
-  const std::size_t n = pts.size();
-  if (n < 2) {
-    appendUnique(out, b);
-    return out;
-  }
-  const Along la = locate(pts, closed, a), lb = locate(pts, closed, b);
-  if (!closed) {
-    if (notAfter(la, lb)) {
-      for (std::size_t i = la.seg + 1; i <= lb.seg; ++i) appendUnique(out, pts[i]);
-    } else {
-      for (std::size_t i = la.seg; i > lb.seg; --i) appendUnique(out, pts[i]);
-    }
-  } else if (sameVertex || (la.seg == lb.seg && la.s > lb.s)) {
-    for (std::size_t k = 1; k <= n; ++k) appendUnique(out, pts[(la.seg + k) % n]);
-  } else if (la.seg != lb.seg) {
-    for (std::size_t i = (la.seg + 1) % n;; i = (i + 1) % n) {
-      appendUnique(out, pts[i]);
-      if (i == lb.seg) break;
-    }
-  }
-  if (sameVertex && out.size() > 1) out.push_back(b);  // closed loop: end exactly where it started
-  else appendUnique(out, b);
-  return out;
-}
-
-std::optional<V3> vertexPoint(Context& ctx, std::optional<std::uint64_t> vertexId) {
-  Instance v;
-  if (!vertexId || !v.load(ctx.file, *vertexId) || !ctx.file.isA(v.record(), "IFCVERTEXPOINT")) return std::nullopt;
-  if (auto g = v.ref("VertexGeometry")) return ctx.point(*g);
-  return std::nullopt;
-}
-
-// Points of one (oriented) edge in loop direction; empty with a diagnostic when it cannot be read.
-std::vector<V3> edgePoints(Context& ctx, std::uint64_t id) {
-  Instance oe;
-  if (!oe.load(ctx.file, id)) {
-    ctx.report(Severity::Warning, ErrorCode::InvalidElement, id, "edge cannot be read: " + oe.error());
-    return {};
-  }
-  std::uint64_t edgeId = id;
-  bool forward = true;
-  if (ctx.file.isA(oe.record(), "IFCORIENTEDEDGE")) {
-    edgeId = oe.ref("EdgeElement").value_or(0);
-    forward = oe.enumeration("Orientation").value_or("T") != "F";
-  }
-  Instance e;
-  if (!edgeId || !e.load(ctx.file, edgeId) || !ctx.file.isA(e.record(), "IFCEDGECURVE")) {
-    ctx.report(Severity::Warning, ErrorCode::InvalidElement, id, "edge is not an IfcEdgeCurve; not supported");
-    return {};
-  }
-  const auto start = vertexPoint(ctx, e.ref("EdgeStart"));
-  const auto end = vertexPoint(ctx, e.ref("EdgeEnd"));
-  const bool sameVertex = e.ref("EdgeStart") == e.ref("EdgeEnd") || (start && end && (*start - *end).norm() < kSamePoint);
-  const bool sameSense = e.enumeration("SameSense").value_or("T") != "F";
-  auto curveId = e.ref("EdgeGeometry");
-  Instance c;
-  if (!curveId || !c.load(ctx.file, *curveId)) {
-    ctx.report(Severity::Warning, ErrorCode::InvalidElement, edgeId, "edge has no readable EdgeGeometry");
-    return {};
-  }
-  std::vector<V3> pts;
-  bool closed = false;
-  if (ctx.file.isA(c.record(), "IFCLINE")) {  // unbounded: the vertices are the whole edge
-    if (!start || !end) {
-      ctx.report(Severity::Warning, ErrorCode::InvalidElement, edgeId, "edge on an IfcLine without vertex points");
-      return {};
-    }
-    pts = sameSense ? std::vector<V3>{*start, *end} : std::vector<V3>{*end, *start};
-  } else {
-    pts = curvePoints(ctx, *curveId);  // reports unsupported curves itself
-    closed = ctx.file.isA(c.record(), "IFCCIRCLE") || ctx.file.isA(c.record(), "IFCELLIPSE");
-    if (!closed && pts.size() > 2 && (pts.front() - pts.back()).norm() < kSamePoint) {
-      closed = true;
-      pts.pop_back();
-    }
-  }
-  if (pts.size() < 2) {
-    ctx.report(Severity::Warning, ErrorCode::InvalidElement, edgeId, "edge geometry gives no points");
-    return {};
-  }
-  if (!sameSense) std::reverse(pts.begin(), pts.end());
-  if (start && end) pts = trimPolyline(pts, closed, *start, *end, sameVertex);
-  else if (closed) pts.push_back(pts.front());
-  if (!forward) std::reverse(pts.begin(), pts.end());
-  return pts;
-}
 
 // ---------------------------------------------------------------------------------------------------------------
 // Surfaces as parametric maps (u, v) -> point, with an inverse for boundary points.
@@ -257,12 +135,12 @@ std::optional<Surface> bsplineSurface(Context& ctx, const Instance& si) {
 
 std::optional<Surface> elementarySurface(Context& ctx, const Instance& si) {
   Eigen::Affine3d frame = Eigen::Affine3d::Identity();
-  if (auto pos = si.ref("Position")) frame = ctx.axis2Placement(*pos);
+  if (auto pos = si.ref("Position")) frame = axis2Placement(ctx, *pos);
   const Eigen::Affine3d inv = frame.inverse();
   const double m = ctx.units.lengthToMeters;
   Surface s;
   const auto& f = ctx.file;
-  if (f.isA(si.record(), "IFCCYLINDRICALSURFACE")) {
+  if (f.isA(si.record(), names::IfcCylindricalSurface)) {
     const double r = si.real("Radius").value_or(0.0) * m;
     if (!(r > 0)) return std::nullopt;
     s.periodic[0] = true;
@@ -274,7 +152,7 @@ std::optional<Surface> elementarySurface(Context& ctx, const Instance& si) {
     };
     return s;
   }
-  if (f.isA(si.record(), "IFCSPHERICALSURFACE")) {
+  if (f.isA(si.record(), names::IfcSphericalSurface)) {
     const double r = si.real("Radius").value_or(0.0) * m;
     if (!(r > 0)) return std::nullopt;
     s.periodic[0] = true;
@@ -288,7 +166,7 @@ std::optional<Surface> elementarySurface(Context& ctx, const Instance& si) {
     };
     return s;
   }
-  if (f.isA(si.record(), "IFCTOROIDALSURFACE")) {
+  if (f.isA(si.record(), names::IfcToroidalSurface)) {
     const double big = si.real("MajorRadius").value_or(0.0) * m, small = si.real("MinorRadius").value_or(0.0) * m;
     if (!(big > 0) || !(small > 0)) return std::nullopt;
     s.periodic[0] = s.periodic[1] = true;
@@ -445,10 +323,10 @@ bool joinBand(Loop& a, Loop b, int d, double period, const Surface& s, Loop& ban
   return true;
 }
 
-void parametricFace(Context& ctx, std::uint64_t faceId, const Surface& s, std::vector<Loop> loops, bool sameSense,
-                    TriMesh& out) {
+// Boundary points into parameter space, each loop continuous across periodic seams. Bounds lying far off the surface
+// are reported (the face is still drawn).
+void toParameterSpace(Context& ctx, std::uint64_t faceId, const Surface& s, std::vector<Loop>& loops) {
   const double tol = ctx.chordTolerance;
-  // Boundary points into parameter space, each loop continuous across periodic seams.
   double worst = 0;
   for (auto& l : loops) {
     for (std::size_t i = 0; i < l.xyz.size(); ++i) {
@@ -463,7 +341,11 @@ void parametricFace(Context& ctx, std::uint64_t faceId, const Surface& s, std::v
   if (worst > std::max(10 * tol, 1e-3))
     ctx.report(Severity::Warning, ErrorCode::InvalidElement, faceId,
                "face bounds lie up to " + std::to_string(worst) + " m off the face surface");
-  // Loops that wind around a periodic direction (a band on a cylinder without a seam edge) are joined in pairs.
+}
+
+// Loops that wind around a periodic direction (a band on a cylinder without a seam edge) joined in pairs into one
+// band. False (reported) when they do not come in such a pair.
+bool joinWindingLoops(Context& ctx, std::uint64_t faceId, const Surface& s, std::vector<Loop>& loops) {
   for (int d = 0; d < 2; ++d) {
     if (!s.periodic[d]) continue;
     std::vector<std::size_t> winding;
@@ -477,15 +359,19 @@ void parametricFace(Context& ctx, std::uint64_t faceId, const Surface& s, std::v
     if (winding.size() != 2 || !joinBand(loops[winding[0]], loops[winding[1]], d, s.period[d], s, band)) {
       ctx.report(Severity::Warning, ErrorCode::InvalidElement, faceId,
                  std::to_string(winding.size()) + " bound(s) wind around a closed surface without a seam edge; face not supported");
-      return;
+      return false;
     }
     std::vector<Loop> rest{std::move(band)};
     for (std::size_t i = 0; i < loops.size(); ++i)
       if (i != winding[0] && i != winding[1]) rest.push_back(std::move(loops[i]));
     loops = std::move(rest);
   }
-  // Repeated parameter points (where a band's seam meets a loop vertex) would give the triangulation zero-length
-  // constraints.
+  return true;
+}
+
+// Drops repeated parameter points (where a band's seam meets a loop vertex they would give the triangulation
+// zero-length constraints), then loops left with fewer than three points.
+void dropRepeatedPoints(std::vector<Loop>& loops) {
   for (auto& l : loops) {
     Loop clean;
     clean.outer = l.outer;
@@ -501,8 +387,11 @@ void parametricFace(Context& ctx, std::uint64_t faceId, const Surface& s, std::v
     l = std::move(clean);
   }
   loops.erase(std::remove_if(loops.begin(), loops.end(), [](const Loop& l) { return l.uv.size() < 3; }), loops.end());
-  if (loops.empty()) return;
-  // Outer loop first; the others shifted by whole periods next to it.
+}
+
+// The outer loop (an IfcFaceOuterBound, else the one with the largest parameter box) first; the others shifted by
+// whole periods next to it.
+void outerFirst(const Surface& s, std::vector<Loop>& loops) {
   std::size_t outer = 0;
   double bestArea = -1;
   for (std::size_t i = 0; i < loops.size(); ++i) {
@@ -523,15 +412,11 @@ void parametricFace(Context& ctx, std::uint64_t faceId, const Surface& s, std::v
       const double shift = std::round((outerBox.center()[d] - mean) / s.period[d]) * s.period[d];
       for (auto& p : loops[i].uv) p[d] += shift;
     }
-  Eigen::AlignedBox2d box;
-  for (const auto& l : loops)
-    for (const auto& p : l.uv) box.extend(p);
-  const V2 lo = box.min(), hi = box.max();
-  if (!((hi - lo).minCoeff() > 1e-12) || !lo.allFinite() || !hi.allFinite()) {
-    ctx.report(Severity::Warning, ErrorCode::InvalidElement, faceId, "face bounds enclose no area on the surface");
-    return;
-  }
-  // Metric scale of each parameter (average speed), so the triangulation works on near-isotropic coordinates.
+}
+
+// Metric scale of each parameter over [lo, hi] (average speed), so the triangulation works on near-isotropic
+// coordinates; 1 where it cannot be measured.
+V2 parameterScale(const Surface& s, const V2& lo, const V2& hi) {
   V2 scale(0, 0);
   for (int i = 0; i <= 2; ++i)
     for (int j = 0; j <= 2; ++j) {
@@ -545,12 +430,33 @@ void parametricFace(Context& ctx, std::uint64_t faceId, const Surface& s, std::v
     }
   for (int k = 0; k < 2; ++k)
     if (!(scale[k] > 1e-12) || !std::isfinite(scale[k])) scale[k] = 1.0;
-  const int nu = cellsAlong(s, 0, lo, hi, tol), nv = cellsAlong(s, 1, lo, hi, tol);
-  const V2 cell((hi - lo).x() / nu, (hi - lo).y() / nv);
-  auto node = [&](int i, int j) { return V2(lo.x() + cell.x() * i, lo.y() + cell.y() * j); };
-  // Cells touched by (or within a fifth of a cell of) a boundary segment belong to the strip.
-  std::vector<char> full(static_cast<std::size_t>(nu * nv), 0), touched(full.size(), 0);
-  auto at = [&](int i, int j) -> std::size_t { return static_cast<std::size_t>(j * nu + i); };
+  return scale;
+}
+
+// The grid of interior cells over the loops' parameter box: which cells lie well inside the trimmed region.
+struct CellGrid {
+  V2 lo, cell;
+  int nu = 0, nv = 0;
+  std::vector<char> full;
+
+  V2 node(int i, int j) const { return V2(lo.x() + cell.x() * i, lo.y() + cell.y() * j); }
+  std::size_t at(int i, int j) const { return static_cast<std::size_t>(j * nu + i); }
+  bool isFull(int i, int j) const { return i >= 0 && j >= 0 && i < nu && j < nv && full[at(i, j)]; }
+};
+
+// Cells over [lo, hi], sized so that iso-lines stay within the chord tolerance; a cell is full when no boundary
+// segment comes within a fifth of a cell of it and its centre is inside the loops. No two full cells meet at a corner
+// only: the outline tracing needs one way on at every node.
+CellGrid classifyCells(const Surface& s, const std::vector<Loop>& loops, const V2& lo, const V2& hi, double tol) {
+  CellGrid g;
+  g.lo = lo;
+  g.nu = cellsAlong(s, 0, lo, hi, tol);
+  g.nv = cellsAlong(s, 1, lo, hi, tol);
+  const int nu = g.nu, nv = g.nv;
+  g.cell = V2((hi - lo).x() / nu, (hi - lo).y() / nv);
+  const V2 cell = g.cell;
+  g.full.assign(static_cast<std::size_t>(nu * nv), 0);
+  std::vector<char> touched(g.full.size(), 0);
   const V2 margin = 0.2 * cell;
   for (const auto& l : loops)
     for (std::size_t k = 0; k < l.uv.size(); ++k) {
@@ -560,31 +466,32 @@ void parametricFace(Context& ctx, std::uint64_t faceId, const Surface& s, std::v
       const int j0 = std::max(0, static_cast<int>(std::floor(sl.y() / cell.y()))), j1 = std::min(nv - 1, static_cast<int>(sh.y() / cell.y()));
       for (int j = j0; j <= j1; ++j)
         for (int i = i0; i <= i1; ++i)
-          if (!touched[at(i, j)] && segmentHitsBox(a, b, node(i, j) - margin, node(i + 1, j + 1) + margin)) touched[at(i, j)] = 1;
+          if (!touched[g.at(i, j)] && segmentHitsBox(a, b, g.node(i, j) - margin, g.node(i + 1, j + 1) + margin)) touched[g.at(i, j)] = 1;
     }
   for (int j = 0; j < nv; ++j)
-    for (int i = 0; i < nu; ++i)
-      full[at(i, j)] = !touched[at(i, j)] && insideLoops(loops, node(i, j) + 0.5 * cell);
-  // No two full cells may meet at a corner only: the outline tracing below needs one way on at every node.
+    for (int i = 0; i < nu; ++i) g.full[g.at(i, j)] = !touched[g.at(i, j)] && insideLoops(loops, g.node(i, j) + 0.5 * cell);
   for (bool changed = true; changed;) {
     changed = false;
     for (int j = 1; j < nv; ++j)
       for (int i = 1; i < nu; ++i) {
-        const bool a = full[at(i - 1, j - 1)], b = full[at(i, j - 1)], c = full[at(i - 1, j)], d = full[at(i, j)];
-        if (a && d && !b && !c) full[at(i, j)] = 0, changed = true;
-        else if (b && c && !a && !d) full[at(i - 1, j)] = 0, changed = true;
+        const bool a = g.full[g.at(i - 1, j - 1)], b = g.full[g.at(i, j - 1)], c = g.full[g.at(i - 1, j)], d = g.full[g.at(i, j)];
+        if (a && d && !b && !c) g.full[g.at(i, j)] = 0, changed = true;
+        else if (b && c && !a && !d) g.full[g.at(i - 1, j)] = 0, changed = true;
       }
   }
-  auto isFull = [&](int i, int j) { return i >= 0 && j >= 0 && i < nu && j < nv && full[at(i, j)]; };
-  // Outline of the full cells: directed edges with the full cell on the left, chained into loops of grid nodes.
+  return g;
+}
+
+// Outline of the full cells: directed edges with the full cell on the left, chained into loops of grid nodes.
+std::vector<std::vector<std::pair<int, int>>> fullCellOutlines(const CellGrid& g) {
   std::map<std::pair<int, int>, std::pair<int, int>> next;
-  for (int j = 0; j < nv; ++j)
-    for (int i = 0; i < nu; ++i) {
-      if (!isFull(i, j)) continue;
-      if (!isFull(i, j - 1)) next[{i, j}] = {i + 1, j};
-      if (!isFull(i + 1, j)) next[{i + 1, j}] = {i + 1, j + 1};
-      if (!isFull(i, j + 1)) next[{i + 1, j + 1}] = {i, j + 1};
-      if (!isFull(i - 1, j)) next[{i, j + 1}] = {i, j};
+  for (int j = 0; j < g.nv; ++j)
+    for (int i = 0; i < g.nu; ++i) {
+      if (!g.isFull(i, j)) continue;
+      if (!g.isFull(i, j - 1)) next[{i, j}] = {i + 1, j};
+      if (!g.isFull(i + 1, j)) next[{i + 1, j}] = {i + 1, j + 1};
+      if (!g.isFull(i, j + 1)) next[{i + 1, j + 1}] = {i, j + 1};
+      if (!g.isFull(i - 1, j)) next[{i, j + 1}] = {i, j};
     }
   std::vector<std::vector<std::pair<int, int>>> outlines;
   while (!next.empty()) {
@@ -599,20 +506,26 @@ void parametricFace(Context& ctx, std::uint64_t faceId, const Surface& s, std::v
     }
     if (ring.size() >= 4) outlines.push_back(std::move(ring));
   }
-  // Output vertices: grid nodes once each, boundary points as sampled.
+  return outlines;
+}
+
+// The face's triangles: the strip between the loops and the full cells' outlines triangulated as a polygon with holes
+// in scaled parameter space, and two triangles per full cell. Boundary vertices keep their 3D edge points; grid
+// vertices are evaluated on the surface.
+TriMesh stripAndCells(const Surface& s, const std::vector<Loop>& loops, const CellGrid& g, const V2& scale) {
   std::map<std::pair<int, int>, std::uint32_t> nodeIndex;
   TriMesh m;
   auto gridVertex = [&](int i, int j) {
     auto [it, inserted] = nodeIndex.emplace(std::make_pair(i, j), static_cast<std::uint32_t>(m.positions.size()));
     if (inserted) {
-      const V2 uv = node(i, j);
+      const V2 uv = g.node(i, j);
       m.positions.push_back(s.at(uv.x(), uv.y()));
     }
     return it->second;
   };
   std::vector<std::vector<Eigen::Vector2d>> rings;
   std::vector<std::uint32_t> ringVertex;
-  auto scaled = [&](const V2& uv) { return V2((uv - lo).cwiseProduct(scale)); };
+  auto scaled = [&](const V2& uv) { return V2((uv - g.lo).cwiseProduct(scale)); };
   for (const auto& l : loops) {
     std::vector<Eigen::Vector2d> r;
     for (std::size_t k = 0; k < l.uv.size(); ++k) {
@@ -622,23 +535,44 @@ void parametricFace(Context& ctx, std::uint64_t faceId, const Surface& s, std::v
     }
     rings.push_back(std::move(r));
   }
-  for (const auto& o : outlines) {
+  for (const auto& o : fullCellOutlines(g)) {
     std::vector<Eigen::Vector2d> r;
     for (const auto& [i, j] : o) {
-      r.push_back(scaled(node(i, j)));
+      r.push_back(scaled(g.node(i, j)));
       ringVertex.push_back(gridVertex(i, j));
     }
     rings.push_back(std::move(r));
   }
   const auto tris = geometry::triangulatePolygon(rings);
   for (const auto& t : tris) m.triangles.push_back({ringVertex[t[0]], ringVertex[t[1]], ringVertex[t[2]]});
-  for (int j = 0; j < nv; ++j)
-    for (int i = 0; i < nu; ++i) {
-      if (!full[at(i, j)]) continue;
+  for (int j = 0; j < g.nv; ++j)
+    for (int i = 0; i < g.nu; ++i) {
+      if (!g.full[g.at(i, j)]) continue;
       const auto a = gridVertex(i, j), b = gridVertex(i + 1, j), c = gridVertex(i + 1, j + 1), d = gridVertex(i, j + 1);
       m.triangles.push_back({a, b, c});
       m.triangles.push_back({a, c, d});
     }
+  return m;
+}
+
+// A face on a parametric surface, tessellated in parameter space (see above), appended to `out`.
+void parametricFace(Context& ctx, std::uint64_t faceId, const Surface& s, std::vector<Loop> loops, bool sameSense,
+                    TriMesh& out) {
+  toParameterSpace(ctx, faceId, s, loops);
+  if (!joinWindingLoops(ctx, faceId, s, loops)) return;
+  dropRepeatedPoints(loops);
+  if (loops.empty()) return;
+  outerFirst(s, loops);
+  Eigen::AlignedBox2d box;
+  for (const auto& l : loops)
+    for (const auto& p : l.uv) box.extend(p);
+  const V2 lo = box.min(), hi = box.max();
+  if (!((hi - lo).minCoeff() > 1e-12) || !lo.allFinite() || !hi.allFinite()) {
+    ctx.report(Severity::Warning, ErrorCode::InvalidElement, faceId, "face bounds enclose no area on the surface");
+    return;
+  }
+  const V2 scale = parameterScale(s, lo, hi);
+  TriMesh m = stripAndCells(s, loops, classifyCells(s, loops, lo, hi, ctx.chordTolerance), scale);
   if (m.triangles.empty()) {
     ctx.report(Severity::Warning, ErrorCode::InvalidElement, faceId, "face could not be triangulated in parameter space");
     return;
@@ -676,35 +610,6 @@ void planarFace(Context& ctx, std::uint64_t faceId, const V3& normal, std::vecto
 
 }  // namespace
 
-std::vector<V3> loopPoints(Context& ctx, std::uint64_t loopId) {
-  Instance l;
-  if (!l.load(ctx.file, loopId)) {
-    ctx.report(Severity::Warning, ErrorCode::InvalidElement, loopId, "loop cannot be read: " + l.error());
-    return {};
-  }
-  std::vector<V3> out;
-  if (ctx.file.isA(l.record(), "IFCPOLYLOOP")) {
-    for (auto pid : l.refs("Polygon"))
-      if (auto p = ctx.point(pid)) appendUnique(out, *p);
-  } else if (ctx.file.isA(l.record(), "IFCEDGELOOP")) {
-    for (auto e : l.refs("EdgeList")) {
-      auto pts = edgePoints(ctx, e);
-      if (pts.empty()) {
-        ctx.report(Severity::Warning, ErrorCode::InvalidElement, loopId,
-                   "edge " + instanceName(e) + " gives no points; loop skipped");
-        return {};
-      }
-      for (const auto& p : pts) appendUnique(out, p);
-    }
-  } else {
-    ctx.report(Severity::Warning, ErrorCode::InvalidElement, loopId,
-               "loop type " + std::string(l.entity().name) + " encloses no area; skipped");
-    return {};
-  }
-  while (out.size() > 1 && (out.front() - out.back()).norm() < kSamePoint) out.pop_back();
-  return out;
-}
-
 void surfaceFace(Context& ctx, std::uint64_t faceId, TriMesh& out) {
   Instance face;
   if (!face.load(ctx.file, faceId)) {
@@ -726,7 +631,7 @@ void surfaceFace(Context& ctx, std::uint64_t faceId, TriMesh& out) {
       continue;
     }
     if (bound.enumeration("Orientation").value_or("T") == "F") std::reverse(l.xyz.begin(), l.xyz.end());
-    l.outer = ctx.file.isA(bound.record(), "IFCFACEOUTERBOUND");
+    l.outer = ctx.file.isA(bound.record(), names::IfcFaceOuterBound);
     loops.push_back(std::move(l));
   }
   if (loops.empty()) {
@@ -739,15 +644,15 @@ void surfaceFace(Context& ctx, std::uint64_t faceId, TriMesh& out) {
     ctx.report(Severity::Warning, ErrorCode::InvalidElement, faceId, "face surface cannot be read");
     return;
   }
-  if (ctx.file.isA(si.record(), "IFCPLANE")) {
+  if (ctx.file.isA(si.record(), names::IfcPlane)) {
     Eigen::Affine3d frame = Eigen::Affine3d::Identity();
-    if (auto pos = si.ref("Position")) frame = ctx.axis2Placement(*pos);
+    if (auto pos = si.ref("Position")) frame = axis2Placement(ctx, *pos);
     const V3 n = frame.linear().col(2);
     planarFace(ctx, faceId, sameSense ? n : V3(-n), std::move(loops), out);
     return;
   }
   std::optional<Surface> s;
-  if (ctx.file.isA(si.record(), "IFCBSPLINESURFACEWITHKNOTS")) {
+  if (ctx.file.isA(si.record(), names::IfcBSplineSurfaceWithKnots)) {
     s = bsplineSurface(ctx, si);
     if (!s) return;  // reported
   } else {

@@ -1,6 +1,6 @@
 #pragma once
-// Faces on curved surfaces (IfcAdvancedFace, IfcFaceSurface) and edge loops (IfcEdgeLoop of IfcOrientedEdge), as
-// triangles in the item's frame, metres.
+// Faces on surfaces (IfcAdvancedFace, IfcFaceSurface on planes and curved surfaces), bounded by edge loops (edges.h),
+// as triangles in the item's frame, metres.
 
 #include <cstdint>
 #include <vector>
@@ -8,15 +8,9 @@
 #include <Eigen/Core>
 
 #include "io/ifc/context.h"
-#include "io/ifc/shapes.h"
+#include "io/ifc/tri_mesh.h"
 
 namespace cim::io::ifc {
-
-/// Points of a face bound's loop (IfcPolyLoop, or IfcEdgeLoop whose edges are IfcEdgeCurves on IfcPolyline, IfcLine,
-/// IfcCircle, IfcEllipse, IfcTrimmedCurve, IfcCompositeCurve, B-spline curves), in loop order, metres, the closing
-/// point not repeated. Each edge is trimmed to its EdgeStart/EdgeEnd vertices and follows SameSense and the oriented
-/// edge's Orientation. Empty, with a diagnostic naming the loop or edge, when the loop cannot be read.
-std::vector<Eigen::Vector3d> loopPoints(Context& ctx, std::uint64_t loopId);
 
 /// Appends the triangles of an IfcFaceSurface / IfcAdvancedFace whose FaceSurface is an IfcPlane,
 /// IfcCylindricalSurface, IfcSphericalSurface, IfcToroidalSurface or IfcBSplineSurfaceWithKnots (rational or not),

@@ -20,10 +20,12 @@
 #include "io/ifc/ifc_file.h"
 #include "support/mesh_probe.h"
 #include "support/test_support.h"
+#include "unit/io/ifc/ifc_test_support.h"
 
 using namespace cim;
 using cimtest::segmentHits;
 using cimtest::volumeOf;
+using ifctest::sharedIfc;
 namespace ifc = cim::io::ifc;
 
 namespace {
@@ -317,7 +319,7 @@ Totals checkOpenings(const char* file, const Expect& expect) {
   CHECK(totals.controlHit == totals.controls);
 
   // Volumes. Tolerance: the reader grows each cutter by 1e-4 of its size about its centre (cutOpenings in
-  // reader.cpp), so an opening through a wall removes (1 + 1e-4)^2 - 1 = 2.0e-4 more of its area than the file says
+  // openings.cpp), so an opening through a wall removes (1 + 1e-4)^2 - 1 = 2.0e-4 more of its area than the file says
   // (measured: 1.4e-4 to 2.0e-4 of the removed volume on both files); float positions add about 1e-7 relative.
   // 2.5e-4 of the removed volume plus 1e-5 m^3 covers that, and is far below what one missing cut would change
   // (the smallest opening here removes 0.19 m^3).
@@ -390,4 +392,59 @@ TEST_CASE("duplex: only the cabinets' openings stay uncut, each reported", "[ifc
       ++named;
     }
   CHECK(named == 8);
+}
+
+TEST_CASE("Openings of AC20-FZK-Haus are really cut: rays pass through, walls lose volume", "[ifc][openings][shared]") {
+  const auto path = sharedIfc("AC20-FZK-Haus.ifc");
+  REQUIRE_SHARED(path);
+  io::IfcOptions cutOptions, uncutOptions;
+  cutOptions.applyGeoreference = uncutOptions.applyGeoreference = false;
+  cutOptions.includeOpenings = true;
+  uncutOptions.cutOpenings = false;
+  auto cut = io::readIfc(path, cutOptions);
+  auto uncut = io::readIfc(path, uncutOptions);
+  REQUIRE(cut.ok());
+  REQUIRE(uncut.ok());
+  CHECK(cut->openingsCut == 17);  // 17 IfcRelVoidsElement in the file
+  CHECK(cut->openingsNotCut == 0);
+
+  // Every opening in a wall: a segment through its centre along its thinnest axis (through the wall) crosses the
+  // uncut walls but no triangle of the cut ones. (One of the 17 openings is in a slab, not a wall.)
+  std::size_t openings = 0, wallOpenings = 0, passedCut = 0;
+  cut->scene.forEachElement([&](const model::Layer&, const model::Element& o) {
+    if (o.kind != "IfcOpeningElement") return;
+    ++openings;
+    const auto box = o.worldBounds();
+    int thin = 0;
+    box.size().minCoeff(&thin);
+    const Eigen::Vector3d c = box.center();
+    Eigen::Vector3d a = c, b = c;
+    a[thin] = box.min[thin] - 0.01;
+    b[thin] = box.max[thin] + 0.01;
+    bool hitCut = false, hitUncut = false;
+    cut->scene.forEachElement([&](const model::Layer&, const model::Element& w) {
+      if (w.kind.rfind("IfcWall", 0) == 0 && cimtest::segmentHits(w, a, b)) hitCut = true;
+    });
+    uncut->scene.forEachElement([&](const model::Layer&, const model::Element& w) {
+      if (w.kind.rfind("IfcWall", 0) == 0 && cimtest::segmentHits(w, a, b)) hitUncut = true;
+    });
+    if (hitUncut) {
+      ++wallOpenings;
+      passedCut += !hitCut;
+    }
+  });
+  CHECK(openings == 17);
+  CHECK(wallOpenings == 16);
+  CHECK(passedCut == wallOpenings);
+
+  // Walls with openings lose volume, never gain it; in total at least the opening bodies' overlap with them.
+  double cutVolume = 0, uncutVolume = 0;
+  cut->scene.forEachElement([&](const model::Layer&, const model::Element& w) {
+    if (w.kind.rfind("IfcWall", 0) == 0) cutVolume += cimtest::volumeOf(w);
+  });
+  uncut->scene.forEachElement([&](const model::Layer&, const model::Element& w) {
+    if (w.kind.rfind("IfcWall", 0) == 0) uncutVolume += cimtest::volumeOf(w);
+  });
+  CHECK(cutVolume < uncutVolume - 1.0);  // 17 doors and windows through 0.24-0.4 m walls remove several m^3
+  CHECK(cutVolume > 0.5 * uncutVolume);
 }

@@ -223,7 +223,8 @@ class Indexer {
     }
   }
 
-  // Indexes DATA until ENDSEC. Calls add(id, typeName, offset, length) per instance; typeName is empty for complex.
+  // Indexes DATA until ENDSEC. Calls add(id, typeName, offset, length, start) per instance; typeName is empty for
+  // complex instances.
   template <class Add>
   void data(Add&& add) {
     std::size_t nextReport = 16u << 20;
@@ -240,93 +241,7 @@ class Indexer {
           return;
         }
       }
-      const char c = s_[pos_];
-      if (c != '#') {
-        if (s_.substr(pos_, 6) == "ENDSEC") {
-          pos_ += 6;
-          keyword(";");
-          return;
-        }
-        if (s_.substr(pos_, 16) == "END-ISO-10303-21") {  // left for endOfFile()
-          report(Severity::Warning, ErrorCode::CorruptFile,
-                 "the DATA section is not closed by ENDSEC; at line " + std::to_string(line(pos_)));
-          return;
-        }
-        report(Severity::Warning, ErrorCode::CorruptFile,
-               "unexpected text at line " + std::to_string(line(pos_)) + " skipped up to the next ';'");
-        resync();
-        continue;
-      }
-      const std::size_t start = pos_++;
-      std::uint64_t id = 0;
-      auto [p, ec] = std::from_chars(s_.data() + pos_, s_.data() + s_.size(), id);
-      if (ec != std::errc() || p == s_.data() + pos_) {
-        report(Severity::Warning, ErrorCode::CorruptFile, "bad instance id at line " + std::to_string(line(start)));
-        resync();
-        continue;
-      }
-      pos_ = static_cast<std::size_t>(p - s_.data());
-      // Named only when something is reported: building a string per instance would cost more than the scan.
-      auto element = [id] { return std::string(1, '#').append(std::to_string(id)); };
-      skip();
-      if (pos_ >= s_.size() || s_[pos_] != '=') {
-        report(Severity::Warning, ErrorCode::CorruptFile, "missing '=' at line " + std::to_string(line(start)), element());
-        resync();
-        continue;
-      }
-      ++pos_;
-      skip();
-      std::string_view type;
-      if (pos_ < s_.size() && s_[pos_] != '(') {
-        const std::size_t t = pos_;
-        while (pos_ < s_.size() && isWord(s_[pos_])) ++pos_;
-        type = s_.substr(t, pos_ - t);
-        skip();
-        // At the end of the file this is a truncation, reported below.
-        if (pos_ < s_.size() && (type.empty() || s_[pos_] != '(')) {
-          report(Severity::Warning, ErrorCode::CorruptFile, "malformed instance at line " + std::to_string(line(start)),
-                 element());
-          resync();
-          continue;
-        }
-      }
-      const std::size_t open = pos_;
-      const int r = pos_ >= s_.size() ? 1 : balanced();
-      // An unterminated string or a lost ')' makes the scan run over the lines after the instance. When one of them
-      // starts an instance, this one is damaged: report it and read on from there, so the rest is not lost.
-      if (const auto next = nextInstanceLine(start, std::min(pos_, s_.size())); next != std::string_view::npos) {
-        report(Severity::Warning, ErrorCode::CorruptFile,
-               "instance at line " + std::to_string(line(start)) +
-                   " does not end before the next one (unterminated string or unbalanced parentheses); skipped",
-               element());
-        pos_ = next;
-        continue;
-      }
-      if (r == 1) {
-        report(Severity::Error, ErrorCode::CorruptFile,
-               "instance at line " + std::to_string(line(start)) + " is cut off by the end of the file (truncated?)",
-               element());
-        return;
-      }
-      if (r == 2) {
-        report(Severity::Warning, ErrorCode::CorruptFile,
-               "unbalanced parentheses at line " + std::to_string(line(start)) + "; instance skipped", element());
-        ++pos_;  // past the ';'
-        continue;
-      }
-      const std::size_t close = pos_;
-      skip();
-      if (pos_ < s_.size() && s_[pos_] == ';') {
-        ++pos_;
-      } else {
-        report(Severity::Warning, ErrorCode::CorruptFile, "missing ';' after instance at line " + std::to_string(line(start)),
-               element());
-      }
-      if (close - open > 0xFFFFFFFFu) {
-        report(Severity::Warning, ErrorCode::CorruptFile, "instance larger than 4 GiB skipped", element());
-        continue;
-      }
-      add(id, type, open, close - open, start);
+      if (s_[pos_] == '#' ? !instance(add) : !notInstance()) return;
     }
   }
 
@@ -337,6 +252,110 @@ class Indexer {
   }
 
  private:
+  // Text in DATA that does not start an instance: ENDSEC (read), END-ISO-10303-21 (left for endOfFile) or anything
+  // else (skipped up to the next ';'). False when the section ends here.
+  bool notInstance() {
+    if (s_.substr(pos_, 6) == "ENDSEC") {
+      pos_ += 6;
+      keyword(";");
+      return false;
+    }
+    if (s_.substr(pos_, 16) == "END-ISO-10303-21") {
+      report(Severity::Warning, ErrorCode::CorruptFile,
+             "the DATA section is not closed by ENDSEC; at line " + std::to_string(line(pos_)));
+      return false;
+    }
+    report(Severity::Warning, ErrorCode::CorruptFile,
+           "unexpected text at line " + std::to_string(line(pos_)) + " skipped up to the next ';'");
+    resync();
+    return true;
+  }
+
+  // "#id = TYPE" of the instance starting at `start` (pos_ just past its '#'), leaving pos_ at its '('; the type is
+  // empty for a complex instance. False (reported, and resynced to the next ';') when it is malformed.
+  bool instanceHead(std::size_t start, std::uint64_t& id, std::string_view& type) {
+    auto [p, ec] = std::from_chars(s_.data() + pos_, s_.data() + s_.size(), id);
+    if (ec != std::errc() || p == s_.data() + pos_) {
+      report(Severity::Warning, ErrorCode::CorruptFile, "bad instance id at line " + std::to_string(line(start)));
+      resync();
+      return false;
+    }
+    pos_ = static_cast<std::size_t>(p - s_.data());
+    skip();
+    if (pos_ >= s_.size() || s_[pos_] != '=') {
+      report(Severity::Warning, ErrorCode::CorruptFile, "missing '=' at line " + std::to_string(line(start)), name(id));
+      resync();
+      return false;
+    }
+    ++pos_;
+    skip();
+    if (pos_ < s_.size() && s_[pos_] != '(') {
+      const std::size_t t = pos_;
+      while (pos_ < s_.size() && isWord(s_[pos_])) ++pos_;
+      type = s_.substr(t, pos_ - t);
+      skip();
+      // At the end of the file this is a truncation, reported by instance().
+      if (pos_ < s_.size() && (type.empty() || s_[pos_] != '(')) {
+        report(Severity::Warning, ErrorCode::CorruptFile, "malformed instance at line " + std::to_string(line(start)),
+               name(id));
+        resync();
+        return false;
+      }
+    }
+    return true;
+  }
+
+  // The instance whose '#' is at pos_, handed to `add` when it is whole. A damaged one is reported and skipped;
+  // false when the file ends inside it.
+  template <class Add>
+  bool instance(Add& add) {
+    const std::size_t start = pos_++;
+    std::uint64_t id = 0;
+    std::string_view type;
+    if (!instanceHead(start, id, type)) return true;
+    const std::size_t open = pos_;
+    const int r = pos_ >= s_.size() ? 1 : balanced();
+    // An unterminated string or a lost ')' makes the scan run over the lines after the instance. When one of them
+    // starts an instance, this one is damaged: report it and read on from there, so the rest is not lost.
+    if (const auto next = nextInstanceLine(start, std::min(pos_, s_.size())); next != std::string_view::npos) {
+      report(Severity::Warning, ErrorCode::CorruptFile,
+             "instance at line " + std::to_string(line(start)) +
+                 " does not end before the next one (unterminated string or unbalanced parentheses); skipped",
+             name(id));
+      pos_ = next;
+      return true;
+    }
+    if (r == 1) {
+      report(Severity::Error, ErrorCode::CorruptFile,
+             "instance at line " + std::to_string(line(start)) + " is cut off by the end of the file (truncated?)",
+             name(id));
+      return false;
+    }
+    if (r == 2) {
+      report(Severity::Warning, ErrorCode::CorruptFile,
+             "unbalanced parentheses at line " + std::to_string(line(start)) + "; instance skipped", name(id));
+      ++pos_;  // past the ';'
+      return true;
+    }
+    const std::size_t close = pos_;
+    skip();
+    if (pos_ < s_.size() && s_[pos_] == ';') {
+      ++pos_;
+    } else {
+      report(Severity::Warning, ErrorCode::CorruptFile, "missing ';' after instance at line " + std::to_string(line(start)),
+             name(id));
+    }
+    if (close - open > 0xFFFFFFFFu) {
+      report(Severity::Warning, ErrorCode::CorruptFile, "instance larger than 4 GiB skipped", name(id));
+      return true;
+    }
+    add(id, type, open, close - open, start);
+    return true;
+  }
+
+  // "#id": built only when something is reported (a string per instance would cost more than the scan).
+  static std::string name(std::uint64_t id) { return std::string(1, '#').append(std::to_string(id)); }
+
   std::string_view s_;
   const std::string& source_;
   const ProgressFn& progress_;
@@ -344,6 +363,50 @@ class Indexer {
 };
 
 }  // namespace
+
+void StepFile::addRecord(std::uint64_t id, std::string_view type, std::size_t offset, std::size_t length,
+                         std::string& upper) {
+  EntityRecord r;
+  r.id = id;
+  r.offset = offset;
+  r.length = static_cast<std::uint32_t>(length);
+  if (type.empty()) {
+    r.type = kComplexType;
+  } else {
+    upper.assign(type);
+    for (auto& ch : upper) ch = cim::detail::upperAscii(ch);
+    auto [it, inserted] = typeByName_.try_emplace(upper, static_cast<std::uint32_t>(typeNames_.size()));
+    if (inserted) typeNames_.push_back(upper);
+    r.type = it->second;
+  }
+  records_.push_back(r);
+}
+
+std::vector<bool> StepFile::buildIndex() {
+  std::uint64_t maxId = 0;
+  for (const auto& r : records_) maxId = std::max(maxId, r.id);
+  const bool dense = maxId < 4 * records_.size() + 1024;
+  denseIndex_.clear();
+  sparseIndex_.clear();
+  if (dense) denseIndex_.assign(static_cast<std::size_t>(maxId) + 1, kNoIndex);
+  else sparseIndex_.reserve(records_.size());
+  std::vector<bool> duplicate;
+  for (std::uint32_t i = 0; i < records_.size(); ++i) {
+    const auto id = records_[i].id;
+    bool fresh;
+    if (dense) {
+      fresh = denseIndex_[id] == kNoIndex;
+      if (fresh) denseIndex_[id] = i;
+    } else {
+      fresh = sparseIndex_.try_emplace(id, i).second;
+    }
+    if (!fresh) {
+      if (duplicate.empty()) duplicate.assign(records_.size(), false);
+      duplicate[i] = true;
+    }
+  }
+  return duplicate;
+}
 
 Result<StepFile> StepFile::open(const std::filesystem::path& path, const ProgressFn& progress) {
   auto mapped = MappedFile::open(path);
@@ -363,65 +426,28 @@ Result<StepFile> StepFile::open(const std::filesystem::path& path, const Progres
   f.records_.reserve(bytes.size() / 80);
   std::string upper;
   ix.data([&](std::uint64_t id, std::string_view type, std::size_t offset, std::size_t length, std::size_t) {
-    EntityRecord r;
-    r.id = id;
-    r.offset = offset;
-    r.length = static_cast<std::uint32_t>(length);
-    if (type.empty()) {
-      r.type = kComplexType;
-    } else {
-      upper.assign(type);
-      for (auto& ch : upper) ch = cim::detail::upperAscii(ch);
-      auto [it, inserted] = f.typeByName_.try_emplace(upper, static_cast<std::uint32_t>(f.typeNames_.size()));
-      if (inserted) f.typeNames_.push_back(upper);
-      r.type = it->second;
-    }
-    f.records_.push_back(r);
+    f.addRecord(id, type, offset, length, upper);
   });
   if (ix.cancelled)
     return Result<StepFile>::failure(Diagnostic::error(ErrorCode::Cancelled, "cancelled", f.path_), std::move(ix.diags));
   ix.endOfFile();
   f.file_.adviseSequential(false);
 
-  // #id -> record index; duplicates keep the first instance, and the others leave records() too (instancesOf and
-  // every loop over the records would otherwise still see them).
-  std::vector<bool> duplicate;
-  auto buildIndex = [&] {
-    std::uint64_t maxId = 0;
-    for (const auto& r : f.records_) maxId = std::max(maxId, r.id);
-    const bool dense = maxId < 4 * f.records_.size() + 1024;
-    f.denseIndex_.clear();
-    f.sparseIndex_.clear();
-    if (dense) f.denseIndex_.assign(static_cast<std::size_t>(maxId) + 1, kNoIndex);
-    else f.sparseIndex_.reserve(f.records_.size());
-    bool any = false;
-    for (std::uint32_t i = 0; i < f.records_.size(); ++i) {
-      const auto id = f.records_[i].id;
-      bool fresh;
-      if (dense) {
-        fresh = f.denseIndex_[id] == kNoIndex;
-        if (fresh) f.denseIndex_[id] = i;
-      } else {
-        fresh = f.sparseIndex_.try_emplace(id, i).second;
-      }
-      if (!fresh) {
-        if (duplicate.empty()) duplicate.assign(f.records_.size(), false);
-        duplicate[i] = any = true;
-        ix.report(Severity::Warning, ErrorCode::InvalidElement,
-                  "duplicate instance id; the one at line " + std::to_string(ix.line(f.records_[i].offset)) +
-                      " is ignored",
-                  std::string(1, '#').append(std::to_string(id)));
-      }
-    }
-    return any;
-  };
-  if (buildIndex()) {
+  // Duplicates keep the first instance, and the others leave records() too (instancesOf and every loop over the
+  // records would otherwise still see them).
+  if (auto duplicate = f.buildIndex(); !duplicate.empty()) {
     std::size_t kept = 0;
-    for (std::size_t i = 0; i < f.records_.size(); ++i)
-      if (!duplicate[i]) f.records_[kept++] = f.records_[i];
+    for (std::size_t i = 0; i < f.records_.size(); ++i) {
+      if (duplicate[i]) {
+        ix.report(Severity::Warning, ErrorCode::InvalidElement,
+                  "duplicate instance id; the one at line " + std::to_string(ix.line(f.records_[i].offset)) + " is ignored",
+                  std::string(1, '#').append(std::to_string(f.records_[i].id)));
+        continue;
+      }
+      f.records_[kept++] = f.records_[i];
+    }
     f.records_.resize(kept);
-    duplicate.clear();
-    buildIndex();
+    f.buildIndex();
   }
   if (ix.suppressed > 0)
     ix.diags.push_back(Diagnostic::warning(ErrorCode::CorruptFile,

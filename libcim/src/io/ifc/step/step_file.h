@@ -70,6 +70,13 @@ class StepFile {
   std::size_t lineOf(std::uint64_t offset) const;
 
  private:
+  /// Appends the record of instance #id (TYPE, or complex when `type` is empty) at [offset, offset + length);
+  /// `upper` is scratch space, reused from call to call (a type name per instance would otherwise allocate).
+  void addRecord(std::uint64_t id, std::string_view type, std::size_t offset, std::size_t length, std::string& upper);
+  /// Maps #id -> record index (a dense table when ids are compact, a hash map otherwise); the first record of an id
+  /// wins. Returns, per record, whether its id repeats an earlier one's; empty when no id repeats.
+  std::vector<bool> buildIndex();
+
   std::string path_;
   MappedFile file_;
   StepHeader header_;

@@ -257,105 +257,127 @@ std::size_t utf8Length(std::string_view s, std::size_t i) {
   return n;
 }
 
+// Decodes one STEP string into `out`, keeping the first problem met in `error`.
+class StringDecoder {
+ public:
+  StringDecoder(std::string_view s, std::string& out, std::string& error) : s_(s), out_(out), error_(error) {}
+
+  bool run() {
+    out_.clear();
+    out_.reserve(s_.size());
+    for (std::size_t i = 0; i < s_.size();) i = s_[i] == '\\' ? escape(i) : plain(i);
+    return ok_;
+  }
+
+ private:
+  void bad(const std::string& why) {
+    if (ok_) error_ = why;
+    ok_ = false;
+  }
+
+  // The character at i (no escape); returns where the next one starts.
+  std::size_t plain(std::size_t i) {
+    const char c = s_[i];
+    if (c == '\'') {  // '' inside a string is one quote
+      out_ += '\'';
+      return i + ((i + 1 < s_.size() && s_[i + 1] == '\'') ? 2 : 1);
+    }
+    const auto b = static_cast<unsigned char>(c);
+    if (b < 0x80) {
+      out_ += c;
+      return i + 1;
+    }
+    if (std::size_t n = utf8Length(s_, i)) {
+      out_.append(s_.substr(i, n));
+      return i + n;
+    }
+    bad("bytes that are not UTF-8 (taken as ISO 8859-1)");
+    appendUtf8(out_, b);
+    return i + 1;
+  }
+
+  // The escape starting with the backslash at i; returns where the next character starts. An escape that cannot be
+  // read is reported and its backslash kept as text.
+  std::size_t escape(std::size_t i) {
+    const std::string_view rest = s_.substr(i);
+    if (rest.starts_with("\\\\")) {
+      out_ += '\\';
+      return i + 2;
+    }
+    if (rest.starts_with("\\X\\")) {
+      std::uint32_t v;
+      if (!readHex(s_, i + 3, 2, v)) return keepBackslash(i, "bad \\X\\ escape");
+      appendUtf8(out_, v);
+      return i + 5;
+    }
+    if (rest.starts_with("\\X2\\") || rest.starts_with("\\X4\\")) {
+      const std::size_t digits = rest[2] == '2' ? 4 : 8;
+      const auto end = s_.find("\\X0\\", i + 4);
+      if (end == std::string_view::npos || (end - i - 4) % digits != 0)
+        return keepBackslash(i, digits == 4 ? "unterminated or odd-length \\X2\\ escape"
+                                            : "unterminated or odd-length \\X4\\ escape");
+      wide(i + 4, end, digits);
+      return end + 4;
+    }
+    if (rest.starts_with("\\S\\") && rest.size() >= 4) {
+      appendUtf8(out_, static_cast<unsigned char>(rest[3]) + 0x80u);  // ISO 8859-1 upper half
+      return i + 4;
+    }
+    if (rest.size() >= 4 && rest[1] == 'P' && rest[3] == '\\' && rest[2] >= 'A' && rest[2] <= 'I') {
+      if (rest[2] != 'A') bad("code page \\P" + std::string(1, rest[2]) + "\\ is read as ISO 8859-1");
+      return i + 4;
+    }
+    return keepBackslash(i, "unknown escape '\\" + std::string(rest.substr(1, 1)) + "'");
+  }
+
+  std::size_t keepBackslash(std::size_t i, const std::string& why) {
+    bad(why);
+    out_ += '\\';
+    return i + 1;
+  }
+
+  // The code units of a \X2\ (UTF-16, surrogate pairs joined) or \X4\ (UTF-32) run from p to end.
+  void wide(std::size_t p, std::size_t end, std::size_t digits) {
+    std::uint32_t high = 0;
+    for (; p < end; p += digits) {
+      std::uint32_t u;
+      if (!readHex(s_, p, digits, u)) {
+        bad("bad hex digit in \\X2\\ or \\X4\\ escape");
+        break;
+      }
+      if (digits == 4 && u >= 0xD800 && u <= 0xDBFF) {
+        high = u;
+        continue;
+      }
+      if (digits == 4 && u >= 0xDC00 && u <= 0xDFFF) {
+        if (high == 0) {
+          bad("lone UTF-16 low surrogate");
+          continue;
+        }
+        u = 0x10000 + ((high - 0xD800) << 10) + (u - 0xDC00);
+        high = 0;
+      } else if (high != 0) {
+        bad("lone UTF-16 high surrogate");
+        high = 0;
+      }
+      if (u > 0x10FFFF || (u >= 0xD800 && u <= 0xDFFF)) {
+        bad("code point out of range");
+        continue;
+      }
+      appendUtf8(out_, u);
+    }
+  }
+
+  std::string_view s_;
+  std::string& out_;
+  std::string& error_;
+  bool ok_ = true;
+};
+
 }  // namespace
 
 bool decodeStepString(std::string_view s, std::string& out, std::string& error) {
-  out.clear();
-  out.reserve(s.size());
-  bool ok = true;
-  auto bad = [&](const std::string& why) {
-    if (ok) error = why;
-    ok = false;
-  };
-  for (std::size_t i = 0; i < s.size();) {
-    const char c = s[i];
-    if (c == '\'') {  // '' inside a string is one quote
-      out += '\'';
-      i += (i + 1 < s.size() && s[i + 1] == '\'') ? 2 : 1;
-      continue;
-    }
-    if (c != '\\') {
-      const auto b = static_cast<unsigned char>(c);
-      if (b < 0x80) {
-        out += c;
-        ++i;
-      } else if (std::size_t n = utf8Length(s, i)) {
-        out.append(s.substr(i, n));
-        i += n;
-      } else {
-        bad("bytes that are not UTF-8 (taken as ISO 8859-1)");
-        appendUtf8(out, b);
-        ++i;
-      }
-      continue;
-    }
-    // Escapes.
-    const std::string_view rest = s.substr(i);
-    if (rest.starts_with("\\\\")) {
-      out += '\\';
-      i += 2;
-    } else if (rest.starts_with("\\X\\")) {
-      std::uint32_t v;
-      if (!readHex(s, i + 3, 2, v)) {
-        bad("bad \\X\\ escape");
-        out += '\\';
-        ++i;
-        continue;
-      }
-      appendUtf8(out, v);
-      i += 5;
-    } else if (rest.starts_with("\\X2\\") || rest.starts_with("\\X4\\")) {
-      const std::size_t digits = rest[2] == '2' ? 4 : 8;
-      std::size_t p = i + 4;
-      const auto end = s.find("\\X0\\", p);
-      if (end == std::string_view::npos || (end - p) % digits != 0) {
-        bad(digits == 4 ? "unterminated or odd-length \\X2\\ escape" : "unterminated or odd-length \\X4\\ escape");
-        out += '\\';
-        ++i;
-        continue;
-      }
-      std::uint32_t high = 0;
-      for (; p < end; p += digits) {
-        std::uint32_t u;
-        if (!readHex(s, p, digits, u)) {
-          bad("bad hex digit in \\X2\\ or \\X4\\ escape");
-          break;
-        }
-        if (digits == 4 && u >= 0xD800 && u <= 0xDBFF) {
-          high = u;
-          continue;
-        }
-        if (digits == 4 && u >= 0xDC00 && u <= 0xDFFF) {
-          if (high == 0) {
-            bad("lone UTF-16 low surrogate");
-            continue;
-          }
-          u = 0x10000 + ((high - 0xD800) << 10) + (u - 0xDC00);
-          high = 0;
-        } else if (high != 0) {
-          bad("lone UTF-16 high surrogate");
-          high = 0;
-        }
-        if (u > 0x10FFFF || (u >= 0xD800 && u <= 0xDFFF)) {
-          bad("code point out of range");
-          continue;
-        }
-        appendUtf8(out, u);
-      }
-      i = end + 4;
-    } else if (rest.starts_with("\\S\\") && rest.size() >= 4) {
-      appendUtf8(out, static_cast<unsigned char>(rest[3]) + 0x80u);  // ISO 8859-1 upper half
-      i += 4;
-    } else if (rest.size() >= 4 && rest[1] == 'P' && rest[3] == '\\' && rest[2] >= 'A' && rest[2] <= 'I') {
-      if (rest[2] != 'A') bad("code page \\P" + std::string(1, rest[2]) + "\\ is read as ISO 8859-1");
-      i += 4;
-    } else {
-      bad("unknown escape '\\" + std::string(rest.substr(1, 1)) + "'");
-      out += '\\';
-      ++i;
-    }
-  }
-  return ok;
+  return StringDecoder(s, out, error).run();
 }
 
 }  // namespace cim::io::ifc

@@ -3,6 +3,7 @@
 
 #include <catch2/catch.hpp>
 
+#include "io/ifc/schema/generated/names.h"
 #include "io/ifc/schema/schema.h"
 #include "io/ifc/step/step_file.h"
 #include "support/test_support.h"
@@ -120,4 +121,20 @@ TEST_CASE("Every instance in the shared IFC files has its schema's attribute cou
       for (const auto& [type, why] : problems) WARN(path.filename().string() << ": " << type << ": " << why);
     }
   }
+}
+
+TEST_CASE("Entity-name constants spell the classes as STEP does and name classes of the schemas", "[ifc][schema]") {
+  CHECK(names::IfcWall == "IFCWALL");
+  CHECK(names::IfcBSplineCurveWithKnots == "IFCBSPLINECURVEWITHKNOTS");
+  CHECK(names::IfcLengthMeasure == "IFCLENGTHMEASURE");  // defined types too
+  const Schema& ifc2x3 = schemaFor(SchemaId::Ifc2x3);
+  const Schema& ifc4 = schemaFor(SchemaId::Ifc4);
+  const Schema& ifc4x3 = schemaFor(SchemaId::Ifc4x3);
+  for (std::string_view n : {names::IfcProduct, names::IfcWall, names::IfcPropertySet, names::IfcExtrudedAreaSolid})
+    CHECK((ifc2x3.entity(n) && ifc4.entity(n) && ifc4x3.entity(n)));
+  CHECK(ifc2x3.entity(names::Ifc2DCompositeCurve));  // the union: IFC2X3 only
+  CHECK_FALSE(ifc4.entity(names::Ifc2DCompositeCurve));
+  CHECK(ifc4x3.entity(names::IfcLinearPlacement));    // IFC4X3 only
+  CHECK_FALSE(ifc4.entity(names::IfcLinearPlacement));
+  CHECK(ifc4.type(names::IfcLengthMeasure));
 }
