@@ -103,9 +103,10 @@ void markAgainstPrevious(std::vector<ClashResult>& current, const std::vector<Cl
 std::string stableClashId(ClashType type, const ElementRef& a, const ElementRef& b);
 
 /// Candidate pairs by box intersection (CGAL box_intersection_d): every pair of an A box and a B box that meet, or
-/// (with `b` empty) every pair of A boxes that meet; each pair once, as (A id, B id), sorted.
+/// (with `b` empty) every pair of A boxes that meet; each pair once, as (A id, B id), sorted. With `plan`, boxes meet
+/// when their plans (x and y) do, whatever their heights.
 std::vector<std::pair<std::uint32_t, std::uint32_t>> boxPairs(
     const std::vector<std::pair<geometry::Aabb, std::uint32_t>>& a,
-    const std::vector<std::pair<geometry::Aabb, std::uint32_t>>* b);
+    const std::vector<std::pair<geometry::Aabb, std::uint32_t>>* b, bool plan = false);
 
 }  // namespace cim::index
