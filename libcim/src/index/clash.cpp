@@ -4,10 +4,11 @@
 #include <algorithm>
 #include <atomic>
 #include <cstdio>
-#include <map>
+#include <iterator>
 #include <set>
 
 #include "core/parallel.h"
+#include "index/rule_classes.h"
 
 namespace cim::index {
 
@@ -27,20 +28,38 @@ std::uint64_t fnv1a(std::string_view s) {
 
 std::string nameOf(const ElementRef& e) { return e.guid.empty() ? e.layer + "/" + e.name : e.guid; }
 
-// The boxes of the selected elements, grown by `grow` (metres), and made very tall with `plan` (requirements in plan
-// hold whatever the depths).
-std::vector<std::pair<geometry::Aabb, std::uint32_t>> boxesOf(const std::vector<const Indexed*>& elements, double grow,
-                                                              bool plan = false) {
+// The boxes of the selected elements, grown by `grow` (metres).
+std::vector<std::pair<geometry::Aabb, std::uint32_t>> boxesOf(const std::vector<const Indexed*>& elements, double grow) {
   std::vector<std::pair<geometry::Aabb, std::uint32_t>> out;
+  out.reserve(elements.size());
   for (const auto* e : elements) {
     if (e->bounds.empty() || !e->bounds.min.allFinite() || !e->bounds.max.allFinite()) continue;
     geometry::Aabb b = e->bounds;
     b.min.array() -= grow;
     b.max.array() += grow;
-    if (plan) b.min.z() -= 1e6, b.max.z() += 1e6;
     out.emplace_back(b, e->id);
   }
   return out;
+}
+
+// Pairs of two selections, sorted: an element in both meets each partner twice (as A and as B). Each unordered pair
+// once, the first in sorted order ((x, y) before (y, x) for x < y).
+std::vector<Pair> unorderedOnce(std::vector<Pair> pairs) {
+  std::vector<Pair> out;
+  out.reserve(pairs.size());
+  for (const auto& p : pairs)
+    if (p.first < p.second || !std::binary_search(pairs.begin(), pairs.end(), Pair{p.second, p.first})) out.push_back(p);
+  return out;
+}
+
+// The elements of the pairs, each once, in id order.
+std::vector<std::uint32_t> elementsOf(const std::vector<Pair>& pairs) {
+  std::vector<std::uint32_t> ids;
+  ids.reserve(2 * pairs.size());
+  for (const auto& [a, b] : pairs) ids.push_back(a), ids.push_back(b);
+  std::sort(ids.begin(), ids.end());
+  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+  return ids;
 }
 
 // The same geometry at the same place: the same class, the same number of parts, each part's bounds within `tol`.
@@ -70,9 +89,9 @@ struct Requirement {
   const ClearanceRule* rule = nullptr;
 };
 
-// One candidate pair measured; nullopt when it is not a result.
+// One candidate pair measured; nullopt when it is not a result. `rule`: the pair's rule (clearance by rules).
 std::optional<ClashResult> evaluate(const SpatialIndex& index, const Indexed& a, const Indexed& b,
-                                    const ClashOptions& o, std::size_t& touches) {
+                                    const ClashOptions& o, const ClearanceRule* rule, std::size_t& touches) {
   const ElementShape& sa = index.shapeOf(a);
   const ElementShape& sb = index.shapeOf(b);
   ClashResult r;
@@ -110,7 +129,6 @@ std::optional<ClashResult> evaluate(const SpatialIndex& index, const Indexed& a,
     r.requiredKind = "3d";
     return finish(ClashType::Clearance, s);
   }
-  const ClearanceRule* rule = o.rules->match(*a.element, a.layer, *b.element, b.layer);
   if (!rule) return std::nullopt;
   const double reach = std::max(rule->horizontalMeters.value_or(0.0), rule->verticalMeters.value_or(0.0));
   const Separation s = separate(sa, sb, reach, true);
@@ -175,40 +193,36 @@ Result<ClashReport> clash(const SpatialIndex& index, const ClashOptions& o) {
   // Boxes grown by half the reach on both sides find every pair within the reach.
   double reach = o.toleranceMeters;
   if (o.mode == ClashOptions::Mode::Clearance) reach = o.clearanceMeters ? *o.clearanceMeters : o.rules->reach();
-  const bool plan = o.mode == ClashOptions::Mode::Clearance && !o.clearanceMeters;
-  const auto boxesA = boxesOf(selA, reach / 2, plan);
-  const auto boxesB = boxesOf(selB, reach / 2, plan);
-  std::vector<Pair> pairs = boxPairs(boxesA, o.b ? &boxesB : nullptr);
-  // An element in both selections meets each partner twice (as A and as B): each unordered pair once.
-  if (o.b) {
-    std::set<Pair> seen;
-    std::vector<Pair> unique;
-    for (const auto& p : pairs)
-      if (seen.insert({std::min(p.first, p.second), std::max(p.first, p.second)}).second) unique.push_back(p);
-    pairs = std::move(unique);
-  }
+  const bool byRules = o.mode == ClashOptions::Mode::Clearance && !o.clearanceMeters;
+  const bool plan = byRules;  // rules ask for horizontal clearances whatever the depths: boxes meet in plan
+  const auto boxesA = boxesOf(selA, reach / 2);
+  const auto boxesB = boxesOf(selB, reach / 2);
+  std::vector<Pair> pairs = boxPairs(boxesA, o.b ? &boxesB : nullptr, plan);
+  if (o.b) pairs = unorderedOnce(std::move(pairs));
   report.candidatePairs = pairs.size();
-  std::vector<std::optional<ClashResult>> results(pairs.size());
   const unsigned threads = detail::workerCount(o.threads);
+  std::optional<RuleClasses> classes;
+  if (byRules) classes.emplace(*o.rules, index, elementsOf(pairs), threads);
+  // Results per worker (most pairs give none), merged and sorted after.
+  std::vector<std::vector<ClashResult>> found(threads);
   std::vector<std::size_t> touches(threads, 0), noRule(threads, 0);
   std::atomic<std::size_t> done{0};
   const bool finished = detail::parallelFor(pairs.size(), threads, [&](std::size_t i, unsigned slot) {
     const Indexed* a = index.find(pairs[i].first);
     const Indexed* b = index.find(pairs[i].second);
-    if (o.mode == ClashOptions::Mode::Clearance && !o.clearanceMeters &&
-        !o.rules->match(*a->element, a->layer, *b->element, b->layer)) {
+    const ClearanceRule* rule = classes ? classes->match(a->id, b->id) : nullptr;
+    if (classes && !rule) {
       ++noRule[slot];
       return true;
     }
-    results[i] = evaluate(index, *a, *b, o, touches[slot]);
+    if (auto r = evaluate(index, *a, *b, o, rule, touches[slot])) found[slot].push_back(std::move(*r));
     const std::size_t n = ++done;
     if (slot == 0 && o.progress && n % 256 == 0) return o.progress("clash", double(n) / pairs.size());
     return true;
   });
   if (!finished) return R::failure(Diagnostic::error(ErrorCode::Cancelled, "cancelled"));
   for (std::size_t t = 0; t < threads; ++t) report.touches += touches[t], report.pairsWithoutRule += noRule[t];
-  for (auto& r : results)
-    if (r) report.results.push_back(std::move(*r));
+  for (auto& f : found) std::move(f.begin(), f.end(), std::back_inserter(report.results));
   std::sort(report.results.begin(), report.results.end(), [](const ClashResult& x, const ClashResult& y) {
     return std::tie(x.type, x.a.id, x.b.id) < std::tie(y.type, y.a.id, y.b.id);
   });

@@ -1,10 +1,12 @@
 // Selectors: parsing and matching (see cim/index/selector.h).
 #include "cim/index/selector.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 
 #include "core/text.h"
+#include "index/selector_inputs.h"
 
 namespace cim::index {
 
@@ -239,6 +241,70 @@ std::string Selector::text() const {
     for (std::size_t i = 0; i < c.values.size(); ++i) out += (i ? "|" : "") + c.values[i];
   }
   return out;
+}
+
+SelectorInputs::SelectorInputs(const std::vector<const Selector*>& selectors) {
+  for (const auto* s : selectors)
+    for (const auto& c : s->conditions()) {
+      if (std::any_of(keys_.begin(), keys_.end(), [&](const Key& k) { return k.key == c.key; })) continue;
+      Key k;
+      k.key = c.key;
+      if (c.key == "layer") k.reads = Reads::Layer;
+      else if (c.key == "class" || c.key == "kind") k.reads = Reads::Kind;
+      else if (c.key == "guid") k.reads = Reads::Guid;
+      else if (c.key == "name") k.reads = Reads::Name;
+      else if (c.key == "id") k.reads = Reads::Id;
+      else if (c.key == "type") k.reads = Reads::Type;
+      else k.pipeKey = pipeKey(c.key);
+      keys_.push_back(std::move(k));
+    }
+}
+
+void SelectorInputs::append(const model::Element& e, std::string_view layer, std::string& out) const {
+  auto put = [&out](std::string_view text) {
+    const auto n = static_cast<std::uint32_t>(text.size());
+    out.append(reinterpret_cast<const char*>(&n), sizeof n);
+    out.append(text);
+  };
+  auto bytes = [&put](const auto& v) { put(std::string_view(reinterpret_cast<const char*>(&v), sizeof v)); };
+  auto none = [&out] {  // a length no text has
+    const auto n = ~std::uint32_t{0};
+    out.append(reinterpret_cast<const char*>(&n), sizeof n);
+  };
+  for (const auto& k : keys_) {
+    switch (k.reads) {
+      case Reads::Layer: put(layer); break;
+      case Reads::Kind: put(e.kind); break;
+      case Reads::Guid: put(e.guid); break;
+      case Reads::Name: put(e.name); break;
+      case Reads::Id: bytes(e.id); break;
+      case Reads::Type: {  // typeMatches reads the code and the class code
+        const auto type = pipeTypeOf(e);
+        if (!type) {
+          none();
+          break;
+        }
+        put(type->code);
+        put(classCode(type->cls));
+        break;
+      }
+      case Reads::Attribute: {  // attributeValue's lookup: the key as written, else its pipe. form
+        auto it = e.attributes.find(k.key);
+        if (it == e.attributes.end()) it = e.attributes.find(k.pipeKey);
+        if (it == e.attributes.end()) {
+          none();
+          break;
+        }
+        const auto& v = it->second;
+        bytes(v.index());
+        if (const auto* s = std::get_if<std::string>(&v)) put(*s);
+        else if (const auto* b = std::get_if<bool>(&v)) bytes(*b);
+        else if (const auto* i = std::get_if<std::int64_t>(&v)) bytes(*i);
+        else if (const auto* d = std::get_if<double>(&v)) bytes(*d);
+        break;
+      }
+    }
+  }
 }
 
 }  // namespace cim::index

@@ -191,6 +191,30 @@ TEST_CASE("Clash and clearance sets equal a brute force over every pair on rando
           expected.insert({p->id, b->id});
     CHECK(found == expected);
     CHECK(expected.size() > 5);
+    // Clearance by the GB 50289 rules, everything against everything: the first rule of each pair, vertical at
+    // crossings, horizontal elsewhere.
+    const auto rules = index::RuleSet::load("gb50289").value();
+    index::ClashOptions byRules;
+    byRules.a = sel("*");
+    byRules.mode = index::ClashOptions::Mode::Clearance;
+    byRules.rules = &rules;
+    const auto g = index::clash(index, byRules);
+    REQUIRE(g.ok());
+    found.clear();
+    expected.clear();
+    for (const auto& x : g->results) found.insert({std::min(x.a.id, x.b.id), std::max(x.a.id, x.b.id)});
+    for (std::size_t i = 0; i < all.size(); ++i)
+      for (std::size_t j = i + 1; j < all.size(); ++j) {
+        const auto* rule = rules.match(*all[i]->element, all[i]->layer, *all[j]->element, all[j]->layer);
+        if (!rule) continue;
+        const auto s = index::separate(index.shapeOf(*all[i]), index.shapeOf(*all[j]));
+        const bool close = s.horizontal == 0 && rule->verticalMeters
+                               ? (s.distance == 0 ? 0.0 : s.vertical.value_or(s.distance)) < *rule->verticalMeters
+                               : rule->horizontalMeters && s.horizontal < *rule->horizontalMeters;
+        if (close) expected.insert({all[i]->id, all[j]->id});
+      }
+    CHECK(found == expected);
+    CHECK(expected.size() > 5);
   }
 }
 
