@@ -9,6 +9,7 @@
 
 #include "core/parallel.h"
 #include "index/rule_classes.h"
+#include "index/shape_distance.h"
 
 namespace cim::index {
 
@@ -54,11 +55,13 @@ std::vector<Pair> unorderedOnce(std::vector<Pair> pairs) {
 
 // The elements of the pairs, each once, in id order.
 std::vector<std::uint32_t> elementsOf(const std::vector<Pair>& pairs) {
+  std::uint32_t maxId = 0;
+  for (const auto& [a, b] : pairs) maxId = std::max({maxId, a, b});
+  std::vector<char> used(pairs.empty() ? 0 : std::size_t(maxId) + 1, 0);
+  for (const auto& [a, b] : pairs) used[a] = used[b] = 1;
   std::vector<std::uint32_t> ids;
-  ids.reserve(2 * pairs.size());
-  for (const auto& [a, b] : pairs) ids.push_back(a), ids.push_back(b);
-  std::sort(ids.begin(), ids.end());
-  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+  for (std::size_t id = 0; id < used.size(); ++id)
+    if (used[id]) ids.push_back(static_cast<std::uint32_t>(id));
   return ids;
 }
 
@@ -131,6 +134,11 @@ std::optional<ClashResult> evaluate(const SpatialIndex& index, const Indexed& a,
   }
   if (!rule) return std::nullopt;
   const double reach = std::max(rule->horizontalMeters.value_or(0.0), rule->verticalMeters.value_or(0.0));
+  // Most pairs are decided in plan: apart in plan (or crossing under a rule without a vertical clearance) and not
+  // closer than the horizontal clearance. planDistance is what separate() gives as the horizontal distance.
+  const double horizontal = planDistance(sa, sb, reach);
+  if (!(horizontal == 0 && rule->verticalMeters) && !(rule->horizontalMeters && horizontal < *rule->horizontalMeters))
+    return std::nullopt;
   const Separation s = separate(sa, sb, reach, true);
   const bool crossing = s.horizontal == 0;
   Requirement q;

@@ -3,7 +3,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <map>
 #include <numbers>
 #include <tuple>
 
@@ -139,13 +138,28 @@ struct Welded {
 
 Welded weld(const geometry::Mesh& m) {
   Welded w;
-  std::map<std::tuple<float, float, float>, std::uint32_t> ids;
-  std::vector<std::uint32_t> map(m.positions.size());
-  for (std::size_t i = 0; i < m.positions.size(); ++i) {
+  // The positions sorted (ties by index): equal positions stand together, the first of each run is the one that
+  // comes first in the mesh. Points are numbered in the order of their first use, as a map would number them.
+  const std::size_t n = m.positions.size();
+  std::vector<std::uint32_t> order(n), first(n), map(n);
+  for (std::size_t i = 0; i < n; ++i) order[i] = static_cast<std::uint32_t>(i);
+  auto key = [&](std::uint32_t i) {
     const auto& p = m.positions[i];
-    auto [it, inserted] = ids.emplace(std::make_tuple(p.x(), p.y(), p.z()), static_cast<std::uint32_t>(w.points.size()));
-    if (inserted) w.points.push_back(m.worldPosition(i));
-    map[i] = it->second;
+    return std::make_tuple(p.x(), p.y(), p.z());
+  };
+  std::sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) {
+    const auto ka = key(a), kb = key(b);
+    return ka < kb || (!(kb < ka) && a < b);
+  });
+  for (std::size_t k = 0; k < n; ++k)
+    first[order[k]] = k > 0 && !(key(order[k - 1]) < key(order[k])) ? first[order[k - 1]] : order[k];
+  for (std::size_t i = 0; i < n; ++i) {
+    if (first[i] == i) {
+      map[i] = static_cast<std::uint32_t>(w.points.size());
+      w.points.push_back(m.worldPosition(i));
+    } else {
+      map[i] = map[first[i]];
+    }
   }
   for (std::size_t t = 0; t + 2 < m.indices.size(); t += 3) {
     std::array<std::uint32_t, 3> tri{map[m.indices[t]], map[m.indices[t + 1]], map[m.indices[t + 2]]};
@@ -154,13 +168,17 @@ Welded weld(const geometry::Mesh& m) {
   return w;
 }
 
-// Every undirected edge used by exactly two triangles, in opposite directions.
+// Every undirected edge used by exactly two triangles, in opposite directions: every directed edge once, and its
+// reverse too.
 bool isClosed(const Welded& w) {
-  std::map<std::pair<std::uint32_t, std::uint32_t>, int> edges;
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> edges;
+  edges.reserve(3 * w.triangles.size());
   for (const auto& t : w.triangles)
-    for (int k = 0; k < 3; ++k) ++edges[{t[k], t[(k + 1) % 3]}];
-  for (const auto& [e, n] : edges)
-    if (n != 1 || edges.count({e.second, e.first}) != 1 || edges.at({e.second, e.first}) != 1) return false;
+    for (int k = 0; k < 3; ++k) edges.emplace_back(t[k], t[(k + 1) % 3]);
+  std::sort(edges.begin(), edges.end());
+  if (std::adjacent_find(edges.begin(), edges.end()) != edges.end()) return false;
+  for (const auto& [a, b] : edges)
+    if (!std::binary_search(edges.begin(), edges.end(), std::pair{b, a})) return false;
   return !w.triangles.empty();
 }
 

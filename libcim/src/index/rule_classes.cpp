@@ -19,6 +19,7 @@ RuleClasses::RuleClasses(const RuleSet& rules, const SpatialIndex& index, const 
   std::vector<std::string> keys(ids.size());
   detail::parallelFor(ids.size(), threads, [&](std::size_t i) {
     const Indexed* e = index.find(ids[i]);
+    keys[i].reserve(128);
     inputs.append(*e->element, e->layer, keys[i]);
   });
   std::unordered_map<std::string, std::uint32_t> classes;

@@ -278,14 +278,16 @@ void SelectorInputs::append(const model::Element& e, std::string_view layer, std
       case Reads::Guid: put(e.guid); break;
       case Reads::Name: put(e.name); break;
       case Reads::Id: bytes(e.id); break;
-      case Reads::Type: {  // typeMatches reads the code and the class code
-        const auto type = pipeTypeOf(e);
-        if (!type) {
+      case Reads::Type: {  // typeMatches reads the code and the class code of pipeTypeOf
+        const model::PipeType* known = e.pipe() ? &e.pipe()->type : e.well() ? &e.well()->type : nullptr;
+        const auto type = known ? std::optional<model::PipeType>() : pipeTypeOf(e);
+        if (!known && type) known = &*type;
+        if (!known) {
           none();
           break;
         }
-        put(type->code);
-        put(classCode(type->cls));
+        put(known->code);
+        put(classCode(known->cls));
         break;
       }
       case Reads::Attribute: {  // attributeValue's lookup: the key as written, else its pipe. form

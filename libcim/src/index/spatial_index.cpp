@@ -4,7 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
-#include <mutex>
+#include <atomic>
 
 #include <boost/geometry.hpp>
 #include <boost/geometry/index/rtree.hpp>
@@ -29,11 +29,15 @@ Box toBox(const geometry::Aabb& b) { return Box(Point(b.min.x(), b.min.y(), b.mi
 
 bool finite(const geometry::Aabb& b) { return !b.empty() && b.min.allFinite() && b.max.allFinite(); }
 
-// An element and its exact shape, made once.
+// An element and its exact shape, made once: by the first query that needs it, or when the element is added. (A
+// std::once_flag per element made a futex call for every element added.)
 struct Item {
   Indexed indexed;
-  mutable std::once_flag once;
-  mutable std::unique_ptr<ElementShape> shape;
+  mutable std::atomic<const ElementShape*> shape{nullptr};
+  Item() = default;
+  Item(const Item&) = delete;
+  Item& operator=(const Item&) = delete;
+  ~Item() { delete shape.load(); }
 };
 
 }  // namespace
@@ -58,7 +62,7 @@ struct SpatialIndex::Impl {
     if (e->parametric) {
       auto shape = std::make_unique<ElementShape>(elementShape(*e));
       item->indexed.bounds.extend(shape->bounds);
-      std::call_once(item->once, [&] { item->shape = std::move(shape); });
+      item->shape.store(shape.release());
     }
     item->indexed.element = std::move(e);
     nextId = std::max(nextId, id + 1);
@@ -184,8 +188,12 @@ std::vector<const Indexed*> SpatialIndex::inBox(const geometry::Aabb& box, const
 
 const ElementShape& SpatialIndex::shapeOf(const Indexed& e) const {
   const Item& item = *impl_->item(e.id);
-  std::call_once(item.once, [&] { item.shape = std::make_unique<ElementShape>(elementShape(*item.indexed.element)); });
-  return *item.shape;
+  if (const ElementShape* made = item.shape.load(std::memory_order_acquire)) return *made;
+  // Two threads may make it at once: the first to store it wins, the other drops its copy.
+  auto shape = std::make_unique<ElementShape>(elementShape(*item.indexed.element));
+  const ElementShape* expected = nullptr;
+  if (item.shape.compare_exchange_strong(expected, shape.get(), std::memory_order_acq_rel)) return *shape.release();
+  return *expected;
 }
 
 Probe SpatialIndex::probeOf(const Indexed& e) const {
