@@ -24,6 +24,7 @@ using Value = std::pair<Box, std::uint32_t>;
 using Tree = bgi::rtree<Value, bgi::rstar<16>>;
 
 constexpr double kHuge = 1e12;  // a z extent that makes a 3D box query a plan query
+constexpr std::size_t kEagerTriangles = 256;  // meshes up to this size get their exact shape when added
 
 Box toBox(const geometry::Aabb& b) { return Box(Point(b.min.x(), b.min.y(), b.min.z()), Point(b.max.x(), b.max.y(), b.max.z())); }
 
@@ -58,8 +59,9 @@ struct SpatialIndex::Impl {
     item->indexed.layer = std::move(layer);
     item->indexed.bounds = e->worldBounds();
     // An exact shape may reach beyond its tessellation (a capsule's round ends, a circle's chords): the box holds
-    // both. Parametric shapes are cheap, so they are made now.
-    if (e->parametric) {
+    // both. Parametric shapes and small meshes (city buildings, simple BIM parts) are cheap, so they are made now:
+    // a query does not pay for them. Large meshes get theirs on first use.
+    if (e->parametric || e->triangleCount() <= kEagerTriangles) {
       auto shape = std::make_unique<ElementShape>(elementShape(*e));
       item->indexed.bounds.extend(shape->bounds);
       item->shape.store(shape.release());
@@ -247,14 +249,17 @@ std::vector<Neighbour> SpatialIndex::within(const Probe& probe, double distance,
 std::vector<Neighbour> SpatialIndex::nearest(const Probe& probe, std::size_t k, const QueryOptions& options) const {
   std::vector<Neighbour> best;
   if (probe.shape.parts.empty() || k == 0 || impl_->tree.empty()) return best;
-  // Rounds of box queries around the probe, the box grown by r: every element whose box lies within r of the probe's
-  // box is among the hits, so once the k-th exact distance found is at most r, no other element can be nearer (or
-  // tie). Otherwise r doubles (until the box holds the whole tree). The first r: the spacing of the elements (the
-  // side of the square each has on average in plan) times sqrt(k) / 4.
-  const Box all = impl_->tree.bounds();
-  const double area = std::max(1e-6, (all.max_corner().get<0>() - all.min_corner().get<0>()) *
-                                         (all.max_corner().get<1>() - all.min_corner().get<1>()));
-  double r = std::max(1e-3, std::sqrt(area / double(impl_->tree.size()) * double(k)) / 4);
+  // The distance between boxes is a lower bound of the exact distance. Two queries: the k elements with the nearest
+  // boxes, whose k-th exact distance D bounds the answer's; then every element whose box lies within D (all of the k
+  // nearest do), measured nearest box first until the next box is farther than the k-th exact distance so far.
+  geometry::Aabb q = probe.shape.bounds;
+  if (options.horizontal) q.min.z() = -kHuge, q.max.z() = kHuge;
+  const Box query = toBox(q);
+  auto wanted = [&](const Value& v) {
+    if (probe.element && *probe.element == v.second) return false;
+    const Indexed* e = find(v.second);
+    return e && options.filter.matches(*e->element, e->layer);
+  };
   struct Candidate {
     double distance;
     const Indexed* element;
@@ -262,35 +267,38 @@ std::vector<Neighbour> SpatialIndex::nearest(const Probe& probe, std::size_t k, 
   auto closer = [](const Candidate& a, const Candidate& b) {
     return a.distance < b.distance || (a.distance == b.distance && a.element->id < b.element->id);
   };
+  std::vector<Candidate> found;  // sorted, at most k
+  auto consider = [&](std::uint32_t id) {
+    const double cutoff = found.size() >= k ? found[k - 1].distance : 1e300;
+    const Indexed* e = find(id);
+    const Candidate c{queryDistance(probe, shapeOf(*e), cutoff, options.horizontal), e};
+    found.insert(std::upper_bound(found.begin(), found.end(), c, closer), c);
+    if (found.size() > k) found.pop_back();
+  };
   std::vector<Value> hits;
-  std::vector<std::pair<double, std::uint32_t>> order;  // box distance, id
-  std::vector<Candidate> found;
-  for (;; r *= 2) {
-    const geometry::Aabb grown = searchBox(probe, r, options.horizontal);
-    const Box box = toBox(grown);
+  hits.reserve(4 * k);
+  impl_->tree.query(bgi::nearest(query, static_cast<unsigned>(k)) && bgi::satisfies(wanted), std::back_inserter(hits));
+  std::vector<std::uint32_t> seen;
+  for (const auto& [b, id] : hits) consider(id), seen.push_back(id);
+  if (found.size() == k) {  // else fewer than k elements are wanted at all: they are all found
+    const double bound = found.back().distance;
     hits.clear();
-    impl_->tree.query(bgi::intersects(box), std::back_inserter(hits));
-    geometry::Aabb q = probe.shape.bounds;
-    if (options.horizontal) q.min.z() = -kHuge, q.max.z() = kHuge;
-    const Box query = toBox(q);
-    order.clear();
-    for (const auto& [b, id] : hits) order.emplace_back(bg::distance(query, b), id);
-    std::sort(order.begin(), order.end());  // nearest boxes first: the k-th distance found early cuts the rest
-    found.clear();
+    impl_->tree.query(bgi::intersects(toBox(searchBox(probe, bound, options.horizontal))) && bgi::satisfies(wanted),
+                      std::back_inserter(hits));
+    std::vector<std::pair<double, std::uint32_t>> order;  // box distance, id: nearest boxes first
+    order.reserve(hits.size());
+    std::sort(seen.begin(), seen.end());
+    for (const auto& [b, id] : hits)
+      if (!std::binary_search(seen.begin(), seen.end(), id)) order.emplace_back(bg::distance(query, b), id);
+    std::sort(order.begin(), order.end());
     for (const auto& [boxDistance, id] : order) {
-      const double cutoff = found.size() >= k ? found[k - 1].distance : 1e300;
-      if (boxDistance > cutoff) break;
-      const Indexed* e = find(id);
-      if (!e || (probe.element && *probe.element == e->id) || !options.filter.matches(*e->element, e->layer)) continue;
-      const Candidate c{queryDistance(probe, shapeOf(*e), cutoff, options.horizontal), e};
-      found.insert(std::upper_bound(found.begin(), found.end(), c, closer), c);
-      if (found.size() > k) found.pop_back();
+      if (boxDistance > found.back().distance) break;
+      consider(id);
     }
-    const bool everything = bg::covered_by(all, box);
-    if (everything || (found.size() == k && found.back().distance <= r)) break;
   }
   // The neighbours, measured in full (3D and plan) up to the k-th distance.
   const double cutoff = found.empty() ? 1e300 : found.back().distance;
+  best.reserve(found.size());
   for (const auto& c : found) {
     const Separation s = separate(probe.shape, shapeOf(*c.element), cutoff, false);
     best.push_back({c.element, s, options.horizontal ? s.horizontal : s.distance});
