@@ -3,12 +3,15 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <numbers>
+#include <optional>
 #include <tuple>
 
 #include <Eigen/Geometry>
 
 #include "cim/geometry/triangulate.h"
+#include "index/convex_pieces.h"
 #include "index/shape_distance.h"
 
 namespace cim::index {
@@ -200,6 +203,53 @@ bool isConvexSolid(const Welded& w) {
   return true;
 }
 
+// A closed mesh that is a vertical prism (LoD1 buildings: a footprint extruded): every point at one of two heights,
+// every face horizontal or vertical, and the bottom cap's boundary one ring. The ring counter-clockwise and the two
+// heights; nullopt for anything else.
+struct Extrusion {
+  std::vector<Vector2d> ring;
+  double bottom = 0.0, top = 0.0;
+};
+
+std::optional<Extrusion> extrusionOf(const Welded& w) {
+  Extrusion x;
+  x.bottom = std::numeric_limits<double>::infinity(), x.top = -x.bottom;
+  for (const auto& p : w.points) x.bottom = std::min(x.bottom, p.z()), x.top = std::max(x.top, p.z());
+  if (!(x.bottom < x.top)) return std::nullopt;
+  for (const auto& p : w.points)
+    if (p.z() != x.bottom && p.z() != x.top) return std::nullopt;
+  // Boundary edges of the bottom cap (faces with three bottom points); walls must stand vertical.
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> cap;
+  for (const auto& t : w.triangles) {
+    const Vector3d a = w.points[t[0]], b = w.points[t[1]], c = w.points[t[2]];
+    const int low = (a.z() == x.bottom) + (b.z() == x.bottom) + (c.z() == x.bottom);
+    if (low == 3) {
+      for (int k = 0; k < 3; ++k) cap.emplace_back(t[k], t[(k + 1) % 3]);
+    } else if (low != 0) {
+      const Vector3d n = (b - a).cross(c - a);
+      if (std::abs(n.z()) > 1e-9 * n.norm()) return std::nullopt;
+    }
+  }
+  std::sort(cap.begin(), cap.end());
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> boundary;  // reversed: the cap faces down
+  for (const auto& [a, b] : cap)
+    if (!std::binary_search(cap.begin(), cap.end(), std::pair{b, a})) boundary.emplace_back(b, a);
+  if (boundary.size() < 3) return std::nullopt;
+  std::sort(boundary.begin(), boundary.end());
+  for (std::size_t i = 1; i < boundary.size(); ++i)
+    if (boundary[i].first == boundary[i - 1].first) return std::nullopt;  // a vertex on two boundary edges
+  // Walk the ring; it must use every boundary edge (one ring: no holes, no second footprint).
+  std::uint32_t at = boundary.front().first;
+  for (std::size_t steps = 0; steps < boundary.size(); ++steps) {
+    x.ring.push_back(w.points[at].head<2>());
+    auto next = std::lower_bound(boundary.begin(), boundary.end(), std::pair{at, std::uint32_t{0}});
+    if (next == boundary.end() || next->first != at) return std::nullopt;
+    at = next->second;
+  }
+  if (at != boundary.front().first) return std::nullopt;
+  return x;
+}
+
 void addMesh(ElementShape& s, const geometry::Mesh& m) {
   if (m.empty()) return;
   const Welded w = weld(m);
@@ -207,6 +257,19 @@ void addMesh(ElementShape& s, const geometry::Mesh& m) {
   if (closed && isConvexSolid(w)) {
     addPart(s, geometry::ConvexPolytope{w.points});
     return;
+  }
+  // A non-convex extrusion (an L-shaped building): a convex polytope per convex piece of its footprint, the same
+  // solid as a union of convex solids (its faces as triangles would cost a query each, and an inside test).
+  if (const auto x = closed ? extrusionOf(w) : std::nullopt) {
+    const auto pieces = convexPieces(x->ring);
+    if (!pieces.empty()) {
+      for (const auto& piece : pieces) {
+        geometry::ConvexPolytope p;
+        for (const auto& v : piece) p.vertices.emplace_back(v.x(), v.y(), x->bottom), p.vertices.emplace_back(v.x(), v.y(), x->top);
+        addPart(s, std::move(p));
+      }
+      return;
+    }
   }
   s.partsAreSolid = false;
   std::vector<std::size_t> surface;
