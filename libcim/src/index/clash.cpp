@@ -126,7 +126,7 @@ std::optional<ClashResult> evaluate(const SpatialIndex& index, const Indexed& a,
   }
   // Clearance: a fixed distance (3D), or the first rule for the pair.
   if (o.clearanceMeters) {
-    const Separation s = separate(sa, sb, *o.clearanceMeters, true);
+    const Separation s = separate(sa, sb, cutoffAbove(*o.clearanceMeters), true);
     if (!(s.distance < *o.clearanceMeters)) return std::nullopt;
     r.requiredMeters = *o.clearanceMeters;
     r.requiredKind = "3d";
@@ -136,10 +136,10 @@ std::optional<ClashResult> evaluate(const SpatialIndex& index, const Indexed& a,
   const double reach = std::max(rule->horizontalMeters.value_or(0.0), rule->verticalMeters.value_or(0.0));
   // Most pairs are decided in plan: apart in plan (or crossing under a rule without a vertical clearance) and not
   // closer than the horizontal clearance. planDistance is what separate() gives as the horizontal distance.
-  const double horizontal = planDistance(sa, sb, reach);
+  const double horizontal = planDistance(sa, sb, cutoffAbove(reach));
   if (!(horizontal == 0 && rule->verticalMeters) && !(rule->horizontalMeters && horizontal < *rule->horizontalMeters))
     return std::nullopt;
-  const Separation s = separate(sa, sb, reach, true);
+  const Separation s = separate(sa, sb, cutoffAbove(reach), true);
   const bool crossing = s.horizontal == 0;
   Requirement q;
   if (crossing && rule->verticalMeters) {
@@ -203,8 +203,8 @@ Result<ClashReport> clash(const SpatialIndex& index, const ClashOptions& o) {
   if (o.mode == ClashOptions::Mode::Clearance) reach = o.clearanceMeters ? *o.clearanceMeters : o.rules->reach();
   const bool byRules = o.mode == ClashOptions::Mode::Clearance && !o.clearanceMeters;
   const bool plan = byRules;  // rules ask for horizontal clearances whatever the depths: boxes meet in plan
-  const auto boxesA = boxesOf(selA, reach / 2);
-  const auto boxesB = boxesOf(selB, reach / 2);
+  const auto boxesA = boxesOf(selA, cutoffAbove(reach) / 2);
+  const auto boxesB = boxesOf(selB, cutoffAbove(reach) / 2);
   std::vector<Pair> pairs = boxPairs(boxesA, o.b ? &boxesB : nullptr, plan);
   if (o.b) pairs = unorderedOnce(std::move(pairs));
   report.candidatePairs = pairs.size();

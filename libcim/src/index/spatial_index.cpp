@@ -225,6 +225,22 @@ geometry::Aabb searchBox(const Probe& probe, double d, bool horizontal) {
   return b;
 }
 
+
+// The probe's box, made infinitely tall for plan queries (box distances to it are then distances in plan).
+geometry::Aabb planBox(const Probe& probe, bool horizontal) { return searchBox(probe, 0.0, horizontal); }
+
+// The tree values a query may return: elements the filter selects, other than the probe's own.
+struct Wanted {
+  const SpatialIndex& index;
+  const Probe& probe;
+  const Selector& filter;
+  bool operator()(const Value& v) const {
+    if (probe.element && *probe.element == v.second) return false;
+    const Indexed* e = index.find(v.second);
+    return e && filter.matches(*e->element, e->layer);
+  }
+};
+
 // The distance a query asks for, exact below `cutoff` (above it only "farther"): in plan without measuring in 3D.
 double queryDistance(const Probe& probe, const ElementShape& shape, double cutoff, bool horizontal) {
   return horizontal ? planDistance(probe.shape, shape, cutoff) : separate(probe.shape, shape, cutoff, false).distance;
@@ -235,11 +251,19 @@ double queryDistance(const Probe& probe, const ElementShape& shape, double cutof
 std::vector<Neighbour> SpatialIndex::within(const Probe& probe, double distance, const QueryOptions& options) const {
   std::vector<Neighbour> out;
   if (probe.shape.parts.empty() || !(distance >= 0)) return out;
-  for (const Indexed* e : inBox(searchBox(probe, distance, options.horizontal), options.filter)) {
-    if (probe.element && *probe.element == e->id) continue;
+  // The elements whose boxes meet the probe's box grown by the distance; those whose boxes are farther than the
+  // distance (the box distance is a lower bound of the exact one) are passed over without touching their shapes.
+  const Box query = toBox(planBox(probe, options.horizontal));
+  std::vector<Value> hits;
+  const double reach = cutoffAbove(distance);
+  const Wanted wanted{*this, probe, options.filter};
+  impl_->tree.query(bgi::intersects(toBox(searchBox(probe, reach, options.horizontal))), std::back_inserter(hits));
+  for (const auto& [box, id] : hits) {
+    if (bg::distance(query, box) > reach || !wanted({box, id})) continue;
+    const Indexed* e = find(id);
     const ElementShape& shape = shapeOf(*e);
-    if (!(queryDistance(probe, shape, distance, options.horizontal) <= distance)) continue;
-    const Separation s = separate(probe.shape, shape, distance, false);
+    if (!(queryDistance(probe, shape, reach, options.horizontal) <= distance)) continue;
+    const Separation s = separate(probe.shape, shape, reach, false);
     out.push_back({e, s, options.horizontal ? s.horizontal : s.distance});
   }
   std::sort(out.begin(), out.end(), nearerThan);
@@ -249,17 +273,18 @@ std::vector<Neighbour> SpatialIndex::within(const Probe& probe, double distance,
 std::vector<Neighbour> SpatialIndex::nearest(const Probe& probe, std::size_t k, const QueryOptions& options) const {
   std::vector<Neighbour> best;
   if (probe.shape.parts.empty() || k == 0 || impl_->tree.empty()) return best;
-  // The distance between boxes is a lower bound of the exact distance. Two queries: the k elements with the nearest
-  // boxes, whose k-th exact distance D bounds the answer's; then every element whose box lies within D (all of the k
-  // nearest do), measured nearest box first until the next box is farther than the k-th exact distance so far.
-  geometry::Aabb q = probe.shape.bounds;
-  if (options.horizontal) q.min.z() = -kHuge, q.max.z() = kHuge;
-  const Box query = toBox(q);
-  auto wanted = [&](const Value& v) {
-    if (probe.element && *probe.element == v.second) return false;
-    const Indexed* e = find(v.second);
-    return e && options.filter.matches(*e->element, e->layer);
-  };
+  // Rounds of box queries around the probe, the box grown by r. Every element whose box lies within r of the probe's
+  // box is among a round's hits, and the box distance is a lower bound of the exact one: once the k-th exact distance
+  // found is at most r, no other element can be nearer (or tie). Otherwise r doubles (until the box holds the whole
+  // tree); elements measured in an earlier round are not measured again. The first r: 0.6 times the side of the
+  // square that k elements have on average in plan (on the synthetic city the k-th neighbour lies within it for 3
+  // probes in 4, and within 0.9 times it for all).
+  const Box all = impl_->tree.bounds();
+  const double area = std::max(1e-6, (all.max_corner().get<0>() - all.min_corner().get<0>()) *
+                                         (all.max_corner().get<1>() - all.min_corner().get<1>()));
+  double r = std::max(1e-3, 0.6 * std::sqrt(area / double(impl_->tree.size()) * double(k)));
+  const Box query = toBox(planBox(probe, options.horizontal));
+  const Wanted wanted{*this, probe, options.filter};
   struct Candidate {
     double distance;
     const Indexed* element;
@@ -268,36 +293,34 @@ std::vector<Neighbour> SpatialIndex::nearest(const Probe& probe, std::size_t k, 
     return a.distance < b.distance || (a.distance == b.distance && a.element->id < b.element->id);
   };
   std::vector<Candidate> found;  // sorted, at most k
-  auto consider = [&](std::uint32_t id) {
-    const double cutoff = found.size() >= k ? found[k - 1].distance : 1e300;
-    const Indexed* e = find(id);
-    const Candidate c{queryDistance(probe, shapeOf(*e), cutoff, options.horizontal), e};
-    found.insert(std::upper_bound(found.begin(), found.end(), c, closer), c);
-    if (found.size() > k) found.pop_back();
-  };
+  std::vector<std::uint32_t> measured;  // sorted
   std::vector<Value> hits;
-  hits.reserve(4 * k);
-  impl_->tree.query(bgi::nearest(query, static_cast<unsigned>(k)) && bgi::satisfies(wanted), std::back_inserter(hits));
-  std::vector<std::uint32_t> seen;
-  for (const auto& [b, id] : hits) consider(id), seen.push_back(id);
-  if (found.size() == k) {  // else fewer than k elements are wanted at all: they are all found
-    const double bound = found.back().distance;
+  std::vector<std::pair<double, std::uint32_t>> order;  // box distance, id: nearest boxes first
+  for (;; r *= 2) {
+    const Box box = toBox(searchBox(probe, r, options.horizontal));
     hits.clear();
-    impl_->tree.query(bgi::intersects(toBox(searchBox(probe, bound, options.horizontal))) && bgi::satisfies(wanted),
-                      std::back_inserter(hits));
-    std::vector<std::pair<double, std::uint32_t>> order;  // box distance, id: nearest boxes first
-    order.reserve(hits.size());
-    std::sort(seen.begin(), seen.end());
+    impl_->tree.query(bgi::intersects(box), std::back_inserter(hits));
+    order.clear();
     for (const auto& [b, id] : hits)
-      if (!std::binary_search(seen.begin(), seen.end(), id)) order.emplace_back(bg::distance(query, b), id);
+      if (!std::binary_search(measured.begin(), measured.end(), id)) order.emplace_back(bg::distance(query, b), id);
     std::sort(order.begin(), order.end());
+    const std::size_t before = measured.size();
     for (const auto& [boxDistance, id] : order) {
-      if (boxDistance > found.back().distance) break;
-      consider(id);
+      const double cutoff = found.size() >= k ? cutoffAbove(found[k - 1].distance) : 1e300;
+      if (boxDistance > cutoff) break;
+      measured.push_back(id);
+      if (!wanted({{}, id})) continue;
+      const Indexed* e = find(id);
+      const Candidate c{queryDistance(probe, shapeOf(*e), cutoff, options.horizontal), e};
+      found.insert(std::upper_bound(found.begin(), found.end(), c, closer), c);
+      if (found.size() > k) found.pop_back();
     }
+    std::sort(measured.begin() + std::ptrdiff_t(before), measured.end());
+    std::inplace_merge(measured.begin(), measured.begin() + std::ptrdiff_t(before), measured.end());
+    if (bg::covered_by(all, box) || (found.size() == k && found.back().distance <= r)) break;
   }
   // The neighbours, measured in full (3D and plan) up to the k-th distance.
-  const double cutoff = found.empty() ? 1e300 : found.back().distance;
+  const double cutoff = found.empty() ? 1e300 : cutoffAbove(found.back().distance);
   best.reserve(found.size());
   for (const auto& c : found) {
     const Separation s = separate(probe.shape, shapeOf(*c.element), cutoff, false);
