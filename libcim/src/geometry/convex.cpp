@@ -552,6 +552,17 @@ std::optional<double> verticalGap(const ConvexShape& a, const ConvexShape& b) {
     const GjkResult g = gjk(A.core, core, A.anyPoint, B.anyPoint + shift, scale, false);
     return g.overlap ? 0.0 : std::max(0.0, g.distance - A.margin - B.margin);
   };
+  // Conservative advancement: moving B by d changes the distance by at most d, so stepping by the distance never
+  // passes the first contact, and where the contact is a face (a pipe over a slab, crossing pipes) one step lands on
+  // it. Grazing contacts converge slowly: after 32 steps the searches below take over.
+  {
+    double t = 0.0;
+    for (int i = 0; i < 32; ++i) {
+      const double d = distanceAt(t);
+      if (d <= tol * 0.1) return t;
+      t += d;
+    }
+  }
   // Bracket: at t = full vertical reach the shapes have passed through each other (their plans overlap).
   double hi = (ba.max.z() - ba.min.z()) + (bb.max.z() - bb.min.z()) + std::abs(bb.center().z() - ba.center().z());
   // Find a t with contact by golden-section search on the convex distance.
