@@ -25,10 +25,21 @@ constexpr double kInf = std::numeric_limits<double>::infinity();
 // The parameters (s on p0-p1, t on q0-q1) of the closest points of two segments.
 std::pair<double, double> segmentParameters(const Vec3& p0, const Vec3& p1, const Vec3& q0, const Vec3& q1);
 
+// The support function of a core: a segment's end (capsules, and vertical cylinders in plan), else the shape's own
+// support. A plain struct, not a std::function: GJK calls it a dozen times per pair.
+struct Core {
+  const ConvexShape* shape = nullptr;  // null: the segment a-b
+  Vec3 a = Vec3::Zero(), b = Vec3::Zero();
+  Vec3 operator()(const Vec3& d) const {
+    if (shape) return support(*shape, d);
+    return d.dot(a) >= d.dot(b) ? a : b;
+  }
+};
+
 // A shape split into a core and a margin (a ball radius): a capsule is its segment plus its radius. GJK runs on
 // cores, which makes capsules exact and fast; the margins are added back.
 struct Split {
-  SupportFn core;
+  Core core;
   double margin = 0.0;
   Vec3 anyPoint;  // a point of the core, where GJK starts
   double size = 1.0;  // a length scale of the shape, for tolerances
@@ -38,18 +49,15 @@ double scaleOf(const Aabb& b) { return std::max(1.0, (b.max - b.min).norm()); }
 
 Split split(const ConvexShape& shape, bool plan) {
   if (const auto* c = std::get_if<Capsule>(&shape)) {
-    const Vec3 a = c->a, b = c->b;
-    return {[a, b](const Vec3& d) { return d.dot(a) >= d.dot(b) ? a : b; }, c->radius, a, scaleOf(boundsOf(shape))};
+    return {Core{nullptr, c->a, c->b}, c->radius, c->a, scaleOf(boundsOf(shape))};
   }
   if (const auto* cyl = std::get_if<VerticalCylinder>(&shape); cyl && plan) {
     // In plan a vertical cylinder is a disc: its axis with the radius as margin.
     const Vec3 a(cyl->axis.x(), cyl->axis.y(), cyl->bottom), b(cyl->axis.x(), cyl->axis.y(), cyl->top);
-    return {[a, b](const Vec3& d) { return d.dot(a) >= d.dot(b) ? a : b; }, cyl->radius, a, scaleOf(boundsOf(shape))};
+    return {Core{nullptr, a, b}, cyl->radius, a, scaleOf(boundsOf(shape))};
   }
-  // The caller keeps the shape alive while the split is used: a pointer keeps the support function small (no copy
-  // of a polytope's vertices, no allocation in std::function).
-  const ConvexShape* p = &shape;
-  return {[p](const Vec3& d) { return support(*p, d); }, 0.0, support(shape, Vec3::UnitX()), scaleOf(boundsOf(shape))};
+  // The caller keeps the shape alive while the split is used (no copy of a polytope's vertices).
+  return {Core{&shape}, 0.0, support(shape, Vec3::UnitX()), scaleOf(boundsOf(shape))};
 }
 
 // --- GJK ------------------------------------------------------------------------------------------------------
@@ -185,8 +193,8 @@ struct GjkResult {
 };
 
 // GJK on two support functions. With `plan`, the Minkowski difference is projected on the horizontal plane.
-GjkResult gjk(const SupportFn& sa, const SupportFn& sb, const Vec3& startA, const Vec3& startB, double scale,
-              bool plan) {
+template <class SupportA, class SupportB>
+GjkResult gjk(const SupportA& sa, const SupportB& sb, const Vec3& startA, const Vec3& startB, double scale, bool plan) {
   auto flat = [plan](Vec3 v) {
     if (plan) v.z() = 0;
     return v;
@@ -548,7 +556,7 @@ std::optional<double> verticalGap(const ConvexShape& a, const ConvexShape& b) {
         moved.b += shift;
         return proximity(*ca, moved).distance;
       }
-    const SupportFn core = [&](const Vec3& d) { return B.core(d) + shift; };
+    const auto core = [&](const Vec3& d) { return Vec3(B.core(d) + shift); };
     const GjkResult g = gjk(A.core, core, A.anyPoint, B.anyPoint + shift, scale, false);
     return g.overlap ? 0.0 : std::max(0.0, g.distance - A.margin - B.margin);
   };
