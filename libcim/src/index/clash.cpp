@@ -65,6 +65,13 @@ std::vector<std::uint32_t> elementsOf(const std::vector<Pair>& pairs) {
   return ids;
 }
 
+// The distance between two boxes (in plan: x and y only).
+double boxGap(const geometry::Aabb& a, const geometry::Aabb& b, bool plan) {
+  Eigen::Vector3d gap = (a.min - b.max).cwiseMax(b.min - a.max).cwiseMax(0.0);
+  if (plan) gap.z() = 0;
+  return gap.norm();
+}
+
 // The same geometry at the same place: the same class, the same number of parts, each part's bounds within `tol`.
 bool sameGeometry(const Indexed& a, const Indexed& b, const ElementShape& sa, const ElementShape& sb, double tol) {
   if (a.element->kind != b.element->kind || sa.parts.size() != sb.parts.size() || sa.parts.empty()) return false;
@@ -95,12 +102,19 @@ struct Requirement {
 // One candidate pair measured; nullopt when it is not a result. `rule`: the pair's rule (clearance by rules).
 std::optional<ClashResult> evaluate(const SpatialIndex& index, const Indexed& a, const Indexed& b,
                                     const ClashOptions& o, const ClearanceRule* rule, std::size_t& touches) {
+  if (o.mode == ClashOptions::Mode::Clearance) {
+    // The broad phase grew the boxes by the largest clearance of all rules; a pair whose boxes lie farther apart
+    // than its own clearance (in plan for rules: then they do not cross either) is not measured.
+    if (!o.clearanceMeters && !rule) return std::nullopt;
+    const double asked = o.clearanceMeters ? *o.clearanceMeters : rule->horizontalMeters.value_or(0.0);
+    if (boxGap(a.bounds, b.bounds, !o.clearanceMeters) > cutoffAbove(asked)) return std::nullopt;
+  }
   const ElementShape& sa = index.shapeOf(a);
   const ElementShape& sb = index.shapeOf(b);
   ClashResult r;
-  r.a = refOf(a);
-  r.b = refOf(b);
   auto finish = [&](ClashType type, const Separation& s) {
+    r.a = refOf(a);
+    r.b = refOf(b);
     r.type = type;
     r.distance = s.distance;
     r.horizontal = s.horizontal;
