@@ -97,6 +97,7 @@ Result<ClashRun> runClash(const ClashRequest& q, const ProgressFn& progress) {
   o.reportTouches = q.reportTouches;
   o.clearanceMeters = q.clearanceMeters;
   o.rules = &run.rules;
+  o.includeNonPhysical = q.includeNonPhysical;
   o.threads = q.threads;
   if (progress) o.progress = [&](std::string_view stage, double f) { return progress(stage, 0.6 + 0.4 * f); };
   auto report = index::clash(run.index, o);

@@ -194,6 +194,15 @@ std::string_view clashTypeName(ClashType type) {
 
 ElementRef refOf(const Indexed& e) { return {e.id, e.element->guid, e.element->kind, e.element->name, e.layer}; }
 
+bool isSpatialOrVirtual(std::string_view kind) {
+  static constexpr std::string_view kinds[] = {
+      "IfcSite", "IfcBuilding", "IfcBuildingStorey", "IfcSpace", "IfcFacility", "IfcFacilityPart",
+      "IfcFacilityPartCommon", "IfcBridge", "IfcBridgePart", "IfcRoad", "IfcRoadPart", "IfcRailway", "IfcRailwayPart",
+      "IfcMarineFacility", "IfcMarinePart", "IfcSpatialZone", "IfcExternalSpatialElement", "IfcOpeningElement",
+      "IfcOpeningStandardCase", "IfcVoidingFeature", "IfcVirtualElement", "IfcAnnotation", "IfcGrid"};
+  return std::find(std::begin(kinds), std::end(kinds), kind) != std::end(kinds);
+}
+
 void setMeasures(ClashResult& r, ClashType type, const Separation& s) {
   r.type = type;
   r.distance = s.distance;
@@ -221,8 +230,15 @@ Result<ClashReport> clash(const SpatialIndex& index, const ClashOptions& o) {
   if (o.clearanceMeters && !(*o.clearanceMeters >= 0))
     return R::failure(Diagnostic::error(ErrorCode::InvalidArgument, "the clearance must be a distance ≥ 0"));
   ClashReport report;
-  const auto selA = index.select(o.a);
-  const auto selB = o.b ? index.select(*o.b) : std::vector<const Indexed*>{};
+  auto physical = [&](std::vector<const Indexed*> v) {
+    if (o.includeNonPhysical) return v;
+    const auto end = std::remove_if(v.begin(), v.end(), [](const Indexed* e) { return isSpatialOrVirtual(e->element->kind); });
+    report.skippedNonPhysical += static_cast<std::size_t>(v.end() - end);
+    v.erase(end, v.end());
+    return v;
+  };
+  const auto selA = physical(index.select(o.a));
+  const auto selB = o.b ? physical(index.select(*o.b)) : std::vector<const Indexed*>{};
   report.selectedA = selA.size();
   report.selectedB = o.b ? selB.size() : selA.size();
   // Boxes grown by half the reach on both sides find every pair within the reach.

@@ -307,3 +307,32 @@ TEST_CASE("Parts of one network joined at a node are neither clashes nor clearan
   REQUIRE(dup.ok());
   CHECK(dup->results.size() == 1);
 }
+
+TEST_CASE("Rooms, storeys, facility parts and openings are left out of clash sets unless asked for", "[index][clash]") {
+  model::Scene scene;
+  scene.addElement("bim", boxElement({0, 0, 0}, {10, 0.3, 3}, "IfcWall", "wall"));
+  scene.addElement("bim", boxElement({0, -5, 0}, {10, 5, 3}, "IfcSpace", "room"));             // the wall stands in it
+  scene.addElement("bim", boxElement({-50, -50, -5}, {50, 50, 5}, "IfcFacilityPart", "part"));  // around everything
+  scene.addElement("bim", boxElement({4, -0.1, 1}, {5, 0.4, 2}, "IfcOpeningElement", "hole"));  // through the wall
+  scene.addElement("bim", boxElement({9, 0, 2}, {11, 0.3, 2.5}, "IfcBeam", "beam"));            // 1 m into the wall
+  CHECK(index::isSpatialOrVirtual("IfcSpace"));
+  CHECK(index::isSpatialOrVirtual("IfcRoadPart"));
+  CHECK_FALSE(index::isSpatialOrVirtual("IfcWall"));
+  CHECK_FALSE(index::isSpatialOrVirtual("pipe"));
+  const auto index = index::SpatialIndex::build(scene);
+  index::ClashOptions o;
+  o.a = sel("*");
+  auto r = index::clash(index, o);
+  REQUIRE(r.ok());
+  REQUIRE(r->results.size() == 1);
+  CHECK(findPair(*r, "wall", "beam"));
+  CHECK(r->skippedNonPhysical == 3);
+  CHECK(r->selectedA == 2);
+  o.includeNonPhysical = true;
+  r = index::clash(index, o);
+  REQUIRE(r.ok());
+  CHECK(findPair(*r, "wall", "room"));
+  CHECK(findPair(*r, "wall", "hole"));
+  CHECK(findPair(*r, "beam", "part"));
+  CHECK(r->skippedNonPhysical == 0);
+}
