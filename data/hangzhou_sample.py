@@ -92,6 +92,19 @@ TELECOM = dict(code="TX", n=ROAD_N - 6.0, depth=0.80, size="500×300", material=
                used="4", emb="GK", year="2019", owner="通信公司")
 GAS_OUTER_RADIUS = 0.125  # PE dn250: the size is the outer diameter
 
+# Seeded clearance and cover defects (the clash and cover checks must find these and nothing else):
+# - a PE dn160 water service JS7 -> JS8 parallel to the gas main, 0.35 m from it wall to wall (GB 50289-2016
+#   Table 4.1.9 asks 0.5 m between water and low/medium-pressure gas);
+# - a telecom lead-in duct TX7 -> TX8 (200×200, its top level at 6.57 m) crossing over the gas main 0.10 m above
+#   the main's top (6.27 m at E 505; 0.15 m required at crossings, GB 50028 Table 6.3.3-2);
+# - the gas main's west end RQ1 at 0.70 m cover under the road (0.9 m required, GB 50028 §6.3.4).
+SERVICE = dict(code="JS", n=ROAD_N + 5.0 - GAS_OUTER_RADIUS - 0.080 - 0.35, e0=515480.0, e1=515500.0, depth=1.00,
+               outer_radius=0.080, size="160", material="PE", pressure="0.35", emb="ZM", year="2024",
+               owner="水务公司")
+LEAD_IN = dict(code="TX", e=515505.0, n0=ROAD_N + 11.0, n1=ROAD_N + 2.5, height=0.20, size="200×200", top=6.57,
+               material="PVC", cables="1", holes="1", used="1", emb="GK", year="2024", owner="通信公司")
+COVER_DEFECT = dict(depth_at_RQ1=0.70)
+
 # Sewer inverts (inside bottom, m): falling 0.15 m per 50 m eastwards, except WS3 -> WS4, which rises 0.10 m
 # (a seeded defect: a gravity segment sloping against its flow, S_Exp -> E_Exp).
 SEWER_INVERT_W1 = round(surf(STATIONS[0], SEWER["n"]) - 3.00, 2)
@@ -127,13 +140,15 @@ def pipe_tables():
                       "权属单位": spec["owner"], "道路名称": ROAD})
         return len(lines)  # 1-based data row
 
-    # Gas main RQ1..RQ6, 1.20 m to the outer top; RQ4A: a surveyed duplicate of RQ4 (same position).
+    # Gas main RQ1..RQ6, 1.20 m to the outer top, except RQ1 (0.70 m: a seeded cover defect, see COVER_DEFECT);
+    # RQ4A: a surveyed duplicate of RQ4 (same position).
+    gas_depth = [COVER_DEFECT["depth_at_RQ1"] if k == 0 else GAS["depth"] for k in range(len(STATIONS))]
     for k, e in enumerate(STATIONS):
-        point(f"RQ{k + 1}", "RQ", e, GAS["n"], GAS["depth"], feature="起讫点" if k in (0, 5) else "直线点",
+        point(f"RQ{k + 1}", "RQ", e, GAS["n"], gas_depth[k], feature="起讫点" if k in (0, 5) else "直线点",
               appurtenance="阀门" if k == 2 else "")
     point("RQ4A", "RQ", STATIONS[3], GAS["n"], GAS["depth"], feature="预留口")
     for k in range(5):
-        line(f"RQ{k + 1}", f"RQ{k + 2}", GAS, GAS["depth"], GAS["depth"])
+        line(f"RQ{k + 1}", f"RQ{k + 2}", GAS, gas_depth[k], gas_depth[k + 1])
     row = line("RQ4", "RQ4A", GAS, GAS["depth"], GAS["depth"])
     defects.append({"check": "zero_length_line", "table": "pipe_lines.csv", "rows": [row],
                     "S_Exp": "RQ4", "E_Exp": "RQ4A",
@@ -183,8 +198,61 @@ def pipe_tables():
     dup = line("TX3", "TX2", TELECOM, TELECOM["depth"], TELECOM["depth"])
     defects.append({"check": "reversed_duplicate_line", "table": "pipe_lines.csv", "rows": [rows[1], dup],
                     "S_Exp": "TX3", "E_Exp": "TX2", "note": "row %d is row %d reversed" % (dup, rows[1])})
+
+    # Seeded clearance violations (GB 50289-2016), laid in 2024 beside and across the gas main (see SERVICE, LEAD_IN).
+    sv = SERVICE
+    point("JS7", "JS", sv["e0"], sv["n"], sv["depth"], feature="起讫点")
+    point("JS8", "JS", sv["e1"], sv["n"], sv["depth"], feature="起讫点")
+    line("JS7", "JS8", sv, sv["depth"], sv["depth"])
+    li = LEAD_IN
+    depth7, depth8 = lead_in_depths()
+    point("TX7", "TX", li["e"], li["n0"], depth7, feature="起讫点")
+    point("TX8", "TX", li["e"], li["n1"], depth8, feature="预留口")
+    line("TX7", "TX8", li, depth7, depth8)
     defects.sort(key=lambda d: d["rows"][0])
     return points, lines, defects
+
+
+def lead_in_depths():
+    """Depths (to the duct's top) at TX7 and TX8: the duct is level at LEAD_IN["top"], rounded to the centimetre."""
+    li = LEAD_IN
+    return round(surf(li["e"], li["n0"]) - li["top"], 2), round(surf(li["e"], li["n1"]) - li["top"], 2)
+
+
+def gas_top_at(e):
+    """Height of the gas main's outer top at easting e (straight between the surveyed points)."""
+    tops = [surf(x, GAS["n"]) - (COVER_DEFECT["depth_at_RQ1"] if k == 0 else GAS["depth"])
+            for k, x in enumerate(STATIONS)]
+    k = min(int((e - STATIONS[0]) // 50.0), len(STATIONS) - 2)
+    t = (e - STATIONS[k]) / 50.0
+    return tops[k] + t * (tops[k + 1] - tops[k])
+
+
+def seeded_clearance():
+    """The seeded clearance violations and the cover defect as the tests expect them (expected.json)."""
+    li = LEAD_IN
+    depth7, depth8 = lead_in_depths()
+    top7, top8 = surf(li["e"], li["n0"]) - depth7, surf(li["e"], li["n1"]) - depth8
+    t = (li["n0"] - GAS["n"]) / (li["n0"] - li["n1"])
+    lead_bottom = top7 + t * (top8 - top7) - li["height"]
+    service_gap = GAS["n"] - GAS_OUTER_RADIUS - (SERVICE["n"] + SERVICE["outer_radius"])
+    return {
+        "clearance_violations": [
+            {"a": "JS7-JS8", "b": "RQ5-RQ6", "kind": "horizontal", "measured_m": round(service_gap, 4),
+             "required_m": 0.5, "rule": "GB 50289-2016 Table 4.1.9 (water – gas low/medium)",
+             "what": "a PE dn160 water service laid parallel to the medium-A gas main, 0.35 m wall to wall"},
+            {"a": "TX7-TX8", "b": "RQ5-RQ6", "kind": "vertical", "measured_m": round(lead_bottom - gas_top_at(li["e"]), 4),
+             "required_m": 0.15, "rule": "GB 50028 Table 6.3.3-1 (gas – cable in conduit); Table 6.3.3-2",
+             "what": "a 200×200 telecom lead-in duct crossing over the gas main at E %.1f" % li["e"]},
+        ],
+        "cover_defects": [
+            {"pipe": "RQ1-RQ2", "at": "RQ1", "cover_m": COVER_DEFECT["depth_at_RQ1"], "required_m": 0.9,
+             "short_by_m": round(0.9 - COVER_DEFECT["depth_at_RQ1"], 2),
+             "rule": "GB 50028 §6.3.4 (under a carriageway)",
+             "what": "the gas main rises to 0.70 m cover at its west end (RQ1); below 0.9 m for the first %.0f m"
+                     % (50.0 * (0.9 - COVER_DEFECT["depth_at_RQ1"]) / (GAS["depth"] - COVER_DEFECT["depth_at_RQ1"]))},
+        ],
+    }
 
 
 def csv_text(fields, rows):
@@ -461,4 +529,5 @@ def expected():
             "zone_width_from_outer_wall": ZONE_MEDIUM, "inside_zone_by": round(ZONE_MEDIUM - PIT_GAP, 3),
             "rule": "GB 55009-2021 §5.1.6: low and medium pressure 0.5 m from the pipe's outer edge",
         },
+        **seeded_clearance(),
     }

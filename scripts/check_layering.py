@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Checks that every #include in libcim, tools and bindings follows the layering of docs/architecture.md:
 
-    core -> geo, geometry -> model -> io | export -> app -> tools, bindings
+    core -> geo, geometry -> model -> io | index -> export -> app -> tools, bindings
 
 A module may include its own files and those of the modules below it, never above. Inside io, a reader (io/ifc,
 io/mesh, io/pipes, io/site, io/terrain) may use the shared io parts (io/gdal, the sniff) and its own folder, never
@@ -9,13 +9,14 @@ another reader; only the format table (io/formats) sees them all. Inside io/ifc,
 may include only itself and the layers below it (the list IFC_STACK). tools/ and bindings/ include public headers
 (cim/...) only, and their own files.
 
-    python3 scripts/check_layering.py [ROOT]   # exit 1 with one line per violation, 0 when clean
+    python3 scripts/check_layering.py [ROOT]      # exit 1 with one line per violation, 0 when clean
+    python3 scripts/check_layering.py --self-test # a made-up tree: each kind of violation must be caught
 """
 import os
 import re
 import sys
 
-MODULES = ["core", "geo", "geometry", "model", "io", "export", "app"]
+MODULES = ["core", "geo", "geometry", "model", "io", "index", "export", "app"]
 # What each module may include besides itself.
 ALLOWED = {
     "core": set(),
@@ -23,8 +24,9 @@ ALLOWED = {
     "geometry": {"core"},
     "model": {"core", "geo", "geometry"},
     "io": {"core", "geo", "geometry", "model"},
-    "export": {"core", "geo", "geometry", "model"},
-    "app": {"core", "geo", "geometry", "model", "io", "export"},
+    "index": {"core", "geo", "geometry", "model"},
+    "export": {"core", "geo", "geometry", "model", "index"},
+    "app": {"core", "geo", "geometry", "model", "io", "index", "export"},
 }
 READERS = {"ifc", "mesh", "pipes", "site", "terrain"}
 IO_SHARED = {"gdal", "sniff"}  # io/gdal/..., cim/io/sniff.h and io/sniff.cpp
@@ -34,12 +36,22 @@ IFC_STACK = [
     ["step/"],
     ["schema/"],
     ["ifc_file"],
+    ["units"],
     ["context"],
-    ["placement"],
-    ["curves", "profiles", "bspline", "alignment"],
+    ["axis_placement"],
+    ["bspline"],
+    ["alignment"],
+    ["curves", "profiles"],
+    ["object_placement"],
+    ["edges"],
+    ["tri_mesh"],
     ["surfaces"],
-    ["shapes/", "shapes", "openings"],
-    ["product", "properties"],
+    ["extrusions", "sweeps", "brep", "csg"],
+    ["styles"],
+    ["shapes"],
+    ["openings"],
+    ["properties", "relations"],
+    ["product"],
     ["georef"],
     ["reader"],
 ]
@@ -106,24 +118,69 @@ def check_file(path, root, problems):
             continue
         if src_mod == dst_mod == "io":
             src_part, dst_part = io_part(src_rest), io_part(dst_rest)
-            if dst_part in READERS and src_part != "table" and src_part != dst_part:
-                problems.append(f"{rel}: includes {inc} (only the format table sees every reader)")
             if src_part == "shared" and dst_part in READERS:
                 problems.append(f"{rel}: includes {inc} (the shared io parts sit below the readers)")
+            elif dst_part in READERS and src_part != "table" and src_part != dst_part:
+                problems.append(f"{rel}: includes {inc} (only the format table sees every reader)")
             if src_part == dst_part == "ifc" and rel.startswith("libcim/src/io/ifc/") and inc.startswith("io/ifc/"):
                 a, b = ifc_layer(src_rest[len("ifc/"):]), ifc_layer(dst_rest[len("ifc/"):])
                 if a is not None and b is not None and b > a:
                     problems.append(f"{rel}: includes {inc}, a higher layer of the IFC stack")
 
 
-def main():
-    root = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else os.path.join(os.path.dirname(__file__), ".."))
+def check_tree(root):
     problems = []
     for top in ("libcim", "tools", "bindings"):
         for d, _, files in os.walk(os.path.join(root, top)):
             for f in files:
                 if f.endswith((".h", ".hpp", ".cpp", ".cc", ".inc")):
                     check_file(os.path.join(d, f), root, problems)
+    return problems
+
+
+def self_test():
+    """Writes a small tree with one include of each forbidden kind (and allowed ones) and checks what is caught."""
+    import tempfile
+
+    files = {
+        "libcim/src/core/text.cpp": '#include "cim/io/formats.h"\n',  # core reaching up to io
+        "libcim/src/index/clash.cpp": '#include "cim/export/report.h"\n#include "cim/model/scene.h"\n',
+        "libcim/src/io/pipes/build.cpp": '#include "io/site/mesher.h"\n#include "io/gdal/ogr.h"\n',
+        "libcim/src/io/gdal/ogr.cpp": '#include "io/terrain/dem.h"\n',
+        "libcim/src/io/formats.cpp": '#include "io/pipes/build.h"\n#include "io/ifc/reader.h"\n',
+        "libcim/src/io/ifc/curves.cpp": '#include "io/ifc/shapes.h"\n#include "io/ifc/step/parser.h"\n',
+        "libcim/src/export/report/report.cpp": '#include "cim/index/clash.h"\n',
+        "tools/cim/main.cpp": '#include "io/ifc/reader.h"\n#include "cim/app/load.h"\n',
+    }
+    expected = [
+        "libcim/src/core/text.cpp: core includes cim/io/formats.h",
+        "libcim/src/index/clash.cpp: index includes cim/export/report.h",
+        "libcim/src/io/pipes/build.cpp: includes io/site/mesher.h (only the format table",
+        "libcim/src/io/gdal/ogr.cpp: includes io/terrain/dem.h (the shared io parts",
+        "libcim/src/io/ifc/curves.cpp: includes io/ifc/shapes.h, a higher layer",
+        "tools/cim/main.cpp: includes io/ifc/reader.h, a private libcim header",
+    ]
+    with tempfile.TemporaryDirectory() as root:
+        for rel, text in files.items():
+            os.makedirs(os.path.dirname(os.path.join(root, rel)), exist_ok=True)
+            with open(os.path.join(root, rel), "w") as f:
+                f.write(text)
+        problems = check_tree(root)
+    missed = [e for e in expected if not any(p.startswith(e) for p in problems)]
+    extra = [p for p in problems if not any(p.startswith(e) for e in expected)]
+    for m in missed:
+        print("not caught:", m)
+    for x in extra:
+        print("caught but allowed:", x)
+    print(f"self-test: {len(expected) - len(missed)} of {len(expected)} violations caught, {len(extra)} false alarms")
+    return 1 if missed or extra else 0
+
+
+def main():
+    if sys.argv[1:] == ["--self-test"]:
+        return self_test()
+    root = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else os.path.join(os.path.dirname(__file__), ".."))
+    problems = check_tree(root)
     for p in problems:
         print(p)
     if problems:

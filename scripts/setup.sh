@@ -18,6 +18,9 @@ packages=(
   libproj-dev proj-data proj-bin libgdal-dev gdal-bin
   # mesh and glTF I/O
   libassimp-dev libtinygltf-dev libstb-dev libdraco-dev nlohmann-json3-dev
+  # BCF reports: zip archives (minizip from zlib), SHA-1 for topic GUIDs (OpenSSL's libcrypto); the tests validate
+  # the XML with xmllint and unzip with Python's zipfile
+  libminizip-dev zlib1g-dev libssl-dev libxml2-utils
   # CLI and tests (python3 checks the bundled sample data against its script); jemalloc for the cim tool
   libcli11-dev catch2 python3 libjemalloc-dev
   # the HTTP server of `cim view` (tools/cim/view)

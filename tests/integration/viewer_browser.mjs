@@ -125,8 +125,21 @@ fs.writeFileSync(markerFile, JSON.stringify({
     geometry: { type: 'Point', coordinates: [easting, northing, height + 8] } }],
 }));
 
+// The excavation check's report: the pit JK-01 inside the gas main's protection zone (two results, RQ3-RQ4 and
+// RQ4-RQ5). cim view --report draws its results as markers; one is clicked below.
+const pitsReport = path.join(work, 'pits.json');
+execFileSync(args.cim, ['check', 'excavation', path.join(sample, 'pump_station.ifc'), path.join(sample, 'dem.tif'),
+  path.join(sample, 'pipe_lines.csv'), path.join(sample, 'site_features.geojson'), '--crs', CRS, '-o', pitsReport],
+{ stdio: ['ignore', 'pipe', 'inherit'] });
+const pitResults = JSON.parse(fs.readFileSync(pitsReport, 'utf8')).results;
+if (pitResults.length !== 2) fail(`the excavation report holds ${pitResults.length} results, not 2`);
+const firstPit = pitResults[0];
+// Where the viewer must put its marker: the result's point in WGS 84, as cs2cs puts it.
+const pitMarker = toWgs84(firstPit.point[1], firstPit.point[0], firstPit.point[2]);
+note(`excavation report: ${firstPit.id} (${firstPit.a.name} – ${firstPit.b.name}) at ${pitMarker.map((v) => v.toFixed(8)).join(', ')}`);
+
 // --- serve it ---------------------------------------------------------------------------------------------------
-const server = spawn(args.cim, ['view', tilesDir, '--port', '0', '--geojson', markerFile], {
+const server = spawn(args.cim, ['view', tilesDir, '--port', '0', '--geojson', markerFile, '--report', pitsReport], {
   stdio: ['ignore', 'pipe', 'pipe'],
 });
 let serverOut = '';
@@ -239,8 +252,11 @@ async function runBrowser() {
   const tileLayers = layers.filter((l) => l.kind === 'tiles');
   if (tileLayers.length !== index.tilesets.length)
     throw new Error(`the viewer shows ${tileLayers.length} tilesets, index.json lists ${index.tilesets.length}`);
-  const points = layers.find((l) => l.kind === 'geojson');
+  const points = layers.find((l) => l.kind === 'geojson' && l.name === 'marker.geojson');
   if (!points || points.count !== 1) throw new Error(`the GeoJSON marker layer is missing: ${JSON.stringify(layers)}`);
+  const reportLayer = layers.find((l) => l.kind === 'geojson' && l.name === 'pits.geojson');
+  // Per result a point and a line between the closest points (the pit's and the pipe's walls).
+  if (!reportLayer || reportLayer.count !== 4) throw new Error(`the report's marker layer is missing: ${JSON.stringify(layers)}`);
 
   // Screenshot of the whole scene; its centre must show the model: compared with the same view with every layer
   // hidden (globe and background only), most centre pixels must differ, and they must not be the background colour.
@@ -306,6 +322,28 @@ async function runBrowser() {
   if (!markerPanel.selected || markerPanel.selected.name !== 'check point')
     throw new Error(`clicking the GeoJSON marker selected ${show(markerPanel)}`);
   note(`clicked the GeoJSON marker: panel "${markerPanel.title}"`);
+
+  // The excavation report's first result, under the ground beside the pit: its marker shows through the ground and
+  // a click lists the result (type, the pit and the pipe, the distance to the pipe's outer wall, the zone).
+  await lookAt(page, pitMarker, 0, -60, 30);
+  const pitScreen = await windowPosition(page, pitMarker);
+  if (!pitScreen) throw new Error('the excavation result marker is not on screen');
+  await page.mouse.click(pitScreen.x, pitScreen.y);
+  await nextFrames(page, 2);
+  const pitPanel = await page.evaluate(() => ({
+    selected: window.cimViewer.selected && window.cimViewer.selected.properties,
+    title: document.getElementById('picked-title').textContent,
+    rows: [...document.querySelectorAll('#properties tr')].map((tr) => [...tr.cells].map((td) => td.textContent)),
+  }));
+  const sel = pitPanel.selected;
+  if (!sel || sel.id !== firstPit.id || sel.type !== 'protection-zone')
+    throw new Error(`clicking the excavation result's marker selected ${show(pitPanel.selected)}`);
+  if (sel.horizontal_m !== 0.3 || sel.a_name !== firstPit.a.name || sel.b_name !== firstPit.b.name)
+    throw new Error(`the result's marker says ${show(sel)}`);
+  if (!pitPanel.title.includes(firstPit.b.name)) throw new Error(`the result's panel title is "${pitPanel.title}"`);
+  if (!pitPanel.rows.find((r) => r[0] === 'horizontal_m' && r[1] === '0.3'))
+    throw new Error(`the panel does not show horizontal_m = 0.3: ${show(pitPanel.rows.slice(0, 30))}`);
+  note(`clicked the excavation result marker: "${pitPanel.title}", horizontal ${sel.horizontal_m} m`);
 
   // The gas main under the road, seen from above through the translucent ground: the frontmost thing at its
   // centre is the terrain, and a click selects the pipe behind it.

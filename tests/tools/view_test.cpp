@@ -17,6 +17,7 @@
 #include <thread>
 
 #include "view/view_session.h"
+#include "support/report_results.h"
 #include "support/test_support.h"
 
 using namespace cim;
@@ -672,4 +673,49 @@ TEST_CASE("HttpServer::stop() works from a signal handler and before serve()", "
   CHECK(std::chrono::duration<double>(std::chrono::steady_clock::now() - t1).count() < 3.0);
   ::sigaction(SIGUSR1, &previous, nullptr);
   gSignalled = nullptr;
+}
+
+TEST_CASE("startView() serves a clash report's results as a WGS 84 marker layer with their fields", "[tools][view]") {
+  TempDir dir;
+  cimtest::writeFile(dir / "viewer/index.html", "<html/>");
+  cimtest::writeFile(dir / "cesium/Cesium.js", "var Cesium={};");
+  cimtest::writeFile(dir / "out/index.json", "{\"tilesets\":[]}");
+  const auto run = cimtest::reportRun();
+  REQUIRE(cim::report::writeReport(run->report, dir / "clashes.json").ok());
+  cimtest::writeFile(dir / "broken.json", "{\"version\": 1, \"results\": 7}");
+
+  view::ViewOptions o;
+  o.assets = {dir / "viewer", dir / "cesium"};
+  o.tilesDir = dir / "out";
+  o.reportFiles = {dir / "broken.json"};
+  auto bad = view::startView(o);
+  REQUIRE_FALSE(bad.ok());
+  CHECK_THAT(bad.error()->message + bad.error()->source, Contains("broken.json"));
+
+  o.reportFiles = {dir / "clashes.json"};
+  auto session = view::startView(o);
+  REQUIRE(session.ok());
+  CHECK_THAT(session->url, Contains("&geojson=/layers/0/clashes.geojson"));
+  auto& server = *session->server;
+  std::thread thread([&] { server.serve(); });
+  const auto layer = nlohmann::json::parse(get(server.port(), "/layers/0/clashes.geojson").body);
+  server.stop();
+  thread.join();
+  CHECK_FALSE(layer.contains("crs"));  // RFC 7946: WGS 84
+  std::size_t points = 0;
+  for (const auto& f : layer["features"]) {
+    if (f["geometry"]["type"] != "Point") continue;
+    ++points;
+    CHECK(f["properties"].contains("id"));
+    CHECK(f["properties"].contains("type"));
+  }
+  CHECK(points == run->report.results.size());
+  // The water main crossing the sewer at the check point: its marker is at 30.25 N 120.16 E.
+  bool atCheckPoint = false;
+  for (const auto& f : layer["features"])
+    if (f["geometry"]["type"] == "Point") {
+      const auto& c = f["geometry"]["coordinates"];
+      atCheckPoint |= std::abs(c[0].get<double>() - 120.16) < 1e-6 && std::abs(c[1].get<double>() - 30.25) < 1e-6;
+    }
+  CHECK(atCheckPoint);
 }

@@ -1,4 +1,4 @@
-// cim view TILES_DIR [--port N] [--geojson FILE]...: serves the CesiumJS viewer, the Cesium build and a folder
+// cim view TILES_DIR [--port N] [--geojson FILE]... [--report REPORT.json]...: serves the CesiumJS viewer, the Cesium build and a folder
 // written by `cim tiles` on 127.0.0.1 until interrupted, and prints the URL to open.
 #include <csignal>
 #include <cstdio>
@@ -25,7 +25,7 @@ Runner addViewCommand(CLI::App& app) {
   struct Args {
     std::string tilesDir;
     int port = 8080;
-    std::vector<std::string> geojson;
+    std::vector<std::string> geojson, reports;
     std::string viewerDir, cesiumDir;
     bool verbose = false;
   };
@@ -36,6 +36,8 @@ Runner addViewCommand(CLI::App& app) {
       ->check(CLI::Range(0, 65535))
       ->capture_default_str();
   cmd->add_option("--geojson", args->geojson, "GeoJSON point layer to draw as markers (repeatable)");
+  cmd->add_option("--report", args->reports,
+                  "JSON report of 'cim clash' or 'cim check' (-o X.json): its results as markers (repeatable)");
   cmd->add_option("--viewer-dir", args->viewerDir, "Folder of the viewer page (default: found next to cim or in "
                                                    "the source tree)");
   cmd->add_option("--cesium-dir", args->cesiumDir, "CesiumJS Build/Cesium folder (default: found next to cim or in "
@@ -59,6 +61,7 @@ Runner addViewCommand(CLI::App& app) {
     view::ViewOptions o;
     o.tilesDir = args->tilesDir;
     for (const auto& g : args->geojson) o.geojsonFiles.emplace_back(g);
+    for (const auto& r : args->reports) o.reportFiles.emplace_back(r);
     o.assets = *assets;
     o.port = static_cast<std::uint16_t>(args->port);
     auto session = view::startView(o);

@@ -11,7 +11,9 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", std::string("cim ") + cim::kVersionString);
   app.require_subcommand(1);
   std::vector<cimtool::Runner> runners = {cimtool::addInfoCommand(app), cimtool::addConvertCommand(app),
-                                           cimtool::addTilesCommand(app), cimtool::addViewCommand(app)};
+                                           cimtool::addTilesCommand(app), cimtool::addViewCommand(app),
+                                           cimtool::addClashCommand(app), cimtool::addNearCommand(app),
+                                           cimtool::addCheckCommand(app)};
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

@@ -35,6 +35,10 @@ std::string_view codeName(ErrorCode code) {
     case ErrorCode::WellNotDrawn: return "WellNotDrawn";
     case ErrorCode::SiteFeatureSkipped: return "SiteFeatureSkipped";
     case ErrorCode::ExportFailed: return "ExportFailed";
+    case ErrorCode::ReportCorrupt: return "ReportCorrupt";
+    case ErrorCode::ReportVersionUnsupported: return "ReportVersionUnsupported";
+    case ErrorCode::ReportResultSkipped: return "ReportResultSkipped";
+    case ErrorCode::ReportIdRepeated: return "ReportIdRepeated";
   }
   return "Unknown";
 }

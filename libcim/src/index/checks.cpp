@@ -22,16 +22,10 @@ using Box2 = bg::model::box<Point2>;
 ClashResult resultOf(ClashType type, const SpatialIndex& index, const Indexed& a, const Indexed& b) {
   const Separation s = separate(index.shapeOf(a), index.shapeOf(b));
   ClashResult r;
-  r.type = type;
   r.a = refOf(a);
   r.b = refOf(b);
-  r.distance = s.distance;
-  r.horizontal = s.horizontal;
-  r.vertical = s.vertical ? s.vertical : std::optional<double>(std::abs(s.onB.z() - s.onA.z()));
-  r.onA = s.onA;
-  r.onB = s.onB;
-  r.point = (s.onA + s.onB) / 2;
-  r.id = stableClashId(type, r.a, r.b);
+  setMeasures(r, type, s);
+  if (!r.vertical) r.vertical = std::abs(s.onB.z() - s.onA.z());
   return r;
 }
 

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cmath>
 #include <cstdio>
 #include <iterator>
 #include <set>
@@ -92,6 +93,54 @@ bool sameGeometry(const Indexed& a, const Indexed& b, const ElementShape& sa, co
   return true;
 }
 
+// Two parts of one network joined at a node are one pipeline, not two things to keep apart (nor a clash where their
+// sections meet at an angle): pipes of one class sharing an end point (by survey point / node id, or by position
+// within 1 cm when ids are absent), and a well with a pipe of its class that ends in it (by point id, or an end
+// inside the well's plan outline).
+constexpr double kJoinMeters = 0.01;
+
+bool sameNode(const std::string& idA, const Eigen::Vector3d& pa, const std::string& idB, const Eigen::Vector3d& pb) {
+  if (!idA.empty() && !idB.empty()) return idA == idB;
+  return (pa - pb).norm() <= kJoinMeters;
+}
+
+bool pipeEndsInWell(const model::PipeSegment& p, const model::Well& w) {
+  const double r = w.widthMeters > 0 ? 0.5 * std::hypot(w.widthMeters, w.lengthMeters) : 0.5 * w.diameterMeters;
+  for (const auto& [id, end] : {std::pair{&p.startPointId, &p.start()}, std::pair{&p.endPointId, &p.end()}}) {
+    if (!id->empty() && !w.pointId.empty()) {
+      if (*id == w.pointId) return true;
+      continue;
+    }
+    if ((end->head<2>() - w.top.head<2>()).norm() <= r + kJoinMeters) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+bool joinedInNetwork(const model::Element& a, const model::Element& b) {
+  auto listed = [](const model::Element& x, const model::Element& y) {
+    return !y.guid.empty() && std::binary_search(x.connectedTo.begin(), x.connectedTo.end(), y.guid);
+  };
+  if (listed(a, b) || listed(b, a)) return true;
+  const auto* pa = a.pipe();
+  const auto* pb = b.pipe();
+  if (pa && pb) {
+    if (pa->type.cls != pb->type.cls) return false;
+    for (const auto& [ia, ea] : {std::pair{&pa->startPointId, &pa->start()}, std::pair{&pa->endPointId, &pa->end()}})
+      for (const auto& [ib, eb] : {std::pair{&pb->startPointId, &pb->start()}, std::pair{&pb->endPointId, &pb->end()}})
+        if (sameNode(*ia, *ea, *ib, *eb)) return true;
+    return false;
+  }
+  const auto* wa = a.well();
+  const auto* wb = b.well();
+  if (pa && wb) return pa->type.cls == wb->type.cls && pipeEndsInWell(*pa, *wb);
+  if (wa && pb) return wa->type.cls == pb->type.cls && pipeEndsInWell(*pb, *wa);
+  return false;
+}
+
+namespace {
+
 // What a pair is required to keep under the options: the distance, which way it is measured, the rule.
 struct Requirement {
   double meters = 0.0;
@@ -113,16 +162,9 @@ std::optional<ClashResult> evaluate(const SpatialIndex& index, const Indexed& a,
   const ElementShape& sb = index.shapeOf(b);
   ClashResult r;
   auto finish = [&](ClashType type, const Separation& s) {
-    r.a = refOf(a);
+    r.a = refOf(a);  // only for results: most pairs are not
     r.b = refOf(b);
-    r.type = type;
-    r.distance = s.distance;
-    r.horizontal = s.horizontal;
-    r.vertical = s.vertical;
-    r.onA = s.onA;
-    r.onB = s.onB;
-    r.point = (s.onA + s.onB) / 2;
-    r.id = stableClashId(type, r.a, r.b);
+    setMeasures(r, type, s);
     return std::optional<ClashResult>(r);
   };
   if (o.mode == ClashOptions::Mode::Duplicates) {
@@ -192,6 +234,26 @@ std::string_view clashTypeName(ClashType type) {
 
 ElementRef refOf(const Indexed& e) { return {e.id, e.element->guid, e.element->kind, e.element->name, e.layer}; }
 
+bool isSpatialOrVirtual(std::string_view kind) {
+  static constexpr std::string_view kinds[] = {
+      "IfcSite", "IfcBuilding", "IfcBuildingStorey", "IfcSpace", "IfcFacility", "IfcFacilityPart",
+      "IfcFacilityPartCommon", "IfcBridge", "IfcBridgePart", "IfcRoad", "IfcRoadPart", "IfcRailway", "IfcRailwayPart",
+      "IfcMarineFacility", "IfcMarinePart", "IfcSpatialZone", "IfcExternalSpatialElement", "IfcOpeningElement",
+      "IfcOpeningStandardCase", "IfcVoidingFeature", "IfcVirtualElement", "IfcAnnotation", "IfcGrid"};
+  return std::find(std::begin(kinds), std::end(kinds), kind) != std::end(kinds);
+}
+
+void setMeasures(ClashResult& r, ClashType type, const Separation& s) {
+  r.type = type;
+  r.distance = s.distance;
+  r.horizontal = s.horizontal;
+  r.vertical = s.vertical;
+  r.onA = s.onA;
+  r.onB = s.onB;
+  r.point = (s.onA + s.onB) / 2;
+  r.id = stableClashId(type, r.a, r.b);
+}
+
 std::string stableClashId(ClashType type, const ElementRef& a, const ElementRef& b) {
   std::string x = nameOf(a), y = nameOf(b);
   if (y < x) std::swap(x, y);
@@ -208,8 +270,15 @@ Result<ClashReport> clash(const SpatialIndex& index, const ClashOptions& o) {
   if (o.clearanceMeters && !(*o.clearanceMeters >= 0))
     return R::failure(Diagnostic::error(ErrorCode::InvalidArgument, "the clearance must be a distance ≥ 0"));
   ClashReport report;
-  const auto selA = index.select(o.a);
-  const auto selB = o.b ? index.select(*o.b) : std::vector<const Indexed*>{};
+  auto physical = [&](std::vector<const Indexed*> v) {
+    if (o.includeNonPhysical) return v;
+    const auto end = std::remove_if(v.begin(), v.end(), [](const Indexed* e) { return isSpatialOrVirtual(e->element->kind); });
+    report.skippedNonPhysical += static_cast<std::size_t>(v.end() - end);
+    v.erase(end, v.end());
+    return v;
+  };
+  const auto selA = physical(index.select(o.a));
+  const auto selB = o.b ? physical(index.select(*o.b)) : std::vector<const Indexed*>{};
   report.selectedA = selA.size();
   report.selectedB = o.b ? selB.size() : selA.size();
   // Boxes grown by half the reach on both sides find every pair within the reach.
@@ -227,11 +296,15 @@ Result<ClashReport> clash(const SpatialIndex& index, const ClashOptions& o) {
   if (byRules) classes.emplace(*o.rules, index, elementsOf(pairs), threads);
   // Results per worker (most pairs give none), merged and sorted after.
   std::vector<std::vector<ClashResult>> found(threads);
-  std::vector<std::size_t> touches(threads, 0), noRule(threads, 0);
+  std::vector<std::size_t> touches(threads, 0), noRule(threads, 0), joined(threads, 0);
   std::atomic<std::size_t> done{0};
   const bool finished = detail::parallelFor(pairs.size(), threads, [&](std::size_t i, unsigned slot) {
     const Indexed* a = index.find(pairs[i].first);
     const Indexed* b = index.find(pairs[i].second);
+    if (o.mode != ClashOptions::Mode::Duplicates && joinedInNetwork(*a->element, *b->element)) {
+      ++joined[slot];
+      return true;
+    }
     const ClearanceRule* rule = classes ? classes->match(a->id, b->id) : nullptr;
     if (classes && !rule) {
       ++noRule[slot];
@@ -243,7 +316,11 @@ Result<ClashReport> clash(const SpatialIndex& index, const ClashOptions& o) {
     return true;
   });
   if (!finished) return R::failure(Diagnostic::error(ErrorCode::Cancelled, "cancelled"));
-  for (std::size_t t = 0; t < threads; ++t) report.touches += touches[t], report.pairsWithoutRule += noRule[t];
+  for (std::size_t t = 0; t < threads; ++t) {
+    report.touches += touches[t];
+    report.pairsWithoutRule += noRule[t];
+    report.joinedPairs += joined[t];
+  }
   for (auto& f : found) std::move(f.begin(), f.end(), std::back_inserter(report.results));
   std::sort(report.results.begin(), report.results.end(), [](const ClashResult& x, const ClashResult& y) {
     return std::tie(x.type, x.a.id, x.b.id) < std::tie(y.type, y.a.id, y.b.id);

@@ -44,7 +44,8 @@ TEST_CASE("Error codes sit in their module's range and have distinct names", "[c
                            ErrorCode::ConventionApplied, ErrorCode::IfcItemNotRead, ErrorCode::IfcBooleanNotApplied,
                            ErrorCode::IfcOpeningNotCut,  ErrorCode::IfcSchemaMismatch, ErrorCode::IfcGeoreferenceNotUsed,
                            ErrorCode::PipeRowSkipped,    ErrorCode::WellNotDrawn,     ErrorCode::SiteFeatureSkipped,
-                           ErrorCode::ExportFailed};
+                           ErrorCode::ExportFailed,      ErrorCode::ReportCorrupt,    ErrorCode::ReportVersionUnsupported,
+                           ErrorCode::ReportResultSkipped, ErrorCode::ReportIdRepeated};
   std::set<std::string_view> names;
   for (auto c : all) {
     CHECK(codeName(c) != "Unknown");
@@ -58,6 +59,7 @@ TEST_CASE("Error codes sit in their module's range and have distinct names", "[c
   CHECK(codeNumber(ErrorCode::IfcOpeningNotCut) / 1000 == 6);
   CHECK(codeNumber(ErrorCode::PipeRowSkipped) / 100 == 70);
   CHECK(codeNumber(ErrorCode::SiteFeatureSkipped) / 100 == 71);
+  CHECK(codeNumber(ErrorCode::ReportCorrupt) / 100 == 81);
 }
 
 TEST_CASE("Progress callbacks can ask to stop", "[core]") {

@@ -184,7 +184,8 @@ TEST_CASE("cim tiles: sampled elements' table rows equal cim info --elements and
   REQUIRE(tilesets.count("pipes"));
   REQUIRE(tilesets.count("pump_station.ifc"));
 
-  // The gas main RQ1-RQ2, row 1 of pipe_lines.csv: "RQ1,RQ2,RQ,1.20,1.20,250,PE,0.3,,,,,ZM,2016,燃气公司,样例路".
+  // The gas main RQ1-RQ2, row 1 of pipe_lines.csv: "RQ1,RQ2,RQ,0.70,1.20,250,PE,0.3,,,,,ZM,2016,燃气公司,样例路"
+  // (0.70: the sample's seeded cover defect).
   const auto pipes = infoElements(q(sample / "pipe_lines.csv") + " --crs EPSG:4549+5737");
   const auto gasMain = std::find_if(pipes.begin(), pipes.end(), [](const auto& p) { return p.second["name"] == "RQ1-RQ2"; });
   REQUIRE(gasMain != pipes.end());
@@ -199,7 +200,8 @@ TEST_CASE("cim tiles: sampled elements' table rows equal cim info --elements and
   CHECK(pipeRow["pipe.pressureMPa"] == 0.3);
   CHECK(pipeRow["pipe.pressureClass"] == "medium A");  // 0.2 < 0.3 <= 0.4 MPa: GB 50028 medium pressure A
   CHECK(pipeRow["pipe.year"] == 2016);
-  CHECK(pipeRow["pipe.startDepth"] == 1.2);
+  CHECK(pipeRow["pipe.startDepth"] == 0.7);
+  CHECK(pipeRow["pipe.endDepth"] == 1.2);
 
   // The pump station's door (pump_station.ifc): every property as cim info lists it.
   const auto bim = infoElements(q(sample / "pump_station.ifc"));

@@ -248,3 +248,115 @@ TEST_CASE("Duplicates, and results marked against a previous run", "[index][clas
   CHECK(current[2].status == "resolved");
   CHECK(current[2].id == "h-0000000000000000");
 }
+
+namespace {
+
+// A pipe of type `code` between two survey points (ids may be empty: then only positions join it to others).
+model::Element networkPipe(const Vector3d& a, const Vector3d& b, const char* code, const std::string& from,
+                           const std::string& to, const std::string& guid) {
+  auto e = pipe(a, b, 0.25, code, guid);
+  model::PipeSegment s = *e.pipe();
+  s.startPointId = from;
+  s.endPointId = to;
+  e = model::pipeElement(std::move(s));
+  e.guid = guid;
+  return e;
+}
+
+}  // namespace
+
+TEST_CASE("Parts of one network joined at a node are neither clashes nor clearance pairs", "[index][clash]") {
+  model::Scene scene;
+  // Two gas segments meeting at survey point P2 at a right angle: their sections overlap at the bend.
+  scene.addElement("pipes", networkPipe({0, 0, 5}, {10, 0, 5}, "RQ", "P1", "P2", "g1"));
+  scene.addElement("pipes", networkPipe({10, 0, 5}, {10, 10, 5}, "RQ", "P2", "P3", "g2"));
+  // Without ids: two water segments whose ends meet (joined by position) ...
+  scene.addElement("pipes", networkPipe({0, 20, 5}, {10, 20, 5}, "JS", "", "", "w1"));
+  scene.addElement("pipes", networkPipe({10, 20, 5}, {10, 30, 5}, "JS", "", "", "w2"));
+  // ... and one starting 0.3 m north of w1's start (not at it): a separate pipe, 5 cm from w1 wall to wall.
+  scene.addElement("pipes", networkPipe({0, 20.3, 5}, {0, 30, 5}, "JS", "", "", "w0"));
+  // A sewer ending in its manhole (by point id), and a water pipe of another network through the same manhole.
+  scene.addElement("pipes", networkPipe({20, 0, 4}, {30, 0, 4}, "WS", "M1", "M2", "s1"));
+  model::Well manhole;
+  manhole.top = {30, 0, 7};
+  manhole.depthMeters = 3.5;
+  manhole.diameterMeters = 1.0;
+  manhole.type = *model::pipeTypeFromCode("WS");
+  manhole.pointId = "M2";
+  auto well = model::wellElement(std::move(manhole));
+  well.guid = "m2";
+  scene.addElement("wells", std::move(well));
+  scene.addElement("pipes", networkPipe({30, -5, 5}, {30, 5, 5}, "JS", "J1", "J2", "through"));
+  // An IFC pipe and the fitting its port connects to (overlapping, as a socket does), and a fitting not connected.
+  auto segment = boxElement({40, 0, 0}, {41, 0.2, 0.2}, "IfcPipeSegment", "seg");
+  auto fitting = boxElement({40.95, -0.05, -0.05}, {41.25, 0.25, 0.25}, "IfcPipeFitting", "fit");
+  segment.connectedTo = {"fit"};
+  fitting.connectedTo = {"seg"};
+  auto loose = boxElement({39.8, -0.05, -0.05}, {40.05, 0.25, 0.25}, "IfcPipeFitting", "loose");
+  CHECK(index::joinedInNetwork(segment, fitting));
+  CHECK(index::joinedInNetwork(fitting, segment));
+  CHECK_FALSE(index::joinedInNetwork(segment, loose));
+  scene.addElement("bim", std::move(segment));
+  scene.addElement("bim", std::move(fitting));
+  scene.addElement("bim", std::move(loose));
+  const auto index = index::SpatialIndex::build(scene);
+
+  index::ClashOptions o;
+  o.a = sel("*");
+  auto hard = index::clash(index, o);
+  REQUIRE(hard.ok());
+  std::set<std::set<std::string>> pairs;
+  for (const auto& x : hard->results) pairs.insert({x.a.guid, x.b.guid});
+  // The water pipe through the manhole and the loose fitting clash; nothing joined does.
+  CHECK(pairs == std::set<std::set<std::string>>{{"through", "m2"}, {"seg", "loose"}});
+  CHECK(hard->joinedPairs == 4);  // g1–g2, w1–w2, s1–m2, seg–fit
+
+  o.mode = index::ClashOptions::Mode::Clearance;
+  o.clearanceMeters = 0.1;
+  auto near = index::clash(index, o);
+  REQUIRE(near.ok());
+  pairs.clear();
+  for (const auto& x : near->results) pairs.insert({x.a.guid, x.b.guid});
+  CHECK(pairs == std::set<std::set<std::string>>{{"through", "m2"}, {"seg", "loose"}, {"w0", "w1"}});
+  const auto* apart = findPair(*near, "w0", "w1");
+  REQUIRE(apart);
+  CHECK(apart->distance == Approx(0.05).margin(1e-9));
+
+  // Duplicates are still duplicates when they share their points (a line surveyed twice).
+  model::Scene twice;
+  twice.addElement("pipes", networkPipe({0, 0, 5}, {10, 0, 5}, "TX", "T2", "T3", "t23"));
+  twice.addElement("pipes", networkPipe({10, 0, 5}, {0, 0, 5}, "TX", "T3", "T2", "t32"));
+  o.mode = index::ClashOptions::Mode::Duplicates;
+  auto dup = index::clash(index::SpatialIndex::build(twice), o);
+  REQUIRE(dup.ok());
+  CHECK(dup->results.size() == 1);
+}
+
+TEST_CASE("Rooms, storeys, facility parts and openings are left out of clash sets unless asked for", "[index][clash]") {
+  model::Scene scene;
+  scene.addElement("bim", boxElement({0, 0, 0}, {10, 0.3, 3}, "IfcWall", "wall"));
+  scene.addElement("bim", boxElement({0, -5, 0}, {10, 5, 3}, "IfcSpace", "room"));             // the wall stands in it
+  scene.addElement("bim", boxElement({-50, -50, -5}, {50, 50, 5}, "IfcFacilityPart", "part"));  // around everything
+  scene.addElement("bim", boxElement({4, -0.1, 1}, {5, 0.4, 2}, "IfcOpeningElement", "hole"));  // through the wall
+  scene.addElement("bim", boxElement({9, 0, 2}, {11, 0.3, 2.5}, "IfcBeam", "beam"));            // 1 m into the wall
+  CHECK(index::isSpatialOrVirtual("IfcSpace"));
+  CHECK(index::isSpatialOrVirtual("IfcRoadPart"));
+  CHECK_FALSE(index::isSpatialOrVirtual("IfcWall"));
+  CHECK_FALSE(index::isSpatialOrVirtual("pipe"));
+  const auto index = index::SpatialIndex::build(scene);
+  index::ClashOptions o;
+  o.a = sel("*");
+  auto r = index::clash(index, o);
+  REQUIRE(r.ok());
+  REQUIRE(r->results.size() == 1);
+  CHECK(findPair(*r, "wall", "beam"));
+  CHECK(r->skippedNonPhysical == 3);
+  CHECK(r->selectedA == 2);
+  o.includeNonPhysical = true;
+  r = index::clash(index, o);
+  REQUIRE(r.ok());
+  CHECK(findPair(*r, "wall", "room"));
+  CHECK(findPair(*r, "wall", "hole"));
+  CHECK(findPair(*r, "beam", "part"));
+  CHECK(r->skippedNonPhysical == 0);
+}

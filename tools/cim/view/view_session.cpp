@@ -5,6 +5,7 @@
 #include <optional>
 
 #include "cim/export/geojson.h"
+#include "cim/export/report.h"
 
 namespace cimtool::view {
 
@@ -77,38 +78,64 @@ cim::Result<ViewSession> startView(const ViewOptions& options) {
   std::string query = "?tiles=/tiles/";
   std::shared_ptr<const fs::path> scratch;
   std::vector<Diagnostic> notes;
-  for (std::size_t i = 0; i < options.geojsonFiles.size(); ++i) {
-    const auto& file = options.geojsonFiles[i];
+  // Writes a layer's WGS 84 text into the session's scratch folder (made on first use) as <i>/<name>.
+  auto scratchCopy = [&](std::size_t i, const std::string& name, const std::string& text) -> cim::Result<fs::path> {
+    if (!scratch) {  // a folder of our own (mkdtemp), so sessions never share or remove each other's copies
+      std::string pattern = (fs::temp_directory_path(ec) / "cim-view-XXXXXX").string();
+      if (!::mkdtemp(pattern.data()))
+        return cim::Result<fs::path>::failure(
+            Diagnostic::error(ErrorCode::FileUnwritable, "cannot create a scratch folder", pattern));
+      scratch = std::shared_ptr<const fs::path>(new fs::path(pattern), [](const fs::path* p) {
+        std::error_code e;
+        fs::remove_all(*p, e);
+        delete p;
+      });
+    }
+    const fs::path served = *scratch / std::to_string(i) / name;
+    fs::create_directories(served.parent_path(), ec);
+    std::ofstream out(served, std::ios::binary | std::ios::trunc);
+    out << text;
+    out.close();
+    if (!out)
+      return cim::Result<fs::path>::failure(
+          Diagnostic::error(ErrorCode::FileUnwritable, "cannot write the WGS 84 copy of a layer", served.string()));
+    return cim::Result<fs::path>::success(served);
+  };
+  std::size_t layer = 0;
+  auto mount = [&](const std::string& name, const fs::path& served) {
+    const std::string path = "/layers/" + std::to_string(layer++) + "/";
+    server.mounts.push_back({path + name, served});  // matched against the decoded path
+    query += "&geojson=" + percentEncode(path + percentEncode(name), true);
+  };
+  for (const auto& file : options.geojsonFiles) {
     if (!fs::is_regular_file(file, ec))
       return R::failure(Diagnostic::error(ErrorCode::FileNotFound, "GeoJSON layer not found", file.string()));
-    const std::string url = "/layers/" + std::to_string(i) + "/" + percentEncode(file.filename().string());
-    fs::path served = file;
     auto wgs84 = cim::geojson::fileToWgs84(file);
     if (!wgs84.ok()) return R::failureFrom(wgs84);
     for (auto& d : wgs84.takeDiagnostics()) notes.push_back(std::move(d));
+    fs::path served = file;
     if (wgs84->reprojected) {  // served from a scratch copy in WGS 84, removed with the session
-      if (!scratch) {  // a folder of our own (mkdtemp), so sessions never share or remove each other's copies
-        std::string pattern = (fs::temp_directory_path(ec) / "cim-view-XXXXXX").string();
-        if (!::mkdtemp(pattern.data()))
-          return R::failure(Diagnostic::error(ErrorCode::FileUnwritable, "cannot create a scratch folder", pattern));
-        scratch = std::shared_ptr<const fs::path>(new fs::path(pattern), [](const fs::path* p) {
-          std::error_code e;
-          fs::remove_all(*p, e);
-          delete p;
-        });
-      }
-      served = *scratch / std::to_string(i) / file.filename();
-      fs::create_directories(served.parent_path(), ec);
-      std::ofstream out(served, std::ios::binary | std::ios::trunc);
-      out << wgs84->text;
-      out.close();
-      if (!out)
-        return R::failure(Diagnostic::error(ErrorCode::FileUnwritable, "cannot write the WGS 84 copy of a GeoJSON layer",
-                                            served.string()));
+      auto copy = scratchCopy(layer, file.filename().string(), wgs84->text);
+      if (!copy.ok()) return R::failureFrom(copy);
+      served = copy.value();
     }
-    // The mount is matched against the decoded path.
-    server.mounts.push_back({"/layers/" + std::to_string(i) + "/" + file.filename().string(), served});
-    query += "&geojson=" + percentEncode(url, true);
+    mount(file.filename().string(), served);
+  }
+  // Reports (cim clash / cim check -o X.json): their results as markers at the result points, with lines between the
+  // closest points, in WGS 84.
+  for (const auto& file : options.reportFiles) {
+    auto report = cim::report::readReport(file);
+    if (!report.ok()) return R::failureFrom(report);
+    for (auto& d : report.takeDiagnostics()) notes.push_back(std::move(d));
+    cim::report::WriteOptions wo;
+    wo.geojson = cim::report::GeoJsonCoordinates::Wgs84;
+    auto text = cim::report::reportGeoJson(report.value(), wo);
+    if (!text.ok()) return R::failureFrom(text);
+    for (auto& d : text.takeDiagnostics()) notes.push_back(std::move(d));
+    const std::string name = file.stem().string() + ".geojson";
+    auto copy = scratchCopy(layer, name, text.value());
+    if (!copy.ok()) return R::failureFrom(copy);
+    mount(name, copy.value());
   }
   server.rootRedirect = "/viewer/" + query;
   auto started = HttpServer::start(std::move(server));

@@ -40,12 +40,16 @@ struct ViewOptions {
   /// reprojected to WGS 84 longitude, latitude and ellipsoidal height (cim::geojson::toWgs84, as the tiles are
   /// placed), from a scratch copy.
   std::vector<std::filesystem::path> geojsonFiles;
+  /// JSON reports of `cim clash` / `cim check` (cim/export/report.h): each served as a WGS 84 GeoJSON layer of its
+  /// results (a marker at each result's point, a line between the closest points, every field clickable), after the
+  /// GeoJSON layers.
+  std::vector<std::filesystem::path> reportFiles;
   ViewerAssets assets;
   std::uint16_t port = 0;
 };
 
 /// The server and the URL to open for `cim view`: the viewer at /viewer/, Cesium at /cesium/, the tiles at /tiles/,
-/// GeoJSON file i at /layers/<i>/<file name>; `url` opens the viewer on them. Fails naming the tiles folder when it
+/// GeoJSON file or report i at /layers/<i>/<file name> (a report as <stem>.geojson); `url` opens the viewer on them. Fails naming the tiles folder when it
 /// has no index.json, or a GeoJSON file that does not exist or cannot be reprojected. Warnings of the reprojection
 /// (a height datum PROJ could only approximate) come with the successful result.
 struct ViewSession {

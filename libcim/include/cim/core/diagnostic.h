@@ -53,6 +53,11 @@ enum class ErrorCode : std::uint32_t {
   SiteFeatureSkipped = 7101,      ///< a site feature skipped (no usable kind, geometry or numbers)
   // export
   ExportFailed = 8001,
+  // export/report
+  ReportCorrupt = 8101,             ///< a JSON report that cannot be read: not a report object, no version or results
+  ReportVersionUnsupported = 8102,  ///< a JSON report of a newer format version than this libcim reads
+  ReportResultSkipped = 8103,       ///< one result of a report that cannot be read (wrong type of a field); skipped
+  ReportIdRepeated = 8104,          ///< a result id twice in one report; the second BCF topic gets "<id>#2"
 };
 
 /// Numeric value of a code, e.g. 1001.

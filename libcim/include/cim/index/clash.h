@@ -11,6 +11,8 @@
 //              it has one, else its horizontal one (which a crossing violates); elsewhere the horizontal clearance in
 //              plan. Pairs no rule covers are not checked.
 //   duplicate  the same class with the same geometry at the same place (within the tolerance)
+// Parts of one network joined at a node (consecutive pipe segments, a pipe and its manhole, an IFC pipe and the fitting
+// its port connects to) are one pipeline: hard and clearance sets skip them (counted in joinedPairs).
 // Every result carries both elements, the distances (3D, horizontal, vertical), the closest points, the rule that
 // required it, and a stable id: the same pair and type give the same id in every run.
 
@@ -79,9 +81,18 @@ struct ClashOptions {
   bool reportTouches = false;               ///< also report touches (hard mode)
   std::optional<double> clearanceMeters;    ///< clearance mode: one distance for every pair (3D)
   const RuleSet* rules = nullptr;           ///< clearance mode: requirements per pair
+  /// Also check elements that are not physical objects (isSpatialOrVirtual): rooms, storeys, facility parts,
+  /// openings, virtual elements. Off: they are left out of both selections (counted in skippedNonPhysical).
+  bool includeNonPhysical = false;
   unsigned threads = 0;                     ///< 0: every core
   ProgressFn progress;
 };
+
+/// True for IFC classes that are volumes or annotations rather than physical objects, which clash sets leave out by
+/// default: spatial elements (IfcSite, IfcBuilding, IfcBuildingStorey, IfcSpace, IfcFacility, IfcFacilityPart and the
+/// IFC4X3 bridge/road/railway/marine parts, IfcSpatialZone, IfcExternalSpatialElement), openings
+/// (IfcOpeningElement, IfcOpeningStandardCase, IfcVoidingFeature), IfcVirtualElement, IfcAnnotation, IfcGrid.
+bool isSpatialOrVirtual(std::string_view kind);
 
 struct ClashReport {
   std::vector<ClashResult> results;  ///< sorted by type, then the two ids
@@ -89,7 +100,15 @@ struct ClashReport {
   std::size_t candidatePairs = 0;    ///< pairs whose boxes (grown by the largest requirement) meet
   std::size_t touches = 0;           ///< touches found (listed only with reportTouches)
   std::size_t pairsWithoutRule = 0;  ///< clearance by rules: candidate pairs no rule covers
+  std::size_t joinedPairs = 0;       ///< hard and clearance: pairs joined in one network, not checked (below)
+  std::size_t skippedNonPhysical = 0;  ///< selected elements left out as not physical (ClashOptions)
 };
+
+/// True when two elements are parts of one network joined at a node, which clash sets do not check against each
+/// other: elements that list each other in `connectedTo` (IFC ports: a pipe and its fitting); pipes of one class (CJJ 61 type class) sharing an end point (the same survey point or node id; by position
+/// within 1 cm when either has no id), or a well and a pipe of its class that ends in it (by point id, or an end
+/// inside the well's outline in plan). Duplicates are still found between them.
+bool joinedInNetwork(const model::Element& a, const model::Element& b);
 
 /// Runs one clash set. Fails (InvalidArgument) when clearance mode has neither a distance nor rules; (Cancelled)
 /// when the progress callback asks.
@@ -98,6 +117,10 @@ Result<ClashReport> clash(const SpatialIndex& index, const ClashOptions& options
 /// Marks `current` against a previous run's results by id: "new" (not before), "active" (before too); results of
 /// the previous run that are gone are appended as "resolved".
 void markAgainstPrevious(std::vector<ClashResult>& current, const std::vector<ClashResult>& previous);
+
+/// Fills a result whose `a` and `b` are set: its type, the distances and closest points of `s`, the point between
+/// them and the stable id.
+void setMeasures(ClashResult& result, ClashType type, const Separation& s);
 
 /// The stable id of a result: type and the two elements (order-independent).
 std::string stableClashId(ClashType type, const ElementRef& a, const ElementRef& b);

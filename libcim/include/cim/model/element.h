@@ -115,6 +115,9 @@ struct Element {
   /// immutable: copies of an element share it, and code that moves an element (transformScene, mergeInto) replaces
   /// it with a transformed copy (see transformParametric).
   std::shared_ptr<const ParametricShape> parametric;
+  /// GUIDs of the elements joined to this one in its network (IFC: connected ports, a pipe and its fitting), sorted.
+  /// Clash sets do not check joined elements against each other (cim/index/clash.h).
+  std::vector<std::string> connectedTo;
 
   /// The parametric pipe, well or site feature, or null when the element is not one.
   const PipeSegment* pipe() const { return parametric ? std::get_if<PipeSegment>(parametric.get()) : nullptr; }

@@ -264,7 +264,7 @@ bool readParent(Context& ctx, std::uint64_t id, Parent& out) {
       ctx.report(Severity::Warning, ErrorCode::InvalidElement, id, "polynomial curve: CoefficientsZ ignored in a 2D layout");
     return true;
   }
-  ctx.report(Severity::Warning, ErrorCode::InvalidElement, id,
+  ctx.report(Severity::Warning, ErrorCode::IfcItemNotRead, id,
              "parent curve " + std::string(c.entity().name) +
                  " is not supported yet; its segment is drawn as a straight line along the segment's placement");
   return false;

@@ -170,7 +170,7 @@ class Booleans {
   // Reports boolean `id` as not applied and counts it; returns the first operand unchanged.
   TriMesh keep(std::uint64_t id, TriMesh first, const std::string& why) {
     ++stats_.booleanOperandsKept;
-    ctx_.report(Severity::Warning, ErrorCode::InvalidElement, id, "boolean not applied (" + why + "); first operand kept");
+    ctx_.report(Severity::Warning, ErrorCode::IfcBooleanNotApplied, id, "boolean not applied (" + why + "); first operand kept");
     return first;
   }
 
@@ -317,7 +317,7 @@ class Booleans {
 std::optional<TriMesh> csgPrimitive(Context& ctx, const Instance& it) {
   TriMesh m = primitiveMesh(ctx, it);
   if (m.empty()) {
-    ctx.report(Severity::Warning, ErrorCode::InvalidElement, it.id(),
+    ctx.report(Severity::Warning, ErrorCode::IfcItemNotRead, it.id(),
                std::string(it.entity().name) + " has no positive size or is not supported yet");
     return std::nullopt;
   }

@@ -124,7 +124,7 @@ std::vector<Eigen::Vector3d> trimmed(Context& ctx, const Instance& t) {
     auto pts = arcPoints(ctx, k->frame, k->a, k->b, *a, sense ? sweep : -sweep);
     return pts;
   }
-  ctx.report(Severity::Warning, ErrorCode::InvalidElement, basis.id(),
+  ctx.report(Severity::Warning, ErrorCode::IfcItemNotRead, basis.id(),
              "trimmed " + std::string(basis.entity().name) + " is not supported");
   return {};
 }
@@ -198,7 +198,7 @@ std::vector<Eigen::Vector3d> curveImpl(Context& ctx, std::uint64_t id, int depth
       out.pop_back();  // closed: the first point is not repeated
     }
   } else {
-    ctx.report(Severity::Warning, ErrorCode::InvalidElement, id,
+    ctx.report(Severity::Warning, ErrorCode::IfcItemNotRead, id,
                "curve type " + std::string(c.entity().name) + " is not supported yet");
   }
   return out;

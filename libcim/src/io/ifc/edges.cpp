@@ -96,7 +96,7 @@ std::vector<V3> edgePoints(Context& ctx, std::uint64_t id) {
   }
   Instance e;
   if (!edgeId || !e.load(ctx.file, edgeId) || !ctx.file.isA(e.record(), names::IfcEdgeCurve)) {
-    ctx.report(Severity::Warning, ErrorCode::InvalidElement, id, "edge is not an IfcEdgeCurve; not supported");
+    ctx.report(Severity::Warning, ErrorCode::IfcItemNotRead, id, "edge is not an IfcEdgeCurve; not supported");
     return {};
   }
   const auto start = vertexPoint(ctx, e.ref("EdgeStart"));

@@ -36,7 +36,7 @@ std::string crsDefinition(Context& ctx, const Instance& crs) {
   const std::string name = crs.text("Name").value_or("");
   auto horizontal = geo::Crs::fromUserInput(name);
   if (!horizontal.ok()) {
-    ctx.report(Severity::Warning, ErrorCode::UnknownCrs, crs.id(),
+    ctx.report(Severity::Warning, ErrorCode::IfcGeoreferenceNotUsed, crs.id(),
                "IfcProjectedCRS name '" + name + "' is not a CRS PROJ knows: " + horizontal.error()->message);
     return {};
   }
@@ -102,7 +102,7 @@ std::optional<IfcGeoreference> fromMapConversion(Context& ctx, const EntityRecor
   Instance crs;
   auto target = mc.ref("TargetCRS");
   if (!target || !crs.load(ctx.file, *target)) {
-    ctx.report(Severity::Warning, ErrorCode::UnknownCrs, mc.id(), "IfcMapConversion has no readable TargetCRS");
+    ctx.report(Severity::Warning, ErrorCode::IfcGeoreferenceNotUsed, mc.id(), "IfcMapConversion has no readable TargetCRS");
     return std::nullopt;
   }
   IfcGeoreference g;
@@ -174,7 +174,7 @@ std::optional<IfcGeoreference> fromPropertySets(Context& ctx) {
   const std::string name = crsSet && crsSet->texts.count("Name") ? crsSet->texts.at("Name") : "";
   auto horizontal = geo::Crs::fromUserInput(name);
   if (!horizontal.ok()) {
-    ctx.report(Severity::Warning, ErrorCode::UnknownCrs, crsSet ? crsSet->id : conversion->id,
+    ctx.report(Severity::Warning, ErrorCode::IfcGeoreferenceNotUsed, crsSet ? crsSet->id : conversion->id,
                "ePset_ProjectedCRS Name '" + name + "' is not a CRS PROJ knows" +
                    (crsSet ? std::string() : " (there is no ePset_ProjectedCRS)"));
     return std::nullopt;

@@ -39,7 +39,7 @@ Result<IfcFile> IfcFile::open(const std::filesystem::path& path, const ProgressF
   for (std::size_t t = 0; t < unknown.size(); ++t)
     if (unknown[t])
       diags.push_back(Diagnostic::warning(
-          ErrorCode::InvalidElement,
+          ErrorCode::IfcSchemaMismatch,
           "type " + f.step_.typeNames()[t] + " is not in " + std::string(f.schema_->name()) + ": " +
               std::to_string(unknown[t]) + " instance(s) skipped, the first at line " +
               std::to_string(f.step_.lineOf(firstUnknown[t]->offset)),
@@ -55,7 +55,7 @@ Result<IfcFile> IfcFile::open(const std::filesystem::path& path, const ProgressF
       seen[r.type] = true;
       const std::size_t expected = f.schema_->attributes(*f.byType_[r.type]).size();
       if (f.step_.attributes(r, attrs, err) && attrs.size() != expected)
-        diags.push_back(Diagnostic::info(ErrorCode::ConventionApplied,
+        diags.push_back(Diagnostic::info(ErrorCode::IfcSchemaMismatch,
                                          std::string(f.byType_[r.type]->name) + " has " + std::to_string(attrs.size()) +
                                              " attributes in '" + name + "', " + std::string(f.schema_->name()) +
                                              " defines " + std::to_string(expected) + ": read by position",
@@ -63,7 +63,7 @@ Result<IfcFile> IfcFile::open(const std::filesystem::path& path, const ProgressF
     }
   }
   if (complex)
-    diags.push_back(Diagnostic::warning(ErrorCode::InvalidElement,
+    diags.push_back(Diagnostic::warning(ErrorCode::IfcItemNotRead,
                                         std::to_string(complex) + " complex (multi-type) instance(s) are skipped, the first at line " +
                                             std::to_string(f.step_.lineOf(firstComplex->offset)),
                                         f.path(), instanceName(firstComplex->id)));

@@ -68,9 +68,12 @@ class PlacementChain {
       result = linearPlacement(p);
     } else if (f.isA(p.record(), names::IfcGridPlacement)) {
       result = gridPlacement(p);
-    } else {
-      ctx_.report(Severity::Warning, ErrorCode::InvalidElement, id,
+    } else if (f.isA(p.record(), names::IfcObjectPlacement)) {  // a placement kind the reader does not know
+      ctx_.report(Severity::Warning, ErrorCode::IfcItemNotRead, id,
                   "placement of type " + std::string(p.entity().name) + " is not supported; placed at the origin");
+    } else {  // not a placement at all: the file is wrong
+      ctx_.report(Severity::Warning, ErrorCode::InvalidElement, id,
+                  "placement is an " + std::string(p.entity().name) + ", not an IfcObjectPlacement; placed at the origin");
     }
     visiting_.erase(id);
     ctx_.placements.insert(id, result);

@@ -40,7 +40,7 @@ std::vector<geometry::SolidMesh> openingBodies(Context& ctx, const std::vector<s
       }
     if (cutters.size() == before) {
       ++notCut;
-      ctx.report(Severity::Warning, ErrorCode::InvalidElement, id, "opening has no body geometry; not cut");
+      ctx.report(Severity::Warning, ErrorCode::IfcOpeningNotCut, id, "opening has no body geometry; not cut");
     }
   }
   return cutters;
@@ -103,7 +103,7 @@ OpeningCounts cutOpenings(Context& ctx, std::uint64_t hostId, const std::vector<
   counts.cut += openings.size() - failed;
   counts.notCut += failed;
   if (failed > 0)
-    ctx.report(Severity::Warning, ErrorCode::InvalidElement, hostId,
+    ctx.report(Severity::Warning, ErrorCode::IfcOpeningNotCut, hostId,
                std::to_string(failed) + " opening(s) not cut: " + why);
   host.erase(std::remove_if(host.begin(), host.end(), [](const TriMesh& m) { return m.triangles.empty(); }), host.end());
   return counts;

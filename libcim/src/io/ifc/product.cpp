@@ -50,6 +50,7 @@ void addAttributes(const ProductMapping& m, const Instance& p, PropertySetCache&
   e.attributes["IfcId"] = static_cast<std::int64_t>(id);
   const std::string storey = storeyOf(file, m.rel, id);
   if (!storey.empty()) e.attributes["Storey"] = storey;
+  if (auto c = m.rel.connectedTo.find(id); c != m.rel.connectedTo.end()) e.connectedTo = c->second;
   if (auto t = m.rel.typeOf.find(id); t != m.rel.typeOf.end()) {
     Instance type;
     if (type.load(file, t->second)) {

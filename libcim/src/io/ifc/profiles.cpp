@@ -173,7 +173,7 @@ std::vector<Polygon> parameterised(Context& ctx, const Instance& p) {
   if (!dimensionsUsable(d)) return {};
   for (const auto& [cls, rings] : kParameterised)
     if (ctx.file.isA(p.record(), cls)) return {Polygon{rings(d)}};
-  ctx.report(Severity::Warning, ErrorCode::InvalidElement, p.id(),
+  ctx.report(Severity::Warning, ErrorCode::IfcItemNotRead, p.id(),
              "profile type " + std::string(p.entity().name) + " is not supported yet");
   return {};
 }

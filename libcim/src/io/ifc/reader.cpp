@@ -112,19 +112,19 @@ void georeference(Context& ctx, bool apply, IfcReadResult& out) {
     model::transformScene(out.scene, g->toMap);
     out.scene.setCrs(std::move(crs).value());
   } else {
-    ctx.report(Severity::Warning, ErrorCode::UnknownCrs, 0, crs.error()->message + "; the model stays local");
+    ctx.report(Severity::Warning, ErrorCode::IfcGeoreferenceNotUsed, 0, crs.error()->message + "; the model stays local");
   }
 }
 
 // File-level warnings summing what the products reported one by one.
 void summarise(const ShapeStats& stats, const IfcReadResult& out, const IfcFile& file, std::vector<Diagnostic>& diags) {
   if (stats.booleanOperandsKept > 0)
-    diags.push_back(Diagnostic::warning(ErrorCode::InvalidElement,
+    diags.push_back(Diagnostic::warning(ErrorCode::IfcBooleanNotApplied,
                                         std::to_string(stats.booleanOperandsKept) +
                                             " boolean operation(s) could not be evaluated: their first operand is shown",
                                         file.path()));
   if (out.openingsNotCut > 0)
-    diags.push_back(Diagnostic::warning(ErrorCode::InvalidElement,
+    diags.push_back(Diagnostic::warning(ErrorCode::IfcOpeningNotCut,
                                         std::to_string(out.openingsNotCut) + " of " +
                                             std::to_string(out.openingsNotCut + out.openingsCut) +
                                             " opening(s) could not be cut from their hosts",

@@ -1,6 +1,48 @@
 #include "io/ifc/relations.h"
 
+#include <algorithm>
+
 namespace cim::io::ifc {
+
+namespace {
+
+// Elements joined through their ports: a pipe and the fitting it plugs into, a duct and its terminal. Port owners
+// come from IfcRelNests (IFC4, IFC4X3: the element nests its ports) and IfcRelConnectsPortToElement (IFC2X3, IFC4).
+void readPortConnections(const IfcFile& f, Relations& rel) {
+  std::unordered_map<std::uint64_t, std::uint64_t> ownerOf;  // port -> element
+  Instance r;
+  for (const auto* rec : f.instancesOf(names::IfcRelNests))
+    if (r.load(f, *rec))
+      if (auto owner = r.ref("RelatingObject"))
+        for (auto part : r.refs("RelatedObjects"))
+          if (const auto* p = f.find(part); p && f.isA(*p, names::IfcPort)) ownerOf.emplace(part, *owner);
+  for (const auto* rec : f.instancesOf(names::IfcRelConnectsPortToElement))
+    if (r.load(f, *rec))
+      if (auto port = r.ref("RelatingPort"))
+        if (auto element = r.ref("RelatedElement")) ownerOf.emplace(*port, *element);
+  auto guidOf = [&](std::uint64_t id) {
+    Instance e;
+    return e.load(f, id) ? e.text("GlobalId").value_or("") : std::string();
+  };
+  for (const auto* rec : f.instancesOf(names::IfcRelConnectsPorts)) {
+    if (!r.load(f, *rec)) continue;
+    const auto a = r.ref("RelatingPort"), b = r.ref("RelatedPort");
+    if (!a || !b) continue;
+    const auto oa = ownerOf.find(*a), ob = ownerOf.find(*b);
+    if (oa == ownerOf.end() || ob == ownerOf.end() || oa->second == ob->second) continue;
+    const std::string ga = guidOf(oa->second), gb = guidOf(ob->second);
+    if (!ga.empty() && !gb.empty()) {
+      rel.connectedTo[oa->second].push_back(gb);
+      rel.connectedTo[ob->second].push_back(ga);
+    }
+  }
+  for (auto& [id, guids] : rel.connectedTo) {
+    std::sort(guids.begin(), guids.end());
+    guids.erase(std::unique(guids.begin(), guids.end()), guids.end());
+  }
+}
+
+}  // namespace
 
 Relations readRelations(const IfcFile& f) {
   Relations rel;
@@ -33,6 +75,7 @@ Relations readRelations(const IfcFile& f) {
           // Only a host this schema knows can be cut; an opening of an unknown host is shown on its own.
           if (const auto* h = f.find(*host); h && f.entity(*h)) rel.voiding.insert(*opening);
         }
+  readPortConnections(f, rel);
   return rel;
 }
 

@@ -357,7 +357,7 @@ bool joinWindingLoops(Context& ctx, std::uint64_t faceId, const Surface& s, std:
     if (winding.empty()) continue;
     Loop band;
     if (winding.size() != 2 || !joinBand(loops[winding[0]], loops[winding[1]], d, s.period[d], s, band)) {
-      ctx.report(Severity::Warning, ErrorCode::InvalidElement, faceId,
+      ctx.report(Severity::Warning, ErrorCode::IfcItemNotRead, faceId,
                  std::to_string(winding.size()) + " bound(s) wind around a closed surface without a seam edge; face not supported");
       return false;
     }
@@ -659,7 +659,7 @@ void surfaceFace(Context& ctx, std::uint64_t faceId, TriMesh& out) {
     s = elementarySurface(ctx, si);
   }
   if (!s) {
-    ctx.report(Severity::Warning, ErrorCode::InvalidElement, *surfaceId,
+    ctx.report(Severity::Warning, ErrorCode::IfcItemNotRead, *surfaceId,
                "face surface " + std::string(si.entity().name) + " is not supported yet");
     return;
   }

@@ -180,8 +180,8 @@ TEST_CASE("Local placements compose down their chain, and cycles and other types
   const Eigen::Affine3d cyclic = io::ifc::objectPlacement(*o.ctx, 30);
   CHECK(cyclic.matrix().allFinite());
   const Eigen::Affine3d other = io::ifc::objectPlacement(*o.ctx, 40);
-  CHECK((other.translation() - Eigen::Vector3d(1, 2, 3)).norm() < 1e-12);  // the unsupported parent counts as identity
+  CHECK((other.translation() - Eigen::Vector3d(1, 2, 3)).norm() < 1e-12);  // the wrong-typed parent counts as identity
   const auto diags = o.ctx->takeDiagnostics();
   CHECK(reported(diags, "#30", "cyclic placement chain; broken here"));
-  CHECK(reported(diags, "#23", "placement of type IfcAxis2Placement3D is not supported; placed at the origin"));
+  CHECK(reported(diags, "#23", "placement is an IfcAxis2Placement3D, not an IfcObjectPlacement; placed at the origin"));
 }

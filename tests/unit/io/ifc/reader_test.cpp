@@ -201,3 +201,36 @@ TEST_CASE("Geometry progress comes from the calling thread and rises to 1, and r
   CHECK(cancelled.error()->code == ErrorCode::Cancelled);
   CHECK(calls == 1);
 }
+
+TEST_CASE("IFC diagnostics carry the io/ifc code of what happened", "[ifc][reader][diagnostics]") {
+  // One small file per code of docs/error-codes.md's 6000 range (6005, a georeference not used, is in georef_test).
+  const std::string block = "#420=IFCBLOCK(#11,2.,2.,2.);\n";
+  struct Case {
+    const char* what;
+    std::string data;
+    ErrorCode code;
+    const char* id;  // the instance the diagnostic names
+  };
+  const Case cases[] = {
+      {"an item the reader does not draw", block + "#410=IFCBOUNDINGBOX(#10,1.,1.,1.);\n" + proxyWith("#410,#420"),
+       ErrorCode::IfcItemNotRead, "#410"},
+      {"a union with a half-space", block + "#421=IFCPLANE(#11);#422=IFCHALFSPACESOLID(#421,.F.);\n"
+                                            "#423=IFCBOOLEANRESULT(.UNION.,#420,#422);\n" + proxyWith("#423"),
+       ErrorCode::IfcBooleanNotApplied, "#423"},
+      {"an opening without a body", block + proxyWith("#420") +
+                                        "#430=IFCOPENINGELEMENT('3gnK1gq9X5sOFhZ$a1N5GG',$,'o',$,$,#12,$,$,$);\n"
+                                        "#431=IFCRELVOIDSELEMENT('4gnK1gq9X5sOFhZ$a1N5GG',$,$,$,#902,#430);\n",
+       ErrorCode::IfcOpeningNotCut, "#430"},
+      {"a type not in the schema", block + proxyWith("#420") + "#440=IFCNOTINANYSCHEMA(1.,2.);\n",
+       ErrorCode::IfcSchemaMismatch, "#440"},
+  };
+  for (const auto& c : cases) {
+    INFO(c.what);
+    auto l = load(ifcWith(c.data));
+    INFO(allMessages(l.diagnostics));
+    bool found = false;
+    for (const auto& d : l.diagnostics) found |= d.code == c.code && d.elementId == c.id;
+    CHECK(found);
+    CHECK(l.found);  // the element still loads (the block, uncut or not combined)
+  }
+}
