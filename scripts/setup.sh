@@ -32,6 +32,9 @@ packages=(
   # notebooks (nbconvert, the ipykernel "python3" kernel, the jupyter command)
   pybind11-dev python3-dev python3-numpy python3-pytest python3-pandas python3-geopandas python3-shapely
   python3-pyproj python3-matplotlib python3-nbconvert python3-ipykernel jupyter-nbconvert jupyter-core
+  # the index/clash benchmark and the test postgis.clearance_agrees compare against PostGIS in a throw-away cluster
+  # they start themselves (initdb + postgres from postgresql-15, talked to through libpq)
+  postgresql-15-postgis-3 libpq-dev
   # Node tooling around the library (glTF-Validator, CesiumJS, playwright-core)
   nodejs npm
   # the browser test of samples/viewer drives Debian's Chromium headless (playwright-core downloads no browser)

@@ -18,7 +18,7 @@ Runner addClashCommand(CLI::App& app) {
     double tolerance = 0.001;
     double clearance = -1;
     std::vector<std::string> rules;
-    bool duplicates = false, touches = false;
+    bool duplicates = false, touches = false, includeSpaces = false;
     ReportArgs report;
   };
   auto args = std::make_shared<Args>();
@@ -38,6 +38,8 @@ Runner addClashCommand(CLI::App& app) {
       ->excludes(clearance);
   cmd->add_flag("--duplicates", args->duplicates, "Report duplicates (the same geometry twice) instead");
   cmd->add_flag("--touches", args->touches, "Also report touches (overlaps within the tolerance)");
+  cmd->add_flag("--include-spaces", args->includeSpaces,
+                "Also check rooms, storeys, facility parts, openings and virtual elements (left out by default)");
   addReportOptions(*cmd, args->report);
   return [cmd, args]() {
     if (!cmd->parsed()) return -1;
@@ -48,6 +50,7 @@ Runner addClashCommand(CLI::App& app) {
     if (!args->b.empty()) q.b = args->b;
     q.toleranceMeters = args->tolerance;
     q.reportTouches = args->touches;
+    q.includeNonPhysical = args->includeSpaces;
     if (args->duplicates) q.mode = cim::index::ClashOptions::Mode::Duplicates;
     if (args->clearance >= 0) {
       q.mode = cim::index::ClashOptions::Mode::Clearance;
@@ -69,6 +72,7 @@ Runner addClashCommand(CLI::App& app) {
     add(rep.joinedPairs, " joined in one network");
     add(rep.pairsWithoutRule, " without a rule");
     if (!args->touches) add(rep.touches, " touch(es) not listed");
+    add(rep.skippedNonPhysical, " space(s), opening(s) or other non-physical element(s) left out");
     ReportContext context;
     context.inputs = q.inputs;
     if (r->index.crs()) context.crs = r->index.crs()->definition();
@@ -85,6 +89,7 @@ Runner addClashCommand(CLI::App& app) {
     context.summary["clash.joinedPairs"] = static_cast<std::int64_t>(rep.joinedPairs);
     context.summary["clash.pairsWithoutRule"] = static_cast<std::int64_t>(rep.pairsWithoutRule);
     context.summary["clash.touches"] = static_cast<std::int64_t>(rep.touches);
+    context.summary["clash.skippedNonPhysical"] = static_cast<std::int64_t>(rep.skippedNonPhysical);
     context.headline = std::to_string(rep.results.size()) + " result(s): " + std::to_string(rep.selectedA) +
                        " element(s) in A, " + std::to_string(rep.selectedB) + " in B, " +
                        std::to_string(rep.candidatePairs) + " candidate pair(s)" + skipped + (skipped.empty() ? "" : ")");

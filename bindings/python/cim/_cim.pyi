@@ -403,7 +403,8 @@ class Scene:
              horizontal: bool = False, radius: float = 0.0, bottom: float = -1.0e4, top: float = 1.0e4) -> Report: ...
     def clash(self, a: str = "*", b: Optional[str] = None, *, mode: Optional[str] = None, tolerance: float = 0.001,
               touches: bool = False, clearance: Optional[float] = None,
-              rules: Union[None, PathLike, Sequence[PathLike]] = None, threads: int = 0,
+              rules: Union[None, PathLike, Sequence[PathLike]] = None, include_non_physical: bool = False,
+              threads: int = 0,
               progress: Progress = None) -> Report: ...
     def check(self, name: str, *, assets: Optional[str] = None, within: Optional[float] = None, k: int = 1,
               zones: str = "gas_zones", cover: str = "cover") -> Report: ...
@@ -539,7 +540,8 @@ class Index:
              horizontal: bool = False, radius: float = 0.0, bottom: float = -1.0e4, top: float = 1.0e4) -> Report: ...
     def clash(self, a: str = "*", b: Optional[str] = None, *, mode: Optional[str] = None, tolerance: float = 0.001,
               touches: bool = False, clearance: Optional[float] = None,
-              rules: Union[None, PathLike, Sequence[PathLike]] = None, threads: int = 0,
+              rules: Union[None, PathLike, Sequence[PathLike]] = None, include_non_physical: bool = False,
+              threads: int = 0,
               progress: Progress = None) -> Report: ...
     def check(self, name: str, *, assets: Optional[str] = None, within: Optional[float] = None, k: int = 1,
               zones: str = "gas_zones", cover: str = "cover") -> Report: ...

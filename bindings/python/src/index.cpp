@@ -176,7 +176,7 @@ ReportRef near(const IndexRef& idx, const py::object& target, std::optional<doub
 
 ReportRef clash(const IndexRef& idx, const std::string& a, const std::optional<std::string>& b,
                 const std::optional<std::string>& mode, double tolerance, bool touches, std::optional<double> clearance,
-                const py::object& rules, unsigned threads, py::object progress) {
+                const py::object& rules, bool includeNonPhysical, unsigned threads, py::object progress) {
   using Mode = cim::index::ClashOptions::Mode;
   cim::app::ClashRequest q;
   q.a = a;
@@ -185,6 +185,7 @@ ReportRef clash(const IndexRef& idx, const std::string& a, const std::optional<s
   q.toleranceMeters = tolerance;
   q.reportTouches = touches;
   q.clearanceMeters = clearance;
+  q.includeNonPhysical = includeNonPhysical;
   if (!rules.is_none()) {
     // One name ('gb50289') or rule file, or a list of them (str or os.PathLike each).
     if (py::isinstance<py::str>(rules) || py::hasattr(rules, "__fspath__")) q.rules = {py::str(rules).cast<std::string>()};
@@ -217,6 +218,7 @@ ReportRef clash(const IndexRef& idx, const std::string& a, const std::optional<s
   s["clash.joinedPairs"] = static_cast<std::int64_t>(set.report.joinedPairs);
   s["clash.pairsWithoutRule"] = static_cast<std::int64_t>(set.report.pairsWithoutRule);
   s["clash.touches"] = static_cast<std::int64_t>(set.report.touches);
+  s["clash.skippedNonPhysical"] = static_cast<std::int64_t>(set.report.skippedNonPhysical);
   return r;
 }
 
@@ -488,15 +490,18 @@ horizontal: measure in plan. Results are of type 'within' or 'nearest', a = the 
       .def("clash",
            [](const IndexRef& i, const std::string& a, const std::optional<std::string>& b,
               const std::optional<std::string>& mode, double tolerance, bool touches, std::optional<double> clearance,
-              const py::object& rules, unsigned threads, py::object progress) {
-             return clash(i, a, b, mode, tolerance, touches, clearance, rules, threads, std::move(progress));
+              const py::object& rules, bool includeNonPhysical, unsigned threads, py::object progress) {
+             return clash(i, a, b, mode, tolerance, touches, clearance, rules, includeNonPhysical, threads,
+                          std::move(progress));
            },
            py::arg("a") = "*", py::arg("b") = py::none(), py::kw_only(), py::arg("mode") = py::none(),
            py::arg("tolerance") = 0.001, py::arg("touches") = false, py::arg("clearance") = py::none(),
-           py::arg("rules") = py::none(), py::arg("threads") = 0, py::arg("progress") = py::none(),
+           py::arg("rules") = py::none(), py::arg("include_non_physical") = false, py::arg("threads") = 0,
+           py::arg("progress") = py::none(),
            R"(A clash set of selection a against b (or against itself): mode 'hard' (default), 'clearance' (with
 clearance=metres, or rules='gb50289' or rule files) or 'duplicates'. Parts of one network joined at a node are not
-checked against each other.)")
+checked against each other; rooms, storeys, facility parts, openings and virtual elements are left out unless
+include_non_physical=True.)")
       .def("__repr__", [](const IndexRef& i) {
         const auto n = reading(i, [](const cim::index::SpatialIndex& x) { return x.size(); });
         return "<cim.Index " + std::to_string(n) + " elements" +

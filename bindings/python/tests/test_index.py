@@ -11,7 +11,7 @@ import pytest
 from shapely.geometry import LineString, Point, Polygon
 
 import cim
-from conftest import CRS, EXPECTED, SAMPLE, SAMPLE_INPUTS
+from conftest import CRS, EXPECTED, SAMPLE, SAMPLE_INPUTS, shared
 
 
 def test_index_finds_elements(sample, sample_index):
@@ -215,3 +215,12 @@ def test_marked_report_keeps_the_rules_of_the_previous_run(sample):
     assert [r.b.name for r in resolved] == ["TX7-TX8"] or [r.a.name for r in resolved] == ["TX7-TX8"]
     assert "GB 50028" in resolved[0].rule.source
     assert json.loads(marked.to_json())["results"][-1]["status"] == "resolved"
+
+
+def test_non_physical_elements_only_when_asked():
+    house = cim.load(shared("ifc/AC20-FZK-Haus.ifc"))
+    default = house.clash("*")
+    everything = house.clash("*", include_non_physical=True)
+    kinds = lambda report: {r.a.kind for r in report} | {r.b.kind for r in report}
+    assert "IfcSpace" not in kinds(default) and "IfcSpace" in kinds(everything)
+    assert len(everything) > len(default)

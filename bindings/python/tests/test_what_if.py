@@ -85,24 +85,27 @@ def test_queries_while_another_thread_changes_the_index(index):
     with_planned = len(index.clash(query, rules="gb50289"))
     index.remove(planned_id)
     assert with_planned > without
-    errors, counts = [], []
-    stop = threading.Event()
+    errors, counts, changes = [], [], []
+    done = threading.Event()
 
     def change():
         try:
-            for _ in range(40):
+            while not done.is_set() and len(changes) < 100000:
                 index.remove(index.insert("planned", planned))
+                changes.append(1)
         except Exception as e:  # pragma: no cover - reported below
             errors.append(e)
-        finally:
-            stop.set()
 
     writer = threading.Thread(target=change)
     writer.start()
-    while not stop.is_set():
-        counts.append(len(index.clash(query, rules="gb50289")))
-        assert len(index.select("layer=planned")) in (0, 1)
-    writer.join()
-    assert not errors and counts
+    try:
+        for _ in range(20):
+            counts.append(len(index.clash(query, rules="gb50289")))
+            assert len(index.select("layer=planned")) in (0, 1)
+    finally:
+        done.set()
+        writer.join()
+    assert not errors and len(counts) == 20 and changes
     # Each clash saw the index with or without the planned pipe, never half of a change.
     assert set(counts) <= {without, with_planned}
+    print(f"20 clash sets while the index changed {len(changes)} times; counts seen: {sorted(set(counts))}")

@@ -93,6 +93,7 @@ Result<ClashSet> runClash(const index::SpatialIndex& index, const ClashRequest& 
   o.reportTouches = q.reportTouches;
   o.clearanceMeters = q.clearanceMeters;
   o.rules = &set.rules;
+  o.includeNonPhysical = q.includeNonPhysical;
   o.threads = q.threads;
   o.progress = progress;
   auto report = index::clash(index, o);

@@ -7,6 +7,7 @@
 #include <array>
 #include <cmath>
 #include <functional>
+#include <initializer_list>
 #include <limits>
 #include <numbers>
 
@@ -21,10 +22,24 @@ using SupportFn = std::function<Vec3(const Vec3&)>;
 
 constexpr double kInf = std::numeric_limits<double>::infinity();
 
+// The parameters (s on p0-p1, t on q0-q1) of the closest points of two segments.
+std::pair<double, double> segmentParameters(const Vec3& p0, const Vec3& p1, const Vec3& q0, const Vec3& q1);
+
+// The support function of a core: a segment's end (capsules, and vertical cylinders in plan), else the shape's own
+// support. A plain struct, not a std::function: GJK calls it a dozen times per pair.
+struct Core {
+  const ConvexShape* shape = nullptr;  // null: the segment a-b
+  Vec3 a = Vec3::Zero(), b = Vec3::Zero();
+  Vec3 operator()(const Vec3& d) const {
+    if (shape) return support(*shape, d);
+    return d.dot(a) >= d.dot(b) ? a : b;
+  }
+};
+
 // A shape split into a core and a margin (a ball radius): a capsule is its segment plus its radius. GJK runs on
 // cores, which makes capsules exact and fast; the margins are added back.
 struct Split {
-  SupportFn core;
+  Core core;
   double margin = 0.0;
   Vec3 anyPoint;  // a point of the core, where GJK starts
   double size = 1.0;  // a length scale of the shape, for tolerances
@@ -34,33 +49,55 @@ double scaleOf(const Aabb& b) { return std::max(1.0, (b.max - b.min).norm()); }
 
 Split split(const ConvexShape& shape, bool plan) {
   if (const auto* c = std::get_if<Capsule>(&shape)) {
-    const Vec3 a = c->a, b = c->b;
-    return {[a, b](const Vec3& d) { return d.dot(a) >= d.dot(b) ? a : b; }, c->radius, a, scaleOf(boundsOf(shape))};
+    return {Core{nullptr, c->a, c->b}, c->radius, c->a, scaleOf(boundsOf(shape))};
   }
   if (const auto* cyl = std::get_if<VerticalCylinder>(&shape); cyl && plan) {
     // In plan a vertical cylinder is a disc: its axis with the radius as margin.
     const Vec3 a(cyl->axis.x(), cyl->axis.y(), cyl->bottom), b(cyl->axis.x(), cyl->axis.y(), cyl->top);
-    return {[a, b](const Vec3& d) { return d.dot(a) >= d.dot(b) ? a : b; }, cyl->radius, a, scaleOf(boundsOf(shape))};
+    return {Core{nullptr, a, b}, cyl->radius, a, scaleOf(boundsOf(shape))};
   }
-  const ConvexShape copy = shape;
-  const Aabb box = boundsOf(shape);
-  return {[copy](const Vec3& d) { return support(copy, d); }, 0.0, support(shape, Vec3::UnitX()), scaleOf(box)};
+  // The caller keeps the shape alive while the split is used (no copy of a polytope's vertices).
+  return {Core{&shape}, 0.0, support(shape, Vec3::UnitX()), scaleOf(boundsOf(shape))};
 }
 
 // --- GJK ------------------------------------------------------------------------------------------------------
 
 struct SimplexVertex {
-  Vec3 w, a, b;  // w = a - b (in plan mode w has z = 0, a and b keep their heights)
+  Vec3 w = Vec3::Zero(), a = Vec3::Zero(), b = Vec3::Zero();  // w = a - b (in plan: w.z() = 0, a and b keep heights)
 };
+
+// A list of at most four values in place (a simplex and its weights): GJK runs without allocating.
+template <class T>
+class Four {
+ public:
+  Four() = default;
+  Four(std::initializer_list<T> values) {
+    for (const auto& v : values) push_back(v);
+  }
+  void push_back(const T& v) { values_[size_++] = v; }
+  void assign(std::size_t n, const T& v) {
+    size_ = 0;
+    for (std::size_t i = 0; i < n; ++i) push_back(v);
+  }
+  std::size_t size() const { return size_; }
+  const T& operator[](std::size_t i) const { return values_[i]; }
+  const T* begin() const { return values_.data(); }
+  const T* end() const { return values_.data() + size_; }
+
+ private:
+  std::array<T, 4> values_{};
+  std::size_t size_ = 0;
+};
+using Simplex = Four<SimplexVertex>;
 
 // The closest point to the origin of a simplex, as weights of its vertices; the simplex is reduced to the vertices
 // with a non-zero weight. Ericson 5.1.2 (segment), 5.1.5 (triangle), 5.1.6 (tetrahedron).
 struct Closest {
   Vec3 point;
-  std::vector<double> weights;
+  Four<double> weights;
 };
 
-Closest closestOnSegment(const std::vector<SimplexVertex>& s, std::vector<SimplexVertex>& reduced) {
+Closest closestOnSegment(const Simplex& s, Simplex& reduced) {
   const Vec3 a = s[0].w, b = s[1].w, ab = b - a;
   const double denom = ab.squaredNorm();
   double t = denom > 0 ? std::clamp(-a.dot(ab) / denom, 0.0, 1.0) : 0.0;
@@ -76,7 +113,7 @@ Closest closestOnSegment(const std::vector<SimplexVertex>& s, std::vector<Simple
   return {a + t * ab, {1.0 - t, t}};
 }
 
-Closest closestOnTriangle3(const std::vector<SimplexVertex>& s, std::vector<SimplexVertex>& reduced) {
+Closest closestOnTriangle3(const Simplex& s, Simplex& reduced) {
   const Vec3 a = s[0].w, b = s[1].w, c = s[2].w, p = Vec3::Zero();
   const Vec3 ab = b - a, ac = c - a, ap = p - a;
   const double d1 = ab.dot(ap), d2 = ac.dot(ap);
@@ -109,7 +146,7 @@ Closest closestOnTriangle3(const std::vector<SimplexVertex>& s, std::vector<Simp
   if (!(std::abs(sum) > 0)) {  // a degenerate (flat) triangle: its closest edge
     Closest best{Vec3::Constant(kInf), {}};
     for (auto [i, j] : {std::pair{0, 1}, std::pair{0, 2}, std::pair{1, 2}}) {
-      std::vector<SimplexVertex> r;
+      Simplex r;
       auto c2 = closestOnSegment({s[i], s[j]}, r);
       if (c2.point.squaredNorm() < best.point.squaredNorm()) best = c2, reduced = r;
     }
@@ -128,7 +165,7 @@ bool originOutsidePlane(const Vec3& a, const Vec3& b, const Vec3& c, const Vec3&
   return signP * signD < 0 || (signD == 0);  // a flat tetrahedron: test its faces
 }
 
-Closest closestOnTetrahedron(const std::vector<SimplexVertex>& s, std::vector<SimplexVertex>& reduced, bool& inside) {
+Closest closestOnTetrahedron(const Simplex& s, Simplex& reduced, bool& inside) {
   inside = false;
   Closest best{Vec3::Constant(kInf), {}};
   bool outsideAny = false;
@@ -136,7 +173,7 @@ Closest closestOnTetrahedron(const std::vector<SimplexVertex>& s, std::vector<Si
   for (const auto& f : faces) {
     if (!originOutsidePlane(s[f[0]].w, s[f[1]].w, s[f[2]].w, s[f[3]].w)) continue;
     outsideAny = true;
-    std::vector<SimplexVertex> r;
+    Simplex r;
     auto c = closestOnTriangle3({s[f[0]], s[f[1]], s[f[2]]}, r);
     if (c.point.squaredNorm() < best.point.squaredNorm()) best = c, reduced = r;
   }
@@ -151,13 +188,13 @@ Closest closestOnTetrahedron(const std::vector<SimplexVertex>& s, std::vector<Si
 struct GjkResult {
   double distance = 0.0;  // between the cores
   Vec3 onA, onB;          // closest points of the cores
-  std::vector<SimplexVertex> simplex;  // the last simplex (a tetrahedron around the origin when the cores overlap)
+  Simplex simplex;  // the last simplex (a tetrahedron around the origin when the cores overlap)
   bool overlap = false;
 };
 
 // GJK on two support functions. With `plan`, the Minkowski difference is projected on the horizontal plane.
-GjkResult gjk(const SupportFn& sa, const SupportFn& sb, const Vec3& startA, const Vec3& startB, double scale,
-              bool plan) {
+template <class SupportA, class SupportB>
+GjkResult gjk(const SupportA& sa, const SupportB& sb, const Vec3& startA, const Vec3& startB, double scale, bool plan) {
   auto flat = [plan](Vec3 v) {
     if (plan) v.z() = 0;
     return v;
@@ -166,9 +203,9 @@ GjkResult gjk(const SupportFn& sa, const SupportFn& sb, const Vec3& startA, cons
     const Vec3 a = sa(d), b = sb(-d);
     return SimplexVertex{flat(a - b), a, b};
   };
-  std::vector<SimplexVertex> simplex{{flat(startA - startB), startA, startB}};
+  Simplex simplex{{flat(startA - startB), startA, startB}};
   Vec3 v = simplex[0].w;
-  std::vector<double> weights{1.0};
+  Four<double> weights{1.0};
   const double eps = 1e-12 * scale * scale;
   GjkResult out;
   for (int iteration = 0; iteration < 128; ++iteration) {
@@ -184,7 +221,7 @@ GjkResult gjk(const SupportFn& sa, const SupportFn& sb, const Vec3& startA, cons
     for (const auto& p : simplex) repeated = repeated || (p.w - w.w).squaredNorm() <= eps;
     if (repeated) break;
     simplex.push_back(w);
-    std::vector<SimplexVertex> reduced;
+    Simplex reduced;
     Closest c;
     if (simplex.size() == 2) {
       c = closestOnSegment(simplex, reduced);
@@ -247,23 +284,27 @@ Proximity withMargins(const GjkResult& g, double marginA, double marginB, bool p
   return p;
 }
 
-// Closed form for two capsules (segment cores).
-std::optional<Proximity> capsulePair(const ConvexShape& a, const ConvexShape& b) {
+// Closed form for two capsules (segment cores). In plan, the cores' projections: the closest points keep the heights
+// of the core points whose projections are closest.
+std::optional<Proximity> capsulePair(const ConvexShape& a, const ConvexShape& b, bool plan) {
   const auto* ca = std::get_if<Capsule>(&a);
   const auto* cb = std::get_if<Capsule>(&b);
   if (!ca || !cb) return std::nullopt;
-  const Proximity core = segmentSegment(ca->a, ca->b, cb->a, cb->b);
+  auto flat = [plan](Vec3 v) {
+    if (plan) v.z() = 0;
+    return v;
+  };
+  const auto [s, t] = segmentParameters(flat(ca->a), flat(ca->b), flat(cb->a), flat(cb->b));
   GjkResult g;
-  g.onA = core.onA;
-  g.onB = core.onB;
-  g.distance = core.distance;
-  g.overlap = core.distance == 0;
-  return withMargins(g, ca->radius, cb->radius, false);
+  g.onA = ca->a + s * (ca->b - ca->a);
+  g.onB = cb->a + t * (cb->b - cb->a);
+  g.distance = flat(g.onB - g.onA).norm();
+  g.overlap = g.distance == 0;
+  return withMargins(g, ca->radius, cb->radius, plan);
 }
 
 Proximity measure(const ConvexShape& a, const ConvexShape& b, bool plan) {
-  if (!plan)
-    if (auto p = capsulePair(a, b)) return *p;
+  if (auto p = capsulePair(a, b, plan)) return *p;
   const Split A = split(a, plan), B = split(b, plan);
   const GjkResult g = gjk(A.core, B.core, A.anyPoint, B.anyPoint, std::max(A.size, B.size), plan);
   return withMargins(g, A.margin, B.margin, plan);
@@ -408,6 +449,17 @@ Eigen::Vector3d support(const ConvexShape& shape, const Eigen::Vector3d& d) {
 
 Aabb boundsOf(const ConvexShape& shape) {
   Aabb box;
+  // The box of the six extreme points along the axes, in closed form where it is one pass: a capsule's ends grown by
+  // its radius, a polytope's vertices (the same box the supports give).
+  if (const auto* c = std::get_if<Capsule>(&shape)) {
+    box.min = c->a.cwiseMin(c->b).array() - c->radius;
+    box.max = c->a.cwiseMax(c->b).array() + c->radius;
+    return box;
+  }
+  if (const auto* p = std::get_if<ConvexPolytope>(&shape); p && !p->vertices.empty()) {
+    for (const auto& v : p->vertices) box.extend(v);
+    return box;
+  }
   for (int axis = 0; axis < 3; ++axis) {
     box.extend(support(shape, Vec3::Unit(axis)));
     box.extend(support(shape, -Vec3::Unit(axis)));
@@ -416,6 +468,17 @@ Aabb boundsOf(const ConvexShape& shape) {
 }
 
 Proximity segmentSegment(const Vec3& p0, const Vec3& p1, const Vec3& q0, const Vec3& q1) {
+  const auto [s, t] = segmentParameters(p0, p1, q0, q1);
+  Proximity out;
+  out.onA = p0 + (p1 - p0) * s;
+  out.onB = q0 + (q1 - q0) * t;
+  out.distance = (out.onA - out.onB).norm();
+  return out;
+}
+
+namespace {
+
+std::pair<double, double> segmentParameters(const Vec3& p0, const Vec3& p1, const Vec3& q0, const Vec3& q1) {
   // Ericson 5.1.9, robust for degenerate segments.
   const Vec3 d1 = p1 - p0, d2 = q1 - q0, r = p0 - q0;
   const double a = d1.squaredNorm(), e = d2.squaredNorm(), f = d2.dot(r);
@@ -442,15 +505,13 @@ Proximity segmentSegment(const Vec3& p0, const Vec3& p1, const Vec3& q0, const V
       }
     }
   }
-  Proximity out;
-  out.onA = p0 + d1 * s;
-  out.onB = q0 + d2 * t;
-  out.distance = (out.onA - out.onB).norm();
-  return out;
+  return {s, t};
 }
 
+}  // namespace
+
 Eigen::Vector3d closestOnTriangle(const Vec3& p, const Vec3& a, const Vec3& b, const Vec3& c) {
-  std::vector<SimplexVertex> s{{a - p, a, p}, {b - p, b, p}, {c - p, c, p}}, reduced;
+  Simplex s{{a - p, a, p}, {b - p, b, p}, {c - p, c, p}}, reduced;
   return closestOnTriangle3(s, reduced).point + p;
 }
 
@@ -495,10 +556,21 @@ std::optional<double> verticalGap(const ConvexShape& a, const ConvexShape& b) {
         moved.b += shift;
         return proximity(*ca, moved).distance;
       }
-    const SupportFn core = [&](const Vec3& d) { return B.core(d) + shift; };
+    const auto core = [&](const Vec3& d) { return Vec3(B.core(d) + shift); };
     const GjkResult g = gjk(A.core, core, A.anyPoint, B.anyPoint + shift, scale, false);
     return g.overlap ? 0.0 : std::max(0.0, g.distance - A.margin - B.margin);
   };
+  // Conservative advancement: moving B by d changes the distance by at most d, so stepping by the distance never
+  // passes the first contact, and where the contact is a face (a pipe over a slab, crossing pipes) one step lands on
+  // it. Grazing contacts converge slowly: after 32 steps the searches below take over.
+  {
+    double t = 0.0;
+    for (int i = 0; i < 32; ++i) {
+      const double d = distanceAt(t);
+      if (d <= tol * 0.1) return t;
+      t += d;
+    }
+  }
   // Bracket: at t = full vertical reach the shapes have passed through each other (their plans overlap).
   double hi = (ba.max.z() - ba.min.z()) + (bb.max.z() - bb.min.z()) + std::abs(bb.center().z() - ba.center().z());
   // Find a t with contact by golden-section search on the convex distance.

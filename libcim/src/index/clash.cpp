@@ -5,10 +5,12 @@
 #include <atomic>
 #include <cmath>
 #include <cstdio>
-#include <map>
+#include <iterator>
 #include <set>
 
 #include "core/parallel.h"
+#include "index/rule_classes.h"
+#include "index/shape_distance.h"
 
 namespace cim::index {
 
@@ -28,20 +30,47 @@ std::uint64_t fnv1a(std::string_view s) {
 
 std::string nameOf(const ElementRef& e) { return e.guid.empty() ? e.layer + "/" + e.name : e.guid; }
 
-// The boxes of the selected elements, grown by `grow` (metres), and made very tall with `plan` (requirements in plan
-// hold whatever the depths).
-std::vector<std::pair<geometry::Aabb, std::uint32_t>> boxesOf(const std::vector<const Indexed*>& elements, double grow,
-                                                              bool plan = false) {
+// The boxes of the selected elements, grown by `grow` (metres).
+std::vector<std::pair<geometry::Aabb, std::uint32_t>> boxesOf(const std::vector<const Indexed*>& elements, double grow) {
   std::vector<std::pair<geometry::Aabb, std::uint32_t>> out;
+  out.reserve(elements.size());
   for (const auto* e : elements) {
     if (e->bounds.empty() || !e->bounds.min.allFinite() || !e->bounds.max.allFinite()) continue;
     geometry::Aabb b = e->bounds;
     b.min.array() -= grow;
     b.max.array() += grow;
-    if (plan) b.min.z() -= 1e6, b.max.z() += 1e6;
     out.emplace_back(b, e->id);
   }
   return out;
+}
+
+// Pairs of two selections, sorted: an element in both meets each partner twice (as A and as B). Each unordered pair
+// once, the first in sorted order ((x, y) before (y, x) for x < y).
+std::vector<Pair> unorderedOnce(std::vector<Pair> pairs) {
+  std::vector<Pair> out;
+  out.reserve(pairs.size());
+  for (const auto& p : pairs)
+    if (p.first < p.second || !std::binary_search(pairs.begin(), pairs.end(), Pair{p.second, p.first})) out.push_back(p);
+  return out;
+}
+
+// The elements of the pairs, each once, in id order.
+std::vector<std::uint32_t> elementsOf(const std::vector<Pair>& pairs) {
+  std::uint32_t maxId = 0;
+  for (const auto& [a, b] : pairs) maxId = std::max({maxId, a, b});
+  std::vector<char> used(pairs.empty() ? 0 : std::size_t(maxId) + 1, 0);
+  for (const auto& [a, b] : pairs) used[a] = used[b] = 1;
+  std::vector<std::uint32_t> ids;
+  for (std::size_t id = 0; id < used.size(); ++id)
+    if (used[id]) ids.push_back(static_cast<std::uint32_t>(id));
+  return ids;
+}
+
+// The distance between two boxes (in plan: x and y only).
+double boxGap(const geometry::Aabb& a, const geometry::Aabb& b, bool plan) {
+  Eigen::Vector3d gap = (a.min - b.max).cwiseMax(b.min - a.max).cwiseMax(0.0);
+  if (plan) gap.z() = 0;
+  return gap.norm();
 }
 
 // The same geometry at the same place: the same class, the same number of parts, each part's bounds within `tol`.
@@ -119,15 +148,22 @@ struct Requirement {
   const ClearanceRule* rule = nullptr;
 };
 
-// One candidate pair measured; nullopt when it is not a result.
+// One candidate pair measured; nullopt when it is not a result. `rule`: the pair's rule (clearance by rules).
 std::optional<ClashResult> evaluate(const SpatialIndex& index, const Indexed& a, const Indexed& b,
-                                    const ClashOptions& o, std::size_t& touches) {
+                                    const ClashOptions& o, const ClearanceRule* rule, std::size_t& touches) {
+  if (o.mode == ClashOptions::Mode::Clearance) {
+    // The broad phase grew the boxes by the largest clearance of all rules; a pair whose boxes lie farther apart
+    // than its own clearance (in plan for rules: then they do not cross either) is not measured.
+    if (!o.clearanceMeters && !rule) return std::nullopt;
+    const double asked = o.clearanceMeters ? *o.clearanceMeters : rule->horizontalMeters.value_or(0.0);
+    if (boxGap(a.bounds, b.bounds, !o.clearanceMeters) > cutoffAbove(asked)) return std::nullopt;
+  }
   const ElementShape& sa = index.shapeOf(a);
   const ElementShape& sb = index.shapeOf(b);
   ClashResult r;
-  r.a = refOf(a);
-  r.b = refOf(b);
   auto finish = [&](ClashType type, const Separation& s) {
+    r.a = refOf(a);  // only for results: most pairs are not
+    r.b = refOf(b);
     setMeasures(r, type, s);
     return std::optional<ClashResult>(r);
   };
@@ -146,16 +182,20 @@ std::optional<ClashResult> evaluate(const SpatialIndex& index, const Indexed& a,
   }
   // Clearance: a fixed distance (3D), or the first rule for the pair.
   if (o.clearanceMeters) {
-    const Separation s = separate(sa, sb, *o.clearanceMeters, true);
+    const Separation s = separate(sa, sb, cutoffAbove(*o.clearanceMeters), true);
     if (!(s.distance < *o.clearanceMeters)) return std::nullopt;
     r.requiredMeters = *o.clearanceMeters;
     r.requiredKind = "3d";
     return finish(ClashType::Clearance, s);
   }
-  const ClearanceRule* rule = o.rules->match(*a.element, a.layer, *b.element, b.layer);
   if (!rule) return std::nullopt;
   const double reach = std::max(rule->horizontalMeters.value_or(0.0), rule->verticalMeters.value_or(0.0));
-  const Separation s = separate(sa, sb, reach, true);
+  // Most pairs are decided in plan: apart in plan (or crossing under a rule without a vertical clearance) and not
+  // closer than the horizontal clearance. planDistance is what separate() gives as the horizontal distance.
+  const double horizontal = planDistance(sa, sb, cutoffAbove(reach));
+  if (!(horizontal == 0 && rule->verticalMeters) && !(rule->horizontalMeters && horizontal < *rule->horizontalMeters))
+    return std::nullopt;
+  const Separation s = separate(sa, sb, cutoffAbove(reach), true);
   const bool crossing = s.horizontal == 0;
   Requirement q;
   if (crossing && rule->verticalMeters) {
@@ -194,6 +234,15 @@ std::string_view clashTypeName(ClashType type) {
 
 ElementRef refOf(const Indexed& e) { return {e.id, e.element->guid, e.element->kind, e.element->name, e.layer}; }
 
+bool isSpatialOrVirtual(std::string_view kind) {
+  static constexpr std::string_view kinds[] = {
+      "IfcSite", "IfcBuilding", "IfcBuildingStorey", "IfcSpace", "IfcFacility", "IfcFacilityPart",
+      "IfcFacilityPartCommon", "IfcBridge", "IfcBridgePart", "IfcRoad", "IfcRoadPart", "IfcRailway", "IfcRailwayPart",
+      "IfcMarineFacility", "IfcMarinePart", "IfcSpatialZone", "IfcExternalSpatialElement", "IfcOpeningElement",
+      "IfcOpeningStandardCase", "IfcVoidingFeature", "IfcVirtualElement", "IfcAnnotation", "IfcGrid"};
+  return std::find(std::begin(kinds), std::end(kinds), kind) != std::end(kinds);
+}
+
 void setMeasures(ClashResult& r, ClashType type, const Separation& s) {
   r.type = type;
   r.distance = s.distance;
@@ -221,28 +270,32 @@ Result<ClashReport> clash(const SpatialIndex& index, const ClashOptions& o) {
   if (o.clearanceMeters && !(*o.clearanceMeters >= 0))
     return R::failure(Diagnostic::error(ErrorCode::InvalidArgument, "the clearance must be a distance ≥ 0"));
   ClashReport report;
-  const auto selA = index.select(o.a);
-  const auto selB = o.b ? index.select(*o.b) : std::vector<const Indexed*>{};
+  auto physical = [&](std::vector<const Indexed*> v) {
+    if (o.includeNonPhysical) return v;
+    const auto end = std::remove_if(v.begin(), v.end(), [](const Indexed* e) { return isSpatialOrVirtual(e->element->kind); });
+    report.skippedNonPhysical += static_cast<std::size_t>(v.end() - end);
+    v.erase(end, v.end());
+    return v;
+  };
+  const auto selA = physical(index.select(o.a));
+  const auto selB = o.b ? physical(index.select(*o.b)) : std::vector<const Indexed*>{};
   report.selectedA = selA.size();
   report.selectedB = o.b ? selB.size() : selA.size();
   // Boxes grown by half the reach on both sides find every pair within the reach.
   double reach = o.toleranceMeters;
   if (o.mode == ClashOptions::Mode::Clearance) reach = o.clearanceMeters ? *o.clearanceMeters : o.rules->reach();
-  const bool plan = o.mode == ClashOptions::Mode::Clearance && !o.clearanceMeters;
-  const auto boxesA = boxesOf(selA, reach / 2, plan);
-  const auto boxesB = boxesOf(selB, reach / 2, plan);
-  std::vector<Pair> pairs = boxPairs(boxesA, o.b ? &boxesB : nullptr);
-  // An element in both selections meets each partner twice (as A and as B): each unordered pair once.
-  if (o.b) {
-    std::set<Pair> seen;
-    std::vector<Pair> unique;
-    for (const auto& p : pairs)
-      if (seen.insert({std::min(p.first, p.second), std::max(p.first, p.second)}).second) unique.push_back(p);
-    pairs = std::move(unique);
-  }
+  const bool byRules = o.mode == ClashOptions::Mode::Clearance && !o.clearanceMeters;
+  const bool plan = byRules;  // rules ask for horizontal clearances whatever the depths: boxes meet in plan
+  const auto boxesA = boxesOf(selA, cutoffAbove(reach) / 2);
+  const auto boxesB = boxesOf(selB, cutoffAbove(reach) / 2);
+  std::vector<Pair> pairs = boxPairs(boxesA, o.b ? &boxesB : nullptr, plan);
+  if (o.b) pairs = unorderedOnce(std::move(pairs));
   report.candidatePairs = pairs.size();
-  std::vector<std::optional<ClashResult>> results(pairs.size());
   const unsigned threads = detail::workerCount(o.threads);
+  std::optional<RuleClasses> classes;
+  if (byRules) classes.emplace(*o.rules, index, elementsOf(pairs), threads);
+  // Results per worker (most pairs give none), merged and sorted after.
+  std::vector<std::vector<ClashResult>> found(threads);
   std::vector<std::size_t> touches(threads, 0), noRule(threads, 0), joined(threads, 0);
   std::atomic<std::size_t> done{0};
   const bool finished = detail::parallelFor(pairs.size(), threads, [&](std::size_t i, unsigned slot) {
@@ -252,12 +305,12 @@ Result<ClashReport> clash(const SpatialIndex& index, const ClashOptions& o) {
       ++joined[slot];
       return true;
     }
-    if (o.mode == ClashOptions::Mode::Clearance && !o.clearanceMeters &&
-        !o.rules->match(*a->element, a->layer, *b->element, b->layer)) {
+    const ClearanceRule* rule = classes ? classes->match(a->id, b->id) : nullptr;
+    if (classes && !rule) {
       ++noRule[slot];
       return true;
     }
-    results[i] = evaluate(index, *a, *b, o, touches[slot]);
+    if (auto r = evaluate(index, *a, *b, o, rule, touches[slot])) found[slot].push_back(std::move(*r));
     const std::size_t n = ++done;
     if (slot == 0 && o.progress && n % 256 == 0) return o.progress("clash", double(n) / pairs.size());
     return true;
@@ -268,8 +321,7 @@ Result<ClashReport> clash(const SpatialIndex& index, const ClashOptions& o) {
     report.pairsWithoutRule += noRule[t];
     report.joinedPairs += joined[t];
   }
-  for (auto& r : results)
-    if (r) report.results.push_back(std::move(*r));
+  for (auto& f : found) std::move(f.begin(), f.end(), std::back_inserter(report.results));
   std::sort(report.results.begin(), report.results.end(), [](const ClashResult& x, const ClashResult& y) {
     return std::tie(x.type, x.a.id, x.b.id) < std::tie(y.type, y.a.id, y.b.id);
   });

@@ -3,13 +3,16 @@
 
 #include <algorithm>
 #include <cmath>
-#include <map>
+#include <limits>
 #include <numbers>
+#include <optional>
 #include <tuple>
 
 #include <Eigen/Geometry>
 
 #include "cim/geometry/triangulate.h"
+#include "index/convex_pieces.h"
+#include "index/shape_distance.h"
 
 namespace cim::index {
 
@@ -138,13 +141,28 @@ struct Welded {
 
 Welded weld(const geometry::Mesh& m) {
   Welded w;
-  std::map<std::tuple<float, float, float>, std::uint32_t> ids;
-  std::vector<std::uint32_t> map(m.positions.size());
-  for (std::size_t i = 0; i < m.positions.size(); ++i) {
+  // The positions sorted (ties by index): equal positions stand together, the first of each run is the one that
+  // comes first in the mesh. Points are numbered in the order of their first use, as a map would number them.
+  const std::size_t n = m.positions.size();
+  std::vector<std::uint32_t> order(n), first(n), map(n);
+  for (std::size_t i = 0; i < n; ++i) order[i] = static_cast<std::uint32_t>(i);
+  auto key = [&](std::uint32_t i) {
     const auto& p = m.positions[i];
-    auto [it, inserted] = ids.emplace(std::make_tuple(p.x(), p.y(), p.z()), static_cast<std::uint32_t>(w.points.size()));
-    if (inserted) w.points.push_back(m.worldPosition(i));
-    map[i] = it->second;
+    return std::make_tuple(p.x(), p.y(), p.z());
+  };
+  std::sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) {
+    const auto ka = key(a), kb = key(b);
+    return ka < kb || (!(kb < ka) && a < b);
+  });
+  for (std::size_t k = 0; k < n; ++k)
+    first[order[k]] = k > 0 && !(key(order[k - 1]) < key(order[k])) ? first[order[k - 1]] : order[k];
+  for (std::size_t i = 0; i < n; ++i) {
+    if (first[i] == i) {
+      map[i] = static_cast<std::uint32_t>(w.points.size());
+      w.points.push_back(m.worldPosition(i));
+    } else {
+      map[i] = map[first[i]];
+    }
   }
   for (std::size_t t = 0; t + 2 < m.indices.size(); t += 3) {
     std::array<std::uint32_t, 3> tri{map[m.indices[t]], map[m.indices[t + 1]], map[m.indices[t + 2]]};
@@ -153,13 +171,17 @@ Welded weld(const geometry::Mesh& m) {
   return w;
 }
 
-// Every undirected edge used by exactly two triangles, in opposite directions.
+// Every undirected edge used by exactly two triangles, in opposite directions: every directed edge once, and its
+// reverse too.
 bool isClosed(const Welded& w) {
-  std::map<std::pair<std::uint32_t, std::uint32_t>, int> edges;
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> edges;
+  edges.reserve(3 * w.triangles.size());
   for (const auto& t : w.triangles)
-    for (int k = 0; k < 3; ++k) ++edges[{t[k], t[(k + 1) % 3]}];
-  for (const auto& [e, n] : edges)
-    if (n != 1 || edges.count({e.second, e.first}) != 1 || edges.at({e.second, e.first}) != 1) return false;
+    for (int k = 0; k < 3; ++k) edges.emplace_back(t[k], t[(k + 1) % 3]);
+  std::sort(edges.begin(), edges.end());
+  if (std::adjacent_find(edges.begin(), edges.end()) != edges.end()) return false;
+  for (const auto& [a, b] : edges)
+    if (!std::binary_search(edges.begin(), edges.end(), std::pair{b, a})) return false;
   return !w.triangles.empty();
 }
 
@@ -181,6 +203,53 @@ bool isConvexSolid(const Welded& w) {
   return true;
 }
 
+// A closed mesh that is a vertical prism (LoD1 buildings: a footprint extruded): every point at one of two heights,
+// every face horizontal or vertical, and the bottom cap's boundary one ring. The ring counter-clockwise and the two
+// heights; nullopt for anything else.
+struct Extrusion {
+  std::vector<Vector2d> ring;
+  double bottom = 0.0, top = 0.0;
+};
+
+std::optional<Extrusion> extrusionOf(const Welded& w) {
+  Extrusion x;
+  x.bottom = std::numeric_limits<double>::infinity(), x.top = -x.bottom;
+  for (const auto& p : w.points) x.bottom = std::min(x.bottom, p.z()), x.top = std::max(x.top, p.z());
+  if (!(x.bottom < x.top)) return std::nullopt;
+  for (const auto& p : w.points)
+    if (p.z() != x.bottom && p.z() != x.top) return std::nullopt;
+  // Boundary edges of the bottom cap (faces with three bottom points); walls must stand vertical.
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> cap;
+  for (const auto& t : w.triangles) {
+    const Vector3d a = w.points[t[0]], b = w.points[t[1]], c = w.points[t[2]];
+    const int low = (a.z() == x.bottom) + (b.z() == x.bottom) + (c.z() == x.bottom);
+    if (low == 3) {
+      for (int k = 0; k < 3; ++k) cap.emplace_back(t[k], t[(k + 1) % 3]);
+    } else if (low != 0) {
+      const Vector3d n = (b - a).cross(c - a);
+      if (std::abs(n.z()) > 1e-9 * n.norm()) return std::nullopt;
+    }
+  }
+  std::sort(cap.begin(), cap.end());
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> boundary;  // reversed: the cap faces down
+  for (const auto& [a, b] : cap)
+    if (!std::binary_search(cap.begin(), cap.end(), std::pair{b, a})) boundary.emplace_back(b, a);
+  if (boundary.size() < 3) return std::nullopt;
+  std::sort(boundary.begin(), boundary.end());
+  for (std::size_t i = 1; i < boundary.size(); ++i)
+    if (boundary[i].first == boundary[i - 1].first) return std::nullopt;  // a vertex on two boundary edges
+  // Walk the ring; it must use every boundary edge (one ring: no holes, no second footprint).
+  std::uint32_t at = boundary.front().first;
+  for (std::size_t steps = 0; steps < boundary.size(); ++steps) {
+    x.ring.push_back(w.points[at].head<2>());
+    auto next = std::lower_bound(boundary.begin(), boundary.end(), std::pair{at, std::uint32_t{0}});
+    if (next == boundary.end() || next->first != at) return std::nullopt;
+    at = next->second;
+  }
+  if (at != boundary.front().first) return std::nullopt;
+  return x;
+}
+
 void addMesh(ElementShape& s, const geometry::Mesh& m) {
   if (m.empty()) return;
   const Welded w = weld(m);
@@ -188,6 +257,19 @@ void addMesh(ElementShape& s, const geometry::Mesh& m) {
   if (closed && isConvexSolid(w)) {
     addPart(s, geometry::ConvexPolytope{w.points});
     return;
+  }
+  // A non-convex extrusion (an L-shaped building): a convex polytope per convex piece of its footprint, the same
+  // solid as a union of convex solids (its faces as triangles would cost a query each, and an inside test).
+  if (const auto x = closed ? extrusionOf(w) : std::nullopt) {
+    const auto pieces = convexPieces(x->ring);
+    if (!pieces.empty()) {
+      for (const auto& piece : pieces) {
+        geometry::ConvexPolytope p;
+        for (const auto& v : piece) p.vertices.emplace_back(v.x(), v.y(), x->bottom), p.vertices.emplace_back(v.x(), v.y(), x->top);
+        addPart(s, std::move(p));
+      }
+      return;
+    }
   }
   s.partsAreSolid = false;
   std::vector<std::size_t> surface;
@@ -233,6 +315,10 @@ double boxDistance(const Aabb& a, const Aabb& b, bool plan) {
 // Calls f(i, j, boxDistance) for part pairs in increasing box distance while the box distance is below `limit()`.
 template <class F, class Limit>
 void nearPairs(const ElementShape& a, const ElementShape& b, bool plan, Limit&& limit, F&& f) {
+  if (a.parts.size() == 1 && b.parts.size() == 1) {  // one pair (a pipe leg, a convex solid): nothing to order
+    if (boxDistance(a.partBounds[0], b.partBounds[0], plan) <= limit()) f(0, 0);
+    return;
+  }
   std::vector<std::tuple<double, std::size_t, std::size_t>> pairs;
   const double cut = limit();
   for (std::size_t i = 0; i < a.parts.size(); ++i)
@@ -326,14 +412,7 @@ Separation separate(const ElementShape& a, const ElementShape& b, double cutoff,
     if (b.contains(pa)) out.distance = 0, out.onA = out.onB = pa;
     else if (a.contains(pb)) out.distance = 0, out.onA = out.onB = pb;
   }
-  // In plan.
-  nearPairs(a, b, true, [&] { return std::min(cutoff, out.horizontal); }, [&](std::size_t i, std::size_t j) {
-    out.horizontal = std::min(out.horizontal, geometry::planProximity(a.parts[i], b.parts[j]).distance);
-  });
-  if (out.horizontal > 0 && (a.prism || b.prism)) {  // a point inside a prism's plan (holes and concave outlines)
-    auto inPlan = [](const ElementShape& s, const Vector3d& p) { return s.prism && insidePolygon(s.prism->rings, p.head<2>()); };
-    if (inPlan(a, b.anyPoint()) || inPlan(b, a.anyPoint())) out.horizontal = 0;
-  }
+  out.horizontal = planDistance(a, b, cutoff);
   // The vertical gap where the plans overlap and the shapes are apart.
   if (verticalGap && out.horizontal == 0 && out.distance > 0) {
     nearPairs(a, b, true, [] { return 0.0; }, [&](std::size_t i, std::size_t j) {
@@ -342,6 +421,19 @@ Separation separate(const ElementShape& a, const ElementShape& b, double cutoff,
     });
   }
   return out;
+}
+
+double planDistance(const ElementShape& a, const ElementShape& b, double cutoff) {
+  double h = std::numeric_limits<double>::infinity();
+  if (a.parts.empty() || b.parts.empty()) return h;
+  nearPairs(a, b, true, [&] { return std::min(cutoff, h); }, [&](std::size_t i, std::size_t j) {
+    h = std::min(h, geometry::planProximity(a.parts[i], b.parts[j]).distance);
+  });
+  if (h > 0 && (a.prism || b.prism)) {  // a point inside a prism's plan (holes and concave outlines)
+    auto inPlan = [](const ElementShape& s, const Vector3d& p) { return s.prism && insidePolygon(s.prism->rings, p.head<2>()); };
+    if (inPlan(a, b.anyPoint()) || inPlan(b, a.anyPoint())) h = 0;
+  }
+  return h;
 }
 
 double penetrationDepth(const ElementShape& a, const ElementShape& b) {

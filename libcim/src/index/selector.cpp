@@ -1,10 +1,12 @@
 // Selectors: parsing and matching (see cim/index/selector.h).
 #include "cim/index/selector.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 
 #include "core/text.h"
+#include "index/selector_inputs.h"
 
 namespace cim::index {
 
@@ -239,6 +241,128 @@ std::string Selector::text() const {
     for (std::size_t i = 0; i < c.values.size(); ++i) out += (i ? "|" : "") + c.values[i];
   }
   return out;
+}
+
+SelectorInputs::SelectorInputs(const std::vector<const Selector*>& selectors) : selectors_(selectors) {
+  for (const auto* s : selectors)
+    for (const auto& c : s->conditions()) {
+      if (std::any_of(keys_.begin(), keys_.end(), [&](const Key& k) { return k.key == c.key; })) continue;
+      Key k;
+      k.key = c.key;
+      if (c.key == "layer") k.reads = Reads::Layer;
+      else if (c.key == "class" || c.key == "kind") k.reads = Reads::Kind;
+      else if (c.key == "guid") k.reads = Reads::Guid;
+      else if (c.key == "name") k.reads = Reads::Name;
+      else if (c.key == "id") k.reads = Reads::Id;
+      else if (c.key == "type") k.reads = Reads::Type;
+      else k.pipeKey = pipeKey(c.key);
+      keys_.push_back(std::move(k));
+    }
+}
+
+std::size_t SelectorInputs::indexOf(const std::string& key) const {
+  for (std::size_t i = 0; i < keys_.size(); ++i)
+    if (keys_[i].key == key) return i;
+  return keys_.size();
+}
+
+namespace {
+
+// Attributes::find(key), trying position `hint` first (and leaving there where the key is or would be).
+model::Attributes::const_iterator findNear(const model::Attributes& a, std::string_view key, std::size_t& hint) {
+  const auto begin = a.begin();
+  const std::size_t n = a.size();
+  if (hint < n && begin[std::ptrdiff_t(hint)].first == key) return begin + std::ptrdiff_t(hint);
+  if (hint <= n && (hint == 0 || std::string_view(begin[std::ptrdiff_t(hint) - 1].first) < key) &&
+      (hint == n || key < std::string_view(begin[std::ptrdiff_t(hint)].first)))
+    return a.end();  // it would stand at the hint: absent
+  const auto it = std::lower_bound(begin, a.end(), key, [](const auto& v, std::string_view k) { return std::string_view(v.first) < k; });
+  hint = static_cast<std::size_t>(it - begin);
+  return it != a.end() && it->first == key ? it : a.end();
+}
+
+void putText(std::string& out, std::string_view text) {
+  const auto n = static_cast<std::uint32_t>(text.size());
+  out.append(reinterpret_cast<const char*>(&n), sizeof n);
+  out.append(text);
+}
+
+template <class T>
+void putBytes(std::string& out, const T& v) {
+  putText(out, std::string_view(reinterpret_cast<const char*>(&v), sizeof v));
+}
+
+void putNone(std::string& out) {  // a length no text has
+  const auto n = ~std::uint32_t{0};
+  out.append(reinterpret_cast<const char*>(&n), sizeof n);
+}
+
+bool isPlainKey(const std::string& key) {
+  for (const char* k : {"layer", "class", "kind", "guid", "name", "id", "type"})
+    if (key == k) return true;
+  return false;
+}
+
+}  // namespace
+
+void SelectorInputs::appendPlain(const model::Element& e, std::string_view layer, std::string& out) const {
+  for (const auto& k : keys_) {
+    switch (k.reads) {
+      case Reads::Layer: putText(out, layer); break;
+      case Reads::Kind: putText(out, e.kind); break;
+      case Reads::Guid: putText(out, e.guid); break;
+      case Reads::Name: putText(out, e.name); break;
+      case Reads::Id: putBytes(out, e.id); break;
+      case Reads::Type: {  // typeMatches reads the code and the class code of pipeTypeOf
+        const model::PipeType* known = e.pipe() ? &e.pipe()->type : e.well() ? &e.well()->type : nullptr;
+        const auto type = known ? std::optional<model::PipeType>() : pipeTypeOf(e);
+        if (!known && type) known = &*type;
+        if (!known) {
+          putNone(out);
+          break;
+        }
+        putText(out, known->code);
+        putText(out, classCode(known->cls));
+        break;
+      }
+      case Reads::Attribute: break;
+    }
+  }
+}
+
+std::vector<std::size_t> SelectorInputs::attributesThatMatter(const model::Element& e, std::string_view layer) const {
+  std::vector<std::size_t> out;
+  for (const auto* s : selectors_) {
+    bool plainHold = true;
+    for (const auto& c : s->conditions())
+      if (isPlainKey(c.key) && !conditionHolds(c, e, layer)) plainHold = false;
+    if (!plainHold) continue;
+    for (const auto& c : s->conditions())
+      if (!isPlainKey(c.key)) out.push_back(indexOf(c.key));
+  }
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
+void SelectorInputs::appendAttributes(const model::Element& e, const std::vector<std::size_t>& which, std::string& out,
+                                      Hints& hints) const {
+  hints.at.resize(2 * keys_.size(), 0);
+  for (std::size_t i : which) {  // attributeValue's lookup: the key as written, else its pipe. form
+    const Key& k = keys_[i];
+    auto it = findNear(e.attributes, k.key, hints.at[2 * i]);
+    if (it == e.attributes.end()) it = findNear(e.attributes, k.pipeKey, hints.at[2 * i + 1]);
+    if (it == e.attributes.end()) {
+      putNone(out);
+      continue;
+    }
+    const auto& v = it->second;
+    putBytes(out, v.index());
+    if (const auto* t = std::get_if<std::string>(&v)) putText(out, *t);
+    else if (const auto* b = std::get_if<bool>(&v)) putBytes(out, *b);
+    else if (const auto* n = std::get_if<std::int64_t>(&v)) putBytes(out, *n);
+    else if (const auto* d = std::get_if<double>(&v)) putBytes(out, *d);
+  }
 }
 
 }  // namespace cim::index

@@ -58,8 +58,12 @@ Element assemble(std::string kind, std::string name, std::string guid, Attribute
   e.kind = std::move(kind);
   e.name = std::move(name);
   e.guid = std::move(guid);
-  e.attributes = std::move(sourceAttributes);
-  for (auto& [key, value] : own) e.attributes[key] = std::move(value);
+  if (sourceAttributes.empty()) {  // nothing to override: the element's own, already sorted
+    e.attributes = std::move(own);
+  } else {
+    e.attributes = std::move(sourceAttributes);
+    for (auto& [key, value] : own) e.attributes[key] = std::move(value);
+  }
   e.attributes.shrink_to_fit();
   if (!shape.mesh.empty()) e.shapes.push_back(std::move(shape));
   e.parametric = std::make_shared<const ParametricShape>(std::move(exact));

@@ -204,3 +204,27 @@ TEST_CASE("GJK agrees with closed-form brute force on random triangles and boxes
   }
   CHECK(overlapping > 100);
 }
+
+TEST_CASE("Two capsules in plan: the closed form equals GJK on their cores", "[geometry][convex]") {
+  // planProximity of two capsules takes a closed form (the segments' projections); GJK on capsule a against b's bare
+  // segment, less b's radius, is the independent answer.
+  std::mt19937 random(5);
+  std::uniform_real_distribution<double> u(-5, 5), radius(0.0, 0.6);
+  int apart = 0, parallel = 0;
+  for (int i = 0; i < 2000; ++i) {
+    Capsule a{{u(random), u(random), u(random)}, {u(random), u(random), u(random)}, radius(random)};
+    Capsule b{{u(random) + 4, u(random), u(random)}, {u(random) + 4, u(random), u(random)}, radius(random)};
+    if (i % 5 == 0) b.b = b.a + (a.b - a.a) * 0.7 + Vector3d(0, 0, u(random)), ++parallel;  // parallel in plan
+    if (i % 7 == 0) b.b = b.a + Vector3d(0, 0, u(random));  // vertical: a disc in plan
+    const auto closed = planProximity(a, b);
+    const double gjk = std::max(0.0, planProximity(a, ConvexPolytope{{b.a, b.b}}).distance - b.radius);
+    INFO("pair " << i);
+    CHECK(closed.distance == Approx(gjk).epsilon(1e-9).margin(1e-9));
+    if (closed.distance > 0) {
+      ++apart;
+      CHECK((closed.onB - closed.onA).head<2>().norm() == Approx(closed.distance).epsilon(1e-9).margin(1e-9));
+    }
+  }
+  CHECK(apart > 500);
+  CHECK(parallel > 300);
+}

@@ -191,6 +191,30 @@ TEST_CASE("Clash and clearance sets equal a brute force over every pair on rando
           expected.insert({p->id, b->id});
     CHECK(found == expected);
     CHECK(expected.size() > 5);
+    // Clearance by the GB 50289 rules, everything against everything: the first rule of each pair, vertical at
+    // crossings, horizontal elsewhere.
+    const auto rules = index::RuleSet::load("gb50289").value();
+    index::ClashOptions byRules;
+    byRules.a = sel("*");
+    byRules.mode = index::ClashOptions::Mode::Clearance;
+    byRules.rules = &rules;
+    const auto g = index::clash(index, byRules);
+    REQUIRE(g.ok());
+    found.clear();
+    expected.clear();
+    for (const auto& x : g->results) found.insert({std::min(x.a.id, x.b.id), std::max(x.a.id, x.b.id)});
+    for (std::size_t i = 0; i < all.size(); ++i)
+      for (std::size_t j = i + 1; j < all.size(); ++j) {
+        const auto* rule = rules.match(*all[i]->element, all[i]->layer, *all[j]->element, all[j]->layer);
+        if (!rule) continue;
+        const auto s = index::separate(index.shapeOf(*all[i]), index.shapeOf(*all[j]));
+        const bool close = s.horizontal == 0 && rule->verticalMeters
+                               ? (s.distance == 0 ? 0.0 : s.vertical.value_or(s.distance)) < *rule->verticalMeters
+                               : rule->horizontalMeters && s.horizontal < *rule->horizontalMeters;
+        if (close) expected.insert({all[i]->id, all[j]->id});
+      }
+    CHECK(found == expected);
+    CHECK(expected.size() > 5);
   }
 }
 
@@ -306,4 +330,33 @@ TEST_CASE("Parts of one network joined at a node are neither clashes nor clearan
   auto dup = index::clash(index::SpatialIndex::build(twice), o);
   REQUIRE(dup.ok());
   CHECK(dup->results.size() == 1);
+}
+
+TEST_CASE("Rooms, storeys, facility parts and openings are left out of clash sets unless asked for", "[index][clash]") {
+  model::Scene scene;
+  scene.addElement("bim", boxElement({0, 0, 0}, {10, 0.3, 3}, "IfcWall", "wall"));
+  scene.addElement("bim", boxElement({0, -5, 0}, {10, 5, 3}, "IfcSpace", "room"));             // the wall stands in it
+  scene.addElement("bim", boxElement({-50, -50, -5}, {50, 50, 5}, "IfcFacilityPart", "part"));  // around everything
+  scene.addElement("bim", boxElement({4, -0.1, 1}, {5, 0.4, 2}, "IfcOpeningElement", "hole"));  // through the wall
+  scene.addElement("bim", boxElement({9, 0, 2}, {11, 0.3, 2.5}, "IfcBeam", "beam"));            // 1 m into the wall
+  CHECK(index::isSpatialOrVirtual("IfcSpace"));
+  CHECK(index::isSpatialOrVirtual("IfcRoadPart"));
+  CHECK_FALSE(index::isSpatialOrVirtual("IfcWall"));
+  CHECK_FALSE(index::isSpatialOrVirtual("pipe"));
+  const auto index = index::SpatialIndex::build(scene);
+  index::ClashOptions o;
+  o.a = sel("*");
+  auto r = index::clash(index, o);
+  REQUIRE(r.ok());
+  REQUIRE(r->results.size() == 1);
+  CHECK(findPair(*r, "wall", "beam"));
+  CHECK(r->skippedNonPhysical == 3);
+  CHECK(r->selectedA == 2);
+  o.includeNonPhysical = true;
+  r = index::clash(index, o);
+  REQUIRE(r.ok());
+  CHECK(findPair(*r, "wall", "room"));
+  CHECK(findPair(*r, "wall", "hole"));
+  CHECK(findPair(*r, "beam", "part"));
+  CHECK(r->skippedNonPhysical == 0);
 }

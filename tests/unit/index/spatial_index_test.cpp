@@ -74,6 +74,40 @@ TEST_CASE("Radius and k-nearest queries equal brute force over every element, in
   }
 }
 
+TEST_CASE("On a street grid the k-th neighbour and elements at exactly the radius are measured", "[index]") {
+  // Pipes along x and y (box distances equal exact ones up to rounding), probes on the grid's quarter points: many
+  // neighbours lie at exactly the same distance.
+  model::Scene scene(geo::Crs::fromUserInput("EPSG:4549").value());
+  for (int i = 0; i < 12; ++i)
+    for (int j = 0; j < 12; ++j) {
+      const Vector3d a(515300 + 20.0 * i, 3347740 + 20.0 * j, 5.0);
+      scene.addElement("pipes", model::pipeElement(pipeAt(a, a + Vector3d(20, 0, 0), 0.3, "JS")));
+      scene.addElement("pipes", model::pipeElement(pipeAt(a, a + Vector3d(0, 20, 0), 0.2, "RQ")));
+    }
+  const auto index = index::SpatialIndex::build(scene);
+  index::QueryOptions plan;
+  plan.horizontal = true;
+  for (int q = 0; q < 30; ++q) {
+    const Vector3d p(515340 + 5.0 * (q % 7) + 0.125 * q, 3347780 + 5.0 * (q / 7), 4.0);
+    const auto probe = index::Probe::point(p);
+    std::vector<std::pair<double, std::uint32_t>> all;
+    index.forEach([&](const index::Indexed& e) { all.emplace_back(index::separate(probe.shape, index.shapeOf(e)).horizontal, e.id); });
+    std::sort(all.begin(), all.end());
+    INFO("query " << q);
+    const auto k = index.nearest(probe, 10, plan);
+    REQUIRE(k.size() == 10);
+    for (std::size_t i = 0; i < 10; ++i) {
+      CHECK(k[i].element->id == all[i].second);
+      CHECK(k[i].distance == all[i].first);
+      CHECK(k[i].separation.horizontal == all[i].first);
+    }
+    const double radius = all[6].first;  // an exact distance some elements have
+    std::size_t expected = 0;
+    for (const auto& [d, id] : all) expected += d <= radius;
+    CHECK(index.within(probe, radius, plan).size() == expected);
+  }
+}
+
 TEST_CASE("Queries filter by selector, and the index follows inserts, updates and removals", "[index]") {
   auto scene = randomPipes(200, 9);
   auto index = index::SpatialIndex::build(std::move(scene));

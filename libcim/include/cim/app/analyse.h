@@ -35,6 +35,7 @@ struct ClashRequest {
   std::optional<double> clearanceMeters;
   /// Rule tables for clearance by rules, tried in this order: "gb50289" (built in) or rule files.
   std::vector<std::string> rules;
+  bool includeNonPhysical = false;  ///< also rooms, storeys, facility parts, openings (index::ClashOptions)
   unsigned threads = 0;
 };
 

@@ -81,9 +81,18 @@ struct ClashOptions {
   bool reportTouches = false;               ///< also report touches (hard mode)
   std::optional<double> clearanceMeters;    ///< clearance mode: one distance for every pair (3D)
   const RuleSet* rules = nullptr;           ///< clearance mode: requirements per pair
+  /// Also check elements that are not physical objects (isSpatialOrVirtual): rooms, storeys, facility parts,
+  /// openings, virtual elements. Off: they are left out of both selections (counted in skippedNonPhysical).
+  bool includeNonPhysical = false;
   unsigned threads = 0;                     ///< 0: every core
   ProgressFn progress;
 };
+
+/// True for IFC classes that are volumes or annotations rather than physical objects, which clash sets leave out by
+/// default: spatial elements (IfcSite, IfcBuilding, IfcBuildingStorey, IfcSpace, IfcFacility, IfcFacilityPart and the
+/// IFC4X3 bridge/road/railway/marine parts, IfcSpatialZone, IfcExternalSpatialElement), openings
+/// (IfcOpeningElement, IfcOpeningStandardCase, IfcVoidingFeature), IfcVirtualElement, IfcAnnotation, IfcGrid.
+bool isSpatialOrVirtual(std::string_view kind);
 
 struct ClashReport {
   std::vector<ClashResult> results;  ///< sorted by type, then the two ids
@@ -92,6 +101,7 @@ struct ClashReport {
   std::size_t touches = 0;           ///< touches found (listed only with reportTouches)
   std::size_t pairsWithoutRule = 0;  ///< clearance by rules: candidate pairs no rule covers
   std::size_t joinedPairs = 0;       ///< hard and clearance: pairs joined in one network, not checked (below)
+  std::size_t skippedNonPhysical = 0;  ///< selected elements left out as not physical (ClashOptions)
 };
 
 /// True when two elements are parts of one network joined at a node, which clash sets do not check against each
@@ -116,9 +126,10 @@ void setMeasures(ClashResult& result, ClashType type, const Separation& s);
 std::string stableClashId(ClashType type, const ElementRef& a, const ElementRef& b);
 
 /// Candidate pairs by box intersection (CGAL box_intersection_d): every pair of an A box and a B box that meet, or
-/// (with `b` empty) every pair of A boxes that meet; each pair once, as (A id, B id), sorted.
+/// (with `b` empty) every pair of A boxes that meet; each pair once, as (A id, B id), sorted. With `plan`, boxes meet
+/// when their plans (x and y) do, whatever their heights.
 std::vector<std::pair<std::uint32_t, std::uint32_t>> boxPairs(
     const std::vector<std::pair<geometry::Aabb, std::uint32_t>>& a,
-    const std::vector<std::pair<geometry::Aabb, std::uint32_t>>* b);
+    const std::vector<std::pair<geometry::Aabb, std::uint32_t>>* b, bool plan = false);
 
 }  // namespace cim::index

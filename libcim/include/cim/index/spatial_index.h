@@ -87,7 +87,8 @@ class SpatialIndex {
   /// The k elements nearest the probe (3D, or in plan), nearest first (ties by id).
   std::vector<Neighbour> nearest(const Probe& probe, std::size_t k, const QueryOptions& options = {}) const;
 
-  /// The element's exact shape, made on first use (safe from many threads).
+  /// The element's exact shape: made when the element was added (parametric shapes, meshes of up to 256
+  /// triangles), else on first use (safe from many threads).
   const ElementShape& shapeOf(const Indexed& element) const;
   /// The probe for an indexed element (its shape).
   Probe probeOf(const Indexed& element) const;
