@@ -121,6 +121,18 @@ std::vector<std::array<std::uint32_t, 3>> triangulatePolygon(const std::vector<s
   return out;
 }
 
+bool insideRings(const std::vector<std::vector<Eigen::Vector2d>>& rings, const Eigen::Vector2d& p) {
+  bool inside = false;
+  for (const auto& ring : rings)
+    for (std::size_t i = 0, n = ring.size(), j = n - 1; i < n; j = i++) {
+      const auto& a = ring[i];
+      const auto& b = ring[j];
+      if ((a.y() > p.y()) != (b.y() > p.y()) && p.x() < (b.x() - a.x()) * (p.y() - a.y()) / (b.y() - a.y()) + a.x())
+        inside = !inside;
+    }
+  return inside;
+}
+
 Eigen::Vector3d newellNormal(const std::vector<Eigen::Vector3d>& ring) {
   Eigen::Vector3d n = Eigen::Vector3d::Zero();
   for (std::size_t i = 0; i < ring.size(); ++i) {

@@ -294,18 +294,6 @@ double winding(const ElementShape& s, const std::vector<std::size_t>& surface, c
   return total / (4 * std::numbers::pi);
 }
 
-bool insidePolygon(const std::vector<std::vector<Vector2d>>& rings, const Vector2d& p) {
-  bool inside = false;
-  for (const auto& ring : rings)
-    for (std::size_t i = 0, n = ring.size(), j = n - 1; i < n; j = i++) {
-      const auto& a = ring[i];
-      const auto& b = ring[j];
-      if ((a.y() > p.y()) != (b.y() > p.y()) && p.x() < (b.x() - a.x()) * (p.y() - a.y()) / (b.y() - a.y()) + a.x())
-        inside = !inside;
-    }
-  return inside;
-}
-
 double boxDistance(const Aabb& a, const Aabb& b, bool plan) {
   Vector3d gap = (a.min - b.max).cwiseMax(b.min - a.max).cwiseMax(0.0);
   if (plan) gap.z() = 0;
@@ -374,7 +362,7 @@ ElementShape prismShape(const std::vector<std::vector<Vector2d>>& rings, double 
 }
 
 bool ElementShape::contains(const Vector3d& p) const {
-  if (prism && p.z() >= prism->bottom && p.z() <= prism->top && insidePolygon(prism->rings, p.head<2>())) return true;
+  if (prism && p.z() >= prism->bottom && p.z() <= prism->top && geometry::insideRings(prism->rings, p.head<2>())) return true;
   for (const auto& surface : closedSurfaces)
     if (std::abs(winding(*this, surface, p)) > 0.5) return true;
   return false;
@@ -430,7 +418,7 @@ double planDistance(const ElementShape& a, const ElementShape& b, double cutoff)
     h = std::min(h, geometry::planProximity(a.parts[i], b.parts[j]).distance);
   });
   if (h > 0 && (a.prism || b.prism)) {  // a point inside a prism's plan (holes and concave outlines)
-    auto inPlan = [](const ElementShape& s, const Vector3d& p) { return s.prism && insidePolygon(s.prism->rings, p.head<2>()); };
+    auto inPlan = [](const ElementShape& s, const Vector3d& p) { return s.prism && geometry::insideRings(s.prism->rings, p.head<2>()); };
     if (inPlan(a, b.anyPoint()) || inPlan(b, a.anyPoint())) h = 0;
   }
   return h;

@@ -5,6 +5,8 @@
 #include <limits>
 #include <numbers>
 
+#include "cim/geometry/triangulate.h"
+
 namespace cim::model {
 
 std::string_view siteKindName(SiteFeatureKind kind) {
@@ -31,19 +33,6 @@ double ringArea(const std::vector<Eigen::Vector2d>& ring) {
   return 0.5 * a;
 }
 
-// Even-odd point-in-polygon over all rings (holes included).
-bool insideRings(const std::vector<std::vector<Eigen::Vector2d>>& rings, const Eigen::Vector2d& p) {
-  bool inside = false;
-  for (const auto& ring : rings)
-    for (std::size_t i = 0, n = ring.size(), j = n - 1; i < n; j = i++) {
-      const auto& a = ring[i];
-      const auto& b = ring[j];
-      if ((a.y() > p.y()) != (b.y() > p.y()) && p.x() < (b.x() - a.x()) * (p.y() - a.y()) / (b.y() - a.y()) + a.x())
-        inside = !inside;
-    }
-  return inside;
-}
-
 template <class V>
 double segmentDistance(const V& p, const V& a, const V& b) {
   const V ab = b - a;
@@ -54,7 +43,7 @@ double segmentDistance(const V& p, const V& a, const V& b) {
 
 // Distance from a point to the 2D region bounded by the rings (0 inside).
 double polygonDistance(const std::vector<std::vector<Eigen::Vector2d>>& rings, const Eigen::Vector2d& p) {
-  if (insideRings(rings, p)) return 0.0;
+  if (geometry::insideRings(rings, p)) return 0.0;
   double d = std::numeric_limits<double>::infinity();
   for (const auto& ring : rings)
     for (std::size_t i = 0, n = ring.size(); i < n; ++i) d = std::min(d, segmentDistance(p, ring[i], ring[(i + 1) % n]));

@@ -1,5 +1,5 @@
 #pragma once
-// Triangulation of planar polygons with holes (CGAL constrained Delaunay, in one translation unit).
+// Planar polygons with holes: triangulation (CGAL constrained Delaunay, in one translation unit), point inside.
 
 #include <array>
 #include <cstdint>
@@ -19,6 +19,9 @@ std::vector<std::array<std::uint32_t, 3>> triangulatePolygon(const std::vector<s
 /// Same for rings of 3D points lying (roughly) in one plane: projects them onto the plane of the outer ring's Newell
 /// normal. Triangles keep the outer ring's orientation. Returns an empty list for degenerate (zero-area) outer rings.
 std::vector<std::array<std::uint32_t, 3>> triangulatePlanarPolygon(const std::vector<std::vector<Eigen::Vector3d>>& rings);
+
+/// Even-odd point-in-polygon over all rings (holes included): true when `p` lies inside the polygon the rings bound.
+bool insideRings(const std::vector<std::vector<Eigen::Vector2d>>& rings, const Eigen::Vector2d& p);
 
 /// Newell's normal of a closed ring (not normalised: its length is twice the ring's area).
 Eigen::Vector3d newellNormal(const std::vector<Eigen::Vector3d>& ring);
