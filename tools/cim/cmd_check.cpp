@@ -27,7 +27,7 @@ Runner addCheckCommand(CLI::App& app) {
       ->required()
       ->check(CLI::IsMember({"excavation", "cover", "sensors", "cavities", "corridor"}));
   cmd->add_option("inputs", args->inputs, inputsHelp())->required();
-  addLoadOptions(*cmd, args->load, kAllLoadOptions);
+  addLoadOptions(*cmd, args->load);
   cmd->add_option("--pits,--sensors,--cavities,--corridors,--features", args->features,
                   "Site-feature files with the works, sensors, cavities or corridors (when not among the inputs)");
   cmd->add_option("--assets", args->assets, "Selector of what is checked against (default per check: the pipes)");

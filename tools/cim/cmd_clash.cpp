@@ -24,7 +24,7 @@ Runner addClashCommand(CLI::App& app) {
   auto args = std::make_shared<Args>();
   auto* cmd = app.add_subcommand("clash", "Find hard clashes, clearance violations or duplicates between two selections");
   cmd->add_option("inputs", args->inputs, inputsHelp())->required();
-  addLoadOptions(*cmd, args->load, kAllLoadOptions);
+  addLoadOptions(*cmd, args->load);
   cmd->add_option("--a", args->a, "Selection A (e.g. layer=pipes,type=RQ; class=IfcPipeSegment; *)")->capture_default_str();
   cmd->add_option("--b", args->b, "Selection B (default: A against itself)");
   cmd->add_option("--tolerance", args->tolerance, "Overlap allowed before a hard clash, metres (touches below it)")

@@ -20,7 +20,7 @@ Runner addConvertCommand(CLI::App& app) {
   auto* cmd = app.add_subcommand("convert", "Convert inputs into one georeferenced glTF 2.0 file (GLB or glTF)");
   cmd->add_option("inputs", args->inputs, inputsHelp())->required();
   cmd->add_option("-o,--output", args->output, "Output .glb or .gltf")->required();
-  addLoadOptions(*cmd, args->load, kAllLoadOptions);
+  addLoadOptions(*cmd, args->load);
   cmd->add_flag("--merge", args->merge, "Merge elements per material (feature ids per vertex) instead of a node each");
   cmd->add_flag("-v,--verbose", args->verbose, "Also list informational diagnostics");
   return [cmd, args]() {

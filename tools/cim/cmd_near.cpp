@@ -40,7 +40,7 @@ Runner addNearCommand(CLI::App& app) {
   auto args = std::make_shared<Args>();
   auto* cmd = app.add_subcommand("near", "List what lies within a distance of, or nearest to, elements, features or a point");
   cmd->add_option("inputs", args->inputs, inputsHelp())->required();
-  addLoadOptions(*cmd, args->load, kAllLoadOptions);
+  addLoadOptions(*cmd, args->load);
   cmd->add_option("--target", args->target,
                   "What to measure from: a selector (class=sensor), a feature file (pits.geojson), or a point E,N,H in "
                   "--crs")

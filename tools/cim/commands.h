@@ -2,6 +2,8 @@
 // The cim subcommands: each registers its options and calls one function in cim::app (view: in tools/cim/view).
 
 #include <functional>
+#include <optional>
+#include <string>
 
 #include <CLI/CLI.hpp>
 
@@ -16,6 +18,11 @@ Runner addViewCommand(CLI::App& app);
 Runner addClashCommand(CLI::App& app);
 Runner addNearCommand(CLI::App& app);
 Runner addCheckCommand(CLI::App& app);
+
+/// The first argument when it is neither an option nor a registered command (e.g. "foo" in `cim foo x`).
+std::optional<std::string> unknownCommand(const CLI::App& app, int argc, char** argv);
+/// The registered commands, comma separated: "info, convert, tiles, ...".
+std::string commandList(const CLI::App& app);
 
 /// Exit codes: 0 success, 1 failure (bad input, unwritable output), 2 usage error.
 inline constexpr int kExitOk = 0;

@@ -1,7 +1,7 @@
 #pragma once
-// The options of every command that loads inputs (convert, tiles, info), declared once: the scene CRS, the
-// placement of local models, the CRS of inputs without one, pipe tables and terrain. A command registers the groups
-// it takes and turns what was parsed into cim::app::LoadOptions.
+// The options of every command that loads inputs (info, convert, tiles, clash, near, check), declared once and the
+// same on each: the scene CRS, the placement of local models, the CRS of inputs without one, pipe tables and
+// terrain. A command registers them and turns what was parsed into cim::app::LoadOptions.
 
 #include <string>
 #include <vector>
@@ -11,16 +11,6 @@
 #include "cim/app/load.h"
 
 namespace cimtool {
-
-/// Groups of load options.
-enum LoadOptionGroup : unsigned {
-  kSceneCrsOption = 1u << 0,  ///< --crs
-  kOriginOption = 1u << 1,    ///< --origin
-  kModelOptions = 1u << 2,    ///< --rotation, --up-axis, --scale
-  kTerrainOptions = 1u << 3,  ///< --max-error
-  kPipeOptions = 1u << 4,     ///< --input-crs, --points, --field-mapping, --pipe-type
-  kAllLoadOptions = 0x1fu,
-};
 
 /// What the load options parsed into.
 struct LoadArgs {
@@ -36,8 +26,8 @@ struct LoadArgs {
   cim::app::LoadOptions toLoadOptions() const;
 };
 
-/// Registers the options of `groups` on `cmd`, parsing into `args` (which must outlive the parse).
-void addLoadOptions(CLI::App& cmd, LoadArgs& args, unsigned groups);
+/// Registers the load options on `cmd`, parsing into `args` (which must outlive the parse).
+void addLoadOptions(CLI::App& cmd, LoadArgs& args);
 
 /// The input formats, for an inputs option's help ("Input files: IFC2X3, IFC4, IFC4X3 (.ifc); ...").
 std::string inputsHelp();

@@ -14,6 +14,11 @@ int main(int argc, char** argv) {
                                            cimtool::addTilesCommand(app), cimtool::addViewCommand(app),
                                            cimtool::addClashCommand(app), cimtool::addNearCommand(app),
                                            cimtool::addCheckCommand(app)};
+  if (auto unknown = cimtool::unknownCommand(app, argc, argv)) {
+    std::fprintf(stderr, "cim: unknown command '%s'; the commands are: %s (see 'cim --help')\n", unknown->c_str(),
+                 cimtool::commandList(app).c_str());
+    return cimtool::kExitUsage;
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

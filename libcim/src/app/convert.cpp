@@ -5,6 +5,8 @@ namespace cim::app {
 Result<ConvertReport> convert(const ConvertOptions& options, const ProgressFn& progress) {
   if (options.output.empty())
     return Result<ConvertReport>::failure(Diagnostic::error(ErrorCode::InvalidArgument, "no output file given"));
+  // Refuse an output we cannot write before a long load.
+  if (auto path = gltf::checkOutputPath(options.output); !path.ok()) return Result<ConvertReport>::failureFrom(path);
   ProgressFn readPart, writePart;
   if (progress) {
     readPart = [&](std::string_view stage, double f) { return progress(stage, 0.8 * f); };

@@ -15,15 +15,18 @@ using Json = nlohmann::ordered_json;
 
 namespace {
 
-// A file's scene for inspection, read by the format the table gives it (as loadScene reads it), except that an IFC
-// model stays in its own georeference (or, with `engineeringFrame`, its engineering frame) rather than being placed
-// in or reprojected into the scene CRS. Fills the IFC and pipe summaries and the class counts of `fi` when given.
-Result<model::Scene> inspect(const fs::path& path, bool engineeringFrame, FileInfo* fi,
-                             const LoadOptions& loadOptions = {}) {
+// A file's scene for inspection, read by the format the table gives it. Without a scene CRS or origin, an IFC model
+// stays in its own georeference (or, with `engineeringFrame`, its engineering frame); with LoadOptions::crs it is
+// placed (local models, at LoadOptions::origin) or reprojected into that CRS as loadScene does, so bounds and the
+// WGS 84 centre are said in the CRS the user asked for. Fills the IFC and pipe summaries and the class counts of
+// `fi` when given.
+Result<model::Scene> inspect(const fs::path& path, bool engineeringFrame, FileInfo* fi, const LoadOptions& loadOptions,
+                             const ProgressFn& progress) {
   auto ro = readOptions(loadOptions);
   if (!ro.ok()) return Result<model::Scene>::failureFrom(ro);
-  ro->frame = engineeringFrame ? io::ReadFrame::Engineering : io::ReadFrame::File;
-  auto r = readInput(path, *ro, loadOptions);
+  const bool sceneFrame = ro->placement.crs.has_value() || loadOptions.origin.has_value();
+  ro->frame = sceneFrame ? io::ReadFrame::Scene : engineeringFrame ? io::ReadFrame::Engineering : io::ReadFrame::File;
+  auto r = readInput(path, *ro, loadOptions, progress);
   if (!r.ok()) return Result<model::Scene>::failureFrom(r);
   auto diags = r.takeDiagnostics();
   auto& read = r.value();
@@ -40,7 +43,7 @@ Result<model::Scene> inspect(const fs::path& path, bool engineeringFrame, FileIn
   }
   if (fi && !read.ifc)
     read.scene.forEachElement([&](const model::Layer&, const model::Element& e) { ++fi->classes[e.kind]; });
-  if (read.ifc) return Result<model::Scene>::success(std::move(read.scene), std::move(diags));
+  if (read.ifc && !sceneFrame) return Result<model::Scene>::success(std::move(read.scene), std::move(diags));
   model::Scene scene(ro->placement.crs);
   auto merged = mergeInput(scene, std::move(read.scene), !ro->placement.crs, path, diags);
   if (!merged.ok()) return Result<model::Scene>::failure(*merged.error(), std::move(diags));
@@ -49,9 +52,9 @@ Result<model::Scene> inspect(const fs::path& path, bool engineeringFrame, FileIn
 
 }  // namespace
 
-Result<FileInfo> info(const fs::path& path, const LoadOptions& options) {
+Result<FileInfo> info(const fs::path& path, const LoadOptions& options, const ProgressFn& progress) {
   FileInfo fi;
-  auto scene = inspect(path, false, &fi, options);
+  auto scene = inspect(path, false, &fi, options, progress);
   if (!scene.ok()) return Result<FileInfo>::failureFrom(scene);
   fi.path = path;
   fi.format = formatName(path);
@@ -167,7 +170,7 @@ std::string errorJson(const fs::path& path, const Diagnostic& error) {
   return j.dump(-1, ' ', false, Json::error_handler_t::replace);
 }
 
-std::string toText(const FileInfo& fi) {
+std::string toText(const FileInfo& fi, bool listDiagnostics) {
   std::ostringstream o;
   char buf[256];
   o << fi.path.string() << "\n";
@@ -217,14 +220,17 @@ std::string toText(const FileInfo& fi) {
     o << "\n";
     for (const auto& f : p.qa.findings) o << "    " << io::formatFinding(f) << "\n";
   }
-  o << "  diagnostics: " << countSeverity(fi.diagnostics, Severity::Warning) << " warning(s), "
-    << countSeverity(fi.diagnostics, Severity::Info) << " note(s)\n";
-  for (const auto& d : fi.diagnostics) o << "    " << severityName(d.severity) << ": " << formatDiagnostic(d) << "\n";
+  o << "  diagnostics: " << countSeverity(fi.diagnostics, Severity::Error) << " error(s), "
+    << countSeverity(fi.diagnostics, Severity::Warning) << " warning(s), " << countSeverity(fi.diagnostics, Severity::Info)
+    << " note(s)\n";
+  if (listDiagnostics)
+    for (const auto& d : fi.diagnostics) o << "    " << severityName(d.severity) << ": " << formatDiagnostic(d) << "\n";
   return o.str();
 }
 
-Result<std::vector<ElementInfo>> describeElements(const fs::path& path, const LoadOptions& options) {
-  auto scene = inspect(path, true, nullptr, options);
+Result<std::vector<ElementInfo>> describeElements(const fs::path& path, const LoadOptions& options,
+                                                 const ProgressFn& progress) {
+  auto scene = inspect(path, true, nullptr, options, progress);
   if (!scene.ok()) return Result<std::vector<ElementInfo>>::failureFrom(scene);
   std::vector<ElementInfo> out;
   scene->forEachElement([&](const model::Layer&, const model::Element& e) {

@@ -50,9 +50,12 @@ Result<io::ReadOptions> readOptions(const LoadOptions& options) {
 
 namespace {
 
-// The placement options a user gave, as the CLI names them, in the order they are listed.
+// The placement options a user gave, in the library's words (the CLI says its flags), in the order they are listed.
 constexpr std::pair<std::uint32_t, std::string_view> kPlacementOptionNames[] = {
-    {io::kOrigin, "--origin"}, {io::kRotation, "--rotation"}, {io::kScale, "--scale"}, {io::kUpAxis, "--up-axis"}};
+    {io::kOrigin, "LoadOptions::origin"},
+    {io::kRotation, "LoadOptions::rotationDegrees"},
+    {io::kScale, "LoadOptions::scale"},
+    {io::kUpAxis, "LoadOptions::upAxis"}};
 
 std::uint32_t givenPlacementOptions(const LoadOptions& o) {
   std::uint32_t given = 0;

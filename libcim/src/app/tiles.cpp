@@ -5,6 +5,9 @@ namespace cim::app {
 Result<TileReport> tile(const TileOptions& options, const ProgressFn& progress) {
   if (options.outputDir.empty())
     return Result<TileReport>::failure(Diagnostic::error(ErrorCode::InvalidArgument, "no output folder given"));
+  // Refuse an output folder we may not write before a long load.
+  if (auto folder = tiles3d::checkOutputFolder(options.outputDir, options.write.overwrite); !folder.ok())
+    return Result<TileReport>::failureFrom(folder);
   ProgressFn readPart, writePart;
   if (progress) {
     readPart = [&](std::string_view stage, double f) { return progress(stage, 0.6 * f); };

@@ -35,6 +35,43 @@ bool isCrsType(PJ_TYPE t) {
   }
 }
 
+// Why PROJ did not resolve `given` and how to find the right code: for AUTHORITY:CODE, whether the authority is in
+// PROJ's database and whether that code is a CRS there; for a name, the closest CRS names in the database.
+std::string unknownCrsExplanation(PJ_CONTEXT* ctx, const std::string& given) {
+  const std::string howToFind =
+      "find the code with `projinfo --list-crs | grep -i NAME` or at https://epsg.io (e.g. EPSG:4549 is CGCS2000 / "
+      "3-degree Gauss-Kruger CM 120E)";
+  const auto colon = given.find(':');
+  const bool looksLikeCode = colon != std::string::npos && colon > 0 && given.find_first_of(" +=") == std::string::npos;
+  if (looksLikeCode) {
+    const std::string auth = given.substr(0, colon), code = given.substr(colon + 1);
+    bool knownAuthority = false;
+    if (PROJ_STRING_LIST auths = proj_get_authorities_from_database(ctx)) {
+      for (auto a = auths; *a; ++a) knownAuthority = knownAuthority || cim::detail::iequals(*a, auth);
+      proj_string_list_destroy(auths);
+    }
+    if (!knownAuthority) return "authority '" + auth + "' is not in PROJ's database; " + howToFind;
+    return auth + " has no CRS with code " + code + " in PROJ's database; " + howToFind;
+  }
+  std::string hint;
+  const PJ_TYPE types[] = {PJ_TYPE_PROJECTED_CRS, PJ_TYPE_COMPOUND_CRS, PJ_TYPE_GEOGRAPHIC_2D_CRS,
+                           PJ_TYPE_GEOGRAPHIC_3D_CRS, PJ_TYPE_VERTICAL_CRS};
+  if (PJ_OBJ_LIST* found = proj_create_from_name(ctx, nullptr, given.c_str(), types, std::size(types),
+                                                 /*approximateMatch=*/1, /*limitResultCount=*/3, nullptr)) {
+    const int n = proj_list_get_count(found);
+    for (int i = 0; i < n; ++i) {
+      PjPtr c(proj_list_get(ctx, found, i));
+      const char* a = c ? proj_get_id_auth_name(c.get(), 0) : nullptr;
+      const char* k = c ? proj_get_id_code(c.get(), 0) : nullptr;
+      const char* name = c ? proj_get_name(c.get()) : nullptr;
+      if (a && k && name) hint += std::string(hint.empty() ? "" : ", ") + a + ":" + k + " (" + name + ")";
+    }
+    proj_list_destroy(found);
+  }
+  if (!hint.empty()) return "PROJ knows no CRS by that definition; closest names in its database: " + hint;
+  return "PROJ knows no CRS by that definition (" + detail::lastError(ctx) + "); " + howToFind;
+}
+
 }  // namespace
 
 std::optional<int> epsgCodeFromText(std::string_view text, bool bareNumber) {
@@ -64,7 +101,7 @@ Result<Crs> Crs::fromUserInput(std::string_view definitionIn) {
   PjPtr pj(proj_create(ctx.get(), def.c_str()));
   if (!pj || !proj_is_crs(pj.get()))
     return Result<Crs>::failure(Diagnostic::error(
-        ErrorCode::UnknownCrs, "unknown CRS '" + given + "': " + (pj ? "not a coordinate reference system" : detail::lastError(ctx.get()))));
+        ErrorCode::UnknownCrs, "unknown CRS '" + given + "': " + (pj ? "not a coordinate reference system" : unknownCrsExplanation(ctx.get(), given))));
 
   Crs crs;
   crs.definition_ = def;

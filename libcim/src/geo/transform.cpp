@@ -51,7 +51,8 @@ Result<Transformer> Transformer::create(const Crs& source, const Crs& target) {
 
   std::vector<Diagnostic> diags;
   if (impl->approximate)
-    diags.push_back(Diagnostic::warning(
+    // A property of the CRSs and the installed grids, not of an input: a note (said once per run by the CLI).
+    diags.push_back(Diagnostic::info(
         ErrorCode::VerticalDatumApproximated,
         "transformation from '" + source.definition() + "' to '" + target.definition() +
             "' is approximate (no grid installed for part of it: " + impl->description +

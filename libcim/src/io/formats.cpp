@@ -43,7 +43,7 @@ Result<InputRead> ifcRead(const Sniff& s, const ReadOptions& options, const Prog
   out.ifc = std::move(r).value();
   if (options.originGiven && !out.ifc->georeferenceSource.empty())
     diags.push_back(Diagnostic::warning(ErrorCode::ConventionApplied,
-                                        "--origin overrides the file's own georeference (" +
+                                        "LoadOptions::origin overrides the file's own georeference (" +
                                             out.ifc->georeferenceSource + ", " + out.ifc->georeferenceCrs + ")",
                                         s.path.string()));
   if (options.frame == ReadFrame::Scene && !out.scene.crs() && options.placement.crs)

@@ -11,6 +11,13 @@ namespace {
 
 // "<file name>#<row>" of a table row: not the path, so the same table gives the same ids on every machine and from
 // every working folder.
+// The source as published (tiles, GLBs): the file name and layer ("pipes.gpkg:RQLINE"), never the folder it was
+// read from on the producer's machine.
+std::string publishedSource(const std::string& source) {
+  const auto slash = source.find_last_of("/\\");
+  return slash == std::string::npos ? source : source.substr(slash + 1);
+}
+
 std::string stableId(const std::string& source, std::int64_t row, const std::string& fallback) {
   if (row < 0) return fallback;
   return std::filesystem::path(source).filename().string() + "#" + std::to_string(row);
@@ -87,7 +94,7 @@ Attributes pipeAttributes(const PipeSegment& seg) {
   if (!seg.sizeText.empty()) a["pipe.size"] = seg.sizeText;
   surveyAttributes(a, seg);
   a["pipe.length"] = seg.length();
-  a["pipe.source"] = seg.source;
+  a["pipe.source"] = publishedSource(seg.source);
   a["pipe.row"] = seg.sourceRow;
   return a;
 }
@@ -125,7 +132,7 @@ Attributes wellAttributes(const Well& w) {
   a["pipe.wellDepth"] = w.depthMeters;
   a["pipe.groundHeight"] = w.top.z();
   if (!w.feature.empty()) a["pipe.feature"] = w.feature;
-  a["pipe.source"] = w.source;
+  a["pipe.source"] = publishedSource(w.source);
   a["pipe.row"] = w.sourceRow;
   return a;
 }

@@ -35,9 +35,11 @@ TEST_CASE("geojson::fileToWgs84() reprojects the sample's site features from EPS
   CHECK(corner[0].get<double>() == Approx(120.159906804087).margin(1e-11));
   CHECK(corner[1].get<double>() == Approx(30.250023182306).margin(1e-11));
 
-  // No geoid grid for the 1985 heights here: PROJ's ballpark, said so in a warning naming the file.
-  REQUIRE(countSeverity(r.diagnostics(), Severity::Warning) >= 1);
+  // No geoid grid for the 1985 heights here: PROJ's ballpark, said so in a note naming the file (a property of the
+  // installed grids, not a problem of the input).
+  REQUIRE(!r.diagnostics().empty());
   CHECK(r.diagnostics().front().code == ErrorCode::VerticalDatumApproximated);
+  CHECK(r.diagnostics().front().severity == Severity::Info);
   CHECK(r.diagnostics().front().source == file.string());
 }
 

@@ -9,6 +9,7 @@
 #include <Eigen/Core>
 
 #include "cim/core/diagnostic.h"
+#include "cim/core/progress.h"
 #include "cim/core/result.h"
 #include "cim/geometry/aabb.h"
 #include "cim/app/load.h"
@@ -52,8 +53,10 @@ struct FileInfo {
 };
 
 /// What a file is: format, CRS, counts, bounds. Fails with the reader's error naming the file. `options` matter for
-/// inputs without their own CRS (EPANET/SWMM: crs, inputCrs) and for pipe tables (point table, field mapping).
-Result<FileInfo> info(const std::filesystem::path& path, const LoadOptions& options = {});
+/// inputs without their own CRS (EPANET/SWMM: crs, inputCrs) and for pipe tables (point table, field mapping); with
+/// `options.crs` every input (an IFC model too) is said in that CRS, placed or reprojected as loadScene does.
+Result<FileInfo> info(const std::filesystem::path& path, const LoadOptions& options = {},
+                      const ProgressFn& progress = {});
 
 /// One element with geometry, as `cim info --elements` lists it. Coordinates in the file's own frame (for IFC the
 /// engineering frame: metres, Z up, before any map conversion).
@@ -67,8 +70,10 @@ struct ElementInfo {
   model::Attributes attributes;  ///< every attribute (property set values, survey fields ...), "Storey" too
 };
 
-/// Every element in a file, in file order; `options` as for info() (CRS of pipe tables and .inp files ...).
-Result<std::vector<ElementInfo>> describeElements(const std::filesystem::path& path, const LoadOptions& options = {});
+/// Every element in a file, in file order; `options` as for info() (CRS of pipe tables and .inp files ...; with
+/// `options.crs` the boxes are in that CRS rather than the file's own frame).
+Result<std::vector<ElementInfo>> describeElements(const std::filesystem::path& path, const LoadOptions& options = {},
+                                                 const ProgressFn& progress = {});
 
 /// {"guid","class","name","storey","triangles","bbox":{"min":[x,y,z],"max":[x,y,z]},"properties":{name: value}} on one
 /// line; property values typed as the element holds them (string, boolean, integer, number; null when absent).
@@ -79,7 +84,7 @@ std::string toJson(const ElementInfo& element);
 std::string toJson(const FileInfo& info);
 /// JSON for a file that could not be read: {"file","error":{"code","message"}}.
 std::string errorJson(const std::filesystem::path& path, const Diagnostic& error);
-/// A few lines for people.
-std::string toText(const FileInfo& info);
+/// A few lines for people; with `listDiagnostics` one more per diagnostic (a caller that groups them says them itself).
+std::string toText(const FileInfo& info, bool listDiagnostics = true);
 
 }  // namespace cim::app

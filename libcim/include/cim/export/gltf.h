@@ -38,6 +38,11 @@ struct WriteStats {
   Eigen::Vector3d origin = Eigen::Vector3d::Zero();  ///< scene point written at glTF (0,0,0)
 };
 
+/// Whether `path` can take a glTF: its extension is .glb or .gltf (a glTF under another name, e.g. .obj, would be
+/// mistaken for that format), it is not a folder and its folder exists. FileUnwritable naming the path otherwise.
+/// write() checks the same; callers check first to refuse before a long load.
+Status checkOutputPath(const std::filesystem::path& path);
+
 /// Writes `scene` to `path` atomically (a temporary file renamed into place; nothing is left behind on failure).
 /// Fails with FileUnwritable naming the path when it cannot be written, NoGeometry when the scene has no triangles.
 Result<WriteStats> write(const model::Scene& scene, const std::filesystem::path& path, const WriteOptions& options = {},

@@ -83,6 +83,12 @@ struct WriteStats {
   std::size_t elementsWithoutGeometry = 0;  ///< elements skipped because they have no triangles (counted, reported)
 };
 
+/// Whether `outputDir` can take the tilesets (write() checks the same before it writes): it does not exist, is an
+/// empty folder, or (with `overwrite`) a folder this exporter wrote. FileUnwritable naming the folder otherwise,
+/// saying WriteOptions::overwrite when that would help. Nothing is changed on disk. Callers check first to refuse
+/// before a long load.
+Status checkOutputFolder(const std::filesystem::path& outputDir, bool overwrite);
+
 /// Writes every non-empty layer of `scene` as a tileset under `outputDir` (see the header comment).
 /// Fails with InvalidArgument when the scene has no CRS or maxTrianglesPerTile is 0, NoGeometry when no layer has
 /// triangles, FileUnwritable naming the path when the folder exists (without overwrite) or cannot be written,

@@ -248,6 +248,21 @@ class Writer {
 
 }  // namespace
 
+Status checkOutputPath(const fs::path& path) {
+  auto unwritable = [&](const std::string& why) {
+    return Status::failure(Diagnostic::error(ErrorCode::FileUnwritable, "cannot write: " + why, path.string()));
+  };
+  std::error_code ec;
+  const fs::path parent = path.has_parent_path() ? path.parent_path() : fs::path(".");
+  if (path.filename().empty() || fs::is_directory(path, ec)) return unwritable("the output path is a directory");
+  const std::string ext = lowerExtension(path);
+  if (ext != ".glb" && ext != ".gltf")
+    return unwritable("a glTF is written as .glb (binary) or .gltf (JSON), not '" + (ext.empty() ? path.filename().string() : ext) +
+                      "'; name the output .glb or .gltf");
+  if (!fs::is_directory(parent, ec)) return unwritable("directory '" + parent.string() + "' does not exist");
+  return okStatus();
+}
+
 Result<WriteStats> write(const model::Scene& scene, const fs::path& path, const WriteOptions& options,
                          const ProgressFn& progress) {
   const std::string target = path.string();
@@ -255,9 +270,7 @@ Result<WriteStats> write(const model::Scene& scene, const fs::path& path, const 
     return Result<WriteStats>::failure(Diagnostic::error(ErrorCode::FileUnwritable, "cannot write: " + why, target));
   };
   std::error_code ec;
-  const fs::path parent = path.has_parent_path() ? path.parent_path() : fs::path(".");
-  if (path.filename().empty() || fs::is_directory(path, ec)) return unwritable("the output path is a directory");
-  if (!fs::is_directory(parent, ec)) return unwritable("directory '" + parent.string() + "' does not exist");
+  if (auto checked = checkOutputPath(path); !checked.ok()) return Result<WriteStats>::failureFrom(checked);
 
   Writer writer(scene, options);
   auto built = writer.build(progress);

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <mutex>
 #include <fstream>
 #include <set>
 
@@ -63,9 +64,16 @@ std::vector<const model::Element*> elementsOf(const std::vector<detail::TilingIt
 // Writes one layer's tileset into its folder.
 class LayerWriter {
  public:
+  // `progress` (may be empty) hears "tiling" once the tile tree is split and "tiles" as each tile is written, with
+  // this layer's fraction done.
   LayerWriter(const model::Layer& layer, const geo::Transformer& toWgs84, const WriteOptions& options,
-              fs::path folder, std::vector<Diagnostic>& diags)
-      : layer_(layer), toWgs84_(toWgs84), options_(options), folder_(std::move(folder)), diags_(diags) {}
+              fs::path folder, std::vector<Diagnostic>& diags, ProgressFn progress)
+      : layer_(layer),
+        toWgs84_(toWgs84),
+        options_(options),
+        folder_(std::move(folder)),
+        diags_(diags),
+        progress_(std::move(progress)) {}
 
   Result<TilesetStats> write() {
     items_ = detail::tilingItems(layer_.elements);
@@ -73,6 +81,8 @@ class LayerWriter {
     if (items_.empty()) return Result<TilesetStats>::success(stats_);
     keys_.emplace(elementsOf(items_));
     nodes_ = detail::splitTiles(items_, options_.maxTrianglesPerTile);
+    if (!reportProgress(progress_, "tiling", 0.0))
+      return Result<TilesetStats>::failure(Diagnostic::error(ErrorCode::Cancelled, "cancelled"));
     for (const auto& node : nodes_) stats_.depth = std::max(stats_.depth, node.depth);
     volumes_.resize(nodes_.size());
     outcomes_.resize(nodes_.size());
@@ -92,7 +102,9 @@ class LayerWriter {
     std::vector<int> parent(nodes_.size(), -1);
     for (std::size_t i = 0; i < nodes_.size(); ++i)
       for (int c : nodes_[i].children) parent[static_cast<std::size_t>(c)] = static_cast<int>(i);
-    std::atomic<bool> failed{false};
+    std::atomic<bool> failed{false}, cancelled{false};
+    std::mutex progressMutex;  // the caller's callback is not required to be thread-safe
+    std::size_t written = 0;
     cim::detail::parallelBottomUp(parent, cim::detail::workerCount(options_.threads), [&](std::size_t i) {
       TileOutcome& out = outcomes_[i];
       if (failed.load()) {
@@ -101,7 +113,13 @@ class LayerWriter {
       }
       out.status = nodes_[i].isLeaf() ? writeLeaf(i, settings) : writeInner(i, settings);
       if (!out.status.ok()) failed = true;
+      std::lock_guard lock(progressMutex);
+      if (!reportProgress(progress_, "tiles", static_cast<double>(++written) / nodes_.size())) {
+        cancelled = true;
+        failed = true;
+      }
     });
+    if (cancelled) return Status::failure(Diagnostic::error(ErrorCode::Cancelled, "cancelled"));
     return failed ? firstFailure() : okStatus();
   }
 
@@ -217,6 +235,7 @@ class LayerWriter {
   const WriteOptions& options_;
   fs::path folder_;
   std::vector<Diagnostic>& diags_;
+  ProgressFn progress_;
   std::vector<detail::TilingItem> items_;
   std::optional<detail::AttributeKeys> keys_;  // the layer's attribute names, numbered (for the property tables)
   std::vector<detail::TileNode> nodes_;        // the tile tree (root first)
@@ -225,22 +244,29 @@ class LayerWriter {
   TilesetStats stats_;
 };
 
+// Why `dir` cannot take the tilesets (see checkOutputFolder), or nullopt when it can.
+std::optional<std::string> folderRefusal(const fs::path& dir, bool overwrite) {
+  std::error_code ec;
+  if (!fs::exists(dir, ec)) return std::nullopt;
+  if (!fs::is_directory(dir, ec)) return "the output path exists and is not a folder";
+  if (fs::is_empty(dir, ec)) return std::nullopt;
+  const bool ours = fs::exists(dir / kMarkerFile, ec);
+  if (!ours) return "the output folder exists, is not empty and was not written by the 3D Tiles exporter; refusing to "
+                    "replace it (choose another folder)";
+  if (!overwrite) return "the output folder exists and is not empty; WriteOptions::overwrite replaces it";
+  return std::nullopt;
+}
+
 // Makes `dir` an empty folder we may write into, honouring `overwrite` (see WriteOptions::overwrite).
 Status prepareFolder(const fs::path& dir, bool overwrite) {
   std::error_code ec;
   auto fail = [&](const std::string& why) {
     return Status::failure(Diagnostic::error(ErrorCode::FileUnwritable, why, dir.string()));
   };
+  if (auto refused = folderRefusal(dir, overwrite)) return fail(*refused);
   if (fs::exists(dir, ec)) {
-    if (!fs::is_directory(dir, ec)) return fail("the output path exists and is not a folder");
-    const bool empty = fs::is_empty(dir, ec);
-    if (!empty) {
-      if (!overwrite) return fail("the output folder exists; pass overwrite to replace it");
-      if (!fs::exists(dir / kMarkerFile, ec))
-        return fail("the output folder exists and was not written by the 3D Tiles exporter; refusing to replace it");
-      for (const auto& entry : fs::directory_iterator(dir, ec)) fs::remove_all(entry.path(), ec);
-      if (ec) return fail("cannot empty the output folder: " + ec.message());
-    }
+    for (const auto& entry : fs::directory_iterator(dir, ec)) fs::remove_all(entry.path(), ec);
+    if (ec) return fail("cannot empty the output folder: " + ec.message());
   } else {
     fs::create_directories(dir, ec);
     if (ec) return fail("cannot create the output folder: " + ec.message());
@@ -263,7 +289,8 @@ std::string uniqueFolderName(const std::string& layer, std::set<std::string>& us
 Status checkInput(const model::Scene& scene, const WriteOptions& options) {
   if (!scene.crs())
     return Status::failure(Diagnostic::error(
-        ErrorCode::InvalidArgument, "the scene has no CRS: 3D Tiles need a georeferenced scene (give a CRS and origin)"));
+        ErrorCode::InvalidArgument, "the scene has no CRS: 3D Tiles need a georeferenced scene (give LoadOptions::crs, and "
+        "LoadOptions::origin for a local model)"));
   if (options.maxTrianglesPerTile == 0)
     return Status::failure(Diagnostic::error(ErrorCode::InvalidArgument, "maxTrianglesPerTile must be > 0"));
   if (scene.triangleCount() == 0)
@@ -290,7 +317,12 @@ Status writeLayers(const model::Scene& scene, const fs::path& outputDir, const W
     stats.elementsWithoutGeometry += without;
     if (without == layer.elements.size()) continue;
     const std::string folder = uniqueFolderName(layer.name, folders);
-    LayerWriter writer(layer, toWgs84, options, outputDir / folder, diags);
+    ProgressFn layerProgress;
+    if (progress)
+      layerProgress = [&](std::string_view stage, double f) {
+        return progress(stage, (static_cast<double>(done) + f) / layerCount);
+      };
+    LayerWriter writer(layer, toWgs84, options, outputDir / folder, diags, layerProgress);
     auto written = writer.write();
     if (!written.ok()) return Status::failureFrom(written);
     detail::addToIndex(index, folder + "/tileset.json", *written);
@@ -302,6 +334,12 @@ Status writeLayers(const model::Scene& scene, const fs::path& outputDir, const W
 }
 
 }  // namespace
+
+Status checkOutputFolder(const fs::path& outputDir, bool overwrite) {
+  if (auto refused = folderRefusal(outputDir, overwrite))
+    return Status::failure(Diagnostic::error(ErrorCode::FileUnwritable, *refused, outputDir.string()));
+  return okStatus();
+}
 
 Result<WriteStats> write(const model::Scene& scene, const fs::path& outputDir, const WriteOptions& options,
                          const ProgressFn& progress) {

@@ -2,6 +2,7 @@
 #include <cstring>
 #include <cmath>
 #include <fstream>
+#include <functional>
 #include <numbers>
 #include <system_error>
 
@@ -71,6 +72,73 @@ std::optional<EmbeddedGeoreference> embeddedGeoreference(const Json& gltf) {
   return g;
 }
 
+// What libcim's glTF writer says of an element on its node (extras: id, guid, class, name, layer, attributes), read
+// back so a libcim GLB keeps its GUIDs, classes and properties through another conversion.
+struct ElementRecord {
+  std::string nodeName;
+  std::string guid, kind, name, layer;
+  model::Attributes attributes;
+};
+
+model::AttributeValue attributeValue(const Json& v) {
+  if (v.is_boolean()) return v.get<bool>();
+  if (v.is_number_integer()) return v.get<std::int64_t>();
+  if (v.is_number()) return v.get<double>();
+  if (v.is_string()) return v.get<std::string>();
+  return std::monostate{};
+}
+
+std::optional<ElementRecord> elementRecord(const Json& node) {
+  if (!node.is_object()) return std::nullopt;
+  auto extras = node.find("extras");
+  if (extras == node.end() || !extras->is_object() || !extras->contains("class")) return std::nullopt;
+  auto text = [&](const char* key) {
+    auto it = extras->find(key);
+    return it != extras->end() && it->is_string() ? it->get<std::string>() : std::string();
+  };
+  ElementRecord r;
+  r.nodeName = node.value("name", std::string());
+  r.guid = text("guid");
+  r.kind = text("class");
+  r.name = text("name");
+  r.layer = text("layer");
+  if (auto a = extras->find("attributes"); a != extras->end() && a->is_object())
+    for (const auto& [key, value] : a->items()) r.attributes[key] = attributeValue(value);
+  return r;
+}
+
+// The element records of a libcim glTF's nodes with a mesh, in the depth-first order Assimp walks them (the default
+// scene's nodes, children in order). Nodes without a mesh carry none; a merged layer (one mesh, elements told apart
+// by feature ids Assimp does not read) gives none and is said in `mergedLayers`.
+std::vector<std::optional<ElementRecord>> elementRecords(const Json& gltf, std::size_t& mergedLayers) {
+  std::vector<std::optional<ElementRecord>> out;
+  auto nodes = gltf.find("nodes");
+  if (nodes == gltf.end() || !nodes->is_array()) return out;
+  std::vector<std::size_t> roots;
+  if (auto scenes = gltf.find("scenes"); scenes != gltf.end() && scenes->is_array() && !scenes->empty()) {
+    const std::size_t which = gltf.value("scene", 0);
+    const Json& scene = (*scenes)[which < scenes->size() ? which : 0];
+    if (auto ns = scene.find("nodes"); ns != scene.end() && ns->is_array())
+      for (const auto& n : *ns)
+        if (n.is_number_unsigned()) roots.push_back(n.get<std::size_t>());
+  }
+  std::size_t visited = 0;  // guards against cycles in a damaged file
+  std::function<void(std::size_t)> walk = [&](std::size_t i) {
+    if (i >= nodes->size() || ++visited > nodes->size()) return;
+    const Json& node = (*nodes)[i];
+    if (node.contains("mesh")) {
+      auto extras = node.find("extras");
+      if (extras != node.end() && extras->is_object() && extras->contains("elements")) ++mergedLayers;
+      out.push_back(elementRecord(node));
+    }
+    if (auto children = node.find("children"); children != node.end() && children->is_array())
+      for (const auto& c : *children)
+        if (c.is_number_unsigned()) walk(c.get<std::size_t>());
+  };
+  for (std::size_t r : roots) walk(r);
+  return out;
+}
+
 Eigen::Matrix4d toEigen(const aiMatrix4x4& m) {
   Eigen::Matrix4d r;
   r << m.a1, m.a2, m.a3, m.a4, m.b1, m.b2, m.b3, m.b4, m.c1, m.c2, m.c3, m.c4, m.d1, m.d2, m.d3, m.d4;
@@ -105,6 +173,9 @@ struct Walker {
   std::size_t skippedMeshes = 0;
   std::vector<Diagnostic> diags;
   std::size_t unnamed = 0;
+  std::vector<std::optional<ElementRecord>> records = {};  // libcim glTFs: what each mesh node was (in walk order)
+  std::size_t nextRecord = 0;
+  std::size_t restored = 0;
 
   void visit(const aiNode& node, const Eigen::Matrix4d& parent) {
     const Eigen::Matrix4d world = parent * toEigen(node.mTransformation);
@@ -117,13 +188,25 @@ struct Walker {
     model::Element element;
     element.kind = "mesh";
     element.name = node.mName.length > 0 ? node.mName.C_Str() : "mesh " + std::to_string(++unnamed);
+    std::string layer = layerName;
+    if (nextRecord < records.size()) {
+      const auto& record = records[nextRecord++];
+      if (record && record->nodeName == node.mName.C_Str()) {
+        element.kind = record->kind;
+        element.guid = record->guid;
+        element.name = record->name;
+        element.attributes = record->attributes;
+        if (!record->layer.empty()) layer = record->layer;
+        ++restored;
+      }
+    }
     for (unsigned k = 0; k < node.mNumMeshes; ++k) {
       if (node.mMeshes[k] >= scene.mNumMeshes) continue;
       const aiMesh& am = *scene.mMeshes[node.mMeshes[k]];
       if (auto mesh = meshOf(am, m, element.name))
         element.shapes.push_back(model::Shape{std::move(*mesh), materialOf(scene, am.mMaterialIndex)});
     }
-    if (!element.shapes.empty()) out.addElement(layerName, std::move(element));
+    if (!element.shapes.empty()) out.addElement(layer, std::move(element));
   }
 
   // One Assimp mesh placed by `m` (positions relative to the origin, winding kept outward when `m` mirrors, normals
@@ -243,6 +326,8 @@ struct Where {
   std::optional<geo::Crs> crs;
   Eigen::Vector3d origin;
   bool embedded = false;
+  std::vector<std::optional<ElementRecord>> records;  // a libcim glTF's elements (see elementRecords)
+  std::size_t mergedLayers = 0;
 };
 
 Result<Where> whereOf(const fs::path& path, const MeshPlacement& placement, std::vector<Diagnostic>& diags) {
@@ -255,6 +340,7 @@ Result<Where> whereOf(const fs::path& path, const MeshPlacement& placement, std:
   if (!g) return Result<Where>::success(std::move(w));
   w.embedded = true;
   w.origin = g->origin;
+  w.records = elementRecords(*json, w.mergedLayers);
   if (!g->crs.empty()) {
     auto c = geo::Crs::fromUserInput(g->crs);
     if (!c.ok())
@@ -356,7 +442,7 @@ void checkPrecision(const model::Scene& out, const std::string& source, std::vec
         "coordinates reach " + std::to_string(static_cast<long long>(largest)) +
             " m from the placement origin and are held in single precision (about " +
             std::to_string(static_cast<long long>(std::ceil(resolution * 1000.0))) +
-            " mm resolution); export the model relative to a local origin and give that origin with --origin",
+            " mm resolution); export the model relative to a local origin and give that origin as LoadOptions::origin",
         source));
 }
 
@@ -379,7 +465,20 @@ Result<model::Scene> readMesh(const fs::path& path, const MeshPlacement& placeme
   model::Scene out(where->crs);
   const Eigen::Matrix4d matrix = placementMatrix(*scene, path, placement, where->embedded, diags);
   Walker walker{*scene, matrix, where->origin, source, out, fs::path(path).filename().string(), 0, 0, {}, 0};
+  walker.records = std::move(where->records);
   walker.visit(*scene->mRootNode, Eigen::Matrix4d::Identity());
+  if (walker.restored > 0)
+    diags.push_back(Diagnostic::info(ErrorCode::ConventionApplied,
+                                     std::to_string(walker.restored) +
+                                         " element(s) keep the GUID, class, layer and properties libcim wrote",
+                                     source));
+  if (where->mergedLayers > 0)
+    diags.push_back(Diagnostic::warning(
+        ErrorCode::ConventionApplied,
+        std::to_string(where->mergedLayers) +
+            " layer(s) were written merged (WriteOptions::mergeElements): each is read as one mesh, without its "
+            "elements' GUIDs and properties; write without merging to keep them",
+        source));
   for (auto& d : walker.diags) diags.push_back(std::move(d));
   checkPrecision(out, source, diags);
   const std::size_t skipped = walker.skippedPrimitives;

@@ -42,7 +42,7 @@ Result<geo::Crs> utmZoneOf(const RawNetwork& net, const std::string& source, std
   diags.push_back(Diagnostic::warning(ErrorCode::ConventionApplied,
                                       "input CRS " + net.crs->definition() + " (" + net.crs->name() +
                                           ") is not in metres; the scene is in its UTM zone EPSG:" +
-                                          std::to_string(epsg) + " (give --crs to choose another)",
+                                          std::to_string(epsg) + " (give LoadOptions::crs to choose another)",
                                       source));
   return utm;
 }
@@ -56,13 +56,13 @@ Result<geo::Crs> chooseSceneCrs(const RawNetwork& net, const PipeOptions& option
           ErrorCode::IncompatibleCrs,
           "scene CRS " + options.sceneCrs->definition() + " (" + options.sceneCrs->name() +
               ") is not projected in metres; pipes are built in metres: choose a metric scene CRS and give the "
-              "input's own CRS separately (--input-crs)",
+              "input's own CRS separately (LoadOptions::inputCrs)",
           source));
     return Result<geo::Crs>::success(*options.sceneCrs);
   }
   if (!net.crs)
     return Result<geo::Crs>::failure(Diagnostic::error(
-        ErrorCode::UnknownCrs, "the input has no CRS: name it (--input-crs, or --crs for the scene and the input)",
+        ErrorCode::UnknownCrs, "the input has no CRS: name it (LoadOptions::inputCrs, or LoadOptions::crs for the scene and the input)",
         source));
   if (isMetric(*net.crs)) return Result<geo::Crs>::success(*net.crs);
   return utmZoneOf(net, source, diags);

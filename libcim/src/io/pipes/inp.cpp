@@ -195,8 +195,8 @@ Result<RawNetwork> readInp(const fs::path& path, const PipeOptions& options) {
     return Result<RawNetwork>::failure(Diagnostic::error(
         ErrorCode::UnknownCrs,
         std::string(swmm ? "SWMM" : "EPANET") +
-            " files carry no CRS: name the CRS of its coordinates (e.g. --input-crs EPSG:2817, or --crs when the "
-            "scene is in the same CRS)",
+            " files carry no CRS: name the CRS of its coordinates (e.g. LoadOptions::inputCrs EPSG:2817, or "
+            "LoadOptions::crs when the scene is in the same CRS)",
         file.table));
   net.crs = options.inputCrs;
   inp::readOptions(file, net, swmm);

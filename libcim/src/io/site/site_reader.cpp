@@ -570,7 +570,7 @@ class LayerReader {
       if (!crs)
         return Status::failure(Diagnostic::error(ErrorCode::IncompatibleCrs,
                                                  std::string("layer '") + layer.GetName() +
-                                                     "' declares no CRS; give its CRS (e.g. --crs) to place it in " +
+                                                     "' declares no CRS; give its CRS (e.g. LoadOptions::crs) to place it in " +
                                                      sceneCrs->definition(),
                                                  source_));
       sceneCrs.reset();
