@@ -2,7 +2,9 @@
 // Tiles the bundled Hangzhou sample with `cim tiles`, serves it with `cim view --port 0`, waits until every tileset is
 // loaded, checks that no console error, failed request or request off 127.0.0.1 happened, saves a screenshot and
 // checks that its centre shows the model, then clicks the south wall of the pump station and checks the picked
-// feature's GUID and the properties panel.
+// feature's GUID, the properties panel (typed values), the highlight on a lit and a shaded wall (screenshots), the
+// hidden IfcSpace volume and its toggle, the GeoJSON layers' labels, the absence of the Cesium ion credit, and the
+// measure tool against the IFC's own coordinates.
 //
 // node viewer_browser.mjs --cim BUILD/bin/cim --source SOURCE_DIR --work WORK_DIR
 // Exits 0 when every check passed, 1 with a message naming the failed check otherwise (also when Chromium or the
@@ -111,7 +113,23 @@ note(`gas main RQ2-RQ3 midway: ${gasCentre.map((v) => v.toFixed(8)).join(', ')}`
 
 // --- tile the sample, and a GeoJSON point on the wall -------------------------------------------------------------
 fs.mkdirSync(work, { recursive: true });
-execFileSync(args.cim, ['tiles', path.join(sample, 'pump_station.ifc'), path.join(sample, 'dem.tif'),
+// The pump station with its hall as an IfcSpace (15.4 × 9.4 × 4.2 m inside the walls): the viewer hides it unless
+// asked, so the roof and walls it encloses stay clickable.
+const SPACE_GUID = '3Zu5Bv0LOHrPC10026FoQQ';
+const withSpace = path.join(work, 'pump_station_with_space.ifc');
+fs.writeFileSync(withSpace, ifcText.replace(/ENDSEC;\s*END-ISO-10303-21;\s*$/, [
+  '#9001=IFCCARTESIANPOINT((8.,5.));',
+  '#9002=IFCAXIS2PLACEMENT2D(#9001,$);',
+  '#9003=IFCRECTANGLEPROFILEDEF(.AREA.,$,#9002,15.4,9.4);',
+  '#9004=IFCEXTRUDEDAREASOLID(#9003,#30,#2,4.2);',
+  '#9005=IFCSHAPEREPRESENTATION(#7,\'Body\',\'SweptSolid\',(#9004));',
+  '#9006=IFCPRODUCTDEFINITIONSHAPE($,$,(#9005));',
+  '#9007=IFCLOCALPLACEMENT(#18,#4);',
+  `#9008=IFCSPACE('${SPACE_GUID}',$,'Pump hall',$,$,#9007,#9006,'Pump hall',.ELEMENT.,.INTERNAL.,$);`,
+  "#9009=IFCRELAGGREGATES('1Zu5Bv0LOHrPC10026FoQR',$,$,$,#21,(#9008));",
+  'ENDSEC;', 'END-ISO-10303-21;', ''].join('\n')));
+if (!fs.readFileSync(withSpace, 'utf8').includes(SPACE_GUID)) fail('could not add the IfcSpace to the pump station');
+execFileSync(args.cim, ['tiles', withSpace, path.join(sample, 'dem.tif'),
   path.join(sample, 'pipe_lines.csv'), path.join(sample, 'site_features.geojson'), '--crs', CRS,
   '-o', tilesDir, '--overwrite'], { stdio: ['ignore', 'pipe', 'inherit'] });
 const index = JSON.parse(fs.readFileSync(path.join(tilesDir, 'index.json'), 'utf8'));
@@ -140,7 +158,8 @@ const pitMarker = toWgs84(firstPit.point[1], firstPit.point[0], firstPit.point[2
 note(`excavation report: ${firstPit.id} (${firstPit.a.name} – ${firstPit.b.name}) at ${pitMarker.map((v) => v.toFixed(8)).join(', ')}`);
 
 // --- serve it ---------------------------------------------------------------------------------------------------
-const server = spawn(args.cim, ['view', tilesDir, '--port', '0', '--geojson', markerFile, '--report', pitsReport], {
+const server = spawn(args.cim, ['view', tilesDir, '--port', '0', '--geojson', markerFile, '--geojson',
+  path.join(sample, 'site_features.geojson'), '--report', pitsReport], {
   stdio: ['ignore', 'pipe', 'pipe'],
 });
 let serverOut = '';
@@ -167,6 +186,7 @@ const problems = [];
 const consoleErrors = [];
 const failedRequests = [];
 const offsiteRequests = [];
+const ionRequests = [];
 try {
   await runBrowser();
 } catch (e) {
@@ -217,6 +237,7 @@ async function runBrowser() {
   page.on('pageerror', (e) => consoleErrors.push(`uncaught: ${e.message}`));
   page.on('request', (r) => {
     requests++;
+    if (/ion-credit|ion\.cesium\.com/.test(r.url())) ionRequests.push(r.url());
     const u = new URL(r.url());
     if (!['data:', 'blob:'].includes(u.protocol) && u.hostname !== '127.0.0.1') offsiteRequests.push(r.url());
   });
@@ -301,6 +322,9 @@ async function runBrowser() {
   if (picked.properties.guid !== expectedGuid)
     throw new Error(`picked GUID ${picked.properties.guid} (${picked.properties.name}), expected ${expectedGuid} (Wall South)`);
   if (!picked.highlighted) throw new Error('the picked feature is not highlighted');
+  const litPixel = averagePixel(decodePng(fs.readFileSync(path.join(work, 'viewer_picked.png'))), screen.x, screen.y, 3);
+  note(`highlight on the lit south wall: RGB ${litPixel.map((v) => v.toFixed(0)).join(', ')}`);
+  if (!isHighlightColour(litPixel)) throw new Error(`the picked south wall does not show yellow: RGB ${litPixel}`);
   const panel = await page.evaluate(() => ({
     title: document.getElementById('picked-title').textContent,
     rows: [...document.querySelectorAll('#properties tr')].map((tr) => [...tr.cells].map((td) => td.textContent)),
@@ -311,6 +335,96 @@ async function runBrowser() {
   if (panel.rows.length !== Object.keys(picked.properties).length)
     throw new Error(`the panel lists ${panel.rows.length} properties, the feature has ${Object.keys(picked.properties).length}`);
   if (!panel.title.includes('Wall South')) throw new Error(`the panel title is "${panel.title}"`);
+  // Values as their type: IsExternal is an IFCBOOLEAN(.T.): a ticked check box, not the text "true".
+  const isExternal = await page.evaluate(() => {
+    const row = [...document.querySelectorAll('#properties tr')].find((tr) => tr.cells[0].textContent === 'Pset_WallCommon.IsExternal');
+    const box = row && row.cells[1].querySelector('input[type=checkbox]');
+    return box ? { checked: box.checked, disabled: box.disabled } : null;
+  });
+  if (!isExternal || !isExternal.checked || !isExternal.disabled)
+    throw new Error(`Pset_WallCommon.IsExternal is not shown as a ticked check box: ${show(isExternal)} in ${show(panel.rows)} (${show(picked.properties)})`);
+  const real = await page.evaluate(() => {
+    const td = document.createElement('td');
+    window.cimViewer.showValue(td, 5.6000000000000005);
+    return { text: td.textContent, title: td.title };
+  });
+  if (real.text !== '5.6' || real.title !== '5.6000000000000005')
+    throw new Error(`a real shows as ${show(real)}, not 5.6 with the full value in the tooltip`);
+
+  // The hall's IfcSpace is hidden: nothing at the station's centre is the space until the Spaces toggle is on.
+  const hallCentre = localToWgs84([8, 5, 2.1]);
+  await lookAt(page, hallCentre, 0, -89, 40);
+  const hall = await windowPosition(page, hallCentre);
+  const classesAt = () => page.evaluate(({ x, y }) => window.cimViewer.viewer.scene.drillPick(new Cesium.Cartesian2(x, y), 10)
+    .filter((p) => p instanceof Cesium.Cesium3DTileFeature).map((p) => p.getProperty('class')), hall);
+  const hidden = await classesAt();
+  if (hidden.includes('IfcSpace')) throw new Error(`the IfcSpace is drawn by default: ${show(hidden)}`);
+  await page.click('#show-spaces');
+  await nextFrames(page, 5);
+  const shown = await classesAt();
+  if (!shown.includes('IfcSpace')) throw new Error(`the Spaces toggle does not show the IfcSpace: ${show(shown)}`);
+  await page.click('#show-spaces');
+  await nextFrames(page, 5);
+  note(`at the hall's centre: ${show(hidden)} by default, ${show(shown)} with the Spaces toggle`);
+
+  // The highlight on a face turned away from the light: the north wall seen from the north.
+  const northCentre = localToWgs84([8, 10, 2.25]);
+  await lookAt(page, northCentre, 180 - Math.atan2(0.28, 0.96) * (180 / Math.PI), -15, 30);
+  const north = await windowPosition(page, northCentre);
+  const before = averagePixel(decodePng(await page.screenshot()), north.x, north.y, 3);
+  await page.mouse.click(north.x, north.y);
+  await nextFrames(page, 3);
+  const northPicked = await page.evaluate(() => window.cimViewer.selected && window.cimViewer.selected.properties.name);
+  if (northPicked !== 'Wall North') throw new Error(`clicking the north wall picked ${northPicked}`);
+  const shadedPixel = averagePixel(decodePng(await page.screenshot({ path: path.join(work, 'viewer_shaded.png') })),
+    north.x, north.y, 3);
+  note(`highlight on the shaded north wall: RGB ${before.map((v) => v.toFixed(0)).join(', ')} -> ` +
+    `${shadedPixel.map((v) => v.toFixed(0)).join(', ')}`);
+  // Shaded, the yellow is darker than on the lit side, but it must still be yellow and clearly brighter than the
+  // unpicked wall (a highlight multiplied into the brick colour would leave it as dark as before).
+  if (!isYellow(shadedPixel) || Math.max(...shadedPixel) < 1.5 * Math.max(...before))
+    throw new Error(`the picked north wall (shaded) does not stand out: RGB ${before} -> ${shadedPixel}`);
+
+  // The measure tool: from the south wall's outer face at (4, 0, 1.5) to (12, 0, 3.5), IFC metres: 8 m apart
+  // horizontally, 2 m vertically (the map conversion has scale 1; the grid's scale factor here is 1.000003).
+  await lookAt(page, [lon, lat, h], -Math.atan2(0.28, 0.96) * (180 / Math.PI), -10, 30);
+  await page.click('#measure');
+  for (const local of [[4, 0, 1.5], [12, 0, 3.5]]) {
+    const p = await windowPosition(page, localToWgs84(local));
+    await page.mouse.click(p.x, p.y);
+    await nextFrames(page, 2);
+  }
+  const measured = await page.evaluate(() => ({
+    m: window.cimViewer.measurement,
+    text: document.getElementById('measure-result').textContent,
+  }));
+  await page.screenshot({ path: path.join(work, 'viewer_measure.png') });
+  note(`measured ${measured.text}`);
+  if (!measured.m) throw new Error('the measure tool gave no measurement');
+  const expectDistance = Math.hypot(8, 2);
+  if (Math.abs(measured.m.horizontal - 8) > 0.05 || Math.abs(measured.m.vertical - 2) > 0.05 ||
+    Math.abs(measured.m.distance - expectDistance) > 0.05)
+    throw new Error(`measured ${show(measured)}, expected 8 m horizontal, 2 m vertical, ${expectDistance.toFixed(3)} m`);
+  await page.click('#measure'); // leave the measure mode: clicks select again
+
+  // The GeoJSON layers are labelled by what they hold.
+  const labels = await page.evaluate(() => [...document.querySelectorAll('#layers li')].map((li) => li.textContent));
+  const siteLabel = labels.find((l) => l.includes('site_features.geojson'));
+  if (!siteLabel || !/\d+ points?/.test(siteLabel) || !/\d+ polygons?/.test(siteLabel))
+    throw new Error(`the site features layer is labelled ${show(siteLabel)}: not by its points and polygons`);
+  const markerLabel = labels.find((l) => l.includes('marker.geojson'));
+  if (!markerLabel || !markerLabel.includes('(1 point)')) throw new Error(`the marker layer is labelled ${show(markerLabel)}`);
+  note(`layer labels: ${labels.join(' | ')}`);
+
+  // No Cesium ion logo or credit, and its image never requested.
+  const ion = await page.evaluate(() => ({
+    logos: document.querySelectorAll('.cesium-credit-logoContainer img, img[title="Cesium ion"]').length,
+    text: document.querySelector('.cesium-widget-credits') ? document.querySelector('.cesium-widget-credits').textContent : '',
+    skirts: window.cimViewer.viewer.scene.globe.showSkirts,
+  }));
+  if (ion.logos > 0 || /\bion\b/i.test(ion.text)) throw new Error(`the Cesium ion credit is shown: ${show(ion)}`);
+  if (ionRequests.length) throw new Error(`the ion credit image was requested: ${ionRequests.join(', ')}`);
+  if (ion.skirts) throw new Error('the globe draws tile skirts (seam arcs through the translucent ground)');
 
   // The GeoJSON marker above the wall: clicking it lists its properties.
   const marker = await windowPosition(page, [lon, lat, h + 8]);
@@ -375,6 +489,36 @@ async function runBrowser() {
   if (failedRequests.length) throw new Error(`failed requests:\n    ${failedRequests.join('\n    ')}`);
   if (offsiteRequests.length) throw new Error(`requests leaving 127.0.0.1:\n    ${offsiteRequests.join('\n    ')}`);
   note(`no console errors, no failed requests, all ${requests} requests to 127.0.0.1`);
+}
+
+// A point in the pump station's engineering frame (IFC metres) in WGS 84, through its IfcMapConversion and cs2cs.
+function localToWgs84([x, y, z]) {
+  const e = mc.eastings + mc.x_axis_abscissa * x - mc.x_axis_ordinate * y;
+  const n = mc.northings + mc.x_axis_ordinate * x + mc.x_axis_abscissa * y;
+  return toWgs84(n, e, mc.orthogonal_height + z);
+}
+
+// The mean RGB of the (2r+1)² pixels around (x, y) of a decoded screenshot.
+function averagePixel(png, x, y, r) {
+  const sum = [0, 0, 0];
+  let n = 0;
+  for (let dy = -r; dy <= r; dy++)
+    for (let dx = -r; dx <= r; dx++) {
+      const p = png.pixel(Math.round(x) + dx, Math.round(y) + dy);
+      for (let i = 0; i < 3; i++) sum[i] += p[i];
+      n++;
+    }
+  return sum.map((v) => v / n);
+}
+
+// Yellow: red and green alike and well above blue.
+function isYellow([r, g, b]) {
+  return b < 0.3 * Math.min(r, g) && Math.abs(r - g) < 0.35 * Math.max(r, g);
+}
+
+// Yellow as the highlight draws it on a lit face: also bright.
+function isHighlightColour(rgb) {
+  return isYellow(rgb) && Math.min(rgb[0], rgb[1]) > 90;
 }
 
 // Points the camera at [lon, lat, h] from `range` metres, heading and pitch in degrees, and waits for the tiles.
