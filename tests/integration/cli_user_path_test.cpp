@@ -368,3 +368,17 @@ TEST_CASE("No output of the bundled demo holds the folder it was made in", "[cli
     if (e["properties"].value("pipe.source", std::string()) == "pipe_lines.csv") ++named;
   CHECK(named > 10);
 }
+
+TEST_CASE("cim info names an IFC's length unit", "[cli][info][units]") {
+  // A millimetre file (its IfcSIUnit has the prefix MILLI): said as MILLIMETRE, not METRE.
+  const fs::path mm = cimtest::sharedDataDir() / "ifc/ISSUE_021_Mini_Project.ifc";
+  auto text = run(cli("info " + q(mm)));
+  REQUIRE(text.exitCode == 0);
+  CHECK_THAT(text.out, Contains("units:     MILLIMETRE (0.001 m)"));
+  auto js = run(cli("info --json " + q(mm)));
+  const json j = json::parse(js.out);
+  CHECK(j["lengthUnit"]["name"] == "MILLIMETRE");
+  CHECK(j["lengthUnit"]["meters"].get<double>() == Approx(0.001));
+  auto m = run(cli("info --json " + q(sample() / "pump_station.ifc")));
+  CHECK(json::parse(m.out)["lengthUnit"]["name"] == "METRE");
+}

@@ -35,6 +35,8 @@ Result<model::Scene> inspect(const fs::path& path, bool engineeringFrame, FileIn
     fi->application = read.ifc->application;
     fi->classes = read.ifc->productsByClass;
     fi->georeference = read.ifc->georeferenceSource;
+    fi->lengthUnit = read.ifc->lengthUnit;
+    fi->lengthUnitToMeters = read.ifc->lengthUnitToMeters;
     fi->openings = {read.ifc->openingsCut, read.ifc->openingsNotCut, read.ifc->openingBodiesBoxCut};
   }
   if (fi && read.pipes) {
@@ -126,6 +128,7 @@ std::string toJson(const FileInfo& fi) {
   if (!fi.schema.empty()) j["schema"] = fi.schema;
   if (!fi.application.empty()) j["application"] = fi.application;
   if (!fi.georeference.empty()) j["georeference"] = fi.georeference;
+  if (!fi.lengthUnit.empty()) j["lengthUnit"] = {{"name", fi.lengthUnit}, {"meters", fi.lengthUnitToMeters}};
   if (fi.openings.cut + fi.openings.notCut > 0)
     j["openings"] = {{"cut", fi.openings.cut}, {"notCut", fi.openings.notCut}, {"boxBodies", fi.openings.boxBodies}};
   j["classes"] = Json::object();
@@ -176,6 +179,10 @@ std::string toText(const FileInfo& fi, bool listDiagnostics) {
   o << fi.path.string() << "\n";
   o << "  format:    " << fi.format << "\n";
   if (!fi.schema.empty()) o << "  schema:    " << fi.schema << (fi.application.empty() ? "" : " (from " + fi.application + ")") << "\n";
+  if (!fi.lengthUnit.empty()) {
+    std::snprintf(buf, sizeof buf, "%.10g", fi.lengthUnitToMeters);
+    o << "  units:     " << fi.lengthUnit << " (" << buf << " m), coordinates scaled to metres\n";
+  }
   o << "  CRS:       " << (fi.crs.empty() ? "none (local coordinates)" : fi.crs + " (" + fi.crsName + ")")
     << (fi.georeference.empty() ? "" : ", from " + fi.georeference) << "\n";
   o << "  elements:  " << fi.elements << " in " << fi.layers.size() << " layer(s), " << fi.shapes << " shape(s)\n";

@@ -30,6 +30,8 @@ struct FileInfo {
   std::string schema;    ///< IFC: FILE_SCHEMA; empty for other formats
   std::string application;  ///< IFC: the originating system
   std::string georeference; ///< IFC: where the CRS came from ("IfcMapConversion", "IfcSite"), empty if none
+  std::string lengthUnit;   ///< IFC: the length unit the file's coordinates are in ("MILLIMETRE", "FOOT")
+  double lengthUnitToMeters = 1.0;  ///< IFC: metres per length unit
   std::map<std::string, std::size_t> classes;  ///< IFC: products by class; others: elements by kind
   struct Openings {
     std::size_t cut = 0, notCut = 0;  ///< IfcRelVoidsElement openings cut from / left in their hosts

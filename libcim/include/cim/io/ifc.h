@@ -37,7 +37,7 @@ struct IfcReadResult {
   model::Scene scene;                             ///< one layer named after the file; element kind = IFC class
   std::string schema;                             ///< FILE_SCHEMA as written, e.g. "IFC4X3_ADD2"
   std::string application;                        ///< FILE_NAME originating system
-  std::string lengthUnit;                         ///< the file's length unit, e.g. "MILLI METRE"
+  std::string lengthUnit;                         ///< the file's length unit, e.g. "MILLIMETRE", "FOOT"
   double lengthUnitToMeters = 1.0;
   std::map<std::string, std::size_t> productsByClass;  ///< every IfcProduct, by class
   std::size_t entityCount = 0;                    ///< instances in the DATA section

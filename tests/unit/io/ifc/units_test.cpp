@@ -2,6 +2,7 @@
 // units followed to SI, as one table of unit definitions and the scales they must give.
 #include <catch2/catch.hpp>
 
+#include <cstdio>
 #include <string>
 
 #include "io/ifc/units.h"
@@ -33,9 +34,9 @@ TEST_CASE("Units scale to SI: prefixes, squares and cubes, conversion-based unit
   };
   const Row rows[] = {
       {"#3=IFCSIUNIT(*,.LENGTHUNIT.,$,.METRE.);", Length, 1.0, "METRE"},
-      {"#3=IFCSIUNIT(*,.LENGTHUNIT.,.MILLI.,.METRE.);", Length, 1e-3, "METRE"},
-      {"#3=IFCSIUNIT(*,.LENGTHUNIT.,.CENTI.,.METRE.);", Length, 1e-2, "METRE"},
-      {"#3=IFCSIUNIT(*,.LENGTHUNIT.,.KILO.,.METRE.);", Length, 1e3, "METRE"},
+      {"#3=IFCSIUNIT(*,.LENGTHUNIT.,.MILLI.,.METRE.);", Length, 1e-3, "MILLIMETRE"},
+      {"#3=IFCSIUNIT(*,.LENGTHUNIT.,.CENTI.,.METRE.);", Length, 1e-2, "CENTIMETRE"},
+      {"#3=IFCSIUNIT(*,.LENGTHUNIT.,.KILO.,.METRE.);", Length, 1e3, "KILOMETRE"},
       {"#3=IFCCONVERSIONBASEDUNIT(#5,.LENGTHUNIT.,'FOOT',#6);#5=IFCDIMENSIONALEXPONENTS(1,0,0,0,0,0,0);"
        "#6=IFCMEASUREWITHUNIT(IFCLENGTHMEASURE(0.3048),#7);#7=IFCSIUNIT(*,.LENGTHUNIT.,$,.METRE.);",
        Length, 0.3048, "FOOT"},
@@ -73,4 +74,56 @@ TEST_CASE("Without a project or with an unreadable unit the file is read in SI, 
                                   "#5=IFCDIMENSIONALEXPONENTS(1,0,0,0,0,0,0);"));
   CHECK(broken.ctx->units.lengthToMeters == 1.0);
   CHECK(reported(broken.unitDiagnostics, "#3", "unit LENGTHUNIT cannot be read; SI assumed"));
+}
+
+namespace {
+
+// An IFC4 file whose IfcProject assigns the units `refs` (defined in `units`).
+std::string withUnits(const std::string& refs, const std::string& units) {
+  return "ISO-10303-21;\nHEADER;FILE_DESCRIPTION((''),'2;1');FILE_NAME('t','',(''),(''),'','','');"
+         "FILE_SCHEMA(('IFC4'));ENDSEC;\nDATA;\n"
+         "#1=IFCPROJECT('1xS3BCk291UvhgP2a6eflL',$,'P',$,$,$,$,$,#2);\n"
+         "#2=IFCUNITASSIGNMENT((" + refs + "));\n" + units + "\nENDSEC;\nEND-ISO-10303-21;\n";
+}
+
+// A conversion-based unit #id typed LENGTHUNIT with a length's exponents, as civil exporters write feet, square feet
+// and cubic feet alike; its factor in the SI unit `si` (#id+2).
+std::string civilUnit(int id, const std::string& name, double factor, const std::string& si) {
+  const std::string i = std::to_string(id), d = std::to_string(id + 1), m = std::to_string(id + 2), u = std::to_string(id + 3);
+  char value[32];
+  std::snprintf(value, sizeof value, "%.12g", factor);
+  return "#" + i + "=IFCCONVERSIONBASEDUNIT(#" + d + ",.LENGTHUNIT.,'" + name + "',#" + m + ");#" + d +
+         "=IFCDIMENSIONALEXPONENTS(1,0,0,0,0,0,0);#" + m + "=IFCMEASUREWITHUNIT(IFCREAL(" + value + "),#" + u + ");#" + u + "=IFCSIUNIT(*," + si + ");";
+}
+
+}  // namespace
+
+TEST_CASE("Of several units typed LENGTHUNIT the length is chosen by name and factor, not the last", "[ifc][units]") {
+  // A civil exporter's foot, square foot and cubic foot, all typed LENGTHUNIT: taking the last scaled a 770 m road
+  // by 0.3048^3 (a 770 m road came out 71 m), silently.
+  const std::string units = civilUnit(10, "FOOT", 0.3048, ".LENGTHUNIT.,$,.METRE.") +
+                            civilUnit(20, "SQUARE FOOT", 0.09290304, ".AREAUNIT.,$,.SQUARE_METRE.") +
+                            civilUnit(30, "CUBIC FOOT", 0.028316846592, ".VOLUMEUNIT.,$,.CUBIC_METRE.");
+  for (const std::string order : {"#10,#20,#30", "#30,#20,#10", "#20,#10,#30"}) {
+    INFO(order);
+    auto o = openText(withUnits(order, units));
+    const auto& u = o.ctx->units;
+    CHECK(u.lengthToMeters == Approx(0.3048).epsilon(1e-12));
+    CHECK(u.lengthName == "FOOT");
+    CHECK(u.areaToSquareMeters == Approx(0.09290304).epsilon(1e-9));
+    CHECK(u.volumeToCubicMeters == Approx(0.028316846592).epsilon(1e-9));
+    // Said, naming the units not used for lengths.
+    CHECK(reported(o.unitDiagnostics, "#20", "is an area unit"));
+    CHECK(reported(o.unitDiagnostics, "#30", "is a volume unit"));
+  }
+  // Names alone say it too (a factor in metres, "ft2"/"ft3").
+  const std::string byName = civilUnit(10, "ft3", 0.028316846592, ".LENGTHUNIT.,$,.METRE.") +
+                             civilUnit(20, "ft", 0.3048, ".LENGTHUNIT.,$,.METRE.") +
+                             civilUnit(30, "ft2", 0.09290304, ".LENGTHUNIT.,$,.METRE.");
+  auto n = openText(withUnits("#10,#20,#30", byName));
+  CHECK(n.ctx->units.lengthToMeters == Approx(0.3048).epsilon(1e-12));
+  // Two real length units of different scales: the first, with a warning naming both.
+  auto two = openText(withUnits("#3,#4", "#3=IFCSIUNIT(*,.LENGTHUNIT.,.MILLI.,.METRE.);#4=IFCSIUNIT(*,.LENGTHUNIT.,$,.METRE.);"));
+  CHECK(two.ctx->units.lengthToMeters == Approx(1e-3));
+  CHECK(reported(two.unitDiagnostics, "#4", "another length unit"));
 }
