@@ -216,6 +216,14 @@ TEST_CASE("Messages say what was wrong and what to do", "[cli][messages]") {
     auto a = run(cli("convert " + cube + " --crs NOSUCH:4549 --origin 0 0 0 -o " + q(dir / "o.glb")));
     CHECK_THAT(a.err, Contains("authority 'NOSUCH' is not in PROJ's database"));
   }
+  SECTION("a geographic scene CRS is refused, naming projected ones") {
+    // In degrees a model would collapse to 0 x 0 m.
+    auto r = run(cli("convert " + cube + " --crs EPSG:4326 --origin 120.16 30.25 0 -o " + q(dir / "o.glb")));
+    CHECK(r.exitCode == 1);
+    CHECK(lineCount(r.err) == 1);
+    CHECK_THAT(r.err, Contains("geographic") && Contains("EPSG:4549") && Contains("UTM") && Contains("--crs"));
+    CHECK_FALSE(fs::exists(dir / "o.glb"));
+  }
   SECTION("a CRS name PROJ cannot resolve lists the closest names with their codes") {
     auto r = run(cli("convert " + cube + " --crs " + shellQuote("CGCS2000 / 3-degree Gauss-Kruger CM 120X") +
                      " --origin 0 0 0 -o " + q(dir / "o.glb")));

@@ -19,11 +19,27 @@ void placeLocalScene(model::Scene& scene, const io::MeshPlacement& placement) {
   model::placeLocalScene(scene, placement.crs, placement.originMeters, placement.rotationDegrees);
 }
 
+namespace {
+
+// Why a geographic scene CRS is refused, and which projected CRSs suit (a scene is built in metres: in degrees a
+// model collapses to 0 x 0 m).
+std::string geographicSceneMessage(const geo::Crs& crs) {
+  return "scene CRS " + crs.definition() + " (" + crs.name() +
+         ") is geographic (degrees); a scene is built in metres: give LoadOptions::crs a projected CRS of the data's "
+         "area, e.g. its UTM zone (EPSG:326NN north, 327NN south, NN = floor((longitude + 180) / 6) + 1) or, in "
+         "China, its CGCS2000 3-degree Gauss-Kruger zone (EPSG:4534-4554; EPSG:4549 for 118.5-121.5 E, Hangzhou), "
+         "and add the vertical CRS for heights (e.g. EPSG:4549+5737)";
+}
+
+}  // namespace
+
 Result<io::ReadOptions> readOptions(const LoadOptions& options) {
   io::ReadOptions ro;
   if (!options.crs.empty()) {
     auto c = geo::Crs::fromUserInput(options.crs);
     if (!c.ok()) return Result<io::ReadOptions>::failureFrom(c);
+    if (c->isGeographic())
+      return Result<io::ReadOptions>::failure(Diagnostic::error(ErrorCode::IncompatibleCrs, geographicSceneMessage(*c)));
     ro.placement.crs = std::move(c).value();
   }
   ro.placement.originMeters = options.origin.value_or(Eigen::Vector3d::Zero());

@@ -230,6 +230,13 @@ std::optional<Eigen::Vector2d> siteLatLon(Context& ctx, std::optional<double>* e
       ctx.report(Severity::Warning, ErrorCode::InvalidElement, site.id(), "RefLatitude/RefLongitude out of range");
       continue;
     }
+    // (0, 0) is what exporters write when nobody set a location: a placeholder, not a site in the Gulf of Guinea.
+    if (std::abs(*lat) < 1e-9 && std::abs(*lon) < 1e-9) {
+      ctx.report(Severity::Warning, ErrorCode::IfcGeoreferenceNotUsed, site.id(),
+                 "IfcSite RefLatitude/RefLongitude (0, 0) is a placeholder, not a location: not used as a "
+                 "georeference (place the model with a CRS and origin)");
+      continue;
+    }
     if (elevation) *elevation = site.real("RefElevation");
     return Eigen::Vector2d(*lat, *lon);
   }

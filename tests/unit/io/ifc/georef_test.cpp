@@ -3,6 +3,8 @@
 #include <catch2/catch.hpp>
 
 #include <cmath>
+#include <fstream>
+#include <iterator>
 #include <string>
 #include <vector>
 
@@ -141,6 +143,27 @@ TEST_CASE("Without IfcMapConversion, IfcSite latitude and longitude place the mo
   const auto b = r->scene.worldBounds();
   CHECK(b.min.z() == Approx(109.0).margin(1e-3));  // the lowest footing is 1 m below the site
   CHECK(b.size().head<2>().norm() < 40.0);
+}
+
+TEST_CASE("IfcSite latitude and longitude of (0, 0) are a placeholder, not a georeference", "[ifc][georef][shared]") {
+  const auto path = sharedIfc("AC20-FZK-Haus.ifc");
+  REQUIRE_SHARED(path);
+  std::ifstream in(path);
+  std::string text((std::istreambuf_iterator<char>(in)), {});
+  const std::string site = "(49,6,1,566000),(8,26,11,540400)";
+  REQUIRE(text.find(site) != std::string::npos);
+  cimtest::TempDir dir;
+  for (const char* placeholder : {"(0,0,0),(0,0,0)", "(0,0,0,0),(0,0,0,0)"}) {
+    INFO(placeholder);
+    std::string nullIsland = text;
+    nullIsland.replace(nullIsland.find(site), site.size(), placeholder);
+    cimtest::writeFile(dir / "null_island.ifc", nullIsland);
+    auto r = io::readIfc(dir / "null_island.ifc");
+    REQUIRE(r.ok());
+    CHECK_FALSE(r->scene.crs());  // local, not at 0 N 0 E
+    CHECK(r->georeferenceSource.empty());
+    CHECK(reported(r.diagnostics(), "#389", "(0, 0) is a placeholder"));
+  }
 }
 
 TEST_CASE("A Hangzhou model in millimetres with Scale omitted still lands in metres", "[ifc][georef][corpus]") {
