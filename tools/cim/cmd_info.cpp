@@ -21,7 +21,7 @@ Runner addInfoCommand(CLI::App& app) {
   cmd->add_flag("--json", args->json, "One JSON object per file and line");
   cmd->add_flag("--elements", args->elements,
                 "List every element (guid, class, name, storey, triangles, bbox in the file's own frame; with --json also every property)");
-  addLoadOptions(*cmd, args->load, kSceneCrsOption | kPipeOptions);
+  addLoadOptions(*cmd, args->load, kSceneCrsOption | kPipeOptions | kCityOptions);
   return [cmd, args]() {
     if (!cmd->parsed()) return -1;
     int code = kExitOk;

@@ -22,7 +22,7 @@ Runner addTilesCommand(CLI::App& app) {
   auto* cmd = app.add_subcommand("tiles", "Write inputs as 3D Tiles 1.1: one tileset per layer and an index.json");
   cmd->add_option("inputs", args->inputs, inputsHelp())->required();
   cmd->add_option("-o,--output", args->output, "Output folder")->required();
-  addLoadOptions(*cmd, args->load, kSceneCrsOption | kOriginOption | kPipeOptions);
+  addLoadOptions(*cmd, args->load, kSceneCrsOption | kOriginOption | kPipeOptions | kCityOptions);
   cmd->add_option("--max-triangles", args->maxTriangles, "Triangle budget per tile (an element is never split)")
       ->check(CLI::PositiveNumber);
   cmd->add_option("--compress", args->compress,

@@ -19,7 +19,8 @@ enum LoadOptionGroup : unsigned {
   kModelOptions = 1u << 2,    ///< --rotation, --up-axis, --scale
   kTerrainOptions = 1u << 3,  ///< --max-error
   kPipeOptions = 1u << 4,     ///< --input-crs, --points, --field-mapping, --pipe-type
-  kAllLoadOptions = 0x1fu,
+  kCityOptions = 1u << 5,     ///< --lod, --height-field, --storeys-field, --ground-field, --storey-height, --join, --on
+  kAllLoadOptions = 0x3fu,
 };
 
 /// What the load options parsed into.
@@ -31,6 +32,9 @@ struct LoadArgs {
   double scale = 1.0;
   double maxError = cim::io::kDefaultTerrainMaxErrorMeters;
   std::string inputCrs, points, fieldMapping, pipeType;
+  std::string lod, heightField, storeysField, groundField;
+  double storeyHeight = cim::io::kDefaultStoreyHeightMeters;
+  std::vector<std::string> joins, ons;  // --join TABLE, --on KEY[=KEY] (one per --join, or one for all)
 
   /// The library's options for what was given.
   cim::app::LoadOptions toLoadOptions() const;
