@@ -82,7 +82,10 @@ std::string versionIn(const std::string& head, const std::string& before, char e
   if (at == std::string::npos) return {};
   const auto start = at + before.size();
   const auto stop = head.find(end, start);
-  return stop == std::string::npos || stop - start > 8 ? std::string() : " " + head.substr(start, stop - start);
+  if (stop == std::string::npos || stop - start > 8) return {};
+  std::string v(" ");
+  v.append(head, start, stop - start);
+  return v;
 }
 std::string cityGmlName(const Sniff& s) {
   std::string v = versionIn(s.head, "opengis.net/citygml/building/", '"');

@@ -88,7 +88,8 @@ class FootprintReader {
     std::optional<geo::Crs> target = out_.scene.crs() ? out_.scene.crs() : crs;
     if (crs && crs->isGeographic() && !out_.scene.crs()) {
       OGREnvelope env;
-      layer.GetExtent(&env, TRUE);
+      if (layer.GetExtent(&env, TRUE) != OGRERR_NONE)
+        return Status::failure(Diagnostic::error(ErrorCode::NoGeometry, "the layer has no extent (no geometry)", source_));
       auto utm = geo::utmCrsFor(*crs, 0.5 * (env.MinX + env.MaxX), 0.5 * (env.MinY + env.MaxY));
       if (!utm.ok()) return Status::failureFrom(utm);
       target = std::move(utm).value();
