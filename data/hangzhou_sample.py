@@ -530,4 +530,177 @@ def expected():
             "rule": "GB 55009-2021 §5.1.6: low and medium pressure 0.5 m from the pipe's outer edge",
         },
         **seeded_clearance(),
+        "buildings": expected_buildings(),
+    }
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# The city's 3-D base around the pump station (io/city): footprints with a height or a storey count, a CityJSON and a
+# CityGML file, and a register of house-safety inspections keyed by the building number (建筑编号).
+STOREY_HEIGHT = 3.0  # io::kDefaultStoreyHeightMeters: what a storey count alone is extruded by
+
+# id, name, outer ring (E, N) counter-clockwise, holes, 高度 (None: storeys only), 层数
+FOOTPRINTS = [
+    ("HZ-B-001", "样例路1号住宅", [(515300, 3347875), (515330, 3347875), (515330, 3347890), (515300, 3347890)], [], 18.0, 6),
+    ("HZ-B-002", "样例路3号住宅", [(515340, 3347875), (515370, 3347875), (515370, 3347890), (515340, 3347890)], [], None, 6),
+    ("HZ-B-003", "泵站管理用房", [(515480, 3347870), (515520, 3347870), (515520, 3347880), (515495, 3347880),
+                             (515495, 3347900), (515480, 3347900)], [], 9.5, 3),
+    ("HZ-B-004", "样例路2号老宿舍", [(515300, 3347790), (515340, 3347790), (515340, 3347812), (515300, 3347812)], [], None, 4),
+    ("HZ-B-005", "样例路综合楼", [(515400, 3347790), (515440, 3347790), (515440, 3347812), (515400, 3347812)],
+     [[(515415, 3347796), (515415, 3347806), (515425, 3347806), (515425, 3347796)]], 24.0, 8),
+    ("HZ-B-006", "样例路门卫室", [(515480, 3347790), (515520, 3347790), (515520, 3347810), (515480, 3347810)], [], 6.5, 2),
+]
+
+
+def footprint_ground(ring):
+    e = sum(p[0] for p in ring) / len(ring)
+    n = sum(p[1] for p in ring) / len(ring)
+    return surf(e, n)
+
+
+def building_footprints():
+    feats = []
+    for bid, name, outer, holes, height, storeys in FOOTPRINTS:
+        rings = [[list(p) for p in outer + [outer[0]]]] + [[list(p) for p in h + [h[0]]] for h in holes]
+        feats.append({"type": "Feature",
+                      "properties": {"建筑编号": bid, "名称": name, "高度": height, "层数": storeys,
+                                     "地面高程": footprint_ground(outer)},
+                      "geometry": {"type": "Polygon", "coordinates": rings}})
+    doc = {"type": "FeatureCollection", "name": "buildings_footprints",
+           "crs": {"type": "name", "properties": {"name": "urn:ogc:def:crs,crs:EPSG::4549,crs:EPSG::5737"}},
+           "features": feats}
+    return json.dumps(doc, ensure_ascii=False, indent=1) + "\n"
+
+
+# Two buildings in CityJSON 2.0 (LoD1 block and LoD2 gable roof) and two in CityGML 2.0, north-west and north-east.
+CITY_BUILDINGS = [
+    # id, x0, y0, length (E), width (N), eaves height, ridge height above ground
+    ("HZ-B-101", 515260.0, 3347905.0, 24.0, 12.0, 9.0, 12.0),
+    ("HZ-B-102", 515300.0, 3347905.0, 16.0, 10.0, 6.0, 8.5),
+    ("HZ-B-201", 515480.0, 3347920.0, 20.0, 12.0, 12.0, 15.0),
+    ("HZ-B-202", 515510.0, 3347920.0, 14.0, 10.0, 6.0, 6.0),
+]
+
+
+def gable(x0, y0, length, width, eaves, ridge, g):
+    """Vertices and faces (lists of vertex indices, outward) of a gable-roofed house; semantic type per face."""
+    x1, y1, ym = x0 + length, y0 + width, y0 + width / 2
+    v = [(x0, y0, g), (x1, y0, g), (x1, y1, g), (x0, y1, g),
+         (x0, y0, g + eaves), (x1, y0, g + eaves), (x1, y1, g + eaves), (x0, y1, g + eaves),
+         (x0, ym, g + ridge), (x1, ym, g + ridge)]
+    faces = [([0, 3, 2, 1], "GroundSurface"), ([0, 1, 5, 4], "WallSurface"), ([1, 2, 6, 9, 5], "WallSurface"),
+             ([2, 3, 7, 6], "WallSurface"), ([3, 0, 4, 8, 7], "WallSurface"), ([4, 5, 9, 8], "RoofSurface"),
+             ([6, 7, 8, 9], "RoofSurface")]
+    return v, faces
+
+
+def block(x0, y0, length, width, height, g):
+    x1, y1 = x0 + length, y0 + width
+    v = [(x0, y0, g), (x1, y0, g), (x1, y1, g), (x0, y1, g),
+         (x0, y0, g + height), (x1, y0, g + height), (x1, y1, g + height), (x0, y1, g + height)]
+    faces = [[0, 3, 2, 1], [4, 5, 6, 7], [0, 1, 5, 4], [1, 2, 6, 5], [2, 3, 7, 6], [3, 0, 4, 7]]
+    return v, faces
+
+
+def city_json():
+    scale = 0.001
+    vertices, objects = [], {}
+
+    def add(points):
+        base = len(vertices)
+        for x, y, z in points:
+            vertices.append([round((x - 515000.0) / scale), round((y - 3347000.0) / scale), round(z / scale)])
+        return base
+
+    for bid, x0, y0, length, width, eaves, ridge in CITY_BUILDINGS[:2]:
+        g = footprint_ground([(x0, y0), (x0 + length, y0 + width)])
+        bv, bf = block(x0, y0, length, width, ridge, g)
+        b = add(bv)
+        lod1 = {"type": "Solid", "lod": "1", "boundaries": [[[[b + i for i in f]] for f in bf]]}
+        gv, gf = gable(x0, y0, length, width, eaves, ridge, g)
+        o = add(gv)
+        types = ["GroundSurface", "WallSurface", "RoofSurface"]
+        lod2 = {"type": "Solid", "lod": "2", "boundaries": [[[[o + i for i in f]] for f, _ in gf]],
+                "semantics": {"surfaces": [{"type": t} for t in types],
+                              "values": [[types.index(t) for _, t in gf]]}}
+        objects[bid] = {"type": "Building", "attributes": {"建筑编号": bid, "roofType": "gable", "measuredHeight": ridge,
+                                                           "storeysAboveGround": int(eaves // STOREY_HEIGHT)},
+                        "geometry": [lod1, lod2]}
+    doc = {"type": "CityJSON", "version": "2.0",
+           "transform": {"scale": [scale, scale, scale], "translate": [515000.0, 3347000.0, 0.0]},
+           "metadata": {"referenceSystem": "urn:ogc:def:crs,crs:EPSG::4549,crs:EPSG::5737",
+                        "title": "libcim Hangzhou sample: buildings north-west of the pump station"},
+           "CityObjects": objects, "vertices": vertices}
+    return json.dumps(doc, ensure_ascii=False, indent=1) + "\n"
+
+
+def city_gml():
+    def pos(points):
+        return " ".join("%.3f %.3f %.3f" % p for p in points + [points[0]])
+
+    def polygon(points):
+        return ("<gml:Polygon><gml:exterior><gml:LinearRing><gml:posList>%s</gml:posList></gml:LinearRing>"
+                "</gml:exterior></gml:Polygon>" % pos(points))
+
+    members = []
+    for bid, x0, y0, length, width, eaves, ridge in CITY_BUILDINGS[2:]:
+        g = footprint_ground([(x0, y0), (x0 + length, y0 + width)])
+        attrs = ('<gen:stringAttribute name="建筑编号"><gen:value>%s</gen:value></gen:stringAttribute>'
+                 '<bldg:measuredHeight uom="m">%.1f</bldg:measuredHeight>' % (bid, ridge))
+        if eaves == ridge:  # a flat roof: an LoD1 solid
+            v, faces = block(x0, y0, length, width, ridge, g)
+            surfaces = "".join("<gml:surfaceMember>%s</gml:surfaceMember>" % polygon([v[i] for i in f]) for f in faces)
+            geom = ("<bldg:lod1Solid><gml:Solid><gml:exterior><gml:CompositeSurface>%s</gml:CompositeSurface>"
+                    "</gml:exterior></gml:Solid></bldg:lod1Solid>" % surfaces)
+        else:  # LoD2: walls, roofs and ground as thematic surfaces
+            v, faces = gable(x0, y0, length, width, eaves, ridge, g)
+            geom = "".join(
+                "<bldg:boundedBy><bldg:%s><bldg:lod2MultiSurface><gml:MultiSurface><gml:surfaceMember>%s"
+                "</gml:surfaceMember></gml:MultiSurface></bldg:lod2MultiSurface></bldg:%s></bldg:boundedBy>"
+                % (t, polygon([v[i] for i in f]), t) for f, t in faces)
+        members.append('<cityObjectMember><bldg:Building gml:id="%s">%s%s</bldg:Building></cityObjectMember>'
+                       % (bid, attrs, geom))
+    return ('<?xml version="1.0" encoding="UTF-8"?>\n'
+            '<CityModel xmlns="http://www.opengis.net/citygml/2.0" xmlns:gml="http://www.opengis.net/gml" '
+            'xmlns:bldg="http://www.opengis.net/citygml/building/2.0" '
+            'xmlns:gen="http://www.opengis.net/citygml/generics/2.0">\n'
+            '<gml:boundedBy><gml:Envelope srsName="urn:ogc:def:crs,crs:EPSG::4549,crs:EPSG::5737" srsDimension="3">'
+            '<gml:lowerCorner>515480 3347920 0</gml:lowerCorner><gml:upperCorner>515524 3347932 30</gml:upperCorner>'
+            '</gml:Envelope></gml:boundedBy>\n' + "\n".join(members) + "\n</CityModel>\n")
+
+
+# The house-safety register (房屋安全检查台账) of the buildings, UTF-8: one row per building number; HZ-B-099 was
+# demolished in 2023 and has no footprint any more (an unmatched key, as registers have).
+REGISTER = [
+    ("HZ-B-001", "2012", "A级 安全", "2024-04-10"),
+    ("HZ-B-002", "2012", "A级 安全", "2024-04-10"),
+    ("HZ-B-003", "2019", "A级 安全", "2024-05-06"),
+    ("HZ-B-004", "1986", "C级 局部危险", "2024-03-22"),
+    ("HZ-B-005", "1998", "B级 基本安全", "2024-03-22"),
+    ("HZ-B-006", "2015", "A级 安全", "2024-05-06"),
+    ("HZ-B-099", "1978", "D级 整幢危险", "2022-11-02"),
+    ("HZ-B-101", "1989", "B级 基本安全", "2024-06-01"),
+    ("HZ-B-201", "2005", "A级 安全", "2024-06-01"),
+]
+REGISTER_FIELDS = ["建筑编号", "建成年份", "检查状态", "检查日期"]
+
+
+def building_register():
+    return csv_text(REGISTER_FIELDS, [dict(zip(REGISTER_FIELDS, r)) for r in REGISTER])
+
+
+def expected_buildings():
+    prisms = {}
+    for bid, _, outer, _, height, storeys in FOOTPRINTS:
+        h = height if height is not None else storeys * STOREY_HEIGHT
+        g = footprint_ground(outer)
+        prisms[bid] = {"ground": g, "top": round(g + h, 4), "height_source": "height" if height is not None else "storeys"}
+    return {
+        "footprints": {"file": "buildings_footprints.geojson", "buildings": len(FOOTPRINTS), "prisms": prisms,
+                       "storey_height": STOREY_HEIGHT},
+        "cityjson": {"file": "buildings.city.json", "buildings": 2, "lods": ["1", "2"]},
+        "citygml": {"file": "buildings.gml", "buildings": 2, "lod1_prisms": 1},
+        "register": {"file": "building_register.csv", "key": "建筑编号", "rows": len(REGISTER),
+                     "unmatched_keys_with_all_building_files": ["HZ-B-099"],
+                     "joined": {r[0]: {"建成年份": int(r[1]), "检查状态": r[2]} for r in REGISTER if r[0] != "HZ-B-099"}},
     }

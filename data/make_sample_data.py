@@ -15,6 +15,9 @@ What it makes:
   hangzhou/dem.tif, pipe_points.csv, pipe_lines.csv, seeded_defects.json, site_features.geojson,
   pump_station.ifc, expected.json   the Hangzhou demo sample in EPSG:4549+5737 (made by hangzhou_sample.py;
                                     described in hangzhou/README.md).
+  hangzhou/buildings_footprints.geojson, buildings.city.json, buildings.gml, building_register.csv
+                                    the buildings around the pump station (footprints, CityJSON, CityGML) and a
+                                    house-safety register keyed by 建筑编号.
 """
 import json
 import math
@@ -153,6 +156,10 @@ def files():
         "hangzhou/site_features.geojson": hz.site_features(),
         "hangzhou/pump_station.ifc": hz.pump_station_ifc(),
         "hangzhou/expected.json": json.dumps(hz.expected(), ensure_ascii=False, indent=1) + "\n",
+        "hangzhou/buildings_footprints.geojson": hz.building_footprints(),
+        "hangzhou/buildings.city.json": hz.city_json(),
+        "hangzhou/buildings.gml": hz.city_gml(),
+        "hangzhou/building_register.csv": hz.building_register(),
     }
 
 

@@ -4,7 +4,7 @@
     core -> geo, geometry -> model -> io | index -> export -> app -> tools, bindings
 
 A module may include its own files and those of the modules below it, never above. Inside io, a reader (io/ifc,
-io/mesh, io/pipes, io/site, io/terrain) may use the shared io parts (io/gdal, the sniff) and its own folder, never
+io/mesh, io/pipes, io/site, io/terrain, io/city) may use the shared io parts (io/gdal, the sniff) and its own folder, never
 another reader; only the format table (io/formats) sees them all. Inside io/ifc, each layer of the reader's stack
 may include only itself and the layers below it (the list IFC_STACK). tools/ and bindings/ include public headers
 (cim/...) only, and their own files.
@@ -28,7 +28,7 @@ ALLOWED = {
     "export": {"core", "geo", "geometry", "model", "index"},
     "app": {"core", "geo", "geometry", "model", "io", "index", "export"},
 }
-READERS = {"ifc", "mesh", "pipes", "site", "terrain"}
+READERS = {"ifc", "mesh", "pipes", "site", "terrain", "city"}
 IO_SHARED = {"gdal", "sniff"}  # io/gdal/..., cim/io/sniff.h and io/sniff.cpp
 # io/ifc from the bottom up: a file of a layer includes only files of its own layer or of layers below it. A file is
 # in the first layer whose prefix its path (below io/ifc/) starts with.

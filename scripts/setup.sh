@@ -18,6 +18,8 @@ packages=(
   libproj-dev proj-data proj-bin libgdal-dev gdal-bin
   # mesh and glTF I/O
   libassimp-dev libtinygltf-dev libstb-dev libdraco-dev nlohmann-json3-dev
+  # CityGML 1.0/2.0 buildings (io/city)
+  libcitygml-dev
   # BCF reports: zip archives (minizip from zlib), SHA-1 for topic GUIDs (OpenSSL's libcrypto); the tests validate
   # the XML with xmllint and unzip with Python's zipfile
   libminizip-dev zlib1g-dev libssl-dev libxml2-utils

@@ -4,7 +4,8 @@
 // checks that its centre shows the model, then clicks the south wall of the pump station and checks the picked
 // feature's GUID, the properties panel (typed values), the highlight on a lit and a shaded wall (screenshots), the
 // hidden IfcSpace volume and its toggle, the GeoJSON layers' labels, the absence of the Cesium ion credit, and the
-// measure tool against the IFC's own coordinates.
+// measure tool against the IFC's own coordinates; clicks the roof of a footprint building whose house-safety
+// register row was joined (`--join building_register.csv`) and checks the panel shows the joined 检查状态.
 //
 // node viewer_browser.mjs --cim BUILD/bin/cim --source SOURCE_DIR --work WORK_DIR
 // Exits 0 when every check passed, 1 with a message naming the failed check otherwise (also when Chromium or the
@@ -130,8 +131,14 @@ fs.writeFileSync(withSpace, ifcText.replace(/ENDSEC;\s*END-ISO-10303-21;\s*$/, [
   'ENDSEC;', 'END-ISO-10303-21;', ''].join('\n')));
 if (!fs.readFileSync(withSpace, 'utf8').includes(SPACE_GUID)) fail('could not add the IfcSpace to the pump station');
 execFileSync(args.cim, ['tiles', withSpace, path.join(sample, 'dem.tif'),
-  path.join(sample, 'pipe_lines.csv'), path.join(sample, 'site_features.geojson'), '--crs', CRS,
-  '-o', tilesDir, '--overwrite'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  path.join(sample, 'pipe_lines.csv'), path.join(sample, 'site_features.geojson'),
+  path.join(sample, 'buildings_footprints.geojson'), '--join', path.join(sample, 'building_register.csv'),
+  '--on', 'guid=建筑编号', '--crs', CRS, '-o', tilesDir, '--overwrite'], { stdio: ['ignore', 'pipe', 'inherit'] });
+// The old dormitory HZ-B-004 (built 1986, register: C级 局部危险): its roof centre, from expected.json and its
+// footprint (E 515 300-515 340, N 3 347 790-3 347 812).
+const dormitory = expected.buildings.footprints.prisms['HZ-B-004'];
+const dormitoryRoof = toWgs84(3347801, 515320, dormitory.top);
+const dormitoryStatus = expected.buildings.register.joined['HZ-B-004']['检查状态'];
 const index = JSON.parse(fs.readFileSync(path.join(tilesDir, 'index.json'), 'utf8'));
 note(`tiled the sample: ${index.tilesets.map((t) => `${t.name} (${t.elements})`).join(', ')}`);
 const markerFile = path.join(work, 'marker.geojson');
@@ -484,6 +491,23 @@ async function runBrowser() {
   if (!gasPanel.find((r) => r[0] === 'pipe.pressureClass' && r[1] === 'medium A'))
     throw new Error(`the panel does not show pipe.pressureClass = medium A: ${show(gasPanel.slice(0, 40))}`);
   await page.screenshot({ path: path.join(work, 'viewer_pipe.png') });
+
+  // The footprint building HZ-B-004 seen from above: a click on its roof shows the register row joined onto it.
+  await lookAt(page, dormitoryRoof, 0, -60, 60);
+  const roof = await windowPosition(page, dormitoryRoof);
+  if (!roof) throw new Error('the roof of HZ-B-004 is not on screen');
+  await page.mouse.click(roof.x, roof.y);
+  await nextFrames(page, 2);
+  const house = await page.evaluate(() => ({
+    selected: window.cimViewer.selected && window.cimViewer.selected.properties,
+    rows: [...document.querySelectorAll('#properties tr')].map((tr) => [...tr.cells].map((td) => td.textContent)),
+  }));
+  if (!house.selected || house.selected.guid !== 'HZ-B-004')
+    throw new Error(`clicking the roof of HZ-B-004 selected ${show(house.selected)}`);
+  if (!house.rows.find((r) => r[0] === '检查状态' && r[1] === dormitoryStatus))
+    throw new Error(`the panel does not show the joined 检查状态 = ${dormitoryStatus}: ${show(house.rows)}`);
+  note(`clicked the roof of HZ-B-004: panel shows 检查状态 = ${dormitoryStatus} (joined from the register)`);
+  await page.screenshot({ path: path.join(work, 'viewer_building.png') });
 
   if (consoleErrors.length) throw new Error(`console errors:\n    ${consoleErrors.join('\n    ')}`);
   if (failedRequests.length) throw new Error(`failed requests:\n    ${failedRequests.join('\n    ')}`);

@@ -17,8 +17,34 @@ cim::app::LoadOptions LoadArgs::toLoadOptions() const {
   o.pipePointTable = points;
   o.pipeFieldMapping = fieldMapping;
   o.pipeType = pipeType;
+  o.lod = lod;
+  o.heightField = heightField;
+  o.storeysField = storeysField;
+  o.groundField = groundField;
+  o.storeyHeightMeters = storeyHeight;
+  for (std::size_t i = 0; i < joins.size(); ++i) {
+    const std::string on = ons.empty() ? std::string() : ons[std::min(i, ons.size() - 1)];
+    const auto eq = on.find('=');
+    o.joins.push_back({joins[i], on.substr(0, eq), eq == std::string::npos ? std::string() : on.substr(eq + 1)});
+  }
   return o;
 }
+
+namespace {
+
+// Buildings and registers.
+void addCityOptions(CLI::App& cmd, LoadArgs& args) {
+  cmd.add_option("--lod", args.lod, "CityGML/CityJSON: the LoD to draw, e.g. 1, 2, 2.2 (default: each building's highest)");
+  cmd.add_option("--height-field", args.heightField, "Footprints: the height field (default: height, 高度, 建筑高度 ...)");
+  cmd.add_option("--storeys-field", args.storeysField, "Footprints: the storey-count field (default: storeys, floors, 层数 ...)");
+  cmd.add_option("--ground-field", args.groundField, "Footprints: the ground elevation field (default: ground, 地面高程 ...; else a DEM given as input)");
+  cmd.add_option("--storey-height", args.storeyHeight, "Footprints: metres per storey when only a storey count is given (default 3)")
+      ->check(CLI::PositiveNumber);
+  cmd.add_option("--join", args.joins, "Register joined onto the elements (CSV UTF-8/GB18030, XLSX, GeoPackage); repeatable");
+  cmd.add_option("--on", args.ons, "Join key: ELEMENT_KEY[=TABLE_COLUMN]; element keys: guid, name or an attribute");
+}
+
+}  // namespace
 
 void addLoadOptions(CLI::App& cmd, LoadArgs& args) {
   cmd.add_option("--crs", args.crs, "Scene CRS, also the CRS of --origin (e.g. EPSG:4549+5737); pipe networks are "
@@ -32,6 +58,7 @@ void addLoadOptions(CLI::App& cmd, LoadArgs& args) {
   cmd.add_option("--points", args.points, "Point table of a CSV/GeoJSON/Shapefile pipe line table");
   cmd.add_option("--field-mapping", args.fieldMapping, "JSON field mapping for pipe tables");
   cmd.add_option("--pipe-type", args.pipeType, "CJJ 61 type code when the table gives none (e.g. RQ)");
+  addCityOptions(cmd, args);
   cmd.add_option("--max-error", args.maxError,
                  "Raster DEMs: guaranteed maximum vertical error of the terrain TIN in metres (default 0.1)")
       ->check(CLI::NonNegativeNumber);

@@ -1,7 +1,7 @@
 #pragma once
 // The options of every command that loads inputs (info, convert, tiles, clash, near, check), declared once and the
-// same on each: the scene CRS, the placement of local models, the CRS of inputs without one, pipe tables and
-// terrain. A command registers them and turns what was parsed into cim::app::LoadOptions.
+// same on each: the scene CRS, the placement of local models, the CRS of inputs without one, pipe tables, terrain,
+// buildings (LoD, footprint fields) and registers joined onto elements. A command registers them and turns what was parsed into cim::app::LoadOptions.
 
 #include <string>
 #include <vector>
@@ -21,6 +21,9 @@ struct LoadArgs {
   double scale = 1.0;
   double maxError = cim::io::kDefaultTerrainMaxErrorMeters;
   std::string inputCrs, points, fieldMapping, pipeType;
+  std::string lod, heightField, storeysField, groundField;
+  double storeyHeight = cim::io::kDefaultStoreyHeightMeters;
+  std::vector<std::string> joins, ons;  // --join TABLE, --on KEY[=KEY] (one per --join, or one for all)
 
   /// The library's options for what was given.
   cim::app::LoadOptions toLoadOptions() const;

@@ -45,10 +45,16 @@ Result<model::Scene> inspect(const fs::path& path, bool engineeringFrame, FileIn
   }
   if (fi && !read.ifc)
     read.scene.forEachElement([&](const model::Layer&, const model::Element& e) { ++fi->classes[e.kind]; });
-  if (read.ifc && !sceneFrame) return Result<model::Scene>::success(std::move(read.scene), std::move(diags));
+  if (read.ifc && !sceneFrame) {
+    if (auto joined = applyJoins(read.scene, loadOptions, diags); !joined.ok())
+      return Result<model::Scene>::failure(*joined.error(), std::move(diags));
+    return Result<model::Scene>::success(std::move(read.scene), std::move(diags));
+  }
   model::Scene scene(ro->placement.crs);
   auto merged = mergeInput(scene, std::move(read.scene), !ro->placement.crs, path, diags);
   if (!merged.ok()) return Result<model::Scene>::failure(*merged.error(), std::move(diags));
+  if (auto joined = applyJoins(scene, loadOptions, diags); !joined.ok())
+    return Result<model::Scene>::failure(*joined.error(), std::move(diags));
   return Result<model::Scene>::success(std::move(scene), std::move(diags));
 }
 

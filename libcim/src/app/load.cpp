@@ -61,6 +61,11 @@ Result<io::ReadOptions> readOptions(const LoadOptions& options) {
   po.fieldMapping = options.pipeFieldMapping;
   po.typeCode = options.pipeType;
   po.terrainHeight = options.terrainHeight;
+  ro.city.lod = options.lod;
+  ro.city.heightField = options.heightField;
+  ro.city.storeysField = options.storeysField;
+  ro.city.groundField = options.groundField;
+  ro.city.storeyHeightMeters = options.storeyHeightMeters;
   return Result<io::ReadOptions>::success(std::move(ro));
 }
 
@@ -131,6 +136,46 @@ Status mergeInput(model::Scene& scene, model::Scene&& part, bool takeItsCrs, con
   return okStatus();
 }
 
+Status applyJoins(model::Scene& scene, const LoadOptions& options, std::vector<Diagnostic>& diags) {
+  for (const auto& spec : options.joins) {
+    auto r = io::joinTable(scene, spec);
+    if (!r.ok()) return Status::failureFrom(r);
+    for (auto& d : r.takeDiagnostics()) diags.push_back(std::move(d));
+  }
+  return okStatus();
+}
+
+namespace {
+
+// Footprints and site features take their ground from a DEM loaded in the same call: the first raster input that
+// opens gives ReadOptions::groundHeight (in the scene CRS, or the raster's own when no scene CRS was given). Only when
+// some other input is vector data (its sniff saw layers): a DEM alone needs no ground function.
+void groundFromTerrain(const std::vector<fs::path>& inputs, io::ReadOptions& ro, std::vector<Diagnostic>& diags) {
+  if (ro.groundHeight) return;
+  bool vector = false;
+  std::vector<fs::path> rasters;
+  for (const auto& p : inputs) {
+    const io::Sniff s = io::sniffFile(p);
+    const std::string_view id = io::formatFor(s).id;
+    if (id == "terrain") rasters.push_back(p);
+    else if (id == "footprints" || id == "site") vector = true;
+  }
+  if (!vector || rasters.empty()) return;
+  io::TerrainOptions to;
+  to.sceneCrs = ro.placement.crs;
+  auto t = io::Terrain::open(rasters.front(), to);
+  if (!t.ok()) return;
+  auto terrain = std::make_shared<io::Terrain>(std::move(t).value());
+  ro.groundHeight = [terrain](double x, double y) { return terrain->heightAt(x, y); };
+  if (!ro.placement.crs) ro.groundHeightCrs = terrain->rasterCrs();
+  diags.push_back(Diagnostic::info(ErrorCode::ConventionApplied,
+                                   "ground heights of footprints and site features without one: from " +
+                                       rasters.front().filename().string(),
+                                   rasters.front().string()));
+}
+
+}  // namespace
+
 Result<model::Scene> loadScene(const std::vector<fs::path>& inputs, const LoadOptions& options,
                                const ProgressFn& progress) {
   std::vector<Diagnostic> diags;
@@ -139,6 +184,7 @@ Result<model::Scene> loadScene(const std::vector<fs::path>& inputs, const LoadOp
   auto ro = readOptions(options);
   if (!ro.ok()) return Result<model::Scene>::failureFrom(ro);
 
+  groundFromTerrain(inputs, *ro, diags);
   model::Scene scene(ro->placement.crs);
   for (std::size_t i = 0; i < inputs.size(); ++i) {
     const auto& path = inputs[i];
@@ -157,6 +203,8 @@ Result<model::Scene> loadScene(const std::vector<fs::path>& inputs, const LoadOp
     auto merged = mergeInput(scene, std::move(loaded.value().scene), i == 0 && !ro->placement.crs, path, diags);
     if (!merged.ok()) return Result<model::Scene>::failure(*merged.error(), std::move(diags));
   }
+  if (auto joined = applyJoins(scene, options, diags); !joined.ok())
+    return Result<model::Scene>::failure(*joined.error(), std::move(diags));
   return Result<model::Scene>::success(std::move(scene), std::move(diags));
 }
 

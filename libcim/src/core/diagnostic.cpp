@@ -34,6 +34,10 @@ std::string_view codeName(ErrorCode code) {
     case ErrorCode::PipeRowSkipped: return "PipeRowSkipped";
     case ErrorCode::WellNotDrawn: return "WellNotDrawn";
     case ErrorCode::SiteFeatureSkipped: return "SiteFeatureSkipped";
+    case ErrorCode::CityObjectSkipped: return "CityObjectSkipped";
+    case ErrorCode::CityGmlNotRead: return "CityGmlNotRead";
+    case ErrorCode::JoinKeyUnmatched: return "JoinKeyUnmatched";
+    case ErrorCode::JoinKeyDuplicate: return "JoinKeyDuplicate";
     case ErrorCode::ExportFailed: return "ExportFailed";
     case ErrorCode::ReportCorrupt: return "ReportCorrupt";
     case ErrorCode::ReportVersionUnsupported: return "ReportVersionUnsupported";

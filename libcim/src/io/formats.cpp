@@ -52,6 +52,68 @@ Result<InputRead> ifcRead(const Sniff& s, const ReadOptions& options, const Prog
   return Result<InputRead>::success(std::move(out), std::move(diags));
 }
 
+// Buildings: CityGML, CityJSON, footprints ---------------------------------------------------------------------
+
+// Delivered in the file's CRS (loading reprojects them vertex by vertex); files without one take --input-crs.
+CityOptions cityOptions(const ReadOptions& options) {
+  CityOptions c = options.city;
+  c.sourceCrs = options.pipes.inputCrs;
+  c.sceneCrs = options.placement.crs;
+  if (!c.groundHeight) {
+    c.groundHeight = options.groundHeight;
+    c.groundCrs = options.groundHeightCrs ? options.groundHeightCrs : options.placement.crs;
+  }
+  return c;
+}
+
+Result<InputRead> cityResult(Result<CityReadResult> r) {
+  if (!r.ok()) return Result<InputRead>::failureFrom(r);
+  auto diags = r.takeDiagnostics();
+  InputRead out;
+  out.scene = std::move(r.value().scene);
+  out.city = std::move(r).value();
+  return Result<InputRead>::success(std::move(out), std::move(diags));
+}
+
+bool cityGmlAccepts(const Sniff& s) { return looksLikeCityGml(s); }
+// "CityGML 2.0", "CityJSON 2.0": the version the file's first bytes state (its namespace, its "version" member).
+std::string versionIn(const std::string& head, const std::string& before, char end) {
+  const auto at = head.find(before);
+  if (at == std::string::npos) return {};
+  const auto start = at + before.size();
+  const auto stop = head.find(end, start);
+  if (stop == std::string::npos || stop - start > 8) return {};
+  std::string v(" ");
+  v.append(head, start, stop - start);
+  return v;
+}
+std::string cityGmlName(const Sniff& s) {
+  std::string v = versionIn(s.head, "opengis.net/citygml/building/", '"');
+  return "CityGML" + (v.empty() ? versionIn(s.head, "opengis.net/citygml/", '"') : v);
+}
+Result<InputRead> cityGmlRead(const Sniff& s, const ReadOptions& options, const ProgressFn& progress) {
+  return cityResult(readCityGml(s.path, cityOptions(options), progress));
+}
+
+bool cityJsonAccepts(const Sniff& s) { return looksLikeCityJson(s); }
+std::string cityJsonName(const Sniff& s) {
+  std::string head = s.head;
+  head.erase(std::remove_if(head.begin(), head.end(), [](char c) { return c == ' ' || c == '\n' || c == '\r' || c == '\t'; }),
+             head.end());
+  return "CityJSON" + versionIn(head, "\"version\":\"", '"');
+}
+Result<InputRead> cityJsonRead(const Sniff& s, const ReadOptions& options, const ProgressFn& progress) {
+  return cityResult(readCityJson(s.path, cityOptions(options), progress));
+}
+
+bool footprintsAccept(const Sniff& s) {
+  return hasExtension(s, {".geojson", ".json", ".gpkg", ".shp", ".csv"}) && looksLikeFootprints(s);
+}
+std::string footprintsName(const Sniff& s) { return vectorContainerName(s) + " building footprints"; }
+Result<InputRead> footprintsRead(const Sniff& s, const ReadOptions& options, const ProgressFn& progress) {
+  return cityResult(readFootprints(s.path, cityOptions(options), progress));
+}
+
 // Site features --------------------------------------------------------------------------------------------------
 
 bool siteAccepts(const Sniff& s) {
@@ -149,10 +211,17 @@ const std::vector<Format>& formats() {
   static const std::vector<Format> table = {
       {"ifc", "IFC2X3, IFC4, IFC4X3 (.ifc)", kSceneCrs | kOrigin | kRotation, "IFC declares its own units and Z up",
        ifcAccepts, ifcName, ifcRead},
+      {"citygml", "CityGML 1.0/2.0 buildings (.gml, .xml)", kSceneCrs | kInputCrs, "CityGML carries map coordinates",
+       cityGmlAccepts, cityGmlName, cityGmlRead},
+      {"cityjson", "CityJSON 1.1/2.0 buildings (.json)", kSceneCrs | kInputCrs, "CityJSON carries map coordinates",
+       cityJsonAccepts, cityJsonName, cityJsonRead},
       {"site", "site features: pits, boreholes, sensors, cavities, drone corridors (.geojson, .json, .gpkg, .csv)",
        kSceneCrs | kGroundHeight, "site features carry map coordinates", siteAccepts, siteName, siteRead},
       {"pipes", "pipe networks: CJJ 61 survey tables (.gpkg, .shp, .geojson, .json, .csv), EPANET/SWMM (.inp)",
        kSceneCrs | kInputCrs | kPipeTables | kGroundHeight, "", pipesAccept, pipesName, pipesRead},
+      {"footprints", "building footprints with a height or storey field, extruded to LoD1 (.geojson, .gpkg, .shp, .csv)",
+       kSceneCrs | kInputCrs | kGroundHeight, "footprints carry map coordinates", footprintsAccept, footprintsName,
+       footprintsRead},
       {"terrain", "raster DEMs (.tif, .tiff, .asc, .dem, .vrt, .img, .hgt, .bil, .flt, .nc, .ter)",
        kSceneCrs | kTerrainMaxError, "a raster DEM is placed by its own georeference", terrainAccepts, terrainName,
        terrainRead},

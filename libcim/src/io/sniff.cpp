@@ -53,6 +53,15 @@ bool isSwmm(const fs::path& path) {
   return false;
 }
 
+// The first bytes of a text file that may say what it is (CityGML, CityJSON).
+std::string headOf(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::string head(4096, '\0');
+  in.read(head.data(), static_cast<std::streamsize>(head.size()));
+  head.resize(static_cast<std::size_t>(in.gcount()));
+  return head;
+}
+
 }  // namespace
 
 Sniff sniffFile(const fs::path& path) {
@@ -62,7 +71,10 @@ Sniff sniffFile(const fs::path& path) {
   std::error_code ec;
   s.regularFile = fs::is_regular_file(path, ec);
   if (!s.regularFile) return s;
-  if (isVectorExtension(s.extension)) s.vectorLayers = vectorLayersOf(path);
+  if (s.extension == ".gml" || s.extension == ".xml" || s.extension == ".json") s.head = headOf(path);
+  // A CityJSON file is no GeoJSON: GDAL would parse all of it to find no layer.
+  const bool cityJson = s.extension == ".json" && s.head.find("\"CityJSON\"") != std::string::npos;
+  if (isVectorExtension(s.extension) && !cityJson) s.vectorLayers = vectorLayersOf(path);
   if (s.extension == ".inp") s.swmm = isSwmm(path);
   return s;
 }

@@ -16,6 +16,8 @@ std::string_view siteKindName(SiteFeatureKind kind) {
     case SiteFeatureKind::Sensor: return "sensor";
     case SiteFeatureKind::Cavity: return "cavity";
     case SiteFeatureKind::DroneCorridor: return "drone_corridor";
+    case SiteFeatureKind::Building: return "building";
+    case SiteFeatureKind::BuildingPart: return "building-part";
   }
   return "site";
 }

@@ -286,6 +286,8 @@ Color siteKindColor(SiteFeatureKind kind) {
     case SiteFeatureKind::Sensor: return {1.0f, 0.85f, 0.0f, 1.0f};
     case SiteFeatureKind::Cavity: return {0.9f, 0.1f, 0.1f, 0.7f};
     case SiteFeatureKind::DroneCorridor: return {0.2f, 0.5f, 1.0f, 0.3f};
+    case SiteFeatureKind::Building: return {0.85f, 0.82f, 0.76f, 1.0f};
+    case SiteFeatureKind::BuildingPart: return {0.80f, 0.77f, 0.70f, 1.0f};
   }
   return {};
 }

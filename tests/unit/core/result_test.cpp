@@ -45,7 +45,9 @@ TEST_CASE("Error codes sit in their module's range and have distinct names", "[c
                            ErrorCode::IfcOpeningNotCut,  ErrorCode::IfcSchemaMismatch, ErrorCode::IfcGeoreferenceNotUsed,
                            ErrorCode::PipeRowSkipped,    ErrorCode::WellNotDrawn,     ErrorCode::SiteFeatureSkipped,
                            ErrorCode::ExportFailed,      ErrorCode::ReportCorrupt,    ErrorCode::ReportVersionUnsupported,
-                           ErrorCode::ReportResultSkipped, ErrorCode::ReportIdRepeated};
+                           ErrorCode::ReportResultSkipped, ErrorCode::ReportIdRepeated,
+                           ErrorCode::CityObjectSkipped, ErrorCode::CityGmlNotRead, ErrorCode::JoinKeyUnmatched,
+                           ErrorCode::JoinKeyDuplicate};
   std::set<std::string_view> names;
   for (auto c : all) {
     CHECK(codeName(c) != "Unknown");
@@ -59,6 +61,7 @@ TEST_CASE("Error codes sit in their module's range and have distinct names", "[c
   CHECK(codeNumber(ErrorCode::IfcOpeningNotCut) / 1000 == 6);
   CHECK(codeNumber(ErrorCode::PipeRowSkipped) / 100 == 70);
   CHECK(codeNumber(ErrorCode::SiteFeatureSkipped) / 100 == 71);
+  CHECK(codeNumber(ErrorCode::JoinKeyDuplicate) / 100 == 73);
   CHECK(codeNumber(ErrorCode::ReportCorrupt) / 100 == 81);
 }
 

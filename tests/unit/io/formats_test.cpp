@@ -68,6 +68,9 @@ TEST_CASE("The format table sniffs a file once and names the first format that a
       {cimtest::sourceDir() / "data/hangzhou/dem.tif", "terrain", "GeoTIFF raster DEM"},
       {cimtest::sourceDir() / "data/hangzhou/pipe_lines.csv", "pipes", "CSV"},
       {cimtest::sourceDir() / "data/hangzhou/site_features.geojson", "site", "GeoJSON site features"},
+      {cimtest::sourceDir() / "data/hangzhou/buildings.gml", "citygml", "CityGML 2.0"},
+      {cimtest::sourceDir() / "data/hangzhou/buildings.city.json", "cityjson", "CityJSON 2.0"},
+      {cimtest::sourceDir() / "data/hangzhou/buildings_footprints.geojson", "footprints", "GeoJSON building footprints"},
       {dir / "RQ_LINE.csv", "pipes", "CSV"},
       {dir / "RQ_POINT.csv", "pipes", "CSV"},
       {dir / "works.geojson", "site", "GeoJSON site features"},
@@ -88,7 +91,7 @@ TEST_CASE("The format table sniffs a file once and names the first format that a
   // The table's order decides between formats sharing an extension; meshes are last and take the rest.
   std::vector<std::string_view> ids;
   for (const auto& f : io::formats()) ids.push_back(f.id);
-  CHECK(ids == std::vector<std::string_view>{"ifc", "site", "pipes", "terrain", "mesh"});
+  CHECK(ids == std::vector<std::string_view>{"ifc", "citygml", "cityjson", "site", "pipes", "footprints", "terrain", "mesh"});
   CHECK(io::formatsHelp().find("EPANET/SWMM (.inp)") != std::string::npos);
 }
 

@@ -40,6 +40,13 @@ struct LoadOptions {
   std::function<std::optional<double>(double x, double y)> terrainHeight;
   /// Raster DEMs (GeoTIFF...): the TIN's guaranteed maximum vertical error in metres (see io::TerrainOptions).
   double terrainMaxErrorMeters = io::kDefaultTerrainMaxErrorMeters;
+  /// Buildings (CityGML, CityJSON, footprints): the LoD to draw (empty: each object's highest), the footprints'
+  /// height / storey / ground fields (empty: by their common names) and storey height (see io::CityOptions).
+  std::string lod;
+  std::string heightField, storeysField, groundField;
+  double storeyHeightMeters = io::kDefaultStoreyHeightMeters;
+  /// Registers joined onto the loaded elements, in order, after every input is merged (see io::joinTable).
+  std::vector<io::JoinSpec> joins;
 };
 
 /// Loads every input into one scene, reprojecting georeferenced inputs into the scene CRS vertex by vertex.
@@ -70,6 +77,10 @@ Result<io::InputRead> readInput(const std::filesystem::path& path, const io::Rea
 /// Fails as model::mergeInto, naming `path`.
 Status mergeInput(model::Scene& scene, model::Scene&& part, bool takeItsCrs, const std::filesystem::path& path,
                   std::vector<Diagnostic>& diags);
+
+/// Joins options.joins onto `scene` in order, their reports as diagnostics into `diags`. Fails on the first register
+/// that cannot be read (its diagnostic).
+Status applyJoins(model::Scene& scene, const LoadOptions& options, std::vector<Diagnostic>& diags);
 
 /// A short human name of an input's format, e.g. "Wavefront OBJ", "GeoJSON site features" (from the format table).
 std::string formatName(const std::filesystem::path& path);

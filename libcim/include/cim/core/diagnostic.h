@@ -13,7 +13,7 @@ enum class Severity : std::uint8_t { Info, Warning, Error };
 /// Error codes are grouped in ranges by module so a code alone tells where it came from:
 ///   1000–1999 core and file system, 2000–2999 geo, 3000–3999 geometry, 4000–4999 model,
 ///   5000–5999 io (all readers), 6000–6999 io/ifc, 7000–7099 io/pipes, 7100–7199 io/site, 7200–7299 io/terrain,
-///   8000–8999 export, 9000–9999 index and rules. docs/error-codes.md says what each means and who gives it.
+///   7300–7399 io/city (buildings and registers), 8000–8999 export, 9000–9999 index and rules. docs/error-codes.md says what each means and who gives it.
 enum class ErrorCode : std::uint32_t {
   Ok = 0,
   // core and file system
@@ -51,6 +51,11 @@ enum class ErrorCode : std::uint32_t {
   WellNotDrawn = 7002,            ///< well points without the ground height or depth a well needs
   // io/site
   SiteFeatureSkipped = 7101,      ///< a site feature skipped (no usable kind, geometry or numbers)
+  // io/city
+  CityObjectSkipped = 7301,       ///< a building or footprint skipped (no usable geometry, missing or bad height)
+  CityGmlNotRead = 7302,          ///< CityGML content libcitygml cannot read (CityGML 3.0 geometry)
+  JoinKeyUnmatched = 7303,        ///< register rows whose key matches no element (counted, keys listed)
+  JoinKeyDuplicate = 7304,        ///< a key twice in a register, or shared by several elements
   // export
   ExportFailed = 8001,
   // export/report

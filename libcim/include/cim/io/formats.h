@@ -4,9 +4,11 @@
 // and every command that loads (`cim convert`, `cim tiles`, `cim info`) goes through the same table, so a file is
 // read the same way by all of them. Adding a format is one entry in formats() (see docs/adding-a-reader.md).
 //
-// Order of the table, which decides between formats that share an extension: IFC; site features (GeoJSON,
+// Order of the table, which decides between formats that share an extension: IFC; CityGML (.gml/.xml in a CityGML
+// namespace) and CityJSON (.json of "type": "CityJSON"); site features (GeoJSON,
 // GeoPackage, CSV whose layer / file name or kind field names a site kind); pipe networks (EPANET/SWMM .inp, and
-// tables whose fields or layer names are those of CJJ 61); raster DEMs; meshes (Assimp), which also take every
+// tables whose fields or layer names are those of CJJ 61); building footprints (vector
+// layers with a height or storey-count field); raster DEMs; meshes (Assimp), which also take every
 // file nothing else accepted and say why they cannot read it.
 
 #include <cstdint>
@@ -18,6 +20,7 @@
 
 #include "cim/core/progress.h"
 #include "cim/core/result.h"
+#include "cim/io/city.h"
 #include "cim/io/ifc.h"
 #include "cim/io/mesh.h"
 #include "cim/io/pipes.h"
@@ -58,8 +61,13 @@ struct ReadOptions {
   ReadFrame frame = ReadFrame::Scene;
   PipeOptions pipes;      ///< pipe networks (sceneCrs, inputCrs, tables, terrainHeight)
   double terrainMaxErrorMeters = kDefaultTerrainMaxErrorMeters;
-  /// Ground height at scene easting, northing; for site features without a top height.
+  /// Ground height at scene easting, northing; for site features without a top height and footprints without a
+  /// ground field.
   GroundHeightFn groundHeight;
+  /// The CRS groundHeight takes x, y in when it is not the scene CRS (a DEM's own, when no scene CRS was given).
+  std::optional<geo::Crs> groundHeightCrs;
+  /// Buildings (CityGML, CityJSON, footprints): LoD, height / storey / ground fields, storey height.
+  CityOptions city;
 };
 
 /// What a format's reader gives: the scene, and what the reader knows beyond it for `cim info`.
@@ -69,6 +77,8 @@ struct InputRead {
   std::optional<IfcReadResult> ifc;
   /// Pipe networks: format, counts, QA report (its scene moved into `scene`).
   std::optional<PipeReadResult> pipes;
+  /// Buildings: format and counts (its scene moved into `scene`).
+  std::optional<CityReadResult> city;
 };
 
 struct Format {

@@ -26,6 +26,8 @@ struct Sniff {
   /// or when GDAL cannot open it.
   std::optional<std::vector<VectorLayerSummary>> vectorLayers;
   bool swmm = false;  ///< an .inp file with a [CONDUITS] or [XSECTIONS] section (else EPANET)
+  /// The first 4 KiB of .gml, .xml and .json files (CityGML, CityJSON tell themselves there); empty otherwise.
+  std::string head;
 };
 
 /// Looks at a file once. Never fails: what it cannot see stays empty.

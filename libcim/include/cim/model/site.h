@@ -24,9 +24,13 @@ struct Color;
 class Attributes;
 struct Element;
 
-enum class SiteFeatureKind { Excavation, Borehole, Sensor, Cavity, DroneCorridor };
+/// Buildings and building parts of the city model (io/city: CityGML, CityJSON, extruded footprints) use the same
+/// exact shapes: an LoD1 building is a SitePrism between its ground and roof heights, so clearance rules measure it
+/// exactly; an LoD2 building carries its mesh only (no parametric shape).
+enum class SiteFeatureKind { Excavation, Borehole, Sensor, Cavity, DroneCorridor, Building, BuildingPart };
 
-/// The element kind of a site feature: "excavation", "borehole", "sensor", "cavity", "drone_corridor".
+/// The element kind of a site feature: "excavation", "borehole", "sensor", "cavity", "drone_corridor", "building",
+/// "building-part".
 std::string_view siteKindName(SiteFeatureKind kind);
 
 /// A vertical prism: a horizontal polygon (rings[0] the outer boundary counter-clockwise, further rings holes

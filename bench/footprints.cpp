@@ -1,0 +1,141 @@
+// Benchmark (not a test): building footprints → LoD1 scene → 3D Tiles with libcim, against loading the same
+// footprints into PostGIS with ogr2ogr, in the same run. The footprints are the synthetic city's (bench/city: L- and
+// rectangle-shaped houses on a street grid, EPSG:4549), written once to a GeoPackage with a height and a storey field.
+//
+//   cim_bench_footprints [--buildings 100000] [--seed 1] [--postgis 1]
+//
+// Prints: the GeoPackage size; libcim read (io::readFootprints: open, extrude, prisms and meshes), tiles
+// (tiles3d::write) and their sum; ogr2ogr into a throw-away PostGIS cluster (its default: COPY, GiST index). Wall
+// times; the machine's load average first.
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+#include <unistd.h>
+
+#include <ogrsf_frmts.h>
+
+#include "cim/export/tiles3d.h"
+#include "cim/io/city.h"
+
+#include "bench_util.h"
+#include "city/city.h"
+#include "city/postgis.h"
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+namespace fs = std::filesystem;
+
+std::string loadAverage() {
+  std::ifstream in("/proc/loadavg");
+  std::string s;
+  std::getline(in, s);
+  return s;
+}
+
+double since(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
+
+// The city's buildings as a GeoPackage layer "buildings": id, height, floors, ground (EPSG:4549).
+void writeGpkg(const cimbench::City& city, const fs::path& path) {
+  GDALAllRegister();
+  auto* driver = GetGDALDriverManager()->GetDriverByName("GPKG");
+  GDALDataset* ds = driver->Create(path.string().c_str(), 0, 0, 0, GDT_Unknown, nullptr);
+  OGRSpatialReference srs;
+  srs.importFromEPSG(4549);
+  OGRLayer* layer = ds->CreateLayer("buildings", &srs, wkbPolygon, nullptr);
+  OGRFieldDefn id("id", OFTString), height("height", OFTReal), floors("floors", OFTInteger), ground("ground", OFTReal);
+  layer->CreateField(&id);
+  layer->CreateField(&height);
+  layer->CreateField(&floors);
+  layer->CreateField(&ground);
+  layer->StartTransaction();
+  for (std::size_t i = 0; i < city.buildings.size(); ++i) {
+    const auto& b = city.buildings[i];
+    OGRFeature f(layer->GetLayerDefn());
+    f.SetField("id", ("B" + std::to_string(i)).c_str());
+    f.SetField("height", b.height);
+    f.SetField("floors", static_cast<int>(b.height / 3.0));
+    f.SetField("ground", b.ground);
+    OGRPolygon poly;
+    OGRLinearRing ring;
+    for (const auto& p : b.footprint) ring.addPoint(p.x(), p.y());
+    ring.closeRings();
+    poly.addRing(&ring);
+    f.SetGeometry(&poly);
+    layer->CreateFeature(&f);
+  }
+  layer->CommitTransaction();
+  GDALClose(ds);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::size_t buildings = 100000;
+  std::uint64_t seed = 1;
+  bool postgis = true;
+  for (int i = 1; i + 1 < argc; i += 2) {
+    if (!std::strcmp(argv[i], "--buildings")) buildings = std::stoul(argv[i + 1]);
+    else if (!std::strcmp(argv[i], "--seed")) seed = std::stoull(argv[i + 1]);
+    else if (!std::strcmp(argv[i], "--postgis")) postgis = std::atoi(argv[i + 1]) != 0;
+  }
+  std::printf("load average: %s\n", loadAverage().c_str());
+  const fs::path dir = fs::temp_directory_path() / ("cim_bench_footprints_" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  const fs::path gpkg = dir / "footprints.gpkg";
+  {
+    cimbench::CityOptions o;
+    o.seed = seed;
+    o.buildings = buildings;
+    o.pipes = 1;
+    writeGpkg(cimbench::makeCity(o), gpkg);
+  }
+  std::printf("footprints: %zu buildings, GeoPackage %.1f MB\n", buildings, fs::file_size(gpkg) / 1e6);
+
+  auto t0 = Clock::now();
+  auto read = cim::io::readFootprints(gpkg);
+  const double readSeconds = since(t0);
+  if (!read.ok()) {
+    std::fprintf(stderr, "read failed: %s\n", read.error()->message.c_str());
+    return 1;
+  }
+  std::printf("libcim read + extrude: %.2f s (%zu prisms, %zu skipped, %zu triangles)\n", readSeconds, read->prisms,
+              read->skipped, read->scene.triangleCount());
+  t0 = Clock::now();
+  auto tiles = cim::tiles3d::write(read->scene, dir / "tiles");
+  const double tileSeconds = since(t0);
+  if (!tiles.ok()) {
+    std::fprintf(stderr, "tiles failed: %s\n", tiles.error()->message.c_str());
+    return 1;
+  }
+  std::printf("libcim 3D Tiles: %.2f s; footprints -> tiles: %.2f s\n", tileSeconds, readSeconds + tileSeconds);
+
+  if (postgis) {
+    try {
+      cimbench::TempCluster pg;
+      pg.exec("CREATE EXTENSION IF NOT EXISTS postgis");
+      const std::string cmd = "ogr2ogr -f PostgreSQL \"PG:host=" + pg.folder().string() +
+                              " port=5432 user=postgres dbname=postgres\" " + gpkg.string() +
+                              " -nln footprints -lco GEOMETRY_NAME=geom 2>&1";
+      t0 = Clock::now();
+      const int rc = std::system(cmd.c_str());
+      const double pgSeconds = since(t0);
+      const auto rows = pg.query("SELECT count(*) FROM footprints");
+      std::printf("ogr2ogr -> PostGIS: %.2f s (exit %d, %s rows)\n", pgSeconds, rc,
+                  rows.rows.empty() ? "?" : rows.rows[0][0].c_str());
+      std::printf("summary: libcim footprints->LoD1->3D Tiles %.2f s vs ogr2ogr->PostGIS %.2f s (%.1fx)\n",
+                  readSeconds + tileSeconds, pgSeconds, pgSeconds / (readSeconds + tileSeconds));
+    } catch (const std::exception& e) {
+      std::printf("PostGIS side not run: %s\n", e.what());
+    }
+  }
+  std::printf("load average at the end: %s\n", loadAverage().c_str());
+  std::error_code ec;
+  fs::remove_all(dir, ec);
+  return 0;
+}

@@ -1,0 +1,198 @@
+// Registers joined onto elements by a key (see joinTable in cim/io/city.h).
+#include <atomic>
+#include <fstream>
+#include <iterator>
+#include <map>
+#include <unordered_map>
+
+#include <cpl_string.h>
+#include <cpl_vsi.h>
+#include <ogrsf_frmts.h>
+
+#include "cim/io/city.h"
+#include "core/text.h"
+#include "io/city/city_common.h"
+#include "io/gdal/gdal_util.h"
+
+namespace cim::io {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+bool validUtf8(std::string_view s) {
+  std::size_t i = 0;
+  while (i < s.size()) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    const std::size_t n = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
+    if (n == 0 || i + n > s.size()) return false;
+    for (std::size_t k = 1; k < n; ++k)
+      if ((static_cast<unsigned char>(s[i + k]) >> 6) != 0x2) return false;
+    i += n;
+  }
+  return true;
+}
+
+// A CSV that is not UTF-8 is taken to be GB18030 (the encoding of Chinese Excel exports, a superset of GBK/GB2312)
+// and recoded into a GDAL in-memory file; returns its name (to unlink), or "" when the file is UTF-8 already.
+std::string recodedCsv(const fs::path& path, std::vector<Diagnostic>& diags) {
+  std::ifstream in(path, std::ios::binary);
+  const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (validUtf8(bytes)) return {};
+  char* utf8 = CPLRecode(bytes.c_str(), "GB18030", CPL_ENC_UTF8);
+  if (!utf8) return {};
+  static std::atomic<int> counter{0};
+  const std::string name = "/vsimem/cim_join_" + std::to_string(counter++) + ".csv";
+  const std::string text(utf8);
+  CPLFree(utf8);
+  VSILFILE* f = VSIFOpenL(name.c_str(), "wb");
+  if (!f) return {};
+  VSIFWriteL(text.data(), 1, text.size(), f);
+  VSIFCloseL(f);
+  diags.push_back(Diagnostic::info(ErrorCode::ConventionApplied, "the register is not UTF-8: read as GB18030",
+                                   path.string()));
+  return name;
+}
+
+std::string elementKey(const model::Element& e, const std::string& key) {
+  if (detail::iequals(key, "guid") || detail::iequals(key, "id")) return e.guid;
+  if (detail::iequals(key, "name")) return e.name;
+  const auto it = e.attributes.find(key);
+  return it == e.attributes.end() ? std::string() : city::valueText(it->second);
+}
+
+std::string listed(const std::vector<std::string>& keys) {
+  std::string s;
+  for (std::size_t i = 0; i < keys.size() && i < 10; ++i) s += (i ? ", " : "") + keys[i];
+  if (keys.size() > 10) s += " … (" + std::to_string(keys.size()) + " in all)";
+  return s;
+}
+
+// The table's rows by key (first row wins; later ones are counted as duplicates), in table order.
+struct Rows {
+  std::vector<std::pair<std::string, model::Attributes>> rows;
+  std::unordered_map<std::string, std::size_t> rowOf;
+};
+
+Rows readRows(OGRLayer& layer, int keyField, JoinReport& report) {
+  Rows out;
+  OGRFeatureDefn* defn = layer.GetLayerDefn();
+  layer.ResetReading();
+  for (std::unique_ptr<OGRFeature> f(layer.GetNextFeature()); f; f.reset(layer.GetNextFeature())) {
+    const std::string key = city::valueText(gdal::fieldValue(*f, keyField));
+    if (key.empty()) continue;
+    ++report.rows;
+    if (out.rowOf.count(key)) {
+      report.duplicateTableKeys.push_back(key);
+      continue;
+    }
+    model::Attributes a;
+    for (int i = 0; i < f->GetFieldCount(); ++i)
+      if (i != keyField) a[defn->GetFieldDefn(i)->GetNameRef()] = gdal::fieldValue(*f, i);
+    out.rowOf.emplace(key, out.rows.size());
+    out.rows.emplace_back(key, std::move(a));
+  }
+  return out;
+}
+
+// Every element whose key has a row gets the row's columns; unmatched rows and shared element keys are reported.
+void attach(model::Scene& scene, const std::string& elementKeyName, const Rows& rows, JoinReport& report) {
+  std::vector<std::size_t> hits(rows.rows.size(), 0);
+  std::map<std::string, std::size_t> elementsPerKey;
+  std::vector<std::string> layers;
+  for (const auto& l : scene.layers()) layers.push_back(l.name);
+  for (const auto& layer : layers) {
+    for (auto& e : scene.layer(layer).elements) {
+      const std::string key = elementKey(e, elementKeyName);
+      if (key.empty()) continue;
+      ++elementsPerKey[key];
+      const auto it = rows.rowOf.find(key);
+      if (it == rows.rowOf.end()) continue;
+      for (const auto& [name, value] : rows.rows[it->second].second) e.attributes[name] = value;
+      ++hits[it->second];
+      ++report.matchedElements;
+    }
+  }
+  for (std::size_t i = 0; i < rows.rows.size(); ++i)
+    if (hits[i]) ++report.matchedRows;
+    else report.unmatchedKeys.push_back(rows.rows[i].first);
+  for (const auto& [key, n] : elementsPerKey)
+    if (n > 1 && rows.rowOf.count(key)) report.duplicateElementKeys.push_back(key);
+}
+
+void reportJoin(const JoinSpec& spec, const std::string& tableKey, const JoinReport& report,
+                std::vector<Diagnostic>& diags) {
+  const std::string source = spec.table.string();
+  const std::string what = "register " + spec.table.filename().string() + " on " + spec.elementKey + "=" + tableKey;
+  if (!report.unmatchedKeys.empty())
+    diags.push_back(Diagnostic::warning(ErrorCode::JoinKeyUnmatched,
+                                        what + ": " + std::to_string(report.unmatchedKeys.size()) +
+                                            " rows match no element: " + listed(report.unmatchedKeys),
+                                        source));
+  if (!report.duplicateTableKeys.empty())
+    diags.push_back(Diagnostic::warning(ErrorCode::JoinKeyDuplicate,
+                                        what + ": " + std::to_string(report.duplicateTableKeys.size()) +
+                                            " keys repeat on later rows (the first row is used): " +
+                                            listed(report.duplicateTableKeys),
+                                        source));
+  if (!report.duplicateElementKeys.empty())
+    diags.push_back(Diagnostic::warning(ErrorCode::JoinKeyDuplicate,
+                                        what + ": " + std::to_string(report.duplicateElementKeys.size()) +
+                                            " keys are shared by several elements (each gets the row): " +
+                                            listed(report.duplicateElementKeys),
+                                        source));
+  diags.push_back(Diagnostic::info(ErrorCode::ConventionApplied,
+                                   what + ": " + std::to_string(report.matchedRows) + " of " +
+                                       std::to_string(report.rows) + " rows joined onto " +
+                                       std::to_string(report.matchedElements) + " elements (columns " +
+                                       listed(report.columns) + ")",
+                                   source));
+}
+
+}  // namespace
+
+Result<JoinReport> joinTable(model::Scene& scene, const JoinSpec& spec) {
+  const std::string source = spec.table.string();
+  if (!fs::exists(spec.table))
+    return Result<JoinReport>::failure(Diagnostic::error(ErrorCode::FileNotFound, "no such register", source));
+  if (spec.elementKey.empty())
+    return Result<JoinReport>::failure(
+        Diagnostic::error(ErrorCode::InvalidArgument, "--join needs --on KEY[=KEY]", source));
+  std::vector<Diagnostic> diags;
+  const bool csv = detail::lowerExtension(spec.table) == ".csv";
+  const std::string memName = csv ? recodedCsv(spec.table, diags) : std::string();
+  std::string error;
+  auto ds = gdal::openVector(memName.empty() ? spec.table : fs::path(memName), gdal::CsvColumns::Typed, &error);
+  struct Unlink {
+    std::string name;
+    ~Unlink() {
+      if (!name.empty()) VSIUnlink(name.c_str());
+    }
+  } unlink{memName};
+  if (!ds || ds->GetLayerCount() == 0)
+    return Result<JoinReport>::failure(
+        Diagnostic::error(ErrorCode::FileUnreadable, "GDAL cannot open the register: " + error, source));
+  OGRLayer* layer = ds->GetLayer(0);
+  OGRFeatureDefn* defn = layer->GetLayerDefn();
+  const std::string tableKey = spec.tableKey.empty() ? spec.elementKey : spec.tableKey;
+  int keyField = defn->GetFieldIndex(tableKey.c_str());
+  for (int i = 0; keyField < 0 && i < defn->GetFieldCount(); ++i)
+    if (detail::iequals(defn->GetFieldDefn(i)->GetNameRef(), tableKey)) keyField = i;
+  if (keyField < 0) {
+    std::string fields;
+    for (int i = 0; i < defn->GetFieldCount(); ++i) fields += (i ? ", " : "") + std::string(defn->GetFieldDefn(i)->GetNameRef());
+    return Result<JoinReport>::failure(Diagnostic::error(
+        ErrorCode::InvalidArgument, "the register has no column '" + tableKey + "' (columns: " + fields + ")", source));
+  }
+
+  JoinReport report;
+  for (int i = 0; i < defn->GetFieldCount(); ++i)
+    if (i != keyField) report.columns.emplace_back(defn->GetFieldDefn(i)->GetNameRef());
+  const Rows rows = readRows(*layer, keyField, report);
+  attach(scene, spec.elementKey, rows, report);
+
+  reportJoin(spec, tableKey, report, diags);
+  return Result<JoinReport>::success(std::move(report), std::move(diags));
+}
+
+}  // namespace cim::io
