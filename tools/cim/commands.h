@@ -16,6 +16,7 @@ Runner addViewCommand(CLI::App& app);
 Runner addClashCommand(CLI::App& app);
 Runner addNearCommand(CLI::App& app);
 Runner addCheckCommand(CLI::App& app);
+Runner addStoreCommand(CLI::App& app);
 
 /// Exit codes: 0 success, 1 failure (bad input, unwritable output), 2 usage error.
 inline constexpr int kExitOk = 0;

@@ -14,6 +14,7 @@ int main(int argc, char** argv) {
                                            cimtool::addTilesCommand(app), cimtool::addViewCommand(app),
                                            cimtool::addClashCommand(app), cimtool::addNearCommand(app),
                                            cimtool::addCheckCommand(app)};
+  runners.push_back(cimtool::addStoreCommand(app));
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

@@ -45,7 +45,10 @@ TEST_CASE("Error codes sit in their module's range and have distinct names", "[c
                            ErrorCode::IfcOpeningNotCut,  ErrorCode::IfcSchemaMismatch, ErrorCode::IfcGeoreferenceNotUsed,
                            ErrorCode::PipeRowSkipped,    ErrorCode::WellNotDrawn,     ErrorCode::SiteFeatureSkipped,
                            ErrorCode::ExportFailed,      ErrorCode::ReportCorrupt,    ErrorCode::ReportVersionUnsupported,
-                           ErrorCode::ReportResultSkipped, ErrorCode::ReportIdRepeated};
+                           ErrorCode::ReportResultSkipped, ErrorCode::ReportIdRepeated,
+                           ErrorCode::StoreUnreadable,   ErrorCode::StoreSchemaTooNew, ErrorCode::StoreFailed,
+                           ErrorCode::StoreBusy,         ErrorCode::StoreVersionUnknown, ErrorCode::StoreKeyMissing,
+                           ErrorCode::StoreKeyRepeated,  ErrorCode::StoreElementUnreadable};
   std::set<std::string_view> names;
   for (auto c : all) {
     CHECK(codeName(c) != "Unknown");
