@@ -340,7 +340,11 @@ Result<Store> Store::open(const std::string& location, bool create) {
         auto s = db.prepare("SELECT count(*) FROM sqlite_master");
         empty = s->step() && s->int64(0) == 0;
       } else {
-        empty = !db.hasTable("cim_element") && !db.hasTable("cim_version");
+        // Tables of the current schema other than PostGIS's own (spatial_ref_sys and its views).
+        auto s = db.prepare(
+            "SELECT count(*) FROM information_schema.tables WHERE table_schema = current_schema() AND table_name NOT "
+            "IN ('spatial_ref_sys', 'geometry_columns', 'geography_columns', 'raster_columns', 'raster_overviews')");
+        empty = s->step() && s->int64(0) == 0;
       }
       if (!create || !empty)
         return Result<Store>::failure(Diagnostic::error(
