@@ -1,4 +1,4 @@
-// cim store import|update|log|diff|export|copy: the versioned city store (docs/store.md) on a GeoPackage file or a
+// cim store import|update|log|diff|export|tiles|copy: the versioned city store (docs/store.md) on a GeoPackage file or a
 // PostGIS database (postgresql://...; the password from PGPASSWORD or ~/.pgpass).
 #include <cstdio>
 #include <memory>
@@ -62,6 +62,15 @@ int runExport(const StoreArgs& a) {
   return kExitOk;
 }
 
+int runTiles(const StoreArgs& a) {
+  auto r = cim::app::tileStore(a.store, a.asOf, a.other);
+  printDiagnostics(r.diagnostics(), a.verbose);
+  if (!r.ok()) return kExitFailure;
+  std::printf("%s: %zu tileset(s); %zu file(s) written, %zu unchanged (left as they were), %zu removed\n",
+              a.other.c_str(), r->written.tilesets.size(), r->rewritten, r->unchanged, r->removed);
+  return kExitOk;
+}
+
 int runCopy(const StoreArgs& a) {
   auto r = cim::app::copyStore(a.store, a.other);
   printDiagnostics(r.diagnostics(), a.verbose);
@@ -100,6 +109,11 @@ Runner addStoreCommand(CLI::App& app) {
   exp->add_option("output", a->other, "Output .glb or .gltf")->required();
   exp->add_option("--as-of", a->asOf, "Version number or UTC date/time (default: current)");
   exp->add_flag("-v,--verbose", a->verbose, "Print every diagnostic");
+  auto* tiles = cmd->add_subcommand("tiles", "Write 3D Tiles as of a version, rewriting only the files that changed");
+  tiles->add_option("store", a->store, storeHelp)->required();
+  tiles->add_option("-o,--output", a->other, "Output folder (made or brought up to date)")->required();
+  tiles->add_option("--as-of", a->asOf, "Version number or UTC date/time (default: current)");
+  tiles->add_flag("-v,--verbose", a->verbose, "Print every diagnostic");
   auto* copy = cmd->add_subcommand("copy", "Copy a store with its whole history into a new one");
   copy->add_option("from", a->store, "Source store")->required();
   copy->add_option("to", a->other, "New store (.gpkg or postgresql://...)")->required();
@@ -110,6 +124,7 @@ Runner addStoreCommand(CLI::App& app) {
     if (log->parsed()) return runLog(*a);
     if (diff->parsed()) return runDiff(*a);
     if (exp->parsed()) return runExport(*a);
+    if (tiles->parsed()) return runTiles(*a);
     if (copy->parsed()) return runCopy(*a);
     return kExitUsage;
   };

@@ -3,6 +3,8 @@
 #include "cim/app/store.h"
 
 #include <cstdio>
+#include <cstring>
+#include <fstream>
 #include <set>
 
 namespace cim::app {
@@ -135,6 +137,77 @@ Result<gltf::WriteStats> exportStore(const std::string& location, const std::str
                           location),
         scene.takeDiagnostics());
   return gltf::write(scene.value(), output);
+}
+
+namespace {
+
+bool sameBytes(const fs::path& a, const fs::path& b) {
+  std::error_code ec;
+  if (!fs::exists(b, ec) || fs::file_size(a, ec) != fs::file_size(b, ec)) return false;
+  std::ifstream fa(a, std::ios::binary), fb(b, std::ios::binary);
+  char ba[1 << 16], bb[1 << 16];
+  while (fa && fb) {
+    fa.read(ba, sizeof ba);
+    fb.read(bb, sizeof bb);
+    if (fa.gcount() != fb.gcount() || std::memcmp(ba, bb, std::size_t(fa.gcount())) != 0) return false;
+  }
+  return !fa && !fb;
+}
+
+// Makes `target` hold exactly the files of `fresh`, writing only files that are new or differ.
+Status syncFolder(const fs::path& fresh, const fs::path& target, StoreTilesReport& report) {
+  std::error_code ec;
+  std::set<fs::path> made;
+  for (const auto& entry : fs::recursive_directory_iterator(fresh)) {
+    if (!entry.is_regular_file()) continue;
+    const fs::path relative = fs::relative(entry.path(), fresh);
+    made.insert(relative);
+    const fs::path to = target / relative;
+    if (sameBytes(entry.path(), to)) {
+      ++report.unchanged;
+      continue;
+    }
+    fs::create_directories(to.parent_path(), ec);
+    fs::rename(entry.path(), to, ec);  // same file system: the replacement is atomic
+    if (ec) fs::copy_file(entry.path(), to, fs::copy_options::overwrite_existing, ec);
+    if (ec)
+      return Status::failure(Diagnostic::error(ErrorCode::FileUnwritable,
+                                               "cannot write " + to.string() + ": " + ec.message(), to.string()));
+    ++report.rewritten;
+  }
+  std::vector<fs::path> stale;
+  for (const auto& entry : fs::recursive_directory_iterator(target, ec))
+    if (entry.is_regular_file() && !made.count(fs::relative(entry.path(), target))) stale.push_back(entry.path());
+  for (const auto& p : stale) report.removed += fs::remove(p, ec) ? 1 : 0;
+  return okStatus();
+}
+
+}  // namespace
+
+Result<StoreTilesReport> tileStore(const std::string& location, const std::string& asOf, const fs::path& outputDir,
+                                   const tiles3d::WriteOptions& options) {
+  auto scene = readStore(location, asOf);
+  if (!scene.ok()) return Result<StoreTilesReport>::failureFrom(scene);
+  std::vector<Diagnostic> diags = scene.takeDiagnostics();
+  std::error_code ec;
+  const fs::path fresh = outputDir.parent_path() / (outputDir.filename().string() + ".cim-new");
+  fs::remove_all(fresh, ec);
+  tiles3d::WriteOptions o = options;
+  o.overwrite = true;
+  auto written = tiles3d::write(scene.value(), fresh, o);
+  if (!written.ok()) {
+    fs::remove_all(fresh, ec);
+    return Result<StoreTilesReport>::failure(*written.error(), std::move(diags));
+  }
+  StoreTilesReport report;
+  report.written = std::move(written).value();
+  report.written.index = outputDir / fs::relative(report.written.index, fresh);
+  for (auto& t : report.written.tilesets) t.tileset = outputDir / fs::relative(t.tileset, fresh);
+  fs::create_directories(outputDir, ec);
+  auto synced = syncFolder(fresh, outputDir, report);
+  fs::remove_all(fresh, ec);
+  if (!synced.ok()) return Result<StoreTilesReport>::failure(*synced.error(), std::move(diags));
+  return Result<StoreTilesReport>::success(std::move(report), std::move(diags));
 }
 
 std::string logText(const std::vector<store::VersionInfo>& versions) {

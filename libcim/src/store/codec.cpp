@@ -14,30 +14,62 @@ namespace {
 
 constexpr std::uint8_t kFormat = 1;
 
+// A 64-bit hash fed 8 bytes at a time (for change detection, not security): multiply-xorshift mixing.
+struct Hasher {
+  std::uint64_t h = 0x9E3779B97F4A7C15ull, pending = 0;
+  int fill = 0;
+  void byte(std::uint8_t c) {
+    pending |= std::uint64_t(c) << (8 * fill);
+    if (++fill == 8) mix(pending), pending = 0, fill = 0;
+  }
+  void mix(std::uint64_t v) {
+    h ^= v + 0x9E3779B97F4A7C15ull + (h << 6) + (h >> 2);
+    h *= 0xBF58476D1CE4E5B9ull;
+    h ^= h >> 31;
+  }
+  void bytes(const std::uint8_t* p, std::size_t n) {
+    std::size_t i = 0;
+    for (; i < n && fill != 0; ++i) byte(p[i]);
+    for (; i + 8 <= n; i += 8) {
+      std::uint64_t v;
+      std::memcpy(&v, p + i, 8);
+      mix(v);
+    }
+    for (; i < n; ++i) byte(p[i]);
+  }
+  std::uint64_t finish() {
+    mix(pending ^ (std::uint64_t(fill) << 56));
+    return h;
+  }
+};
+
+// Writes the blob, or (with `hash` set) feeds the same bytes to a hasher without keeping them.
 struct Writer {
   Blob out;
   bool forHash = false;  ///< leave out provenance (source file and row)
+  Hasher* hash = nullptr;
+  void raw(const void* p, std::size_t n) {
+    if (hash) return hash->bytes(static_cast<const std::uint8_t*>(p), n);
+    const auto at = out.size();
+    out.resize(at + n);
+    std::memcpy(out.data() + at, p, n);
+  }
   template <class T>
   void put(T v) {
     static_assert(std::is_trivially_copyable_v<T>);
-    const auto at = out.size();
-    out.resize(at + sizeof(T));
-    std::memcpy(out.data() + at, &v, sizeof(T));
+    raw(&v, sizeof(T));
   }
   void u8(std::uint8_t v) { put(v); }
   void u32(std::size_t v) { put(std::uint32_t(v)); }
   void str(const std::string& s) {
     u32(s.size());
-    out.insert(out.end(), s.begin(), s.end());
+    raw(s.data(), s.size());
   }
   void vec3(const Eigen::Vector3d& v) { put(v.x()), put(v.y()), put(v.z()); }
   template <class T>
   void array(const std::vector<T>& v) {
     u32(v.size());
-    if (v.empty()) return;
-    const auto at = out.size();
-    out.resize(at + v.size() * sizeof(T));
-    std::memcpy(out.data() + at, v.data(), v.size() * sizeof(T));
+    if (!v.empty()) raw(v.data(), v.size() * sizeof(T));
   }
   template <class T>
   void opt(const std::optional<T>& v) {
@@ -328,9 +360,8 @@ model::Shape getShape(Reader& r) {
   return s;
 }
 
-Blob encode(const model::Element& e, bool forHash) {
-  Writer w;
-  w.forHash = forHash;
+void encodeInto(Writer& w, const model::Element& e) {
+  const bool forHash = w.forHash;
   w.u8(kFormat);
   w.str(forHash && e.parametric ? std::string() : e.guid);
   w.str(e.kind), w.str(e.name);
@@ -343,6 +374,13 @@ Blob encode(const model::Element& e, bool forHash) {
   else if (const auto* x = e.well()) w.u8(2), putWell(w, *x);
   else if (const auto* f = e.site()) w.u8(3), putSite(w, *f);
   else w.u8(0);
+}
+
+Blob encode(const model::Element& e, bool forHash) {
+  Writer w;
+  w.forHash = forHash;
+  w.out.reserve(256 + e.vertexCount() * 24 + e.triangleCount() * 12);
+  encodeInto(w, e);
   return std::move(w.out);
 }
 
@@ -372,10 +410,12 @@ std::optional<model::Element> decodeElement(const Blob& blob) {
 }
 
 std::int64_t contentHash(const model::Element& e) {
-  const Blob b = encode(e, true);
-  std::uint64_t h = 1469598103934665603ull;  // FNV-1a 64
-  for (std::uint8_t c : b) h = (h ^ c) * 1099511628211ull;
-  return std::int64_t(h);
+  Hasher h;
+  Writer w;
+  w.forHash = true;
+  w.hash = &h;
+  encodeInto(w, e);
+  return std::int64_t(h.finish());
 }
 
 std::string gisLayerOf(const model::Element& e) {

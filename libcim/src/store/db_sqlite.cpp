@@ -207,10 +207,10 @@ class SqliteDb final : public Db {
 }  // namespace
 
 std::unique_ptr<Db> openSqlite(const std::string& path, bool create) {
+  // Not a database at all (a text file, a PNG): SQLite notices on the first read. The store sets WAL once it knows
+  // the file is one of its own (store.cpp).
   auto db = std::make_unique<SqliteDb>(path, create);
-  // Not a database at all (a text file, a PNG): SQLite notices on the first read.
-  db->exec("PRAGMA journal_mode = WAL");
-  db->exec("PRAGMA synchronous = NORMAL");
+  db->exec("PRAGMA synchronous = NORMAL; PRAGMA cache_size = -65536");
   return db;
 }
 

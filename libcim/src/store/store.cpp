@@ -11,6 +11,7 @@
 #include <unordered_map>
 
 #include "cim/geo/crs.h"
+#include "core/parallel.h"
 #include "store/codec.h"
 #include "store/schema.h"
 
@@ -104,14 +105,14 @@ class RowWriter {
   }
 
   void insert(std::int64_t row, std::int64_t element, const std::string& layer, const std::string& key,
-              const model::Element& e, const Blob& payload, std::int64_t hash, std::int64_t from,
-              std::optional<std::int64_t> to) {
+              const model::Element& e, const Blob& payload, const std::string& attributes, std::int64_t hash,
+              std::int64_t from, std::optional<std::int64_t> to) {
     const auto b = e.worldBounds();
     const std::string gis = gisLayerOf(e);
     auto& s = *element_;
     s.bind(1, row), s.bind(2, element), s.bind(3, std::string_view(layer)), s.bind(4, std::string_view(key));
     s.bind(5, std::string_view(e.guid)), s.bind(6, std::string_view(e.kind)), s.bind(7, std::string_view(e.name));
-    s.bind(8, std::string_view(attributesJson(e.attributes)));
+    s.bind(8, std::string_view(attributes));
     s.bindBlob(9, payload);
     s.bind(10, hash);
     gis.empty() ? s.bindNull(11) : s.bind(11, std::string_view(gis));
@@ -353,6 +354,8 @@ Result<Store> Store::open(const std::string& location, bool create) {
                 (create && !empty ? "; a new store needs an empty database or a new file" : ""),
             impl->location));
       impl->fresh = true;
+      // 16 KB pages keep a typical element blob (a few KB) on its page rather than in an overflow chain.
+      if (db.dialect() == Dialect::Sqlite) db.exec("PRAGMA page_size = 16384; PRAGMA journal_mode = WAL");
       return Result<Store>::success(Store(std::move(impl)));
     }
     auto s = db.prepare("SELECT value FROM cim_meta WHERE key = 'schema_version'");
@@ -367,6 +370,8 @@ Result<Store> Store::open(const std::string& location, bool create) {
       return Result<Store>::failure(Diagnostic::error(
           ErrorCode::StoreUnreadable, impl->location + " is not a libcim store (no schema_version)", impl->location));
     impl->loadMeta();
+    // Readers never wait for the writer (set only on a store: opening someone else's GeoPackage changes nothing).
+    if (db.dialect() == Dialect::Sqlite) db.exec("PRAGMA journal_mode = WAL");
   } catch (const DbError& e) {
     return Result<Store>::failure(Diagnostic::error(
         ErrorCode::StoreUnreadable, impl->location + " cannot be opened as a libcim store: " + e.what(), impl->location));
@@ -421,8 +426,9 @@ std::vector<Incoming> incomingKeys(const model::Scene& scene, const std::vector<
         if (repeated++ == 0) firstRepeated = layer.name + " " + key;
         key += "#" + std::to_string(n);
       }
-      out.push_back({&e, &layer.name, std::move(key), contentHash(e)});
+      out.push_back({&e, &layer.name, std::move(key), 0});
     }
+  cim::detail::parallelFor(out.size(), cim::detail::workerCount(), [&](std::size_t i) { out[i].hash = contentHash(*out[i].element); });
   if (missing)
     diagnostics.push_back(Diagnostic::warning(
         ErrorCode::StoreKeyMissing,
@@ -438,6 +444,84 @@ std::vector<Incoming> incomingKeys(const model::Scene& scene, const std::vector<
 
 }  // namespace
 
+namespace {
+
+// What an update does to one incoming element: write it as a new element, or as the next row of a stored one.
+struct Write {
+  const Incoming* in;
+  const RowInfo* old;  ///< the row it replaces, or null for a new element
+};
+
+// Matches the incoming elements to the current rows by layer and key: the writes, which rows were matched, and how
+// many matched rows are unchanged.
+std::vector<Write> planWrites(const std::vector<Incoming>& incoming, const std::vector<RowInfo>& current,
+                              std::vector<bool>& matched, std::size_t& unchanged) {
+  std::unordered_map<std::string, std::size_t> byKey;
+  for (std::size_t i = 0; i < current.size(); ++i) byKey[current[i].layer + '\x1e' + current[i].key] = i;
+  matched.assign(current.size(), false);
+  std::vector<Write> writes;
+  for (const auto& in : incoming) {
+    const auto it = byKey.find(*in.layer + '\x1e' + in.key);
+    if (it != byKey.end() && !matched[it->second]) {
+      matched[it->second] = true;
+      if (current[it->second].hash == in.hash) ++unchanged;
+      else writes.push_back({&in, &current[it->second]});
+    } else {
+      writes.push_back({&in, nullptr});
+    }
+  }
+  return writes;
+}
+
+// Writes the rows of an update, the blobs encoded in parallel a batch at a time, and reports each change.
+void applyWrites(Db& db, RowWriter& writer, const std::vector<Write>& writes, std::int64_t version,
+                 std::vector<Change>& changes) {
+  std::int64_t nextRow = maxOf(db, "row", "cim_element") + 1, nextElement = maxOf(db, "element", "cim_element") + 1;
+  constexpr std::size_t kBatch = 2048;
+  std::vector<Blob> payloads(std::min(kBatch, writes.size()));
+  std::vector<std::string> attributes(payloads.size());
+  for (std::size_t start = 0; start < writes.size(); start += kBatch) {
+    const std::size_t n = std::min(kBatch, writes.size() - start);
+    cim::detail::parallelFor(n, cim::detail::workerCount(), [&](std::size_t i) {
+      payloads[i] = encodeElement(*writes[start + i].in->element);
+      attributes[i] = attributesJson(writes[start + i].in->element->attributes);
+    });
+    for (std::size_t i = 0; i < n; ++i) {
+      const Incoming& in = *writes[start + i].in;
+      const RowInfo* old = writes[start + i].old;
+      if (old) {
+        const model::Element before = payloadOf(db, old->row);
+        writer.end(old->row, old->gis, version);
+        writer.insert(nextRow++, old->element, *in.layer, in.key, *in.element, payloads[i], attributes[i], in.hash,
+                      version, std::nullopt);
+        changes.push_back(changeOf(*old, before, *in.element));
+        continue;
+      }
+      writer.insert(nextRow++, nextElement++, *in.layer, in.key, *in.element, payloads[i], attributes[i], in.hash,
+                    version, std::nullopt);
+      changes.push_back({Change::Kind::Added, *in.layer, in.key, in.element->kind, in.element->name, false, 0.0, {}});
+    }
+  }
+}
+
+void insertVersion(Db& db, const VersionInfo& info, const Diff& diff) {
+  auto s = db.prepare("INSERT INTO cim_version VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+  s->bind(1, info.number), s->bind(2, std::string_view(info.time)), s->bind(3, std::string_view(info.source));
+  s->bind(4, std::string_view(info.message)), s->bind(5, std::string_view(info.kind));
+  s->bind(6, std::int64_t(diff.added())), s->bind(7, std::int64_t(diff.removed()));
+  s->bind(8, std::int64_t(diff.changed()));
+  s->run();
+}
+
+// Whether two CRS definitions name the same CRS (equal text, or PROJ finds them equivalent).
+bool sameCrs(const std::string& a, const std::string& b) {
+  if (a == b) return true;
+  const auto ca = geo::Crs::fromUserInput(a), cb = geo::Crs::fromUserInput(b);
+  return ca.ok() && cb.ok() && ca->isEquivalentTo(*cb);
+}
+
+}  // namespace
+
 Result<UpdateReport> Store::update(const model::Scene& scene, const UpdateOptions& options) {
   auto& db = *impl_->db;
   std::vector<Diagnostic> diagnostics;
@@ -446,82 +530,43 @@ Result<UpdateReport> Store::update(const model::Scene& scene, const UpdateOption
   bool created = false;  // the schema is written in this transaction (a rollback takes it back)
   try {
     db.beginWrite(options.waitMilliseconds);
-    created = impl_->fresh || !db.hasTable("cim_meta");
-    if (created) {
-      impl_->writeSchema(sceneCrs);
-    } else {
-      impl_->loadMeta();
-      if (impl_->crs != sceneCrs) {
-        const auto a = geo::Crs::fromUserInput(impl_->crs), b = geo::Crs::fromUserInput(sceneCrs);
-        if (!(a.ok() && b.ok() && a->isEquivalentTo(*b))) {
-          db.rollback();
-          return Result<UpdateReport>::failure(
-              Diagnostic::error(ErrorCode::IncompatibleCrs,
-                                "the scene is in " + (sceneCrs.empty() ? std::string("local metres") : sceneCrs) +
-                                    ", the store in " + (impl_->crs.empty() ? std::string("local metres") : impl_->crs),
-                                impl_->location),
-              diagnostics);
-        }
-      }
+    created = !db.hasTable("cim_meta");  // under the writer lock: another writer may have made it meanwhile
+    if (created) impl_->writeSchema(sceneCrs);
+    else impl_->loadMeta();
+    if (!created && !sameCrs(impl_->crs, sceneCrs)) {
+      db.rollback();
+      auto name = [](const std::string& c) { return c.empty() ? std::string("local metres") : c; };
+      return Result<UpdateReport>::failure(
+          Diagnostic::error(ErrorCode::IncompatibleCrs,
+                            "the scene is in " + name(sceneCrs) + ", the store in " + name(impl_->crs),
+                            impl_->location),
+          diagnostics);
     }
     const auto current = rowsWhere(db, "valid_to IS NULL", std::nullopt);
-    std::unordered_map<std::string, std::size_t> byKey;
-    for (std::size_t i = 0; i < current.size(); ++i) byKey[current[i].layer + '\x1e' + current[i].key] = i;
-    std::set<std::string> layersIn;
-    for (const auto& l : scene.layers()) layersIn.insert(l.name);
-
     UpdateReport report;
     const std::int64_t version = maxOf(db, "version", "cim_version") + 1;
-    std::int64_t nextRow = maxOf(db, "row", "cim_element") + 1, nextElement = maxOf(db, "element", "cim_element") + 1;
-    std::vector<bool> matched(current.size(), false);
+    std::vector<bool> matched;
+    const auto writes = planWrites(incoming, current, matched, report.unchanged);
     RowWriter writer(db, impl_->srsId);
-    for (const auto& in : incoming) {
-      const auto it = byKey.find(*in.layer + '\x1e' + in.key);
-      if (it != byKey.end() && !matched[it->second]) {
-        const auto& old = current[it->second];
-        matched[it->second] = true;
-        if (old.hash == in.hash) {
-          ++report.unchanged;
-          continue;
-        }
-        const model::Element before = payloadOf(db, old.row);
-        writer.end(old.row, old.gis, version);
-        writer.insert(nextRow++, old.element, *in.layer, in.key, *in.element, encodeElement(*in.element), in.hash,
-                      version, std::nullopt);
-        report.diff.changes.push_back(changeOf(old, before, *in.element));
-        continue;
-      }
-      writer.insert(nextRow++, nextElement++, *in.layer, in.key, *in.element, encodeElement(*in.element), in.hash,
-                    version, std::nullopt);
-      Change c;
-      c.kind = Change::Kind::Added;
-      c.layer = *in.layer, c.key = in.key, c.elementKind = in.element->kind, c.name = in.element->name;
-      report.diff.changes.push_back(std::move(c));
-    }
+    applyWrites(db, writer, writes, version, report.diff.changes);
+    std::set<std::string> layersIn;
+    for (const auto& l : scene.layers()) layersIn.insert(l.name);
     for (std::size_t i = 0; i < current.size(); ++i) {
       if (matched[i] || (!options.replaceAll && !layersIn.count(current[i].layer))) continue;
       writer.end(current[i].row, current[i].gis, version);
-      Change c;
-      c.kind = Change::Kind::Removed;
-      c.layer = current[i].layer, c.key = current[i].key, c.elementKind = current[i].kind, c.name = current[i].name;
-      report.diff.changes.push_back(std::move(c));
+      const auto& r = current[i];
+      report.diff.changes.push_back({Change::Kind::Removed, r.layer, r.key, r.kind, r.name, false, 0.0, {}});
     }
     sortChanges(report.diff.changes);
     report.diff.from = version - 1;
-    report.diff.to = version;
-    if (report.diff.changes.empty()) {
+    report.diff.to = report.diff.changes.empty() ? version - 1 : version;
+    if (report.diff.changes.empty()) {  // nothing changed: no version
       db.rollback();
       impl_->fresh = created;
-      report.diff.to = version - 1;
       return Result<UpdateReport>::success(std::move(report), std::move(diagnostics));
     }
     VersionInfo info{version, nowUtc(), options.source, options.message, version == 1 ? "import" : "update"};
-    auto s = db.prepare("INSERT INTO cim_version VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
-    s->bind(1, version), s->bind(2, std::string_view(info.time)), s->bind(3, std::string_view(info.source));
-    s->bind(4, std::string_view(info.message)), s->bind(5, std::string_view(info.kind));
-    s->bind(6, std::int64_t(report.diff.added())), s->bind(7, std::int64_t(report.diff.removed()));
-    s->bind(8, std::int64_t(report.diff.changed()));
-    s->run();
+    insertVersion(db, info, report.diff);
     db.commit();
     report.version = info;
     return Result<UpdateReport>::success(std::move(report), std::move(diagnostics));
@@ -576,7 +621,7 @@ Result<model::Scene> Store::read(const AsOf& asOf, const std::optional<geometry:
   try {
     db.beginRead();
     const std::int64_t version = impl_->resolveIn(asOf);
-    std::string sql = std::string("SELECT row, layer, payload FROM cim_element WHERE ") + kValidAt;
+    std::string sql = std::string("SELECT row, layer, payload, element FROM cim_element WHERE ") + kValidAt;
     if (bounds) {
       sql += " AND maxx >= ? AND minx <= ? AND maxy >= ? AND miny <= ? AND maxz >= ? AND minz <= ?";
       sql += db.dialect() == Dialect::Sqlite
@@ -584,7 +629,8 @@ Result<model::Scene> Store::read(const AsOf& asOf, const std::optional<geometry:
                    "miny <= ? AND maxz >= ? AND minz <= ?)"
                  : " AND bbox &&& ST_MakeLine(ST_MakePoint(?, ?, ?), ST_MakePoint(?, ?, ?))";
     }
-    auto s = db.prepare(sql + " ORDER BY element");
+    // Rows come in storage order and are decoded in parallel, then put in element order (the order of import).
+    auto s = db.prepare(sql);
     s->bind(1, version), s->bind(2, version);
     if (bounds) {
       for (int pass = 0; pass < 2; ++pass) {
@@ -596,17 +642,31 @@ Result<model::Scene> Store::read(const AsOf& asOf, const std::optional<geometry:
         for (int i = 0; i < 3; ++i) s->bind(at + 2 * i, bounds->min[i]), s->bind(at + 2 * i + 1, bounds->max[i]);
       }
     }
+    struct Row {
+      std::int64_t row, element;
+      std::string layer;
+      Blob payload;
+      std::optional<model::Element> decoded;
+    };
+    std::vector<Row> rows;
+    while (s->step()) rows.push_back({s->int64(0), s->int64(3), s->text(1), s->blob(2), std::nullopt});
+    cim::detail::parallelFor(rows.size(), cim::detail::workerCount(), [&](std::size_t i) {
+      rows[i].decoded = decodeElement(rows[i].payload);
+      Blob().swap(rows[i].payload);
+    });
+    std::vector<std::size_t> order(rows.size());
+    for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+    std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return rows[a].element < rows[b].element; });
     std::size_t unreadable = 0;
-    while (s->step()) {
-      auto e = decodeElement(s->blob(2));
-      if (!e) {
+    for (const std::size_t i : order) {
+      if (!rows[i].decoded) {
         if (unreadable++ < 5)
           diagnostics.push_back(Diagnostic::warning(ErrorCode::StoreElementUnreadable,
                                                     "element row holds a blob this libcim cannot read; skipped",
-                                                    impl_->location, std::to_string(s->int64(0))));
+                                                    impl_->location, std::to_string(rows[i].row)));
         continue;
       }
-      scene.addElement(s->text(1), std::move(*e));
+      scene.addElement(rows[i].layer, std::move(*rows[i].decoded));
     }
     db.commit();
     if (unreadable)
@@ -683,8 +743,8 @@ Status Store::copyTo(Store& target) {
       auto e = decodeElement(rows->blob(4));
       if (!e) throw DbError("element row " + std::to_string(rows->int64(0)) + " cannot be read");
       const std::optional<std::int64_t> validTo = rows->isNull(7) ? std::nullopt : std::optional(rows->int64(7));
-      writer.insert(rows->int64(0), rows->int64(1), rows->text(2), rows->text(3), *e, rows->blob(4), rows->int64(5),
-                    rows->int64(6), validTo);
+      writer.insert(rows->int64(0), rows->int64(1), rows->text(2), rows->text(3), *e, rows->blob(4),
+                    attributesJson(e->attributes), rows->int64(5), rows->int64(6), validTo);
     }
     to.commit();
     from.commit();

@@ -1,6 +1,7 @@
 // The versioned store on a GeoPackage: round trip of the bundled sample, the GIS layers as GDAL sees them, updates
 // by key, history, hostile names, refusal of what is not a store, readers during a writer.
 #include <atomic>
+#include <set>
 #include <thread>
 
 #include <catch2/catch.hpp>
@@ -27,10 +28,6 @@ store::Store openStore(const std::string& path, bool create = false) {
   INFO((s.ok() ? std::string() : s.error()->message));
   REQUIRE(s.ok());
   return std::move(s).value();
-}
-
-std::size_t countKind(const std::vector<store::Change>& changes, store::Change::Kind kind) {
-  return std::size_t(std::count_if(changes.begin(), changes.end(), [&](const auto& c) { return c.kind == kind; }));
 }
 
 const store::Change* findChange(const store::Diff& d, const std::string& key) {

@@ -44,8 +44,23 @@ Status copyStore(const std::string& from, const std::string& to);
 }  // namespace cim::app
 
 #include "cim/export/gltf.h"
+#include "cim/export/tiles3d.h"
 
 namespace cim::app {
+
+struct StoreTilesReport {
+  tiles3d::WriteStats written;  ///< as tiles3d::write reports it, paths under the output folder
+  std::size_t rewritten = 0;    ///< files written because they are new or their bytes changed
+  std::size_t unchanged = 0;    ///< files left untouched (same bytes as the new tileset's)
+  std::size_t removed = 0;      ///< files of the old tileset the new one no longer has
+};
+
+/// Writes a store's scene as of a version as 3D Tiles 1.1 into `outputDir`, touching only what changed: the tilesets
+/// are made in a folder beside it, then each file whose bytes differ from the one in `outputDir` is replaced, files
+/// with the same bytes are left as they are (their modification time too), files no longer made are removed. A
+/// viewer or a CDN in front of the folder then sees only the changed tiles change.
+Result<StoreTilesReport> tileStore(const std::string& location, const std::string& asOf,
+                                   const std::filesystem::path& outputDir, const tiles3d::WriteOptions& options = {});
 
 /// Writes a store's scene as of a version as one GLB/glTF (what `cim convert` writes from files).
 Result<gltf::WriteStats> exportStore(const std::string& location, const std::string& asOf,
