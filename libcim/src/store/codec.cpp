@@ -547,21 +547,6 @@ bool geometryChanged(const model::Element& before, const model::Element& after) 
   return false;
 }
 
-std::string attributeText(const model::AttributeValue& v) {
-  if (const auto* b = std::get_if<bool>(&v)) return *b ? "true" : "false";
-  if (const auto* i = std::get_if<std::int64_t>(&v)) return std::to_string(*i);
-  if (const auto* d = std::get_if<double>(&v)) {
-    char buf[32];
-    for (int precision = 6; precision <= 17; ++precision) {
-      std::snprintf(buf, sizeof buf, "%.*g", precision, *d);
-      if (std::strtod(buf, nullptr) == *d) break;
-    }
-    return buf;
-  }
-  if (const auto* s = std::get_if<std::string>(&v)) return *s;
-  return {};
-}
-
 std::string attributesJson(const model::Attributes& a) {
   nlohmann::ordered_json j = nlohmann::ordered_json::object();
   for (const auto& [key, value] : a) {

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "cim/model/element.h"
+#include "export/report/report_internal.h"
 #include "store/db.h"
 
 namespace cim::store::detail {
@@ -44,8 +45,9 @@ double displacementMeters(const model::Element& before, const model::Element& af
 /// Whether the geometry changed (exact shape or meshes), as opposed to attributes only.
 bool geometryChanged(const model::Element& before, const model::Element& after);
 
-/// An attribute value as text: "" for none, true/false, integers, reals in the shortest exact form, text as is.
-std::string attributeText(const model::AttributeValue& v);
+/// An attribute value as text (the reports' form: "" for none, true/false, integers, reals in the shortest exact
+/// form, text as is).
+using report::detail::attributeText;
 /// Attributes as a JSON object (typed: null, booleans, numbers, strings), for the readable attributes column.
 std::string attributesJson(const model::Attributes& a);
 

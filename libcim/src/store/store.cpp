@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <cstdio>
-#include <ctime>
 #include <filesystem>
 #include <map>
 #include <set>
@@ -21,14 +20,7 @@ using namespace detail;
 
 namespace {
 
-std::string nowUtc() {
-  const std::time_t t = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
+using report::detail::nowUtc;
 
 Diagnostic dbError(const DbError& e, const std::string& location) {
   return Diagnostic::error(e.busy ? ErrorCode::StoreBusy : ErrorCode::StoreFailed,
