@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Checks that every #include in libcim, tools and bindings follows the layering of docs/architecture.md:
 
-    core -> geo, geometry -> model -> io | index -> export -> app -> tools, bindings
+    core -> geo, geometry -> model -> io | index -> export -> store -> app -> tools, bindings
 
 A module may include its own files and those of the modules below it, never above. Inside io, a reader (io/ifc,
 io/mesh, io/pipes, io/site, io/terrain, io/city) may use the shared io parts (io/gdal, the sniff) and its own folder, never
@@ -16,7 +16,7 @@ import os
 import re
 import sys
 
-MODULES = ["core", "geo", "geometry", "model", "io", "index", "export", "app"]
+MODULES = ["core", "geo", "geometry", "model", "io", "index", "export", "store", "app"]
 # What each module may include besides itself.
 ALLOWED = {
     "core": set(),
@@ -26,7 +26,8 @@ ALLOWED = {
     "io": {"core", "geo", "geometry", "model"},
     "index": {"core", "geo", "geometry", "model"},
     "export": {"core", "geo", "geometry", "model", "index"},
-    "app": {"core", "geo", "geometry", "model", "io", "index", "export"},
+    "store": {"core", "geo", "geometry", "model", "io", "index", "export"},
+    "app": {"core", "geo", "geometry", "model", "io", "index", "export", "store"},
 }
 READERS = {"ifc", "mesh", "pipes", "site", "terrain", "city"}
 IO_SHARED = {"gdal", "sniff"}  # io/gdal/..., cim/io/sniff.h and io/sniff.cpp

@@ -37,6 +37,8 @@ packages=(
   # the index/clash benchmark and the test postgis.clearance_agrees compare against PostGIS in a throw-away cluster
   # they start themselves (initdb + postgres from postgresql-15, talked to through libpq)
   postgresql-15-postgis-3 libpq-dev
+  # the city store (libcim/store): GeoPackage files through SQLite (libgdal-dev pulls it in too); PostGIS as above
+  libsqlite3-dev
   # Node tooling around the library (glTF-Validator, CesiumJS, playwright-core)
   nodejs npm
   # the browser test of samples/viewer drives Debian's Chromium headless (playwright-core downloads no browser)

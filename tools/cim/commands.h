@@ -18,6 +18,7 @@ Runner addViewCommand(CLI::App& app);
 Runner addClashCommand(CLI::App& app);
 Runner addNearCommand(CLI::App& app);
 Runner addCheckCommand(CLI::App& app);
+Runner addStoreCommand(CLI::App& app);
 
 /// The first argument when it is neither an option nor a registered command (e.g. "foo" in `cim foo x`).
 std::optional<std::string> unknownCommand(const CLI::App& app, int argc, char** argv);

@@ -13,7 +13,7 @@ int main(int argc, char** argv) {
   std::vector<cimtool::Runner> runners = {cimtool::addInfoCommand(app), cimtool::addConvertCommand(app),
                                            cimtool::addTilesCommand(app), cimtool::addViewCommand(app),
                                            cimtool::addClashCommand(app), cimtool::addNearCommand(app),
-                                           cimtool::addCheckCommand(app)};
+                                           cimtool::addCheckCommand(app), cimtool::addStoreCommand(app)};
   if (auto unknown = cimtool::unknownCommand(app, argc, argv)) {
     std::fprintf(stderr, "cim: unknown command '%s'; the commands are: %s (see 'cim --help')\n", unknown->c_str(),
                  cimtool::commandList(app).c_str());

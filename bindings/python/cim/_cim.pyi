@@ -425,6 +425,7 @@ def load(inputs: Paths, *, crs: Optional[str] = None, origin: Optional[Point3] =
          up_axis: Optional[str] = None, scale: float = 1.0, input_crs: Optional[str] = None,
          points: Optional[PathLike] = None, field_mapping: Optional[PathLike] = None, pipe_type: Optional[str] = None,
          max_error: float = 0.1, progress: Progress = None) -> Scene: ...
+def read_store(location: str, *, as_of: Optional[str] = None) -> Scene: ...
 
 # --- index and results --------------------------------------------------------------------------------------------
 

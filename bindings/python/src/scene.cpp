@@ -1,6 +1,7 @@
 // cim.load and the Scene: layers, elements with their attributes, meshes and exact shapes; writing glTF and 3D Tiles
 // from a loaded scene.
 #include "common.h"
+#include "cim/app/store.h"
 #include "cim/geo/georeference.h"
 #include "cim/index/selector.h"
 
@@ -197,6 +198,25 @@ return False to cancel (raises cim.CancelledError). The GIL is released while lo
 Raises cim.FileNotFoundError, cim.FormatError, cim.CrsError ... with the library's message.)");
 }
 
+void bindReadStore(py::module_& m) {
+  m.def(
+      "read_store",
+      [](const std::string& location, const std::optional<std::string>& asOf) {
+        auto data = std::make_shared<SceneData>();
+        cim::Result<cim::model::Scene> r = [&] {
+          Released released;
+          return cim::app::readStore(location, asOf.value_or(""));
+        }();
+        data->diagnostics = r.diagnostics();
+        data->scene = take(std::move(r));
+        return data;
+      },
+      py::arg("location"), py::kw_only(), py::arg("as_of") = py::none(),
+      R"(The scene of a city store (cim store import|update; docs/store.md) as of a version: a GeoPackage path or a
+postgresql:// connection string (password from PGPASSWORD or ~/.pgpass). as_of: a version number or a UTC date/time
+as text ('2', '2026-12-05'); default: the current version. No source file is read. The GIL is released.)");
+}
+
 void bindScene(py::module_& m) {
   bindElement(m);
 
@@ -268,6 +288,7 @@ void bindScene(py::module_& m) {
       });
 
   bindLoad(m);
+  bindReadStore(m);
 }
 
 }  // namespace cimpy

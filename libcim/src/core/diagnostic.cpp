@@ -43,6 +43,14 @@ std::string_view codeName(ErrorCode code) {
     case ErrorCode::ReportVersionUnsupported: return "ReportVersionUnsupported";
     case ErrorCode::ReportResultSkipped: return "ReportResultSkipped";
     case ErrorCode::ReportIdRepeated: return "ReportIdRepeated";
+    case ErrorCode::StoreUnreadable: return "StoreUnreadable";
+    case ErrorCode::StoreSchemaTooNew: return "StoreSchemaTooNew";
+    case ErrorCode::StoreFailed: return "StoreFailed";
+    case ErrorCode::StoreBusy: return "StoreBusy";
+    case ErrorCode::StoreVersionUnknown: return "StoreVersionUnknown";
+    case ErrorCode::StoreKeyMissing: return "StoreKeyMissing";
+    case ErrorCode::StoreKeyRepeated: return "StoreKeyRepeated";
+    case ErrorCode::StoreElementUnreadable: return "StoreElementUnreadable";
   }
   return "Unknown";
 }

@@ -47,7 +47,10 @@ TEST_CASE("Error codes sit in their module's range and have distinct names", "[c
                            ErrorCode::ExportFailed,      ErrorCode::ReportCorrupt,    ErrorCode::ReportVersionUnsupported,
                            ErrorCode::ReportResultSkipped, ErrorCode::ReportIdRepeated,
                            ErrorCode::CityObjectSkipped, ErrorCode::CityGmlNotRead, ErrorCode::JoinKeyUnmatched,
-                           ErrorCode::JoinKeyDuplicate};
+                           ErrorCode::JoinKeyDuplicate,
+                           ErrorCode::StoreUnreadable,   ErrorCode::StoreSchemaTooNew, ErrorCode::StoreFailed,
+                           ErrorCode::StoreBusy,         ErrorCode::StoreVersionUnknown, ErrorCode::StoreKeyMissing,
+                           ErrorCode::StoreKeyRepeated,  ErrorCode::StoreElementUnreadable};
   std::set<std::string_view> names;
   for (auto c : all) {
     CHECK(codeName(c) != "Unknown");

@@ -63,6 +63,15 @@ enum class ErrorCode : std::uint32_t {
   ReportVersionUnsupported = 8102,  ///< a JSON report of a newer format version than this libcim reads
   ReportResultSkipped = 8103,       ///< one result of a report that cannot be read (wrong type of a field); skipped
   ReportIdRepeated = 8104,          ///< a result id twice in one report; the second BCF topic gets "<id>#2"
+
+  StoreUnreadable = 9501,         ///< not a libcim store (another GeoPackage, not a database), or cannot connect
+  StoreSchemaTooNew = 9502,       ///< a store of a newer schema version than this libcim reads
+  StoreFailed = 9503,             ///< a statement of the store's database failed (the message says which and why)
+  StoreBusy = 9504,               ///< another writer held the store longer than the wait allowed
+  StoreVersionUnknown = 9505,     ///< a version number or time the store does not have
+  StoreKeyMissing = 9506,         ///< update: elements without the key fields, matched by their automatic key
+  StoreKeyRepeated = 9507,        ///< update: elements repeating a key in their layer, numbered #2, #3 ...
+  StoreElementUnreadable = 9508,  ///< a stored element's blob that this libcim cannot decode; skipped
 };
 
 /// Numeric value of a code, e.g. 1001.

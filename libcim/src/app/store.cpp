@@ -1,0 +1,223 @@
+// The store commands over cim::store: read the inputs (as loadScene does, keeping each pipe table's QA report),
+// update the store, and pick the QA findings of what changed.
+#include "cim/app/store.h"
+
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <set>
+
+namespace cim::app {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+// loadScene, keeping the pipe QA findings of every input.
+Result<model::Scene> loadWithQa(const std::vector<fs::path>& inputs, const LoadOptions& options,
+                                std::vector<io::PipeFinding>& qa, const ProgressFn& progress) {
+  std::vector<Diagnostic> diags;
+  if (inputs.empty())
+    return Result<model::Scene>::failure(Diagnostic::error(ErrorCode::InvalidArgument, "no input files given"));
+  auto ro = readOptions(options);
+  if (!ro.ok()) return Result<model::Scene>::failureFrom(ro);
+  model::Scene scene(ro->placement.crs);
+  for (std::size_t i = 0; i < inputs.size(); ++i) {
+    auto loaded = readInput(inputs[i], *ro, options, progress);
+    if (!loaded.ok()) return Result<model::Scene>::failureFrom(loaded);
+    for (auto& d : loaded.takeDiagnostics()) diags.push_back(std::move(d));
+    if (loaded->pipes)
+      for (auto& f : loaded->pipes->qa.findings) qa.push_back(std::move(f));
+    auto merged = mergeInput(scene, std::move(loaded.value().scene), i == 0 && !ro->placement.crs, inputs[i], diags);
+    if (!merged.ok()) return Result<model::Scene>::failure(*merged.error(), std::move(diags));
+  }
+  return Result<model::Scene>::success(std::move(scene), std::move(diags));
+}
+
+}  // namespace
+
+Result<StoreUpdateResult> storeUpdate(const std::string& location, const std::vector<fs::path>& inputs,
+                                      const StoreUpdateOptions& options, const ProgressFn& progress) {
+  auto opened = store::Store::open(location, true);
+  if (!opened.ok()) return Result<StoreUpdateResult>::failureFrom(opened);
+  auto& st = opened.value();
+  LoadOptions load = options.load;
+  if (load.crs.empty()) {
+    auto crs = st.crs();
+    if (crs.ok()) load.crs = *crs;
+  }
+  std::vector<io::PipeFinding> qa;
+  auto scene = loadWithQa(inputs, load, qa, progress);
+  if (!scene.ok()) return Result<StoreUpdateResult>::failureFrom(scene);
+  std::vector<Diagnostic> diags = scene.takeDiagnostics();
+  store::UpdateOptions update = options.update;
+  if (update.source.empty())
+    for (const auto& i : inputs) update.source += (update.source.empty() ? "" : ", ") + i.string();
+  auto updated = st.update(scene.value(), update);
+  for (const auto& d : updated.diagnostics()) diags.push_back(d);
+  if (!updated.ok()) return Result<StoreUpdateResult>::failure(*updated.error(), std::move(diags));
+  StoreUpdateResult result;
+  result.location = st.location();
+  result.report = std::move(updated).value();
+  result.qaAll = qa.size();
+  // The QA on what changed: findings of added or changed lines (by line id), or at their end points.
+  std::set<std::string> lines, points;
+  for (const auto& c : result.report.diff.changes) {
+    if (c.kind == store::Change::Kind::Removed || c.elementKind != "pipe") continue;
+    lines.insert(c.name);
+    const auto dash = c.key.find('-');
+    if (dash != std::string::npos) points.insert(c.key.substr(0, dash)), points.insert(c.key.substr(dash + 1));
+  }
+  for (auto& f : qa) {
+    bool touched = lines.count(f.lineId) > 0;
+    for (const auto& p : f.pointIds) touched = touched || points.count(p) > 0;
+    if (touched) result.qa.push_back(std::move(f));
+  }
+  return Result<StoreUpdateResult>::success(std::move(result), std::move(diags));
+}
+
+std::string toText(const StoreUpdateResult& r) {
+  const auto& d = r.report.diff;
+  std::string out;
+  char buf[256];
+  if (!r.report.version) {
+    std::snprintf(buf, sizeof buf, "%s: nothing changed (%zu element(s) as stored); no new version, still version %lld\n",
+                  r.location.c_str(), r.report.unchanged, static_cast<long long>(d.to));
+    return buf;
+  }
+  const auto& v = *r.report.version;
+  std::snprintf(buf, sizeof buf, "%s: version %lld (%s)%s%s\n", r.location.c_str(), static_cast<long long>(v.number),
+                v.time.c_str(), v.message.empty() ? "" : ": ", v.message.c_str());
+  out += buf;
+  std::snprintf(buf, sizeof buf, "  %zu added, %zu removed, %zu changed (%zu moved), %zu unchanged\n", d.added(),
+                d.removed(), d.changed(), d.moved(), r.report.unchanged);
+  out += buf;
+  // The changes themselves, up to a screenful (`cim store diff` lists them all).
+  constexpr std::size_t kListed = 100;
+  store::Diff shown = d;
+  if (shown.changes.size() > kListed) shown.changes.resize(kListed);
+  out += store::formatDiff(shown);
+  if (d.changes.size() > kListed) {
+    std::snprintf(buf, sizeof buf, "  ... and %zu more (cim store diff STORE %lld %lld)\n", d.changes.size() - kListed,
+                  static_cast<long long>(d.from), static_cast<long long>(d.to));
+    out += buf;
+  }
+  std::snprintf(buf, sizeof buf, "pipe QA on what changed: %zu finding(s) (%zu in the whole input)\n", r.qa.size(),
+                r.qaAll);
+  out += buf;
+  for (std::size_t i = 0; i < r.qa.size() && i < kListed; ++i) out += "  " + io::formatFinding(r.qa[i]) + "\n";
+  return out;
+}
+
+Result<model::Scene> readStore(const std::string& location, const std::string& asOf) {
+  auto st = store::Store::open(location);
+  if (!st.ok()) return Result<model::Scene>::failureFrom(st);
+  return st->read(store::AsOf::parse(asOf));
+}
+
+Status copyStore(const std::string& from, const std::string& to) {
+  auto source = store::Store::open(from);
+  if (!source.ok()) return Status::failureFrom(source);
+  auto target = store::Store::open(to, true);
+  if (!target.ok()) return Status::failureFrom(target);
+  return source->copyTo(target.value());
+}
+
+}  // namespace cim::app
+
+namespace cim::app {
+
+Result<gltf::WriteStats> exportStore(const std::string& location, const std::string& asOf,
+                                     const std::filesystem::path& output) {
+  auto scene = readStore(location, asOf);
+  if (!scene.ok()) return Result<gltf::WriteStats>::failureFrom(scene);
+  if (scene->triangleCount() == 0)
+    return Result<gltf::WriteStats>::failure(
+        Diagnostic::error(ErrorCode::NoGeometry, "nothing to write: the store holds no triangles at that version",
+                          location),
+        scene.takeDiagnostics());
+  return gltf::write(scene.value(), output);
+}
+
+namespace {
+
+bool sameBytes(const fs::path& a, const fs::path& b) {
+  std::error_code ec;
+  if (!fs::exists(b, ec) || fs::file_size(a, ec) != fs::file_size(b, ec)) return false;
+  std::ifstream fa(a, std::ios::binary), fb(b, std::ios::binary);
+  char ba[1 << 16], bb[1 << 16];
+  while (fa && fb) {
+    fa.read(ba, sizeof ba);
+    fb.read(bb, sizeof bb);
+    if (fa.gcount() != fb.gcount() || std::memcmp(ba, bb, std::size_t(fa.gcount())) != 0) return false;
+  }
+  return !fa && !fb;
+}
+
+// Makes `target` hold exactly the files of `fresh`, writing only files that are new or differ.
+Status syncFolder(const fs::path& fresh, const fs::path& target, StoreTilesReport& report) {
+  std::error_code ec;
+  std::set<fs::path> made;
+  for (const auto& entry : fs::recursive_directory_iterator(fresh)) {
+    if (!entry.is_regular_file()) continue;
+    const fs::path relative = fs::relative(entry.path(), fresh);
+    made.insert(relative);
+    const fs::path to = target / relative;
+    if (sameBytes(entry.path(), to)) {
+      ++report.unchanged;
+      continue;
+    }
+    fs::create_directories(to.parent_path(), ec);
+    fs::rename(entry.path(), to, ec);  // same file system: the replacement is atomic
+    if (ec) fs::copy_file(entry.path(), to, fs::copy_options::overwrite_existing, ec);
+    if (ec)
+      return Status::failure(Diagnostic::error(ErrorCode::FileUnwritable,
+                                               "cannot write " + to.string() + ": " + ec.message(), to.string()));
+    ++report.rewritten;
+  }
+  std::vector<fs::path> stale;
+  for (const auto& entry : fs::recursive_directory_iterator(target, ec))
+    if (entry.is_regular_file() && !made.count(fs::relative(entry.path(), target))) stale.push_back(entry.path());
+  for (const auto& p : stale) report.removed += fs::remove(p, ec) ? 1 : 0;
+  return okStatus();
+}
+
+}  // namespace
+
+Result<StoreTilesReport> tileStore(const std::string& location, const std::string& asOf, const fs::path& outputDir,
+                                   const tiles3d::WriteOptions& options) {
+  auto scene = readStore(location, asOf);
+  if (!scene.ok()) return Result<StoreTilesReport>::failureFrom(scene);
+  std::vector<Diagnostic> diags = scene.takeDiagnostics();
+  std::error_code ec;
+  const fs::path fresh = outputDir.parent_path() / (outputDir.filename().string() + ".cim-new");
+  fs::remove_all(fresh, ec);
+  tiles3d::WriteOptions o = options;
+  o.overwrite = true;
+  auto written = tiles3d::write(scene.value(), fresh, o);
+  if (!written.ok()) {
+    fs::remove_all(fresh, ec);
+    return Result<StoreTilesReport>::failure(*written.error(), std::move(diags));
+  }
+  StoreTilesReport report;
+  report.written = std::move(written).value();
+  report.written.index = outputDir / fs::relative(report.written.index, fresh);
+  for (auto& t : report.written.tilesets) t.tileset = outputDir / fs::relative(t.tileset, fresh);
+  fs::create_directories(outputDir, ec);
+  auto synced = syncFolder(fresh, outputDir, report);
+  fs::remove_all(fresh, ec);
+  if (!synced.ok()) return Result<StoreTilesReport>::failure(*synced.error(), std::move(diags));
+  return Result<StoreTilesReport>::success(std::move(report), std::move(diags));
+}
+
+std::string logText(const std::vector<store::VersionInfo>& versions) {
+  std::string out;
+  for (const auto& v : versions) {
+    out += std::to_string(v.number) + "  " + v.time + "  " + v.kind + "  " + v.source;
+    if (!v.message.empty()) out += "  \"" + v.message + "\"";
+    out += "\n";
+  }
+  return out;
+}
+
+}  // namespace cim::app

@@ -1,0 +1,260 @@
+// The PostgreSQL side of a store (PostGIS), through libpq. Values are sent as parameters (text for numbers and
+// strings, binary for blobs), results come back binary and are decoded by column type. The password is never part of
+// a message: libpq takes it from PGPASSWORD or ~/.pgpass, and connection strings are shown redacted.
+#include "store/db.h"
+
+#ifdef CIM_HAVE_LIBPQ
+#include <libpq-fe.h>
+#endif
+
+#include <cstdio>
+#include <cstring>
+#include <regex>
+
+namespace cim::store::detail {
+
+std::string redactConnection(const std::string& conninfo) {
+  // postgresql://user:secret@host/db -> postgresql://user:***@host/db ; password=secret -> password=***
+  static const std::regex uri(R"(^(postgres(?:ql)?://[^:/@?]*:)[^@/?]*@)");
+  static const std::regex keyword(R"((password\s*=\s*)('(?:[^'\\]|\\.)*'|\S+))", std::regex::icase);
+  static const std::regex query(R"(([?&]password=)[^&]*)", std::regex::icase);
+  std::string out = std::regex_replace(conninfo, uri, "$1***@");
+  out = std::regex_replace(out, keyword, "$1***");
+  return std::regex_replace(out, query, "$1***");
+}
+
+#ifndef CIM_HAVE_LIBPQ
+
+std::unique_ptr<Db> openPostgres(const std::string& conninfo) {
+  throw DbError("this libcim was built without libpq (libpq-dev): cannot open " + redactConnection(conninfo));
+}
+
+#else
+
+namespace {
+
+[[noreturn]] void failResult(PGconn* conn, PGresult* r, const std::string& what) {
+  const char* state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : nullptr;
+  std::string message = r ? PQresultErrorMessage(r) : PQerrorMessage(conn);
+  while (!message.empty() && (message.back() == '\n' || message.back() == ' ')) message.pop_back();
+  DbError e(what + ": " + message);
+  e.busy = state && (std::strcmp(state, "55P03") == 0 || std::strcmp(state, "40P01") == 0 ||
+                     std::strcmp(state, "57014") == 0);
+  if (r) PQclear(r);
+  throw e;
+}
+
+// `?` placeholders to `$1`, `$2` ... outside quoted literals and identifiers.
+std::string numberPlaceholders(const std::string& sql, int& count) {
+  std::string out;
+  char quote = 0;
+  count = 0;
+  for (char c : sql) {
+    if (quote) {
+      if (c == quote) quote = 0;
+      out += c;
+    } else if (c == '\'' || c == '"') {
+      quote = c;
+      out += c;
+    } else if (c == '?') {
+      out += '$';
+      out += std::to_string(++count);
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+std::uint64_t bigEndian(const char* p, int n) {
+  std::uint64_t v = 0;
+  for (int i = 0; i < n; ++i) v = (v << 8) | std::uint8_t(p[i]);
+  return v;
+}
+
+constexpr unsigned kBool = 16, kBytea = 17, kInt8 = 20, kInt2 = 21, kInt4 = 23, kFloat4 = 700, kFloat8 = 701,
+                   kOid = 26;
+
+class PgStatement final : public Statement {
+ public:
+  PgStatement(PGconn* conn, const std::string& sql, int serial) : conn_(conn) {
+    sql_ = numberPlaceholders(sql, count_);
+    name_ = std::string("cim_s") + std::to_string(serial);
+    values_.resize(std::size_t(count_));
+    isSet_.assign(std::size_t(count_), false);
+    binary_.assign(std::size_t(count_), 0);
+  }
+  ~PgStatement() override {
+    if (result_) PQclear(result_);
+    if (prepared_) {
+      PGresult* r = PQexec(conn_, ("DEALLOCATE " + name_).c_str());
+      PQclear(r);
+    }
+  }
+  void bindNull(int i) override { set(i, std::nullopt, false); }
+  void bind(int i, std::int64_t v) override { set(i, std::to_string(v), false); }
+  void bind(int i, double v) override {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.17g", v);
+    set(i, std::string(buf), false);
+  }
+  void bind(int i, std::string_view v) override { set(i, std::string(v), false); }
+  void bindBlob(int i, const std::uint8_t* data, std::size_t size) override {
+    set(i, std::string(reinterpret_cast<const char*>(data), size), true);
+  }
+  bool step() override {
+    if (!result_) {
+      execute();
+      row_ = 0;
+    } else {
+      ++row_;
+    }
+    return row_ < PQntuples(result_);
+  }
+  void reset() override {
+    if (result_) PQclear(result_), result_ = nullptr;
+    for (auto& v : values_) v.reset();
+  }
+  bool isNull(int c) override { return PQgetisnull(result_, row_, c); }
+  std::int64_t int64(int c) override {
+    const char* p = PQgetvalue(result_, row_, c);
+    switch (PQftype(result_, c)) {
+      case kInt8: return std::int64_t(bigEndian(p, 8));
+      case kInt4: case kOid: return std::int32_t(bigEndian(p, 4));
+      case kInt2: return std::int16_t(bigEndian(p, 2));
+      case kBool: return p[0] ? 1 : 0;
+      case kFloat8: case kFloat4: return std::int64_t(real(c));
+      default: return std::stoll(text(c));
+    }
+  }
+  double real(int c) override {
+    const char* p = PQgetvalue(result_, row_, c);
+    switch (PQftype(result_, c)) {
+      case kFloat8: {
+        const std::uint64_t v = bigEndian(p, 8);
+        double d;
+        std::memcpy(&d, &v, 8);
+        return d;
+      }
+      case kFloat4: {
+        const auto v = std::uint32_t(bigEndian(p, 4));
+        float f;
+        std::memcpy(&f, &v, 4);
+        return f;
+      }
+      case kInt8: case kInt4: case kInt2: return double(int64(c));
+      default: return std::stod(text(c));
+    }
+  }
+  std::string text(int c) override {
+    return std::string(PQgetvalue(result_, row_, c), std::size_t(PQgetlength(result_, row_, c)));
+  }
+  Blob blob(int c) override {
+    const auto* p = reinterpret_cast<const std::uint8_t*>(PQgetvalue(result_, row_, c));
+    return Blob(p, p + PQgetlength(result_, row_, c));
+  }
+
+ private:
+  void set(int i, std::optional<std::string> v, bool binary) {
+    if (i < 1 || i > count_) throw DbError("parameter " + std::to_string(i) + " out of range in `" + sql_ + "`");
+    values_[std::size_t(i - 1)] = std::move(v);
+    binary_[std::size_t(i - 1)] = binary ? 1 : 0;
+    isSet_[std::size_t(i - 1)] = true;
+  }
+  void execute() {
+    std::vector<const char*> values;
+    std::vector<int> lengths;
+    for (std::size_t i = 0; i < values_.size(); ++i) {
+      values.push_back(values_[i] ? values_[i]->data() : nullptr);
+      lengths.push_back(values_[i] ? int(values_[i]->size()) : 0);
+    }
+    if (!prepared_) {
+      // Blobs are bytea, everything else is inferred by the server from the text.
+      std::vector<Oid> types;
+      for (std::size_t i = 0; i < values_.size(); ++i) types.push_back(binary_[i] ? kBytea : 0);
+      PGresult* r = PQprepare(conn_, name_.c_str(), sql_.c_str(), count_, types.data());
+      if (PQresultStatus(r) != PGRES_COMMAND_OK) failResult(conn_, r, "cannot prepare `" + sql_.substr(0, 120) + "`");
+      PQclear(r);
+      prepared_ = true;
+    }
+    result_ = PQexecPrepared(conn_, name_.c_str(), count_, values.data(), lengths.data(), binary_.data(), 1);
+    const auto status = PQresultStatus(result_);
+    if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
+      PGresult* r = result_;
+      result_ = nullptr;
+      failResult(conn_, r, "`" + sql_.substr(0, 120) + "` failed");
+    }
+  }
+
+  PGconn* conn_;
+  std::string sql_, name_;
+  int count_ = 0;
+  std::vector<std::optional<std::string>> values_;
+  std::vector<bool> isSet_;
+  std::vector<int> binary_;
+  bool prepared_ = false;
+  PGresult* result_ = nullptr;
+  int row_ = 0;
+};
+
+class PgDb final : public Db {
+ public:
+  explicit PgDb(const std::string& conninfo) {
+    conn_ = PQconnectdb(conninfo.c_str());
+    if (PQstatus(conn_) != CONNECTION_OK) {
+      std::string message = PQerrorMessage(conn_);
+      while (!message.empty() && (message.back() == '\n' || message.back() == ' ')) message.pop_back();
+      PQfinish(conn_);
+      conn_ = nullptr;
+      throw DbError("cannot connect to " + redactConnection(conninfo) + ": " + message);
+    }
+    PQsetNoticeProcessor(conn_, [](void*, const char*) {}, nullptr);
+    exec("SET client_min_messages = warning");
+  }
+  ~PgDb() override {
+    if (conn_) PQfinish(conn_);
+  }
+  Dialect dialect() const override { return Dialect::Postgres; }
+  void exec(const std::string& sql) override {
+    PGresult* r = PQexec(conn_, sql.c_str());
+    const auto status = PQresultStatus(r);
+    if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK)
+      failResult(conn_, r, "`" + sql.substr(0, 120) + "` failed");
+    PQclear(r);
+  }
+  std::unique_ptr<Statement> prepare(const std::string& sql) override {
+    return std::make_unique<PgStatement>(conn_, sql, ++serial_);
+  }
+  void beginWrite(int waitMilliseconds) override {
+    exec("BEGIN");
+    exec("SET LOCAL lock_timeout = " + std::to_string(waitMilliseconds));
+    // One writer per store (per schema): an advisory lock held to the end of the transaction.
+    exec("SELECT pg_advisory_xact_lock(hashtext('libcim store ' || current_schema()))");
+  }
+  void beginRead() override { exec("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"); }
+  void commit() override { exec("COMMIT"); }
+  void rollback() override {
+    if (PQtransactionStatus(conn_) != PQTRANS_IDLE) {
+      PGresult* r = PQexec(conn_, "ROLLBACK");
+      PQclear(r);
+    }
+  }
+  bool hasTable(const std::string& name) override {
+    auto s = prepare(
+        "SELECT 1 FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = ?");
+    s->bind(1, std::string_view(name));
+    return s->step();
+  }
+
+ private:
+  PGconn* conn_ = nullptr;
+  int serial_ = 0;
+};
+
+}  // namespace
+
+std::unique_ptr<Db> openPostgres(const std::string& conninfo) { return std::make_unique<PgDb>(conninfo); }
+
+#endif
+
+}  // namespace cim::store::detail

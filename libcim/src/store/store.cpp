@@ -1,0 +1,783 @@
+// The versioned store (cim/store/store.h, docs/store.md): open, update by key, read as of a version, diff, log, copy.
+// The SQL is written once for both databases; db.h hides the rest.
+#include "cim/store/store.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <filesystem>
+#include <map>
+#include <set>
+#include <unordered_map>
+
+#include "cim/geo/crs.h"
+#include "core/parallel.h"
+#include "store/codec.h"
+#include "store/schema.h"
+
+namespace cim::store {
+
+using namespace detail;
+
+namespace {
+
+using report::detail::nowUtc;
+
+Diagnostic dbError(const DbError& e, const std::string& location) {
+  return Diagnostic::error(e.busy ? ErrorCode::StoreBusy : ErrorCode::StoreFailed,
+                           e.busy ? std::string("another writer holds the store; try again later (") + e.what() + ")"
+                                  : std::string(e.what()),
+                           location);
+}
+
+SrsInfo srsFor(const std::string& crsDefinition) {
+  SrsInfo srs;
+  if (crsDefinition.empty()) return srs;  // local scene: undefined cartesian (-1)
+  const auto plus = crsDefinition.find('+');
+  const auto code = geo::epsgCodeFromText(crsDefinition.substr(0, plus));
+  if (code) {
+    srs.id = srs.code = *code;
+    srs.organization = "EPSG";
+    auto horizontal = geo::Crs::fromUserInput("EPSG:" + std::to_string(*code));
+    srs.name = horizontal.ok() ? horizontal->name() : "EPSG:" + std::to_string(*code);
+    srs.wkt = horizontal.ok() ? horizontal->wkt() : "undefined";
+    return srs;
+  }
+  auto crs = geo::Crs::fromUserInput(crsDefinition);
+  srs.id = 100000;
+  srs.code = 100000;
+  srs.organization = "libcim";
+  srs.name = crs.ok() ? crs->name() : crsDefinition;
+  srs.wkt = crs.ok() ? crs->wkt() : "undefined";
+  return srs;
+}
+
+// A stored element row of one version, without its blob.
+struct RowInfo {
+  std::int64_t row = 0, element = 0, hash = 0;
+  std::string layer, key, kind, name, gis;
+};
+
+constexpr const char* kValidAt = "valid_from <= ? AND (valid_to IS NULL OR valid_to > ?)";
+
+std::vector<RowInfo> rowsWhere(Db& db, const std::string& where, std::optional<std::int64_t> version) {
+  auto s = db.prepare("SELECT row, element, hash, layer, key, kind, name, gis FROM cim_element WHERE " + where);
+  if (version) s->bind(1, *version), s->bind(2, *version);
+  std::vector<RowInfo> out;
+  while (s->step())
+    out.push_back({s->int64(0), s->int64(1), s->int64(2), s->text(3), s->text(4), s->text(5), s->text(6), s->text(7)});
+  return out;
+}
+
+model::Element payloadOf(Db& db, std::int64_t row) {
+  auto s = db.prepare("SELECT payload FROM cim_element WHERE row = ?");
+  s->bind(1, row);
+  if (!s->step()) throw DbError("element row " + std::to_string(row) + " is missing");
+  auto e = decodeElement(s->blob(0));
+  if (!e) throw DbError("element row " + std::to_string(row) + " holds a blob this libcim cannot read");
+  return std::move(*e);
+}
+
+std::int64_t maxOf(Db& db, const std::string& column, const std::string& table) {
+  auto s = db.prepare("SELECT max(" + column + ") FROM " + table);
+  return s->step() && !s->isNull(0) ? s->int64(0) : 0;
+}
+
+// The prepared statements that write element rows (cim_element, its box index and the GIS layer row).
+class RowWriter {
+ public:
+  RowWriter(Db& db, int srsId) : db_(db), srsId_(srsId) {
+    const bool pg = db.dialect() == Dialect::Postgres;
+    element_ = db.prepare(std::string("INSERT INTO cim_element (row, element, layer, key, guid, kind, name, attributes, "
+                                      "payload, hash, gis, minx, miny, minz, maxx, maxy, maxz, valid_from, valid_to") +
+                          (pg ? ", bbox) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+                                "ST_MakeLine(ST_MakePoint(?, ?, ?), ST_MakePoint(?, ?, ?)))"
+                              : ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+    if (!pg) rtree_ = db.prepare("INSERT INTO cim_element_bbox VALUES (?, ?, ?, ?, ?, ?, ?)");
+    end_ = db.prepare("UPDATE cim_element SET valid_to = ? WHERE row = ?");
+  }
+
+  void insert(std::int64_t row, std::int64_t element, const std::string& layer, const std::string& key,
+              const model::Element& e, const Blob& payload, const std::string& attributes, std::int64_t hash,
+              std::int64_t from, std::optional<std::int64_t> to) {
+    const auto b = e.worldBounds();
+    const std::string gis = gisLayerOf(e);
+    auto& s = *element_;
+    s.bind(1, row), s.bind(2, element), s.bind(3, std::string_view(layer)), s.bind(4, std::string_view(key));
+    s.bind(5, std::string_view(e.guid)), s.bind(6, std::string_view(e.kind)), s.bind(7, std::string_view(e.name));
+    s.bind(8, std::string_view(attributes));
+    s.bindBlob(9, payload);
+    s.bind(10, hash);
+    gis.empty() ? s.bindNull(11) : s.bind(11, std::string_view(gis));
+    for (int i = 0; i < 3; ++i) {
+      if (b.empty()) {
+        s.bindNull(12 + i), s.bindNull(15 + i);
+      } else {
+        s.bind(12 + i, b.min[i]), s.bind(15 + i, b.max[i]);
+      }
+    }
+    s.bind(18, from);
+    s.bind(19, to);
+    if (db_.dialect() == Dialect::Postgres)
+      for (int i = 0; i < 3; ++i) {
+        if (b.empty()) s.bindNull(20 + i), s.bindNull(23 + i);
+        else s.bind(20 + i, b.min[i]), s.bind(23 + i, b.max[i]);
+      }
+    s.run();
+    if (rtree_ && !b.empty()) {
+      rtree_->bind(1, row);
+      for (int i = 0; i < 3; ++i) rtree_->bind(2 + 2 * i, b.min[i]), rtree_->bind(3 + 2 * i, b.max[i]);
+      rtree_->run();
+    }
+    if (!gis.empty()) insertGis(gis, row, element, layer, key, e, from, to);
+  }
+
+  void end(std::int64_t row, const std::string& gis, std::int64_t version) {
+    end_->bind(1, version), end_->bind(2, row);
+    end_->run();
+    if (gis.empty()) return;
+    auto& s = gisEnd_[gis];
+    if (!s) s = db_.prepare("UPDATE " + quoteIdentifier(gis) + " SET valid_to = ? WHERE fid = ?");
+    s->bind(1, version), s->bind(2, row);
+    s->run();
+  }
+
+ private:
+  void insertGis(const std::string& gis, std::int64_t row, std::int64_t element, const std::string& layer,
+                 const std::string& key, const model::Element& e, std::int64_t from, std::optional<std::int64_t> to) {
+    const auto fields = gisFields(e);
+    auto& s = gis_[gis];
+    if (!s) {
+      std::string columns = "fid, geom, element, key, guid, name, layer, valid_from, valid_to", values;
+      for (const auto& f : fields) columns += ", " + quoteIdentifier(f.first), values += ", ?";
+      const std::string geom = db_.dialect() == Dialect::Sqlite
+                                   ? "?"
+                                   : "ST_GeomFromWKB(?, " + std::to_string(srsId_ < 0 ? 0 : srsId_) + ")";
+      s = db_.prepare("INSERT INTO " + quoteIdentifier(gis) + " (" + columns + ") VALUES (?, " + geom +
+                      ", ?, ?, ?, ?, ?, ?, ?" + values + ")");
+    }
+    const Blob wkb = shapeWkb(e);
+    s->bind(1, row);
+    if (db_.dialect() == Dialect::Sqlite) s->bindBlob(2, gpkgGeometry(wkb, srsId_));
+    else s->bindBlob(2, wkb);
+    s->bind(3, element), s->bind(4, std::string_view(key)), s->bind(5, std::string_view(e.guid));
+    s->bind(6, std::string_view(e.name)), s->bind(7, std::string_view(layer));
+    s->bind(8, from), s->bind(9, to);
+    int i = 10;
+    for (const auto& [name, value] : fields) {
+      if (const auto* v = std::get_if<std::int64_t>(&value)) s->bind(i, *v);
+      else if (const auto* d = std::get_if<double>(&value)) s->bind(i, *d);
+      else if (const auto* t = std::get_if<std::string>(&value)) s->bind(i, std::string_view(*t));
+      else s->bindNull(i);
+      ++i;
+    }
+    s->run();
+  }
+
+  Db& db_;
+  int srsId_;
+  std::unique_ptr<Statement> element_, rtree_, end_;
+  std::map<std::string, std::unique_ptr<Statement>> gis_, gisEnd_;
+};
+
+std::string autoKey(const model::Element& e) {
+  if (const auto* p = e.pipe())
+    return !p->startPointId.empty() && !p->endPointId.empty() ? p->startPointId + "-" + p->endPointId : "id:" + p->id;
+  if (const auto* w = e.well()) return w->pointId.empty() ? e.guid : w->pointId;
+  if (const auto* f = e.site())
+    return e.kind + ":" + (f->sourceId.empty() ? "#" + std::to_string(f->featureIndex) : f->sourceId);
+  return !e.guid.empty() ? e.guid : e.kind + ":" + e.name;
+}
+
+std::optional<std::string> fieldValue(const model::Element& e, const std::string& field) {
+  const auto* p = e.pipe();
+  auto nonEmpty = [](const std::string& s) { return s.empty() ? std::nullopt : std::optional<std::string>(s); };
+  if (field == "guid" || field == "GUID") return nonEmpty(e.guid);
+  if (field == "name") return nonEmpty(e.name);
+  if (field == "start" || field == "S_Exp" || field == "起点点号") return p ? nonEmpty(p->startPointId) : std::nullopt;
+  if (field == "end" || field == "E_Exp" || field == "终点点号") return p ? nonEmpty(p->endPointId) : std::nullopt;
+  if (field == "id") {
+    if (p) return nonEmpty(p->id);
+    if (const auto* w = e.well()) return nonEmpty(w->pointId);
+    if (const auto* f = e.site()) return nonEmpty(f->sourceId);
+    return std::nullopt;
+  }
+  const auto it = e.attributes.find(field);
+  if (it == e.attributes.end() || std::holds_alternative<std::monostate>(it->second)) return std::nullopt;
+  return attributeText(it->second);
+}
+
+std::vector<AttributeChange> attributeChanges(const model::Element& a, const model::Element& b) {
+  std::vector<AttributeChange> out;
+  if (a.name != b.name) out.push_back({"name", a.name, b.name});
+  std::set<std::string> keys;
+  for (const auto& [k, v] : a.attributes) keys.insert(k);
+  for (const auto& [k, v] : b.attributes) keys.insert(k);
+  for (const auto& k : keys) {
+    if (k == "pipe.source" || k == "pipe.row") continue;  // provenance, not content
+    const auto ia = a.attributes.find(k), ib = b.attributes.find(k);
+    const bool ha = ia != a.attributes.end(), hb = ib != b.attributes.end();
+    if (ha && hb && ia->second == ib->second) continue;
+    out.push_back({k, ha ? attributeText(ia->second) : "", hb ? attributeText(ib->second) : ""});
+  }
+  return out;
+}
+
+Change changeOf(const RowInfo& row, const model::Element& before, const model::Element& after) {
+  Change c;
+  c.kind = Change::Kind::Changed;
+  c.layer = row.layer, c.key = row.key, c.elementKind = after.kind, c.name = after.name;
+  c.moved = geometryChanged(before, after);
+  c.displacementMeters = c.moved ? displacementMeters(before, after) : 0.0;
+  c.attributes = attributeChanges(before, after);
+  return c;
+}
+
+void sortChanges(std::vector<Change>& changes) {
+  std::sort(changes.begin(), changes.end(), [](const Change& a, const Change& b) {
+    return std::tie(a.layer, a.key) < std::tie(b.layer, b.key);
+  });
+}
+
+}  // namespace
+
+struct Store::Impl {
+  std::unique_ptr<Db> db;
+  std::string location;
+  bool postgres = false;
+  bool fresh = false;  ///< opened with create, schema not yet written (it needs the first scene's CRS)
+  std::string crs;
+  int srsId = -1;
+
+  void loadMeta() {
+    auto s = db->prepare("SELECT key, value FROM cim_meta");
+    while (s->step()) {
+      const std::string k = s->text(0), v = s->text(1);
+      if (k == "crs") crs = v;
+      if (k == "srs_id") srsId = std::stoi(v);
+    }
+  }
+
+  void writeSchema(const std::string& crsDefinition) {
+    const SrsInfo srs = srsFor(crsDefinition);
+    createSchema(*db, srs);
+    auto s = db->prepare("INSERT INTO cim_meta (key, value) VALUES (?, ?)");
+    const std::pair<std::string, std::string> meta[] = {{"application", "libcim"},
+                                                        {"schema_version", std::to_string(kSchemaVersion)},
+                                                        {"crs", crsDefinition},
+                                                        {"srs_id", std::to_string(srs.id)},
+                                                        {"created", nowUtc()}};
+    for (const auto& [k, v] : meta) s->bind(1, std::string_view(k)), s->bind(2, std::string_view(v)), s->run();
+    crs = crsDefinition;
+    srsId = srs.id;
+    fresh = false;
+  }
+
+  std::int64_t resolveIn(const AsOf& asOf) {
+    const std::int64_t current = maxOf(*db, "version", "cim_version");
+    if (!asOf.version && asOf.time.empty()) return current;
+    if (asOf.version) {
+      if (*asOf.version < 1 || *asOf.version > current)
+        throw std::invalid_argument("version " + std::to_string(*asOf.version) + " does not exist (the store has " +
+                                    std::to_string(current) + ")");
+      return *asOf.version;
+    }
+    std::string until = asOf.time;
+    if (until.size() == 10) until += "T23:59:59Z";  // a date: the end of that day
+    auto s = db->prepare("SELECT max(version) FROM cim_version WHERE time <= ?");
+    s->bind(1, std::string_view(until));
+    if (!s->step() || s->isNull(0))
+      throw std::invalid_argument("no version was made at or before " + asOf.time);
+    return s->int64(0);
+  }
+};
+
+Store::Store(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Store::Store(Store&&) noexcept = default;
+Store& Store::operator=(Store&&) noexcept = default;
+Store::~Store() = default;
+
+bool isPostgresLocation(const std::string& location) {
+  return location.rfind("postgresql://", 0) == 0 || location.rfind("postgres://", 0) == 0 ||
+         location.rfind("pg:", 0) == 0 || location.find("dbname=") != std::string::npos ||
+         location.find("host=") != std::string::npos;
+}
+
+AsOf AsOf::parse(const std::string& text) {
+  AsOf a;
+  if (text.empty()) return a;
+  if (std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; }) && text.size() < 10)
+    a.version = std::stoll(text);
+  else
+    a.time = text;
+  return a;
+}
+
+Result<Store> Store::open(const std::string& location, bool create) {
+  auto impl = std::make_unique<Impl>();
+  impl->postgres = isPostgresLocation(location);
+  impl->location = impl->postgres ? redactConnection(location) : location;
+  try {
+    if (impl->postgres) {
+      impl->db = openPostgres(location.rfind("pg:", 0) == 0 ? location.substr(3) : location);
+    } else {
+      const bool exists = std::filesystem::exists(location);
+      if (!exists && !create)
+        return Result<Store>::failure(
+            Diagnostic::error(ErrorCode::FileNotFound, "no store at " + location + " (create one with `cim store import`)", location));
+      impl->db = openSqlite(location, create);
+    }
+    auto& db = *impl->db;
+    if (!db.hasTable("cim_meta")) {
+      bool empty = true;
+      if (db.dialect() == Dialect::Sqlite) {
+        auto s = db.prepare("SELECT count(*) FROM sqlite_master");
+        empty = s->step() && s->int64(0) == 0;
+      } else {
+        // Tables of the current schema other than PostGIS's own (spatial_ref_sys and its views).
+        auto s = db.prepare(
+            "SELECT count(*) FROM information_schema.tables WHERE table_schema = current_schema() AND table_name NOT "
+            "IN ('spatial_ref_sys', 'geometry_columns', 'geography_columns', 'raster_columns', 'raster_overviews')");
+        empty = s->step() && s->int64(0) == 0;
+      }
+      if (!create || !empty)
+        return Result<Store>::failure(Diagnostic::error(
+            ErrorCode::StoreUnreadable,
+            impl->location + " is not a libcim store (it has no cim_meta table)" +
+                (create && !empty ? "; a new store needs an empty database or a new file" : ""),
+            impl->location));
+      impl->fresh = true;
+      // 16 KB pages keep a typical element blob (a few KB) on its page rather than in an overflow chain.
+      if (db.dialect() == Dialect::Sqlite) db.exec("PRAGMA page_size = 16384; PRAGMA journal_mode = WAL");
+      return Result<Store>::success(Store(std::move(impl)));
+    }
+    auto s = db.prepare("SELECT value FROM cim_meta WHERE key = 'schema_version'");
+    const int version = s->step() ? std::atoi(s->text(0).c_str()) : 0;
+    if (version > kSchemaVersion)
+      return Result<Store>::failure(Diagnostic::error(
+          ErrorCode::StoreSchemaTooNew,
+          impl->location + " is a store of schema version " + std::to_string(version) + "; this libcim reads up to " +
+              std::to_string(kSchemaVersion) + ": use a newer libcim",
+          impl->location));
+    if (version < 1)
+      return Result<Store>::failure(Diagnostic::error(
+          ErrorCode::StoreUnreadable, impl->location + " is not a libcim store (no schema_version)", impl->location));
+    impl->loadMeta();
+    // Readers never wait for the writer (set only on a store: opening someone else's GeoPackage changes nothing).
+    if (db.dialect() == Dialect::Sqlite) db.exec("PRAGMA journal_mode = WAL");
+  } catch (const DbError& e) {
+    return Result<Store>::failure(Diagnostic::error(
+        ErrorCode::StoreUnreadable, impl->location + " cannot be opened as a libcim store: " + e.what(), impl->location));
+  }
+  return Result<Store>::success(Store(std::move(impl)));
+}
+
+std::string Store::location() const { return impl_->location; }
+bool Store::isPostgres() const { return impl_->postgres; }
+Result<std::string> Store::crs() { return Result<std::string>::success(impl_->crs); }
+
+Result<UpdateReport> Store::import(const model::Scene& scene, const UpdateOptions& options) {
+  UpdateOptions o = options;
+  o.keyFields.clear();
+  return update(scene, o);
+}
+
+namespace {
+
+struct Incoming {
+  const model::Element* element;
+  const std::string* layer;
+  std::string key;
+  std::int64_t hash = 0;
+};
+
+// Keys of the incoming elements: by the key fields (falling back to the automatic key where a field is missing),
+// made unique within a layer by "#2", "#3" ... (each reported).
+std::vector<Incoming> incomingKeys(const model::Scene& scene, const std::vector<std::string>& fields,
+                                   std::vector<Diagnostic>& diagnostics) {
+  std::vector<Incoming> out;
+  std::size_t missing = 0, repeated = 0;
+  std::string firstMissing, firstRepeated;
+  std::map<std::pair<std::string, std::string>, int> seen;
+  for (const auto& layer : scene.layers())
+    for (const auto& e : layer.elements) {
+      std::string key;
+      bool ok = !fields.empty();
+      for (const auto& f : fields) {
+        const auto v = fieldValue(e, f);
+        if (!v) {
+          ok = false;
+          break;
+        }
+        key += (key.empty() ? "" : "|") + *v;
+      }
+      if (!ok) {
+        if (!fields.empty() && missing++ == 0) firstMissing = layer.name + " " + e.name;
+        key = autoKey(e);
+      }
+      if (const int n = ++seen[{layer.name, key}]; n > 1) {
+        if (repeated++ == 0) firstRepeated = layer.name + " " + key;
+        key += "#" + std::to_string(n);
+      }
+      out.push_back({&e, &layer.name, std::move(key), 0});
+    }
+  cim::detail::parallelFor(out.size(), cim::detail::workerCount(), [&](std::size_t i) { out[i].hash = contentHash(*out[i].element); });
+  if (missing)
+    diagnostics.push_back(Diagnostic::warning(
+        ErrorCode::StoreKeyMissing,
+        std::to_string(missing) + " element(s) lack a key field; they were matched by their automatic key (first: " +
+            firstMissing + ")"));
+  if (repeated)
+    diagnostics.push_back(Diagnostic::warning(
+        ErrorCode::StoreKeyRepeated,
+        std::to_string(repeated) + " element(s) repeat another's key in their layer and were numbered #2, #3 ... " +
+            "(first: " + firstRepeated + ")"));
+  return out;
+}
+
+}  // namespace
+
+namespace {
+
+// What an update does to one incoming element: write it as a new element, or as the next row of a stored one.
+struct Write {
+  const Incoming* in;
+  const RowInfo* old;  ///< the row it replaces, or null for a new element
+};
+
+// Matches the incoming elements to the current rows by layer and key: the writes, which rows were matched, and how
+// many matched rows are unchanged.
+std::vector<Write> planWrites(const std::vector<Incoming>& incoming, const std::vector<RowInfo>& current,
+                              std::vector<bool>& matched, std::size_t& unchanged) {
+  std::unordered_map<std::string, std::size_t> byKey;
+  for (std::size_t i = 0; i < current.size(); ++i) byKey[current[i].layer + '\x1e' + current[i].key] = i;
+  matched.assign(current.size(), false);
+  std::vector<Write> writes;
+  for (const auto& in : incoming) {
+    const auto it = byKey.find(*in.layer + '\x1e' + in.key);
+    if (it != byKey.end() && !matched[it->second]) {
+      matched[it->second] = true;
+      if (current[it->second].hash == in.hash) ++unchanged;
+      else writes.push_back({&in, &current[it->second]});
+    } else {
+      writes.push_back({&in, nullptr});
+    }
+  }
+  return writes;
+}
+
+// Writes the rows of an update, the blobs encoded in parallel a batch at a time, and reports each change.
+void applyWrites(Db& db, RowWriter& writer, const std::vector<Write>& writes, std::int64_t version,
+                 std::vector<Change>& changes) {
+  std::int64_t nextRow = maxOf(db, "row", "cim_element") + 1, nextElement = maxOf(db, "element", "cim_element") + 1;
+  constexpr std::size_t kBatch = 2048;
+  std::vector<Blob> payloads(std::min(kBatch, writes.size()));
+  std::vector<std::string> attributes(payloads.size());
+  for (std::size_t start = 0; start < writes.size(); start += kBatch) {
+    const std::size_t n = std::min(kBatch, writes.size() - start);
+    cim::detail::parallelFor(n, cim::detail::workerCount(), [&](std::size_t i) {
+      payloads[i] = encodeElement(*writes[start + i].in->element);
+      attributes[i] = attributesJson(writes[start + i].in->element->attributes);
+    });
+    for (std::size_t i = 0; i < n; ++i) {
+      const Incoming& in = *writes[start + i].in;
+      const RowInfo* old = writes[start + i].old;
+      if (old) {
+        const model::Element before = payloadOf(db, old->row);
+        writer.end(old->row, old->gis, version);
+        writer.insert(nextRow++, old->element, *in.layer, in.key, *in.element, payloads[i], attributes[i], in.hash,
+                      version, std::nullopt);
+        changes.push_back(changeOf(*old, before, *in.element));
+        continue;
+      }
+      writer.insert(nextRow++, nextElement++, *in.layer, in.key, *in.element, payloads[i], attributes[i], in.hash,
+                    version, std::nullopt);
+      changes.push_back({Change::Kind::Added, *in.layer, in.key, in.element->kind, in.element->name, false, 0.0, {}});
+    }
+  }
+}
+
+void insertVersion(Db& db, const VersionInfo& info, const Diff& diff) {
+  auto s = db.prepare("INSERT INTO cim_version VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+  s->bind(1, info.number), s->bind(2, std::string_view(info.time)), s->bind(3, std::string_view(info.source));
+  s->bind(4, std::string_view(info.message)), s->bind(5, std::string_view(info.kind));
+  s->bind(6, std::int64_t(diff.added())), s->bind(7, std::int64_t(diff.removed()));
+  s->bind(8, std::int64_t(diff.changed()));
+  s->run();
+}
+
+// Whether two CRS definitions name the same CRS (equal text, or PROJ finds them equivalent).
+bool sameCrs(const std::string& a, const std::string& b) {
+  if (a == b) return true;
+  const auto ca = geo::Crs::fromUserInput(a), cb = geo::Crs::fromUserInput(b);
+  return ca.ok() && cb.ok() && ca->isEquivalentTo(*cb);
+}
+
+}  // namespace
+
+Result<UpdateReport> Store::update(const model::Scene& scene, const UpdateOptions& options) {
+  auto& db = *impl_->db;
+  std::vector<Diagnostic> diagnostics;
+  auto incoming = incomingKeys(scene, options.keyFields, diagnostics);
+  const std::string sceneCrs = scene.crs() ? scene.crs()->definition() : "";
+  bool created = false;  // the schema is written in this transaction (a rollback takes it back)
+  try {
+    db.beginWrite(options.waitMilliseconds);
+    created = !db.hasTable("cim_meta");  // under the writer lock: another writer may have made it meanwhile
+    if (created) impl_->writeSchema(sceneCrs);
+    else impl_->loadMeta();
+    if (!created && !sameCrs(impl_->crs, sceneCrs)) {
+      db.rollback();
+      auto name = [](const std::string& c) { return c.empty() ? std::string("local metres") : c; };
+      return Result<UpdateReport>::failure(
+          Diagnostic::error(ErrorCode::IncompatibleCrs,
+                            "the scene is in " + name(sceneCrs) + ", the store in " + name(impl_->crs),
+                            impl_->location),
+          diagnostics);
+    }
+    const auto current = rowsWhere(db, "valid_to IS NULL", std::nullopt);
+    UpdateReport report;
+    const std::int64_t version = maxOf(db, "version", "cim_version") + 1;
+    std::vector<bool> matched;
+    const auto writes = planWrites(incoming, current, matched, report.unchanged);
+    RowWriter writer(db, impl_->srsId);
+    applyWrites(db, writer, writes, version, report.diff.changes);
+    std::set<std::string> layersIn;
+    for (const auto& l : scene.layers()) layersIn.insert(l.name);
+    for (std::size_t i = 0; i < current.size(); ++i) {
+      if (matched[i] || (!options.replaceAll && !layersIn.count(current[i].layer))) continue;
+      writer.end(current[i].row, current[i].gis, version);
+      const auto& r = current[i];
+      report.diff.changes.push_back({Change::Kind::Removed, r.layer, r.key, r.kind, r.name, false, 0.0, {}});
+    }
+    sortChanges(report.diff.changes);
+    report.diff.from = version - 1;
+    report.diff.to = report.diff.changes.empty() ? version - 1 : version;
+    if (report.diff.changes.empty()) {  // nothing changed: no version
+      db.rollback();
+      impl_->fresh = created;
+      return Result<UpdateReport>::success(std::move(report), std::move(diagnostics));
+    }
+    VersionInfo info{version, nowUtc(), options.source, options.message, version == 1 ? "import" : "update"};
+    insertVersion(db, info, report.diff);
+    db.commit();
+    report.version = info;
+    return Result<UpdateReport>::success(std::move(report), std::move(diagnostics));
+  } catch (const DbError& e) {
+    db.rollback();
+    if (created) impl_->fresh = true;
+    return Result<UpdateReport>::failure(dbError(e, impl_->location), std::move(diagnostics));
+  }
+}
+
+Result<std::vector<VersionInfo>> Store::log() {
+  auto& db = *impl_->db;
+  std::vector<VersionInfo> out;
+  if (impl_->fresh) return Result<std::vector<VersionInfo>>::success(out);
+  try {
+    auto s = db.prepare("SELECT version, time, source, message, kind FROM cim_version ORDER BY version");
+    while (s->step()) out.push_back({s->int64(0), s->text(1), s->text(2), s->text(3), s->text(4)});
+  } catch (const DbError& e) {
+    return Result<std::vector<VersionInfo>>::failure(dbError(e, impl_->location));
+  }
+  return Result<std::vector<VersionInfo>>::success(std::move(out));
+}
+
+Result<std::int64_t> Store::currentVersion() { return resolve({}); }
+
+Result<std::int64_t> Store::resolve(const AsOf& asOf) {
+  if (impl_->fresh) {
+    if (!asOf.version && asOf.time.empty()) return Result<std::int64_t>::success(0);
+    return Result<std::int64_t>::failure(
+        Diagnostic::error(ErrorCode::StoreVersionUnknown, "the store has no versions yet", impl_->location));
+  }
+  try {
+    return Result<std::int64_t>::success(impl_->resolveIn(asOf));
+  } catch (const DbError& e) {
+    return Result<std::int64_t>::failure(dbError(e, impl_->location));
+  } catch (const std::invalid_argument& e) {
+    return Result<std::int64_t>::failure(Diagnostic::error(ErrorCode::StoreVersionUnknown, e.what(), impl_->location));
+  }
+}
+
+Result<model::Scene> Store::read(const AsOf& asOf, const std::optional<geometry::Aabb>& bounds) {
+  auto& db = *impl_->db;
+  std::optional<geo::Crs> crs;
+  std::vector<Diagnostic> diagnostics;
+  if (!impl_->crs.empty()) {
+    auto c = geo::Crs::fromUserInput(impl_->crs);
+    if (!c.ok()) return Result<model::Scene>::failureFrom(c);
+    crs = *c;
+  }
+  model::Scene scene(crs);
+  if (impl_->fresh) return Result<model::Scene>::success(std::move(scene));
+  try {
+    db.beginRead();
+    const std::int64_t version = impl_->resolveIn(asOf);
+    std::string sql = std::string("SELECT row, layer, payload, element FROM cim_element WHERE ") + kValidAt;
+    if (bounds) {
+      sql += " AND maxx >= ? AND minx <= ? AND maxy >= ? AND miny <= ? AND maxz >= ? AND minz <= ?";
+      sql += db.dialect() == Dialect::Sqlite
+                 ? " AND row IN (SELECT id FROM cim_element_bbox WHERE maxx >= ? AND minx <= ? AND maxy >= ? AND "
+                   "miny <= ? AND maxz >= ? AND minz <= ?)"
+                 : " AND bbox &&& ST_MakeLine(ST_MakePoint(?, ?, ?), ST_MakePoint(?, ?, ?))";
+    }
+    // Rows come in storage order and are decoded in parallel, then put in element order (the order of import).
+    auto s = db.prepare(sql);
+    s->bind(1, version), s->bind(2, version);
+    if (bounds) {
+      for (int pass = 0; pass < 2; ++pass) {
+        const int at = 3 + 6 * pass;
+        if (pass == 1 && db.dialect() == Dialect::Postgres) {
+          for (int i = 0; i < 3; ++i) s->bind(at + i, bounds->min[i]), s->bind(at + 3 + i, bounds->max[i]);
+          break;
+        }
+        for (int i = 0; i < 3; ++i) s->bind(at + 2 * i, bounds->min[i]), s->bind(at + 2 * i + 1, bounds->max[i]);
+      }
+    }
+    struct Row {
+      std::int64_t row, element;
+      std::string layer;
+      Blob payload;
+      std::optional<model::Element> decoded;
+    };
+    std::vector<Row> rows;
+    while (s->step()) rows.push_back({s->int64(0), s->int64(3), s->text(1), s->blob(2), std::nullopt});
+    cim::detail::parallelFor(rows.size(), cim::detail::workerCount(), [&](std::size_t i) {
+      rows[i].decoded = decodeElement(rows[i].payload);
+      Blob().swap(rows[i].payload);
+    });
+    std::vector<std::size_t> order(rows.size());
+    for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+    std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return rows[a].element < rows[b].element; });
+    std::size_t unreadable = 0;
+    for (const std::size_t i : order) {
+      if (!rows[i].decoded) {
+        if (unreadable++ < 5)
+          diagnostics.push_back(Diagnostic::warning(ErrorCode::StoreElementUnreadable,
+                                                    "element row holds a blob this libcim cannot read; skipped",
+                                                    impl_->location, std::to_string(rows[i].row)));
+        continue;
+      }
+      scene.addElement(rows[i].layer, std::move(*rows[i].decoded));
+    }
+    db.commit();
+    if (unreadable)
+      diagnostics.push_back(Diagnostic::warning(ErrorCode::StoreElementUnreadable,
+                                                std::to_string(unreadable) + " element row(s) skipped", impl_->location));
+  } catch (const DbError& e) {
+    db.rollback();
+    return Result<model::Scene>::failure(dbError(e, impl_->location), std::move(diagnostics));
+  } catch (const std::invalid_argument& e) {
+    db.rollback();
+    return Result<model::Scene>::failure(Diagnostic::error(ErrorCode::StoreVersionUnknown, e.what(), impl_->location));
+  }
+  return Result<model::Scene>::success(std::move(scene), std::move(diagnostics));
+}
+
+Result<Diff> Store::diff(std::int64_t from, std::int64_t to) {
+  auto& db = *impl_->db;
+  Diff d;
+  d.from = from, d.to = to;
+  try {
+    db.beginRead();
+    for (const auto v : {from, to}) impl_->resolveIn(AsOf{v, {}});
+    const auto a = rowsWhere(db, kValidAt, from), b = rowsWhere(db, kValidAt, to);
+    std::unordered_map<std::int64_t, const RowInfo*> before;
+    for (const auto& r : a) before[r.element] = &r;
+    for (const auto& r : b) {
+      const auto it = before.find(r.element);
+      if (it == before.end()) {
+        d.changes.push_back({Change::Kind::Added, r.layer, r.key, r.kind, r.name, false, 0.0, {}});
+        continue;
+      }
+      const RowInfo& old = *it->second;
+      before.erase(it);
+      if (old.row == r.row || old.hash == r.hash) continue;
+      d.changes.push_back(changeOf(r, payloadOf(db, old.row), payloadOf(db, r.row)));
+    }
+    for (const auto& [element, r] : before)
+      d.changes.push_back({Change::Kind::Removed, r->layer, r->key, r->kind, r->name, false, 0.0, {}});
+    db.commit();
+  } catch (const DbError& e) {
+    db.rollback();
+    return Result<Diff>::failure(dbError(e, impl_->location));
+  } catch (const std::invalid_argument& e) {
+    db.rollback();
+    return Result<Diff>::failure(Diagnostic::error(ErrorCode::StoreVersionUnknown, e.what(), impl_->location));
+  }
+  sortChanges(d.changes);
+  return Result<Diff>::success(std::move(d));
+}
+
+Status Store::copyTo(Store& target) {
+  auto& from = *impl_->db;
+  auto& to = *target.impl_->db;
+  if (impl_->fresh) return Status::failure(Diagnostic::error(ErrorCode::StoreVersionUnknown, "nothing to copy: " + impl_->location + " has no versions", impl_->location));
+  if (!target.impl_->fresh)
+    return Status::failure(Diagnostic::error(ErrorCode::StoreFailed,
+                                             "a copy goes into a new store; " + target.location() + " holds one already",
+                                             target.location()));
+  try {
+    from.beginRead();
+    to.beginWrite(10000);
+    target.impl_->writeSchema(impl_->crs);
+    auto versions = from.prepare("SELECT version, time, source, message, kind, added, removed, changed FROM cim_version ORDER BY version");
+    auto put = to.prepare("INSERT INTO cim_version VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+    while (versions->step()) {
+      put->bind(1, versions->int64(0));
+      for (int i = 1; i < 5; ++i) put->bind(i + 1, std::string_view(versions->text(i)));
+      for (int i = 5; i < 8; ++i) put->bind(i + 1, versions->int64(i));
+      put->run();
+    }
+    RowWriter writer(to, target.impl_->srsId);
+    auto rows = from.prepare("SELECT row, element, layer, key, payload, hash, valid_from, valid_to FROM cim_element ORDER BY row");
+    while (rows->step()) {
+      auto e = decodeElement(rows->blob(4));
+      if (!e) throw DbError("element row " + std::to_string(rows->int64(0)) + " cannot be read");
+      const std::optional<std::int64_t> validTo = rows->isNull(7) ? std::nullopt : std::optional(rows->int64(7));
+      writer.insert(rows->int64(0), rows->int64(1), rows->text(2), rows->text(3), *e, rows->blob(4),
+                    attributesJson(e->attributes), rows->int64(5), rows->int64(6), validTo);
+    }
+    to.commit();
+    from.commit();
+  } catch (const DbError& e) {
+    to.rollback();
+    from.rollback();
+    target.impl_->fresh = true;
+    return Status::failure(dbError(e, target.location()));
+  }
+  return okStatus();
+}
+
+std::size_t Diff::added() const {
+  return std::size_t(std::count_if(changes.begin(), changes.end(), [](const Change& c) { return c.kind == Change::Kind::Added; }));
+}
+std::size_t Diff::removed() const {
+  return std::size_t(std::count_if(changes.begin(), changes.end(), [](const Change& c) { return c.kind == Change::Kind::Removed; }));
+}
+std::size_t Diff::moved() const {
+  return std::size_t(std::count_if(changes.begin(), changes.end(), [](const Change& c) { return c.moved; }));
+}
+std::size_t Diff::changed() const {
+  return std::size_t(std::count_if(changes.begin(), changes.end(), [](const Change& c) { return c.kind == Change::Kind::Changed; }));
+}
+
+std::string formatDiff(const Diff& diff) {
+  std::string out;
+  char buf[64];
+  for (const auto& c : diff.changes) {
+    const char* sign = c.kind == Change::Kind::Added ? "+" : c.kind == Change::Kind::Removed ? "-" : "~";
+    out += std::string(sign) + " " + c.layer + " " + c.key + " (" + c.elementKind + ")";
+    if (c.moved) {
+      std::snprintf(buf, sizeof buf, " moved %.3f m", c.displacementMeters);
+      out += buf;
+    }
+    out += "\n";
+    for (const auto& a : c.attributes)
+      out += "    " + a.name + ": " + (a.before.empty() ? "(none)" : a.before) + " -> " +
+             (a.after.empty() ? "(none)" : a.after) + "\n";
+  }
+  return out;
+}
+
+}  // namespace cim::store

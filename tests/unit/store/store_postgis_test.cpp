@@ -1,0 +1,237 @@
+// The store on PostgreSQL/PostGIS, against a throw-away cluster this test starts itself (bench/city/postgis.h:
+// initdb in a temporary folder, the server on a Unix socket there). When PostgreSQL cannot start, the whole program
+// exits with 77 after saying why (CTest: skipped).
+#include <chrono>
+#include <cstdlib>
+#include <iostream>
+#include <thread>
+
+#include <catch2/catch.hpp>
+#include <libpq-fe.h>
+
+#include "city/postgis.h"
+#include "cim/store/store.h"
+#include "support/store_sample.h"
+#include "support/test_scenes.h"
+#include "support/test_support.h"
+
+using namespace cim;
+using cimtest::TempDir;
+
+namespace {
+
+cimbench::TempCluster& cluster() {
+  static std::unique_ptr<cimbench::TempCluster> c = [] {
+    try {
+      return std::make_unique<cimbench::TempCluster>();
+    } catch (const std::exception& e) {
+      std::cerr << "postgis.store: SKIPPED: PostgreSQL cannot start here: " << e.what() << "\n";
+      std::exit(77);
+    }
+  }();
+  return *c;
+}
+
+// A fresh schema of the throw-away database for each test, chosen by the connection string.
+std::string freshDatabase(const std::string& schema) {
+  auto& c = cluster();
+  c.exec("DROP SCHEMA IF EXISTS \"" + schema + "\" CASCADE; CREATE SCHEMA \"" + schema + "\"");
+  return "host=" + c.folder().string() + " port=5432 user=postgres dbname=postgres options='-csearch_path=" + schema +
+         ",public'";
+}
+
+store::Store openStore(const std::string& location, bool create = false) {
+  auto s = store::Store::open(location, create);
+  INFO((s.ok() ? std::string() : s.error()->message));
+  REQUIRE(s.ok());
+  return std::move(s).value();
+}
+
+}  // namespace
+
+TEST_CASE("postgis store: the bundled sample reads back equal", "[store][postgis]") {
+  const auto location = freshDatabase("sample");
+  const model::Scene scene = cimtest::storeSampleScene();
+  auto st = openStore(location, true);
+  CHECK(st.isPostgres());
+  auto r = st.import(scene, {});
+  INFO((r.ok() ? std::string() : r.error()->message));
+  REQUIRE(r.ok());
+  CHECK(r->diff.added() == scene.elementCount());
+  auto back = st.read();
+  REQUIRE(back.ok());
+  cimtest::requireSameScene(scene, back.value());
+  // The pipe layer is PostGIS geometry with its fields, in EPSG:4549, spatially indexed.
+  const auto rows = cluster().query(
+      "SELECT count(*), min(ST_SRID(geom)), min(GeometryType(geom)), bool_and(ST_NDims(geom) = 3) FROM sample.pipes "
+      "WHERE valid_to IS NULL");
+  std::size_t pipes = 0;
+  scene.forEachElement([&](const model::Layer&, const model::Element& e) { pipes += e.pipe() ? 1 : 0; });
+  CHECK(rows.rows[0][0] == std::to_string(pipes));
+  CHECK(rows.rows[0][1] == "4549");
+  CHECK(rows.rows[0][2] == "LINESTRING");
+  CHECK(rows.rows[0][3] == "t");
+  const auto material =
+      cluster().query("SELECT material, diameter_mm FROM sample.pipes WHERE start_point = 'RQ1' AND end_point = 'RQ2'");
+  REQUIRE(material.rows.size() == 1);
+  CHECK(material.rows[0][0] == "PE");
+  CHECK(material.rows[0][1] == "250");
+  // A box query through the GiST index.
+  geometry::Aabb box;
+  box.extend(Eigen::Vector3d(515265, 3347835, -100));
+  box.extend(Eigen::Vector3d(515275, 3347845, 100));
+  auto some = st.read({}, box);
+  REQUIRE(some.ok());
+  CHECK(some->elementCount() >= 1);
+  CHECK(some->elementCount() < scene.elementCount());
+}
+
+TEST_CASE("postgis store: a GeoPackage store copies with its history and reads back equal", "[store][postgis]") {
+  TempDir dir;
+  const auto gpkg = (dir / "city.gpkg").string();
+  const model::Scene scene = cimtest::storeSampleScene();
+  auto source = openStore(gpkg, true);
+  REQUIRE(source.import(scene, {}).ok());
+  model::Scene moved = scene;
+  std::vector<std::string> names;
+  for (const auto& l : scene.layers()) names.push_back(l.name);
+  for (const auto& name : names)  // the pump station raised 1 m
+    for (auto& e : moved.layer(name).elements)
+      if (e.kind.rfind("Ifc", 0) == 0)
+        for (auto& s : e.shapes) s.mesh.origin.z() += 1.0;
+  store::UpdateOptions o;
+  o.message = "'; DROP TABLE cim_version; -- 管线";
+  auto updated = source.update(moved, o);
+  REQUIRE(updated.ok());
+  REQUIRE(updated->version);
+  CHECK(updated->diff.moved() > 5);
+  const auto location = freshDatabase("copied");
+  auto target = openStore(location, true);
+  auto copied = source.copyTo(target);
+  INFO((copied.ok() ? std::string() : copied.error()->message));
+  REQUIRE(copied.ok());
+  auto la = source.log(), lb = target.log();
+  REQUIRE(la.ok());
+  REQUIRE(lb.ok());
+  REQUIRE(la->size() == lb->size());
+  for (std::size_t i = 0; i < la->size(); ++i) {
+    CHECK((*la)[i].time == (*lb)[i].time);
+    CHECK((*la)[i].message == (*lb)[i].message);
+  }
+  for (std::int64_t v : {1, 2}) {
+    auto a = source.read(store::AsOf{v, {}}), b = target.read(store::AsOf{v, {}});
+    REQUIRE(a.ok());
+    REQUIRE(b.ok());
+    cimtest::requireSameScene(a.value(), b.value());
+  }
+  auto da = source.diff(1, 2), db = target.diff(1, 2);
+  REQUIRE(da.ok());
+  REQUIRE(db.ok());
+  CHECK(store::formatDiff(da.value()) == store::formatDiff(db.value()));
+  // And back into a new GeoPackage.
+  auto back = openStore((dir / "back.gpkg").string(), true);
+  REQUIRE(target.copyTo(back).ok());
+  auto b2 = back.read();
+  REQUIRE(b2.ok());
+  cimtest::requireSameScene(source.read().value(), b2.value());
+  // A copy goes into a new store only.
+  CHECK_FALSE(source.copyTo(target).ok());
+}
+
+TEST_CASE("postgis store: updates by key, re-import changes nothing, hostile text round-trips", "[store][postgis]") {
+  const auto location = freshDatabase("hostile");
+  model::Scene scene(cimtest::hangzhouCrs());
+  int i = 0;
+  for (const std::string h : {"a'b", "x\"; DROP TABLE cim_element; --", "SELECT", "管线;'\"", "$1 ? $2"}) {
+    auto e = cimtest::elementOf(cimtest::boxMesh({515000.0 + i, 3347000, 5}, {1, 1, 1}), "Ifc'Wall", h,
+                                model::Material{h, {}});
+    e.guid = "g" + std::to_string(i++) + h;
+    e.attributes[h] = h;
+    e.attributes["n;" + h] = std::int64_t(-7);
+    e.attributes["燃气'"] = true;
+    scene.addElement("layer " + h, std::move(e));
+  }
+  auto st = openStore(location, true);
+  REQUIRE(st.import(scene, {}).ok());
+  cimtest::requireSameScene(scene, st.read().value());
+  auto again = st.update(scene, {});
+  REQUIRE(again.ok());
+  CHECK_FALSE(again->version);
+  CHECK(again->unchanged == scene.elementCount());
+}
+
+TEST_CASE("postgis store: a second writer waits, or fails clearly, and nothing is half-written", "[store][postgis]") {
+  const auto location = freshDatabase("writers");
+  const model::Scene scene = cimtest::columnsAlongRoad();
+  auto st = openStore(location, true);
+  REQUIRE(st.import(scene, {}).ok());
+  // Another session holds the store's writer lock.
+  PGconn* other = PQconnectdb(location.c_str());
+  REQUIRE(PQstatus(other) == CONNECTION_OK);
+  auto exec = [&](const char* sql) {  // no Catch assertions here: it runs on another thread too
+    PGresult* r = PQexec(other, sql);
+    const bool ok = PQresultStatus(r) == PGRES_COMMAND_OK || PQresultStatus(r) == PGRES_TUPLES_OK;
+    PQclear(r);
+    return ok;
+  };
+  REQUIRE(exec("BEGIN"));
+  REQUIRE(exec("SELECT pg_advisory_xact_lock(hashtext('libcim store ' || current_schema()))"));
+  model::Scene moved = scene;
+  for (auto& e : moved.layer("bim").elements) e.shapes[0].mesh.origin.x() += 1.0;
+  store::UpdateOptions quick;
+  quick.waitMilliseconds = 200;
+  auto busy = st.update(moved, quick);
+  REQUIRE_FALSE(busy.ok());
+  CHECK(busy.error()->code == ErrorCode::StoreBusy);
+  CHECK(busy.error()->message.find("another writer") != std::string::npos);
+  CHECK(st.currentVersion().value() == 1);
+  // The lock is released while the next writer waits: it goes ahead.
+  bool released = false;
+  std::thread release([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    released = exec("COMMIT");
+  });
+  store::UpdateOptions patient;
+  patient.waitMilliseconds = 10000;
+  auto waited = st.update(moved, patient);
+  release.join();
+  PQfinish(other);
+  CHECK(released);
+  REQUIRE(waited.ok());
+  REQUIRE(waited->version);
+  CHECK(waited->version->number == 2);
+  CHECK(waited->diff.moved() == scene.elementCount());
+  // Two writers at once from two connections: both land, one after the other, as whole versions.
+  model::Scene third = moved;
+  for (auto& e : third.layer("bim").elements) e.shapes[0].mesh.origin.x() += 1.0;
+  auto st2 = openStore(location);
+  bool secondOk = false;
+  std::thread second([&] { secondOk = st2.update(third, patient).ok(); });
+  model::Scene fourth = moved;
+  for (auto& e : fourth.layer("bim").elements) e.shapes[0].mesh.origin.y() += 1.0;
+  auto r4 = st.update(fourth, patient);
+  second.join();
+  CHECK(secondOk);
+  REQUIRE(r4.ok());
+  CHECK(st.currentVersion().value() == 4);
+  for (std::int64_t v = 1; v <= 4; ++v) CHECK(st.read(store::AsOf{v, {}})->elementCount() == scene.elementCount());
+}
+
+TEST_CASE("postgis store: a password is never shown, and a non-store is refused", "[store][postgis]") {
+  const std::string location = "postgresql://postgres:secret-pw-42@/no_such_db?host=" + cluster().folder().string();
+  auto s = store::Store::open(location);
+  REQUIRE_FALSE(s.ok());
+  CHECK(s.error()->code == ErrorCode::StoreUnreadable);
+  CHECK(s.error()->message.find("secret-pw-42") == std::string::npos);
+  CHECK(s.error()->message.find("***") != std::string::npos);
+  const auto kv = "host=" + cluster().folder().string() + " dbname=no_such_db password=secret-pw-42";
+  auto s2 = store::Store::open(kv);
+  REQUIRE_FALSE(s2.ok());
+  CHECK(s2.error()->message.find("secret-pw-42") == std::string::npos);
+  // A database with tables of its own is not a store, and a new store is not made there.
+  const auto location2 = freshDatabase("other");
+  cluster().exec("CREATE TABLE other.roads (id int)");
+  auto s3 = store::Store::open(location2, true);
+  REQUIRE_FALSE(s3.ok());
+  CHECK(s3.error()->code == ErrorCode::StoreUnreadable);
+}

@@ -1,0 +1,377 @@
+// The versioned store on a GeoPackage: round trip of the bundled sample, the GIS layers as GDAL sees them, updates
+// by key, history, hostile names, refusal of what is not a store, readers during a writer.
+#include <atomic>
+#include <set>
+#include <thread>
+
+#include <catch2/catch.hpp>
+#include <gdal.h>
+#include <ogr_api.h>
+#include <sqlite3.h>
+
+#include "cim/app/load.h"
+#include "cim/app/store.h"
+#include "cim/model/pipe_element.h"
+#include "cim/store/store.h"
+#include "store/codec.h"
+#include "support/store_sample.h"
+#include "support/test_scenes.h"
+#include "support/test_support.h"
+
+using namespace cim;
+using cimtest::TempDir;
+
+namespace {
+
+store::Store openStore(const std::string& path, bool create = false) {
+  auto s = store::Store::open(path, create);
+  INFO((s.ok() ? std::string() : s.error()->message));
+  REQUIRE(s.ok());
+  return std::move(s).value();
+}
+
+const store::Change* findChange(const store::Diff& d, const std::string& key) {
+  for (const auto& c : d.changes)
+    if (c.key == key) return &c;
+  return nullptr;
+}
+
+void sqlite(const std::string& path, const std::string& sql) {
+  sqlite3* db = nullptr;
+  REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
+  char* error = nullptr;
+  const int rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &error);
+  INFO((error ? error : ""));
+  sqlite3_free(error);
+  sqlite3_close(db);
+  REQUIRE(rc == SQLITE_OK);
+}
+
+}  // namespace
+
+TEST_CASE("store: the bundled sample reads back equal from a GeoPackage", "[store]") {
+  TempDir dir;
+  const std::string path = (dir / "city.gpkg").string();
+  const model::Scene scene = cimtest::storeSampleScene();
+  auto st = openStore(path, true);
+  store::UpdateOptions o;
+  o.source = "sample", o.message = "the sample";
+  auto r = st.import(scene, o);
+  REQUIRE(r.ok());
+  REQUIRE(r->version);
+  CHECK(r->version->number == 1);
+  CHECK(r->diff.added() == scene.elementCount());
+  auto back = st.read();
+  REQUIRE(back.ok());
+  REQUIRE(back->crs());
+  CHECK(back->crs()->definition() == "EPSG:4549+5737");
+  cimtest::requireSameScene(scene, back.value());
+  // A second process-like open of the file sees the same.
+  auto again = openStore(path);
+  auto back2 = again.read();
+  REQUIRE(back2.ok());
+  cimtest::requireSameScene(scene, back2.value());
+}
+
+TEST_CASE("store: GDAL opens the pipe layer as 3-D lines with their fields", "[store]") {
+  TempDir dir;
+  const std::string path = (dir / "city.gpkg").string();
+  const model::Scene scene = cimtest::storeSampleScene();
+  std::size_t pipes = 0;
+  scene.forEachElement([&](const model::Layer&, const model::Element& e) { pipes += e.pipe() ? 1 : 0; });
+  REQUIRE(pipes > 20);
+  {
+    auto st = openStore(path, true);
+    REQUIRE(st.import(scene, {}).ok());
+  }
+  GDALAllRegister();
+  GDALDatasetH ds = GDALOpenEx(path.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY, nullptr, nullptr, nullptr);
+  REQUIRE(ds != nullptr);
+  OGRLayerH layer = GDALDatasetGetLayerByName(ds, "pipes");
+  REQUIRE(layer != nullptr);
+  CHECK(OGR_L_GetGeomType(layer) == wkbLineString25D);
+  CHECK(std::size_t(OGR_L_GetFeatureCount(layer, 1)) == pipes);
+  OGRFeatureDefnH defn = OGR_L_GetLayerDefn(layer);
+  for (const char* field : {"material", "diameter_mm", "start_point", "end_point", "valid_from", "valid_to"})
+    CHECK(OGR_FD_GetFieldIndex(defn, field) >= 0);
+  // The spatial index answers a box query: the pipes of a 10 m square around RQ1 (E 515270, N 3347840).
+  OGR_L_SetSpatialFilterRect(layer, 515265, 3347835, 515275, 3347845);
+  CHECK(OGR_L_GetFeatureCount(layer, 1) >= 1);
+  CHECK(std::size_t(OGR_L_GetFeatureCount(layer, 1)) < pipes);
+  OGR_L_SetSpatialFilter(layer, nullptr);
+  OGR_L_SetAttributeFilter(layer, "start_point = 'RQ1'");
+  OGRFeatureH f = OGR_L_GetNextFeature(layer);
+  REQUIRE(f != nullptr);
+  CHECK(std::string(OGR_F_GetFieldAsString(f, OGR_FD_GetFieldIndex(defn, "material"))) == "PE");
+  CHECK(OGR_F_GetFieldAsDouble(f, OGR_FD_GetFieldIndex(defn, "diameter_mm")) == Approx(250));
+  OGRGeometryH g = OGR_F_GetGeometryRef(f);
+  REQUIRE(g != nullptr);
+  CHECK(OGR_G_GetPointCount(g) == 2);
+  CHECK(OGR_G_GetX(g, 0) == Approx(515270.0));
+  CHECK(OGR_G_GetY(g, 0) == Approx(3347840.0));
+  OGR_F_Destroy(f);
+  CHECK(GDALDatasetGetLayerByName(ds, "wells") != nullptr);
+  CHECK(GDALDatasetGetLayerByName(ds, "site_polygons") != nullptr);
+  GDALClose(ds);
+}
+
+TEST_CASE("store: the scripted update gives exactly its diff, a new version and the old one as of", "[store]") {
+  TempDir dir;
+  const std::string path = (dir / "city.gpkg").string();
+  const model::Scene scene = cimtest::storeSampleScene();
+  auto st = openStore(path, true);
+  REQUIRE(st.import(scene, {}).ok());
+
+  app::StoreUpdateOptions o;
+  o.update.message = "scripted update";
+  const auto lines = cimtest::writeScriptedUpdate(dir.path() / "update");
+  auto r = app::storeUpdate(path, {lines}, o);
+  INFO((r.ok() ? app::toText(r.value()) : r.error()->message));
+  REQUIRE(r.ok());
+  REQUIRE(r->report.version);
+  CHECK(r->report.version->number == 2);
+  const auto& d = r->report.diff;
+  INFO(store::formatDiff(d));
+  CHECK(d.added() == 1);
+  CHECK(d.removed() == 1);
+  CHECK(d.changed() == 2);
+  CHECK(d.moved() == 1);
+  REQUIRE(findChange(d, "RQ7-RQ8"));
+  CHECK(findChange(d, "RQ7-RQ8")->kind == store::Change::Kind::Added);
+  REQUIRE(findChange(d, "TX7-TX8"));
+  CHECK(findChange(d, "TX7-TX8")->kind == store::Change::Kind::Removed);
+  const auto* moved = findChange(d, "JS7-JS8");
+  REQUIRE(moved);
+  CHECK(moved->moved);
+  CHECK(moved->displacementMeters == Approx(0.5).margin(1e-6));
+  const auto* material = findChange(d, "JS1-JS2");
+  REQUIRE(material);
+  CHECK_FALSE(material->moved);
+  bool sawMaterial = false;
+  for (const auto& a : material->attributes)
+    if (a.name == "pipe.material") sawMaterial = a.before == "球墨铸铁" && a.after == "钢";
+  CHECK(sawMaterial);
+  // The same diff from the history.
+  auto again = st.diff(1, 2);
+  REQUIRE(again.ok());
+  CHECK(store::formatDiff(again.value()) == store::formatDiff(d));
+  // Version 1 as of, equal to the imported scene; the current one differs by one pipe net.
+  auto v1 = st.read(store::AsOf::parse("1"));
+  REQUIRE(v1.ok());
+  cimtest::requireSameScene(scene, v1.value());
+  auto v2 = st.read();
+  REQUIRE(v2.ok());
+  CHECK(v2->elementCount() == scene.elementCount());
+  // As of a date: today is at or after both versions.
+  auto log = st.log();
+  REQUIRE(log.ok());
+  REQUIRE(log->size() == 2);
+  CHECK((*log)[1].message == "scripted update");
+  CHECK(st.resolve(store::AsOf::parse((*log)[1].time)).value() == 2);
+  CHECK_FALSE(st.resolve(store::AsOf::parse("2000-01-01")).ok());
+  CHECK_FALSE(st.resolve(store::AsOf::parse("9")).ok());
+  // Re-importing the same files changes nothing and makes no version.
+  auto same = app::storeUpdate(path, {lines}, o);
+  REQUIRE(same.ok());
+  CHECK_FALSE(same->report.version);
+  CHECK(same->report.diff.changes.empty());
+  CHECK(same->report.unchanged > 20);
+  CHECK(st.currentVersion().value() == 2);
+  CHECK(app::toText(same.value()).find("nothing changed") != std::string::npos);
+}
+
+TEST_CASE("store: update keys by GUID, point numbers and a user field", "[store]") {
+  TempDir dir;
+  const std::string path = (dir / "keys.gpkg").string();
+  model::Scene a(cimtest::hangzhouCrs());
+  const model::Material m{"m", {}};
+  for (int i = 0; i < 3; ++i) {
+    auto e = cimtest::elementOf(cimtest::boxMesh({515000.0 + 10 * i, 3347000, 5}, {1, 1, 1}), "IfcWall",
+                                "wall " + std::to_string(i), m);
+    e.attributes["Tag"] = std::string("T") + std::to_string(i);
+    a.addElement("bim", std::move(e));
+  }
+  auto st = openStore(path, true);
+  REQUIRE(st.import(a, {}).ok());
+  // New GUIDs, same tags: by GUID all are new; by Tag they are the same elements, one moved 2 m east.
+  model::Scene b(cimtest::hangzhouCrs());
+  for (int i = 0; i < 3; ++i) {
+    auto e = cimtest::elementOf(cimtest::boxMesh({515000.0 + 10 * i + (i == 1 ? 2 : 0), 3347000, 5}, {1, 1, 1}),
+                                "IfcWall", "wall " + std::to_string(i), m);
+    e.guid = "new-" + std::to_string(i);
+    e.attributes["Tag"] = std::string("T") + std::to_string(i);
+    b.addElement("bim", std::move(e));
+  }
+  store::UpdateOptions byTag;
+  byTag.keyFields = {"Tag"};
+  // The stored keys are GUIDs (automatic), so the first update by Tag sees three new tags and three removed GUIDs.
+  auto first = st.update(b, byTag);
+  REQUIRE(first.ok());
+  CHECK(first->diff.added() == 3);
+  CHECK(first->diff.removed() == 3);
+  // From now on the key is the tag: moving one wall by 2 m is one change.
+  model::Scene c = b;
+  auto& wall = c.layer("bim").elements[0];
+  wall.shapes[0].mesh.origin.x() += 2.0;
+  auto second = st.update(c, byTag);
+  REQUIRE(second.ok());
+  INFO(store::formatDiff(second->diff));
+  REQUIRE(second->diff.changes.size() == 1);
+  CHECK(second->diff.changes[0].key == "T0");
+  CHECK(second->diff.changes[0].moved);
+  CHECK(second->diff.changes[0].displacementMeters == Approx(2.0));
+  // A key field an element lacks: the automatic key, with a warning.
+  store::UpdateOptions missing;
+  missing.keyFields = {"NoSuchField"};
+  auto third = st.update(c, missing);
+  REQUIRE(third.ok());
+  bool warned = false;
+  for (const auto& dgn : third.diagnostics()) warned = warned || dgn.code == ErrorCode::StoreKeyMissing;
+  CHECK(warned);
+}
+
+TEST_CASE("store: hostile layer names, field names and values round-trip exactly", "[store]") {
+  TempDir dir;
+  const std::string path = (dir / "hostile.gpkg").string();
+  model::Scene scene(cimtest::hangzhouCrs());
+  const std::vector<std::string> hostile = {"a'b", "x\"; DROP TABLE cim_element; --", "SELECT * FROM", "管线;'\"",
+                                            "", "Robert'); DELETE FROM cim_version;--", "line\nbreak\ttab"};
+  int i = 0;
+  for (const auto& h : hostile) {
+    auto e = cimtest::elementOf(cimtest::boxMesh({515000.0 + i, 3347000, 5}, {1, 1, 1}), "Ifc'Wall", h,
+                                model::Material{h, {}});
+    e.guid = "g" + std::to_string(i) + h;
+    e.attributes[h.empty() ? std::string("empty") : h] = h;
+    e.attributes["n;" + h] = std::int64_t(-7);
+    e.attributes["DROP TABLE pipes"] = 1.5;
+    e.attributes["燃气'"] = true;
+    scene.addElement("layer " + h, std::move(e));
+    ++i;
+  }
+  auto st = openStore(path, true);
+  store::UpdateOptions o;
+  o.message = "'; DROP TABLE cim_version; --";
+  o.source = "来源\"";
+  REQUIRE(st.import(scene, o).ok());
+  auto back = st.read();
+  REQUIRE(back.ok());
+  cimtest::requireSameScene(scene, back.value());
+  auto log = st.log();
+  REQUIRE(log.ok());
+  REQUIRE(log->size() == 1);
+  CHECK((*log)[0].message == o.message);
+  CHECK((*log)[0].source == o.source);
+}
+
+TEST_CASE("store: what is not a store, or a newer one, is refused clearly", "[store]") {
+  TempDir dir;
+  SECTION("a text file") {
+    cimtest::writeFile(dir / "notes.gpkg", "not a database at all\n");
+    auto s = store::Store::open((dir / "notes.gpkg").string());
+    REQUIRE_FALSE(s.ok());
+    CHECK(s.error()->code == ErrorCode::StoreUnreadable);
+    CHECK(s.error()->message.find("notes.gpkg") != std::string::npos);
+  }
+  SECTION("a GeoPackage that GDAL made") {
+    const auto path = (dir / "other.gpkg").string();
+    sqlite(path, "CREATE TABLE gpkg_contents (table_name TEXT); CREATE TABLE roads (fid INTEGER PRIMARY KEY)");
+    for (bool create : {false, true}) {
+      auto s = store::Store::open(path, create);
+      REQUIRE_FALSE(s.ok());
+      CHECK(s.error()->code == ErrorCode::StoreUnreadable);
+      CHECK(s.error()->message.find("not a libcim store") != std::string::npos);
+    }
+  }
+  SECTION("a store of a newer schema") {
+    const auto path = (dir / "newer.gpkg").string();
+    {
+      auto st = openStore(path, true);
+      REQUIRE(st.import(cimtest::columnsAlongRoad(), {}).ok());
+    }
+    sqlite(path, "UPDATE cim_meta SET value = '99' WHERE key = 'schema_version'");
+    auto s = store::Store::open(path);
+    REQUIRE_FALSE(s.ok());
+    CHECK(s.error()->code == ErrorCode::StoreSchemaTooNew);
+    CHECK(s.error()->message.find("99") != std::string::npos);
+  }
+  SECTION("no file") {
+    auto s = store::Store::open((dir / "absent.gpkg").string());
+    REQUIRE_FALSE(s.ok());
+    CHECK(s.error()->code == ErrorCode::FileNotFound);
+  }
+}
+
+TEST_CASE("store: readers during a writer each see one whole version", "[store]") {
+  TempDir dir;
+  const std::string path = (dir / "busy.gpkg").string();
+  const model::Scene base = cimtest::columnsAlongRoad();
+  {
+    auto st = openStore(path, true);
+    REQUIRE(st.import(base, {}).ok());
+  }
+  // The writer adds versions that each move every column by 1 m; a reader must see every element at the same shift.
+  std::atomic<bool> done{false};
+  std::atomic<int> reads{0}, inconsistent{0}, failed{0};
+  std::thread reader([&] {  // no Catch assertions on this thread
+    auto opened = store::Store::open(path);
+    if (!opened.ok()) {
+      ++failed;
+      return;
+    }
+    auto& st = opened.value();
+    while (!done) {
+      auto scene = st.read();
+      if (!scene.ok()) {
+        ++failed;
+        continue;
+      }
+      std::set<double> shifts;
+      const auto& ref = base.layers()[0].elements;
+      const auto& now = scene->layers()[0].elements;
+      if (now.size() != ref.size()) ++inconsistent;
+      for (std::size_t i = 0; i < std::min(now.size(), ref.size()); ++i)
+        shifts.insert(now[i].shapes[0].mesh.origin.x() - ref[i].shapes[0].mesh.origin.x());
+      if (shifts.size() != 1) ++inconsistent;
+      ++reads;
+    }
+  });
+  {
+    auto st = openStore(path);
+    for (int v = 1; v <= 15; ++v) {
+      model::Scene moved = base;
+      for (auto& e : moved.layer("bim").elements)
+        for (auto& s : e.shapes) s.mesh.origin.x() += v;
+      auto r = st.update(moved, {});
+      REQUIRE(r.ok());
+      CHECK(r->diff.moved() == base.elementCount());
+    }
+  }
+  done = true;
+  reader.join();
+  CHECK(reads > 0);
+  CHECK(failed == 0);
+  CHECK(inconsistent == 0);
+}
+
+TEST_CASE("store: a box query reads only the elements there", "[store]") {
+  TempDir dir;
+  const std::string path = (dir / "box.gpkg").string();
+  const model::Scene scene = cimtest::storeSampleScene();
+  auto st = openStore(path, true);
+  REQUIRE(st.import(scene, {}).ok());
+  geometry::Aabb box;
+  box.extend(Eigen::Vector3d(515265, 3347835, -100));
+  box.extend(Eigen::Vector3d(515275, 3347845, 100));
+  auto some = st.read({}, box);
+  REQUIRE(some.ok());
+  CHECK(some->elementCount() >= 1);
+  CHECK(some->elementCount() < scene.elementCount());
+  std::size_t expected = 0;
+  scene.forEachElement([&](const model::Layer&, const model::Element& e) {
+    const auto b = e.worldBounds();
+    if (!b.empty() && b.max.x() >= box.min.x() && b.min.x() <= box.max.x() && b.max.y() >= box.min.y() &&
+        b.min.y() <= box.max.y() && b.max.z() >= box.min.z() && b.min.z() <= box.max.z())
+      ++expected;
+  });
+  CHECK(some->elementCount() == expected);
+}
