@@ -331,7 +331,7 @@ struct Where {
 };
 
 Result<Where> whereOf(const fs::path& path, const MeshPlacement& placement, std::vector<Diagnostic>& diags) {
-  Where w{placement.crs, placement.originMeters, false};
+  Where w{placement.crs, placement.originMeters, false, {}, 0};
   const std::string ext = lowerExtension(path);
   if (ext != ".glb" && ext != ".gltf") return Result<Where>::success(std::move(w));
   auto json = readGltfJson(path);

@@ -255,6 +255,9 @@ class FeatureBuilder {
       case SiteFeatureKind::DroneCorridor:
         if (g.type != T::Line) return Bad{"a drone corridor needs a line"};
         return corridor(g, f);
+      case SiteFeatureKind::Building:
+      case SiteFeatureKind::BuildingPart:
+        return Bad{"buildings are read from footprints, CityGML or CityJSON (io/city), not as site features"};
     }
     return Bad{"unknown kind"};
   }
