@@ -45,7 +45,8 @@ TEST_CASE("Error codes sit in their module's range and have distinct names", "[c
                            ErrorCode::IfcOpeningNotCut,  ErrorCode::IfcSchemaMismatch, ErrorCode::IfcGeoreferenceNotUsed,
                            ErrorCode::PipeRowSkipped,    ErrorCode::WellNotDrawn,     ErrorCode::SiteFeatureSkipped,
                            ErrorCode::ExportFailed,      ErrorCode::ReportCorrupt,    ErrorCode::ReportVersionUnsupported,
-                           ErrorCode::ReportResultSkipped, ErrorCode::ReportIdRepeated};
+                           ErrorCode::ReportResultSkipped, ErrorCode::ReportIdRepeated,
+                           ErrorCode::LimitExceeded};
   std::set<std::string_view> names;
   for (auto c : all) {
     CHECK(codeName(c) != "Unknown");
@@ -55,6 +56,7 @@ TEST_CASE("Error codes sit in their module's range and have distinct names", "[c
   CHECK(codeNumber(ErrorCode::FileNotFound) / 1000 == 1);
   CHECK(codeNumber(ErrorCode::UnknownCrs) / 1000 == 2);
   CHECK(codeNumber(ErrorCode::CorruptFile) / 1000 == 5);
+  CHECK(codeNumber(ErrorCode::LimitExceeded) / 1000 == 5);
   CHECK(codeNumber(ErrorCode::ExportFailed) / 1000 == 8);
   CHECK(codeNumber(ErrorCode::IfcOpeningNotCut) / 1000 == 6);
   CHECK(codeNumber(ErrorCode::PipeRowSkipped) / 100 == 70);
