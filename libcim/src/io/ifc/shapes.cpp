@@ -35,6 +35,9 @@ int bodyRank(std::string_view ident, std::string_view type) {
   return 99;
 }
 
+// Most representation items one product is expanded to, through mapped items and boolean operands.
+constexpr std::size_t kMaxItemsPerProduct = 100000;
+
 // Maps representation items to meshes, recursively through mapped items, CSG solids and boolean operands.
 class ShapeBuilder {
  public:
@@ -53,6 +56,15 @@ class ShapeBuilder {
             std::optional<model::Color> inherited) {
     if (depth > 16) {
       ctx_.report(Severity::Warning, ErrorCode::InvalidElement, id, "representation nested too deeply");
+      return;
+    }
+    // Mapped items can fan out at every level (a map of ten maps of ten maps ...): the items one product expands to
+    // are bounded too, or a few kilobytes of file would take forever.
+    if (++items_ > kMaxItemsPerProduct) {
+      if (items_ == kMaxItemsPerProduct + 1)
+        ctx_.report(Severity::Warning, ErrorCode::LimitExceeded, id,
+                    "the product's representation expands to more than " + std::to_string(kMaxItemsPerProduct) +
+                        " items (mapped items within mapped items); the rest is not drawn");
       return;
     }
     Instance it;
@@ -130,6 +142,7 @@ class ShapeBuilder {
     return merged;
   }
 
+  std::size_t items_ = 0;  // items expanded so far (kMaxItemsPerProduct)
   Context& ctx_;
   const ItemColors& colors_;
   ShapeStats& stats_;
