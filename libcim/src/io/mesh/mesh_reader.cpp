@@ -2,6 +2,8 @@
 #include <cstring>
 #include <cmath>
 #include <fstream>
+#include <memory>
+#include <sstream>
 #include <numbers>
 #include <system_error>
 
@@ -15,6 +17,7 @@
 
 #include "core/text.h"
 #include "cim/io/mesh.h"
+#include "io/mesh/in_memory.h"
 
 namespace cim::io {
 
@@ -25,11 +28,22 @@ using Json = nlohmann::json;
 using detail::lowerExtension;
 
 
+// The bytes of a mesh input: a file, or (for the in-memory readers) a buffer standing for the file `path` names.
+struct Input {
+  fs::path path;
+  const std::string_view* bytes = nullptr;  // null: read the file
+  std::unique_ptr<std::istream> open() const {
+    if (bytes) return std::make_unique<std::istringstream>(std::string(*bytes), std::ios::binary);
+    return std::make_unique<std::ifstream>(path, std::ios::binary);
+  }
+};
+
 // The glTF JSON of a .gltf or .glb file, or nullopt when it cannot be found (the Assimp pass then reports why).
-std::optional<Json> readGltfJson(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
+std::optional<Json> readGltfJson(const Input& input) {
+  const auto stream = input.open();
+  std::istream& in = *stream;
   if (!in) return std::nullopt;
-  std::string ext = lowerExtension(path);
+  std::string ext = lowerExtension(input.path);
   std::string text;
   if (ext == ".glb") {
     char header[20];
@@ -192,9 +206,10 @@ struct Walker {
 };
 
 // For a GLB whose header promises more bytes than the file has: " (truncated: ...)"; else empty.
-std::string glbTruncation(const fs::path& path, std::uintmax_t fileSize) {
-  if (lowerExtension(path) != ".glb") return {};
-  std::ifstream in(path, std::ios::binary);
+std::string glbTruncation(const Input& input, std::uintmax_t fileSize) {
+  if (lowerExtension(input.path) != ".glb") return {};
+  const auto stream = input.open();
+  std::istream& in = *stream;
   char header[12];
   if (!in.read(header, 12) || std::string_view(header, 4) != "glTF") return " (no GLB header)";
   std::uint32_t length = 0;
@@ -221,16 +236,22 @@ namespace {
 
 // Refuses what cannot be read before Assimp sees it: a missing file, a folder, an empty or unreadable file, a bad
 // placement.
-Status checkInput(const fs::path& path, const MeshPlacement& placement, std::uintmax_t& size) {
+Status checkInput(const Input& input, const MeshPlacement& placement, std::uintmax_t& size) {
+  const fs::path& path = input.path;
   const std::string source = path.string();
   auto failure = [&](ErrorCode code, const std::string& why) { return Status::failure(Diagnostic::error(code, why, source)); };
   std::error_code ec;
-  if (!fs::exists(path, ec)) return failure(ErrorCode::FileNotFound, "file not found");
-  if (fs::is_directory(path, ec)) return failure(ErrorCode::FileUnreadable, "is a directory, not a mesh file");
-  size = fs::file_size(path, ec);
-  if (ec) return failure(ErrorCode::FileUnreadable, "cannot read: " + ec.message());
+  if (input.bytes) {
+    size = input.bytes->size();
+  } else {
+    if (!fs::exists(path, ec)) return failure(ErrorCode::FileNotFound, "file not found");
+    if (fs::is_directory(path, ec)) return failure(ErrorCode::FileUnreadable, "is a directory, not a mesh file");
+    size = fs::file_size(path, ec);
+    if (ec) return failure(ErrorCode::FileUnreadable, "cannot read: " + ec.message());
+  }
   if (size == 0) return failure(ErrorCode::EmptyFile, "file is empty");
-  if (!std::ifstream(path, std::ios::binary)) return failure(ErrorCode::FileUnreadable, "cannot open for reading");
+  if (!input.bytes && !std::ifstream(path, std::ios::binary))
+    return failure(ErrorCode::FileUnreadable, "cannot open for reading");
   if (!(placement.scale > 0) || !std::isfinite(placement.scale))
     return failure(ErrorCode::InvalidArgument, "scale must be a positive number");
   if (!placement.originMeters.allFinite() || !std::isfinite(placement.rotationDegrees))
@@ -245,11 +266,12 @@ struct Where {
   bool embedded = false;
 };
 
-Result<Where> whereOf(const fs::path& path, const MeshPlacement& placement, std::vector<Diagnostic>& diags) {
+Result<Where> whereOf(const Input& input, const MeshPlacement& placement, std::vector<Diagnostic>& diags) {
+  const fs::path& path = input.path;
   Where w{placement.crs, placement.originMeters, false};
   const std::string ext = lowerExtension(path);
   if (ext != ".glb" && ext != ".gltf") return Result<Where>::success(std::move(w));
-  auto json = readGltfJson(path);
+  auto json = readGltfJson(input);
   if (!json) return Result<Where>::success(std::move(w));
   auto g = embeddedGeoreference(*json);
   if (!g) return Result<Where>::success(std::move(w));
@@ -270,15 +292,19 @@ Result<Where> whereOf(const fs::path& path, const MeshPlacement& placement, std:
 }
 
 // Assimp's scene of the file, or why there is none: a foreign format, a damaged file of a known one, no meshes.
-const aiScene* importScene(Assimp::Importer& importer, const fs::path& path, std::uintmax_t size, Diagnostic& error) {
+const aiScene* importScene(Assimp::Importer& importer, const Input& input, std::uintmax_t size, Diagnostic& error) {
+  const fs::path& path = input.path;
   const std::string source = path.string(), ext = lowerExtension(path);
   // Files without normals get them per corner, smoothed only across edges flatter than 30 degrees, before identical
   // corners are joined: a box keeps hard edges (24 vertices), a cylinder stays smooth.
   importer.SetPropertyFloat(AI_CONFIG_PP_GSN_MAX_SMOOTHING_ANGLE, 30.0f);
   const aiScene* scene = nullptr;
   try {
-    scene = importer.ReadFile(source, aiProcess_Triangulate | aiProcess_GenSmoothNormals | aiProcess_JoinIdenticalVertices |
-                                          aiProcess_SortByPType | aiProcess_ValidateDataStructure);
+    const unsigned flags = aiProcess_Triangulate | aiProcess_GenSmoothNormals | aiProcess_JoinIdenticalVertices |
+                           aiProcess_SortByPType | aiProcess_ValidateDataStructure;
+    scene = input.bytes ? importer.ReadFileFromMemory(input.bytes->data(), input.bytes->size(), flags,
+                                                      ext.empty() ? "" : ext.c_str() + 1)
+                        : importer.ReadFile(source, flags);
   } catch (const std::exception& e) {
     error = Diagnostic::error(ErrorCode::CorruptFile, std::string("cannot read mesh: ") + e.what(), source);
     return nullptr;
@@ -298,7 +324,7 @@ const aiScene* importScene(Assimp::Importer& importer, const fs::path& path, std
     error = Diagnostic::error(ErrorCode::CorruptFile, "corrupt mesh: " + why, source);
   else if (isMeshFile(path))  // a known extension whose content no reader recognises is a damaged file
     error = Diagnostic::error(ErrorCode::CorruptFile, "corrupt mesh: content is not valid " + ext.substr(1) + " data" +
-                                                          glbTruncation(path, size),
+                                                          glbTruncation(input, size),
                               source);
   else
     error = Diagnostic::error(ErrorCode::UnsupportedFormat,
@@ -362,17 +388,21 @@ void checkPrecision(const model::Scene& out, const std::string& source, std::vec
 
 }  // namespace
 
-Result<model::Scene> readMesh(const fs::path& path, const MeshPlacement& placement, const ProgressFn& progress) {
+namespace {
+
+// readMesh of a file or of bytes standing for it.
+Result<model::Scene> readInput(const Input& input, const MeshPlacement& placement, const ProgressFn& progress) {
+  const fs::path& path = input.path;
   const std::string source = path.string();
   std::uintmax_t size = 0;
-  if (auto st = checkInput(path, placement, size); !st.ok()) return Result<model::Scene>::failureFrom(st);
+  if (auto st = checkInput(input, placement, size); !st.ok()) return Result<model::Scene>::failureFrom(st);
   if (!reportProgress(progress, "read", 0.0)) return fail(ErrorCode::Cancelled, "cancelled", source);
   std::vector<Diagnostic> diags;
-  auto where = whereOf(path, placement, diags);
+  auto where = whereOf(input, placement, diags);
   if (!where.ok()) return Result<model::Scene>::failure(*where.error(), std::move(diags));
   Assimp::Importer importer;
   Diagnostic error;
-  const aiScene* scene = importScene(importer, path, size, error);
+  const aiScene* scene = importScene(importer, input, size, error);
   if (!scene) return Result<model::Scene>::failure(std::move(error), std::move(diags));
   if (!reportProgress(progress, "read", 0.6)) return fail(ErrorCode::Cancelled, "cancelled", source);
 
@@ -398,5 +428,19 @@ Result<model::Scene> readMesh(const fs::path& path, const MeshPlacement& placeme
   if (!reportProgress(progress, "read", 1.0)) return fail(ErrorCode::Cancelled, "cancelled", source);
   return Result<model::Scene>::success(std::move(out), std::move(diags));
 }
+
+}  // namespace
+
+Result<model::Scene> readMesh(const fs::path& path, const MeshPlacement& placement, const ProgressFn& progress) {
+  return readInput(Input{path, nullptr}, placement, progress);
+}
+
+namespace inmemory {
+
+Result<model::Scene> readMesh(std::string_view bytes, const std::string& name, const MeshPlacement& placement) {
+  return readInput(Input{fs::path(name), &bytes}, placement, {});
+}
+
+}  // namespace inmemory
 
 }  // namespace cim::io
