@@ -36,7 +36,7 @@ int bodyRank(std::string_view ident, std::string_view type) {
 }
 
 // Most representation items one product is expanded to, through mapped items and boolean operands.
-constexpr std::size_t kMaxItemsPerProduct = 100000;
+constexpr std::size_t kMaxItemsPerProduct = 20000;
 
 // Maps representation items to meshes, recursively through mapped items, CSG solids and boolean operands.
 class ShapeBuilder {
