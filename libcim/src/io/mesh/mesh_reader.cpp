@@ -39,7 +39,7 @@ struct Input {
 };
 
 // The glTF JSON of a .gltf or .glb file, or nullopt when it cannot be found (the Assimp pass then reports why).
-std::optional<Json> readGltfJson(const Input& input) {
+std::optional<Json> readGltfJson(const Input& input, std::uintmax_t fileSize) {
   const auto stream = input.open();
   std::istream& in = *stream;
   if (!in) return std::nullopt;
@@ -51,7 +51,8 @@ std::optional<Json> readGltfJson(const Input& input) {
     if (std::string_view(header, 4) != "glTF" || std::string_view(header + 16, 4) != "JSON") return std::nullopt;
     std::uint32_t length = 0;
     std::memcpy(&length, header + 12, 4);
-    if (length > (1u << 30)) return std::nullopt;
+    // Not more than the file holds: a chunk length that lies (found by the glb fuzz target) would allocate it first.
+    if (length > (1u << 30) || length + std::uintmax_t{20} > fileSize) return std::nullopt;
     text.resize(length);
     if (!in.read(text.data(), length)) return std::nullopt;
   } else {
@@ -281,12 +282,13 @@ struct Where {
   bool embedded = false;
 };
 
-Result<Where> whereOf(const Input& input, const MeshPlacement& placement, std::vector<Diagnostic>& diags) {
+Result<Where> whereOf(const Input& input, std::uintmax_t size, const MeshPlacement& placement,
+                      std::vector<Diagnostic>& diags) {
   const fs::path& path = input.path;
   Where w{placement.crs, placement.originMeters, false};
   const std::string ext = lowerExtension(path);
   if (ext != ".glb" && ext != ".gltf") return Result<Where>::success(std::move(w));
-  auto json = readGltfJson(input);
+  auto json = readGltfJson(input, size);
   if (!json) return Result<Where>::success(std::move(w));
   auto g = embeddedGeoreference(*json);
   if (!g) return Result<Where>::success(std::move(w));
@@ -419,7 +421,7 @@ Result<model::Scene> readInput(const Input& input, const MeshPlacement& placemen
   if (auto st = checkInput(input, placement, size); !st.ok()) return Result<model::Scene>::failureFrom(st);
   if (!reportProgress(progress, "read", 0.0)) return fail(ErrorCode::Cancelled, "cancelled", source);
   std::vector<Diagnostic> diags;
-  auto where = whereOf(input, placement, diags);
+  auto where = whereOf(input, size, placement, diags);
   if (!where.ok()) return Result<model::Scene>::failure(*where.error(), std::move(diags));
   Assimp::Importer importer;
   Diagnostic error;

@@ -18,3 +18,12 @@ TEST_CASE("A GLB whose JSON chunk declares 2.2 GB in a 505-byte file fails at on
   CHECK(r.error()->code == ErrorCode::CorruptFile);
   CHECK_THAT(r.error()->message, Catch::Matchers::Contains("a chunk at byte 12 declares 2248147264 bytes"));
 }
+
+TEST_CASE("A GLB whose JSON chunk declares 822 MB is not read into memory for its georeference", "[io][mesh][hostile]") {
+  // Before: libcim's own look for asset.extras.cim allocated the declared 822 MB (6 s, 800 MB) before Assimp ran.
+  const auto t0 = std::chrono::steady_clock::now();
+  auto r = io::readMesh(cimtest::sourceDir() / "tests/fuzz/corpus/glb/timeout_json_chunk_822MB_extras.glb");
+  CHECK(std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count() < 2.0);
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.error()->code == ErrorCode::CorruptFile);
+}
