@@ -100,8 +100,15 @@ class ShapeBuilder {
     Instance map;
     if (!source || !map.load(f, *source)) return;
     Eigen::Affine3d origin = Eigen::Affine3d::Identity();
-    if (auto o = map.ref("MappingOrigin"))
-      origin = f.isA(*f.find(*o), names::IfcPlacement) ? axis2Placement(ctx_, *o) : transformationOperator(ctx_, *o);
+    if (auto o = map.ref("MappingOrigin")) {
+      // A dangling MappingOrigin (found by the ifc fuzz target: a null record was dereferenced) counts as identity.
+      const EntityRecord* rec = f.find(*o);
+      if (!rec)
+        ctx_.report(Severity::Warning, ErrorCode::InvalidElement, *source, "MappingOrigin " + instanceName(*o) +
+                                                                               " does not exist; identity used");
+      else
+        origin = f.isA(*rec, names::IfcPlacement) ? axis2Placement(ctx_, *o) : transformationOperator(ctx_, *o);
+    }
     Eigen::Affine3d target = Eigen::Affine3d::Identity();
     if (auto tg = it.ref("MappingTarget")) target = transformationOperator(ctx_, *tg);
     if (auto rep = map.ref("MappedRepresentation")) representation(*rep, t * target * origin, out, depth + 1, color);
