@@ -404,9 +404,9 @@ void checkPrecision(const model::Scene& out, const std::string& source, std::vec
   if (resolution > 1e-3)
     diags.push_back(Diagnostic::warning(
         ErrorCode::PrecisionLoss,
-        "coordinates reach " + std::to_string(static_cast<long long>(largest)) +
+        "coordinates reach " + std::to_string(static_cast<long long>(std::min(largest, 9e18))) +
             " m from the placement origin and are held in single precision (about " +
-            std::to_string(static_cast<long long>(std::ceil(resolution * 1000.0))) +
+            std::to_string(static_cast<long long>(std::min(std::ceil(resolution * 1000.0), 9e18))) +
             " mm resolution); export the model relative to a local origin and give that origin with --origin",
         source));
 }
