@@ -7,6 +7,7 @@
 // Prints: the GeoPackage size; libcim read (io::readFootprints: open, extrude, prisms and meshes), tiles
 // (tiles3d::write) and their sum; ogr2ogr into a throw-away PostGIS cluster (its default: COPY, GiST index). Wall
 // times; the machine's load average first.
+#include <stdexcept>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -53,7 +54,7 @@ void writeGpkg(const cimbench::City& city, const fs::path& path) {
   layer->CreateField(&height);
   layer->CreateField(&floors);
   layer->CreateField(&ground);
-  layer->StartTransaction();
+  if (layer->StartTransaction() != OGRERR_NONE) throw std::runtime_error("cannot start a transaction on the footprints");
   for (std::size_t i = 0; i < city.buildings.size(); ++i) {
     const auto& b = city.buildings[i];
     OGRFeature f(layer->GetLayerDefn());
@@ -67,9 +68,9 @@ void writeGpkg(const cimbench::City& city, const fs::path& path) {
     ring.closeRings();
     poly.addRing(&ring);
     f.SetGeometry(&poly);
-    layer->CreateFeature(&f);
+    if (layer->CreateFeature(&f) != OGRERR_NONE) throw std::runtime_error("cannot write footprint " + std::to_string(i));
   }
-  layer->CommitTransaction();
+  if (layer->CommitTransaction() != OGRERR_NONE) throw std::runtime_error("cannot commit the footprints");
   GDALClose(ds);
 }
 

@@ -25,6 +25,8 @@ packages=(
   libminizip-dev zlib1g-dev libssl-dev libxml2-utils
   # CLI and tests (python3 checks the bundled sample data against its script); jemalloc for the cim tool
   libcli11-dev catch2 python3 libjemalloc-dev
+  # the fuzz targets (scripts/fuzz.sh, tests/fuzz): clang with libFuzzer and the sanitizer runtimes
+  clang libclang-rt-14-dev
   # the HTTP server of `cim view` (tools/cim/view)
   libcpp-httplib-dev
   # the sample data script writes its DEM GeoTIFF with GDAL's Python bindings

@@ -26,6 +26,7 @@ std::string_view codeName(ErrorCode code) {
     case ErrorCode::PrimitiveSkipped: return "PrimitiveSkipped";
     case ErrorCode::InvalidElement: return "InvalidElement";
     case ErrorCode::ConventionApplied: return "ConventionApplied";
+    case ErrorCode::LimitExceeded: return "LimitExceeded";
     case ErrorCode::IfcItemNotRead: return "IfcItemNotRead";
     case ErrorCode::IfcBooleanNotApplied: return "IfcBooleanNotApplied";
     case ErrorCode::IfcOpeningNotCut: return "IfcOpeningNotCut";

@@ -6,6 +6,8 @@
 
 #include <Eigen/Geometry>
 
+#include "core/limits.h"
+
 namespace cim::geometry {
 
 namespace {
@@ -127,7 +129,7 @@ int circleSegments(double radius, double tolerance, int minSegments, int maxSegm
   if (tolerance >= radius) return minSegments;
   // r (1 − cos(π/n)) ≤ tol  ⇔  n ≥ π / acos(1 − tol/r)
   const double n = std::ceil(kPi / std::acos(1.0 - tolerance / radius) - 1e-9);
-  return static_cast<int>(std::clamp(n, static_cast<double>(minSegments), static_cast<double>(maxSegments)));
+  return cim::detail::clampToInt(n, minSegments, maxSegments);
 }
 
 Mesh sweep(std::span<const Eigen::Vector3d> input, const SweepSection& section, const SweepOptions& options) {

@@ -10,6 +10,7 @@
 #include "cim/geometry/triangulate.h"
 #include "cim/model/element.h"
 #include "cim/model/site.h"
+#include "core/limits.h"
 
 namespace cim::model {
 
@@ -24,7 +25,7 @@ constexpr double kPi = std::numbers::pi;
 int circleSegments(double r, double tol) {
   if (!(r > 0) || !(tol > 0) || tol >= r) return 8;
   const double n = std::ceil(kPi / std::acos(1.0 - tol / r) / 4.0) * 4.0;
-  return static_cast<int>(std::clamp(n, 8.0, 256.0));
+  return cim::detail::clampToInt(n, 8, 256);
 }
 
 // Builds a mesh around a world origin; positions are stored relative to it.

@@ -50,7 +50,8 @@ TEST_CASE("Error codes sit in their module's range and have distinct names", "[c
                            ErrorCode::JoinKeyDuplicate,
                            ErrorCode::StoreUnreadable,   ErrorCode::StoreSchemaTooNew, ErrorCode::StoreFailed,
                            ErrorCode::StoreBusy,         ErrorCode::StoreVersionUnknown, ErrorCode::StoreKeyMissing,
-                           ErrorCode::StoreKeyRepeated,  ErrorCode::StoreElementUnreadable};
+                           ErrorCode::StoreKeyRepeated,  ErrorCode::StoreElementUnreadable,
+                           ErrorCode::LimitExceeded};
   std::set<std::string_view> names;
   for (auto c : all) {
     CHECK(codeName(c) != "Unknown");
@@ -60,6 +61,7 @@ TEST_CASE("Error codes sit in their module's range and have distinct names", "[c
   CHECK(codeNumber(ErrorCode::FileNotFound) / 1000 == 1);
   CHECK(codeNumber(ErrorCode::UnknownCrs) / 1000 == 2);
   CHECK(codeNumber(ErrorCode::CorruptFile) / 1000 == 5);
+  CHECK(codeNumber(ErrorCode::LimitExceeded) / 1000 == 5);
   CHECK(codeNumber(ErrorCode::ExportFailed) / 1000 == 8);
   CHECK(codeNumber(ErrorCode::IfcOpeningNotCut) / 1000 == 6);
   CHECK(codeNumber(ErrorCode::PipeRowSkipped) / 100 == 70);

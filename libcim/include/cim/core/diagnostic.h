@@ -40,6 +40,7 @@ enum class ErrorCode : std::uint32_t {
   PrimitiveSkipped = 5004,
   InvalidElement = 5005,
   ConventionApplied = 5006,  ///< a unit or axis convention read from the file was applied (informational)
+  LimitExceeded = 5007,      ///< a part of the input beyond a reader's limit (nesting depth, points, field size): not read
   // io/ifc
   IfcItemNotRead = 6001,          ///< a representation item, face surface or curve the reader does not draw
   IfcBooleanNotApplied = 6002,    ///< a boolean result or clipping shown uncut: its first operand is drawn

@@ -9,6 +9,7 @@
 
 #include <tiny_gltf.h>
 
+#include "core/output_file.h"
 #include "core/text.h"
 #include "export/gltf/buffer_builder.h"
 #include "export/gltf/materials.h"
@@ -50,6 +51,10 @@ class Writer {
     const auto bounds = scene_.worldBounds();
     if (bounds.empty() || scene_.triangleCount() == 0)
       return Result<WriteStats>::failure(Diagnostic::error(ErrorCode::NoGeometry, "the scene has no triangles to write"));
+    // A NaN or infinite coordinate would give null or FLT_MAX accessor bounds: an invalid file, so none is written.
+    if (!bounds.min.allFinite() || !bounds.max.allFinite() || !((bounds.max - bounds.min).maxCoeff() < 1e30))
+      return Result<WriteStats>::failure(Diagnostic::error(
+          ErrorCode::ExportFailed, "the scene's bounds are not finite (a coordinate is NaN or infinite): nothing written"));
     if (options_.mergeElements && scene_.elementCount() >= (1u << 24))
       return Result<WriteStats>::failure(Diagnostic::error(
           ErrorCode::ExportFailed, "more than 2^24 elements: float feature ids would not be exact; write one node per element"));
@@ -88,6 +93,9 @@ class Writer {
     model_.scenes.push_back(std::move(s));
     model_.defaultScene = 0;
     if (usesFeatures_) model_.extensionsUsed.push_back("EXT_mesh_features");
+    if (nonFinite_)
+      return Result<WriteStats>::failure(Diagnostic::error(
+          ErrorCode::ExportFailed, "a vertex is NaN or infinite relative to the scene's centre: nothing written"));
 
     stats_.nodes = model_.nodes.size();
     stats_.meshes = model_.meshes.size();
@@ -99,6 +107,8 @@ class Writer {
   tinygltf::Model& model() { return model_; }
 
  private:
+  bool nonFinite_ = false;  // a position that is not finite as a float (build() then fails)
+
   void writeAssetExtras() {
     Value::Object cim;
     cim["origin"] = vec3(centre_);
@@ -134,6 +144,7 @@ class Writer {
     for (const auto& p : mesh.positions) {
       const Eigen::Vector3d q = shift + p.cast<double>();
       pos.emplace_back(static_cast<float>(q.x()), static_cast<float>(q.z()), static_cast<float>(-q.y()));
+      if (!pos.back().allFinite()) nonFinite_ = true;
     }
     std::vector<Eigen::Vector3f> computed;
     const auto& normals = geometry::normalsOf(mesh, computed);
@@ -285,25 +296,10 @@ Result<WriteStats> write(const model::Scene& scene, const fs::path& path, const 
   if (!io.WriteGltfSceneToStream(&writer.model(), bytes, /*prettyPrint=*/!binary, binary))
     return Result<WriteStats>::failure(Diagnostic::error(ErrorCode::ExportFailed, "glTF serialisation failed", target));
 
-  // Write next to the target, then rename: readers never see a half-written file.
-  const fs::path tmp = fs::path(target + ".tmp");
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    if (!out) return unwritable(std::strerror(errno));
-    const std::string data = std::move(bytes).str();
-    out.write(data.data(), static_cast<std::streamsize>(data.size()));
-    out.close();
-    if (!out) {
-      const std::string why = std::strerror(errno);
-      fs::remove(tmp, ec);
-      return unwritable(why);
-    }
-  }
-  fs::rename(tmp, path, ec);
-  if (ec) {
-    fs::remove(tmp, ec);
-    return unwritable(ec.message());
-  }
+  // Write a new temporary beside the target (exclusive creation, links not followed), then rename: readers never see
+  // a half-written file, and nothing planted beside the output is written through.
+  const std::string data = std::move(bytes).str();
+  if (auto why = cim::detail::writeOutputFile(path, data); !why.empty()) return unwritable(why);
   WriteStats stats = built.value();
   stats.bytes = fs::file_size(path, ec);
   return Result<WriteStats>::success(stats, built.takeDiagnostics());

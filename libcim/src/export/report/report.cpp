@@ -12,6 +12,7 @@
 #include <map>
 #include <random>
 
+#include "core/output_file.h"
 #include "core/text.h"
 #include "export/report/report_internal.h"
 #include "export/report/report_uuid.h"
@@ -165,46 +166,26 @@ namespace {
 
 enum class Format { Json, GeoJson, Bcf };
 
-// A name beside `path` no other writer uses: ".<name>.<random>.tmp".
-fs::path temporaryBeside(const fs::path& path) {
-  static std::atomic<unsigned> counter{0};
-  std::random_device device;
-  std::string name(".");  // appended piece by piece: GCC 12 warns (-Wrestrict, wrongly) about "." + string
-  name += path.filename().string();
-  name += '.';
-  name += std::to_string(device());
-  name += '-';
-  name += std::to_string(counter++);
-  name += ".tmp";
-  return path.parent_path() / name;
-}
-
-// Writes `bytes` to `file`; false when it cannot.
-bool writeBytes(const fs::path& file, const std::string& bytes) {
-  std::ofstream out(file, std::ios::binary | std::ios::trunc);
-  out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-  out.close();
-  return static_cast<bool>(out);
-}
-
-// Writes the report's bytes (or zip) to `tmp`; diagnostics name `path`.
-Status writeTemporary(const Report& report, Format format, const fs::path& tmp, const fs::path& path,
+// Writes the report's bytes (or zip) to the temporary `tmp`; diagnostics name `path`.
+Status writeTemporary(const Report& report, Format format, cim::detail::OutputTemporary& tmp, const fs::path& path,
                       const WriteOptions& options) {
   const auto unwritable = [&] {
-    return Status::failure(Diagnostic::error(ErrorCode::FileUnwritable, "cannot write the report", path.string()));
+    return Status::failure(Diagnostic::error(ErrorCode::FileUnwritable, "cannot write the report: " + tmp.error(),
+                                             path.string()));
   };
-  if (format == Format::Json) return writeBytes(tmp, reportJson(report)) ? okStatus() : unwritable();
+  if (!tmp.ok()) return unwritable();
+  if (format == Format::Json) return tmp.write(reportJson(report)) ? okStatus() : unwritable();
   if (format == Format::GeoJson) {
     auto text = reportGeoJson(report, options);
     if (!text.ok()) return Status::failureFrom(text);
-    if (!writeBytes(tmp, *text)) return unwritable();
+    if (!tmp.write(*text)) return unwritable();
     return okStatus(text.takeDiagnostics());
   }
   WriteOptions o = options;  // one creation date for the topics and the zip entries
   if (o.creationDate.empty()) o.creationDate = detail::nowUtc();
   auto files = bcfFiles(report, o);
   if (!files.ok()) return Status::failureFrom(files);
-  if (!detail::writeZip(tmp, *files, detail::zipTime(o.creationDate))) return unwritable();
+  if (!detail::writeZip(tmp.fd(), *files, detail::zipTime(o.creationDate))) return unwritable();
   return okStatus(files.takeDiagnostics());
 }
 
@@ -221,18 +202,12 @@ Status writeReport(const Report& report, const fs::path& path, const WriteOption
                                              "a report is written as .json, .geojson, .bcf or .bcfzip, not '" + ext +
                                                  "'",
                                              path.string()));
-  const fs::path tmp = temporaryBeside(path);
+  cim::detail::OutputTemporary tmp(path);  // exclusive creation beside the output; removed unless committed
   auto status = writeTemporary(report, format, tmp, path, options);
-  std::error_code ec;
-  if (!status.ok()) {
-    fs::remove(tmp, ec);
-    return status;
-  }
-  fs::rename(tmp, path, ec);
-  if (ec) {
-    fs::remove(tmp, ec);
-    return Status::failure(Diagnostic::error(ErrorCode::FileUnwritable, "cannot write the report", path.string()));
-  }
+  if (!status.ok()) return status;
+  if (!tmp.commit())
+    return Status::failure(Diagnostic::error(ErrorCode::FileUnwritable, "cannot write the report: " + tmp.error(),
+                                             path.string()));
   auto notes = status.takeDiagnostics();  // warnings about a result name the file it is in
   for (auto& d : notes)
     if (d.source.empty()) d.source = path.string();

@@ -3,6 +3,8 @@
 #include <cstdio>
 #include <set>
 
+#include <unistd.h>
+
 #include <zip.h>
 
 namespace cim::report::detail {
@@ -20,10 +22,43 @@ ZipTime zipTime(std::string_view dateTime) {
   return {y, mo, d, h, mi, s > 59 ? 59 : s};
 }
 
+namespace {
+
+// minizip's stdio callbacks, except that "opening" the archive takes a stream on a duplicate of `fd` (passed as the
+// opaque pointer) instead of opening a path.
+voidpf ZCALLBACK openDescriptor(voidpf opaque, const void* /*filename*/, int /*mode*/) {
+  const int fd = ::dup(*static_cast<const int*>(opaque));
+  if (fd < 0) return nullptr;
+  FILE* f = ::fdopen(fd, "wb");
+  if (!f) ::close(fd);
+  return f;
+}
+
+bool writeEntries(zipFile zip, const std::vector<std::pair<std::string, std::string>>& files, const ZipTime& time);
+
+}  // namespace
+
+bool writeZip(int fd, const std::vector<std::pair<std::string, std::string>>& files, const ZipTime& time) {
+  zlib_filefunc64_def io;
+  fill_fopen64_filefunc(&io);
+  io.zopen64_file = openDescriptor;
+  io.opaque = &fd;
+  zipFile zip = zipOpen2_64("output", APPEND_STATUS_CREATE, nullptr, &io);
+  if (!zip) return false;
+  return writeEntries(zip, files, time);
+}
+
 bool writeZip(const std::filesystem::path& file, const std::vector<std::pair<std::string, std::string>>& files,
               const ZipTime& time) {
   zipFile zip = zipOpen64(file.string().c_str(), APPEND_STATUS_CREATE);
   if (!zip) return false;
+  return writeEntries(zip, files, time);
+}
+
+namespace {
+
+// The entries into an open archive, which is closed.
+bool writeEntries(zipFile zip, const std::vector<std::pair<std::string, std::string>>& files, const ZipTime& time) {
   zip_fileinfo info{};
   info.tmz_date.tm_year = static_cast<uInt>(time.year);  // minizip takes the full year (or years since 1900)
   info.tmz_date.tm_mon = static_cast<uInt>(time.month - 1);
@@ -50,5 +85,7 @@ bool writeZip(const std::filesystem::path& file, const std::vector<std::pair<std
   }
   return zipClose(zip, nullptr) == ZIP_OK && ok;
 }
+
+}  // namespace
 
 }  // namespace cim::report::detail

@@ -23,5 +23,7 @@ ZipTime zipTime(std::string_view dateTime);
 /// time give the same bytes. False when the file cannot be written.
 bool writeZip(const std::filesystem::path& file, const std::vector<std::pair<std::string, std::string>>& files,
               const ZipTime& time);
+/// The same, into the open file descriptor `fd` (an OutputTemporary's; it stays open, the caller closes it).
+bool writeZip(int fd, const std::vector<std::pair<std::string, std::string>>& files, const ZipTime& time);
 
 }  // namespace cim::report::detail

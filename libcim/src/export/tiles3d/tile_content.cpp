@@ -6,11 +6,13 @@
 #include <cmath>
 #include <fstream>
 #include <map>
+#include <sstream>
 
 #include <tiny_gltf.h>
 
 #include "cim/core/version.h"
 #include "cim/geometry/simplify.h"
+#include "core/output_file.h"
 #include "export/gltf/buffer_builder.h"
 #include "export/gltf/compress.h"
 #include "export/gltf/materials.h"
@@ -231,15 +233,16 @@ std::vector<Diagnostic> precisionWarnings(const geometry::Aabb& box, const std::
 Result<std::uintmax_t> writeGlbFile(tinygltf::Model& model, const fs::path& path, MeshCompression compression) {
   auto compressed = cim::detail::compressMeshes(model, compression);
   if (!compressed.ok()) return Result<std::uintmax_t>::failureFrom(compressed);
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  std::ostringstream out(std::ios::binary);
   if (!cim::detail::writeGlb(model, out))
     return Result<std::uintmax_t>::failure(
         Diagnostic::error(ErrorCode::FileUnwritable, "cannot write the GLB", path.string()));
-  const auto size = out.tellp();
-  out.close();
-  if (!out || size < 0)
-    return Result<std::uintmax_t>::failure(Diagnostic::error(ErrorCode::FileUnwritable, "cannot write the file", path.string()));
-  return Result<std::uintmax_t>::success(static_cast<std::uintmax_t>(size));
+  const std::string bytes = std::move(out).str();
+  // Through a new temporary beside it, renamed: a link planted in the output folder is never written through.
+  if (auto why = cim::detail::writeOutputFile(path, bytes); !why.empty())
+    return Result<std::uintmax_t>::failure(
+        Diagnostic::error(ErrorCode::FileUnwritable, "cannot write the file: " + why, path.string()));
+  return Result<std::uintmax_t>::success(static_cast<std::uintmax_t>(bytes.size()));
 }
 
 }  // namespace

@@ -7,6 +7,7 @@
 
 #include "cim/core/version.h"
 #include "cim/export/tiles3d.h"
+#include "core/output_file.h"
 
 namespace cim::tiles3d::detail {
 
@@ -106,10 +107,9 @@ void addToIndex(nlohmann::json& index, const std::string& uri, const TilesetStat
 }
 
 Status writeJsonFile(const std::filesystem::path& path, const nlohmann::json& json) {
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out << json.dump(1) << '\n';
-  out.close();
-  if (!out) return Status::failure(Diagnostic::error(ErrorCode::FileUnwritable, "cannot write the file", path.string()));
+  // Through a new temporary beside it, renamed: a link planted in the output folder is never written through.
+  if (auto why = cim::detail::writeOutputFile(path, json.dump(1) + '\n'); !why.empty())
+    return Status::failure(Diagnostic::error(ErrorCode::FileUnwritable, "cannot write the file: " + why, path.string()));
   return okStatus();
 }
 

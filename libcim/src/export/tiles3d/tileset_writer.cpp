@@ -10,6 +10,7 @@
 
 #include "cim/export/tiles3d.h"
 #include "cim/geo/transform.h"
+#include "core/output_file.h"
 #include "core/parallel.h"
 #include "export/tiles3d/metadata.h"
 #include "export/tiles3d/tile_content.h"
@@ -271,9 +272,10 @@ Status prepareFolder(const fs::path& dir, bool overwrite) {
     fs::create_directories(dir, ec);
     if (ec) return fail("cannot create the output folder: " + ec.message());
   }
-  std::ofstream marker(dir / kMarkerFile);
-  marker << "written by libcim's 3D Tiles exporter; `cim tiles --overwrite` may replace this folder\n";
-  if (!marker) return fail("cannot write into the output folder");
+  if (auto why = cim::detail::writeOutputFile(
+          dir / kMarkerFile, "written by libcim's 3D Tiles exporter; `cim tiles --overwrite` may replace this folder\n");
+      !why.empty())
+    return fail("cannot write into the output folder: " + why);
   return okStatus();
 }
 

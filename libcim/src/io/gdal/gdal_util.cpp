@@ -1,10 +1,12 @@
 // The shared GDAL/OGR helpers of the io readers (see gdal_util.h).
 #include "io/gdal/gdal_util.h"
 
+#include <atomic>
 #include <mutex>
 
 #include <cpl_conv.h>
 #include <cpl_error.h>
+#include <cpl_vsi.h>
 #include <gdal_priv.h>
 #include <ogrsf_frmts.h>
 
@@ -29,6 +31,26 @@ QuietErrors::QuietErrors() {
 
 QuietErrors::~QuietErrors() { CPLPopErrorHandler(); }
 
+void CollectErrors::handler(int errorClass, int /*code*/, const char* message) {
+  auto* self = static_cast<CollectErrors*>(CPLGetErrorHandlerUserData());
+  if (!self) return;
+  const std::string text = message ? message : "";
+  if (errorClass >= CE_Failure) {
+    if (self->failure_.empty()) self->failure_ = text.empty() ? std::string("GDAL gave no reason") : text;
+  } else if (errorClass == CE_Warning && self->warnings_.size() < 20) {
+    self->warnings_.push_back(text);
+  }
+}
+
+CollectErrors::CollectErrors() {
+  CPLPushErrorHandlerEx(
+      [](CPLErr e, CPLErrorNum n, const char* m) { CollectErrors::handler(static_cast<int>(e), static_cast<int>(n), m); },
+      this);
+  CPLErrorReset();
+}
+
+CollectErrors::~CollectErrors() { CPLPopErrorHandler(); }
+
 std::string lastErrorMessage() {
   const char* m = CPLGetLastErrorMsg();
   return m && *m ? std::string(m) : std::string("GDAL gave no reason");
@@ -52,6 +74,29 @@ DatasetPtr openVector(const fs::path& path, CsvColumns csv, std::string* error) 
   if (!ds && error) *error = CPLGetLastErrorMsg();
   return DatasetPtr(ds);
 }
+
+bool exists(const fs::path& path) {
+  const std::string p = path.string();
+  if (p.rfind("/vsimem/", 0) == 0) {
+    VSIStatBufL st;
+    return VSIStatL(p.c_str(), &st) == 0;
+  }
+  std::error_code ec;
+  return fs::exists(path, ec);
+}
+
+MemoryFile::MemoryFile(std::string_view bytes, const std::string& name, const MemoryFile* besides) {
+  static std::atomic<unsigned long long> counter{0};
+  const fs::path folder = besides ? besides->path_.parent_path() : fs::path("/vsimem/cim-" + std::to_string(++counter));
+  path_ = folder / fs::path(name).filename();
+  static char none = 0;  // GDAL wants a buffer even for no bytes; it is only read
+  char* data = bytes.empty() ? &none : const_cast<char*>(bytes.data());
+  VSILFILE* f = VSIFileFromMemBuffer(path_.string().c_str(), reinterpret_cast<GByte*>(data),
+                                     static_cast<vsi_l_offset>(bytes.size()), /*bTakeOwnership=*/FALSE);
+  if (f) VSIFCloseL(f);
+}
+
+MemoryFile::~MemoryFile() { VSIUnlink(path_.string().c_str()); }
 
 std::string crsDefinition(const OGRSpatialReference& srs) {
   const char* auth = srs.GetAuthorityName(nullptr);

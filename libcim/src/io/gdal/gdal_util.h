@@ -7,6 +7,8 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "cim/core/result.h"
 #include "cim/geo/crs.h"
@@ -31,6 +33,25 @@ class QuietErrors {
   QuietErrors& operator=(const QuietErrors&) = delete;
 };
 
+/// Collects GDAL's failures on this thread for its lifetime instead of printing them, so that a reader can tell a
+/// layer GDAL stopped reading (a CSV line over its MAX_LINE_SIZE, a damaged record) from one that ended.
+class CollectErrors {
+ public:
+  CollectErrors();
+  ~CollectErrors();
+  CollectErrors(const CollectErrors&) = delete;
+  CollectErrors& operator=(const CollectErrors&) = delete;
+  /// The first failure (CE_Failure or worse) GDAL reported since construction; empty when none.
+  const std::string& firstFailure() const { return failure_; }
+  /// Warnings GDAL gave (at most the first 20).
+  const std::vector<std::string>& warnings() const { return warnings_; }
+
+ private:
+  static void handler(int errorClass, int code, const char* message);
+  std::string failure_;
+  std::vector<std::string> warnings_;
+};
+
 /// GDAL's last error message, or "GDAL gave no reason".
 std::string lastErrorMessage();
 
@@ -51,6 +72,24 @@ enum class CsvColumns {
 /// Opens a vector dataset read-only without GDAL printing anything; null on failure with `error` (when given) set
 /// to GDAL's message.
 DatasetPtr openVector(const std::filesystem::path& path, CsvColumns csv, std::string* error = nullptr);
+
+/// Whether `path` exists: a file, or a GDAL virtual file (a /vsimem/ buffer).
+bool exists(const std::filesystem::path& path);
+
+/// Bytes in memory as a GDAL virtual file "/vsimem/cim-<n>/<name's file name>" (not copied: the caller keeps them
+/// alive), unlinked on destruction; files made with the same `folder` object share one /vsimem/ folder, so a line
+/// table finds its point table beside it.
+class MemoryFile {
+ public:
+  MemoryFile(std::string_view bytes, const std::string& name, const MemoryFile* besides = nullptr);
+  ~MemoryFile();
+  MemoryFile(const MemoryFile&) = delete;
+  MemoryFile& operator=(const MemoryFile&) = delete;
+  const std::filesystem::path& path() const { return path_; }
+
+ private:
+  std::filesystem::path path_;
+};
 
 /// The definition of a spatial reference as libcim names CRSs: "AUTH:CODE" when the whole CRS has an authority
 /// code, "EPSG:h+v" for a compound CRS whose horizontal and vertical parts have EPSG codes (GeoJSON

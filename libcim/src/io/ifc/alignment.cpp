@@ -5,6 +5,7 @@
 #include <cmath>
 #include <numbers>
 
+#include "core/limits.h"
 #include "io/ifc/axis_placement.h"
 
 namespace cim::io::ifc {
@@ -66,7 +67,7 @@ struct Parent {
       case ParentKind::Clothoid: {
         // Heading theta(s) = s^2 / (2 A |A|): curvature s / (A |A|) grows linearly with arc length.
         const double k = 1.0 / (2.0 * a * std::abs(a));
-        const int panels = 1 + static_cast<int>(std::abs(t) / 10.0 + k * t * t / 0.1);
+        const int panels = 1 + cim::detail::clampToInt(std::abs(t) / 10.0 + k * t * t / 0.1, 0, 1 << 16);
         p = integrate([&](double s) { return Vec2(std::cos(k * s * s), std::sin(k * s * s)); }, 0.0, t, panels);
         d = Vec2(std::cos(k * t * t), std::sin(k * t * t));
         break;
@@ -101,7 +102,7 @@ struct Parent {
       case ParentKind::Circle: return (t1 - t0) * radius;
       case ParentKind::Clothoid: return t1 - t0;
       case ParentKind::Polynomial: {
-        const int panels = 4 + static_cast<int>(std::abs(t1 - t0) * unit / 20.0);
+        const int panels = 4 + cim::detail::clampToInt(std::abs(t1 - t0) * unit / 20.0, 0, 1 << 16);
         return integrate(
                    [&](double t) {
                      Vec2 p, d;
@@ -188,7 +189,7 @@ class PlanarSegment {
     const double k = maxCurvature();
     if (!(k > 0) || length <= 0) return 1;
     const double step = std::sqrt(8.0 * std::max(tol, 1e-6) / k);
-    return std::clamp(static_cast<int>(std::ceil(length / step)), 1, 4096);
+    return cim::detail::clampToInt(std::ceil(length / step), 1, 4096);
   }
 };
 

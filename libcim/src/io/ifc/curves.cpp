@@ -3,6 +3,7 @@
 #include <cmath>
 #include <numbers>
 
+#include "core/limits.h"
 #include "io/ifc/alignment.h"
 #include "io/ifc/axis_placement.h"
 #include "io/ifc/bspline.h"
@@ -119,6 +120,11 @@ std::vector<Eigen::Vector3d> trimmed(Context& ctx, const Instance& t) {
     auto a = angle(p1, q1), b = angle(p2, q2);
     if (!a || !b) return {};
     double sweep = sense ? *b - *a : *a - *b;
+    if (!std::isfinite(sweep) || std::abs(*a) > 1e6 || std::abs(*b) > 1e6) {  // 2 pi steps would never get there
+      ctx.report(Severity::Warning, ErrorCode::InvalidElement, t.id(), "trim parameters are not finite or absurdly large");
+      return {};
+    }
+    sweep = std::fmod(sweep, 2 * kPi);
     while (sweep <= 1e-12) sweep += 2 * kPi;
     while (sweep > 2 * kPi + 1e-12) sweep -= 2 * kPi;
     auto pts = arcPoints(ctx, k->frame, k->a, k->b, *a, sense ? sweep : -sweep);
@@ -161,7 +167,10 @@ std::vector<Eigen::Vector3d> indexedPolyCurve(Context& ctx, const Instance& c) {
 
 std::vector<Eigen::Vector3d> curveImpl(Context& ctx, std::uint64_t id, int depth) {
   std::vector<Eigen::Vector3d> out;
-  if (depth > 16) return out;
+  if (depth > 16) {
+    ctx.report(Severity::Warning, ErrorCode::LimitExceeded, id, "curves nested more than 16 deep; not read");
+    return out;
+  }
   Instance c;
   if (!c.load(ctx.file, id)) {
     ctx.report(Severity::Warning, ErrorCode::InvalidElement, id, "curve cannot be read: " + c.error());
@@ -233,8 +242,8 @@ int arcSegments(const Context& ctx, double radius, double angle) {
   if (!(radius > 0) || !(angle > 0)) return 1;
   const double tol = std::min(ctx.chordTolerance, radius);
   const double step = 2.0 * std::acos(std::max(-1.0, 1.0 - tol / radius));
-  const int full = std::clamp(static_cast<int>(std::ceil(2 * kPi / std::max(step, 1e-3))), 16, 256);
-  return std::max(1, static_cast<int>(std::ceil(full * angle / (2 * kPi))));
+  const int full = cim::detail::clampToInt(std::ceil(2 * kPi / std::max(step, 1e-3)), 16, 256);
+  return cim::detail::clampToInt(std::ceil(full * angle / (2 * kPi)), 1, 1 << 16);
 }
 
 void appendUnique(std::vector<Eigen::Vector3d>& out, const Eigen::Vector3d& p) {

@@ -3,7 +3,14 @@
 namespace cim::io::ifc {
 
 Result<IfcFile> IfcFile::open(const std::filesystem::path& path, const ProgressFn& progress) {
-  auto step = StepFile::open(path, progress);
+  return withSchema(StepFile::open(path, progress));
+}
+
+Result<IfcFile> IfcFile::openBytes(std::string_view bytes, const std::string& name, const ProgressFn& progress) {
+  return withSchema(StepFile::openBytes(bytes, name, progress));
+}
+
+Result<IfcFile> IfcFile::withSchema(Result<StepFile> step) {
   if (!step.ok()) return Result<IfcFile>::failureFrom(step);
   std::vector<Diagnostic> diags = step.takeDiagnostics();
   IfcFile f;

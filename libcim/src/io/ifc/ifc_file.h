@@ -20,6 +20,8 @@ class IfcFile {
   /// Opens and indexes the file and picks its schema from FILE_SCHEMA. Fails for files that are not STEP or whose
   /// schema is no IFC; a pre-release schema name (IFC4X3_RC3) is read with the final tables and noted.
   static Result<IfcFile> open(const std::filesystem::path& path, const ProgressFn& progress = {});
+  /// The same for bytes in memory (kept alive by the caller); `name` stands for the file in diagnostics.
+  static Result<IfcFile> openBytes(std::string_view bytes, const std::string& name, const ProgressFn& progress = {});
 
   const StepFile& step() const { return step_; }
   const schema::Schema& schema() const { return *schema_; }
@@ -41,6 +43,7 @@ class IfcFile {
   static int attributeIndex(const schema::Schema& s, const schema::EntityDef& e, std::string_view name);
 
  private:
+  static Result<IfcFile> withSchema(Result<StepFile> step);
   StepFile step_;
   const schema::Schema* schema_ = nullptr;
   bool exact_ = true;

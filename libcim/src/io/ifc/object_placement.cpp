@@ -8,6 +8,7 @@
 #include <utility>
 #include <vector>
 
+#include "core/limits.h"
 #include "io/ifc/alignment.h"
 #include "io/ifc/axis_placement.h"
 #include "io/ifc/curves.h"
@@ -56,6 +57,13 @@ class PlacementChain {
     Eigen::Affine3d result = Eigen::Affine3d::Identity();
     if (!visiting_.insert(id).second) {
       ctx_.report(Severity::Warning, ErrorCode::InvalidElement, id, "cyclic placement chain; broken here");
+      return result;
+    }
+    if (visiting_.size() > static_cast<std::size_t>(cim::detail::kMaxPlacementDepth)) {  // not cached: a shorter chain through it may reach the root
+      visiting_.erase(id);
+      ctx_.report(Severity::Warning, ErrorCode::LimitExceeded, id,
+                  "placement chain deeper than " + std::to_string(cim::detail::kMaxPlacementDepth) +
+                      " placements; broken here (placed relative to the origin)");
       return result;
     }
     Instance p;

@@ -207,7 +207,10 @@ std::vector<Polygon> arbitrary(Context& ctx, const Instance& p) {
 
 std::vector<Polygon> profileImpl(Context& ctx, std::uint64_t id, int depth) {
   std::vector<Polygon> out;
-  if (depth > 8) return out;
+  if (depth > 8) {
+    ctx.report(Severity::Warning, ErrorCode::LimitExceeded, id, "profiles nested more than 8 deep; not read");
+    return out;
+  }
   Instance p;
   if (!p.load(ctx.file, id)) {
     ctx.report(Severity::Warning, ErrorCode::InvalidElement, id, "profile cannot be read: " + p.error());

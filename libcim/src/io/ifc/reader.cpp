@@ -40,6 +40,7 @@
 #include "io/ifc/product.h"
 #include "io/ifc/relations.h"
 #include "io/ifc/styles.h"
+#include "io/ifc/in_memory.h"
 
 namespace cim::io {
 
@@ -135,9 +136,11 @@ void summarise(const ShapeStats& stats, const IfcReadResult& out, const IfcFile&
 
 bool isIfcFile(const std::filesystem::path& path) { return detail::lowerExtension(path) == ".ifc"; }
 
-Result<IfcReadResult> readIfc(const std::filesystem::path& path, const IfcOptions& options, const ProgressFn& progress) {
-  auto subIndex = [&](std::string_view stage, double f) { return reportProgress(progress, stage, 0.2 * f); };
-  auto opened = IfcFile::open(path, progress ? ProgressFn(subIndex) : ProgressFn());
+namespace {
+
+// readIfc once the file is opened (from a path or from memory); `layer` names the scene's layer.
+Result<IfcReadResult> readOpened(Result<IfcFile> opened, const std::string& layer, const IfcOptions& options,
+                                 const ProgressFn& progress) {
   if (!opened.ok()) return Result<IfcReadResult>::failureFrom(opened);
   std::vector<Diagnostic> diags = opened.takeDiagnostics();
   const IfcFile& file = opened.value();
@@ -155,7 +158,6 @@ Result<IfcReadResult> readIfc(const std::filesystem::path& path, const IfcOption
   Context ctx(file, units, options.chordToleranceMeters);
   const ItemColors colors = readItemColors(file);
   const Relations rel = readRelations(file);
-  const std::string layer = path.filename().string();
   out.scene.layer(layer);
 
   const auto products = file.instancesOf(names::IfcProduct);
@@ -181,5 +183,21 @@ Result<IfcReadResult> readIfc(const std::filesystem::path& path, const IfcOption
   reportProgress(progress, "geometry", 1.0);
   return Result<IfcReadResult>::success(std::move(out), std::move(diags));
 }
+
+}  // namespace
+
+Result<IfcReadResult> readIfc(const std::filesystem::path& path, const IfcOptions& options, const ProgressFn& progress) {
+  auto subIndex = [&](std::string_view stage, double f) { return reportProgress(progress, stage, 0.2 * f); };
+  return readOpened(IfcFile::open(path, progress ? ProgressFn(subIndex) : ProgressFn()), path.filename().string(),
+                    options, progress);
+}
+
+namespace inmemory {
+
+Result<IfcReadResult> readIfc(std::string_view bytes, const std::string& name, const IfcOptions& options) {
+  return readOpened(IfcFile::openBytes(bytes, name), std::filesystem::path(name).filename().string(), options, {});
+}
+
+}  // namespace inmemory
 
 }  // namespace cim::io

@@ -35,6 +35,9 @@ int bodyRank(std::string_view ident, std::string_view type) {
   return 99;
 }
 
+// Most representation items one product is expanded to, through mapped items and boolean operands.
+constexpr std::size_t kMaxItemsPerProduct = 20000;
+
 // Maps representation items to meshes, recursively through mapped items, CSG solids and boolean operands.
 class ShapeBuilder {
  public:
@@ -53,6 +56,15 @@ class ShapeBuilder {
             std::optional<model::Color> inherited) {
     if (depth > 16) {
       ctx_.report(Severity::Warning, ErrorCode::InvalidElement, id, "representation nested too deeply");
+      return;
+    }
+    // Mapped items can fan out at every level (a map of ten maps of ten maps ...): the items one product expands to
+    // are bounded too, or a few kilobytes of file would take forever.
+    if (++items_ > kMaxItemsPerProduct) {
+      if (items_ == kMaxItemsPerProduct + 1)
+        ctx_.report(Severity::Warning, ErrorCode::LimitExceeded, id,
+                    "the product's representation expands to more than " + std::to_string(kMaxItemsPerProduct) +
+                        " items (mapped items within mapped items); the rest is not drawn");
       return;
     }
     Instance it;
@@ -88,8 +100,15 @@ class ShapeBuilder {
     Instance map;
     if (!source || !map.load(f, *source)) return;
     Eigen::Affine3d origin = Eigen::Affine3d::Identity();
-    if (auto o = map.ref("MappingOrigin"))
-      origin = f.isA(*f.find(*o), names::IfcPlacement) ? axis2Placement(ctx_, *o) : transformationOperator(ctx_, *o);
+    if (auto o = map.ref("MappingOrigin")) {
+      // A dangling MappingOrigin (found by the ifc fuzz target: a null record was dereferenced) counts as identity.
+      const EntityRecord* rec = f.find(*o);
+      if (!rec)
+        ctx_.report(Severity::Warning, ErrorCode::InvalidElement, *source, "MappingOrigin " + instanceName(*o) +
+                                                                               " does not exist; identity used");
+      else
+        origin = f.isA(*rec, names::IfcPlacement) ? axis2Placement(ctx_, *o) : transformationOperator(ctx_, *o);
+    }
     Eigen::Affine3d target = Eigen::Affine3d::Identity();
     if (auto tg = it.ref("MappingTarget")) target = transformationOperator(ctx_, *tg);
     if (auto rep = map.ref("MappedRepresentation")) representation(*rep, t * target * origin, out, depth + 1, color);
@@ -130,6 +149,7 @@ class ShapeBuilder {
     return merged;
   }
 
+  std::size_t items_ = 0;  // items expanded so far (kMaxItemsPerProduct)
   Context& ctx_;
   const ItemColors& colors_;
   ShapeStats& stats_;

@@ -10,6 +10,7 @@
 #include <Eigen/Geometry>
 
 #include "cim/geometry/triangulate.h"
+#include "core/limits.h"
 #include "io/ifc/axis_placement.h"
 #include "io/ifc/bspline.h"
 #include "io/ifc/curves.h"
@@ -462,8 +463,8 @@ CellGrid classifyCells(const Surface& s, const std::vector<Loop>& loops, const V
     for (std::size_t k = 0; k < l.uv.size(); ++k) {
       const V2 a = l.uv[k], b = l.uv[(k + 1) % l.uv.size()];
       const V2 sl = a.cwiseMin(b) - margin - lo, sh = a.cwiseMax(b) + margin - lo;
-      const int i0 = std::max(0, static_cast<int>(std::floor(sl.x() / cell.x()))), i1 = std::min(nu - 1, static_cast<int>(sh.x() / cell.x()));
-      const int j0 = std::max(0, static_cast<int>(std::floor(sl.y() / cell.y()))), j1 = std::min(nv - 1, static_cast<int>(sh.y() / cell.y()));
+      const int i0 = cim::detail::clampToInt(std::floor(sl.x() / cell.x()), 0, nu), i1 = cim::detail::clampToInt(sh.x() / cell.x(), -1, nu - 1);
+      const int j0 = cim::detail::clampToInt(std::floor(sl.y() / cell.y()), 0, nv), j1 = cim::detail::clampToInt(sh.y() / cell.y(), -1, nv - 1);
       for (int j = j0; j <= j1; ++j)
         for (int i = i0; i <= i1; ++i)
           if (!touched[g.at(i, j)] && segmentHitsBox(a, b, g.node(i, j) - margin, g.node(i + 1, j + 1) + margin)) touched[g.at(i, j)] = 1;

@@ -3,6 +3,8 @@
 #include <cmath>
 #include <fstream>
 #include <functional>
+#include <memory>
+#include <sstream>
 #include <numbers>
 #include <system_error>
 
@@ -16,6 +18,7 @@
 
 #include "core/text.h"
 #include "cim/io/mesh.h"
+#include "io/mesh/in_memory.h"
 
 namespace cim::io {
 
@@ -26,11 +29,22 @@ using Json = nlohmann::json;
 using detail::lowerExtension;
 
 
+// The bytes of a mesh input: a file, or (for the in-memory readers) a buffer standing for the file `path` names.
+struct Input {
+  fs::path path;
+  const std::string_view* bytes = nullptr;  // null: read the file
+  std::unique_ptr<std::istream> open() const {
+    if (bytes) return std::make_unique<std::istringstream>(std::string(*bytes), std::ios::binary);
+    return std::make_unique<std::ifstream>(path, std::ios::binary);
+  }
+};
+
 // The glTF JSON of a .gltf or .glb file, or nullopt when it cannot be found (the Assimp pass then reports why).
-std::optional<Json> readGltfJson(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
+std::optional<Json> readGltfJson(const Input& input, std::uintmax_t fileSize) {
+  const auto stream = input.open();
+  std::istream& in = *stream;
   if (!in) return std::nullopt;
-  std::string ext = lowerExtension(path);
+  std::string ext = lowerExtension(input.path);
   std::string text;
   if (ext == ".glb") {
     char header[20];
@@ -38,7 +52,8 @@ std::optional<Json> readGltfJson(const fs::path& path) {
     if (std::string_view(header, 4) != "glTF" || std::string_view(header + 16, 4) != "JSON") return std::nullopt;
     std::uint32_t length = 0;
     std::memcpy(&length, header + 12, 4);
-    if (length > (1u << 30)) return std::nullopt;
+    // Not more than the file holds: a chunk length that lies (found by the glb fuzz target) would allocate it first.
+    if (length > (1u << 30) || length + std::uintmax_t{20} > fileSize) return std::nullopt;
     text.resize(length);
     if (!in.read(text.data(), length)) return std::nullopt;
   } else {
@@ -275,15 +290,33 @@ struct Walker {
 };
 
 // For a GLB whose header promises more bytes than the file has: " (truncated: ...)"; else empty.
-std::string glbTruncation(const fs::path& path, std::uintmax_t fileSize) {
-  if (lowerExtension(path) != ".glb") return {};
-  std::ifstream in(path, std::ios::binary);
+std::string glbTruncation(const Input& input, std::uintmax_t fileSize) {
+  if (lowerExtension(input.path) != ".glb") return {};
+  const auto stream = input.open();
+  std::istream& in = *stream;
   char header[12];
   if (!in.read(header, 12) || std::string_view(header, 4) != "glTF") return " (no GLB header)";
   std::uint32_t length = 0;
   std::memcpy(&length, header + 8, 4);
   if (length > fileSize)
     return " (truncated: header declares " + std::to_string(length) + " bytes, file has " + std::to_string(fileSize) + ")";
+  if (length < 20)  // a header and one chunk header at least; 0 let the chunk check below pass (an OOM in Assimp)
+    return " (header declares " + std::to_string(length) + " bytes, less than a header and a chunk)";
+  // Every chunk must fit in what is left: a 505-byte GLB whose JSON chunk declared 2.2 GB made Assimp allocate and
+  // clear that much (28 s, 2.2 GB; found by the glb fuzz target).
+  std::uint64_t offset = 12;
+  const std::uint64_t end = std::min<std::uint64_t>(length, fileSize);
+  while (offset + 8 <= end) {
+    char chunk[8];
+    if (!in.read(chunk, 8)) break;
+    std::uint32_t chunkLength = 0;
+    std::memcpy(&chunkLength, chunk, 4);
+    if (chunkLength > end - offset - 8)
+      return " (truncated: a chunk at byte " + std::to_string(offset) + " declares " + std::to_string(chunkLength) +
+             " bytes, " + std::to_string(end - offset - 8) + " are left)";
+    offset += 8 + chunkLength;
+    if (!in.seekg(static_cast<std::streamoff>(offset))) break;
+  }
   return {};
 }
 
@@ -304,16 +337,22 @@ namespace {
 
 // Refuses what cannot be read before Assimp sees it: a missing file, a folder, an empty or unreadable file, a bad
 // placement.
-Status checkInput(const fs::path& path, const MeshPlacement& placement, std::uintmax_t& size) {
+Status checkInput(const Input& input, const MeshPlacement& placement, std::uintmax_t& size) {
+  const fs::path& path = input.path;
   const std::string source = path.string();
   auto failure = [&](ErrorCode code, const std::string& why) { return Status::failure(Diagnostic::error(code, why, source)); };
   std::error_code ec;
-  if (!fs::exists(path, ec)) return failure(ErrorCode::FileNotFound, "file not found");
-  if (fs::is_directory(path, ec)) return failure(ErrorCode::FileUnreadable, "is a directory, not a mesh file");
-  size = fs::file_size(path, ec);
-  if (ec) return failure(ErrorCode::FileUnreadable, "cannot read: " + ec.message());
+  if (input.bytes) {
+    size = input.bytes->size();
+  } else {
+    if (!fs::exists(path, ec)) return failure(ErrorCode::FileNotFound, "file not found");
+    if (fs::is_directory(path, ec)) return failure(ErrorCode::FileUnreadable, "is a directory, not a mesh file");
+    size = fs::file_size(path, ec);
+    if (ec) return failure(ErrorCode::FileUnreadable, "cannot read: " + ec.message());
+  }
   if (size == 0) return failure(ErrorCode::EmptyFile, "file is empty");
-  if (!std::ifstream(path, std::ios::binary)) return failure(ErrorCode::FileUnreadable, "cannot open for reading");
+  if (!input.bytes && !std::ifstream(path, std::ios::binary))
+    return failure(ErrorCode::FileUnreadable, "cannot open for reading");
   if (!(placement.scale > 0) || !std::isfinite(placement.scale))
     return failure(ErrorCode::InvalidArgument, "scale must be a positive number");
   if (!placement.originMeters.allFinite() || !std::isfinite(placement.rotationDegrees))
@@ -330,11 +369,13 @@ struct Where {
   std::size_t mergedLayers = 0;
 };
 
-Result<Where> whereOf(const fs::path& path, const MeshPlacement& placement, std::vector<Diagnostic>& diags) {
+Result<Where> whereOf(const Input& input, std::uintmax_t size, const MeshPlacement& placement,
+                      std::vector<Diagnostic>& diags) {
+  const fs::path& path = input.path;
   Where w{placement.crs, placement.originMeters, false, {}, 0};
   const std::string ext = lowerExtension(path);
   if (ext != ".glb" && ext != ".gltf") return Result<Where>::success(std::move(w));
-  auto json = readGltfJson(path);
+  auto json = readGltfJson(input, size);
   if (!json) return Result<Where>::success(std::move(w));
   auto g = embeddedGeoreference(*json);
   if (!g) return Result<Where>::success(std::move(w));
@@ -356,15 +397,25 @@ Result<Where> whereOf(const fs::path& path, const MeshPlacement& placement, std:
 }
 
 // Assimp's scene of the file, or why there is none: a foreign format, a damaged file of a known one, no meshes.
-const aiScene* importScene(Assimp::Importer& importer, const fs::path& path, std::uintmax_t size, Diagnostic& error) {
+const aiScene* importScene(Assimp::Importer& importer, const Input& input, std::uintmax_t size, Diagnostic& error) {
+  const fs::path& path = input.path;
   const std::string source = path.string(), ext = lowerExtension(path);
   // Files without normals get them per corner, smoothed only across edges flatter than 30 degrees, before identical
   // corners are joined: a box keeps hard edges (24 vertices), a cylinder stays smooth.
   importer.SetPropertyFloat(AI_CONFIG_PP_GSN_MAX_SMOOTHING_ANGLE, 30.0f);
+  if (ext == ".glb") {  // Assimp trusts the chunk lengths: a lying one costs gigabytes before it fails
+    if (const std::string why = glbTruncation(input, size); !why.empty()) {
+      error = Diagnostic::error(ErrorCode::CorruptFile, "corrupt mesh: content is not valid glb data" + why, source);
+      return nullptr;
+    }
+  }
   const aiScene* scene = nullptr;
   try {
-    scene = importer.ReadFile(source, aiProcess_Triangulate | aiProcess_GenSmoothNormals | aiProcess_JoinIdenticalVertices |
-                                          aiProcess_SortByPType | aiProcess_ValidateDataStructure);
+    const unsigned flags = aiProcess_Triangulate | aiProcess_GenSmoothNormals | aiProcess_JoinIdenticalVertices |
+                           aiProcess_SortByPType | aiProcess_ValidateDataStructure;
+    scene = input.bytes ? importer.ReadFileFromMemory(input.bytes->data(), input.bytes->size(), flags,
+                                                      ext.empty() ? "" : ext.c_str() + 1)
+                        : importer.ReadFile(source, flags);
   } catch (const std::exception& e) {
     error = Diagnostic::error(ErrorCode::CorruptFile, std::string("cannot read mesh: ") + e.what(), source);
     return nullptr;
@@ -384,7 +435,7 @@ const aiScene* importScene(Assimp::Importer& importer, const fs::path& path, std
     error = Diagnostic::error(ErrorCode::CorruptFile, "corrupt mesh: " + why, source);
   else if (isMeshFile(path))  // a known extension whose content no reader recognises is a damaged file
     error = Diagnostic::error(ErrorCode::CorruptFile, "corrupt mesh: content is not valid " + ext.substr(1) + " data" +
-                                                          glbTruncation(path, size),
+                                                          glbTruncation(input, size),
                               source);
   else
     error = Diagnostic::error(ErrorCode::UnsupportedFormat,
@@ -439,26 +490,30 @@ void checkPrecision(const model::Scene& out, const std::string& source, std::vec
   if (resolution > 1e-3)
     diags.push_back(Diagnostic::warning(
         ErrorCode::PrecisionLoss,
-        "coordinates reach " + std::to_string(static_cast<long long>(largest)) +
+        "coordinates reach " + std::to_string(static_cast<long long>(std::min(largest, 9e18))) +
             " m from the placement origin and are held in single precision (about " +
-            std::to_string(static_cast<long long>(std::ceil(resolution * 1000.0))) +
+            std::to_string(static_cast<long long>(std::min(std::ceil(resolution * 1000.0), 9e18))) +
             " mm resolution); export the model relative to a local origin and give that origin as LoadOptions::origin",
         source));
 }
 
 }  // namespace
 
-Result<model::Scene> readMesh(const fs::path& path, const MeshPlacement& placement, const ProgressFn& progress) {
+namespace {
+
+// readMesh of a file or of bytes standing for it.
+Result<model::Scene> readInput(const Input& input, const MeshPlacement& placement, const ProgressFn& progress) {
+  const fs::path& path = input.path;
   const std::string source = path.string();
   std::uintmax_t size = 0;
-  if (auto st = checkInput(path, placement, size); !st.ok()) return Result<model::Scene>::failureFrom(st);
+  if (auto st = checkInput(input, placement, size); !st.ok()) return Result<model::Scene>::failureFrom(st);
   if (!reportProgress(progress, "read", 0.0)) return fail(ErrorCode::Cancelled, "cancelled", source);
   std::vector<Diagnostic> diags;
-  auto where = whereOf(path, placement, diags);
+  auto where = whereOf(input, size, placement, diags);
   if (!where.ok()) return Result<model::Scene>::failure(*where.error(), std::move(diags));
   Assimp::Importer importer;
   Diagnostic error;
-  const aiScene* scene = importScene(importer, path, size, error);
+  const aiScene* scene = importScene(importer, input, size, error);
   if (!scene) return Result<model::Scene>::failure(std::move(error), std::move(diags));
   if (!reportProgress(progress, "read", 0.6)) return fail(ErrorCode::Cancelled, "cancelled", source);
 
@@ -497,5 +552,19 @@ Result<model::Scene> readMesh(const fs::path& path, const MeshPlacement& placeme
   if (!reportProgress(progress, "read", 1.0)) return fail(ErrorCode::Cancelled, "cancelled", source);
   return Result<model::Scene>::success(std::move(out), std::move(diags));
 }
+
+}  // namespace
+
+Result<model::Scene> readMesh(const fs::path& path, const MeshPlacement& placement, const ProgressFn& progress) {
+  return readInput(Input{path, nullptr}, placement, progress);
+}
+
+namespace inmemory {
+
+Result<model::Scene> readMesh(std::string_view bytes, const std::string& name, const MeshPlacement& placement) {
+  return readInput(Input{fs::path(name), &bytes}, placement, {});
+}
+
+}  // namespace inmemory
 
 }  // namespace cim::io

@@ -7,6 +7,7 @@
 #include "cim/geo/georeference.h"
 #include "cim/geo/transform.h"
 #include "cim/model/pipe_element.h"
+#include "core/limits.h"
 #include "io/pipes/heights.h"
 #include "io/pipes/joints.h"
 #include "io/pipes/network.h"
@@ -35,7 +36,7 @@ Result<geo::Crs> utmZoneOf(const RawNetwork& net, const std::string& source, std
   if (!ll)
     return Result<geo::Crs>::failure(
         Diagnostic::error(ErrorCode::TransformFailed, "the centre of the data cannot be transformed to WGS 84", source));
-  const int zone = std::clamp(static_cast<int>(std::floor((ll->x() + 180.0) / 6.0)) + 1, 1, 60);
+  const int zone = cim::detail::clampToInt(std::floor((ll->x() + 180.0) / 6.0) + 1, 1, 60);
   const int epsg = (ll->y() >= 0 ? 32600 : 32700) + zone;
   auto utm = geo::Crs::fromUserInput("EPSG:" + std::to_string(epsg));
   if (!utm.ok()) return utm;

@@ -5,6 +5,7 @@
 #include <cstdlib>
 
 #include "io/pipes/network.h"
+#include "core/limits.h"
 #include "core/text.h"
 
 namespace cim::io::pipes {
@@ -17,7 +18,8 @@ std::optional<double> leadingNumber(std::string_view s, std::string_view& rest) 
   const char* b = s.data();
   if (!s.empty() && s.front() == '+') ++b;
   auto [p, ec] = std::from_chars(b, s.data() + s.size(), v);
-  if (ec != std::errc() || !std::isfinite(v)) return std::nullopt;
+  // Beyond kMaxCoordinate no coordinate, depth or size is real, and sums of such values overflow to infinity.
+  if (ec != std::errc() || !cim::detail::plausibleCoordinate(v)) return std::nullopt;
   rest = std::string_view(p, static_cast<std::size_t>(s.data() + s.size() - p));
   return v;
 }

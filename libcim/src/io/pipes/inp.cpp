@@ -6,6 +6,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "core/limits.h"
 #include "core/text.h"
 
 namespace cim::io::pipes {
@@ -62,15 +63,31 @@ void readOptions(File& file, RawNetwork& net, bool swmm) {
       file.table));
 }
 
-// [COORDINATES] of nodes and [VERTICES] of links.
-void readCoordinates(File& file) {
+// [COORDINATES] of nodes and [VERTICES] of links; a link with more than kMaxPolylinePoints vertices keeps none
+// (reported): it is drawn straight rather than costing minutes and gigabytes.
+void readCoordinates(File& file, RawNetwork& net) {
   for (const auto& l : file.section("[COORDINATES]")) {
     auto x = number(l.tokens, 1), y = number(l.tokens, 2);
     if (l.tokens.size() >= 3 && x && y) file.coordinates[l.tokens[0]] = {*x, *y};
   }
+  std::map<std::string, std::int64_t> tooMany;  // link -> line of its first vertex
   for (const auto& l : file.section("[VERTICES]")) {
     auto x = number(l.tokens, 1), y = number(l.tokens, 2);
-    if (l.tokens.size() >= 3 && x && y) file.vertices[l.tokens[0]].emplace_back(*x, *y);
+    if (l.tokens.size() < 3 || !x || !y) continue;
+    auto& v = file.vertices[l.tokens[0]];
+    if (v.size() >= cim::detail::kMaxPolylinePoints) {
+      tooMany.emplace(l.tokens[0], l.number);
+      continue;
+    }
+    v.emplace_back(*x, *y);
+  }
+  for (const auto& [link, line] : tooMany) {
+    file.vertices.erase(link);
+    net.diagnostics.push_back(Diagnostic::warning(
+        ErrorCode::LimitExceeded,
+        "link '" + link + "' has more than " + std::to_string(cim::detail::kMaxPolylinePoints) +
+            " [VERTICES], the limit: none are used, the link is drawn straight",
+        file.table, "link " + link));
   }
 }
 
@@ -181,8 +198,12 @@ Result<RawNetwork> readInp(const fs::path& path, const PipeOptions& options) {
     return Result<RawNetwork>::failure(Diagnostic::error(
         fs::exists(path, ec) ? ErrorCode::FileUnreadable : ErrorCode::FileNotFound, "cannot open", path.string()));
   }
+  return readInp(in, path.string(), options);
+}
+
+Result<RawNetwork> readInp(std::istream& in, const std::string& table, const PipeOptions& options) {
   inp::File file;
-  file.table = path.string();
+  file.table = table;
   file.sections = inp::parseSections(in);
   const bool swmm = file.sections.count("[CONDUITS]") || file.sections.count("[XSECTIONS]");
   const bool epanet = !swmm && file.sections.count("[PIPES]");
@@ -200,7 +221,7 @@ Result<RawNetwork> readInp(const fs::path& path, const PipeOptions& options) {
         file.table));
   net.crs = options.inputCrs;
   inp::readOptions(file, net, swmm);
-  inp::readCoordinates(file);
+  inp::readCoordinates(file, net);
   if (swmm) {
     file.type = model::PipeType{model::PipeClass::Drainage, "PS"};
     inp::readSwmm(file, net);

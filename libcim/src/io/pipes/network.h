@@ -3,6 +3,7 @@
 // turns it into pipe and well elements in the scene CRS and runs the QA checks.
 
 #include <cstdint>
+#include <istream>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -61,6 +62,7 @@ struct RawNetwork {
   std::vector<Diagnostic> diagnostics;
   std::vector<PipeFinding> findings;  ///< findings made while reading (e.g. depth limits on points)
   std::size_t skippedRows = 0;
+  std::size_t tablesCutShort = 0;  ///< tables GDAL stopped reading before their end (reported as errors)
 };
 
 /// Reads CJJ 61 tables (or lines with Z) through OGR.
@@ -70,6 +72,8 @@ Result<RawNetwork> readSurveyTables(const std::filesystem::path& path, const Pip
 bool looksLikeSurveyTables(const std::filesystem::path& path, const std::vector<VectorLayerSummary>& layers);
 /// Reads an EPANET or SWMM .inp file.
 Result<RawNetwork> readInp(const std::filesystem::path& path, const PipeOptions& options);
+/// The same from a stream; `table` names it in diagnostics.
+Result<RawNetwork> readInp(std::istream& in, const std::string& table, const PipeOptions& options);
 
 /// Builds elements (when `meshes`) and the QA report.
 Result<PipeReadResult> build(RawNetwork&& network, const PipeOptions& options, bool meshes,

@@ -1,8 +1,12 @@
 #include "cim/io/pipes.h"
 
 #include <algorithm>
+#include <optional>
+#include <sstream>
 
 #include "core/text.h"
+#include "io/gdal/gdal_util.h"
+#include "io/pipes/in_memory.h"
 #include "io/pipes/network.h"
 
 namespace cim::io {
@@ -89,5 +93,30 @@ Result<PipeQaReport> checkPipes(const fs::path& path, const PipeOptions& options
   auto diags = r.takeDiagnostics();
   return Result<PipeQaReport>::success(std::move(r.value().qa), std::move(diags));
 }
+
+namespace inmemory {
+
+Result<PipeReadResult> readPipes(std::string_view bytes, const std::string& name, const PipeOptions& options,
+                                 std::string_view pointTableBytes) {
+  auto built = [&](Result<pipes::RawNetwork> raw) {
+    if (!raw.ok()) return Result<PipeReadResult>::failureFrom(raw);
+    return pipes::build(std::move(raw).value(), options, true, name);
+  };
+  if (isInp(name)) {
+    std::istringstream in{std::string(bytes)};
+    return built(pipes::readInp(in, name, options));
+  }
+  if (!isTableExtension(name)) return built(readRaw(name, options));  // the path reader's refusal
+  const gdal::MemoryFile table(bytes, name);
+  std::optional<gdal::MemoryFile> points;
+  PipeOptions o = options;
+  if (!options.pointTable.empty()) {
+    points.emplace(pointTableBytes, options.pointTable.filename().string(), &table);
+    o.pointTable = points->path();
+  }
+  return built(pipes::readSurveyTables(table.path(), o));
+}
+
+}  // namespace inmemory
 
 }  // namespace cim::io

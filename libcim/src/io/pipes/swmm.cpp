@@ -24,7 +24,8 @@ std::map<std::string, XSection> readXSections(const File& file, RawNetwork& net)
     x.shape = cim::detail::toUpper(l.tokens[1]);
     x.g1 = number(l.tokens, 2).value_or(0.0);
     x.g2 = number(l.tokens, 3).value_or(0.0);
-    const double barrels = number(l.tokens, 6).value_or(1.0);
+    // A Barrels token that is no number (or one of 1e300) is reported like any count out of range: never cast.
+    const double barrels = l.tokens.size() > 6 ? number(l.tokens, 6).value_or(-1.0) : 1.0;
     if (barrels >= 1.0 && barrels <= 1000.0 && barrels == std::floor(barrels)) {
       x.barrels = static_cast<std::int64_t>(barrels);
     } else {

@@ -12,6 +12,7 @@
 #include <ogrsf_frmts.h>
 #include <nlohmann/json.hpp>
 
+#include "core/limits.h"
 #include "core/text.h"
 #include "io/gdal/gdal_util.h"
 #include "io/pipes/network.h"
@@ -241,6 +242,7 @@ struct Reader {
     net.hasPointTable = true;
     t.layer->ResetReading();
     std::int64_t row = 0;
+    gdal::CollectErrors errors;
     for (auto& fp : *t.layer) {
       OGRFeature& f = *fp;
       ++row;
@@ -261,6 +263,10 @@ struct Reader {
       const OGRGeometry* g = f.GetGeometryRef();
       if (g && wkbFlatten(g->getGeometryType()) == wkbPoint && !g->IsEmpty()) {
         const auto* pt = g->toPoint();
+        if (!cim::detail::plausibleCoordinate(pt->getX()) || !cim::detail::plausibleCoordinate(pt->getY())) {
+          skip(t, row, p.id, "a coordinate is not finite or beyond 1e12");
+          continue;
+        }
         p.xy = {pt->getX(), pt->getY()};
       } else {
         auto x = number(f, t, "X"), y = number(f, t, "Y");
@@ -288,16 +294,19 @@ struct Reader {
       p.attributes = attributes(f, t);
       net.points.push_back(std::move(p));
     }
+    stoppedEarly(t, row, errors);
   }
 
   void readLines(const TableLayer& t, int group) {
     t.layer->ResetReading();
     std::int64_t row = 0;
     bool warnedNoType = false;
+    gdal::CollectErrors errors;
     for (auto& fp : *t.layer) {
       ++row;
       if (auto l = readLine(*fp, t, group, row, warnedNoType)) net.lines.push_back(std::move(*l));
     }
+    stoppedEarly(t, row, errors);
   }
 
  private:
@@ -362,8 +371,42 @@ struct Reader {
                                                       t.table, "row " + std::to_string(row)));
     }
     if (!ls) return;
+    const auto n = static_cast<std::size_t>(std::max(0, ls->getNumPoints()));
+    if (n > cim::detail::kMaxPolylinePoints) {
+      net.diagnostics.push_back(Diagnostic::warning(
+          ErrorCode::LimitExceeded,
+          "row " + std::to_string(row) + ": a line of " + std::to_string(n) + " points, more than the limit of " +
+              std::to_string(cim::detail::kMaxPolylinePoints) + "; its own geometry is not used",
+          t.table, "row " + std::to_string(row)));
+      return;
+    }
+    for (int i = 0; i < ls->getNumPoints(); ++i) {
+      const double x = ls->getX(i), y = ls->getY(i), z = ls->getZ(i);
+      if (!cim::detail::plausibleCoordinate(x) || !cim::detail::plausibleCoordinate(y) ||
+          !cim::detail::plausibleCoordinate(z)) {
+        net.diagnostics.push_back(Diagnostic::warning(
+            ErrorCode::InvalidElement,
+            "row " + std::to_string(row) + ": a vertex is not finite or beyond 1e12; the line's own geometry is not used",
+            t.table, "row " + std::to_string(row)));
+        l.geometry.clear();
+        return;
+      }
+      l.geometry.emplace_back(x, y, z);
+    }
     l.hasZ = g->Is3D();
-    for (int i = 0; i < ls->getNumPoints(); ++i) l.geometry.emplace_back(ls->getX(i), ls->getY(i), ls->getZ(i));
+  }
+
+  // GDAL stopped reading `t` after `row` (a CSV line over its MAX_LINE_SIZE, a damaged record): reported as an error
+  // counted as a skipped row, so a table cut short is never taken for a short table.
+  void stoppedEarly(const TableLayer& t, std::int64_t row, const gdal::CollectErrors& errors) {
+    if (errors.firstFailure().empty()) return;
+    net.diagnostics.push_back(Diagnostic::error(
+        ErrorCode::LimitExceeded,
+        "GDAL stopped reading the table after row " + std::to_string(row) + " (" + errors.firstFailure() +
+            "; GDAL reads CSV lines of up to 10 MB): the rows after it are not read",
+        t.table, "row " + std::to_string(row + 1)));
+    ++net.skippedRows;
+    ++net.tablesCutShort;
   }
 
   // The section from PSize (mm, or W×H) and WallThick (mm): a size with a wall is the inner diameter. The reason the
@@ -436,8 +479,7 @@ fs::path partnerPointFile(const fs::path& lineFile) {
     std::string s = stem;
     s.replace(pos, std::string(a).size(), b);
     fs::path candidate = lineFile.parent_path() / (s + lineFile.extension().string());
-    std::error_code ec;
-    if (fs::exists(candidate, ec)) return candidate;
+    if (gdal::exists(candidate)) return candidate;
   }
   return {};
 }
@@ -477,8 +519,7 @@ bool looksLikeSurveyTables(const fs::path& path, const std::vector<VectorLayerSu
 }
 
 Result<RawNetwork> readSurveyTables(const fs::path& path, const PipeOptions& options) {
-  std::error_code ec;
-  if (!fs::exists(path, ec))
+  if (!gdal::exists(path))  // a file, or a /vsimem/ buffer of the in-memory reader
     return Result<RawNetwork>::failure(Diagnostic::error(ErrorCode::FileNotFound, "file not found", path.string()));
   auto mapping = loadMapping(options.fieldMapping);
   if (!mapping.ok()) return Result<RawNetwork>::failureFrom(mapping);
@@ -540,6 +581,13 @@ Result<RawNetwork> readSurveyTables(const fs::path& path, const PipeOptions& opt
                                                  "layer is neither a CJJ 61 line table (S_Exp, E_Exp) nor a point "
                                                  "table (Exp_No): not read",
                                                  t.table));
+  if (net.tablesCutShort > 0 && net.lines.empty() && net.points.empty()) {
+    auto cut = std::find_if(net.diagnostics.begin(), net.diagnostics.end(),
+                            [](const Diagnostic& d) { return d.code == ErrorCode::LimitExceeded; });
+    const Diagnostic error = *cut;
+    net.diagnostics.erase(cut);
+    return Result<RawNetwork>::failure(error, std::move(net.diagnostics));
+  }
   if (used == 0)
     return Result<RawNetwork>::failure(Diagnostic::error(
         ErrorCode::NoGeometry,

@@ -16,8 +16,10 @@
 #include "cim/geo/transform.h"
 #include "cim/io/site.h"
 #include "cim/model/element.h"
+#include "core/limits.h"
 #include "core/text.h"
 #include "io/gdal/gdal_util.h"
+#include "io/site/in_memory.h"
 #include "io/site/site_sniff.h"
 
 namespace cim::io {
@@ -116,7 +118,18 @@ NumberField number(const Fields& f, const std::vector<std::string>& names) {
   auto i = f.find(names);
   if (!i) return {};
   const auto type = f.feature.GetFieldDefnRef(*i)->GetType();
-  if (type == OFTInteger || type == OFTInteger64 || type == OFTReal) return {f.feature.GetFieldAsDouble(*i), {}};
+  // Beyond kMaxCoordinate a number is no size, height or coordinate of anything on a site; squares and sums of it
+  // would overflow to infinite bounds.
+  auto tooLarge = [&](double v) {
+    return NumberField{std::nullopt, "field '" + f.name(*i) + "' is not finite or beyond " +
+                                         std::to_string(static_cast<long long>(cim::detail::kMaxCoordinate)) + ": " +
+                                         std::to_string(v)};
+  };
+  if (type == OFTInteger || type == OFTInteger64 || type == OFTReal) {
+    const double v = f.feature.GetFieldAsDouble(*i);
+    if (!cim::detail::plausibleCoordinate(v)) return tooLarge(v);
+    return {v, {}};
+  }
   std::string s = f.feature.GetFieldAsString(*i);
   s.erase(0, s.find_first_not_of(" \t"));
   s.erase(s.find_last_not_of(" \t") + 1);
@@ -124,6 +137,7 @@ NumberField number(const Fields& f, const std::vector<std::string>& names) {
   auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
   if (ec != std::errc() || ptr != s.data() + s.size() || !std::isfinite(v))
     return {std::nullopt, "field '" + f.name(*i) + "' is not a number: '" + s + "'"};
+  if (!cim::detail::plausibleCoordinate(v)) return tooLarge(v);
   return {v, {}};
 }
 
@@ -186,6 +200,26 @@ SourceGeometry geometryOf(OGRFeature& f, const Fields& fields, bool csv, std::st
       default:
         g.type = SourceGeometry::Type::Other;
         g.otherName = single->getGeometryName();
+    }
+    // NaN, infinite (1e309) or absurd coordinates would reach the triangulation and the bounds; a line or ring of
+    // millions of points would cost minutes and gigabytes. Either way the feature is skipped, saying why.
+    std::size_t count = g.points.size();
+    for (const auto& r : g.rings) count += r.size();
+    if (count > cim::detail::kMaxPolylinePoints) {
+      error = "geometry with " + std::to_string(count) + " points, more than the limit of " +
+              std::to_string(cim::detail::kMaxPolylinePoints);
+      return SourceGeometry{};
+    }
+    auto plausible = [&](const Vector3d& p) {
+      return cim::detail::plausibleCoordinate(p.x()) && cim::detail::plausibleCoordinate(p.y()) &&
+             cim::detail::plausibleCoordinate(p.z());
+    };
+    bool ok = std::all_of(g.points.begin(), g.points.end(), plausible);
+    for (const auto& r : g.rings) ok = ok && std::all_of(r.begin(), r.end(), plausible);
+    if (!ok) {
+      error = "a coordinate is not finite or beyond " +
+              std::to_string(static_cast<long long>(cim::detail::kMaxCoordinate));
+      return SourceGeometry{};
     }
     return g;
   }
@@ -603,12 +637,21 @@ class LayerReader {
     const GIntBig total = layer.GetFeatureCount(/*bForce=*/FALSE);
     layer.ResetReading();
     std::size_t index = 0;
+    gdal::CollectErrors errors;  // GDAL stopping early (a CSV line over 10 MB) must not pass for the end of the layer
     for (std::unique_ptr<OGRFeature> f(layer.GetNextFeature()); f; f.reset(layer.GetNextFeature()), ++index) {
       ++out_.featuresRead;
       if (progress && total > 0 && index % 64 == 0 &&
           !progress("site features", (layerIndex + double(index) / double(total)) / layerCount))
         return false;
       readFeature(*f, index, layerCount > 1 ? std::string(" of layer '") + layer.GetName() + "'" : std::string());
+    }
+    if (!errors.firstFailure().empty()) {
+      ++out_.featuresSkipped;
+      diags_.push_back(Diagnostic::error(ErrorCode::LimitExceeded,
+                                         "GDAL stopped reading layer '" + std::string(layer.GetName()) + "' after " +
+                                             std::to_string(index) + " feature(s) (" + errors.firstFailure() +
+                                             "; GDAL reads CSV lines of up to 10 MB): the features after it are not read",
+                                         source_, "feature " + std::to_string(index)));
     }
     return true;
   }
@@ -660,8 +703,7 @@ class LayerReader {
 
 Result<SiteReadResult> readSite(const fs::path& path, const SiteOptions& options, const ProgressFn& progress) {
   const std::string source = path.string();
-  std::error_code ec;
-  if (!fs::exists(path, ec))
+  if (!gdal::exists(path))  // a file, or a /vsimem/ buffer of the in-memory reader
     return Result<SiteReadResult>::failure(Diagnostic::error(ErrorCode::FileNotFound, "file not found", source));
   std::string gdalError;
   auto ds = openVector(path, &gdalError);
@@ -691,5 +733,14 @@ Result<SiteReadResult> readSite(const fs::path& path, const SiteOptions& options
   if (out.featuresRead == 0) diags.push_back(Diagnostic::warning(ErrorCode::EmptyFile, "no features", source));
   return Result<SiteReadResult>::success(std::move(out), std::move(diags));
 }
+
+namespace inmemory {
+
+Result<SiteReadResult> readSite(std::string_view bytes, const std::string& name, const SiteOptions& options) {
+  const gdal::MemoryFile file(bytes, name);
+  return io::readSite(file.path(), options, {});
+}
+
+}  // namespace inmemory
 
 }  // namespace cim::io

@@ -42,33 +42,45 @@ Result<MappedFile> MappedFile::open(const std::filesystem::path& path) {
   MappedFile f;
   f.data_ = static_cast<const char*>(p);
   f.size_ = static_cast<std::size_t>(st.st_size);
+  f.mapped_ = true;
+  return Result<MappedFile>::success(std::move(f));
+}
+
+Result<MappedFile> MappedFile::view(std::string_view bytes, const std::string& name) {
+  if (bytes.empty()) return Result<MappedFile>::failure(Diagnostic::error(ErrorCode::EmptyFile, "file is empty", name));
+  MappedFile f;
+  f.data_ = bytes.data();
+  f.size_ = bytes.size();
   return Result<MappedFile>::success(std::move(f));
 }
 
 MappedFile::MappedFile(MappedFile&& other) noexcept
-    : data_(std::exchange(other.data_, nullptr)), size_(std::exchange(other.size_, 0)) {}
+    : data_(std::exchange(other.data_, nullptr)),
+      size_(std::exchange(other.size_, 0)),
+      mapped_(std::exchange(other.mapped_, false)) {}
 
 MappedFile& MappedFile::operator=(MappedFile&& other) noexcept {
   if (this != &other) {
-    if (data_) ::munmap(const_cast<char*>(data_), size_);
+    if (data_ && mapped_) ::munmap(const_cast<char*>(data_), size_);
     data_ = std::exchange(other.data_, nullptr);
     size_ = std::exchange(other.size_, 0);
+    mapped_ = std::exchange(other.mapped_, false);
   }
   return *this;
 }
 
 MappedFile::~MappedFile() {
-  if (data_) ::munmap(const_cast<char*>(data_), size_);
+  if (data_ && mapped_) ::munmap(const_cast<char*>(data_), size_);
 }
 
 void MappedFile::releaseResident() const {
   // A read-only private mapping has no dirty pages: MADV_DONTNEED only unmaps, and the next read refaults the same
   // bytes from the page cache, also when another thread reads concurrently.
-  if (data_) ::madvise(const_cast<char*>(data_), size_, MADV_DONTNEED);
+  if (data_ && mapped_) ::madvise(const_cast<char*>(data_), size_, MADV_DONTNEED);
 }
 
 void MappedFile::adviseSequential(bool sequential) const {
-  if (data_) ::madvise(const_cast<char*>(data_), size_, sequential ? MADV_SEQUENTIAL : MADV_NORMAL);
+  if (data_ && mapped_) ::madvise(const_cast<char*>(data_), size_, sequential ? MADV_SEQUENTIAL : MADV_NORMAL);
 }
 
 }  // namespace cim::io::ifc

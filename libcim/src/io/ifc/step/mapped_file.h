@@ -4,6 +4,7 @@
 
 #include <cstddef>
 #include <filesystem>
+#include <string>
 #include <string_view>
 
 #include "cim/core/result.h"
@@ -14,6 +15,9 @@ class MappedFile {
  public:
   /// Maps `path` read-only. Fails with FileNotFound, FileUnreadable or EmptyFile naming the file.
   static Result<MappedFile> open(const std::filesystem::path& path);
+  /// Bytes already in memory, read in place (not copied, not unmapped): the caller keeps them alive. Fails with
+  /// EmptyFile for no bytes. For readers of buffers (the fuzz targets).
+  static Result<MappedFile> view(std::string_view bytes, const std::string& name);
 
   MappedFile() = default;
   MappedFile(MappedFile&& other) noexcept;
@@ -34,6 +38,7 @@ class MappedFile {
  private:
   const char* data_ = nullptr;
   std::size_t size_ = 0;
+  bool mapped_ = false;  ///< whether data_ is a mapping of ours (unmapped, advised) or a caller's buffer
 };
 
 }  // namespace cim::io::ifc

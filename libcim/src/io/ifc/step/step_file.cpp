@@ -411,9 +411,19 @@ std::vector<bool> StepFile::buildIndex() {
 Result<StepFile> StepFile::open(const std::filesystem::path& path, const ProgressFn& progress) {
   auto mapped = MappedFile::open(path);
   if (!mapped.ok()) return Result<StepFile>::failureFrom(mapped);
+  return index(std::move(mapped).value(), path.string(), progress);
+}
+
+Result<StepFile> StepFile::openBytes(std::string_view bytes, const std::string& name, const ProgressFn& progress) {
+  auto view = MappedFile::view(bytes, name);
+  if (!view.ok()) return Result<StepFile>::failureFrom(view);
+  return index(std::move(view).value(), name, progress);
+}
+
+Result<StepFile> StepFile::index(MappedFile file, const std::string& name, const ProgressFn& progress) {
   StepFile f;
-  f.path_ = path.string();
-  f.file_ = std::move(mapped).value();
+  f.path_ = name;
+  f.file_ = std::move(file);
   f.file_.adviseSequential(true);
   const std::string_view bytes = f.file_.bytes();
 

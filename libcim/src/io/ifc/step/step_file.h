@@ -41,6 +41,9 @@ class StepFile {
   /// Maps and indexes the file. Fails when it cannot be read or is not ISO 10303-21 at all; damaged entity lines,
   /// duplicate ids and a truncated end are diagnostics (naming the #id and line) and the rest is indexed.
   static Result<StepFile> open(const std::filesystem::path& path, const ProgressFn& progress = {});
+  /// The same for bytes in memory (not copied: the caller keeps them alive while the StepFile is used); `name`
+  /// stands for the file in diagnostics.
+  static Result<StepFile> openBytes(std::string_view bytes, const std::string& name, const ProgressFn& progress = {});
 
   const StepHeader& header() const { return header_; }
   const std::string& path() const { return path_; }
@@ -72,6 +75,8 @@ class StepFile {
  private:
   /// Appends the record of instance #id (TYPE, or complex when `type` is empty) at [offset, offset + length);
   /// `upper` is scratch space, reused from call to call (a type name per instance would otherwise allocate).
+  /// Indexes `file`, named `name`.
+  static Result<StepFile> index(MappedFile file, const std::string& name, const ProgressFn& progress);
   void addRecord(std::uint64_t id, std::string_view type, std::size_t offset, std::size_t length, std::string& upper);
   /// Maps #id -> record index (a dense table when ids are compact, a hash map otherwise); the first record of an id
   /// wins. Returns, per record, whether its id repeats an earlier one's; empty when no id repeats.
