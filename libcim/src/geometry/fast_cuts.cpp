@@ -547,7 +547,6 @@ ThroughCutResult subtractAlignedBoxes(const SolidMesh& host, const std::vector<S
   }
   // Through-cuts along the axis most of them share (with a grid too large, the others go to corefinement).
   const Box& box = *hostBox;
-  const int ai = (axis + 1) % 3, aj = (axis + 2) % 3;
   std::vector<const Range3*> cuts;
   for (std::size_t i = 0; i < cutters.size(); ++i) {
     const auto& r = ranges[i];
