@@ -86,10 +86,6 @@ std::string groupLine(const std::vector<const cim::Diagnostic*>& group, const Di
   return line + " (--verbose lists all)";
 }
 
-}  // namespace
-
-namespace {
-
 // `diagnostics` per file (in the order files first appear), each file named once, grouped per code.
 void appendGrouped(std::vector<std::string>& lines, const std::vector<const cim::Diagnostic*>& diagnostics,
                    const DiagnosticsView& view) {

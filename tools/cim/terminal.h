@@ -28,7 +28,7 @@ struct DiagnosticsView {
   std::size_t idsShown = 3;           ///< ids named in a grouped line
 };
 
-/// The lines printDiagnostics writes (without the "cim: " prefix' trailing newline handling), for tests.
+/// The lines printDiagnostics writes, each without its "cim: " prefix (apart, for tests).
 /// Per input file: its path once, then one line per diagnostic, or one line per code when a file has more than
 /// `groupAbove` of it ("warning: 40 × IfcBooleanNotApplied, e.g. element '#12': ...; also #13, #14, #15 and 36 more").
 /// Notes (infos) only with verbose, except those about the run itself (an approximate vertical datum), which are
