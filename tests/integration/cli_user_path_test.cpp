@@ -350,8 +350,12 @@ TEST_CASE("Long stages show progress on a terminal", "[cli][progress]") {
 
 TEST_CASE("No output of the bundled demo holds the folder it was made in", "[cli][paths][sample]") {
   TempDir dir;
+  // What scripts/demo.sh gives: the station, terrain, pipes, site features, the buildings and their register.
   const std::string inputs = q(sample() / "pump_station.ifc") + " " + q(sample() / "dem.tif") + " " +
-                             q(sample() / "pipe_lines.csv") + " " + q(sample() / "site_features.geojson");
+                             q(sample() / "pipe_lines.csv") + " " + q(sample() / "site_features.geojson") + " " +
+                             q(sample() / "buildings_footprints.geojson") + " " + q(sample() / "buildings.city.json") +
+                             " " + q(sample() / "buildings.gml") + " --join " + q(sample() / "building_register.csv") +
+                             " --on guid=建筑编号";
   auto c = run(cli("convert " + inputs + " --crs EPSG:4549+5737 -o " + q(dir / "demo.glb")));
   REQUIRE(c.exitCode == 0);
   auto t = run(cli("tiles " + inputs + " --crs EPSG:4549+5737 -o " + q(dir / "tiles")));
