@@ -121,6 +121,16 @@ std::vector<std::array<std::uint32_t, 3>> triangulatePolygon(const std::vector<s
   return out;
 }
 
+double signedArea(const std::vector<Eigen::Vector2d>& ring) {
+  double a = 0.0;
+  for (std::size_t i = 0, n = ring.size(); i < n; ++i) {
+    const auto& p = ring[i];
+    const auto& q = ring[(i + 1) % n];
+    a += p.x() * q.y() - q.x() * p.y();
+  }
+  return 0.5 * a;
+}
+
 bool insideRings(const std::vector<std::vector<Eigen::Vector2d>>& rings, const Eigen::Vector2d& p) {
   bool inside = false;
   for (const auto& ring : rings)

@@ -69,12 +69,6 @@ void addWell(ElementShape& s, const model::Well& w) {
   }
 }
 
-double signedArea(const std::vector<Vector2d>& ring) {
-  double a = 0;
-  for (std::size_t i = 0, n = ring.size(); i < n; ++i) a += ring[i].x() * ring[(i + 1) % n].y() - ring[(i + 1) % n].x() * ring[i].y();
-  return a / 2;
-}
-
 bool isConvexRing(const std::vector<Vector2d>& ring) {
   const std::size_t n = ring.size();
   if (n < 3) return false;
@@ -356,7 +350,7 @@ ElementShape prismShape(const std::vector<std::vector<Vector2d>>& rings, double 
   s.parametric = true;
   auto oriented = rings;
   for (std::size_t i = 0; i < oriented.size(); ++i)
-    if ((signedArea(oriented[i]) > 0) != (i == 0)) std::reverse(oriented[i].begin(), oriented[i].end());
+    if ((geometry::signedArea(oriented[i]) > 0) != (i == 0)) std::reverse(oriented[i].begin(), oriented[i].end());
   addPrism(s, oriented, bottom, top);
   return s;
 }

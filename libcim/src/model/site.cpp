@@ -24,17 +24,6 @@ std::string_view siteKindName(SiteFeatureKind kind) {
 
 namespace {
 
-// Signed area of a ring (positive counter-clockwise), shoelace formula.
-double ringArea(const std::vector<Eigen::Vector2d>& ring) {
-  double a = 0.0;
-  for (std::size_t i = 0, n = ring.size(); i < n; ++i) {
-    const auto& p = ring[i];
-    const auto& q = ring[(i + 1) % n];
-    a += p.x() * q.y() - q.x() * p.y();
-  }
-  return 0.5 * a;
-}
-
 template <class V>
 double segmentDistance(const V& p, const V& a, const V& b) {
   const V ab = b - a;
@@ -83,7 +72,7 @@ double ellipsoidDistance(const Eigen::Vector3d& e, const Eigen::Vector3d& point)
 struct VolumeOf {
   double operator()(const SitePrism& s) const {
     double a = 0.0;
-    for (const auto& r : s.rings) a += ringArea(r);  // holes are clockwise: they subtract
+    for (const auto& r : s.rings) a += geometry::signedArea(r);  // holes are clockwise: they subtract
     return std::abs(a) * std::max(0.0, s.topElevation - s.bottomElevation);
   }
   double operator()(const SiteCylinder& s) const {
@@ -158,7 +147,7 @@ std::optional<SiteShape> transformSiteShape(
           v = m->head<2>();
         }
       // A mirroring map would turn the outer ring clockwise; keep the documented orientation.
-      if (ringArea(s.rings[0]) < 0)
+      if (geometry::signedArea(s.rings[0]) < 0)
         for (auto& ring : s.rings) std::reverse(ring.begin(), ring.end());
       if (!heights(ref, s.bottomElevation, s.topElevation)) return std::nullopt;
       return s;

@@ -49,19 +49,12 @@ struct Builder {
   }
 };
 
-double signedArea(const std::vector<Vector2d>& ring) {
-  double a = 0.0;
-  for (std::size_t i = 0, n = ring.size(); i < n; ++i)
-    a += ring[i].x() * ring[(i + 1) % n].y() - ring[(i + 1) % n].x() * ring[i].y();
-  return 0.5 * a;
-}
-
 geometry::Mesh prismMesh(const SitePrism& s) {
   if (s.rings.empty() || s.rings[0].size() < 3) return {};
   // Outer ring counter-clockwise, holes clockwise, so wall quads (a, b, b', a') face outward.
   auto rings = s.rings;
   for (std::size_t i = 0; i < rings.size(); ++i)
-    if ((signedArea(rings[i]) > 0) != (i == 0)) std::reverse(rings[i].begin(), rings[i].end());
+    if ((geometry::signedArea(rings[i]) > 0) != (i == 0)) std::reverse(rings[i].begin(), rings[i].end());
   Builder b({rings[0][0].x(), rings[0][0].y(), s.bottomElevation});
   const auto tris = geometry::triangulatePolygon(rings);
   std::vector<Vector2d> flat;

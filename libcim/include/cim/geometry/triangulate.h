@@ -23,6 +23,9 @@ std::vector<std::array<std::uint32_t, 3>> triangulatePlanarPolygon(const std::ve
 /// Even-odd point-in-polygon over all rings (holes included): true when `p` lies inside the polygon the rings bound.
 bool insideRings(const std::vector<std::vector<Eigen::Vector2d>>& rings, const Eigen::Vector2d& p);
 
+/// Signed area of a plan ring (positive counter-clockwise), shoelace formula.
+double signedArea(const std::vector<Eigen::Vector2d>& ring);
+
 /// Newell's normal of a closed ring (not normalised: its length is twice the ring's area).
 Eigen::Vector3d newellNormal(const std::vector<Eigen::Vector3d>& ring);
 

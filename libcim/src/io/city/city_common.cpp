@@ -64,16 +64,6 @@ std::optional<std::string> crsDefinitionFromName(std::string_view name) {
   return def;
 }
 
-double signedArea(const std::vector<Vector2d>& ring) {
-  double a = 0.0;
-  for (std::size_t i = 0, n = ring.size(); i < n; ++i) {
-    const auto& p = ring[i];
-    const auto& q = ring[(i + 1) % n];
-    a += p.x() * q.y() - q.x() * p.y();
-  }
-  return 0.5 * a;
-}
-
 std::string firstSrsName(std::string_view xml) {
   const auto at = xml.find("srsName=\"");
   if (at == std::string_view::npos) return {};
@@ -103,7 +93,7 @@ std::optional<model::SitePrism> prismOf(const std::vector<Polygon3>& polygons) {
       }
     std::vector<Vector2d> outer;
     for (const auto& v : p[0]) outer.emplace_back(v.x(), v.y());
-    const double area = std::abs(signedArea(outer));
+    const double area = std::abs(geometry::signedArea(outer));
     if (allBottom && area > bottomArea) bottom = &p, bottomArea = area;
     if (allTop) topArea = std::max(topArea, area);
   }
@@ -114,7 +104,7 @@ std::optional<model::SitePrism> prismOf(const std::vector<Polygon3>& polygons) {
   for (std::size_t i = 0; i < bottom->size(); ++i) {
     std::vector<Vector2d> ring;
     for (const auto& v : (*bottom)[i]) ring.emplace_back(v.x(), v.y());
-    const bool ccw = signedArea(ring) > 0;
+    const bool ccw = geometry::signedArea(ring) > 0;
     if ((i == 0) != ccw) std::reverse(ring.begin(), ring.end());
     prism.rings.push_back(std::move(ring));
   }

@@ -27,8 +27,6 @@ std::optional<std::string> crsDefinitionFromName(std::string_view name);
 /// The first srsName="..." of an XML text (CityGML), empty when none.
 std::string firstSrsName(std::string_view xml);
 
-/// Signed area of a plan ring (positive counter-clockwise), shoelace formula.
-double signedArea(const std::vector<Eigen::Vector2d>& ring);
 
 /// The exact prism of an LoD1 solid: every vertex at the lowest or the highest z (within 1 cm) and a horizontal
 /// bottom face; its rings become the prism's footprint (outer counter-clockwise). nullopt otherwise.

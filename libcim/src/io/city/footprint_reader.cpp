@@ -3,6 +3,7 @@
 
 #include "cim/geo/crs_tools.h"
 #include "cim/geo/transform.h"
+#include "cim/geometry/triangulate.h"
 #include "cim/io/city.h"
 #include "core/text.h"
 #include "io/city/city_common.h"
@@ -217,7 +218,7 @@ class FootprintReader {
         if (prism.rings.empty()) return std::nullopt;
         continue;
       }
-      if ((city::signedArea(r) > 0) != prism.rings.empty()) std::reverse(r.begin(), r.end());
+      if ((geometry::signedArea(r) > 0) != prism.rings.empty()) std::reverse(r.begin(), r.end());
       prism.rings.push_back(std::move(r));
     }
     if (prism.rings.empty()) return std::nullopt;
