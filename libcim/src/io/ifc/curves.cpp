@@ -1,5 +1,6 @@
 #include "io/ifc/curves.h"
 
+#include <algorithm>
 #include <cmath>
 #include <numbers>
 
@@ -62,11 +63,30 @@ std::optional<Conic> conic(Context& ctx, const Instance& c) {
   return k;
 }
 
-std::vector<Eigen::Vector3d> trimmed(Context& ctx, const Instance& t) {
+// An IfcTrimmedCurve on a line or conic as its basis and the run between the trims: points at curve parameter s (from
+// 0 at the start, IFC's s = t - t1) are basis(start + s * direction) for s in [0, length], in basis parameter units
+// (radians for conics).
+struct TrimmedSpan {
+  bool isLine = false;
+  Eigen::Vector3d origin = Eigen::Vector3d::Zero(), dir = Eigen::Vector3d::UnitX();  // line: origin + dir * t
+  Conic conic;
+  double start = 0, length = 0, direction = 1;
+  std::optional<Eigen::Vector3d> first, last;  // a line's trim points as written, used at s = 0 and s = length
+
+  std::vector<Eigen::Vector3d> points(const Context& ctx, double s0, double s1) const {
+    const double t0 = start + direction * s0, t1 = start + direction * s1;
+    if (isLine)
+      return {first && s0 == 0.0 ? *first : Eigen::Vector3d(origin + dir * t0),
+              last && s1 == length ? *last : Eigen::Vector3d(origin + dir * t1)};
+    return arcPoints(ctx, conic.frame, conic.a, conic.b, t0, t1 - t0);
+  }
+};
+
+std::optional<TrimmedSpan> trimmedSpan(Context& ctx, const Instance& t) {
   auto basisId = t.ref("BasisCurve");
-  if (!basisId) return {};
+  if (!basisId) return std::nullopt;
   Instance basis;
-  if (!basis.load(ctx.file, *basisId)) return {};
+  if (!basis.load(ctx.file, *basisId)) return std::nullopt;
   const bool sense = t.enumeration("SenseAgreement").value_or("T") != "F";
   // Trim selects: a list holding an IfcCartesianPoint reference and/or an IfcParameterValue.
   auto trimOf = [&](const char* name, std::optional<double>& param, std::optional<Eigen::Vector3d>& point) {
@@ -80,30 +100,43 @@ std::vector<Eigen::Vector3d> trimmed(Context& ctx, const Instance& t) {
   trimOf("Trim1", p1, q1);
   trimOf("Trim2", p2, q2);
   const bool preferPoints = t.enumeration("MasterRepresentation").value_or("PARAMETER") == "CARTESIAN";
+  TrimmedSpan span;
 
   if (ctx.file.isA(basis.record(), names::IfcLine)) {
-    Eigen::Vector3d origin = Eigen::Vector3d::Zero(), dir = Eigen::Vector3d::UnitX();
+    span.isLine = true;
     if (auto pnt = basis.ref("Pnt"))
-      if (auto p = readPoint(ctx, *pnt)) origin = *p;
+      if (auto p = readPoint(ctx, *pnt)) span.origin = *p;
     if (auto vid = basis.ref("Dir")) {
       Instance vec;
       if (vec.load(ctx.file, *vid)) {
         if (auto o = vec.ref("Orientation"))
-          if (auto d = readDirection(ctx, *o)) dir = *d * vec.real("Magnitude").value_or(1.0) * ctx.units.lengthToMeters;
+          if (auto d = readDirection(ctx, *o)) span.dir = *d * vec.real("Magnitude").value_or(1.0) * ctx.units.lengthToMeters;
       }
     }
-    auto at = [&](std::optional<double> p, std::optional<Eigen::Vector3d> q) -> std::optional<Eigen::Vector3d> {
-      if (q && (preferPoints || !p)) return q;
-      if (p) return origin + dir * *p;
-      return q;
+    // Parameters on the line; a trim point is projected on it.
+    auto param = [&](std::optional<double> p, std::optional<Eigen::Vector3d> q) -> std::optional<double> {
+      const double d2 = span.dir.squaredNorm();
+      if (q && (preferPoints || !p) && d2 > 0) return (*q - span.origin).dot(span.dir) / d2;
+      return p;
     };
-    auto a = at(p1, q1), b = at(p2, q2);
-    if (!a || !b) return {};
-    return sense ? std::vector<Eigen::Vector3d>{*a, *b} : std::vector<Eigen::Vector3d>{*b, *a};
+    auto a = param(p1, q1), b = param(p2, q2);
+    if (!a || !b) return std::nullopt;
+    if (q1 && (preferPoints || !p1)) span.first = q1;
+    if (q2 && (preferPoints || !p2)) span.last = q2;
+    // As read so far: SenseAgreement false runs from Trim2 to Trim1.
+    if (!sense) {
+      std::swap(a, b);
+      std::swap(span.first, span.last);
+    }
+    span.start = *a;
+    span.length = std::abs(*b - *a);
+    span.direction = *b >= *a ? 1.0 : -1.0;
+    return span;
   }
   if (ctx.file.isA(basis.record(), names::IfcCircle) || ctx.file.isA(basis.record(), names::IfcEllipse)) {
     auto k = conic(ctx, basis);
-    if (!k) return {};
+    if (!k) return std::nullopt;
+    span.conic = *k;
     const Eigen::Affine3d inv = k->frame.inverse();
     auto angle = [&](std::optional<double> p, std::optional<Eigen::Vector3d> q) -> std::optional<double> {
       if (q && (preferPoints || !p)) {
@@ -111,28 +144,32 @@ std::vector<Eigen::Vector3d> trimmed(Context& ctx, const Instance& t) {
         return std::atan2(l.y() / k->b, l.x() / k->a);
       }
       if (p) return *p * ctx.units.angleToRadians;
-      if (q) {
-        const Eigen::Vector3d l = inv * *q;
-        return std::atan2(l.y() / k->b, l.x() / k->a);
-      }
       return std::nullopt;
     };
     auto a = angle(p1, q1), b = angle(p2, q2);
-    if (!a || !b) return {};
+    if (!a || !b) return std::nullopt;
     double sweep = sense ? *b - *a : *a - *b;
     if (!std::isfinite(sweep) || std::abs(*a) > 1e6 || std::abs(*b) > 1e6) {  // 2 pi steps would never get there
       ctx.report(Severity::Warning, ErrorCode::InvalidElement, t.id(), "trim parameters are not finite or absurdly large");
-      return {};
+      return std::nullopt;
     }
     sweep = std::fmod(sweep, 2 * kPi);
     while (sweep <= 1e-12) sweep += 2 * kPi;
     while (sweep > 2 * kPi + 1e-12) sweep -= 2 * kPi;
-    auto pts = arcPoints(ctx, k->frame, k->a, k->b, *a, sense ? sweep : -sweep);
-    return pts;
+    span.start = *a;
+    span.length = sweep;
+    span.direction = sense ? 1.0 : -1.0;
+    return span;
   }
   ctx.report(Severity::Warning, ErrorCode::IfcItemNotRead, basis.id(),
              "trimmed " + std::string(basis.entity().name) + " is not supported");
-  return {};
+  return std::nullopt;
+}
+
+std::vector<Eigen::Vector3d> trimmed(Context& ctx, const Instance& t) {
+  auto span = trimmedSpan(ctx, t);
+  if (!span) return {};
+  return span->points(ctx, 0.0, span->length);
 }
 
 std::vector<Eigen::Vector3d> indexedPolyCurve(Context& ctx, const Instance& c) {
@@ -268,6 +305,43 @@ std::vector<Eigen::Vector3d> arcPoints(const Context& ctx, const Eigen::Affine3d
     pts.push_back(frame * Eigen::Vector3d(a * std::cos(t), b * std::sin(t), 0.0));
   }
   return pts;
+}
+
+std::optional<std::vector<Eigen::Vector3d>> curvePointsBetween(Context& ctx, std::uint64_t curveId, double t0,
+                                                               double t1) {
+  Instance c;
+  if (!c.load(ctx.file, curveId) || !(t1 > t0) || !std::isfinite(t0) || !std::isfinite(t1)) return std::nullopt;
+  const auto& f = ctx.file;
+  const double angle = ctx.units.angleToRadians;
+  if (f.isA(c.record(), names::IfcPolyline)) {  // vertex i at parameter i, linear in between
+    std::vector<Eigen::Vector3d> pts;
+    for (auto p : c.refs("Points"))
+      if (auto q = readPoint(ctx, p)) pts.push_back(*q);
+    if (pts.size() < 2) return std::nullopt;
+    const double last = static_cast<double>(pts.size() - 1);
+    auto at = [&](double t) {
+      const double u = std::clamp(t, 0.0, last);
+      const auto i = std::min(static_cast<std::size_t>(u), pts.size() - 2);
+      return Eigen::Vector3d(pts[i] + (pts[i + 1] - pts[i]) * (u - static_cast<double>(i)));
+    };
+    std::vector<Eigen::Vector3d> out{at(t0)};
+    for (std::size_t i = 0; i < pts.size(); ++i)
+      if (static_cast<double>(i) > t0 && static_cast<double>(i) < t1) appendUnique(out, pts[i]);
+    appendUnique(out, at(t1));
+    return out;
+  }
+  if (f.isA(c.record(), names::IfcTrimmedCurve)) {
+    auto span = trimmedSpan(ctx, c);
+    if (!span) return std::nullopt;
+    const double unit = span->isLine ? 1.0 : angle;
+    return span->points(ctx, t0 * unit, t1 * unit);
+  }
+  if (f.isA(c.record(), names::IfcCircle) || f.isA(c.record(), names::IfcEllipse)) {
+    auto k = conic(ctx, c);
+    if (!k) return std::nullopt;
+    return arcPoints(ctx, k->frame, k->a, k->b, t0 * angle, (t1 - t0) * angle);
+  }
+  return std::nullopt;
 }
 
 std::vector<Eigen::Vector3d> curvePoints(Context& ctx, std::uint64_t curveId) { return curveImpl(ctx, curveId, 0); }

@@ -3,6 +3,7 @@
 // and faces are built with.
 
 #include <cstdint>
+#include <optional>
 #include <vector>
 
 #include <Eigen/Geometry>
@@ -16,6 +17,13 @@ namespace cim::io::ifc {
 /// IfcGradientCurve, see alignment.h) in its own frame, metres; 2D curves have z = 0. Empty (with a diagnostic) when
 /// unsupported.
 std::vector<Eigen::Vector3d> curvePoints(Context& ctx, std::uint64_t curveId);
+
+/// Points of a curve between its curve parameters t0 < t1 in the ISO 10303-42 parameterisation IFC uses: IfcPolyline
+/// vertex i at i (linear between), IfcCircle/IfcEllipse the angle in the file's plane-angle unit, IfcTrimmedCurve on
+/// a line or conic s = t - t1 from 0 at Trim1 (basis units: the line's parameter, the conic's angle). nullopt for
+/// other curves, whose parameterisation is not evaluated.
+std::optional<std::vector<Eigen::Vector3d>> curvePointsBetween(Context& ctx, std::uint64_t curveId, double t0,
+                                                               double t1);
 
 /// Rows of an IfcCartesianPointList2D/3D in metres (2D rows get z = 0). Every row keeps its slot, so 1-based indices
 /// into the list stay valid; an empty list when the instance cannot be read.

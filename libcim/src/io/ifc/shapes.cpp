@@ -135,6 +135,11 @@ class ShapeBuilder {
       return booleanResult(ctx_, it, [&](std::uint64_t operandId) { return operand(operandId, depth, color); }, stats_);
     if (f.isA(r, names::IfcCsgPrimitive3D)) return csgPrimitive(ctx_, it);
     if (f.isA(r, names::IfcHalfSpaceSolid)) return std::nullopt;
+    if (f.isA(r, names::IfcPoint) || f.isA(r, names::IfcCartesianPointList)) {  // a location marker, no extent
+      ctx_.report(Severity::Info, ErrorCode::IfcItemNotRead, it.id(),
+                  "representation item " + std::string(it.entity().name) + " is a point: it has no extent to draw");
+      return std::nullopt;
+    }
     ctx_.report(Severity::Warning, ErrorCode::IfcItemNotRead, it.id(),
                 "representation item " + std::string(it.entity().name) + " is not supported yet");
     return std::nullopt;

@@ -15,6 +15,7 @@
 #include "io/ifc/bspline.h"
 #include "io/ifc/curves.h"
 #include "io/ifc/edges.h"
+#include "io/ifc/profiles.h"
 
 namespace cim::io::ifc {
 
@@ -183,6 +184,142 @@ std::optional<Surface> elementarySurface(Context& ctx, const Instance& si) {
     return s;
   }
   return std::nullopt;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Swept surfaces (IfcSurfaceOfRevolution, IfcSurfaceOfLinearExtrusion). The swept curve is sampled to the chord
+// tolerance and parameterised by arc length along that polyline (extrapolated along its end segments), so the
+// surface is the one every other curve of the reader would draw. As in ISO 10303-42, revolution has u = the angle
+// about the axis and v = the curve parameter, extrusion u = the curve parameter and v = the distance along the
+// direction; either way Su x Sv is the surface normal.
+
+struct SweptCurve {
+  std::vector<V3> pts;
+  std::vector<double> len;  ///< cumulative arc length at each point
+  bool closed = false;
+
+  double length() const { return len.back(); }
+  V3 at(double t) const {
+    if (closed) t = wrapInto(t, 0.0, length());
+    const auto it = std::upper_bound(len.begin(), len.end(), t);
+    const std::size_t i = std::clamp<std::size_t>(static_cast<std::size_t>(it - len.begin()), 1, len.size() - 1) - 1;
+    const double span = len[i + 1] - len[i];
+    return pts[i] + (pts[i + 1] - pts[i]) * ((t - len[i]) / (span > 0 ? span : 1.0));
+  }
+  /// Parameter of the polyline point nearest q, distances measured by `metric` (a projection of both).
+  template <typename Metric>
+  double nearest(const Metric& metric, const V3& q) const {
+    const auto mq = metric(q);
+    double best = 1e300, bestT = 0;
+    auto a = metric(pts[0]);
+    for (std::size_t i = 0; i + 1 < pts.size(); ++i) {
+      const auto b = metric(pts[i + 1]);
+      const auto ab = (b - a).eval();
+      const double l2 = ab.squaredNorm();
+      const double f = l2 > 0 ? std::clamp((mq - a).dot(ab) / l2, 0.0, 1.0) : 0.0;
+      const double d = (mq - (a + f * ab)).squaredNorm();
+      if (d < best) best = d, bestT = len[i] + f * (len[i + 1] - len[i]);
+      a = b;
+    }
+    return bestT;
+  }
+};
+
+// The swept curve of an IfcSweptSurface: its profile's curve (IfcArbitraryOpenProfileDef.Curve,
+// IfcArbitraryClosedProfileDef.OuterCurve) or the outer ring of any other profile, in the surface's Position frame.
+std::optional<SweptCurve> sweptCurve(Context& ctx, const Instance& si, const Eigen::Affine3d& frame) {
+  auto profileId = si.ref("SweptCurve");
+  Instance profile;
+  if (!profileId || !profile.load(ctx.file, *profileId)) return std::nullopt;
+  SweptCurve c;
+  if (auto curve = profile.ref("Curve")) {
+    c.pts = curvePoints(ctx, *curve);
+  } else if (auto outer = profile.ref("OuterCurve")) {
+    c.pts = curvePoints(ctx, *outer);
+    c.closed = true;
+  } else {
+    auto polys = profilePolygons(ctx, *profileId);
+    if (!polys.empty() && !polys[0].rings.empty()) c.pts = polys[0].rings[0];
+    c.closed = true;
+  }
+  if (c.closed) {
+    dropClosingPoint(c.pts);
+    if (c.pts.size() >= 3) c.pts.push_back(c.pts.front());
+    else c.closed = false;
+  }
+  if (c.pts.size() < 2) return std::nullopt;
+  c.len.push_back(0);
+  for (auto& p : c.pts) p = frame * p;
+  for (std::size_t i = 1; i < c.pts.size(); ++i) c.len.push_back(c.len.back() + (c.pts[i] - c.pts[i - 1]).norm());
+  if (!(c.length() > 0)) return std::nullopt;
+  return c;
+}
+
+std::optional<Surface> sweptSurface(Context& ctx, const Instance& si) {
+  Eigen::Affine3d frame = Eigen::Affine3d::Identity();
+  if (auto pos = si.ref("Position")) frame = axis2Placement(ctx, *pos);
+  auto curve = sweptCurve(ctx, si, frame);
+  if (!curve) {
+    ctx.report(Severity::Warning, ErrorCode::InvalidElement, si.id(), "swept surface: its profile gives no curve");
+    return std::nullopt;
+  }
+  auto c = std::make_shared<SweptCurve>(std::move(*curve));
+  const double period = c->length();
+  Surface s;
+  if (ctx.file.isA(si.record(), names::IfcSurfaceOfLinearExtrusion)) {
+    V3 d = V3::UnitZ();
+    if (auto dir = si.ref("ExtrudedDirection"))
+      if (auto r = readDirection(ctx, *dir)) d = *r;
+    d = (frame.linear() * d).normalized();
+    s.periodic[0] = c->closed;
+    s.period[0] = period;
+    s.at = [c, d](double u, double v) { return V3(c->at(u) + v * d); };
+    const Eigen::Matrix3d flat = Eigen::Matrix3d::Identity() - d * d.transpose();  // projection along d
+    s.invert = [c, d, flat](const V3& p, const V2*) {
+      const double u = c->nearest([&](const V3& x) { return V3(flat * x); }, p);
+      return V2(u, (p - c->at(u)).dot(d));
+    };
+    return s;
+  }
+  // IfcSurfaceOfRevolution: AxisPosition (an IfcAxis1Placement in the Position frame).
+  V3 origin = V3::Zero(), axis = V3::UnitZ();
+  Instance ap;
+  if (auto apId = si.ref("AxisPosition"); apId && ap.load(ctx.file, *apId)) {
+    if (auto loc = ap.ref("Location"))
+      if (auto p = readPoint(ctx, *loc)) origin = *p;
+    if (auto ax = ap.ref("Axis"))
+      if (auto r = readDirection(ctx, *ax)) axis = *r;
+  }
+  origin = frame * origin;
+  axis = (frame.linear() * axis).normalized();
+  const V3 e1 = axis.unitOrthogonal(), e2 = axis.cross(e1);
+  s.periodic[0] = true;
+  s.period[0] = 2 * kPi;
+  s.periodic[1] = c->closed;
+  s.period[1] = period;
+  s.at = [c, origin, axis](double u, double v) {
+    return V3(origin + Eigen::AngleAxisd(u, axis) * (c->at(v) - origin));
+  };
+  // Meridian coordinates (distance from the axis, height along it) are unchanged by the rotation: the nearest curve
+  // point there gives v, the angle between the point and that curve point about the axis gives u; Gauss-Newton then
+  // takes out the error of the meridian's linear interpolation on curves skew to the axis.
+  auto meridian = [origin, axis](const V3& x) {
+    const V3 w = x - origin;
+    const double z = w.dot(axis);
+    return V2((w - z * axis).norm(), z);
+  };
+  auto angleOf = [origin, axis, e1, e2](const V3& x) {
+    const V3 w = x - origin;
+    return std::atan2(w.dot(e2), w.dot(e1));
+  };
+  const double extra = 0.5 * period;
+  s.invert = [c, meridian, angleOf, s0 = s, extra, period](const V3& p, const V2* hint) {
+    const double v = c->nearest(meridian, p);
+    V2 uv(angleOf(p) - angleOf(c->at(v)), v);
+    if (hint) uv.x() = hint->x() + std::remainder(uv.x() - hint->x(), 2 * kPi);
+    return newton(s0, p, uv, V2(uv.x() - kPi, -extra), V2(uv.x() + kPi, period + extra));
+  };
+  return s;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -611,6 +748,64 @@ void planarFace(Context& ctx, std::uint64_t faceId, const V3& normal, std::vecto
 
 }  // namespace
 
+namespace {
+
+// The parametric map of any non-planar surface the reader draws; nullopt when unsupported (reported only when the
+// surface's own attributes are bad, not for an unsupported type).
+std::optional<Surface> parametricSurface(Context& ctx, const Instance& si, bool& reported) {
+  reported = false;
+  const auto& f = ctx.file;
+  if (f.isA(si.record(), names::IfcBSplineSurfaceWithKnots)) {
+    auto s = bsplineSurface(ctx, si);
+    reported = !s;
+    return s;
+  }
+  if (f.isA(si.record(), names::IfcSurfaceOfRevolution) || f.isA(si.record(), names::IfcSurfaceOfLinearExtrusion)) {
+    auto s = sweptSurface(ctx, si);
+    reported = !s;
+    return s;
+  }
+  return elementarySurface(ctx, si);
+}
+
+}  // namespace
+
+std::function<std::optional<Eigen::Vector3d>(const Eigen::Vector3d&)> surfaceNormals(Context& ctx,
+                                                                                     std::uint64_t surfaceId) {
+  Instance si;
+  if (!si.load(ctx.file, surfaceId)) {
+    ctx.report(Severity::Warning, ErrorCode::InvalidElement, surfaceId, "surface cannot be read: " + si.error());
+    return {};
+  }
+  if (ctx.file.isA(si.record(), names::IfcPlane)) {
+    V3 n = V3::UnitZ();
+    if (auto pos = si.ref("Position")) n = axis2Placement(ctx, *pos).linear().col(2);
+    return [n](const V3&) { return std::optional<V3>(n); };
+  }
+  bool reported = false;
+  auto s = parametricSurface(ctx, si, reported);
+  if (!s) {
+    if (!reported)
+      ctx.report(Severity::Warning, ErrorCode::IfcItemNotRead, surfaceId,
+                 "surface " + std::string(si.entity().name) + " is not supported yet");
+    return {};
+  }
+  return [s = *s](const V3& p) -> std::optional<V3> {
+    const V2 uv = s.invert(p, nullptr);
+    V3 d[2];
+    for (int k = 0; k < 2; ++k) {
+      const double h = 1e-6 * std::max(1.0, std::abs(uv[k]));
+      V2 a = uv, b = uv;
+      a[k] -= h;
+      b[k] += h;
+      d[k] = (s.at(b.x(), b.y()) - s.at(a.x(), a.y())) / (2 * h);
+    }
+    const V3 n = d[0].cross(d[1]);
+    if (!(n.norm() > 1e-12) || !n.allFinite()) return std::nullopt;
+    return V3(n.normalized());
+  };
+}
+
 void surfaceFace(Context& ctx, std::uint64_t faceId, TriMesh& out) {
   Instance face;
   if (!face.load(ctx.file, faceId)) {
@@ -652,13 +847,9 @@ void surfaceFace(Context& ctx, std::uint64_t faceId, TriMesh& out) {
     planarFace(ctx, faceId, sameSense ? n : V3(-n), std::move(loops), out);
     return;
   }
-  std::optional<Surface> s;
-  if (ctx.file.isA(si.record(), names::IfcBSplineSurfaceWithKnots)) {
-    s = bsplineSurface(ctx, si);
-    if (!s) return;  // reported
-  } else {
-    s = elementarySurface(ctx, si);
-  }
+  bool reported = false;
+  const std::optional<Surface> s = parametricSurface(ctx, si, reported);
+  if (reported) return;
   if (!s) {
     ctx.report(Severity::Warning, ErrorCode::IfcItemNotRead, *surfaceId,
                "face surface " + std::string(si.entity().name) + " is not supported yet");

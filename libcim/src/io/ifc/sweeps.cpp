@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
 #include <numbers>
 #include <string>
 
@@ -9,6 +10,7 @@
 #include "io/ifc/axis_placement.h"
 #include "io/ifc/curves.h"
 #include "io/ifc/profiles.h"
+#include "io/ifc/surfaces.h"
 
 namespace cim::io::ifc {
 
@@ -211,6 +213,67 @@ std::vector<Ring> spanRings(const Context& ctx, const AlignmentCurve& curve, con
   return rings;
 }
 
+// The directrix of a sweep (not an alignment curve) between its StartParam and EndParam. IfcParameterValue is a
+// curve parameter (curvePointsBetween); an IFC4X3 IfcLengthMeasure a distance along the curve. The whole directrix
+// when neither is given, when 0..1 is given on a polyline of more segments (the normalised range Allplan writes on
+// every rebar, whose shapes and hooks, in its own property sets, are the whole polyline: noted), and, reported, when
+// the curve's parameterisation is not evaluated or the range is empty.
+std::vector<Eigen::Vector3d> sweptPath(Context& ctx, const Instance& it, std::uint64_t directrix) {
+  auto whole = [&] { return curvePoints(ctx, directrix); };
+  const Value* sv = it.get("StartParam");
+  const Value* ev = it.get("EndParam");
+  const bool hasStart = sv && sv->kind != ValueKind::Null, hasEnd = ev && ev->kind != ValueKind::Null;
+  if (!hasStart && !hasEnd) return whole();
+  const bool byLength = (hasStart && sv->kind == ValueKind::Typed && sv->raw == names::IfcLengthMeasure) ||
+                        (hasEnd && ev->kind == ValueKind::Typed && ev->raw == names::IfcLengthMeasure);
+  auto path = whole();
+  if (byLength) {  // distances along the directrix
+    const double m = ctx.units.lengthToMeters;
+    double total = 0;
+    for (std::size_t i = 1; i < path.size(); ++i) total += (path[i] - path[i - 1]).norm();
+    const double d0 = hasStart ? it.real("StartParam").value_or(0.0) * m : 0.0;
+    const double d1 = hasEnd ? it.real("EndParam").value_or(total / m) * m : total;
+    if (!(d1 > d0)) {
+      ctx.report(Severity::Warning, ErrorCode::InvalidElement, it.id(),
+                 "EndParam is not beyond StartParam; the whole directrix is swept");
+      return path;
+    }
+    std::vector<Eigen::Vector3d> cut;
+    double at = 0;
+    for (std::size_t i = 0; i + 1 < path.size(); ++i) {
+      const double len = (path[i + 1] - path[i]).norm(), next = at + len;
+      auto point = [&](double d) { return Eigen::Vector3d(path[i] + (path[i + 1] - path[i]) * ((d - at) / len)); };
+      if (len > 0 && next > d0 && at < d1) {
+        appendUnique(cut, at >= d0 ? path[i] : point(d0));
+        appendUnique(cut, next <= d1 ? path[i + 1] : point(d1));
+      }
+      at = next;
+    }
+    return cut;
+  }
+  Instance curve;
+  const bool isPolyline = curve.load(ctx.file, directrix) && ctx.file.isA(curve.record(), names::IfcPolyline);
+  const double t0 = it.real("StartParam").value_or(0.0);
+  auto t1 = it.real("EndParam");
+  if (isPolyline) {
+    const auto n = curve.refs("Points").size();
+    if (!t1) t1 = n > 0 ? static_cast<double>(n - 1) : 1.0;
+    if (t0 == 0.0 && *t1 == 1.0 && n > 2) {
+      ctx.report(Severity::Info, ErrorCode::InvalidElement, it.id(),
+                 "StartParam 0 / EndParam 1 on a polyline of " + std::to_string(n - 1) +
+                     " segments read as the whole directrix (a normalised range), not its first segment");
+      return path;
+    }
+  }
+  if (t1 && *t1 > t0)
+    if (auto cut = curvePointsBetween(ctx, directrix, t0, *t1)) return *cut;
+  ctx.report(Severity::Warning, ErrorCode::InvalidElement, it.id(),
+             t1 && !(*t1 > t0) ? std::string("EndParam is not beyond StartParam; the whole directrix is swept")
+                               : std::string("StartParam/EndParam on this directrix type are not evaluated; the whole "
+                                             "directrix is swept"));
+  return path;
+}
+
 // The points and tangents of a directrix: along an IFC4X3 alignment curve between StartParam and EndParam
 // (distances), or the whole polyline of any other curve. False when an alignment curve cannot be evaluated (reported
 // there).
@@ -230,31 +293,45 @@ bool directrixPath(Context& ctx, const Instance& it, std::uint64_t directrix, st
     }
     return true;
   }
-  if (it.get("StartParam") && it.get("StartParam")->kind != ValueKind::Null)
-    ctx.report(Severity::Warning, ErrorCode::InvalidElement, it.id(),
-               "StartParam/EndParam on a non-alignment directrix are ignored; the whole directrix is swept");
-  path = curvePoints(ctx, directrix);
+  path = sweptPath(ctx, it, directrix);
   tangents = polylineTangents(path);
+  // On a smooth curve sampled by chords, the chord at an end is not the curve's tangent there (a 45 deg arc in two
+  // chords would tilt the end sections by 11 deg). Reflecting the next point's tangent (the mean of its two chords,
+  // exact on a circle) across the end chord gives it exactly on arcs.
+  Instance c;
+  const bool smooth = c.load(ctx.file, directrix) &&
+                      (ctx.file.isA(c.record(), names::IfcTrimmedCurve) || ctx.file.isA(c.record(), names::IfcConic) ||
+                       ctx.file.isA(c.record(), names::IfcBSplineCurve));
+  if (smooth && path.size() >= 3) {
+    auto reflect = [](const Eigen::Vector3d& t, const Eigen::Vector3d& chord) {
+      const Eigen::Vector3d d = chord.normalized();
+      const Eigen::Vector3d r = 2 * t.dot(d) * d - t;
+      return r.norm() > 1e-9 ? Eigen::Vector3d(r.normalized()) : d;
+    };
+    const std::size_t n = path.size();
+    tangents.front() = reflect(tangents[1], path[1] - path[0]);
+    tangents.back() = reflect(tangents[n - 2], path[n - 1] - path[n - 2]);
+  }
   return true;
 }
 
-// The direction the profile's x axis follows: FixedReference, or for a surface-curve sweep the normal of its
-// reference plane. nullopt (reported) for a reference surface other than a plane.
-std::optional<Eigen::Vector3d> sweepReference(Context& ctx, const Instance& it) {
+// The direction the profile's x axis follows at a directrix point: FixedReference, or for a surface-curve sweep the
+// normal of its reference surface there (any surface surfaces.h evaluates). An empty function (reported) when the
+// reference surface cannot be evaluated.
+std::function<Eigen::Vector3d(const Eigen::Vector3d&)> sweepReference(Context& ctx, const Instance& it) {
   Eigen::Vector3d ref = Eigen::Vector3d::UnitX();
   if (auto fr = it.ref("FixedReference"))
     if (auto d = readDirection(ctx, *fr)) ref = *d;
-  if (!ctx.file.isA(it.record(), names::IfcSurfaceCurveSweptAreaSolid)) return ref;
-  Instance surface;
+  if (!ctx.file.isA(it.record(), names::IfcSurfaceCurveSweptAreaSolid))
+    return [ref](const Eigen::Vector3d&) { return ref; };
   auto sid = it.ref("ReferenceSurface");
-  if (!sid || !surface.load(ctx.file, *sid) || !ctx.file.isA(surface.record(), names::IfcPlane)) {
+  auto normals = sid ? surfaceNormals(ctx, *sid) : decltype(surfaceNormals(ctx, 0)){};
+  if (!normals) {
     ctx.report(Severity::Warning, ErrorCode::InvalidElement, it.id(),
-               "surface-curve sweep: only an IfcPlane reference surface is supported");
-    return std::nullopt;
+               "surface-curve sweep: the reference surface cannot be evaluated");
+    return {};
   }
-  ref = Eigen::Vector3d::UnitZ();
-  if (auto pos = surface.ref("Position")) ref = axis2Placement(ctx, *pos).linear().col(2);
-  return ref;
+  return [normals](const Eigen::Vector3d& p) { return normals(p).value_or(Eigen::Vector3d::UnitZ()); };
 }
 
 }  // namespace
@@ -274,7 +351,7 @@ std::optional<TriMesh> sweptDiskSolid(Context& ctx, const Instance& it) {
   const double radius = it.real("Radius").value_or(0.0) * ctx.units.lengthToMeters;
   const double inner = it.real("InnerRadius").value_or(0.0) * ctx.units.lengthToMeters;
   if (!directrix) return std::nullopt;
-  const auto path = curvePoints(ctx, *directrix);
+  const auto path = sweptPath(ctx, it, *directrix);
   if (path.size() < 2 || !(radius > 0) || !std::isfinite(radius)) {
     ctx.report(Severity::Warning, ErrorCode::InvalidElement, it.id(),
                path.size() < 2 ? "swept disk directrix has fewer than 2 points"
@@ -326,8 +403,8 @@ TriMesh directrixSweep(Context& ctx, const Instance& it) {
     ctx.report(Severity::Warning, ErrorCode::InvalidElement, it.id(), "swept solid: directrix gives fewer than two points");
     return m;
   }
-  const auto ref = sweepReference(ctx, it);
-  if (!ref) return m;
+  const auto reference = sweepReference(ctx, it);
+  if (!reference) return m;
   std::size_t dropped = 0;
   const auto ring = outerRing(ctx, *profile, dropped);
   if (ring.size() < 3) return m;
@@ -337,7 +414,8 @@ TriMesh directrixSweep(Context& ctx, const Instance& it) {
   std::vector<Ring> rings;
   for (std::size_t i = 0; i < path.size(); ++i) {
     const Eigen::Vector3d& t = tangents[i];
-    Eigen::Vector3d x = *ref - ref->dot(t) * t;
+    const Eigen::Vector3d ref = reference(path[i]);
+    Eigen::Vector3d x = ref - ref.dot(t) * t;
     if (x.norm() < 1e-9) x = t.unitOrthogonal();
     x.normalize();
     const Eigen::Vector3d y = t.cross(x);

@@ -234,3 +234,19 @@ TEST_CASE("IFC diagnostics carry the io/ifc code of what happened", "[ifc][reade
     CHECK(l.found);  // the element still loads (the block, uncut or not combined)
   }
 }
+
+TEST_CASE("A point in a body representation is a marker with no extent: a note, not an unsupported item",
+          "[ifc][reader]") {
+  // BC003_ALX2 (Civil 3D) gives a node an IfcShapeRepresentation 'Body' 'Point' holding one IfcCartesianPoint.
+  auto l = ifctest::load(ifctest::ifcWith("#20=IFCCARTESIANPOINT((1.,2.,3.));\n" + ifctest::proxyWith("#20")));
+  INFO(ifctest::allMessages(l.diagnostics));
+  bool noted = false;
+  for (const auto& d : l.diagnostics) {
+    if (d.message.find("#20") == std::string::npos && d.elementId != "#20") continue;
+    CHECK(d.severity == Severity::Info);
+    CHECK(d.message.find("not supported") == std::string::npos);
+    noted = noted || d.message.find("point") != std::string::npos;
+  }
+  CHECK(noted);
+  CHECK(l.mesh.triangles.empty());
+}

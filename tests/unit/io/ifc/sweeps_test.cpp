@@ -112,3 +112,102 @@ TEST_CASE("A surface-curve sweep on a plane turns the profile's x axis to the pl
   CHECK(b.min.y() == Approx(-0.05).margin(0.06));
   CHECK(b.max.y() == Approx(5.0).margin(1e-6));
 }
+
+namespace {
+
+// ifcWith in degrees: the plane-angle unit a conversion-based DEGREE, as Revit writes it.
+std::string ifcInDegrees(const std::string& data) {
+  std::string text = ifcWith(data);
+  const std::string units = "#2=IFCUNITASSIGNMENT((#3));";
+  const auto at = text.find(units);
+  REQUIRE(at != std::string::npos);
+  text.replace(at, units.size(),
+               "#2=IFCUNITASSIGNMENT((#3,#4));#4=IFCCONVERSIONBASEDUNIT(#5,.PLANEANGLEUNIT.,'DEGREE',#6);"
+               "#5=IFCDIMENSIONALEXPONENTS(0,0,0,0,0,0,0);#6=IFCMEASUREWITHUNIT(IFCRATIOMEASURE(0.0174532925199433),#7);"
+               "#7=IFCSIUNIT(*,.PLANEANGLEUNIT.,$,.RADIAN.);");
+  return text;
+}
+
+}  // namespace
+
+TEST_CASE("A surface-curve sweep on a surface of linear extrusion turns the profile's x axis to the surface normal",
+          "[ifc][sweep]") {
+  // The Revit duct-fitting pattern: a quarter circle of radius 2 about the origin (trimmed 0..90 deg) as directrix,
+  // the reference surface that arc extruded along +Z. The surface normal there is radial, so the 0.2 x 0.1 profile
+  // stands 0.2 radially (r from 1.9 to 2.1) and 0.1 along tangent x radial = -Z.
+  const std::string text =
+      "#20=IFCCIRCLE(#11,2.);#21=IFCTRIMMEDCURVE(#20,(IFCPARAMETERVALUE(0.)),(IFCPARAMETERVALUE(90.)),.T.,.PARAMETER.);\n"
+      "#22=IFCARBITRARYOPENPROFILEDEF(.CURVE.,$,#21);#23=IFCDIRECTION((0.,0.,1.));\n"
+      "#24=IFCSURFACEOFLINEAREXTRUSION(#22,#11,#23,1.);\n"
+      "#25=IFCRECTANGLEPROFILEDEF(.AREA.,$,$,0.2,0.1);\n"
+      "#26=IFCSURFACECURVESWEPTAREASOLID(#25,$,#21,$,$,#24);\n";
+  auto l = load(ifcInDegrees(text + proxyWith("#26")));
+  INFO(allMessages(l.diagnostics));
+  REQUIRE(l.found);
+  REQUIRE(!l.mesh.triangles.empty());
+  const auto b = boundsOf(l.mesh);
+  CHECK(b.min().z() == Approx(-0.05).margin(1e-6));
+  CHECK(b.max().z() == Approx(0.05).margin(1e-6));
+  CHECK(b.max().x() == Approx(2.1).margin(1e-3));
+  CHECK(b.max().y() == Approx(2.1).margin(1e-3));
+  CHECK(b.min().x() == Approx(0.0).margin(1e-6));  // the end sections stand normal to the arc: x = 0 at 90 deg
+  CHECK(b.min().y() == Approx(0.0).margin(1e-6));  // and y = 0 at 0 deg
+  for (const auto& p : l.mesh.positions) CHECK(p.head<2>().norm() <= 2.1 + 1e-6);
+}
+
+TEST_CASE("StartParam and EndParam cut an ordinary directrix at its curve parameters", "[ifc][sweep]") {
+  // A swept disk (r 0.1) along a half circle of radius 2 trimmed 0..180 deg; StartParam 0 / EndParam 90 (degrees:
+  // s = t - t1 on the trimmed curve) keep its first quarter, from (2, 0) to (0, 2).
+  const std::string text =
+      "#20=IFCCIRCLE(#11,2.);#21=IFCTRIMMEDCURVE(#20,(IFCPARAMETERVALUE(0.)),(IFCPARAMETERVALUE(180.)),.T.,.PARAMETER.);\n"
+      "#22=IFCSWEPTDISKSOLID(#21,0.1,$,0.,90.);\n";
+  auto l = load(ifcInDegrees(text + proxyWith("#22")));
+  INFO(allMessages(l.diagnostics));
+  REQUIRE(l.found);
+  const auto b = boundsOf(l.mesh);
+  // The end discs stand normal to the arc (within the chord tolerance): at (2, 0) in the plane y = 0, at (0, 2) in
+  // x = 0; the whole half circle would reach x = -2.1.
+  CHECK(b.min().x() == Approx(0.0).margin(0.01));
+  CHECK(b.max().x() == Approx(2.1).margin(0.01));
+  CHECK(b.max().y() == Approx(2.1).margin(0.01));
+  CHECK(b.min().y() == Approx(0.0).margin(0.01));
+
+  // On a polyline the parameter counts vertices: 0.5 .. 1.5 on (0,0) (4,0) (4,4) runs from (2,0) to (4,2).
+  const std::string poly =
+      "#30=IFCCARTESIANPOINT((4.,0.,0.));#31=IFCCARTESIANPOINT((4.,4.,0.));#32=IFCPOLYLINE((#10,#30,#31));\n"
+      "#33=IFCSWEPTDISKSOLID(#32,0.1,$,0.5,1.5);\n";
+  auto p = load(ifcWith(poly + proxyWith("#33")));
+  INFO(allMessages(p.diagnostics));
+  REQUIRE(p.found);
+  const auto pb = boundsOf(p.mesh);
+  CHECK(pb.min().x() == Approx(2.0).margin(1e-6));
+  CHECK(pb.max().y() == Approx(2.0).margin(1e-6));
+}
+
+TEST_CASE("StartParam 0 / EndParam 1 on a rebar polyline of several segments sweeps the whole bar", "[ifc][sweep]") {
+  // Allplan writes 0..1 on every bar; its property sets give hooks at both ends, so the bar is the whole polyline.
+  const std::string text =
+      "#30=IFCCARTESIANPOINT((0.,0.,1.));#31=IFCCARTESIANPOINT((4.,0.,1.));#32=IFCCARTESIANPOINT((4.,0.,0.));\n"
+      "#33=IFCPOLYLINE((#30,#10,#31,#32));#34=IFCSWEPTDISKSOLID(#33,0.01,$,0.,1.);\n";
+  auto l = load(ifcWith(text + proxyWith("#34")));
+  REQUIRE(l.found);
+  const auto b = boundsOf(l.mesh);
+  CHECK(b.max().x() == Approx(4.01).margin(1e-3));
+  CHECK(reported(l.diagnostics, "#34", "whole directrix"));
+}
+
+TEST_CASE("The Revit duct fitting on a surface of linear extrusion is drawn as a 45 degree elbow", "[ifc][sweep][shared]") {
+  const auto path = sharedIfc("1269--Project_IfcDuctFitting.ifc");
+  REQUIRE_SHARED(path);
+  auto r = io::readIfc(path);
+  REQUIRE(r.ok());
+  const auto* fitting = byGuid(r->scene, "0ZawzjP15FrvbpUmVoS3EJ");
+  REQUIRE(fitting);
+  // A round duct of radius 152.5 mm swept 45 deg (270..315 on a 305 mm circle): the elbow's box is the tube around
+  // that arc; its height (the placement's z is down) is the duct's diameter, 0.305 m.
+  const auto b = fitting->worldBounds();
+  const Eigen::Vector3d size = b.max - b.min;
+  INFO(size.transpose());
+  CHECK(std::min({size.x(), size.y(), size.z()}) == Approx(0.305).margin(0.002));
+  CHECK(fitting->triangleCount() > 0);
+}
