@@ -55,6 +55,18 @@ std::set<long> shiftsOf(const cim::model::Scene& scene) {
   return shifts;
 }
 
+// Every file under a folder with its bytes and modification time, by relative path.
+std::map<std::string, std::pair<std::string, fs::file_time_type>> filesOf(const fs::path& dir) {
+  std::map<std::string, std::pair<std::string, fs::file_time_type>> files;
+  for (const auto& e : fs::recursive_directory_iterator(dir))
+    if (e.is_regular_file()) {
+      std::ifstream in(e.path(), std::ios::binary);
+      files[fs::relative(e.path(), dir).string()] = {
+          std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()), e.last_write_time()};
+    }
+  return files;
+}
+
 pid_t spawn(const std::string& commandLine) {
   const pid_t pid = fork();
   if (pid == 0) {
@@ -123,17 +135,7 @@ TEST_CASE("cim store tiles rewrites only the tiles whose content changed", "[cli
   r = run(cimCmd("store tiles " + shellQuote(store) + " -o " + shellQuote(tiles.string())));
   INFO(r.out << r.err);
   REQUIRE(r.exitCode == 0);
-  // Every file with its bytes and modification time.
-  auto snapshot = [&] {
-    std::map<std::string, std::pair<std::string, fs::file_time_type>> files;
-    for (const auto& e : fs::recursive_directory_iterator(tiles))
-      if (e.is_regular_file()) {
-        std::ifstream in(e.path(), std::ios::binary);
-        files[fs::relative(e.path(), tiles).string()] = {
-            std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()), e.last_write_time()};
-      }
-    return files;
-  };
+  auto snapshot = [&] { return filesOf(tiles); };
   const auto before = snapshot();
   REQUIRE(before.size() > 3);
   std::this_thread::sleep_for(std::chrono::milliseconds(20));  // a rewrite would show a later time
@@ -174,17 +176,12 @@ TEST_CASE("cim store tiles rewrites only the tiles whose content changed", "[cli
   const auto full = dir / "full";
   r = run(cimCmd("store tiles " + shellQuote(store) + " -o " + shellQuote(full.string())));
   REQUIRE(r.exitCode == 0);
-  std::size_t compared = 0;
-  for (const auto& e : fs::recursive_directory_iterator(full))
-    if (e.is_regular_file()) {
-      const auto name = fs::relative(e.path(), full).string();
-      std::ifstream in(e.path(), std::ios::binary);
-      const std::string bytes{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-      REQUIRE(after.count(name));
-      CHECK(after.at(name).first == bytes);
-      ++compared;
-    }
-  CHECK(compared == after.size());
+  const auto written = filesOf(full);
+  CHECK(written.size() == after.size());
+  for (const auto& [name, file] : written) {
+    REQUIRE(after.count(name));
+    CHECK(after.at(name).first == file.first);
+  }
   for (const auto& [name, file] : after)
     if (name.find("pump_station") != std::string::npos) CHECK(before.at(name).second == file.second);
 }
@@ -272,18 +269,8 @@ TEST_CASE("store tiles: an update in one area rewrites only the tiles there and 
   const auto tiles = dir / "tiles";
   auto first = cim::app::tileStore(store, "", tiles, o);
   REQUIRE(first.ok());
-  std::map<std::string, std::pair<std::string, fs::file_time_type>> before;
-  auto snapshot = [&] {
-    std::map<std::string, std::pair<std::string, fs::file_time_type>> files;
-    for (const auto& e : fs::recursive_directory_iterator(tiles))
-      if (e.is_regular_file()) {
-        std::ifstream in(e.path(), std::ios::binary);
-        files[fs::relative(e.path(), tiles).string()] = {
-            std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()), e.last_write_time()};
-      }
-    return files;
-  };
-  before = snapshot();
+  auto snapshot = [&] { return filesOf(tiles); };
+  const auto before = snapshot();
   std::size_t glbs = 0;
   for (const auto& [name, file] : before) glbs += fs::path(name).extension() == ".glb" ? 1 : 0;
   REQUIRE(glbs > 8);

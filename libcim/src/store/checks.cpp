@@ -218,11 +218,14 @@ struct OpenResult {
   std::int64_t a = 0, b = 0, foundIn = 0;
 };
 
-void insertResult(Db& db, const std::string& check, const index::ClashResult& r, std::int64_t version) {
-  auto s = db.prepare(
+std::unique_ptr<Statement> prepareInsertResult(Db& db) {
+  return db.prepare(
       "INSERT INTO cim_result (check_name, id, type, a_element, a_layer, a_name, a_kind, b_element, b_layer, b_name, "
       "b_kind, distance, horizontal, vertical, required_m, required_kind, rule, x, y, z, details, found_in) VALUES "
       "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+}
+
+void insertResult(Statement* s, const std::string& check, const index::ClashResult& r, std::int64_t version) {
   s->bind(1, std::string_view(check)), s->bind(2, std::string_view(r.id));
   s->bind(3, index::clashTypeName(r.type));
   s->bind(4, std::int64_t(r.a.id)), s->bind(5, std::string_view(r.a.layer)), s->bind(6, std::string_view(r.a.name));
@@ -291,12 +294,14 @@ CheckRun runAt(Store::Impl& impl, const Prepared& p, std::int64_t version, bool 
       if (full || touched.count(r.a) || touched.count(r.b)) open.emplace(r.id, r);
     }
   }
+  auto insert = prepareInsertResult(db);
+  db.setBulk(true);  // PostgreSQL: the results are sent without a round trip each
   for (const auto& r : found.results) {
     if (open.erase(r.id)) {
       ++run.kept;
       continue;
     }
-    insertResult(db, p.def.name, r, version);
+    insertResult(insert.get(), p.def.name, r, version);
     ++run.added;
   }
   auto resolve = db.prepare("UPDATE cim_result SET resolved_in = ? WHERE check_name = ? AND id = ? AND found_in = ?");
@@ -309,6 +314,7 @@ CheckRun runAt(Store::Impl& impl, const Prepared& p, std::int64_t version, bool 
   auto done = db.prepare("UPDATE cim_check SET evaluated = ? WHERE name = ?");
   done->bind(1, version), done->bind(2, std::string_view(p.def.name));
   done->run();
+  db.setBulk(false);  // waits for what was sent; throws its first failure (the caller rolls back)
   return run;
 }
 

@@ -166,10 +166,7 @@ class PgStatement final : public Statement {
     link_.resume();
     std::vector<const char*> values;
     std::vector<int> lengths;
-    for (std::size_t i = 0; i < values_.size(); ++i) {
-      values.push_back(values_[i] ? values_[i]->data() : nullptr);
-      lengths.push_back(values_[i] ? int(values_[i]->size()) : 0);
-    }
+    parameters(values, lengths);
     if (!prepared_) {
       const auto types = parameterTypes();
       if (PQsendPrepare(conn_, name_.c_str(), sql_.c_str(), count_, types.data()) != 1)
@@ -249,13 +246,17 @@ class PgStatement final : public Statement {
     for (std::size_t i = 0; i < values_.size(); ++i) types.push_back(binary_[i] ? kBytea : 0);
     return types;
   }
-  void execute() {
-    std::vector<const char*> values;
-    std::vector<int> lengths;
+  // The bound values as libpq takes them (null pointers for NULL).
+  void parameters(std::vector<const char*>& values, std::vector<int>& lengths) const {
     for (std::size_t i = 0; i < values_.size(); ++i) {
       values.push_back(values_[i] ? values_[i]->data() : nullptr);
       lengths.push_back(values_[i] ? int(values_[i]->size()) : 0);
     }
+  }
+  void execute() {
+    std::vector<const char*> values;
+    std::vector<int> lengths;
+    parameters(values, lengths);
     if (!prepared_) {
       const auto types = parameterTypes();
       PGresult* r = PQprepare(conn_, name_.c_str(), sql_.c_str(), count_, types.data());

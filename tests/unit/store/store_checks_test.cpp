@@ -1,13 +1,13 @@
 // Checks registered in a store follow the data: after an update only the elements it touched (and those within the
 // check's reach) are evaluated; results are new, active or resolved per version.
 #include <fstream>
-#include <sstream>
 
 #include <catch2/catch.hpp>
 #include <sqlite3.h>
 
 #include "cim/app/store.h"
 #include "cim/store/store.h"
+#include "support/store_sample.h"
 #include "support/test_support.h"
 
 using namespace cim;
@@ -16,18 +16,11 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::string readAll(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
 // The sample's pipe tables with the water main JS7-JS8 at `northing` (the sample has it at 3347839.445, 0.555 m
 // south of the gas main RQ5-RQ6: inside GB 50289's water-gas clearance).
 fs::path writeTables(const fs::path& dir, const std::string& northing) {
   const auto sample = cimtest::sourceDir() / "data/hangzhou";
-  std::string points = readAll(sample / "pipe_points.csv");
+  std::string points = cimtest::readText(sample / "pipe_points.csv");
   for (const std::string p : {"JS7,JS,", "JS8,JS,"}) {
     const auto at = points.find(p + "3347839.445,");
     REQUIRE(at != std::string::npos);
@@ -35,7 +28,7 @@ fs::path writeTables(const fs::path& dir, const std::string& northing) {
   }
   fs::create_directories(dir);
   std::ofstream(dir / "pipe_points.csv", std::ios::binary) << points;
-  std::ofstream(dir / "pipe_lines.csv", std::ios::binary) << readAll(sample / "pipe_lines.csv");
+  std::ofstream(dir / "pipe_lines.csv", std::ios::binary) << cimtest::readText(sample / "pipe_lines.csv");
   return dir / "pipe_lines.csv";
 }
 
