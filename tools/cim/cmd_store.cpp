@@ -99,6 +99,7 @@ int runCheckList(const StoreArgs& a) {
   for (const auto& c : checks.value()) {
     std::string rules;
     for (const auto& r : c.rules) rules += (rules.empty() ? "" : ", ") + r;
+    if (rules.empty() && c.kind == cim::store::CheckDefinition::Kind::Excavation) rules = "gas_zones";
     std::printf("%s  %s  a: %s  b: %s  %s  added in %lld, evaluated to %lld\n", c.name.c_str(),
                 std::string(cim::store::checkKindName(c.kind)).c_str(), c.a.c_str(),
                 c.b.empty() ? "(a against itself)" : c.b.c_str(),
