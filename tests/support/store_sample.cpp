@@ -26,14 +26,14 @@ cim::model::Scene storeSampleScene() {
   return std::move(scene).value();
 }
 
-namespace {
-
-std::string readAll(const fs::path& p) {
+std::string readText(const fs::path& p) {
   std::ifstream in(p, std::ios::binary);
   std::stringstream s;
   s << in.rdbuf();
   return s.str();
 }
+
+namespace {
 
 void replaceOnce(std::string& text, const std::string& from, const std::string& to) {
   const auto at = text.find(from);
@@ -45,7 +45,7 @@ void replaceOnce(std::string& text, const std::string& from, const std::string& 
 
 fs::path writeScriptedUpdate(const fs::path& dir) {
   const auto sample = sourceDir() / "data/hangzhou";
-  std::string lines = readAll(sample / "pipe_lines.csv"), points = readAll(sample / "pipe_points.csv");
+  std::string lines = readText(sample / "pipe_lines.csv"), points = readText(sample / "pipe_points.csv");
   // A new gas pipe of its own, north of the others.
   lines += "RQ7,RQ8,RQ,1.20,1.20,160,PE,0.3,,,,,ZM,2026,燃气公司,样例路\n";
   points += "RQ7,RQ,3347850.000,515280.000,8.86,1.20,起讫点,,,,样例路\n";

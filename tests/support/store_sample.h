@@ -20,6 +20,9 @@ cim::model::Scene storeSampleScene();
 /// Returns the line table's path.
 std::filesystem::path writeScriptedUpdate(const std::filesystem::path& dir);
 
+/// A file's bytes.
+std::string readText(const std::filesystem::path& path);
+
 /// Element-by-element equality of two scenes (layers, order, GUID, class, name, attributes, meshes, exact shapes);
 /// element ids are not compared. Reports the first difference through Catch.
 void requireSameScene(const cim::model::Scene& a, const cim::model::Scene& b);

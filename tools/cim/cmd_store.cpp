@@ -1,4 +1,4 @@
-// cim store import|update|log|diff|export|tiles|copy: the versioned city store (docs/store.md) on a GeoPackage file or a
+// cim store import|update|log|diff|export|tiles|copy|check|results: the versioned city store (docs/store.md) on a GeoPackage file or a
 // PostGIS database (postgresql://...; the password from PGPASSWORD or ~/.pgpass).
 #include <cstdio>
 #include <memory>
@@ -13,7 +13,9 @@ namespace cimtool {
 namespace {
 
 struct StoreArgs {
-  std::string store, other, asOf, message;
+  std::string store, other, asOf, message, check, kind = "clearance", a = "*", b;
+  std::vector<std::string> rules;
+  double clearance = -1, tolerance = 0.001;
   std::vector<std::string> inputs, keys;
   long long from = 0, to = 0;
   bool replaceAll = false, verbose = false;
@@ -71,6 +73,78 @@ int runTiles(const StoreArgs& a) {
   return kExitOk;
 }
 
+int runCheckAdd(const StoreArgs& a) {
+  auto st = cim::store::Store::open(a.store);
+  if (!st.ok()) return printError(*st.error()), kExitFailure;
+  cim::store::CheckDefinition c;
+  c.name = a.check;
+  c.kind = cim::store::parseCheckKind(a.kind).value_or(cim::store::CheckDefinition::Kind::Clearance);
+  c.a = a.a, c.b = a.b, c.rules = a.rules, c.toleranceMeters = a.tolerance;
+  if (a.clearance >= 0) c.clearanceMeters = a.clearance;
+  if (c.kind == cim::store::CheckDefinition::Kind::Clearance && !c.clearanceMeters && c.rules.empty())
+    c.rules = {"gb50289"};
+  if (c.kind == cim::store::CheckDefinition::Kind::Excavation && c.a == "*") c.a.clear();
+  auto r = st->addCheck(c);
+  printDiagnostics(r.diagnostics(), a.verbose);
+  if (!r.ok()) return printError(*r.error()), kExitFailure;
+  std::fputs(cim::app::checkRunsText({r.value()}).c_str(), stdout);
+  return kExitOk;
+}
+
+int runCheckList(const StoreArgs& a) {
+  auto st = cim::store::Store::open(a.store);
+  if (!st.ok()) return printError(*st.error()), kExitFailure;
+  auto checks = st->checks();
+  if (!checks.ok()) return printError(*checks.error()), kExitFailure;
+  for (const auto& c : checks.value()) {
+    std::string rules;
+    for (const auto& r : c.rules) rules += (rules.empty() ? "" : ", ") + r;
+    if (rules.empty() && c.kind == cim::store::CheckDefinition::Kind::Excavation) rules = "gas_zones";
+    std::printf("%s  %s  a: %s  b: %s  %s  added in %lld, evaluated to %lld\n", c.name.c_str(),
+                std::string(cim::store::checkKindName(c.kind)).c_str(), c.a.c_str(),
+                c.b.empty() ? "(a against itself)" : c.b.c_str(),
+                c.clearanceMeters ? ("clearance " + std::to_string(*c.clearanceMeters) + " m").c_str()
+                                  : ("rules: " + rules).c_str(),
+                static_cast<long long>(c.created), static_cast<long long>(c.evaluated));
+  }
+  return kExitOk;
+}
+
+int runCheckRun(const StoreArgs& a) {
+  auto st = cim::store::Store::open(a.store);
+  if (!st.ok()) return printError(*st.error()), kExitFailure;
+  auto r = st->runChecks();
+  if (!r.ok()) return printError(*r.error()), kExitFailure;
+  std::fputs(r->empty() ? "every check is up to date\n" : cim::app::checkRunsText(r.value()).c_str(), stdout);
+  return kExitOk;
+}
+
+int runCheckRemove(const StoreArgs& a) {
+  auto st = cim::store::Store::open(a.store);
+  if (!st.ok()) return printError(*st.error()), kExitFailure;
+  auto r = st->removeCheck(a.check);
+  if (!r.ok()) return printError(*r.error()), kExitFailure;
+  if (!r.value())
+    return printError(cim::Diagnostic::error(cim::ErrorCode::InvalidArgument, "no check named '" + a.check + "'",
+                                             a.store)),
+           kExitFailure;
+  std::printf("removed check %s and its results\n", a.check.c_str());
+  return kExitOk;
+}
+
+int runResults(const StoreArgs& a) {
+  auto st = cim::store::Store::open(a.store);
+  if (!st.ok()) return printError(*st.error()), kExitFailure;
+  const auto asOf = cim::store::AsOf::parse(a.asOf);
+  auto version = st->resolve(asOf);
+  if (!version.ok()) return printError(*version.error()), kExitFailure;
+  auto r = st->results(a.check, asOf);
+  printDiagnostics(r.diagnostics(), a.verbose);
+  if (!r.ok()) return printError(*r.error()), kExitFailure;
+  std::fputs(cim::app::resultsText(r.value(), version.value()).c_str(), stdout);
+  return kExitOk;
+}
+
 int runCopy(const StoreArgs& a) {
   auto r = cim::app::copyStore(a.store, a.other);
   printDiagnostics(r.diagnostics(), a.verbose);
@@ -114,6 +188,32 @@ Runner addStoreCommand(CLI::App& app) {
   tiles->add_option("-o,--output", a->other, "Output folder (made or brought up to date)")->required();
   tiles->add_option("--as-of", a->asOf, "Version number or UTC date/time (default: current)");
   tiles->add_flag("-v,--verbose", a->verbose, "Print every diagnostic");
+  auto* check = cmd->add_subcommand("check", "Checks kept in the store, re-run after every import or update on what it touched");
+  check->require_subcommand(1);
+  auto* checkAdd = check->add_subcommand("add", "Register a check and run it on the current version");
+  checkAdd->add_option("store", a->store, storeHelp)->required();
+  checkAdd->add_option("name", a->check, "Name of the check")->required();
+  checkAdd->add_option("--kind", a->kind, "clearance (default), hard or excavation")
+      ->check(CLI::IsMember({"clearance", "hard", "excavation"}));
+  checkAdd->add_option("--a", a->a, "Selection A (excavation: the works; default class=excavation|borehole)");
+  checkAdd->add_option("--b", a->b, "Selection B (default: A against itself; excavation: the assets, type=*)");
+  checkAdd->add_option("--rules", a->rules, "Clearance rules (gb50289, the default, or a rule file); excavation: zones (gas_zones or a file)");
+  checkAdd->add_option("--clearance", a->clearance, "Clearance at one distance in metres (3D) instead of rules")
+      ->check(CLI::NonNegativeNumber);
+  checkAdd->add_option("--tolerance", a->tolerance, "Hard clashes: overlap allowed, metres")->check(CLI::NonNegativeNumber);
+  checkAdd->add_flag("-v,--verbose", a->verbose, "Print every diagnostic");
+  auto* checkList = check->add_subcommand("list", "List the registered checks");
+  checkList->add_option("store", a->store, storeHelp)->required();
+  auto* checkRun = check->add_subcommand("run", "Bring every check up to the current version");
+  checkRun->add_option("store", a->store, storeHelp)->required();
+  auto* checkRemove = check->add_subcommand("remove", "Unregister a check and drop its results");
+  checkRemove->add_option("store", a->store, storeHelp)->required();
+  checkRemove->add_option("name", a->check, "Name of the check")->required();
+  auto* results = cmd->add_subcommand("results", "Results of the registered checks as of a version: new, active, resolved");
+  results->add_option("store", a->store, storeHelp)->required();
+  results->add_option("--check", a->check, "Only this check");
+  results->add_option("--as-of", a->asOf, "Version number or UTC date/time (default: current)");
+  results->add_flag("-v,--verbose", a->verbose, "Print every diagnostic");
   auto* copy = cmd->add_subcommand("copy", "Copy a store with its whole history into a new one");
   copy->add_option("from", a->store, "Source store")->required();
   copy->add_option("to", a->other, "New store (.gpkg or postgresql://...)")->required();
@@ -126,6 +226,11 @@ Runner addStoreCommand(CLI::App& app) {
     if (exp->parsed()) return runExport(*a);
     if (tiles->parsed()) return runTiles(*a);
     if (copy->parsed()) return runCopy(*a);
+    if (checkAdd->parsed()) return runCheckAdd(*a);
+    if (checkList->parsed()) return runCheckList(*a);
+    if (checkRun->parsed()) return runCheckRun(*a);
+    if (checkRemove->parsed()) return runCheckRemove(*a);
+    if (results->parsed()) return runResults(*a);
     return kExitUsage;
   };
 }

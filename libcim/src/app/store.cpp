@@ -106,6 +106,7 @@ std::string toText(const StoreUpdateResult& r) {
                 r.qaAll);
   out += buf;
   for (std::size_t i = 0; i < r.qa.size() && i < kListed; ++i) out += "  " + io::formatFinding(r.qa[i]) + "\n";
+  out += checkRunsText(r.report.checks);
   return out;
 }
 
@@ -208,6 +209,52 @@ Result<StoreTilesReport> tileStore(const std::string& location, const std::strin
   fs::remove_all(fresh, ec);
   if (!synced.ok()) return Result<StoreTilesReport>::failure(*synced.error(), std::move(diags));
   return Result<StoreTilesReport>::success(std::move(report), std::move(diags));
+}
+
+std::string checkRunsText(const std::vector<store::CheckRun>& runs) {
+  std::string out;
+  char buf[512];
+  for (const auto& r : runs) {
+    std::snprintf(buf, sizeof buf,
+                  "check %s at version %lld (%s): %zu element(s) read, %zu pair(s) evaluated: %zu new, %zu resolved, "
+                  "%zu kept active\n",
+                  r.check.c_str(), static_cast<long long>(r.version),
+                  r.full ? "every element" : (std::to_string(r.touched) + " touched").c_str(), r.neighbourhood,
+                  r.pairsEvaluated, r.added, r.resolved, r.kept);
+    out += buf;
+  }
+  return out;
+}
+
+std::string resultsText(const std::vector<store::StoredResult>& results, std::int64_t version) {
+  std::string out;
+  char buf[256];
+  std::size_t counts[3] = {0, 0, 0};
+  auto element = [](const std::string& layer, const std::string& name, const std::string& kind, std::int64_t id) {
+    return layer + " " + (name.empty() ? kind + " #" + std::to_string(id) : name);
+  };
+  for (const auto& r : results) {
+    counts[r.status == "new" ? 0 : r.status == "active" ? 1 : 2]++;
+    std::snprintf(buf, sizeof buf, "%-8s %s %s: ", r.status.c_str(), r.check.c_str(), r.type.c_str());
+    out += buf;
+    out += element(r.aLayer, r.aName, r.aKind, r.aElement) + " - " + element(r.bLayer, r.bName, r.bKind, r.bElement);
+    std::snprintf(buf, sizeof buf, "  %.3f m", r.requiredKind == "horizontal" ? r.horizontal
+                                               : r.requiredKind == "vertical" && r.vertical ? *r.vertical
+                                                                                             : r.distance);
+    out += buf;
+    if (r.requiredMeters) {
+      std::snprintf(buf, sizeof buf, " < %.3f m %s", *r.requiredMeters, r.requiredKind.c_str());
+      out += buf;
+    }
+    if (!r.rule.empty()) out += " (" + r.rule + ")";
+    std::snprintf(buf, sizeof buf, "  found in %lld", static_cast<long long>(r.foundIn));
+    out += buf;
+    if (r.resolvedIn) out += ", resolved in " + std::to_string(*r.resolvedIn);
+    out += "\n";
+  }
+  std::snprintf(buf, sizeof buf, "version %lld: %zu new, %zu active, %zu resolved\n", static_cast<long long>(version),
+                counts[0], counts[1], counts[2]);
+  return out + buf;
 }
 
 std::string logText(const std::vector<store::VersionInfo>& versions) {

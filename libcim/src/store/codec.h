@@ -8,6 +8,8 @@
 // floats, the mesh origin (3 doubles), positions, normals (3 floats each), indices and feature ids (u32), each array
 // led by its count; joined GUIDs; the parametric shape as a tag (0 none, 1 pipe, 2 well, 3 site feature) and its
 // fields in declaration order (codec.cpp). Doubles are stored bit for bit: a scene reads back equal.
+// Format 2 (written now; format 1 still read): each mesh array as count, packed size and meshoptimizer's lossless
+// packing (vertex codec for positions, normals, feature ids; index sequence codec for indices), decoded bit for bit.
 
 #include <cstdint>
 #include <optional>

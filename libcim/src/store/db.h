@@ -46,8 +46,9 @@ class Statement {
   virtual double real(int col) = 0;
   virtual std::string text(int col) = 0;
   virtual Blob blob(int col) = 0;
-  /// Runs once to the end (an INSERT, UPDATE or DELETE).
-  void run() {
+  /// Runs once to the end (an INSERT, UPDATE or DELETE). In a bulk section (Db::setBulk) it may only be sent: its
+  /// failure then shows at the next read, exec or commit.
+  virtual void run() {
     while (step()) {
     }
     reset();
@@ -70,6 +71,10 @@ class Db {
   virtual void rollback() = 0;
   /// Whether a table exists.
   virtual bool hasTable(const std::string& name) = 0;
+  /// A bulk section: statements run with Statement::run() are sent without waiting for each one's answer
+  /// (PostgreSQL's pipeline mode: no round trip per row); reads, exec and commit first wait for what was sent and
+  /// throw its first failure. Off again before the transaction ends. SQLite: nothing to do.
+  virtual void setBulk(bool) {}
 };
 
 /// Opens (creating when asked and absent) a SQLite file in WAL mode with the GeoPackage SQL functions the R-tree

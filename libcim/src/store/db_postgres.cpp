@@ -72,12 +72,70 @@ std::uint64_t bigEndian(const char* p, int n) {
   return v;
 }
 
+// The connection and its pipeline (bulk sections): statements sent and not yet answered.
+struct Link {
+  PGconn* conn = nullptr;
+  bool bulk = false;      ///< in a bulk section (Db::setBulk)
+  bool pipeline = false;  ///< libpq is in pipeline mode now
+  int pending = 0;        ///< statements sent since the last sync
+
+  // Waits for everything sent, leaves pipeline mode; throws the first failure (unless `quiet`).
+  void suspend(bool quiet = false) {
+    if (!pipeline) return;
+    std::string error;
+    bool busy = false;
+    if (PQpipelineSync(conn) != 1) error = PQerrorMessage(conn);
+    for (bool synced = false; !synced && error.empty();) {
+      PGresult* r = PQgetResult(conn);
+      if (!r) {
+        if (PQstatus(conn) == CONNECTION_BAD) error = PQerrorMessage(conn);
+        continue;
+      }
+      const auto status = PQresultStatus(r);
+      if (status == PGRES_PIPELINE_SYNC) synced = true;
+      if (status == PGRES_FATAL_ERROR && error.empty()) {
+        error = PQresultErrorMessage(r);
+        const char* state = PQresultErrorField(r, PG_DIAG_SQLSTATE);
+        busy = state && (std::strcmp(state, "55P03") == 0 || std::strcmp(state, "40P01") == 0);
+        // Drain the rest (aborted statements) up to the sync.
+        PQclear(r);
+        for (;;) {
+          PGresult* rest = PQgetResult(conn);
+          if (!rest) {
+            if (PQstatus(conn) == CONNECTION_BAD) break;
+            continue;
+          }
+          const bool end = PQresultStatus(rest) == PGRES_PIPELINE_SYNC;
+          PQclear(rest);
+          if (end) break;
+        }
+        break;
+      }
+      PQclear(r);
+    }
+    pending = 0;
+    PQexitPipelineMode(conn);
+    pipeline = false;
+    if (!error.empty() && !quiet) {
+      while (!error.empty() && (error.back() == '\n' || error.back() == ' ')) error.pop_back();
+      DbError e("a statement sent in bulk failed: " + error);
+      e.busy = busy;
+      throw e;
+    }
+  }
+  void resume() {
+    if (!bulk || pipeline) return;
+    if (PQenterPipelineMode(conn) != 1) throw DbError(std::string("cannot enter pipeline mode: ") + PQerrorMessage(conn));
+    pipeline = true;
+  }
+};
+
 constexpr unsigned kBool = 16, kBytea = 17, kInt8 = 20, kInt2 = 21, kInt4 = 23, kFloat4 = 700, kFloat8 = 701,
                    kOid = 26;
 
 class PgStatement final : public Statement {
  public:
-  PgStatement(PGconn* conn, const std::string& sql, int serial) : conn_(conn) {
+  PgStatement(Link& link, const std::string& sql, int serial) : link_(link), conn_(link.conn) {
     sql_ = numberPlaceholders(sql, count_);
     name_ = std::string("cim_s") + std::to_string(serial);
     values_.resize(std::size_t(count_));
@@ -86,6 +144,7 @@ class PgStatement final : public Statement {
   }
   ~PgStatement() override {
     if (result_) PQclear(result_);
+    if (link_.pipeline) link_.suspend(true);
     if (prepared_) {
       PGresult* r = PQexec(conn_, ("DEALLOCATE " + name_).c_str());
       PQclear(r);
@@ -102,8 +161,28 @@ class PgStatement final : public Statement {
   void bindBlob(int i, const std::uint8_t* data, std::size_t size) override {
     set(i, std::string(reinterpret_cast<const char*>(data), size), true);
   }
+  void run() override {
+    if (!link_.bulk) return Statement::run();
+    link_.resume();
+    std::vector<const char*> values;
+    std::vector<int> lengths;
+    parameters(values, lengths);
+    if (!prepared_) {
+      const auto types = parameterTypes();
+      if (PQsendPrepare(conn_, name_.c_str(), sql_.c_str(), count_, types.data()) != 1)
+        failResult(conn_, nullptr, "cannot prepare `" + sql_.substr(0, 120) + "`");
+      prepared_ = true;
+      ++link_.pending;
+    }
+    if (PQsendQueryPrepared(conn_, name_.c_str(), count_, values.data(), lengths.data(), binary_.data(), 1) != 1)
+      failResult(conn_, nullptr, "`" + sql_.substr(0, 120) + "` could not be sent");
+    for (auto& v : values_) v.reset();
+    // Bounded batches: the answers to wait for stay few, and a failure shows soon.
+    if (++link_.pending >= 4096) link_.suspend(), link_.resume();
+  }
   bool step() override {
     if (!result_) {
+      link_.suspend();
       execute();
       row_ = 0;
     } else {
@@ -161,17 +240,25 @@ class PgStatement final : public Statement {
     binary_[std::size_t(i - 1)] = binary ? 1 : 0;
     isSet_[std::size_t(i - 1)] = true;
   }
-  void execute() {
-    std::vector<const char*> values;
-    std::vector<int> lengths;
+  // Blobs are bytea, everything else is inferred by the server from the text.
+  std::vector<Oid> parameterTypes() const {
+    std::vector<Oid> types;
+    for (std::size_t i = 0; i < values_.size(); ++i) types.push_back(binary_[i] ? kBytea : 0);
+    return types;
+  }
+  // The bound values as libpq takes them (null pointers for NULL).
+  void parameters(std::vector<const char*>& values, std::vector<int>& lengths) const {
     for (std::size_t i = 0; i < values_.size(); ++i) {
       values.push_back(values_[i] ? values_[i]->data() : nullptr);
       lengths.push_back(values_[i] ? int(values_[i]->size()) : 0);
     }
+  }
+  void execute() {
+    std::vector<const char*> values;
+    std::vector<int> lengths;
+    parameters(values, lengths);
     if (!prepared_) {
-      // Blobs are bytea, everything else is inferred by the server from the text.
-      std::vector<Oid> types;
-      for (std::size_t i = 0; i < values_.size(); ++i) types.push_back(binary_[i] ? kBytea : 0);
+      const auto types = parameterTypes();
       PGresult* r = PQprepare(conn_, name_.c_str(), sql_.c_str(), count_, types.data());
       if (PQresultStatus(r) != PGRES_COMMAND_OK) failResult(conn_, r, "cannot prepare `" + sql_.substr(0, 120) + "`");
       PQclear(r);
@@ -186,6 +273,7 @@ class PgStatement final : public Statement {
     }
   }
 
+  Link& link_;
   PGconn* conn_;
   std::string sql_, name_;
   int count_ = 0;
@@ -209,13 +297,19 @@ class PgDb final : public Db {
       throw DbError("cannot connect to " + redactConnection(conninfo) + ": " + message);
     }
     PQsetNoticeProcessor(conn_, [](void*, const char*) {}, nullptr);
+    link_.conn = conn_;
     exec("SET client_min_messages = warning");
   }
   ~PgDb() override {
     if (conn_) PQfinish(conn_);
   }
+  void setBulk(bool on) override {
+    link_.bulk = on;
+    if (!on) link_.suspend();
+  }
   Dialect dialect() const override { return Dialect::Postgres; }
   void exec(const std::string& sql) override {
+    link_.suspend();
     PGresult* r = PQexec(conn_, sql.c_str());
     const auto status = PQresultStatus(r);
     if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK)
@@ -223,7 +317,7 @@ class PgDb final : public Db {
     PQclear(r);
   }
   std::unique_ptr<Statement> prepare(const std::string& sql) override {
-    return std::make_unique<PgStatement>(conn_, sql, ++serial_);
+    return std::make_unique<PgStatement>(link_, sql, ++serial_);
   }
   void beginWrite(int waitMilliseconds) override {
     exec("BEGIN");
@@ -234,6 +328,8 @@ class PgDb final : public Db {
   void beginRead() override { exec("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"); }
   void commit() override { exec("COMMIT"); }
   void rollback() override {
+    link_.bulk = false;
+    link_.suspend(true);
     if (PQtransactionStatus(conn_) != PQTRANS_IDLE) {
       PGresult* r = PQexec(conn_, "ROLLBACK");
       PQclear(r);
@@ -248,6 +344,7 @@ class PgDb final : public Db {
 
  private:
   PGconn* conn_ = nullptr;
+  Link link_;
   int serial_ = 0;
 };
 

@@ -121,7 +121,9 @@ class SqliteStatement final : public Statement {
     if (rc == SQLITE_DONE) return false;
     const std::string sql = sqlite3_sql(stmt_) ? sqlite3_sql(stmt_) : "";
     sqlite3_reset(stmt_);
-    fail(db_, "`" + sql.substr(0, 120) + "` failed");
+    std::string what = "`";  // appends: GCC 12 warns falsely (-Wrestrict) on "lit" + std::string
+    what.append(sql, 0, 120).append("` failed");
+    fail(db_, what);
   }
   void reset() override {
     sqlite3_reset(stmt_);

@@ -204,7 +204,11 @@ void createSchema(Db& db, const SrsInfo& srs) {
                         ", valid_from " + i + " NOT NULL, valid_to " + i;
   if (d == Dialect::Postgres) element += ", bbox geometry(LineStringZ)";
   db.exec(element + ")");
-  db.exec("CREATE INDEX cim_element_current ON cim_element (valid_to, element)");
+  // GeoPackage: the current rows' keys and hashes (what an update compares) straight from the index, without
+  // reading the table, whose pages are mostly element blobs.
+  db.exec(d == Dialect::Sqlite
+              ? "CREATE INDEX cim_element_current ON cim_element (valid_to, element, row, hash, layer, key, kind, name, gis)"
+              : "CREATE INDEX cim_element_current ON cim_element (valid_to, element)");
   db.exec("CREATE INDEX cim_element_history ON cim_element (element, valid_from)");
   if (d == Dialect::Sqlite) {
     db.exec("CREATE VIRTUAL TABLE cim_element_bbox USING rtree(id, minx, maxx, miny, maxy, minz, maxz)");

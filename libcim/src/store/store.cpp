@@ -13,21 +13,22 @@
 #include "core/parallel.h"
 #include "store/codec.h"
 #include "store/schema.h"
+#include "store/store_impl.h"
 
 namespace cim::store {
 
 using namespace detail;
 
-namespace {
-
-using report::detail::nowUtc;
-
-Diagnostic dbError(const DbError& e, const std::string& location) {
+Diagnostic detail::dbError(const DbError& e, const std::string& location) {
   return Diagnostic::error(e.busy ? ErrorCode::StoreBusy : ErrorCode::StoreFailed,
                            e.busy ? std::string("another writer holds the store; try again later (") + e.what() + ")"
                                   : std::string(e.what()),
                            location);
 }
+
+namespace {
+
+using report::detail::nowUtc;
 
 SrsInfo srsFor(const std::string& crsDefinition) {
   SrsInfo srs;
@@ -68,13 +69,18 @@ std::vector<RowInfo> rowsWhere(Db& db, const std::string& where, std::optional<s
   return out;
 }
 
-model::Element payloadOf(Db& db, std::int64_t row) {
-  auto s = db.prepare("SELECT payload FROM cim_element WHERE row = ?");
-  s->bind(1, row);
-  if (!s->step()) throw DbError("element row " + std::to_string(row) + " is missing");
-  auto e = decodeElement(s->blob(0));
+model::Element payloadOf(Statement& s, std::int64_t row) {
+  s.bind(1, row);
+  if (!s.step()) throw DbError("element row " + std::to_string(row) + " is missing");
+  auto e = decodeElement(s.blob(0));
+  s.reset();
   if (!e) throw DbError("element row " + std::to_string(row) + " holds a blob this libcim cannot read");
   return std::move(*e);
+}
+
+model::Element payloadOf(Db& db, std::int64_t row) {
+  auto s = db.prepare("SELECT payload FROM cim_element WHERE row = ?");
+  return payloadOf(*s, row);
 }
 
 std::int64_t maxOf(Db& db, const std::string& column, const std::string& table) {
@@ -240,56 +246,48 @@ void sortChanges(std::vector<Change>& changes) {
 
 }  // namespace
 
-struct Store::Impl {
-  std::unique_ptr<Db> db;
-  std::string location;
-  bool postgres = false;
-  bool fresh = false;  ///< opened with create, schema not yet written (it needs the first scene's CRS)
-  std::string crs;
-  int srsId = -1;
-
-  void loadMeta() {
-    auto s = db->prepare("SELECT key, value FROM cim_meta");
-    while (s->step()) {
-      const std::string k = s->text(0), v = s->text(1);
-      if (k == "crs") crs = v;
-      if (k == "srs_id") srsId = std::stoi(v);
-    }
+void Store::Impl::loadMeta() {
+  auto s = db->prepare("SELECT key, value FROM cim_meta");
+  while (s->step()) {
+    const std::string k = s->text(0), v = s->text(1);
+    if (k == "crs") crs = v;
+    if (k == "srs_id") srsId = std::stoi(v);
   }
+}
 
-  void writeSchema(const std::string& crsDefinition) {
-    const SrsInfo srs = srsFor(crsDefinition);
-    createSchema(*db, srs);
-    auto s = db->prepare("INSERT INTO cim_meta (key, value) VALUES (?, ?)");
-    const std::pair<std::string, std::string> meta[] = {{"application", "libcim"},
-                                                        {"schema_version", std::to_string(kSchemaVersion)},
-                                                        {"crs", crsDefinition},
-                                                        {"srs_id", std::to_string(srs.id)},
-                                                        {"created", nowUtc()}};
-    for (const auto& [k, v] : meta) s->bind(1, std::string_view(k)), s->bind(2, std::string_view(v)), s->run();
-    crs = crsDefinition;
-    srsId = srs.id;
-    fresh = false;
-  }
+void Store::Impl::writeSchema(const std::string& crsDefinition) {
+  const SrsInfo srs = srsFor(crsDefinition);
+  createSchema(*db, srs);
+  auto s = db->prepare("INSERT INTO cim_meta (key, value) VALUES (?, ?)");
+  const std::pair<std::string, std::string> meta[] = {{"application", "libcim"},
+                                                      {"schema_version", std::to_string(kSchemaVersion)},
+                                                      {"crs", crsDefinition},
+                                                      {"srs_id", std::to_string(srs.id)},
+                                                      {"created", nowUtc()}};
+  for (const auto& [k, v] : meta) s->bind(1, std::string_view(k)), s->bind(2, std::string_view(v)), s->run();
+  crs = crsDefinition;
+  srsId = srs.id;
+  fresh = false;
+}
 
-  std::int64_t resolveIn(const AsOf& asOf) {
-    const std::int64_t current = maxOf(*db, "version", "cim_version");
-    if (!asOf.version && asOf.time.empty()) return current;
-    if (asOf.version) {
-      if (*asOf.version < 1 || *asOf.version > current)
-        throw std::invalid_argument("version " + std::to_string(*asOf.version) + " does not exist (the store has " +
-                                    std::to_string(current) + ")");
-      return *asOf.version;
-    }
-    std::string until = asOf.time;
-    if (until.size() == 10) until += "T23:59:59Z";  // a date: the end of that day
-    auto s = db->prepare("SELECT max(version) FROM cim_version WHERE time <= ?");
-    s->bind(1, std::string_view(until));
-    if (!s->step() || s->isNull(0))
-      throw std::invalid_argument("no version was made at or before " + asOf.time);
-    return s->int64(0);
+std::int64_t Store::Impl::resolveIn(const AsOf& asOf) {
+  const std::int64_t current = maxOf(*db, "version", "cim_version");
+  if (!asOf.version && asOf.time.empty()) return current;
+  if (asOf.version) {
+    if (*asOf.version < 1 || *asOf.version > current)
+      throw std::invalid_argument("version " + std::to_string(*asOf.version) + " does not exist (the store has " +
+                                  std::to_string(current) + ")");
+    return *asOf.version;
   }
-};
+  std::string until = asOf.time;
+  if (until.size() == 10) until += "T23:59:59Z";  // a date: the end of that day
+  auto s = db->prepare("SELECT max(version) FROM cim_version WHERE time <= ?");
+  s->bind(1, std::string_view(until));
+  if (!s->step() || s->isNull(0))
+    throw std::invalid_argument("no version was made at or before " + asOf.time);
+  return s->int64(0);
+}
+
 
 Store::Store(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Store::Store(Store&&) noexcept = default;
@@ -347,7 +345,9 @@ Result<Store> Store::open(const std::string& location, bool create) {
             impl->location));
       impl->fresh = true;
       // 16 KB pages keep a typical element blob (a few KB) on its page rather than in an overflow chain.
-      if (db.dialect() == Dialect::Sqlite) db.exec("PRAGMA page_size = 16384; PRAGMA journal_mode = WAL");
+      // The first import goes in with a rollback journal: into an empty file it writes each page once (new pages
+      // need no journal), where WAL writes them twice (log, then checkpoint). WAL follows its commit.
+      if (db.dialect() == Dialect::Sqlite) db.exec("PRAGMA page_size = 16384");
       return Result<Store>::success(Store(std::move(impl)));
     }
     auto s = db.prepare("SELECT value FROM cim_meta WHERE key = 'schema_version'");
@@ -470,6 +470,7 @@ void applyWrites(Db& db, RowWriter& writer, const std::vector<Write>& writes, st
                  std::vector<Change>& changes) {
   std::int64_t nextRow = maxOf(db, "row", "cim_element") + 1, nextElement = maxOf(db, "element", "cim_element") + 1;
   constexpr std::size_t kBatch = 2048;
+  auto oldPayload = db.prepare("SELECT payload FROM cim_element WHERE row = ?");
   std::vector<Blob> payloads(std::min(kBatch, writes.size()));
   std::vector<std::string> attributes(payloads.size());
   for (std::size_t start = 0; start < writes.size(); start += kBatch) {
@@ -482,7 +483,7 @@ void applyWrites(Db& db, RowWriter& writer, const std::vector<Write>& writes, st
       const Incoming& in = *writes[start + i].in;
       const RowInfo* old = writes[start + i].old;
       if (old) {
-        const model::Element before = payloadOf(db, old->row);
+        const model::Element before = payloadOf(*oldPayload, old->row);
         writer.end(old->row, old->gis, version);
         writer.insert(nextRow++, old->element, *in.layer, in.key, *in.element, payloads[i], attributes[i], in.hash,
                       version, std::nullopt);
@@ -540,6 +541,7 @@ Result<UpdateReport> Store::update(const model::Scene& scene, const UpdateOption
     std::vector<bool> matched;
     const auto writes = planWrites(incoming, current, matched, report.unchanged);
     RowWriter writer(db, impl_->srsId);
+    db.setBulk(true);  // PostgreSQL: rows are sent without a round trip each
     applyWrites(db, writer, writes, version, report.diff.changes);
     std::set<std::string> layersIn;
     for (const auto& l : scene.layers()) layersIn.insert(l.name);
@@ -549,6 +551,7 @@ Result<UpdateReport> Store::update(const model::Scene& scene, const UpdateOption
       const auto& r = current[i];
       report.diff.changes.push_back({Change::Kind::Removed, r.layer, r.key, r.kind, r.name, false, 0.0, {}});
     }
+    db.setBulk(false);  // waits for every row sent; throws the first failure
     sortChanges(report.diff.changes);
     report.diff.from = version - 1;
     report.diff.to = report.diff.changes.empty() ? version - 1 : version;
@@ -561,6 +564,20 @@ Result<UpdateReport> Store::update(const model::Scene& scene, const UpdateOption
     insertVersion(db, info, report.diff);
     db.commit();
     report.version = info;
+    if (created && db.dialect() == Dialect::Sqlite) try {
+        db.exec("PRAGMA journal_mode = WAL");  // readers never wait again (else at the next open)
+      } catch (const DbError&) {
+      }
+    // The registered checks follow the data: re-run on what this version touched. The version stands even when
+    // they cannot run (their results stay behind until `runChecks` succeeds).
+    auto checks = runChecks();
+    if (checks.ok()) {
+      report.checks = std::move(checks).value();
+    } else {
+      Diagnostic d = *checks.error();
+      d.severity = Severity::Warning;
+      diagnostics.push_back(std::move(d));
+    }
     return Result<UpdateReport>::success(std::move(report), std::move(diagnostics));
   } catch (const DbError& e) {
     db.rollback();
@@ -599,71 +616,109 @@ Result<std::int64_t> Store::resolve(const AsOf& asOf) {
   }
 }
 
+model::Scene Store::Impl::readScene(std::int64_t version, const std::vector<geometry::Aabb>* boxes,
+                                     std::vector<Diagnostic>& diagnostics) {
+  std::optional<geo::Crs> sceneCrs;
+  if (!crs.empty()) {
+    auto c = geo::Crs::fromUserInput(crs);
+    if (!c.ok()) throw DbError("the store's CRS cannot be read: " + (c.error() ? c.error()->message : crs));
+    sceneCrs = *c;
+  }
+  model::Scene scene(sceneCrs);
+  std::string sql = std::string("SELECT row, layer, payload, element FROM cim_element WHERE ") + kValidAt;
+  if (boxes) {
+    sql += " AND maxx >= ? AND minx <= ? AND maxy >= ? AND miny <= ? AND maxz >= ? AND minz <= ?";
+    sql += db->dialect() == Dialect::Sqlite
+               ? " AND row IN (SELECT id FROM cim_element_bbox WHERE maxx >= ? AND minx <= ? AND maxy >= ? AND "
+                 "miny <= ? AND maxz >= ? AND minz <= ?)"
+               : " AND bbox &&& ST_MakeLine(ST_MakePoint(?, ?, ?), ST_MakePoint(?, ?, ?))";
+  }
+  // Rows come in storage order and are decoded in parallel, then put in element order (the order of import).
+  struct Row {
+    std::int64_t row, element;
+    std::string layer;
+    Blob payload;
+    std::optional<model::Element> decoded;
+  };
+  std::vector<Row> rows;
+  std::set<std::int64_t> seen;  // several boxes may find one element
+  auto s = db->prepare(sql);
+  const std::size_t passes = boxes ? boxes->size() : 1;
+  for (std::size_t pass = 0; pass < passes; ++pass) {
+    s->bind(1, version), s->bind(2, version);
+    if (boxes) {
+      const auto& box = (*boxes)[pass];
+      for (int i = 0; i < 3; ++i) s->bind(3 + 2 * i, box.min[i]), s->bind(4 + 2 * i, box.max[i]);
+      if (db->dialect() == Dialect::Postgres)
+        for (int i = 0; i < 3; ++i) s->bind(9 + i, box.min[i]), s->bind(12 + i, box.max[i]);
+      else
+        for (int i = 0; i < 3; ++i) s->bind(9 + 2 * i, box.min[i]), s->bind(10 + 2 * i, box.max[i]);
+    }
+    while (s->step()) {
+      const std::int64_t element = s->int64(3);
+      if (boxes && !seen.insert(element).second) continue;
+      rows.push_back({s->int64(0), element, s->text(1), s->blob(2), std::nullopt});
+    }
+    s->reset();
+  }
+  cim::detail::parallelFor(rows.size(), cim::detail::workerCount(), [&](std::size_t i) {
+    rows[i].decoded = decodeElement(rows[i].payload);
+    Blob().swap(rows[i].payload);
+  });
+  std::vector<std::size_t> order(rows.size());
+  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return rows[a].element < rows[b].element; });
+  // Elements keep their store element id as their scene id: stable across versions, so a removal renumbers nothing
+  // (the tiles and the checks' results carry these ids). Scene has no call that adds with a given id, so the ids up to
+  // the largest are first taken by placeholders (later addElement calls then continue above it), then the elements
+  // go into their layers with their ids.
+  // TODO(model): a Scene::addElementWithId would say this directly (left out: scene.h rebuilds the whole library).
+  std::int64_t largest = -1;
+  for (const auto& row : rows) largest = std::max(largest, row.element);
+  if (largest >= 0) {
+    for (std::int64_t id = 0; id <= largest; ++id) scene.addElement("", model::Element{});
+    scene.takeLayers();
+  }
+  std::size_t unreadable = 0;
+  for (const std::size_t i : order) {
+    if (!rows[i].decoded) {
+      if (unreadable++ < 5)
+        diagnostics.push_back(Diagnostic::warning(ErrorCode::StoreElementUnreadable,
+                                                  "element row holds a blob this libcim cannot read; skipped", location,
+                                                  std::to_string(rows[i].row)));
+      continue;
+    }
+    // The store's element id: stable across versions, so a removal renumbers nothing (tiles, results keep theirs).
+    auto& layer = scene.layer(rows[i].layer).elements;
+    layer.push_back(std::move(*rows[i].decoded));
+    layer.back().id = static_cast<std::uint32_t>(rows[i].element);
+  }
+  if (unreadable)
+    diagnostics.push_back(Diagnostic::warning(ErrorCode::StoreElementUnreadable,
+                                              std::to_string(unreadable) + " element row(s) skipped", location));
+  return scene;
+}
+
 Result<model::Scene> Store::read(const AsOf& asOf, const std::optional<geometry::Aabb>& bounds) {
   auto& db = *impl_->db;
-  std::optional<geo::Crs> crs;
   std::vector<Diagnostic> diagnostics;
-  if (!impl_->crs.empty()) {
-    auto c = geo::Crs::fromUserInput(impl_->crs);
-    if (!c.ok()) return Result<model::Scene>::failureFrom(c);
-    crs = *c;
+  if (impl_->fresh) {
+    std::optional<geo::Crs> crs;
+    if (!impl_->crs.empty()) {
+      auto c = geo::Crs::fromUserInput(impl_->crs);
+      if (!c.ok()) return Result<model::Scene>::failureFrom(c);
+      crs = *c;
+    }
+    return Result<model::Scene>::success(model::Scene(crs));
   }
-  model::Scene scene(crs);
-  if (impl_->fresh) return Result<model::Scene>::success(std::move(scene));
   try {
     db.beginRead();
     const std::int64_t version = impl_->resolveIn(asOf);
-    std::string sql = std::string("SELECT row, layer, payload, element FROM cim_element WHERE ") + kValidAt;
-    if (bounds) {
-      sql += " AND maxx >= ? AND minx <= ? AND maxy >= ? AND miny <= ? AND maxz >= ? AND minz <= ?";
-      sql += db.dialect() == Dialect::Sqlite
-                 ? " AND row IN (SELECT id FROM cim_element_bbox WHERE maxx >= ? AND minx <= ? AND maxy >= ? AND "
-                   "miny <= ? AND maxz >= ? AND minz <= ?)"
-                 : " AND bbox &&& ST_MakeLine(ST_MakePoint(?, ?, ?), ST_MakePoint(?, ?, ?))";
-    }
-    // Rows come in storage order and are decoded in parallel, then put in element order (the order of import).
-    auto s = db.prepare(sql);
-    s->bind(1, version), s->bind(2, version);
-    if (bounds) {
-      for (int pass = 0; pass < 2; ++pass) {
-        const int at = 3 + 6 * pass;
-        if (pass == 1 && db.dialect() == Dialect::Postgres) {
-          for (int i = 0; i < 3; ++i) s->bind(at + i, bounds->min[i]), s->bind(at + 3 + i, bounds->max[i]);
-          break;
-        }
-        for (int i = 0; i < 3; ++i) s->bind(at + 2 * i, bounds->min[i]), s->bind(at + 2 * i + 1, bounds->max[i]);
-      }
-    }
-    struct Row {
-      std::int64_t row, element;
-      std::string layer;
-      Blob payload;
-      std::optional<model::Element> decoded;
-    };
-    std::vector<Row> rows;
-    while (s->step()) rows.push_back({s->int64(0), s->int64(3), s->text(1), s->blob(2), std::nullopt});
-    cim::detail::parallelFor(rows.size(), cim::detail::workerCount(), [&](std::size_t i) {
-      rows[i].decoded = decodeElement(rows[i].payload);
-      Blob().swap(rows[i].payload);
-    });
-    std::vector<std::size_t> order(rows.size());
-    for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
-    std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return rows[a].element < rows[b].element; });
-    std::size_t unreadable = 0;
-    for (const std::size_t i : order) {
-      if (!rows[i].decoded) {
-        if (unreadable++ < 5)
-          diagnostics.push_back(Diagnostic::warning(ErrorCode::StoreElementUnreadable,
-                                                    "element row holds a blob this libcim cannot read; skipped",
-                                                    impl_->location, std::to_string(rows[i].row)));
-        continue;
-      }
-      scene.addElement(rows[i].layer, std::move(*rows[i].decoded));
-    }
+    std::vector<geometry::Aabb> boxes;
+    if (bounds) boxes.push_back(*bounds);
+    auto scene = impl_->readScene(version, bounds ? &boxes : nullptr, diagnostics);
     db.commit();
-    if (unreadable)
-      diagnostics.push_back(Diagnostic::warning(ErrorCode::StoreElementUnreadable,
-                                                std::to_string(unreadable) + " element row(s) skipped", impl_->location));
+    return Result<model::Scene>::success(std::move(scene), std::move(diagnostics));
   } catch (const DbError& e) {
     db.rollback();
     return Result<model::Scene>::failure(dbError(e, impl_->location), std::move(diagnostics));
@@ -671,7 +726,6 @@ Result<model::Scene> Store::read(const AsOf& asOf, const std::optional<geometry:
     db.rollback();
     return Result<model::Scene>::failure(Diagnostic::error(ErrorCode::StoreVersionUnknown, e.what(), impl_->location));
   }
-  return Result<model::Scene>::success(std::move(scene), std::move(diagnostics));
 }
 
 Result<Diff> Store::diff(std::int64_t from, std::int64_t to) {
@@ -730,6 +784,7 @@ Status Store::copyTo(Store& target) {
       put->run();
     }
     RowWriter writer(to, target.impl_->srsId);
+    to.setBulk(true);
     auto rows = from.prepare("SELECT row, element, layer, key, payload, hash, valid_from, valid_to FROM cim_element ORDER BY row");
     while (rows->step()) {
       auto e = decodeElement(rows->blob(4));
@@ -738,7 +793,12 @@ Status Store::copyTo(Store& target) {
       writer.insert(rows->int64(0), rows->int64(1), rows->text(2), rows->text(3), *e, rows->blob(4),
                     attributesJson(e->attributes), rows->int64(5), rows->int64(6), validTo);
     }
+    to.setBulk(false);
     to.commit();
+    if (to.dialect() == Dialect::Sqlite) try {
+        to.exec("PRAGMA journal_mode = WAL");
+      } catch (const DbError&) {
+      }
     from.commit();
   } catch (const DbError& e) {
     to.rollback();

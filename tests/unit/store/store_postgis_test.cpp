@@ -1,7 +1,14 @@
 // The store on PostgreSQL/PostGIS, against a throw-away cluster this test starts itself (bench/city/postgis.h:
 // initdb in a temporary folder, the server on a Unix socket there). When PostgreSQL cannot start, the whole program
 // exits with 77 after saying why (CTest: skipped).
+#include <atomic>
 #include <chrono>
+#include <random>
+#include <set>
+
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
 #include <cstdlib>
 #include <iostream>
 #include <thread>
@@ -45,6 +52,30 @@ store::Store openStore(const std::string& location, bool create = false) {
   INFO((s.ok() ? std::string() : s.error()->message));
   REQUIRE(s.ok());
   return std::move(s).value();
+}
+
+// `n` boxes in rows, every one `shift` metres east of its place: each version of the reliability tests moves them all.
+model::Scene boxes(int n, double shift) {
+  model::Scene scene(cimtest::hangzhouCrs());
+  for (int i = 0; i < n; ++i) {
+    auto e = cimtest::elementOf(cimtest::flatBoxMesh({514000.0 + 3.0 * (i % 50) + shift, 3347800.0 + 3.0 * (i / 50), 6.0},
+                                                     {1.0, 1.0, 2.0}),
+                                "IfcColumn", "b" + std::to_string(i), model::Material{"box", {0.6f, 0.6f, 0.7f, 1}});
+    e.guid = "box-" + std::to_string(i);
+    e.attributes["Note"] = std::string("移位 ") + std::to_string(shift);
+    scene.addElement("bim", std::move(e));
+  }
+  return scene;
+}
+
+// The shifts of a scene's boxes (one value when the version is whole), in centimetres.
+std::set<long> shiftsOf(const model::Scene& scene) {
+  std::set<long> out;
+  scene.forEachElement([&](const model::Layer&, const model::Element& e) {
+    const int i = std::stoi(e.name.substr(1));
+    out.insert(std::lround((e.worldBounds().min.x() - (514000.0 + 3.0 * (i % 50))) * 100.0));
+  });
+  return out;
 }
 
 }  // namespace
@@ -234,4 +265,102 @@ TEST_CASE("postgis store: a password is never shown, and a non-store is refused"
   auto s3 = store::Store::open(location2, true);
   REQUIRE_FALSE(s3.ok());
   CHECK(s3.error()->code == ErrorCode::StoreUnreadable);
+}
+
+TEST_CASE("postgis store: kill -9 during updates leaves the previous version whole", "[store][postgis]") {
+  const auto location = freshDatabase("killed");
+  constexpr int kBoxes = 300;
+  {
+    auto st = openStore(location, true);
+    REQUIRE(st.import(boxes(kBoxes, 0.0), {}).ok());
+  }
+  // How long one update takes in a child process, to spread the kills over it.
+  auto updateInChild = [&](double shift) {
+    const pid_t pid = fork();
+    if (pid == 0) {  // the child: its own connection; _exit, so nothing of the parent's is closed or flushed
+      auto st = store::Store::open(location);
+      _exit(st.ok() && st->update(boxes(kBoxes, shift), {}).ok() ? 0 : 1);
+    }
+    return pid;
+  };
+  const auto t0 = std::chrono::steady_clock::now();
+  const pid_t first = updateInChild(1.0);
+  int status = 0;
+  waitpid(first, &status, 0);
+  REQUIRE((WIFEXITED(status) && WEXITSTATUS(status) == 0));
+  const auto full = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - t0);
+  std::mt19937 random(16);
+  int completed = 0, interrupted = 0;
+  auto st = openStore(location);
+  for (int loop = 0; loop < 50; ++loop) {
+    const std::int64_t before = st.currentVersion().value();
+    // Odd versions hold the boxes at their place, even ones 1 m east.
+    const pid_t pid = updateInChild(before % 2 == 1 ? 1.0 : 0.0);
+    // Up to 1.5 times one update: some kills land after its commit, most before.
+    std::this_thread::sleep_for(
+        std::chrono::microseconds(std::uniform_int_distribution<long>(0, full.count() * 3 / 2)(random)));
+    kill(pid, SIGKILL);
+    waitpid(pid, &status, 0);
+    // The server rolls the dead session's transaction back (and frees its writer lock) when it sees it gone.
+    auto reopened = store::Store::open(location);
+    INFO("loop " << loop << ": " << (reopened.ok() ? "" : reopened.error()->message));
+    REQUIRE(reopened.ok());
+    const auto now = reopened->currentVersion().value();
+    REQUIRE((now == before || now == before + 1));
+    (now == before ? interrupted : completed)++;
+    for (auto v = std::max<std::int64_t>(1, before - 1); v <= now; ++v) {
+      auto scene = reopened->read(store::AsOf{v, {}});
+      REQUIRE(scene.ok());
+      REQUIRE(scene->elementCount() == std::size_t(kBoxes));
+      const auto shifts = shiftsOf(scene.value());
+      REQUIRE(shifts.size() == 1);
+      CHECK(*shifts.begin() == (v % 2 == 1 ? 0 : 100));
+    }
+  }
+  CHECK(interrupted > 0);
+  CHECK(completed > 0);
+  WARN("postgis kill -9 loop: " << completed << " updates committed, " << interrupted
+                                << " interrupted; one update takes " << full.count() / 1000 << " ms");
+}
+
+TEST_CASE("postgis store: readers during a writer each see one whole version", "[store][postgis]") {
+  const auto location = freshDatabase("readers");
+  constexpr int kBoxes = 100;
+  {
+    auto st = openStore(location, true);
+    REQUIRE(st.import(boxes(kBoxes, 0.0), {}).ok());
+  }
+  std::atomic<bool> done{false};
+  std::atomic<int> reads{0}, inconsistent{0}, failed{0};
+  std::vector<std::thread> readers;
+  for (int t = 0; t < 2; ++t)
+    readers.emplace_back([&] {  // no Catch assertions on these threads
+      auto opened = store::Store::open(location);
+      if (!opened.ok()) {
+        ++failed;
+        return;
+      }
+      while (!done) {
+        auto scene = opened->read();
+        if (!scene.ok()) {
+          ++failed;
+          continue;
+        }
+        if (scene->elementCount() != std::size_t(kBoxes) || shiftsOf(scene.value()).size() != 1) ++inconsistent;
+        ++reads;
+      }
+    });
+  {
+    auto st = openStore(location);
+    for (int v = 1; v <= 8; ++v) {
+      auto r = st.update(boxes(kBoxes, 0.5 * v), {});
+      REQUIRE(r.ok());
+      CHECK(r->diff.moved() == std::size_t(kBoxes));
+    }
+  }
+  done = true;
+  for (auto& t : readers) t.join();
+  CHECK(reads > 0);
+  CHECK(failed == 0);
+  CHECK(inconsistent == 0);
 }

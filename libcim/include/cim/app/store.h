@@ -66,6 +66,14 @@ Result<StoreTilesReport> tileStore(const std::string& location, const std::strin
 Result<gltf::WriteStats> exportStore(const std::string& location, const std::string& asOf,
                                      const std::filesystem::path& output);
 
+/// One line per check run: "check water-gas at version 3 (1 touched): 14 element(s) read, 9 pair(s) evaluated:
+/// 1 new, 0 resolved, 0 kept active".
+std::string checkRunsText(const std::vector<store::CheckRun>& runs);
+
+/// The text of `cim store results`: one line per result (status, check, type, the two elements, the distance and the
+/// requirement not kept, the rule, the versions), then the counts by status at `version`.
+std::string resultsText(const std::vector<store::StoredResult>& results, std::int64_t version);
+
 /// The text of `cim store log`: one line per version (number, time, kind, source, message).
 std::string logText(const std::vector<store::VersionInfo>& versions);
 

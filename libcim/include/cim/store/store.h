@@ -13,6 +13,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "cim/core/result.h"
@@ -71,11 +72,68 @@ struct UpdateOptions {
   int waitMilliseconds = 10000;
 };
 
+/// A check registered in a store (docs/store.md, "Checks"): a clash set or the excavation check of cim/index, kept
+/// with its parameters and re-run after every import or update on what that version touched.
+struct CheckDefinition {
+  enum class Kind { Hard, Clearance, Excavation };
+  std::string name;
+  Kind kind = Kind::Clearance;
+  /// Selector of set A (excavation: the works; empty: class=excavation|borehole).
+  std::string a = "*";
+  /// Selector of set B (excavation: the assets; empty: type=*); empty for a clash set: A against itself.
+  std::string b;
+  /// Clearance by rules: "gb50289" (built in) or rule files, first match wins; excavation: the zones ("gas_zones",
+  /// built in, or a file; empty: gas_zones). Files are read again at every run from the path given.
+  std::vector<std::string> rules;
+  std::optional<double> clearanceMeters;  ///< clearance at one distance (3D) instead of rules
+  double toleranceMeters = 0.001;         ///< hard clashes: overlap allowed
+  std::int64_t created = 0;    ///< the version it was added at (read back)
+  std::int64_t evaluated = 0;  ///< its results are current up to this version (read back)
+};
+/// "hard", "clearance", "excavation"; parseCheckKind fails (nullopt) on anything else.
+std::string_view checkKindName(CheckDefinition::Kind kind);
+std::optional<CheckDefinition::Kind> parseCheckKind(std::string_view name);
+
+/// What one run of a check did at one version.
+struct CheckRun {
+  std::string check;
+  std::int64_t version = 0;
+  bool full = false;            ///< every element evaluated (the check's first run)
+  std::size_t touched = 0;      ///< elements the version added, changed or removed (0 for a full run)
+  std::size_t neighbourhood = 0;  ///< elements read to check them: the touched ones and those within reach
+  /// Pairs measured: candidate pairs of the clash sets (a pair of two touched elements may count twice); for the
+  /// excavation check, works times assets within reach.
+  std::size_t pairsEvaluated = 0;
+  std::size_t found = 0;     ///< results involving a touched element (all results for a full run)
+  std::size_t added = 0;     ///< of them new at this version
+  std::size_t resolved = 0;  ///< results active before that are gone
+  std::size_t kept = 0;      ///< active before and found again
+};
+
+/// A check's result as stored: found at one version, active until it is resolved at a later one.
+struct StoredResult {
+  std::string check, id;  ///< id: index::stableClashId (type and the two elements)
+  std::string type;       ///< index::clashTypeName
+  /// At the version asked for: "new" (found at it), "active" (found before, still there) or "resolved" (gone at it).
+  std::string status;
+  std::int64_t aElement = 0, bElement = 0;  ///< store element ids
+  std::string aLayer, aName, aKind, bLayer, bName, bKind;
+  double distance = 0.0, horizontal = 0.0;
+  std::optional<double> vertical, requiredMeters;
+  std::string requiredKind, rule;  ///< rule: the requirement's source (table and clause)
+  double x = 0.0, y = 0.0, z = 0.0;  ///< where (scene CRS)
+  std::string details;               ///< what a check adds (zone, asset type ...), as a JSON object
+  std::int64_t foundIn = 0;
+  std::optional<std::int64_t> resolvedIn;
+};
+
 struct UpdateReport {
   /// The version made, or nullopt when the input changed nothing (no version is made).
   std::optional<VersionInfo> version;
   Diff diff;
   std::size_t unchanged = 0;
+  /// The registered checks re-run on what the version touched (empty when no version was made or none is registered).
+  std::vector<CheckRun> checks;
 };
 
 /// A version to read: the current one, a number, or the last one made at or before a UTC time.
@@ -120,12 +178,27 @@ class Store {
   /// What changed from version `from` to version `to`.
   Result<Diff> diff(std::int64_t from, std::int64_t to);
 
+  /// Registers a check and runs it on the whole current version (when there is one). Fails (InvalidArgument) for a
+  /// name in use, a selector or rule table that cannot be read; (StoreVersionUnknown) on a store without versions.
+  Result<CheckRun> addCheck(const CheckDefinition& check);
+  /// Unregisters a check and drops its results; false when there is none of that name.
+  Result<bool> removeCheck(const std::string& name);
+  Result<std::vector<CheckDefinition>> checks();
+  /// Brings every check up to the current version, one version at a time, each run on the elements that version
+  /// touched and those within the check's reach (update() calls it after each version it makes; call it again when
+  /// that run failed). Each run is one transaction: results and the check's version move together.
+  Result<std::vector<CheckRun>> runChecks();
+  /// The results of one check (or all) as of a version: new ones, active ones and those resolved at that version,
+  /// by check, then status, then id. A warning names a check whose results are behind that version.
+  Result<std::vector<StoredResult>> results(const std::string& check = {}, const AsOf& asOf = {});
+
   /// Copies every version of this store into `target` (which must be empty), keeping numbers, times, messages and
   /// element histories.
   Status copyTo(Store& target);
 
+  struct Impl;  ///< libcim's own (store/store_impl.h)
+
  private:
-  struct Impl;
   explicit Store(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;
 };

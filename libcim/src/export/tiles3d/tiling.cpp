@@ -46,7 +46,13 @@ int split(std::vector<TilingItem>& items, std::size_t begin, std::size_t end, co
   t.depth = depth;
   const bool leaf = t.triangles <= budget || end - begin == 1;
   tiles.push_back(std::move(t));
-  if (leaf) return index;
+  if (leaf) {
+    // In element id order: nth_element leaves the others in an order that depends on every value it compared, so
+    // without this a change anywhere would reorder (and rewrite) tiles whose content is the same.
+    std::sort(items.begin() + static_cast<std::ptrdiff_t>(begin), items.begin() + static_cast<std::ptrdiff_t>(end),
+              [](const TilingItem& a, const TilingItem& b) { return a.element->id < b.element->id; });
+    return index;
+  }
   const std::size_t mid = splitAtMedian(items, begin, end, centres);
   const int left = split(items, begin, mid, name + "0", depth + 1, budget, tiles);
   const int right = split(items, mid, end, name + "1", depth + 1, budget, tiles);

@@ -40,7 +40,8 @@ std::vector<TilingItem> tilingItems(const std::vector<model::Element>& elements)
 /// The k-d tree over `items` (reordered in place, each tile's elements then contiguous): the root first, every tile
 /// before its children, a tile's children in order (lower half "0", upper half "1"). A tile is a leaf when it holds
 /// at most `maxTrianglesPerTile` triangles or one element; otherwise its items are split at the median of their
-/// centres along the axis where the centres spread most (ties by element id). `items` must not be empty.
+/// centres along the axis where the centres spread most (ties by element id). A leaf's items are in element id order,
+/// so a leaf whose elements did not change comes out the same whatever changed elsewhere. `items` must not be empty.
 std::vector<TileNode> splitTiles(std::vector<TilingItem>& items, std::size_t maxTrianglesPerTile);
 
 }  // namespace cim::tiles3d::detail

@@ -1,0 +1,37 @@
+#pragma once
+// What Store's source files share (store.cpp: versions and elements; checks.cpp: registered checks and their results):
+// the store's state behind its public class.
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "cim/store/store.h"
+#include "store/db.h"
+
+namespace cim::store {
+
+struct Store::Impl {
+  std::unique_ptr<detail::Db> db;
+  std::string location;
+  bool postgres = false;
+  bool fresh = false;  ///< opened with create, schema not yet written (it needs the first scene's CRS)
+  std::string crs;
+  int srsId = -1;
+
+  void loadMeta();
+  void writeSchema(const std::string& crsDefinition);
+  /// The version an AsOf names (throws std::invalid_argument when there is none).
+  std::int64_t resolveIn(const AsOf& asOf);
+  /// The scene at `version` inside the caller's transaction; with `boxes`, only the elements whose 3-D box meets one
+  /// of them (each once). Elements carry their store element id as their scene id.
+  model::Scene readScene(std::int64_t version, const std::vector<geometry::Aabb>* boxes,
+                         std::vector<Diagnostic>& diagnostics);
+};
+
+namespace detail {
+/// A database failure as the diagnostic the store's API returns (StoreBusy when another writer holds the lock).
+Diagnostic dbError(const DbError& e, const std::string& location);
+}  // namespace detail
+
+}  // namespace cim::store

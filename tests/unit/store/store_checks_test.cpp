@@ -1,0 +1,198 @@
+// Checks registered in a store follow the data: after an update only the elements it touched (and those within the
+// check's reach) are evaluated; results are new, active or resolved per version.
+#include <fstream>
+
+#include <catch2/catch.hpp>
+#include <sqlite3.h>
+
+#include "cim/app/store.h"
+#include "cim/store/store.h"
+#include "support/store_sample.h"
+#include "support/test_support.h"
+
+using namespace cim;
+using cimtest::TempDir;
+namespace fs = std::filesystem;
+
+namespace {
+
+// The sample's pipe tables with the water main JS7-JS8 at `northing` (the sample has it at 3347839.445, 0.555 m
+// south of the gas main RQ5-RQ6: inside GB 50289's water-gas clearance).
+fs::path writeTables(const fs::path& dir, const std::string& northing) {
+  const auto sample = cimtest::sourceDir() / "data/hangzhou";
+  std::string points = cimtest::readText(sample / "pipe_points.csv");
+  for (const std::string p : {"JS7,JS,", "JS8,JS,"}) {
+    const auto at = points.find(p + "3347839.445,");
+    REQUIRE(at != std::string::npos);
+    points.replace(at + p.size(), 11, northing);
+  }
+  fs::create_directories(dir);
+  std::ofstream(dir / "pipe_points.csv", std::ios::binary) << points;
+  std::ofstream(dir / "pipe_lines.csv", std::ios::binary) << cimtest::readText(sample / "pipe_lines.csv");
+  return dir / "pipe_lines.csv";
+}
+
+store::UpdateReport update(const std::string& store, const fs::path& lines) {
+  app::StoreUpdateOptions o;
+  o.load.crs = "EPSG:4549+5737";
+  auto r = app::storeUpdate(store, {lines}, o);
+  INFO((r.ok() ? std::string() : r.error()->message));
+  REQUIRE(r.ok());
+  REQUIRE(r->report.version);
+  return r->report;
+}
+
+std::map<std::string, std::vector<store::StoredResult>> byStatus(store::Store& st, const store::AsOf& asOf) {
+  auto r = st.results("water-gas", asOf);
+  INFO((r.ok() ? std::string() : r.error()->message));
+  REQUIRE(r.ok());
+  std::map<std::string, std::vector<store::StoredResult>> out;
+  for (auto& x : r.value()) out[x.status].push_back(x);
+  return out;
+}
+
+bool involves(const store::StoredResult& r, const std::string& name) { return r.aName == name || r.bName == name; }
+
+}  // namespace
+
+TEST_CASE("store checks: a water main moved into a gas main's clearance is one new result, moved back it is resolved",
+          "[store][checks]") {
+  TempDir dir;
+  const std::string path = (dir / "city.gpkg").string();
+  // Version 1: the water main JS7-JS8 3 m south of the gas main, clear of it.
+  update(path, writeTables(dir.path() / "v1", "3347836.445"));
+  auto opened = store::Store::open(path);
+  REQUIRE(opened.ok());
+  auto& st = opened.value();
+  store::CheckDefinition c;
+  c.name = "water-gas";
+  c.a = "*";  // every pipe against every other, by GB 50289 (and GB 50028 for gas)
+  c.rules = {"gb50289"};
+  auto added = st.addCheck(c);
+  INFO((added.ok() ? std::string() : added.error()->message));
+  REQUIRE(added.ok());
+  CHECK(added->full);
+  const std::size_t fullPairs = added->pairsEvaluated;
+  const auto v1 = byStatus(st, {});
+  REQUIRE(v1.count("new"));
+  const auto baseline = v1.at("new");  // the sample's other results (a cable over the gas main): they stay as they are
+  REQUIRE(!baseline.empty());
+  for (const auto& r : baseline) CHECK_FALSE(involves(r, "JS7-JS8"));
+
+  // Version 2: JS7-JS8 back at the sample's place, 0.555 m from RQ5-RQ6 (centre to centre).
+  const auto moved = update(path, writeTables(dir.path() / "v2", "3347839.445"));
+  REQUIRE(moved.checks.size() == 1);
+  const auto& run2 = moved.checks.front();
+  CHECK_FALSE(run2.full);
+  CHECK(run2.touched == 1);
+  CHECK(run2.added == 1);
+  CHECK(run2.resolved == 0);
+  CHECK(run2.kept == 0);
+  // Only the pairs of the moved main were measured, not the whole network's again.
+  CHECK(run2.pairsEvaluated > 0);
+  CHECK(run2.pairsEvaluated < fullPairs);
+  const auto v2 = byStatus(st, {});
+  REQUIRE(v2.count("new"));
+  REQUIRE(v2.at("new").size() == 1);
+  const auto fresh = v2.at("new").front();
+  CHECK(involves(fresh, "JS7-JS8"));
+  CHECK(involves(fresh, "RQ5-RQ6"));
+  CHECK(fresh.requiredMeters.has_value());
+  CHECK(fresh.foundIn == 2);
+  // Untouched results stay active, found in version 1 (not recomputed: not found again).
+  REQUIRE(v2.count("active"));
+  CHECK(v2.at("active").size() == baseline.size());
+  for (const auto& r : v2.at("active")) CHECK(r.foundIn == 1);
+  CHECK_FALSE(v2.count("resolved"));
+
+  // Version 3: moved away again: the result is resolved; the others still active.
+  const auto back = update(path, writeTables(dir.path() / "v3", "3347836.445"));
+  REQUIRE(back.checks.size() == 1);
+  CHECK(back.checks.front().added == 0);
+  CHECK(back.checks.front().resolved == 1);
+  const auto v3 = byStatus(st, {});
+  REQUIRE(v3.count("resolved"));
+  REQUIRE(v3.at("resolved").size() == 1);
+  CHECK(v3.at("resolved").front().id == fresh.id);
+  CHECK(v3.at("resolved").front().resolvedIn == std::optional<std::int64_t>(3));
+  CHECK(v3.at("active").size() == baseline.size());
+  CHECK_FALSE(v3.count("new"));
+  // As of version 2 the result is still new there; as of version 1 it did not exist.
+  CHECK(byStatus(st, store::AsOf{2, {}}).at("new").size() == 1);
+  const auto asOf1 = byStatus(st, store::AsOf{1, {}});
+  CHECK(asOf1.at("new").size() == baseline.size());
+  CHECK_FALSE(asOf1.count("resolved"));
+
+  // The same input again makes no version and runs nothing.
+  app::StoreUpdateOptions o;
+  o.load.crs = "EPSG:4549+5737";
+  auto same = app::storeUpdate(path, {dir.path() / "v3" / "pipe_lines.csv"}, o);
+  REQUIRE(same.ok());
+  CHECK_FALSE(same->report.version);
+  CHECK(same->report.checks.empty());
+
+  // The registry: listed, behind-ness reported, a second of the same name refused, removable.
+  auto list = st.checks();
+  REQUIRE(list.ok());
+  REQUIRE(list->size() == 1);
+  CHECK(list->front().evaluated == 3);
+  CHECK(list->front().a == "*");
+  CHECK(list->front().b.empty());
+  CHECK_FALSE(st.addCheck(c).ok());
+  auto unknown = st.results("nope");
+  REQUIRE_FALSE(unknown.ok());
+  CHECK(unknown.error()->code == ErrorCode::InvalidArgument);
+  REQUIRE(st.removeCheck("water-gas").ok());
+  CHECK(st.checks()->empty());
+}
+
+TEST_CASE("store checks: a fixed distance with the moved element in set B, and catching up after a lost run",
+          "[store][checks]") {
+  TempDir dir;
+  const std::string path = (dir / "city.gpkg").string();
+  update(path, writeTables(dir.path() / "v1", "3347836.445"));
+  auto opened = store::Store::open(path);
+  REQUIRE(opened.ok());
+  auto& st = opened.value();
+  store::CheckDefinition c;
+  c.name = "gas-water-1m";
+  c.a = "type=RQ";  // the moved main is in B this time
+  c.b = "type=JS";
+  c.clearanceMeters = 1.0;
+  auto added = st.addCheck(c);
+  REQUIRE(added.ok());
+  const std::size_t before = st.results()->size();
+  update(path, writeTables(dir.path() / "v2", "3347839.445"));
+  auto r = st.results("gas-water-1m");
+  REQUIRE(r.ok());
+  std::size_t fresh = 0;
+  for (const auto& x : r.value())
+    if (x.status == "new") {
+      ++fresh;
+      CHECK(involves(x, "JS7-JS8"));
+    }
+  CHECK(fresh >= 1);
+  CHECK(r->size() == before + fresh);
+  // As if the run after version 2 had been killed: the check is behind, results says so, runChecks catches up.
+  sqlite3* db = nullptr;
+  REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
+  REQUIRE(sqlite3_exec(db,
+                       "UPDATE cim_check SET evaluated = 1; DELETE FROM cim_result WHERE found_in = 2; "
+                       "UPDATE cim_result SET resolved_in = NULL WHERE resolved_in = 2",
+                       nullptr, nullptr, nullptr) == SQLITE_OK);
+  sqlite3_close(db);
+  auto behind = st.results("gas-water-1m");
+  REQUIRE(behind.ok());
+  bool warned = false;
+  for (const auto& d : behind.diagnostics()) warned = warned || d.code == ErrorCode::StoreFailed;
+  CHECK(warned);
+  auto caught = st.runChecks();
+  REQUIRE(caught.ok());
+  REQUIRE(caught->size() == 1);
+  CHECK(caught->front().version == 2);
+  CHECK(caught->front().added == fresh);
+  CHECK(st.results("gas-water-1m")->size() == before + fresh);
+  auto again = st.runChecks();
+  REQUIRE(again.ok());
+  CHECK(again->empty());
+}
