@@ -24,6 +24,12 @@ std::uint32_t Scene::addElement(const std::string& layerName, Element element) {
   return nextId_ - 1;
 }
 
+void Scene::addElementWithId(const std::string& layerName, Element element, std::uint32_t id) {
+  element.id = id;
+  nextId_ = std::max(nextId_, id + 1);
+  layer(layerName).elements.push_back(std::move(element));
+}
+
 std::vector<Layer> Scene::takeLayers() {
   std::vector<Layer> out = std::move(layers_);
   layers_.clear();

@@ -669,16 +669,7 @@ model::Scene Store::Impl::readScene(std::int64_t version, const std::vector<geom
   for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
   std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return rows[a].element < rows[b].element; });
   // Elements keep their store element id as their scene id: stable across versions, so a removal renumbers nothing
-  // (the tiles and the checks' results carry these ids). Scene has no call that adds with a given id, so the ids up to
-  // the largest are first taken by placeholders (later addElement calls then continue above it), then the elements
-  // go into their layers with their ids.
-  // TODO(model): a Scene::addElementWithId would say this directly (left out: scene.h rebuilds the whole library).
-  std::int64_t largest = -1;
-  for (const auto& row : rows) largest = std::max(largest, row.element);
-  if (largest >= 0) {
-    for (std::int64_t id = 0; id <= largest; ++id) scene.addElement("", model::Element{});
-    scene.takeLayers();
-  }
+  // (the tiles and the checks' results carry these ids).
   std::size_t unreadable = 0;
   for (const std::size_t i : order) {
     if (!rows[i].decoded) {
@@ -688,10 +679,7 @@ model::Scene Store::Impl::readScene(std::int64_t version, const std::vector<geom
                                                   std::to_string(rows[i].row)));
       continue;
     }
-    // The store's element id: stable across versions, so a removal renumbers nothing (tiles, results keep theirs).
-    auto& layer = scene.layer(rows[i].layer).elements;
-    layer.push_back(std::move(*rows[i].decoded));
-    layer.back().id = static_cast<std::uint32_t>(rows[i].element);
+    scene.addElementWithId(rows[i].layer, std::move(*rows[i].decoded), static_cast<std::uint32_t>(rows[i].element));
   }
   if (unreadable)
     diagnostics.push_back(Diagnostic::warning(ErrorCode::StoreElementUnreadable,

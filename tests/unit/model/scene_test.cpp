@@ -35,6 +35,18 @@ TEST_CASE("Scene assigns ids, groups layers and sums counts", "[model]") {
   CHECK(b.max.y() == Approx(11.0));
 }
 
+TEST_CASE("Elements added with their own ids keep them and later ids continue above", "[model]") {
+  Scene scene;
+  scene.addElementWithId("pipes", triangleAt({0, 0, 0}, "kept 7"), 7);
+  scene.addElementWithId("pipes", triangleAt({0, 0, 0}, "kept 3"), 3);
+  const auto next = scene.addElement("bim", triangleAt({0, 0, 0}, "new"));
+  CHECK(next == 8);
+  REQUIRE(scene.layers().size() == 2);
+  CHECK(scene.layers()[0].elements[0].id == 7);
+  CHECK(scene.layers()[0].elements[1].id == 3);
+  CHECK(scene.elementCount() == 3);
+}
+
 TEST_CASE("Merging scenes in different CRSs reprojects every vertex", "[model]") {
   // A triangle whose corner sits on the published check point, given in CGCS2000 geographic degrees.
   Scene geographic(geo::Crs::fromUserInput("EPSG:4490").value());

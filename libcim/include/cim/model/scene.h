@@ -32,6 +32,9 @@ class Scene {
   Layer& layer(const std::string& name);
   /// Adds an element to a layer, giving it the next free scene-wide id; returns that id.
   std::uint32_t addElement(const std::string& layerName, Element element);
+  /// Adds an element with an id the caller keeps stable (e.g. a store's element id); later addElement calls continue
+  /// above the largest id given. The caller guarantees ids are unique within the scene.
+  void addElementWithId(const std::string& layerName, Element element, std::uint32_t id);
 
   /// Moves all layers out, leaving the scene without elements (its CRS stays).
   std::vector<Layer> takeLayers();
