@@ -2,6 +2,7 @@
 // and what the outputs hold.
 #include <cmath>
 #include <filesystem>
+#include <iconv.h>
 
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
@@ -105,4 +106,72 @@ TEST_CASE("cim convert turns a DEM into a GLB that passes glTF-Validator, and ci
   INFO(m.err);
   CHECK(m.exitCode == 0);
   CHECK_THAT(m.out, Catch::Matchers::Contains("EPSG:3546"));
+}
+
+TEST_CASE("cim convert: a local model with --crs but no --origin is refused in one line naming --origin",
+          "[cli][georef]") {
+  TempDir dir;
+  const std::string cim = cimtest::shellQuote(CIM_CLI_PATH);
+  const std::string ifc = cimtest::shellQuote((cimtest::sourceDir() / "tests/corpus/georef/local_model.ifc").string());
+  const std::string out = cimtest::shellQuote((dir / "m.glb").string());
+  auto refused = cimtest::run(cim + " convert " + ifc + " --crs EPSG:4549 -o " + out);
+  INFO(refused.out << refused.err);
+  CHECK(refused.exitCode == 1);
+  CHECK_THAT(refused.err, Contains("--origin") && Contains("no georeference of its own"));
+  CHECK_FALSE(std::filesystem::exists(dir / "m.glb"));
+  auto placed = cimtest::run(cim + " convert " + ifc + " --crs EPSG:4549 --origin 515000 3347000 5 -o " + out);
+  CHECK(placed.exitCode == 0);
+}
+
+TEST_CASE("cim convert: pipe tables with a DEM take their ground from it, and a point off the DEM is named", "[cli][pipes]") {
+  TempDir dir;
+  const int W = 60, H = 40;
+  std::vector<double> z(W * H, 12.0);
+  const double gt[6] = {515390.0, 1.0, 0.0, 3347870.0, 0.0, -1.0};
+  cimtest::writeGeoTiff(dir / "dem.tif", W, H, z, gt, 4549);
+  cimtest::writeFile(dir / "RQ_POINT.csv", "物探点号,X,Y\nG1,3347850,515400\nG2,3347850,515420\nG3,3347850,515900\n");
+  cimtest::writeFile(dir / "RQ_LINE.csv", "起点点号,终点点号,起点埋深,终点埋深,管径\nG1,G2,1.2,1.2,200\nG2,G3,1.2,1.2,200\n");
+  const std::string cim = cimtest::shellQuote(CIM_CLI_PATH);
+  auto c = cimtest::run(cim + " convert " + cimtest::shellQuote((dir / "RQ_LINE.csv").string()) + " " +
+                        cimtest::shellQuote((dir / "dem.tif").string()) + " --crs EPSG:4549 -o " +
+                        cimtest::shellQuote((dir / "n.glb").string()));
+  INFO(c.out << c.err);
+  CHECK(c.exitCode == 0);
+  CHECK_THAT(c.out + c.err, Contains("row 2 (G2-G3) skipped: no ground height (Surf_H/地面高程) at G3 and it lies "
+                                     "outside the terrain (DEM)"));
+  CHECK(std::filesystem::file_size(dir / "n.glb") > 0);
+}
+
+TEST_CASE("cim info reads a GBK pipe table and --encoding is one option of every command", "[cli][encoding]") {
+  TempDir dir;
+  // The tables in GBK bytes, as iconv -f UTF-8 -t GBK writes them.
+  const std::string cim = cimtest::shellQuote(CIM_CLI_PATH);
+  auto gbk = [](const std::string& utf8) {
+    iconv_t cd = iconv_open("GBK", "UTF-8");
+    std::string out(utf8.size() * 2, '\0');
+    char* in = const_cast<char*>(utf8.data());
+    char* o = out.data();
+    std::size_t inLeft = utf8.size(), outLeft = out.size();
+    iconv(cd, &in, &inLeft, &o, &outLeft);
+    iconv_close(cd);
+    out.resize(out.size() - outLeft);
+    return out;
+  };
+  cimtest::writeFile(dir / "RQ_POINT.csv", gbk("物探点号,X,Y,地面高程\nG1,3347850,515400,10\nG2,3347850,515420,10\n"));
+  cimtest::writeFile(dir / "RQ_LINE.csv", gbk("起点点号,终点点号,起点埋深,终点埋深,管径,材质\nG1,G2,1.2,1.2,200,钢\n"));
+  const std::string table = cimtest::shellQuote((dir / "RQ_LINE.csv").string());
+  auto i = cimtest::run(cim + " info -v " + table + " --crs EPSG:4549");
+  INFO(i.out << i.err);
+  CHECK(i.exitCode == 0);
+  CHECK_THAT(i.out + i.err, Contains("1 pipe(s)") && Contains("read as GB18030"));
+  for (const char* command : {"convert", "tiles"}) {
+    auto bad = cimtest::run(cim + " " + command + " " + table + " --crs EPSG:4549 --encoding KLINGON-8 -o " +
+                            cimtest::shellQuote((dir / (std::string(command) == "tiles" ? "t" : "x.glb")).string()));
+    INFO(command << ": " << bad.out << bad.err);
+    CHECK(bad.exitCode == 1);
+    CHECK_THAT(bad.err, Contains("--encoding 'KLINGON-8'"));
+  }
+  auto bad = cimtest::run(cim + " info " + table + " --crs EPSG:4549 --encoding KLINGON-8");
+  CHECK(bad.exitCode == 1);
+  CHECK_THAT(bad.err, Contains("--encoding 'KLINGON-8'"));
 }

@@ -22,6 +22,7 @@ cim::app::LoadOptions LoadArgs::toLoadOptions() const {
   o.storeysField = storeysField;
   o.groundField = groundField;
   o.storeyHeightMeters = storeyHeight;
+  o.encoding = encoding;
   for (std::size_t i = 0; i < joins.size(); ++i) {
     const std::string on = ons.empty() ? std::string() : ons[std::min(i, ons.size() - 1)];
     const auto eq = on.find('=');
@@ -58,6 +59,8 @@ void addLoadOptions(CLI::App& cmd, LoadArgs& args) {
   cmd.add_option("--points", args.points, "Point table of a CSV/GeoJSON/Shapefile pipe line table");
   cmd.add_option("--field-mapping", args.fieldMapping, "JSON field mapping for pipe tables");
   cmd.add_option("--pipe-type", args.pipeType, "CJJ 61 type code when the table gives none (e.g. RQ)");
+  cmd.add_option("--encoding", args.encoding, "Text encoding of CSV/Shapefile tables, e.g. GB18030, GBK, BIG5, UTF-8 "
+                                              "(default: UTF-8 when valid, else GB18030; a Shapefile's .cpg)");
   addCityOptions(cmd, args);
   cmd.add_option("--max-error", args.maxError,
                  "Raster DEMs: guaranteed maximum vertical error of the terrain TIN in metres (default 0.1)")

@@ -23,6 +23,7 @@ struct LoadArgs {
   std::string inputCrs, points, fieldMapping, pipeType;
   std::string lod, heightField, storeysField, groundField;
   double storeyHeight = cim::io::kDefaultStoreyHeightMeters;
+  std::string encoding;
   std::vector<std::string> joins, ons;  // --join TABLE, --on KEY[=KEY] (one per --join, or one for all)
 
   /// The library's options for what was given.

@@ -23,6 +23,7 @@ const std::vector<std::pair<std::string_view, std::string_view>>& cliFlagsOfLibr
       {"LoadOptions::pipeFieldMapping", "--field-mapping"},
       {"LoadOptions::pipeType", "--pipe-type"},
       {"LoadOptions::terrainMaxErrorMeters", "--max-error"},
+      {"LoadOptions::encoding", "--encoding"},
       {"WriteOptions::overwrite", "--overwrite"},
       {"WriteOptions::maxTrianglesPerTile", "--max-triangles"},
       {"WriteOptions::mergeElements", "--merge"},

@@ -5,6 +5,7 @@
 #include <Eigen/Geometry>
 
 #include "cim/io/formats.h"
+#include "io/gdal/gdal_util.h"
 
 namespace cim::app {
 
@@ -47,6 +48,7 @@ Result<io::ReadOptions> readOptions(const LoadOptions& options) {
   ro.placement.upAxis = options.upAxis;
   ro.placement.scale = options.scale;
   ro.originGiven = options.origin.has_value();
+  ro.placement.originGiven = ro.originGiven;
   ro.terrainMaxErrorMeters = options.terrainMaxErrorMeters;
   auto& po = ro.pipes;
   po.sceneCrs = ro.placement.crs;
@@ -66,6 +68,11 @@ Result<io::ReadOptions> readOptions(const LoadOptions& options) {
   ro.city.storeysField = options.storeysField;
   ro.city.groundField = options.groundField;
   ro.city.storeyHeightMeters = options.storeyHeightMeters;
+  if (!options.encoding.empty() && !io::gdal::knownEncoding(options.encoding))
+    return Result<io::ReadOptions>::failure(Diagnostic::error(
+        ErrorCode::InvalidArgument, "LoadOptions::encoding '" + options.encoding +
+                                        "' is no encoding iconv knows (e.g. GB18030, GBK, BIG5, UTF-8, CP1252)"));
+  ro.encoding = options.encoding;
   return Result<io::ReadOptions>::success(std::move(ro));
 }
 
@@ -111,9 +118,11 @@ std::optional<Diagnostic> ignoredOptionsNote(const io::Format& format, const Loa
 
 Result<io::InputRead> readInput(const fs::path& path, const io::ReadOptions& readOptions, const LoadOptions& options,
                                 const ProgressFn& progress) {
+  io::gdal::EncodingScope encoding(readOptions.encoding);
   const io::Sniff sniff = io::sniffFile(path);
   const io::Format& format = io::formatFor(sniff);
   auto r = format.read(sniff, readOptions, progress);
+  for (auto& note : encoding.takeNotes()) r.addDiagnostic(std::move(note));
   if (r.ok())
     if (auto note = ignoredOptionsNote(format, options, path)) r.addDiagnostic(std::move(*note));
   return r;
@@ -137,6 +146,7 @@ Status mergeInput(model::Scene& scene, model::Scene&& part, bool takeItsCrs, con
 }
 
 Status applyJoins(model::Scene& scene, const LoadOptions& options, std::vector<Diagnostic>& diags) {
+  io::gdal::EncodingScope encoding(options.encoding);
   for (const auto& spec : options.joins) {
     auto r = io::joinTable(scene, spec);
     if (!r.ok()) return Status::failureFrom(r);
@@ -147,29 +157,37 @@ Status applyJoins(model::Scene& scene, const LoadOptions& options, std::vector<D
 
 namespace {
 
-// Footprints and site features take their ground from a DEM loaded in the same call: the first raster input that
-// opens gives ReadOptions::groundHeight (in the scene CRS, or the raster's own when no scene CRS was given). Only when
-// some other input is vector data (its sniff saw layers): a DEM alone needs no ground function.
+// Footprints, site features and pipe points take their ground from a DEM loaded in the same call: the first raster
+// input that opens gives ReadOptions::groundHeight (in the scene CRS, or the raster's own when no scene CRS was
+// given) and, unless LoadOptions::terrainHeight was given, the pipe tables' terrainHeight (pipe tables without a scene
+// CRS are taken to be in the DEM's CRS). Only when some other input is vector data: a DEM alone needs no ground.
 void groundFromTerrain(const std::vector<fs::path>& inputs, io::ReadOptions& ro, std::vector<Diagnostic>& diags) {
-  if (ro.groundHeight) return;
-  bool vector = false;
+  const bool pipesNeed = !ro.pipes.terrainHeight;
+  if (ro.groundHeight && !pipesNeed) return;
+  bool vector = false, pipes = false;
   std::vector<fs::path> rasters;
   for (const auto& p : inputs) {
     const io::Sniff s = io::sniffFile(p);
     const std::string_view id = io::formatFor(s).id;
     if (id == "terrain") rasters.push_back(p);
     else if (id == "footprints" || id == "site") vector = true;
+    else if (id == "pipes" && s.vectorLayers) pipes = true;
   }
-  if (!vector || rasters.empty()) return;
+  if (!(vector && !ro.groundHeight) && !(pipes && pipesNeed)) return;
+  if (rasters.empty()) return;
   io::TerrainOptions to;
   to.sceneCrs = ro.placement.crs;
   auto t = io::Terrain::open(rasters.front(), to);
   if (!t.ok()) return;
   auto terrain = std::make_shared<io::Terrain>(std::move(t).value());
-  ro.groundHeight = [terrain](double x, double y) { return terrain->heightAt(x, y); };
-  if (!ro.placement.crs) ro.groundHeightCrs = terrain->rasterCrs();
+  auto height = [terrain](double x, double y) { return terrain->heightAt(x, y); };
+  if (!ro.groundHeight) {
+    ro.groundHeight = height;
+    if (!ro.placement.crs) ro.groundHeightCrs = terrain->rasterCrs();
+  }
+  if (pipesNeed) ro.pipes.terrainHeight = height;
   diags.push_back(Diagnostic::info(ErrorCode::ConventionApplied,
-                                   "ground heights of footprints and site features without one: from " +
+                                   "ground heights of pipe points, footprints and site features without one: from " +
                                        rasters.front().filename().string(),
                                    rasters.front().string()));
 }

@@ -46,9 +46,15 @@ Result<InputRead> ifcRead(const Sniff& s, const ReadOptions& options, const Prog
                                         "LoadOptions::origin overrides the file's own georeference (" +
                                             out.ifc->georeferenceSource + ", " + out.ifc->georeferenceCrs + ")",
                                         s.path.string()));
-  if (options.frame == ReadFrame::Scene && !out.scene.crs() && options.placement.crs)
+  if (options.frame == ReadFrame::Scene && !out.scene.crs() && options.placement.crs) {
+    if (!options.placement.originGiven)
+      return Result<InputRead>::failure(
+          localModelWithoutOrigin("the IFC model (no usable IfcMapConversion or IfcSite RefLatitude/RefLongitude)",
+                                  s.path.string()),
+          std::move(diags));
     model::placeLocalScene(out.scene, options.placement.crs, options.placement.originMeters,
                            options.placement.rotationDegrees);
+  }
   return Result<InputRead>::success(std::move(out), std::move(diags));
 }
 

@@ -9,6 +9,8 @@
 
 #include "cim/app/convert.h"
 #include "cim/app/load.h"
+#include "support/city.h"
+#include "support/dem.h"
 #include "support/pipe_tables.h"
 #include "support/test_scenes.h"
 #include "support/test_support.h"
@@ -143,4 +145,109 @@ TEST_CASE("loadScene reads pipe inputs and keeps the parametric form through rep
   // A 2D input into a compound CRS: the heights pass through.
   const auto b = e->worldBounds();
   CHECK(b.min.z() == Approx(8.6).margin(1e-4));
+}
+
+TEST_CASE("loadScene refuses a local model given a scene CRS but no origin, and places it with one", "[app][load]") {
+  TempDir dir;
+  const auto ifc = cimtest::sourceDir() / "tests/corpus/georef/local_model.ifc";
+  cimtest::writeFile(dir / "cube.obj", cimtest::cubeObj());
+  app::LoadOptions o;
+  o.crs = "EPSG:4549";
+  for (const auto& input : {ifc, dir / "cube.obj"}) {
+    INFO(input);
+    auto refused = app::loadScene({input}, o);
+    REQUIRE_FALSE(refused.ok());
+    CHECK(refused.error()->code == ErrorCode::InvalidArgument);
+    CHECK_THAT(refused.error()->message, Catch::Matchers::Contains("LoadOptions::origin"));
+    CHECK(refused.error()->message.find('\n') == std::string::npos);
+  }
+  // Placed where the user says, the false origin included when asked for.
+  o.origin = Eigen::Vector3d(515000.0, 3347000.0, 5.0);
+  auto placed = app::loadScene({ifc}, o);
+  REQUIRE(placed.ok());
+  CHECK(placed->worldBounds().center().x() == Approx(515000.0).margin(1e-3));
+  CHECK(placed->worldBounds().min.z() == Approx(5.0).margin(1e-6));
+  o.origin = Eigen::Vector3d::Zero();
+  CHECK(app::loadScene({dir / "cube.obj"}, o).ok());
+  // A GLB libcim wrote carries its georeference: a scene CRS alone is enough.
+  app::ConvertOptions c;
+  c.inputs = {dir / "cube.obj"};
+  c.output = dir / "cube.glb";
+  c.load = o;
+  c.load.origin = Eigen::Vector3d(515398.0, 3347837.0, 10.0);
+  REQUIRE(app::convert(c).ok());
+  app::LoadOptions sceneOnly;
+  sceneOnly.crs = "EPSG:4549";
+  CHECK(app::loadScene({dir / "cube.glb"}, sceneOnly).ok());
+  // Without a scene CRS a local model stays local, as before.
+  CHECK(app::loadScene({ifc}, app::LoadOptions{}).ok());
+}
+
+TEST_CASE("A DEM given with pipe tables is the ground of points without 地面高程, and a point off the DEM is named",
+          "[app][pipes][terrain]") {
+  TempDir dir;
+  // The DEM: 1 m cells over E 515390..515450, N 3347830..3347870 (EPSG:4549), heights z = 10 + 0.1 (E - 515390).
+  const int W = 60, H = 40;
+  std::vector<double> z(W * H);
+  for (int r = 0; r < H; ++r)
+    for (int c = 0; c < W; ++c) z[r * W + c] = 10.0 + 0.1 * (c + 0.5);
+  const double gt[6] = {515390.0, 1.0, 0.0, 3347870.0, 0.0, -1.0};
+  cimtest::writeGeoTiff(dir / "dem.tif", W, H, z, gt, 4549);
+  // G1..G3 without ground inside the DEM, G4 without ground off it, G5 with its own ground off it.
+  cimtest::writeFile(dir / "RQ_POINT.csv",
+                     "物探点号,X,Y,地面高程\n"
+                     "G1,3347850,515400,\n"
+                     "G2,3347850,515420,\n"
+                     "G3,3347850,515440,\n"
+                     "G4,3347850,515600,\n"
+                     "G5,3347850,515620,30.0\n");
+  cimtest::writeFile(dir / "RQ_LINE.csv",
+                     "起点点号,终点点号,起点埋深,终点埋深,管径\n"
+                     "G1,G2,1.2,1.2,200\n"
+                     "G2,G3,1.2,1.2,200\n"
+                     "G3,G4,1.2,1.2,200\n"
+                     "G4,G5,1.2,1.2,200\n");
+  app::LoadOptions o;
+  o.crs = "EPSG:4549";
+  auto alone = app::loadScene({dir / "RQ_LINE.csv"}, o);
+  REQUIRE(alone.ok());
+  CHECK(cimtest::countKind(*alone, "pipe") == 0);  // no ground anywhere: every row skipped, said so
+  CHECK(cimtest::hasDiagnostic(alone.diagnostics(), ErrorCode::PipeRowSkipped, "no terrain (DEM) given"));
+
+  auto s = app::loadScene({dir / "RQ_LINE.csv", dir / "dem.tif"}, o);
+  REQUIRE(s.ok());
+  for (const auto& d : s.diagnostics()) INFO(d.message);
+  CHECK(cimtest::countKind(*s, "pipe") == 2);
+  const auto* p = cimtest::findElement(*s, "pipe", "G1-G2");
+  REQUIRE(p);
+  // Gas pipes are surveyed to the outer top: centre = ground - depth - radius; ground 11.0 at G1, 13.0 at G2.
+  CHECK(p->pipe()->start().z() == Approx(11.0 - 1.2 - 0.1).margin(0.01));
+  CHECK(p->pipe()->end().z() == Approx(13.0 - 1.2 - 0.1).margin(0.01));
+  CHECK(cimtest::hasDiagnostic(s.diagnostics(), ErrorCode::PipeRowSkipped,
+                               "row 3 (G3-G4) skipped: no ground height (Surf_H/地面高程) at G4 and it lies outside"));
+  CHECK(cimtest::hasDiagnostic(s.diagnostics(), ErrorCode::PipeRowSkipped, "row 4 (G4-G5)"));
+  CHECK(cimtest::hasDiagnostic(s.diagnostics(), ErrorCode::ConventionApplied, "ground heights of pipe points"));
+}
+
+TEST_CASE("A DEM given with site features is the top of boreholes without one", "[app][site][terrain]") {
+  TempDir dir;
+  const int W = 60, H = 40;
+  std::vector<double> z(W * H, 7.5);
+  const double gt[6] = {515390.0, 1.0, 0.0, 3347870.0, 0.0, -1.0};
+  cimtest::writeGeoTiff(dir / "dem.tif", W, H, z, gt, 4549);
+  cimtest::writeFile(dir / "钻孔.csv", "编号,X,Y,孔口标高,孔深,孔径\n"
+                                      "ZK1,3347850.0,515410.0,,30,110\n"
+                                      "ZK2,3347850.0,515800.0,,30,110\n");
+  app::LoadOptions o;
+  o.crs = "EPSG:4549";
+  auto s = app::loadScene({dir / "钻孔.csv", dir / "dem.tif"}, o);
+  REQUIRE(s.ok());
+  CHECK(cimtest::countKind(*s, "borehole") == 1);
+  const model::Element* b = nullptr;
+  s->forEachElement([&](const model::Layer&, const model::Element& e) {
+    if (e.guid == "ZK1") b = &e;
+  });
+  REQUIRE(b);
+  CHECK(b->worldBounds().max.z() == Approx(7.5).margin(1e-3));
+  CHECK(cimtest::hasDiagnostic(s.diagnostics(), ErrorCode::SiteFeatureSkipped, "ground height is unknown there"));
 }

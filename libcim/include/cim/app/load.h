@@ -45,6 +45,10 @@ struct LoadOptions {
   std::string lod;
   std::string heightField, storeysField, groundField;
   double storeyHeightMeters = io::kDefaultStoreyHeightMeters;
+  /// Text encoding of CSV and Shapefile attributes (pipe tables, site features, footprints, registers), an iconv
+  /// name such as "GB18030", "GBK", "BIG5", "UTF-8"; empty detects it (valid UTF-8, else GB18030; a Shapefile's .cpg
+  /// or DBF language driver id). Files read in another encoding than UTF-8 get a note naming it.
+  std::string encoding;
   /// Registers joined onto the loaded elements, in order, after every input is merged (see io::joinTable).
   std::vector<io::JoinSpec> joins;
 };

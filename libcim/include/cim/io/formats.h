@@ -68,6 +68,8 @@ struct ReadOptions {
   std::optional<geo::Crs> groundHeightCrs;
   /// Buildings (CityGML, CityJSON, footprints): LoD, height / storey / ground fields, storey height.
   CityOptions city;
+  /// Text encoding of CSV and Shapefile attributes (an iconv name); empty detects it (see app::LoadOptions::encoding).
+  std::string encoding;
 };
 
 /// What a format's reader gives: the scene, and what the reader knows beyond it for `cim info`.

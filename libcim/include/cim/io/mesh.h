@@ -25,7 +25,13 @@ struct MeshPlacement {
   double rotationDegrees = 0.0;  ///< counter-clockwise about +Z, turning the model's +X away from grid east
   std::optional<UpAxis> upAxis;  ///< default: Y for glTF/GLB/OBJ/DAE/FBX (FBX: its own header), Z for STL/PLY
   double scale = 1.0;            ///< model units to metres (FBX centimetres are converted before this)
+  /// Whether originMeters was chosen by the user. When false and `crs` is set, a model without its own georeference
+  /// is refused (InvalidArgument naming LoadOptions::origin) rather than put at the CRS's false origin (E 0, N 0).
+  bool originGiven = true;
 };
+
+/// The one-line error for a local model (`what`, e.g. "a local mesh") given a scene CRS but no origin.
+Diagnostic localModelWithoutOrigin(const std::string& what, const std::string& source);
 
 /// True for file extensions readMesh accepts.
 bool isMeshFile(const std::filesystem::path& path);

@@ -1,12 +1,7 @@
 // Registers joined onto elements by a key (see joinTable in cim/io/city.h).
-#include <atomic>
-#include <fstream>
-#include <iterator>
 #include <map>
 #include <unordered_map>
 
-#include <cpl_string.h>
-#include <cpl_vsi.h>
 #include <ogrsf_frmts.h>
 
 #include "cim/io/city.h"
@@ -19,40 +14,6 @@ namespace cim::io {
 namespace fs = std::filesystem;
 
 namespace {
-
-bool validUtf8(std::string_view s) {
-  std::size_t i = 0;
-  while (i < s.size()) {
-    const auto c = static_cast<unsigned char>(s[i]);
-    const std::size_t n = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
-    if (n == 0 || i + n > s.size()) return false;
-    for (std::size_t k = 1; k < n; ++k)
-      if ((static_cast<unsigned char>(s[i + k]) >> 6) != 0x2) return false;
-    i += n;
-  }
-  return true;
-}
-
-// A CSV that is not UTF-8 is taken to be GB18030 (the encoding of Chinese Excel exports, a superset of GBK/GB2312)
-// and recoded into a GDAL in-memory file; returns its name (to unlink), or "" when the file is UTF-8 already.
-std::string recodedCsv(const fs::path& path, std::vector<Diagnostic>& diags) {
-  std::ifstream in(path, std::ios::binary);
-  const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  if (validUtf8(bytes)) return {};
-  char* utf8 = CPLRecode(bytes.c_str(), "GB18030", CPL_ENC_UTF8);
-  if (!utf8) return {};
-  static std::atomic<int> counter{0};
-  const std::string name = "/vsimem/cim_join_" + std::to_string(counter++) + ".csv";
-  const std::string text(utf8);
-  CPLFree(utf8);
-  VSILFILE* f = VSIFOpenL(name.c_str(), "wb");
-  if (!f) return {};
-  VSIFWriteL(text.data(), 1, text.size(), f);
-  VSIFCloseL(f);
-  diags.push_back(Diagnostic::info(ErrorCode::ConventionApplied, "the register is not UTF-8: read as GB18030",
-                                   path.string()));
-  return name;
-}
 
 std::string elementKey(const model::Element& e, const std::string& key) {
   if (detail::iequals(key, "guid") || detail::iequals(key, "id")) return e.guid;
@@ -159,16 +120,10 @@ Result<JoinReport> joinTable(model::Scene& scene, const JoinSpec& spec) {
     return Result<JoinReport>::failure(
         Diagnostic::error(ErrorCode::InvalidArgument, "--join needs --on KEY[=KEY]", source));
   std::vector<Diagnostic> diags;
-  const bool csv = detail::lowerExtension(spec.table) == ".csv";
-  const std::string memName = csv ? recodedCsv(spec.table, diags) : std::string();
+  gdal::EncodingScope encoding(gdal::currentEncoding());  // a GB18030 CSV (an Excel export) is read as such
   std::string error;
-  auto ds = gdal::openVector(memName.empty() ? spec.table : fs::path(memName), gdal::CsvColumns::Typed, &error);
-  struct Unlink {
-    std::string name;
-    ~Unlink() {
-      if (!name.empty()) VSIUnlink(name.c_str());
-    }
-  } unlink{memName};
+  auto ds = gdal::openVector(spec.table, gdal::CsvColumns::Typed, &error);
+  for (auto& d : encoding.takeNotes()) diags.push_back(std::move(d));
   if (!ds || ds->GetLayerCount() == 0)
     return Result<JoinReport>::failure(
         Diagnostic::error(ErrorCode::FileUnreadable, "GDAL cannot open the register: " + error, source));

@@ -1,7 +1,11 @@
 // The shared GDAL/OGR helpers of the io readers (see gdal_util.h).
 #include "io/gdal/gdal_util.h"
 
+#include <algorithm>
 #include <atomic>
+#include <cstring>
+#include <fstream>
+#include <iconv.h>
 #include <mutex>
 
 #include <cpl_conv.h>
@@ -58,16 +62,223 @@ std::string lastErrorMessage() {
 
 void DatasetCloser::operator()(GDALDataset* dataset) const {
   if (dataset) GDALClose(GDALDataset::ToHandle(dataset));
+  if (!unlinkAfter.empty()) VSIRmdirRecursive(unlinkAfter.c_str());
+}
+
+namespace {
+thread_local EncodingScope* currentScope = nullptr;
+}  // namespace
+
+struct EncodingAccess {
+  static const std::string& encoding() {
+    static const std::string none;
+    return currentScope ? currentScope->encoding_ : none;
+  }
+  static void note(const fs::path& path, const std::string& message) {
+    if (!currentScope) return;
+    auto& noted = currentScope->noted_;
+    if (std::find(noted.begin(), noted.end(), path.string()) != noted.end()) return;
+    noted.push_back(path.string());
+    currentScope->notes_.push_back(Diagnostic::info(ErrorCode::ConventionApplied, message, path.string()));
+  }
+};
+
+EncodingScope::EncodingScope(std::string encoding) : encoding_(std::move(encoding)), previous_(currentScope) {
+  currentScope = this;
+}
+EncodingScope::~EncodingScope() { currentScope = previous_; }
+std::vector<Diagnostic> EncodingScope::takeNotes() { return std::exchange(notes_, {}); }
+
+const std::string& currentEncoding() { return EncodingAccess::encoding(); }
+
+bool knownEncoding(const std::string& encoding) {
+  iconv_t cd = iconv_open("UTF-8", encoding.c_str());
+  if (cd == reinterpret_cast<iconv_t>(-1)) return false;
+  iconv_close(cd);
+  return true;
+}
+
+namespace {
+
+// The length of the valid UTF-8 prefix of `s` that ends on a whole character; `complete` is false when `s` has an
+// invalid sequence before its last (possibly cut) character.
+std::size_t utf8Prefix(std::string_view s, bool& invalid) {
+  std::size_t i = 0;
+  invalid = false;
+  while (i < s.size()) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    const std::size_t n = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
+    if (n == 0) {
+      invalid = true;
+      return i;
+    }
+    for (std::size_t k = 1; k < n; ++k) {
+      if (i + k >= s.size()) return i;  // cut at the end: the caller reads on
+      if ((static_cast<unsigned char>(s[i + k]) >> 6) != 0x2) {
+        invalid = true;
+        return i;
+      }
+    }
+    i += n;
+  }
+  return i;
+}
+
+// Whether the bytes of `path` from `offset` on are UTF-8, and whether any is not ASCII; read in 1 MB blocks.
+bool fileIsUtf8(const fs::path& path, std::uint64_t offset, bool& nonAscii) {
+  std::ifstream in(path, std::ios::binary);
+  in.seekg(static_cast<std::streamoff>(offset));
+  std::string carry, block(1 << 20, '\0');
+  nonAscii = false;
+  while (in) {
+    in.read(block.data(), static_cast<std::streamsize>(block.size()));
+    const std::string data = carry + block.substr(0, static_cast<std::size_t>(in.gcount()));
+    if (data.empty()) break;
+    nonAscii |= std::any_of(data.begin(), data.end(), [](char c) { return static_cast<unsigned char>(c) >= 0x80; });
+    bool invalid = false;
+    const std::size_t n = utf8Prefix(data, invalid);
+    if (invalid) return false;
+    carry = data.substr(n);
+    if (carry.size() > 4) return false;
+  }
+  return carry.empty();
+}
+
+std::string upper(std::string s) {
+  for (auto& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return s;
+}
+
+bool isUtf8Name(const std::string& e) { return upper(e) == "UTF-8" || upper(e) == "UTF8"; }
+
+std::string slurp(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+}
+
+void writeMemory(const std::string& name, const std::string& bytes) {
+  VSILFILE* f = VSIFOpenL(name.c_str(), "wb");
+  if (!f) return;
+  VSIFWriteL(bytes.data(), 1, bytes.size(), f);
+  VSIFCloseL(f);
+}
+
+// A CSV in `encoding`, recoded to UTF-8 as "/vsimem/cim-enc-<n>/<its name>" with its .prj and .csvt beside it;
+// empty when it cannot be recoded.
+std::string recodedCsv(const fs::path& path, const std::string& encoding) {
+  QuietErrors quiet;
+  const std::string bytes = slurp(path);
+  char* utf8 = CPLRecode(bytes.c_str(), encoding.c_str(), CPL_ENC_UTF8);
+  if (!utf8) return {};
+  std::string text(utf8);
+  CPLFree(utf8);
+  static std::atomic<unsigned long long> counter{0};
+  const fs::path folder = "/vsimem/cim-enc-" + std::to_string(++counter);
+  const std::string name = (folder / path.filename()).string();
+  writeMemory(name, text);
+  for (const char* sidecar : {".prj", ".csvt"}) {
+    fs::path side = path;
+    side.replace_extension(sidecar);
+    std::error_code ec;
+    if (fs::exists(side, ec)) writeMemory((folder / side.filename()).string(), slurp(side));
+  }
+  return name;
+}
+
+// The encoding of a Shapefile's DBF text when GDAL would guess it wrong: empty when it has a .cpg or a language driver
+// id (GDAL reads those) or its text is ASCII; "UTF-8" or "GB18030" by its bytes otherwise.
+std::string detectedDbfEncoding(const fs::path& shp) {
+  fs::path dbf = shp;
+  dbf.replace_extension(".dbf");
+  fs::path cpg = shp;
+  cpg.replace_extension(".cpg");
+  std::error_code ec;
+  if (fs::exists(cpg, ec) || !fs::exists(dbf, ec)) return {};
+  for (const char* upperExt : {".CPG"}) {
+    fs::path c = shp;
+    c.replace_extension(upperExt);
+    if (fs::exists(c, ec)) return {};
+  }
+  std::ifstream in(dbf, std::ios::binary);
+  unsigned char header[32] = {};
+  if (!in.read(reinterpret_cast<char*>(header), 32)) return {};
+  if (header[29] != 0) return {};  // LDID: GDAL maps it (0x4D = CP936 ...)
+  const std::uint64_t headerLength = header[8] | (header[9] << 8);
+  // Field names (11 bytes each, in 32-byte descriptors from byte 32) and the records.
+  std::string names;
+  for (std::uint64_t at = 32; at + 32 <= headerLength; at += 32) {
+    char d[32];
+    if (!in.read(d, 32) || d[0] == 0x0D) break;
+    names.append(d, strnlen(d, 11));
+  }
+  bool nonAscii = false;
+  bool namesUtf8 = validUtf8(names);
+  const bool recordsUtf8 = fileIsUtf8(dbf, headerLength, nonAscii);
+  nonAscii |= std::any_of(names.begin(), names.end(), [](char c) { return static_cast<unsigned char>(c) >= 0x80; });
+  if (!nonAscii) return {};
+  return namesUtf8 && recordsUtf8 ? "UTF-8" : "GB18030";
+}
+
+}  // namespace
+
+bool validUtf8(std::string_view bytes) {
+  bool invalid = false;
+  return utf8Prefix(bytes, invalid) == bytes.size() && !invalid;
 }
 
 DatasetPtr openVector(const fs::path& path, CsvColumns csv, std::string* error) {
   registerDrivers();
+  const std::string ext = cim::detail::lowerExtension(path);
+  const std::string given = EncodingAccess::encoding();
+  const bool onDisk = path.string().rfind("/vsimem/", 0) != 0;
+  if (ext == ".csv" && onDisk) {
+    std::string encoding = given;
+    std::string why = "given";
+    if (encoding.empty()) {
+      bool nonAscii = false;
+      if (!fileIsUtf8(path, 0, nonAscii)) {
+        encoding = "GB18030";
+        why = "it is not valid UTF-8; LoadOptions::encoding chooses another";
+      }
+    }
+    if (!encoding.empty() && !isUtf8Name(encoding)) {
+      const std::string name = recodedCsv(path, encoding);
+      if (!name.empty()) {
+        auto ds = openVector(fs::path(name), csv, error);
+        const std::string folder = fs::path(name).parent_path().string();
+        if (!ds) {
+          VSIRmdirRecursive(folder.c_str());
+          return ds;
+        }
+        EncodingAccess::note(path, path.filename().string() + ": text read as " + upper(encoding) + " (" + why + ")");
+        return DatasetPtr(ds.release(), DatasetCloser{folder});
+      }
+    }
+  }
+  std::vector<std::string> shapeOptions;
+  if ((ext == ".shp" || ext == ".dbf") && onDisk) {
+    std::string encoding = given, why = "given";
+    if (encoding.empty()) {
+      encoding = detectedDbfEncoding(path);
+      why = encoding == "UTF-8" ? "no .cpg or language driver id; its text is valid UTF-8"
+                                : "no .cpg or language driver id, and its text is not valid UTF-8; "
+                                  "LoadOptions::encoding chooses another";
+    }
+    if (!encoding.empty()) {
+      shapeOptions.push_back("ENCODING=" + encoding);
+      EncodingAccess::note(path, path.filename().string() + ": text read as " + upper(encoding) + " (" + why + ")");
+    }
+  }
   static const char* const textOptions[] = {"EMPTY_STRING_AS_NULL=YES", nullptr};
   static const char* const typedOptions[] = {"AUTODETECT_TYPE=YES", "EMPTY_STRING_AS_NULL=YES",
                                              "GEOM_POSSIBLE_NAMES=WKT,geometry,geom", "KEEP_GEOM_COLUMNS=NO", nullptr};
   static const char* const csvDrivers[] = {"CSV", nullptr};
-  const bool isCsv = cim::detail::lowerExtension(path) == ".csv";
-  const char* const* options = isCsv ? (csv == CsvColumns::Typed ? typedOptions : textOptions) : nullptr;
+  const bool isCsv = ext == ".csv";
+  std::vector<const char*> shapeList;
+  for (const auto& o : shapeOptions) shapeList.push_back(o.c_str());
+  shapeList.push_back(nullptr);
+  const char* const* options =
+      isCsv ? (csv == CsvColumns::Typed ? typedOptions : textOptions) : shapeOptions.empty() ? nullptr : shapeList.data();
   QuietErrors quiet;
   auto* ds = static_cast<GDALDataset*>(GDALOpenEx(path.string().c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY,
                                                   isCsv ? csvDrivers : nullptr, options, nullptr));

@@ -56,6 +56,7 @@ class CollectErrors {
 std::string lastErrorMessage();
 
 struct DatasetCloser {
+  std::string unlinkAfter;  ///< a /vsimem/ copy of the file (recoded to UTF-8), removed when the dataset closes
   void operator()(GDALDataset* dataset) const;
 };
 using DatasetPtr = std::unique_ptr<GDALDataset, DatasetCloser>;
@@ -69,8 +70,38 @@ enum class CsvColumns {
   Typed,
 };
 
+/// The text encoding of CSV and Shapefile (DBF) attributes for the files opened on this thread while it lives
+/// (scopes nest; the innermost counts): empty detects it. Detection: a CSV that is valid UTF-8 is UTF-8, else
+/// GB18030 (Chinese Excel/CASS exports; a superset of GBK and GB2312); a Shapefile by its .cpg, else its DBF language
+/// driver id (LDID), else like a CSV. Every file read in another encoding than UTF-8 gets a note naming it.
+class EncodingScope {
+ public:
+  explicit EncodingScope(std::string encoding = {});
+  ~EncodingScope();
+  EncodingScope(const EncodingScope&) = delete;
+  EncodingScope& operator=(const EncodingScope&) = delete;
+  /// The notes ("read as GB18030 ...") of the files opened since construction or the last call, one per file.
+  std::vector<Diagnostic> takeNotes();
+
+ private:
+  friend struct EncodingAccess;
+  std::string encoding_;
+  std::vector<Diagnostic> notes_;
+  std::vector<std::string> noted_;
+  EncodingScope* previous_ = nullptr;
+};
+
+/// The encoding of the innermost EncodingScope of this thread (empty: none, or detect).
+const std::string& currentEncoding();
+
+/// Whether iconv knows `encoding` ("GB18030", "GBK", "BIG5", "UTF-8", "CP1252" ...).
+bool knownEncoding(const std::string& encoding);
+
+/// Whether `bytes` are valid UTF-8 (no overlong check: a strict prefix test for text files).
+bool validUtf8(std::string_view bytes);
+
 /// Opens a vector dataset read-only without GDAL printing anything; null on failure with `error` (when given) set
-/// to GDAL's message.
+/// to GDAL's message. CSV and Shapefile text in another encoding is read as UTF-8 (see EncodingScope).
 DatasetPtr openVector(const std::filesystem::path& path, CsvColumns csv, std::string* error = nullptr);
 
 /// Whether `path` exists: a file, or a GDAL virtual file (a /vsimem/ buffer).

@@ -15,6 +15,9 @@ namespace cim::io::ifc {
 
 namespace {
 
+using cim::detail::toLower;
+using cim::detail::trim;
+
 // "EPSG:5711", "EPSG5711", "5711" -> 5711 when the text names an EPSG code.
 std::optional<int> epsgCode(const std::string& s) { return geo::epsgCodeFromText(s, /*bareNumber=*/true); }
 
@@ -30,15 +33,81 @@ std::string withVerticalDatum(const geo::Crs& horizontal, const std::string& ver
   return def;
 }
 
-// The CRS definition for an IfcProjectedCRS: its Name, made compound with VerticalDatum when that is an EPSG vertical
-// CRS and the Name has no heights.
+// "EPSG:32119" / "EPSG 32119" anywhere in a text (a Description "NAD83 / North Carolina (EPSG:32119)").
+std::optional<int> epsgCodeIn(const std::string& text) {
+  const std::string lower = toLower(text);
+  for (auto at = lower.find("epsg"); at != std::string::npos; at = lower.find("epsg", at + 4)) {
+    auto end = at + 4;
+    while (end < text.size() && (text[end] == ':' || text[end] == ' ' || text[end] == '-')) ++end;
+    auto stop = end;
+    while (stop < text.size() && std::isdigit(static_cast<unsigned char>(text[stop]))) ++stop;
+    if (auto c = geo::epsgCodeFromText("EPSG:" + text.substr(end, stop - end), false)) return c;
+  }
+  return std::nullopt;
+}
+
+// The EPSG code of UTM zone `zone` ("50", "50N", "33S") on a datum named by `datum` (a name or an EPSG code of the
+// geographic CRS): WGS 84, ETRS89, NAD83, GDA94, GDA2020; nullopt for other datums.
+std::optional<int> utmCode(const std::string& datum, const std::string& zone) {
+  std::size_t i = 0;
+  int n = 0;
+  while (i < zone.size() && std::isdigit(static_cast<unsigned char>(zone[i]))) n = n * 10 + (zone[i++] - '0');
+  if (i == 0 || n < 1 || n > 60) return std::nullopt;
+  const std::string rest = toLower(trim(zone.substr(i)));
+  const bool south = rest == "s" || rest == "south";
+  if (!rest.empty() && rest != "n" && rest != "north" && !south) return std::nullopt;
+  const std::string d = toLower(datum);
+  const auto has = [&](const char* k) { return d.find(k) != std::string::npos; };
+  if (has("wgs") || d == "epsg:4326") return (south ? 32700 : 32600) + n;
+  if (has("etrs") || d == "epsg:4258") return (n >= 28 && n <= 38) ? std::optional(25800 + n) : std::nullopt;
+  if (has("nad83") || has("nad 83") || d == "epsg:4269") return n <= 23 ? std::optional(26900 + n) : std::nullopt;
+  if (has("gda2020") || d == "epsg:7844") return (n >= 46 && n <= 59) ? std::optional(7800 + n) : std::nullopt;
+  if (has("gda94") || d == "epsg:4283") return (n >= 48 && n <= 58) ? std::optional(28300 + n) : std::nullopt;
+  return std::nullopt;
+}
+
+// When an IfcProjectedCRS's Name is no CRS PROJ knows (OpenRoads writes 'NC83'), its other attributes often are:
+// MapProjection 'EPSG' with a code as MapZone, an EPSG code in the Name or Description, or a UTM MapProjection with
+// its MapZone on the GeodeticDatum. The CRS and which attributes gave it.
+std::optional<std::pair<geo::Crs, std::string>> crsFromOtherAttributes(const Instance& crs) {
+  const std::string description = crs.text("Description").value_or("");
+  const std::string datum = crs.text("GeodeticDatum").value_or("");
+  const std::string projection = crs.text("MapProjection").value_or("");
+  const std::string zone = crs.text("MapZone").value_or("");
+  std::vector<std::pair<std::optional<int>, std::string>> candidates;
+  if (toLower(trim(projection)) == "epsg")
+    candidates.push_back({geo::epsgCodeFromText(zone, true), "MapProjection 'EPSG' and MapZone '" + zone + "'"});
+  candidates.push_back({epsgCodeIn(crs.text("Name").value_or("")), "the EPSG code in its Name"});
+  candidates.push_back({epsgCodeIn(description), "the EPSG code in its Description '" + description + "'"});
+  candidates.push_back({epsgCodeIn(zone), "the EPSG code in its MapZone '" + zone + "'"});
+  if (toLower(projection).find("utm") != std::string::npos)
+    candidates.push_back({utmCode(datum, zone), "MapProjection '" + projection + "', MapZone '" + zone +
+                                                    "' and GeodeticDatum '" + datum + "'"});
+  for (const auto& [code, why] : candidates) {
+    if (!code) continue;
+    auto c = geo::Crs::fromUserInput("EPSG:" + std::to_string(*code));
+    if (c.ok() && c->isProjected()) return std::pair{std::move(c).value(), why};
+  }
+  return std::nullopt;
+}
+
+// The CRS definition for an IfcProjectedCRS: its Name (else its other attributes, with a warning saying which),
+// made compound with VerticalDatum when that is an EPSG vertical CRS and the Name has no heights.
 std::string crsDefinition(Context& ctx, const Instance& crs) {
   const std::string name = crs.text("Name").value_or("");
   auto horizontal = geo::Crs::fromUserInput(name);
   if (!horizontal.ok()) {
-    ctx.report(Severity::Warning, ErrorCode::IfcGeoreferenceNotUsed, crs.id(),
-               "IfcProjectedCRS name '" + name + "' is not a CRS PROJ knows: " + horizontal.error()->message);
-    return {};
+    auto other = crsFromOtherAttributes(crs);
+    if (!other) {
+      ctx.report(Severity::Warning, ErrorCode::IfcGeoreferenceNotUsed, crs.id(),
+                 "IfcProjectedCRS name '" + name + "' is not a CRS PROJ knows, nor do its MapProjection, MapZone, "
+                 "GeodeticDatum or Description name one: " + horizontal.error()->message);
+      return {};
+    }
+    ctx.report(Severity::Warning, ErrorCode::ConventionApplied, crs.id(),
+               "IfcProjectedCRS name '" + name + "' is not a CRS PROJ knows; " + other->second + " give " +
+                   other->first.definition() + " (" + other->first.name() + "): used");
+    horizontal = Result<geo::Crs>::success(std::move(other->first));
   }
   return withVerticalDatum(*horizontal, crs.text("VerticalDatum").value_or(""));
 }

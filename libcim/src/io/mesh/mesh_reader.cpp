@@ -374,11 +374,16 @@ Result<Where> whereOf(const Input& input, std::uintmax_t size, const MeshPlaceme
   const fs::path& path = input.path;
   Where w{placement.crs, placement.originMeters, false, {}, 0};
   const std::string ext = lowerExtension(path);
-  if (ext != ".glb" && ext != ".gltf") return Result<Where>::success(std::move(w));
+  const bool refuse = placement.crs && !placement.originGiven;
+  const auto local = [&] {
+    if (refuse) return Result<Where>::failure(localModelWithoutOrigin("a local mesh", path.string()));
+    return Result<Where>::success(std::move(w));
+  };
+  if (ext != ".glb" && ext != ".gltf") return local();
   auto json = readGltfJson(input, size);
-  if (!json) return Result<Where>::success(std::move(w));
+  if (!json) return local();
   auto g = embeddedGeoreference(*json);
-  if (!g) return Result<Where>::success(std::move(w));
+  if (!g) return local();
   w.embedded = true;
   w.origin = g->origin;
   w.records = elementRecords(*json, w.mergedLayers);
@@ -554,6 +559,14 @@ Result<model::Scene> readInput(const Input& input, const MeshPlacement& placemen
 }
 
 }  // namespace
+
+Diagnostic localModelWithoutOrigin(const std::string& what, const std::string& source) {
+  return Diagnostic::error(ErrorCode::InvalidArgument,
+                           what + " has no georeference of its own: LoadOptions::crs places it only with "
+                                  "LoadOptions::origin (easting northing height of its 0,0,0; give 0 0 0 to put it "
+                                  "at the CRS's false origin)",
+                           source);
+}
 
 Result<model::Scene> readMesh(const fs::path& path, const MeshPlacement& placement, const ProgressFn& progress) {
   return readInput(Input{path, nullptr}, placement, progress);

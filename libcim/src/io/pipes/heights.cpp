@@ -49,7 +49,8 @@ std::variant<LineHeights, std::string> lineHeights(const RawLine& l, const RawPo
   const auto dS = depthAt(l.startDepth, start), dE = depthAt(l.endDepth, end);
   if (dS && dE) {
     if (!groundStart || !groundEnd)
-      return "no ground height (Surf_H) at " + (!groundStart ? l.startId : l.endId) + " and no terrain";
+      return "no ground height (Surf_H/地面高程) at " + (!groundStart ? l.startId : l.endId) +
+             (options.terrainHeight ? " and it lies outside the terrain (DEM)" : " and no terrain (DEM) given");
     h.start = *groundStart - *dS;
     h.end = *groundEnd - *dE;
     return h;

@@ -66,14 +66,24 @@ void readOptions(File& file, RawNetwork& net, bool swmm) {
 // [COORDINATES] of nodes and [VERTICES] of links; a link with more than kMaxPolylinePoints vertices keeps none
 // (reported): it is drawn straight rather than costing minutes and gigabytes.
 void readCoordinates(File& file, RawNetwork& net) {
+  // A line whose x or y is missing or not a number is skipped and counted, naming the line (never dropped silently).
+  const auto unusable = [&](const Line& l, const char* what) {
+    warn(net, file, l.number,
+         std::string(what) + (l.tokens.empty() ? std::string() : " of '" + l.tokens[0] + "'") +
+             " skipped: x and y are not two numbers");
+  };
   for (const auto& l : file.section("[COORDINATES]")) {
     auto x = number(l.tokens, 1), y = number(l.tokens, 2);
     if (l.tokens.size() >= 3 && x && y) file.coordinates[l.tokens[0]] = {*x, *y};
+    else unusable(l, "[COORDINATES] line");
   }
   std::map<std::string, std::int64_t> tooMany;  // link -> line of its first vertex
   for (const auto& l : file.section("[VERTICES]")) {
     auto x = number(l.tokens, 1), y = number(l.tokens, 2);
-    if (l.tokens.size() < 3 || !x || !y) continue;
+    if (l.tokens.size() < 3 || !x || !y) {
+      unusable(l, "[VERTICES] line");
+      continue;
+    }
     auto& v = file.vertices[l.tokens[0]];
     if (v.size() >= cim::detail::kMaxPolylinePoints) {
       tooMany.emplace(l.tokens[0], l.number);

@@ -25,7 +25,7 @@ namespace {
 
 const std::map<std::string, std::vector<std::string>>& aliasTable() {
   static const std::map<std::string, std::vector<std::string>> t = {
-      {"Exp_No", {"exp_no", "expno", "物探点号", "点号", "point_no", "pointno"}},
+      {"Exp_No", {"exp_no", "expno", "物探点号", "管线点号", "点号", "point_no", "pointno"}},
       {"Map_No", {"map_no", "mapno", "图上点号"}},
       {"X", {"x", "纵坐标", "x坐标", "northing"}},
       {"Y", {"y", "横坐标", "y坐标", "easting"}},
@@ -190,10 +190,19 @@ struct Reader {
     if (s.empty()) return std::nullopt;
     return s;
   }
+  // The fields of the current row whose text is not a number ("地面高程 '12,3x'"): named when the row is skipped, or
+  // in a warning when it loads without them (never dropped silently).
+  mutable std::vector<std::string> unparsed;
+
   std::optional<double> number(OGRFeature& f, const TableLayer& t, const std::string& canon) const {
     auto s = text(f, t, canon);
     if (!s) return std::nullopt;
     auto v = parseNumber(*s);
+    if (!v) {
+      const std::string field = f.GetFieldDefnRef(t.fields.at(canon))->GetNameRef();
+      const std::string named = field + " '" + *s + "'";
+      if (std::find(unparsed.begin(), unparsed.end(), named) == unparsed.end()) unparsed.push_back(named);
+    }
     if (v)
       if (auto sc = mapping.scale.find(canon); sc != mapping.scale.end()) *v *= sc->second;
     return v;
@@ -216,11 +225,31 @@ struct Reader {
     return a;
   }
 
+  static std::string listed(const std::vector<std::string>& values) {
+    std::string s;
+    for (const auto& v : values) s += (s.empty() ? "" : ", ") + v;
+    return s;
+  }
+
   void skip(const TableLayer& t, std::int64_t row, const std::string& id, const std::string& why) {
-    net.diagnostics.push_back(Diagnostic::warning(ErrorCode::PipeRowSkipped, "row " + std::to_string(row) +
-                                                      (id.empty() ? "" : " (" + id + ")") + " skipped: " + why,
+    const std::string notNumbers = unparsed.empty() ? std::string() : "; not numbers: " + listed(unparsed);
+    unparsed.clear();
+    net.diagnostics.push_back(Diagnostic::warning(ErrorCode::PipeRowSkipped,
+                                                  "row " + std::to_string(row) + (id.empty() ? "" : " (" + id + ")") +
+                                                      " skipped: " + why + notNumbers,
                                                   t.table, "row " + std::to_string(row)));
     ++net.skippedRows;
+  }
+
+  // A row that loads although some of its numbers do not parse: those values are left out, with a warning.
+  void reportUnparsed(const TableLayer& t, std::int64_t row, const std::string& id) {
+    if (unparsed.empty()) return;
+    net.diagnostics.push_back(Diagnostic::warning(ErrorCode::InvalidElement,
+                                                  "row " + std::to_string(row) + (id.empty() ? "" : " (" + id + ")") +
+                                                      ": values that are not numbers are left out: " +
+                                                      listed(unparsed),
+                                                  t.table, "row " + std::to_string(row)));
+    unparsed.clear();
   }
 
   std::optional<model::PipeType> rowType(OGRFeature& f, const TableLayer& t, std::int64_t row, const std::string& id,
@@ -246,6 +275,7 @@ struct Reader {
     for (auto& fp : *t.layer) {
       OGRFeature& f = *fp;
       ++row;
+      unparsed.clear();
       RawPoint p;
       p.group = group;
       p.table = t.table;
@@ -292,6 +322,7 @@ struct Reader {
                                 "point depth " + std::to_string(*p.depth) + " m is outside 0 … " +
                                     std::to_string(options.maxDepthMeters) + " m"});
       p.attributes = attributes(f, t);
+      reportUnparsed(t, row, p.id);
       net.points.push_back(std::move(p));
     }
     stoppedEarly(t, row, errors);
@@ -304,7 +335,11 @@ struct Reader {
     gdal::CollectErrors errors;
     for (auto& fp : *t.layer) {
       ++row;
-      if (auto l = readLine(*fp, t, group, row, warnedNoType)) net.lines.push_back(std::move(*l));
+      unparsed.clear();
+      if (auto l = readLine(*fp, t, group, row, warnedNoType)) {
+        reportUnparsed(t, row, l->segment.id);
+        net.lines.push_back(std::move(*l));
+      }
     }
     stoppedEarly(t, row, errors);
   }
@@ -561,7 +596,7 @@ Result<RawNetwork> readSurveyTables(const fs::path& path, const PipeOptions& opt
     auto [it, inserted] = groupOf.emplace(key, static_cast<int>(groupOf.size()));
     return it->second;
   };
-  Reader reader{options, mapping.value(), net};
+  Reader reader{options, mapping.value(), net, {}};
   std::size_t used = 0;
   for (const auto& t : tables) {
     if (t.isPoint) {

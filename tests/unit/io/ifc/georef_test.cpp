@@ -282,3 +282,32 @@ TEST_CASE("Alignment files: linear-placement-of-signal and MCON-2 carry their ma
   REQUIRE(r->scene.crs());
   CHECK(r->scene.crs()->definition() == "EPSG:3878");
 }
+
+TEST_CASE("An IfcProjectedCRS name PROJ does not know: MapProjection EPSG and MapZone give the CRS, with a note",
+          "[ifc][georef]") {
+  auto r = io::readIfc(cimtest::sourceDir() / "tests/corpus/georef/projected_crs_by_map_zone.ifc");
+  REQUIRE(r.ok());
+  REQUIRE(r->scene.crs());
+  CHECK(r->scene.crs()->definition() == "EPSG:32119");
+  CHECK(r->georeferenceSource == "IfcMapConversion");
+  bool noted = false;
+  for (const auto& d : r.diagnostics())
+    noted |= d.code == ErrorCode::ConventionApplied && d.message.find("'NC83'") != std::string::npos &&
+             d.message.find("MapZone '32119'") != std::string::npos && d.message.find("EPSG:32119") != std::string::npos;
+  CHECK(noted);
+  // The 2 x 1 x 3 m box centred on the engineering origin lands on the map conversion's numbers.
+  const auto b = r->scene.worldBounds();
+  CHECK(b.center().x() == Approx(640000.0).margin(1e-3));
+  CHECK(b.center().y() == Approx(230000.0).margin(1e-3));
+  CHECK(b.min.z() == Approx(100.0).margin(1e-3));
+  CHECK(b.size().x() == Approx(2.0).margin(1e-6));
+}
+
+TEST_CASE("OpenRoads' NC83 file is georeferenced in EPSG:32119 by its MapZone", "[ifc][georef][shared]") {
+  const auto path = sharedIfc("OpenRoads_test1.ifc");
+  REQUIRE_SHARED(path);
+  auto r = io::readIfc(path);
+  REQUIRE(r.ok());
+  REQUIRE(r->scene.crs());
+  CHECK(r->scene.crs()->definition().rfind("EPSG:32119", 0) == 0);
+}

@@ -66,3 +66,29 @@ TEST_CASE("The KY4 EPANET network loads with 1,156 pipes at the junction elevati
     CHECK(p10->pipe()->type.cls == model::PipeClass::Water);
   }
 }
+
+TEST_CASE("EPANET [COORDINATES] and [VERTICES] lines whose numbers do not parse are counted and named", "[pipes]") {
+  cimtest::TempDir dir;
+  cimtest::writeFile(dir / "net.inp",
+                     "[TITLE]\nunparsable numbers\n"
+                     "[JUNCTIONS]\nJ1 10\nJ2 11\nJ3 12\n"
+                     "[PIPES]\nP1 J1 J2 100 200 100\nP2 J2 J3 100 200 100\n"
+                     "[COORDINATES]\nJ1 515400 3347840\nJ2 515420 3347840\nJ3 51544O 3347840\n"
+                     "[VERTICES]\nP1 515410 3347850\nP1 abc 3347850\n"
+                     "[OPTIONS]\nUnits LPS\n[END]\n");
+  io::PipeOptions o;
+  o.inputCrs = geo::Crs::fromUserInput("EPSG:4549").value();
+  o.sceneCrs = o.inputCrs;
+  auto r = io::readPipes(dir / "net.inp", o);
+  REQUIRE(r.ok());
+  for (const auto& d : r.diagnostics()) INFO(d.message);
+  auto has = [&](const std::string& text, const std::string& line) {
+    for (const auto& d : r.diagnostics())
+      if (d.code == ErrorCode::PipeRowSkipped && d.message.find(text) != std::string::npos && d.elementId == line)
+        return true;
+    return false;
+  };
+  CHECK(has("[COORDINATES] line of 'J3' skipped: x and y are not two numbers", "line 13"));
+  CHECK(has("[VERTICES] line of 'P1' skipped: x and y are not two numbers", "line 16"));
+  CHECK(r->pipes == 1);  // P2 joins J3, which has no coordinates (named too)
+}

@@ -79,3 +79,31 @@ TEST_CASE("A GeoPackage with RQLINE and RQPOINT layers is one input", "[pipes]")
   CHECK(dup[0].table == gpkg.string() + ":RQLINE");
   CHECK(dup[0].row == 4);
 }
+
+TEST_CASE("Table values that are not numbers are named with their row, never dropped silently", "[pipes]") {
+  TempDir dir;
+  cimtest::writeFile(dir / "RQ_POINT.csv",
+                     "物探点号,X,Y,地面高程\n"
+                     "G1,3347840,515400,10.0\n"
+                     "G2,3347840,515420,1O.5\n"      // letter O for a zero: the point loads without its ground
+                     "G3,3347840,5154x0,10.0\n"      // no usable easting: the point is skipped
+                     "G4,3347840,515460,10.0\n");
+  cimtest::writeFile(dir / "RQ_LINE.csv",
+                     "起点点号,终点点号,起点埋深,终点埋深,管径\n"
+                     "G1,G4,1.2,1.2,200\n"
+                     "G1,G4,1.2m,abc,200\n");        // 1.2 m parses; abc does not
+  auto r = io::readPipes(dir / "RQ_LINE.csv", hangzhou());
+  REQUIRE(r.ok());
+  for (const auto& d : r.diagnostics()) INFO(d.message);
+  auto has = [&](ErrorCode code, const std::string& text, const std::string& row) {
+    for (const auto& d : r.diagnostics())
+      if (d.code == code && d.message.find(text) != std::string::npos && d.elementId == row) return true;
+    return false;
+  };
+  CHECK(has(ErrorCode::InvalidElement, "values that are not numbers are left out: 地面高程 '1O.5'", "row 2"));
+  CHECK(has(ErrorCode::PipeRowSkipped, "row 3 (G3) skipped: no coordinates (X northing, Y easting); not numbers: Y '5154x0'",
+            "row 3"));
+  CHECK(has(ErrorCode::InvalidElement, "row 2 (G1-G4): values that are not numbers are left out: 终点埋深 'abc'", "row 2"));
+  CHECK(has(ErrorCode::PipeRowSkipped, "row 2 (G1-G4) skipped: missing depth", "row 2"));
+  CHECK(r->skippedRows == 2);
+}
