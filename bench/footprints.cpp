@@ -16,6 +16,7 @@
 #include <fstream>
 #include <string>
 
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <ogrsf_frmts.h>
@@ -40,6 +41,14 @@ std::string loadAverage() {
 }
 
 double since(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
+
+// CPU seconds of this process (all its threads) and of its waited-for children (ogr2ogr; not the PostgreSQL server).
+double cpuSeconds(int who = RUSAGE_SELF) {
+  rusage u{};
+  getrusage(who, &u);
+  return static_cast<double>(u.ru_utime.tv_sec + u.ru_stime.tv_sec) +
+         1e-6 * static_cast<double>(u.ru_utime.tv_usec + u.ru_stime.tv_usec);
+}
 
 // The city's buildings as a GeoPackage layer "buildings": id, height, floors, ground (EPSG:4549).
 void writeGpkg(const cimbench::City& city, const fs::path& path) {
@@ -99,22 +108,25 @@ int main(int argc, char** argv) {
   std::printf("footprints: %zu buildings, GeoPackage %.1f MB\n", buildings, fs::file_size(gpkg) / 1e6);
 
   auto t0 = Clock::now();
+  double c0 = cpuSeconds();
   auto read = cim::io::readFootprints(gpkg);
-  const double readSeconds = since(t0);
+  const double readSeconds = since(t0), readCpu = cpuSeconds() - c0;
   if (!read.ok()) {
     std::fprintf(stderr, "read failed: %s\n", read.error()->message.c_str());
     return 1;
   }
-  std::printf("libcim read + extrude: %.2f s (%zu prisms, %zu skipped, %zu triangles)\n", readSeconds, read->prisms,
-              read->skipped, read->scene.triangleCount());
+  std::printf("libcim read + extrude: %.2f s, CPU %.2f s (%zu prisms, %zu skipped, %zu triangles)\n", readSeconds,
+              readCpu, read->prisms, read->skipped, read->scene.triangleCount());
   t0 = Clock::now();
+  c0 = cpuSeconds();
   auto tiles = cim::tiles3d::write(read->scene, dir / "tiles");
-  const double tileSeconds = since(t0);
+  const double tileSeconds = since(t0), tileCpu = cpuSeconds() - c0;
   if (!tiles.ok()) {
     std::fprintf(stderr, "tiles failed: %s\n", tiles.error()->message.c_str());
     return 1;
   }
-  std::printf("libcim 3D Tiles: %.2f s; footprints -> tiles: %.2f s\n", tileSeconds, readSeconds + tileSeconds);
+  std::printf("libcim 3D Tiles: %.2f s, CPU %.2f s; footprints -> tiles: %.2f s, CPU %.2f s\n", tileSeconds, tileCpu,
+              readSeconds + tileSeconds, readCpu + tileCpu);
 
   if (postgis) {
     try {
@@ -124,10 +136,11 @@ int main(int argc, char** argv) {
                               " port=5432 user=postgres dbname=postgres\" " + gpkg.string() +
                               " -nln footprints -lco GEOMETRY_NAME=geom 2>&1";
       t0 = Clock::now();
+      c0 = cpuSeconds(RUSAGE_CHILDREN);
       const int rc = std::system(cmd.c_str());
-      const double pgSeconds = since(t0);
+      const double pgSeconds = since(t0), pgCpu = cpuSeconds(RUSAGE_CHILDREN) - c0;
       const auto rows = pg.query("SELECT count(*) FROM footprints");
-      std::printf("ogr2ogr -> PostGIS: %.2f s (exit %d, %s rows)\n", pgSeconds, rc,
+      std::printf("ogr2ogr -> PostGIS: %.2f s, ogr2ogr CPU %.2f s (exit %d, %s rows)\n", pgSeconds, pgCpu, rc,
                   rows.rows.empty() ? "?" : rows.rows[0][0].c_str());
       std::printf("summary: libcim footprints->LoD1->3D Tiles %.2f s vs ogr2ogr->PostGIS %.2f s (%.1fx)\n",
                   readSeconds + tileSeconds, pgSeconds, pgSeconds / (readSeconds + tileSeconds));

@@ -20,6 +20,8 @@ packages=(
   libassimp-dev libtinygltf-dev libstb-dev libdraco-dev nlohmann-json3-dev
   # CityGML 1.0/2.0 buildings (io/city)
   libcitygml-dev
+  # CityGML 3.0 buildings (io/city/citygml3_reader.cpp): expat
+  libexpat1-dev
   # BCF reports: zip archives (minizip from zlib), SHA-1 for topic GUIDs (OpenSSL's libcrypto); the tests validate
   # the XML with xmllint and unzip with Python's zipfile
   libminizip-dev zlib1g-dev libssl-dev libxml2-utils

@@ -25,8 +25,7 @@ cim::app::LoadOptions LoadArgs::toLoadOptions() const {
   o.encoding = encoding;
   for (std::size_t i = 0; i < joins.size(); ++i) {
     const std::string on = ons.empty() ? std::string() : ons[std::min(i, ons.size() - 1)];
-    const auto eq = on.find('=');
-    o.joins.push_back({joins[i], on.substr(0, eq), eq == std::string::npos ? std::string() : on.substr(eq + 1)});
+    o.joins.push_back(cim::io::joinSpec(joins[i], on));
   }
   return o;
 }

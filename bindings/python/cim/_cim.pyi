@@ -424,7 +424,10 @@ def excavation_element(polygon: Any, bottom: float, top: float, *, id: str = "pl
 def load(inputs: Paths, *, crs: Optional[str] = None, origin: Optional[Point3] = None, rotation: float = 0.0,
          up_axis: Optional[str] = None, scale: float = 1.0, input_crs: Optional[str] = None,
          points: Optional[PathLike] = None, field_mapping: Optional[PathLike] = None, pipe_type: Optional[str] = None,
-         max_error: float = 0.1, progress: Progress = None) -> Scene: ...
+         max_error: float = 0.1, lod: Optional[str] = None,
+         join: Optional[Union[Tuple[PathLike, str], Sequence[Tuple[PathLike, str]]]] = None,
+         height_field: Optional[str] = None, storeys_field: Optional[str] = None, ground_field: Optional[str] = None,
+         storey_height: Optional[float] = None, progress: Progress = None) -> Scene: ...
 def read_store(location: str, *, as_of: Optional[str] = None) -> Scene: ...
 
 # --- index and results --------------------------------------------------------------------------------------------

@@ -106,6 +106,11 @@ cim::app::LoadOptions loadOptions(const std::optional<std::string>& crs, const p
                                   const std::optional<std::string>& inputCrs, const py::object& points,
                                   const py::object& fieldMapping, const std::optional<std::string>& pipeType,
                                   double maxError);
+/// The city options of cim.load into `o`: lod ('2', '2.2'), join (a (table, on) pair or a list of them, on as
+/// 'ELEMENT_KEY[=TABLE_COLUMN]' like the CLI's --on), the footprints' height/storeys/ground fields and storey height.
+void cityOptions(cim::app::LoadOptions& o, const std::optional<std::string>& lod, const py::object& join,
+                 const std::optional<std::string>& heightField, const std::optional<std::string>& storeysField,
+                 const std::optional<std::string>& groundField, const std::optional<double>& storeyHeight);
 
 // --- owners and views --------------------------------------------------------------------------------------------
 
@@ -172,7 +177,8 @@ py::dict tilesStats(const cim::tiles3d::WriteStats& stats);
 cim::tiles3d::WriteOptions tileOptions(std::size_t maxTriangles, const std::string& compress, bool overwrite, bool lods,
                                        unsigned threads);
 /// LoadOptions from the keyword arguments of cim.load (crs, origin, rotation, up_axis, scale, input_crs, points,
-/// field_mapping, pipe_type, max_error); TypeError for any other.
+/// field_mapping, pipe_type, max_error, lod, join, height_field, storeys_field, ground_field, storey_height);
+/// TypeError for any other.
 cim::app::LoadOptions loadOptions(const py::kwargs& kwargs);
 
 // --- the parts of the module -------------------------------------------------------------------------------------

@@ -109,9 +109,36 @@ cim::app::LoadOptions loadOptions(const std::optional<std::string>& crs, const p
   return o;
 }
 
+void cityOptions(cim::app::LoadOptions& o, const std::optional<std::string>& lod, const py::object& join,
+                 const std::optional<std::string>& heightField, const std::optional<std::string>& storeysField,
+                 const std::optional<std::string>& groundField, const std::optional<double>& storeyHeight) {
+  if (lod) o.lod = *lod;
+  if (heightField) o.heightField = *heightField;
+  if (storeysField) o.storeysField = *storeysField;
+  if (groundField) o.groundField = *groundField;
+  if (storeyHeight) {
+    if (!(*storeyHeight > 0)) invalidArgument("storey_height must be positive");
+    o.storeyHeightMeters = *storeyHeight;
+  }
+  if (join.is_none()) return;
+  auto one = [&](const py::handle& pair) {
+    if (!py::isinstance<py::sequence>(pair) || py::isinstance<py::str>(pair) || py::len(pair) != 2)
+      throw py::type_error("join: expected (table, on) or a list of them, on as 'ELEMENT_KEY[=TABLE_COLUMN]'");
+    const auto seq = py::reinterpret_borrow<py::sequence>(pair);
+    o.joins.push_back(cim::io::joinSpec(paths(seq[0], "join table").at(0), seq[1].cast<std::string>()));
+  };
+  if (py::isinstance<py::str>(join) || !py::isinstance<py::sequence>(join))
+    throw py::type_error("join: expected (table, on) or a list of them, on as 'ELEMENT_KEY[=TABLE_COLUMN]'");
+  const auto seq = py::reinterpret_borrow<py::sequence>(join);
+  if (py::len(seq) == 2 && (py::isinstance<py::str>(seq[0]) || py::hasattr(seq[0], "__fspath__"))) one(join);
+  else
+    for (const auto& pair : seq) one(pair);
+}
+
 cim::app::LoadOptions loadOptions(const py::kwargs& kwargs) {
-  static const std::vector<std::string> names = {"crs",       "origin", "rotation",      "up_axis",   "scale",
-                                                 "input_crs", "points", "field_mapping", "pipe_type", "max_error"};
+  static const std::vector<std::string> names = {
+      "crs",       "origin",    "rotation", "up_axis", "scale",        "input_crs",     "points",      "field_mapping",
+      "pipe_type", "max_error", "lod",      "join",    "height_field", "storeys_field", "ground_field", "storey_height"};
   for (const auto& [k, v] : kwargs) {
     const auto key = k.cast<std::string>();
     if (std::find(names.begin(), names.end(), key) == names.end())
@@ -129,9 +156,13 @@ cim::app::LoadOptions loadOptions(const py::kwargs& kwargs) {
     py::object v = get(name);
     return v.is_none() ? fallback : v.cast<double>();
   };
-  return loadOptions(text("crs"), get("origin"), number("rotation", 0.0), text("up_axis"), number("scale", 1.0),
-                     text("input_crs"), get("points"), get("field_mapping"), text("pipe_type"),
-                     number("max_error", cim::io::kDefaultTerrainMaxErrorMeters));
+  auto o = loadOptions(text("crs"), get("origin"), number("rotation", 0.0), text("up_axis"), number("scale", 1.0),
+                       text("input_crs"), get("points"), get("field_mapping"), text("pipe_type"),
+                       number("max_error", cim::io::kDefaultTerrainMaxErrorMeters));
+  const py::object storeyHeight = get("storey_height");
+  cityOptions(o, text("lod"), get("join"), text("height_field"), text("storeys_field"), text("ground_field"),
+              storeyHeight.is_none() ? std::nullopt : std::optional<double>(storeyHeight.cast<double>()));
+  return o;
 }
 
 // --- views -------------------------------------------------------------------------------------------------------

@@ -167,10 +167,14 @@ void bindLoad(py::module_& m) {
       [](const py::object& inputs, const std::optional<std::string>& crs, const py::object& origin, double rotation,
          const std::optional<std::string>& upAxis, double scale, const std::optional<std::string>& inputCrs,
          const py::object& points, const py::object& fieldMapping, const std::optional<std::string>& pipeType,
-         double maxError, py::object progress) {
+         double maxError, const std::optional<std::string>& lod, const py::object& join,
+         const std::optional<std::string>& heightField, const std::optional<std::string>& storeysField,
+         const std::optional<std::string>& groundField, const std::optional<double>& storeyHeight,
+         py::object progress) {
         auto data = std::make_shared<SceneData>();
         data->inputs = paths(inputs, "inputs");
         data->load = loadOptions(crs, origin, rotation, upAxis, scale, inputCrs, points, fieldMapping, pipeType, maxError);
+        cityOptions(data->load, lod, join, heightField, storeysField, groundField, storeyHeight);
         Progress p(std::move(progress));
         auto fn = p.fn();
         cim::Result<cim::model::Scene> r = [&] {
@@ -186,14 +190,20 @@ void bindLoad(py::module_& m) {
       py::arg("rotation") = 0.0, py::arg("up_axis") = py::none(), py::arg("scale") = 1.0,
       py::arg("input_crs") = py::none(), py::arg("points") = py::none(), py::arg("field_mapping") = py::none(),
       py::arg("pipe_type") = py::none(), py::arg("max_error") = cim::io::kDefaultTerrainMaxErrorMeters,
-      py::arg("progress") = py::none(),
+      py::arg("lod") = py::none(), py::arg("join") = py::none(), py::arg("height_field") = py::none(),
+      py::arg("storeys_field") = py::none(), py::arg("ground_field") = py::none(),
+      py::arg("storey_height") = py::none(), py::arg("progress") = py::none(),
       R"(Loads files into one scene (cim convert's inputs): IFC, meshes (OBJ, glTF, FBX ...), raster DEMs, CJJ 61
 pipe tables, EPANET/SWMM, site features. Georeferenced inputs are reprojected into `crs` vertex by vertex.
 
 inputs: a path or a list of paths. crs: the scene CRS ('EPSG:4549+5737'); default: the first georeferenced input's.
 origin: (easting, northing, height) in crs where a local model's (0, 0, 0) goes; rotation: degrees about +Z;
 up_axis: 'y' or 'z'; scale. input_crs: CRS of inputs without one (CSV tables, .inp). points, field_mapping,
-pipe_type: pipe tables (README). max_error: a DEM's TIN error in metres. progress: f(stage, fraction) -> bool;
+pipe_type: pipe tables (README). max_error: a DEM's TIN error in metres. lod: CityGML/CityJSON LoD to draw ('1',
+'2', '2.2'; default each building's highest). join: a register (CSV UTF-8/GB18030, XLSX, GeoPackage) joined onto
+the elements, as (table, on) or a list of them, on 'ELEMENT_KEY[=TABLE_COLUMN]' (cim --join/--on); the report is
+in the diagnostics. height_field, storeys_field, ground_field, storey_height: footprints (cim --height-field ...).
+progress: f(stage, fraction) -> bool;
 return False to cancel (raises cim.CancelledError). The GIL is released while loading.
 Raises cim.FileNotFoundError, cim.FormatError, cim.CrsError ... with the library's message.)");
 }

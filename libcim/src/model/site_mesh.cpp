@@ -49,32 +49,47 @@ struct Builder {
   }
 };
 
+// Caps and walls with their normals given (up, down, each wall's outward horizontal) rather than computed, and every
+// array sized once: footprints make a hundred thousand of these per file.
 geometry::Mesh prismMesh(const SitePrism& s) {
   if (s.rings.empty() || s.rings[0].size() < 3) return {};
   // Outer ring counter-clockwise, holes clockwise, so wall quads (a, b, b', a') face outward.
   auto rings = s.rings;
-  for (std::size_t i = 0; i < rings.size(); ++i)
+  std::size_t corners = 0;
+  for (std::size_t i = 0; i < rings.size(); ++i) {
     if ((geometry::signedArea(rings[i]) > 0) != (i == 0)) std::reverse(rings[i].begin(), rings[i].end());
-  Builder b({rings[0][0].x(), rings[0][0].y(), s.bottomElevation});
-  const auto tris = geometry::triangulatePolygon(rings);
-  std::vector<Vector2d> flat;
-  for (const auto& r : rings) flat.insert(flat.end(), r.begin(), r.end());
-  std::vector<std::uint32_t> top, bottom;
-  for (const auto& p : flat) top.push_back(b.vertex({p.x(), p.y(), s.topElevation}));
-  for (const auto& p : flat) bottom.push_back(b.vertex({p.x(), p.y(), s.bottomElevation}));
-  for (const auto& t : tris) {
-    b.triangle(top[t[0]], top[t[1]], top[t[2]]);
-    b.triangle(bottom[t[0]], bottom[t[2]], bottom[t[1]]);
+    corners += rings[i].size();
   }
+  const auto tris = geometry::triangulatePolygon(rings);
+  geometry::Mesh m;
+  m.origin = {rings[0][0].x(), rings[0][0].y(), s.bottomElevation};
+  m.positions.reserve(6 * corners);
+  m.normals.reserve(6 * corners);
+  m.indices.reserve(6 * tris.size() + 6 * corners);
+  const float top = static_cast<float>(s.topElevation - s.bottomElevation);
+  auto vertex = [&](const Vector2d& p, float z, const Eigen::Vector3f& n) {
+    m.positions.emplace_back(static_cast<float>(p.x() - m.origin.x()), static_cast<float>(p.y() - m.origin.y()), z);
+    m.normals.push_back(n);
+    return static_cast<std::uint32_t>(m.positions.size() - 1);
+  };
+  for (const auto& r : rings)
+    for (const auto& p : r) vertex(p, top, Eigen::Vector3f::UnitZ());
+  for (const auto& r : rings)
+    for (const auto& p : r) vertex(p, 0.0f, -Eigen::Vector3f::UnitZ());
+  const auto bottom = static_cast<std::uint32_t>(corners);
+  for (const auto& t : tris) m.indices.insert(m.indices.end(), {t[0], t[1], t[2]});
+  for (const auto& t : tris) m.indices.insert(m.indices.end(), {bottom + t[0], bottom + t[2], bottom + t[1]});
   for (const auto& ring : rings)
     for (std::size_t i = 0, n = ring.size(); i < n; ++i) {
       const Vector2d& p = ring[i];
       const Vector2d& q = ring[(i + 1) % n];
-      if ((q - p).norm() == 0) continue;
-      b.face({{p.x(), p.y(), s.bottomElevation}, {q.x(), q.y(), s.bottomElevation}, {q.x(), q.y(), s.topElevation},
-              {p.x(), p.y(), s.topElevation}});
+      const Vector2d d = q - p;
+      if (d.norm() == 0) continue;
+      const Eigen::Vector3f out = Eigen::Vector3d(d.y(), -d.x(), 0.0).normalized().cast<float>();
+      const auto a = vertex(p, 0.0f, out), b = vertex(q, 0.0f, out), c = vertex(q, top, out), e = vertex(p, top, out);
+      m.indices.insert(m.indices.end(), {a, b, c, a, c, e});
     }
-  return b.finish();
+  return m;
 }
 
 geometry::Mesh cylinderMesh(const SiteCylinder& s, double tol) {

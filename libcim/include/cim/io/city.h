@@ -1,6 +1,7 @@
 #pragma once
-// io/city: the city's 3-D base — buildings from CityGML (libcitygml), CityJSON 1.1/2.0 (nlohmann-json) and 2-D
-// footprints from any GDAL vector source extruded to LoD1 prisms — and registers joined onto elements.
+// io/city: the city's 3-D base — buildings from CityGML (1.0/2.0 through libcitygml, 3.0 with expat), CityJSON 1.1/2.0
+// (nlohmann-json) and 2-D footprints from any GDAL vector source extruded to LoD1 prisms — and registers joined onto
+// elements.
 //
 // Every building is an element of kind "building" (a CityGML/CityJSON BuildingPart: "building-part", with attribute
 // "parent" naming its building), GUID its gml:id / CityJSON id / footprint id, its attributes typed. An LoD1 geometry
@@ -19,6 +20,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "cim/core/progress.h"
@@ -67,9 +69,12 @@ bool looksLikeCityJson(const Sniff& sniff);
 /// True when a vector file has polygons to extrude: a layer with a height or storey-count field by its common names.
 bool looksLikeFootprints(const Sniff& sniff);
 
-/// Reads a CityGML 1.0/2.0 file through libcitygml. CityGML 3.0 files are parsed by libcitygml 2.4 without their
-/// geometry (3.0 moved thematic surfaces to core:boundary, which it skips): such a file fails with CityGmlNotRead
-/// saying so, unless it still gives polygons.
+/// Reads a CityGML 1.0/2.0 file through libcitygml, a CityGML 3.0 file (which libcitygml 2.4 reads without geometry)
+/// with our own expat reader: Building and BuildingPart with their core:boundary surfaces, openings and
+/// installations (lod1-lod4 Solid/MultiSurface, gml:Polygon with pos/posList rings, xlink:href to polygons defined
+/// elsewhere, OrientableSurface), generic attributes (gen:*Attribute, sets as "set.name"), simple properties
+/// (function, storeysAboveGround ...), con:height as measuredHeight. A 3.0 file without any polygon fails with
+/// CityGmlNotRead.
 Result<CityReadResult> readCityGml(const std::filesystem::path& path, const CityOptions& options = {},
                                    const ProgressFn& progress = {});
 
@@ -93,6 +98,10 @@ struct JoinSpec {
   std::string elementKey;
   std::string tableKey;
 };
+
+/// The spec of `--join TABLE --on ON`: ON is "ELEMENT_KEY" (the table's column of the same name) or
+/// "ELEMENT_KEY=TABLE_COLUMN"; an empty ON leaves both keys empty (joinTable then fails naming the columns).
+JoinSpec joinSpec(const std::filesystem::path& table, std::string_view on);
 
 struct JoinReport {
   std::size_t rows = 0;               ///< rows of the table with a key

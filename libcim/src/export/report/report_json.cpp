@@ -8,6 +8,7 @@
 
 #include "cim/export/report.h"
 #include "export/report/report_internal.h"
+#include "model/attribute_json.h"
 
 namespace cim::report {
 
@@ -142,18 +143,9 @@ struct Fields {
   }
 };
 
-model::AttributeValue attributeOf(const In& v) {
-  if (v.is_boolean()) return v.get<bool>();
-  if (v.is_number_integer()) return v.get<std::int64_t>();
-  if (v.is_number()) return v.get<double>();
-  if (v.is_string()) return v.get<std::string>();
-  if (v.is_null()) return std::monostate{};
-  return v.dump();
-}
-
 model::Attributes attributesOf(const In& object) {
   model::Attributes out;
-  for (const auto& [key, value] : object.items()) out[key] = attributeOf(value);
+  for (const auto& [key, value] : object.items()) out[key] = model::attributeFromJson(value);
   return out;
 }
 

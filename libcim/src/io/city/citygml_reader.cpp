@@ -1,6 +1,7 @@
 // CityGML 1.0/2.0 through libcitygml (see cim/io/city.h): buildings and building parts with the surfaces, openings
 // and installations below them folded into their mesh (one shape per surface type), other city objects as elements
-// of their type. CityGML 3.0 is recognised and reported precisely: libcitygml 2.4 skips its core:boundary surfaces.
+// of their type. CityGML 3.0 goes to our own reader (citygml3_reader.cpp): libcitygml 2.4 skips its core:boundary
+// surfaces.
 #include <atomic>
 #include <fstream>
 #include <mutex>
@@ -15,6 +16,7 @@
 
 #include "cim/io/city.h"
 #include "io/city/city_common.h"
+#include "io/city/citygml3.h"
 
 namespace cim::io {
 
@@ -175,6 +177,27 @@ struct Reader {
   }
 };
 
+// CityGML 3.0 through city::readCityGml3; a file without any polygon is CityGmlNotRead.
+Result<CityReadResult> readVersion3(const fs::path& path, const CityOptions& options, CityReadResult out,
+                                    std::vector<Diagnostic> diags) {
+  auto polygons = city::readCityGml3(path, options, out, diags);
+  if (!polygons.ok()) return Result<CityReadResult>::failureFrom(polygons);
+  if (*polygons == 0)
+    return Result<CityReadResult>::failure(
+        Diagnostic::error(ErrorCode::CityGmlNotRead,
+                          "CityGML 3.0: " + std::to_string(out.buildings) +
+                              " building(s) but no polygon under their lod1-lod4 Solid/MultiSurface properties",
+                          path.string()),
+        std::move(diags));
+  diags.push_back(Diagnostic::info(
+      ErrorCode::ConventionApplied,
+      out.format + ": " + std::to_string(out.buildings) + " buildings, " + std::to_string(out.buildingParts) +
+          " building parts, " + std::to_string(out.prisms) + " exact LoD1 prisms, " + std::to_string(*polygons) +
+          " polygons" + (options.lod.empty() ? ", each object's highest LoD" : ", LoD " + options.lod),
+      path.string()));
+  return Result<CityReadResult>::success(std::move(out), std::move(diags));
+}
+
 }  // namespace
 
 bool looksLikeCityGml(const Sniff& sniff) {
@@ -208,6 +231,8 @@ Result<CityReadResult> readCityGml(const fs::path& path, const CityOptions& opti
   }
   out.scene.setCrs(crs);
 
+  if (version == "3.0") return readVersion3(path, options, std::move(out), std::move(diags));
+
   citygml::ParserParams params;
   params.keepVertices = true;  // the rings of LoD1 solids, for their exact prisms
   auto logger = std::make_shared<Logger>();
@@ -226,15 +251,6 @@ Result<CityReadResult> readCityGml(const fs::path& path, const CityOptions& opti
 
   Reader r{path, options, out, diags, path.filename().string()};
   for (const auto& o : model->getRootCityObjects()) r.object(*o, "");
-  if (version == "3.0" && r.polygons == 0)
-    return Result<CityReadResult>::failure(Diagnostic::error(
-        ErrorCode::CityGmlNotRead,
-        "CityGML 3.0: libcitygml " + std::string("2.4") + " reads its " + std::to_string(out.buildings) +
-            " building(s) and attributes but no geometry (it skips the 3.0 core:boundary surfaces that the "
-            "lod2Solid/lod3MultiSurface point to; " + std::to_string(logger->warnings) +
-            " parser warnings). Convert it to CityGML 2.0 (citygml-tools downgrade) or CityJSON (citygml-tools "
-            "to-cityjson) and load that",
-        path.string()));
   if (logger->warnings + logger->errors)
     diags.push_back(Diagnostic::info(
         ErrorCode::ConventionApplied,

@@ -7,6 +7,7 @@
 
 #include "cim/io/city.h"
 #include "io/city/city_common.h"
+#include "model/attribute_json.h"
 
 namespace cim::io {
 
@@ -15,16 +16,6 @@ using Eigen::Vector3d;
 using nlohmann::json;
 
 namespace {
-
-// A JSON attribute as a typed value: numbers, booleans and text as themselves, objects and arrays as JSON text.
-model::AttributeValue jsonValue(const json& v) {
-  if (v.is_boolean()) return v.get<bool>();
-  if (v.is_number_integer()) return v.get<std::int64_t>();
-  if (v.is_number()) return v.get<double>();
-  if (v.is_string()) return v.get<std::string>();
-  if (v.is_null()) return std::monostate{};
-  return v.dump();
-}
 
 // "2.2" < "2.10"? CityJSON LoDs are "1", "1.2", "2.2", "3": compared as numbers.
 double lodNumber(const json& g) {
@@ -214,7 +205,7 @@ model::Element objectElement(const std::string& id, const json& o, std::size_t i
   model::Attributes attrs;
   attrs["cityjson.type"] = type;
   if (o.contains("attributes"))
-    for (auto a = o["attributes"].begin(); a != o["attributes"].end(); ++a) attrs[a.key()] = jsonValue(a.value());
+    for (auto a = o["attributes"].begin(); a != o["attributes"].end(); ++a) attrs[a.key()] = model::attributeFromJson(a.value());
   if (o.contains("parents") && !o["parents"].empty()) attrs["parent"] = o["parents"][0].get<std::string>();
   std::vector<city::Polygon3> polygons;
   std::vector<std::string> types;

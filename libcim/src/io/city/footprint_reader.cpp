@@ -1,10 +1,13 @@
 // Footprints from any GDAL vector source extruded to LoD1 prisms (see cim/io/city.h).
+#include <span>
+
 #include <ogrsf_frmts.h>
 
 #include "cim/geo/crs_tools.h"
 #include "cim/geo/transform.h"
 #include "cim/geometry/triangulate.h"
 #include "cim/io/city.h"
+#include "core/parallel.h"
 #include "core/text.h"
 #include "io/city/city_common.h"
 #include "io/gdal/gdal_util.h"
@@ -75,6 +78,23 @@ struct LayerFields {
   int height = -1, storeys = -1, ground = -1, id = -1, name = -1;
 };
 
+// One feature as read from GDAL: its polygons (rings in the layer's CRS), attributes and height; then its prisms
+// and elements, one per polygon.
+struct Pending {
+  std::size_t index = 0;
+  std::string id, name;
+  model::Attributes attrs;
+  double height = 0.0;
+  std::optional<double> groundField;
+  bool is3d = false;
+  std::vector<std::vector<std::vector<Vector3d>>> parts;
+  std::vector<std::optional<model::SitePrism>> prisms;
+  std::vector<model::Element> elements;
+};
+
+// Features read per batch before they are built on the worker threads (bounds the memory of the raw polygons).
+constexpr std::size_t kBatch = 8192;
+
 class FootprintReader {
  public:
   FootprintReader(const fs::path& path, const CityOptions& options, CityReadResult& out, std::vector<Diagnostic>& diags)
@@ -135,14 +155,15 @@ class FootprintReader {
     return f;
   }
 
-  void feature(OGRFeature& f, const LayerFields& lf, const std::string& layerName, std::size_t index) {
-    const std::string id = lf.id >= 0 && f.IsFieldSetAndNotNull(lf.id) ? city::valueText(gdal::fieldValue(f, lf.id))
-                                                                       : layerName + "/" + std::to_string(index);
-    auto skip = [&](const std::string& why) {
-      ++out_.skipped;
-      diags_.push_back(Diagnostic::error(ErrorCode::CityObjectSkipped,
-                                         "feature " + std::to_string(index) + " (" + id + ") skipped: " + why, source_,
-                                         id));
+  // Reads one feature (GDAL is serial): its id, attributes, height and polygons; nullopt when it is skipped (reported).
+  std::optional<Pending> read(OGRFeature& f, const LayerFields& lf, const std::string& layerName, std::size_t index) {
+    Pending p;
+    p.index = index;
+    p.id = lf.id >= 0 && f.IsFieldSetAndNotNull(lf.id) ? city::valueText(gdal::fieldValue(f, lf.id))
+                                                       : layerName + "/" + std::to_string(index);
+    auto skip = [&](const std::string& why) -> std::optional<Pending> {
+      this->skip(index, p.id, why);
+      return std::nullopt;
     };
     std::string heightText, storeyText, groundText;
     std::optional<double> height = numberOf(f, lf.height, heightText);
@@ -162,54 +183,91 @@ class FootprintReader {
     }
     const OGRGeometry* g = f.GetGeometryRef();
     if (!g || g->IsEmpty()) return skip("no geometry");
-    std::vector<const OGRPolygon*> parts;
     const auto t = wkbFlatten(g->getGeometryType());
-    if (t == wkbPolygon) parts.push_back(g->toPolygon());
+    if (t == wkbPolygon) p.parts.push_back(polygonRings(*g->toPolygon()));
     else if (t == wkbMultiPolygon)
-      for (const auto* p : *g->toMultiPolygon()) parts.push_back(p);
+      for (const auto* part : *g->toMultiPolygon()) p.parts.push_back(polygonRings(*part));
     else return skip(std::string("a ") + g->getGeometryName() + " is no footprint polygon");
-    const std::optional<double> groundField = numberOf(f, lf.ground, groundText);
-    model::Attributes attrs;
+    p.is3d = g->Is3D();
+    p.height = *height;
+    p.groundField = numberOf(f, lf.ground, groundText);
     for (int i = 0; i < f.GetFieldCount(); ++i)
-      if (f.IsFieldSetAndNotNull(i)) attrs[f.GetFieldDefnRef(i)->GetNameRef()] = gdal::fieldValue(f, i);
-    attrs["heightMeters"] = *height;
-    attrs["heightSource"] = heightSource;
-    attrs["lod"] = std::int64_t{1};
-    for (std::size_t k = 0; k < parts.size(); ++k) {
-      const std::string partId = parts.size() == 1 ? id : id + "#" + std::to_string(k + 1);
-      auto prism = prismOf(*parts[k], groundField, *height, g->Is3D());
-      if (!prism) {
-        skip("polygon " + std::to_string(k + 1) + " cannot be placed (fewer than 3 corners, or PROJ cannot move it)");
-        continue;
+      if (f.IsFieldSetAndNotNull(i)) p.attrs[f.GetFieldDefnRef(i)->GetNameRef()] = gdal::fieldValue(f, i);
+    p.attrs["heightMeters"] = *height;
+    p.attrs["heightSource"] = heightSource;
+    p.attrs["lod"] = std::int64_t{1};
+    if (lf.name >= 0 && f.IsFieldSetAndNotNull(lf.name)) p.name = city::valueText(gdal::fieldValue(f, lf.name));
+    return p;
+  }
+
+  // Makes a batch of features into elements: placing the polygons and building the prisms' meshes on every core,
+  // DEM grounds (the DEM is not thread-safe) and adding to the scene in feature order, so the scene is the same for
+  // any number of threads.
+  void build(std::vector<Pending>& batch, const std::string& layerName) {
+    const unsigned threads = detail::workerCount();
+    detail::parallelFor(batch.size(), threads, [&](std::size_t i) { place(batch[i]); });
+    if (options_.groundHeight)
+      for (auto& p : batch)
+        for (auto& prism : p.prisms)
+          if (prism && !p.groundField) groundFromDem(*prism, p.height);
+    detail::parallelFor(batch.size(), threads, [&](std::size_t i) { elements(batch[i]); });
+    for (auto& p : batch)
+      for (std::size_t k = 0; k < p.parts.size(); ++k) {
+        if (!p.prisms[k]) {
+          skip(p.index, p.id,
+               "polygon " + std::to_string(k + 1) + " cannot be placed (fewer than 3 corners, or PROJ cannot move it)");
+          continue;
+        }
+        ++out_.buildings;
+        ++out_.prisms;
+        out_.scene.addElement(layerName, std::move(p.elements[k]));
       }
-      model::Attributes a = attrs;
-      a["groundElevation"] = prism->bottomElevation;
+  }
+
+  std::size_t groundFromDemCount = 0, groundMissing = 0;
+
+ private:
+  void skip(std::size_t index, const std::string& id, const std::string& why) {
+    ++out_.skipped;
+    diags_.push_back(Diagnostic::error(ErrorCode::CityObjectSkipped,
+                                       "feature " + std::to_string(index) + " (" + id + ") skipped: " + why, source_,
+                                       id));
+  }
+
+  // The parts' prisms in the target CRS (the rings reprojected in one call per part), ground from the field or z.
+  void place(Pending& p) const {
+    p.prisms.resize(p.parts.size());
+    for (std::size_t k = 0; k < p.parts.size(); ++k) p.prisms[k] = prismOf(p.parts[k], p.groundField, p.height, p.is3d);
+  }
+
+  // The elements of a placed feature (the prism's mesh is most of the work); the attributes copied only for
+  // a multipolygon's second and later parts.
+  void elements(Pending& p) const {
+    p.elements.resize(p.parts.size());
+    for (std::size_t k = 0; k < p.parts.size(); ++k) {
+      if (!p.prisms[k]) continue;
+      const bool last = k + 1 == p.parts.size();
+      model::Attributes a = last ? std::move(p.attrs) : p.attrs;
+      a["groundElevation"] = p.prisms[k]->bottomElevation;
+      const std::string partId = p.parts.size() == 1 ? p.id : p.id + "#" + std::to_string(k + 1);
       city::MeshCollector none;
-      auto e = city::cityElement(model::SiteFeatureKind::Building, "", partId, index, std::move(a), std::move(prism),
-                                 none);
-      if (lf.name >= 0 && f.IsFieldSetAndNotNull(lf.name)) e.name = city::valueText(gdal::fieldValue(f, lf.name));
-      ++out_.buildings;
-      ++out_.prisms;
-      out_.scene.addElement(layerName, std::move(e));
+      p.elements[k] = city::cityElement(model::SiteFeatureKind::Building, "", partId, p.index, std::move(a),
+                                        std::move(p.prisms[k]), none);
+      if (!p.name.empty()) p.elements[k].name = p.name;
+      p.prisms[k] = model::SitePrism{};  // moved into the element; kept set so build() adds it
     }
   }
 
-  std::size_t groundFromDem = 0, groundMissing = 0;
-
- private:
-  std::optional<model::SitePrism> prismOf(const OGRPolygon& polygon, std::optional<double> groundField, double height,
-                                          bool is3d) {
+  std::optional<model::SitePrism> prismOf(std::vector<std::vector<Vector3d>> rings, std::optional<double> groundField,
+                                          double height, bool is3d) const {
     model::SitePrism prism;
     double zsum = 0;
     std::size_t zn = 0;
-    for (auto& ring : polygonRings(polygon)) {
+    for (auto& ring : rings) {
+      if (transformer_ && transformer_->forward(std::span<Vector3d>(ring)) > 0) return std::nullopt;
       std::vector<Vector2d> r;
-      for (auto& p : ring) {
-        if (transformer_) {
-          const auto q = transformer_->forward(p);
-          if (!q) return std::nullopt;
-          p = *q;
-        }
+      r.reserve(ring.size());
+      for (const auto& p : ring) {
         if (!p.allFinite()) return std::nullopt;
         r.emplace_back(p.x(), p.y());
         zsum += p.z(), ++zn;
@@ -222,22 +280,27 @@ class FootprintReader {
       prism.rings.push_back(std::move(r));
     }
     if (prism.rings.empty()) return std::nullopt;
-    double ground = is3d && zn ? zsum / zn : 0.0;
-    if (groundField) {
-      ground = *groundField;
-    } else if (options_.groundHeight) {
-      Vector3d c = Vector3d::Zero();
-      for (const auto& p : prism.rings[0]) c.head<2>() += p;
-      c.head<2>() /= static_cast<double>(prism.rings[0].size());
-      std::optional<Vector3d> q = c;
-      if (groundTransformer_) q = groundTransformer_->forward(c);
-      const auto h = q ? options_.groundHeight(q->x(), q->y()) : std::nullopt;
-      if (h) ground = *h, ++groundFromDem;
-      else ++groundMissing;
-    }
+    const double ground = groundField ? *groundField : is3d && zn ? zsum / static_cast<double>(zn) : 0.0;
     prism.bottomElevation = ground;
     prism.topElevation = ground + height;
     return prism;
+  }
+
+  // The ground under the outer ring's mean corner from the DEM; the polygon's own ground stays when it has none.
+  void groundFromDem(model::SitePrism& prism, double height) {
+    Vector3d c = Vector3d::Zero();
+    for (const auto& p : prism.rings[0]) c.head<2>() += p;
+    c.head<2>() /= static_cast<double>(prism.rings[0].size());
+    std::optional<Vector3d> q = c;
+    if (groundTransformer_) q = groundTransformer_->forward(c);
+    const auto h = q ? options_.groundHeight(q->x(), q->y()) : std::nullopt;
+    if (!h) {
+      ++groundMissing;
+      return;
+    }
+    prism.bottomElevation = *h;
+    prism.topElevation = *h + height;
+    ++groundFromDemCount;
   }
 
   const fs::path& path_;
@@ -284,13 +347,18 @@ Result<CityReadResult> readFootprints(const fs::path& path, const CityOptions& o
     const std::string layerName = ds->GetLayerCount() > 1 ? stem + "/" + layer->GetName() : stem;
     const GIntBig count = layer->GetFeatureCount(FALSE);
     layer->ResetReading();
+    if (count > 0) out.scene.layer(layerName).elements.reserve(static_cast<std::size_t>(count));
     std::size_t index = 0;
+    std::vector<Pending> batch;
+    batch.reserve(kBatch);
     for (std::unique_ptr<OGRFeature> f(layer->GetNextFeature()); f; f.reset(layer->GetNextFeature()), ++index) {
       if (progress && index % 4096 == 0 && count > 0 &&
           !progress("read", static_cast<double>(index) / static_cast<double>(count)))
         return Result<CityReadResult>::failure(Diagnostic::error(ErrorCode::Cancelled, "cancelled", path.string()));
-      reader.feature(*f, lf, layerName, index);
+      if (auto p = reader.read(*f, lf, layerName, index)) batch.push_back(std::move(*p));
+      if (batch.size() == kBatch) reader.build(batch, layerName), batch.clear();
     }
+    reader.build(batch, layerName);
     total += index;
   }
   if (reader.groundMissing)
@@ -302,7 +370,7 @@ Result<CityReadResult> readFootprints(const fs::path& path, const CityOptions& o
                                    out.format + ": " + std::to_string(out.prisms) + " LoD1 prisms from " +
                                        std::to_string(total) + " features, " + std::to_string(out.skipped) +
                                        " skipped" +
-                                       (reader.groundFromDem ? ", " + std::to_string(reader.groundFromDem) +
+                                       (reader.groundFromDemCount ? ", " + std::to_string(reader.groundFromDemCount) +
                                                                    " grounds from the DEM"
                                                              : std::string()),
                                    path.string()));

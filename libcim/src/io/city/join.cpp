@@ -150,4 +150,9 @@ Result<JoinReport> joinTable(model::Scene& scene, const JoinSpec& spec) {
   return Result<JoinReport>::success(std::move(report), std::move(diags));
 }
 
+JoinSpec joinSpec(const fs::path& table, std::string_view on) {
+  const auto eq = on.find('=');
+  return {table, std::string(on.substr(0, eq)), eq == std::string_view::npos ? std::string() : std::string(on.substr(eq + 1))};
+}
+
 }  // namespace cim::io
