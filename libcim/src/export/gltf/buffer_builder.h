@@ -9,17 +9,23 @@
 #include <Eigen/Core>
 #include <tiny_gltf.h>
 
+#include "core/spill_file.h"
+
 namespace cim::detail {
 
 constexpr int kArrayBuffer = 34962;
 constexpr int kElementArrayBuffer = 34963;
 
-// Accumulates the single binary buffer and the views/accessors into it.
+// Accumulates the single binary buffer and the views/accessors into it. With a spill file the bytes go there instead
+// of into the model (whose buffer then stays empty, byteLength() bytes long): a GLB writer streams them from it.
 class BufferBuilder {
  public:
-  explicit BufferBuilder(tinygltf::Model& model) : model_(model) {
+  explicit BufferBuilder(tinygltf::Model& model, SpillFile* spill = nullptr) : model_(model), spill_(spill) {
     model_.buffers.emplace_back();
   }
+
+  /// The buffer's length in bytes (in the model or in the spill file).
+  std::size_t byteLength() const { return spill_ ? static_cast<std::size_t>(spill_->size()) : model_.buffers[0].data.size(); }
 
   int addVec3(const std::vector<Eigen::Vector3f>& data, bool withBounds) {
     Eigen::Vector3f lo = Eigen::Vector3f::Constant(std::numeric_limits<float>::max());
@@ -75,24 +81,32 @@ class BufferBuilder {
   int addRawView(const void* data, std::size_t bytes) { return addView(data, bytes, 0, 8); }
 
   /// Reserves room for about `bytes` of buffer data (saves re-allocating and copying a growing buffer).
-  void reserve(std::size_t bytes) { model_.buffers[0].data.reserve(bytes); }
+  void reserve(std::size_t bytes) {
+    if (!spill_) model_.buffers[0].data.reserve(bytes);
+  }
 
  private:
   int addView(const void* data, std::size_t bytes, int target, std::size_t alignment = 4) {
-    auto& buf = model_.buffers[0].data;
-    while (buf.size() % alignment != 0) buf.push_back(0);
     tinygltf::BufferView v;
     v.buffer = 0;
-    v.byteOffset = buf.size();
     v.byteLength = bytes;
     if (target != 0) v.target = target;
-    const auto* src = static_cast<const std::uint8_t*>(data);
-    buf.insert(buf.end(), src, src + bytes);
+    if (spill_) {
+      spill_->pad(alignment);
+      v.byteOffset = spill_->append(data, bytes);
+    } else {
+      auto& buf = model_.buffers[0].data;
+      while (buf.size() % alignment != 0) buf.push_back(0);
+      v.byteOffset = buf.size();
+      const auto* src = static_cast<const std::uint8_t*>(data);
+      buf.insert(buf.end(), src, src + bytes);
+    }
     model_.bufferViews.push_back(std::move(v));
     return static_cast<int>(model_.bufferViews.size() - 1);
   }
 
   tinygltf::Model& model_;
+  SpillFile* spill_ = nullptr;
 };
 
 }  // namespace cim::detail

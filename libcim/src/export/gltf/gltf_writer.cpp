@@ -1,15 +1,19 @@
 #include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
 #include <map>
+#include <optional>
 #include <sstream>
 #include <system_error>
 #include <tuple>
+#include <utility>
 
 #include <tiny_gltf.h>
 
 #include "core/output_file.h"
+#include "core/spill_file.h"
 #include "core/text.h"
 #include "export/gltf/buffer_builder.h"
 #include "export/gltf/materials.h"
@@ -43,9 +47,37 @@ Value toValue(const model::AttributeValue& v) {
 
 Value vec3(const Eigen::Vector3d& v) { return Value(Value::Array{Value(v.x()), Value(v.y()), Value(v.z())}); }
 
+// A GLB's parts that are streamed rather than held: the binary chunk, and the nodes' JSON (a node per element, with
+// its attributes: most of the JSON), written beside the output while the rest of the model is built.
+struct GlbSpill {
+  explicit GlbSpill(const fs::path& folder) : bin(folder), nodes(folder) {}
+  bool ok() const { return bin.ok() && nodes.ok(); }
+  std::string error() const { return bin.ok() ? nodes.error() : bin.error(); }
+  cim::detail::SpillFile bin, nodes;
+};
+
+// One node as tinygltf writes it inside "nodes":[...] (compact): the nodes array of a model holding only this node.
+std::string nodeJson(tinygltf::Node&& node) {
+  tinygltf::Model one;
+  one.nodes.push_back(std::move(node));
+  std::ostringstream text;
+  tinygltf::TinyGLTF io;
+  io.WriteGltfSceneToStream(&one, text, /*prettyPrint=*/false, /*writeBinary=*/false);
+  std::string json = std::move(text).str();
+  while (!json.empty() && std::isspace(static_cast<unsigned char>(json.back()))) json.pop_back();
+  // {"asset":{...},"nodes":[NODE]}: "nodes" is the last key written (keys are sorted), asset holds no such text.
+  const std::string key = R"("nodes":[)";
+  const auto at = json.find(key);
+  if (at == std::string::npos || json.size() < at + key.size() + 2 || json.compare(json.size() - 2, 2, "]}") != 0)
+    return {};
+  return json.substr(at + key.size(), json.size() - 2 - (at + key.size()));
+}
+
 class Writer {
  public:
-  Writer(const model::Scene& scene, const WriteOptions& options) : scene_(scene), options_(options), buffers_(model_) {}
+  // With `spill`, the binary buffer and the nodes go to its files rather than into the model (see writeGlb).
+  Writer(const model::Scene& scene, const WriteOptions& options, GlbSpill* spill = nullptr)
+      : scene_(scene), options_(options), buffers_(model_, spill ? &spill->bin : nullptr), spill_(spill) {}
 
   Result<WriteStats> build(const ProgressFn& progress) {
     const auto bounds = scene_.worldBounds();
@@ -83,13 +115,12 @@ class Writer {
             return Result<WriteStats>::failure(Diagnostic::error(ErrorCode::Cancelled, "cancelled"));
         }
       }
-      model_.nodes.push_back(std::move(layerNode));
-      root.children.push_back(static_cast<int>(model_.nodes.size() - 1));
+      root.children.push_back(addNode(std::move(layerNode)));
     }
-    model_.nodes.push_back(std::move(root));
+    const int rootIndex = addNode(std::move(root));
     tinygltf::Scene s;
     s.name = "scene";
-    s.nodes.push_back(static_cast<int>(model_.nodes.size() - 1));
+    s.nodes.push_back(rootIndex);
     model_.scenes.push_back(std::move(s));
     model_.defaultScene = 0;
     if (usesFeatures_) model_.extensionsUsed.push_back("EXT_mesh_features");
@@ -97,7 +128,9 @@ class Writer {
       return Result<WriteStats>::failure(Diagnostic::error(
           ErrorCode::ExportFailed, "a vertex is NaN or infinite relative to the scene's centre: nothing written"));
 
-    stats_.nodes = model_.nodes.size();
+    if (nodeUnwritten_)
+      return Result<WriteStats>::failure(Diagnostic::error(ErrorCode::ExportFailed, "a node could not be serialised"));
+    stats_.nodes = nodeCount_;
     stats_.meshes = model_.meshes.size();
     stats_.materials = model_.materials.size();
     stats_.elements = scene_.elementCount();
@@ -105,6 +138,7 @@ class Writer {
   }
 
   tinygltf::Model& model() { return model_; }
+  std::size_t bufferLength() const { return buffers_.byteLength(); }
 
  private:
   bool nonFinite_ = false;  // a position that is not finite as a float (build() then fails)
@@ -134,6 +168,19 @@ class Writer {
   }
 
   int materialIndex(const model::Material& m) { return materials_.index(m); }
+
+  // The node's index; the node goes into the model, or streamed, as JSON into the spill's nodes file.
+  int addNode(tinygltf::Node&& node) {
+    if (!spill_) {
+      model_.nodes.push_back(std::move(node));
+    } else {
+      std::string json = nodeJson(std::move(node));
+      if (json.empty()) nodeUnwritten_ = true;
+      if (nodeCount_ > 0) json.insert(json.begin(), ',');
+      spill_->nodes.append(json.data(), json.size());
+    }
+    return static_cast<int>(nodeCount_++);
+  }
 
   // Positions and normals in glTF axes, relative to the centre.
   void convert(const geometry::Mesh& mesh, std::vector<Eigen::Vector3f>& pos, std::vector<Eigen::Vector3f>& nrm) {
@@ -201,8 +248,7 @@ class Writer {
       model_.meshes.push_back(std::move(mesh));
       node.mesh = static_cast<int>(model_.meshes.size() - 1);
     }
-    model_.nodes.push_back(std::move(node));
-    return static_cast<int>(model_.nodes.size() - 1);
+    return addNode(std::move(node));
   }
 
   void addMergedLayer(const model::Layer& layer, tinygltf::Node& layerNode) {
@@ -254,8 +300,75 @@ class Writer {
   WriteStats stats_;
   std::vector<Diagnostic> diags_;
   bool usesFeatures_ = false;
+  GlbSpill* spill_ = nullptr;
+  std::size_t nodeCount_ = 0;
+  bool nodeUnwritten_ = false;
 };
 
+// The model's JSON for a GLB whose binary chunk (`binLength` bytes) and nodes are in `spill`, in two pieces around
+// the nodes: tinygltf serialises the model without them (and with its empty buffer), the buffer's byteLength is set
+// in the text and the nodes go where tinygltf would put them (its keys are sorted: after "meshes", before "scene").
+// Empty when the text is not as expected.
+std::pair<std::string, std::string> glbJson(const tinygltf::Model& model, std::size_t binLength) {
+  std::ostringstream bytes(std::ios::binary);
+  tinygltf::TinyGLTF io;
+  if (!io.WriteGltfSceneToStream(&model, bytes, /*prettyPrint=*/false, /*writeBinary=*/true)) return {};
+  const std::string glb = std::move(bytes).str();
+  // An empty buffer gives a GLB of a header and one JSON chunk (padded with spaces).
+  if (glb.size() < 20 || glb.compare(0, 4, "glTF") != 0) return {};
+  std::uint32_t jsonLength = 0;
+  std::memcpy(&jsonLength, glb.data() + 12, 4);
+  if (20 + static_cast<std::size_t>(jsonLength) != glb.size()) return {};
+  std::string json = glb.substr(20, jsonLength);
+  while (!json.empty() && json.back() == ' ') json.pop_back();
+  // Strings in the JSON escape their quotes, so these texts are the model's own keys; each appears exactly once.
+  auto once = [&](const std::string& text) {
+    const auto at = json.find(text);
+    return at != std::string::npos && json.find(text, at + 1) == std::string::npos ? at : std::string::npos;
+  };
+  const std::string empty = R"("buffers":[{"byteLength":0}])";
+  const auto buffers = once(empty);
+  if (buffers == std::string::npos) return {};
+  json.replace(buffers, empty.size(), R"("buffers":[{"byteLength":)" + std::to_string(binLength) + "}]");
+  const auto scene = once(R"(,"scene":)");
+  if (scene == std::string::npos || json.find(R"("nodes":[{)") != std::string::npos) return {};
+  return {json.substr(0, scene) + R"(,"nodes":[)", "]" + json.substr(scene)};
+}
+
+// The GLB (header, JSON chunk: `json.first`, the nodes, `json.second`; binary chunk) written to `path` through a
+// temporary renamed into place, the nodes and the binary chunk streamed from `spill`. Empty on success, else why not.
+std::string writeGlb(const std::pair<std::string, std::string>& json, const GlbSpill& spill, const fs::path& path) {
+  const std::uint64_t jsonLength = json.first.size() + spill.nodes.size() + json.second.size();
+  const std::uint64_t jsonPadded = (jsonLength + 3) / 4 * 4;
+  const std::uint64_t binLength = spill.bin.size();
+  const std::uint64_t binPadded = (binLength + 3) / 4 * 4;
+  const std::uint64_t total = 12 + 8 + jsonPadded + (binLength > 0 ? 8 + binPadded : 0);
+  if (total > 0xFFFFFFFFull) return "the GLB would be larger than 4 GiB, which the format cannot address; write tiles";
+  auto u32 = [](std::string& out, std::uint64_t v) {
+    const auto w = static_cast<std::uint32_t>(v);
+    out.append(reinterpret_cast<const char*>(&w), 4);  // GLB is little-endian, as is every platform we build for
+  };
+  std::string head = "glTF";
+  u32(head, 2);
+  u32(head, total);
+  u32(head, jsonPadded);
+  u32(head, 0x4E4F534A);  // "JSON"
+  head += json.first;
+  std::string tail = json.second;
+  tail.append(jsonPadded - jsonLength, ' ');
+  if (binLength > 0) {
+    u32(tail, binPadded);
+    u32(tail, 0x004E4942);  // "BIN"
+  }
+  cim::detail::OutputTemporary out(path);
+  auto failed = [&](const std::string& why) { return !why.empty() ? why : !out.error().empty() ? out.error() : std::string("cannot write"); };
+  if (!out.ok() || !out.write(head)) return failed({});
+  if (!spill.nodes.copyTo(out.fd())) return failed(spill.nodes.error());
+  if (!out.write(tail)) return failed({});
+  if (!spill.bin.copyTo(out.fd())) return failed(spill.bin.error());
+  if (!out.write(std::string(binPadded - binLength, '\0')) || !out.commit()) return failed({});
+  return {};
+}
 
 }  // namespace
 
@@ -283,23 +396,36 @@ Result<WriteStats> write(const model::Scene& scene, const fs::path& path, const 
   std::error_code ec;
   if (auto checked = checkOutputPath(path); !checked.ok()) return Result<WriteStats>::failureFrom(checked);
 
-  Writer writer(scene, options);
+  // A GLB's binary chunk and nodes are spilled to anonymous files beside the output while the rest of the model is
+  // built, then streamed into it: memory holds neither a copy of every mesh nor every element's attributes.
+  const bool glb = options.binary.value_or(lowerExtension(path) != ".gltf");
+  std::optional<GlbSpill> spill;
+  if (glb) {
+    spill.emplace(path.has_parent_path() ? path.parent_path() : fs::path("."));
+    if (!spill->ok()) return unwritable(spill->error());
+  }
+  Writer writer(scene, options, spill ? &*spill : nullptr);
   auto built = writer.build(progress);
+  if (spill && !spill->ok()) return unwritable(spill->error());
   if (!built.ok()) {
     auto r = Result<WriteStats>::failureFrom(built);
     return r;
   }
 
-  const bool binary = options.binary.value_or(lowerExtension(path) != ".gltf");
-  std::ostringstream bytes(std::ios::binary);
-  tinygltf::TinyGLTF io;
-  if (!io.WriteGltfSceneToStream(&writer.model(), bytes, /*prettyPrint=*/!binary, binary))
-    return Result<WriteStats>::failure(Diagnostic::error(ErrorCode::ExportFailed, "glTF serialisation failed", target));
-
   // Write a new temporary beside the target (exclusive creation, links not followed), then rename: readers never see
   // a half-written file, and nothing planted beside the output is written through.
-  const std::string data = std::move(bytes).str();
-  if (auto why = cim::detail::writeOutputFile(path, data); !why.empty()) return unwritable(why);
+  if (glb) {
+    const auto json = glbJson(writer.model(), static_cast<std::size_t>(spill->bin.size()));
+    if (json.first.empty())
+      return Result<WriteStats>::failure(Diagnostic::error(ErrorCode::ExportFailed, "glTF serialisation failed", target));
+    if (auto why = writeGlb(json, *spill, path); !why.empty()) return unwritable(why);
+  } else {
+    std::ostringstream bytes(std::ios::binary);
+    tinygltf::TinyGLTF io;
+    if (!io.WriteGltfSceneToStream(&writer.model(), bytes, /*prettyPrint=*/true, false))
+      return Result<WriteStats>::failure(Diagnostic::error(ErrorCode::ExportFailed, "glTF serialisation failed", target));
+    if (auto why = cim::detail::writeOutputFile(path, std::move(bytes).str()); !why.empty()) return unwritable(why);
+  }
   WriteStats stats = built.value();
   stats.bytes = fs::file_size(path, ec);
   return Result<WriteStats>::success(stats, built.takeDiagnostics());
