@@ -44,6 +44,24 @@ std::string proxyWith(const std::string& items, const std::string& placement) {
          "#902=IFCBUILDINGELEMENTPROXY('0gnK1gq9X5sOFhZ$a1N5GG',$,'x',$,$," + placement + ",#901,$,$);\n";
 }
 
+std::string manyProxies(std::size_t n) {
+  std::string data =
+      "#500=IFCRECTANGLEPROFILEDEF(.AREA.,$,$,1.,1.);\n#502=IFCDIRECTION((0.,0.,1.));\n"
+      "#503=IFCEXTRUDEDAREASOLID(#500,#11,#502,3.);\n"
+      "#900=IFCSHAPEREPRESENTATION($,'Body','SweptSolid',(#503));\n#901=IFCPRODUCTDEFINITIONSHAPE($,$,(#900));\n";
+  for (std::size_t k = 0; k < n; ++k) {
+    const std::size_t id = 1000 + 4 * k;
+    std::string digits = std::to_string(k);
+    const std::string guid = "0gnK1gq9X5sOF" + std::string(9 - digits.size(), '0') + digits;
+    data += "#" + std::to_string(id) + "=IFCCARTESIANPOINT((" + std::to_string(2 * k) + ".,0.,0.));\n";
+    data += "#" + std::to_string(id + 1) + "=IFCAXIS2PLACEMENT3D(#" + std::to_string(id) + ",$,$);\n";
+    data += "#" + std::to_string(id + 2) + "=IFCLOCALPLACEMENT($,#" + std::to_string(id + 1) + ");\n";
+    data += "#" + std::to_string(id + 3) + "=IFCBUILDINGELEMENTPROXY('" + guid + "',$,'p" + digits + "',$,$,#" +
+            std::to_string(id + 2) + ",#901,$,$);\n";
+  }
+  return data;
+}
+
 Loaded load(const std::string& text) {
   cimtest::TempDir dir;
   cimtest::writeFile(dir / "t.ifc", text);
