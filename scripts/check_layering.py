@@ -87,6 +87,8 @@ def io_part(rest):
     stem = os.path.splitext(head)[0]
     if stem in READERS:
         return stem
+    if stem.split("_")[0] in READERS:  # a reader's further public header, e.g. cim/io/ifc_stream.h
+        return stem.split("_")[0]
     if stem in IO_SHARED:
         return "shared"
     if stem == "formats":

@@ -46,7 +46,16 @@ Runner addInfoCommand(CLI::App& app) {
     for (const auto& f : args->files) {
       if (args->elements) {
         ProgressBar bar;
-        auto r = cim::app::describeElements(f, lo, bar.callback());
+        // Each element is printed as it is described (a large IFC is streamed, not held).
+        auto r = cim::app::describeElements(
+            f, lo,
+            [&](const cim::app::ElementInfo& e) {
+              if (args->json)
+                std::printf("%s\n", cim::app::toJson(e).c_str());
+              else
+                std::printf("%-24s %-28s %8zu  %s\n", e.guid.c_str(), e.kind.c_str(), e.triangles, e.name.c_str());
+            },
+            bar.callback());
         bar.finish();
         if (!r.ok()) {
           printError(*r.error());
@@ -55,13 +64,6 @@ Runner addInfoCommand(CLI::App& app) {
         }
         if (cim::countSeverity(r.diagnostics(), cim::Severity::Error) > 0) code = kExitFailure;
         printDiagnostics(r.diagnostics(), args->verbose);
-        for (const auto& e : r.value()) {
-          if (args->json) {
-            std::printf("%s\n", cim::app::toJson(e).c_str());
-          } else {
-            std::printf("%-24s %-28s %8zu  %s\n", e.guid.c_str(), e.kind.c_str(), e.triangles, e.name.c_str());
-          }
-        }
         continue;
       }
       ProgressBar bar;

@@ -7,6 +7,9 @@
 
 #include "cim/app/load.h"
 #include "cim/geo/georeference.h"
+#include "cim/io/formats.h"
+#include "cim/io/ifc_stream.h"
+#include "cim/io/sniff.h"
 
 namespace cim::app {
 
@@ -241,24 +244,55 @@ std::string toText(const FileInfo& fi, bool listDiagnostics) {
   return o.str();
 }
 
+namespace {
+
+ElementInfo describe(const model::Element& e) {
+  ElementInfo info;
+  info.guid = e.guid;
+  info.kind = e.kind;
+  info.name = e.name;
+  if (auto it = e.attributes.find("Storey"); it != e.attributes.end())
+    if (auto* s = std::get_if<std::string>(&it->second)) info.storey = *s;
+  info.triangles = e.triangleCount();
+  info.bounds = e.worldBounds();
+  info.attributes = e.attributes;
+  return info;
+}
+
+// Whether the elements of `path` can be streamed from its reader: an IFC model shown in its engineering frame, with
+// nothing to do on the whole scene afterwards (no placement, reprojection or join) and no placement option to note.
+bool streamsElements(const fs::path& path, const LoadOptions& options) {
+  if (!options.crs.empty() || options.origin || options.rotationDegrees != 0.0 || options.scale != 1.0 ||
+      options.upAxis || !options.joins.empty())
+    return false;
+  return io::formatFor(io::sniffFile(path)).id == "ifc";
+}
+
+}  // namespace
+
+Status describeElements(const fs::path& path, const LoadOptions& options, const ElementInfoSink& sink,
+                        const ProgressFn& progress) {
+  if (auto ro = readOptions(options); !ro.ok()) return Status::failureFrom(ro);
+  if (streamsElements(path, options)) {
+    io::IfcOptions ifcOptions;
+    ifcOptions.applyGeoreference = false;  // the engineering frame, as readInput gives it for ReadFrame::Engineering
+    auto read = io::readIfcElements(
+        path, ifcOptions, [&](const std::string&, model::Element&& e) { sink(describe(e)); }, progress);
+    if (!read.ok()) return Status::failureFrom(read);
+    return okStatus(read.takeDiagnostics());
+  }
+  auto scene = inspect(path, true, nullptr, options, progress);
+  if (!scene.ok()) return Status::failureFrom(scene);
+  scene->forEachElement([&](const model::Layer&, const model::Element& e) { sink(describe(e)); });
+  return okStatus(scene.takeDiagnostics());
+}
+
 Result<std::vector<ElementInfo>> describeElements(const fs::path& path, const LoadOptions& options,
                                                  const ProgressFn& progress) {
-  auto scene = inspect(path, true, nullptr, options, progress);
-  if (!scene.ok()) return Result<std::vector<ElementInfo>>::failureFrom(scene);
   std::vector<ElementInfo> out;
-  scene->forEachElement([&](const model::Layer&, const model::Element& e) {
-    ElementInfo info;
-    info.guid = e.guid;
-    info.kind = e.kind;
-    info.name = e.name;
-    if (auto it = e.attributes.find("Storey"); it != e.attributes.end())
-      if (auto* s = std::get_if<std::string>(&it->second)) info.storey = *s;
-    info.triangles = e.triangleCount();
-    info.bounds = e.worldBounds();
-    info.attributes = e.attributes;
-    out.push_back(std::move(info));
-  });
-  return Result<std::vector<ElementInfo>>::success(std::move(out), scene.takeDiagnostics());
+  auto described = describeElements(path, options, [&](const ElementInfo& e) { out.push_back(e); }, progress);
+  if (!described.ok()) return Result<std::vector<ElementInfo>>::failureFrom(described);
+  return Result<std::vector<ElementInfo>>::success(std::move(out), described.takeDiagnostics());
 }
 
 std::string toJson(const ElementInfo& e) {

@@ -229,3 +229,27 @@ TEST_CASE("cim convert: vertex normals agree with the faces and closed elements 
     CHECK(o.inward == std::vector<std::string>{});
   }
 }
+
+TEST_CASE("A GLB, written as a stream, holds the JSON of the .gltf written from the model in memory", "[export][gltf][stream]") {
+  // The GLB's nodes, meshes, accessors, buffer views and binary chunk go through temporary files and are put back in
+  // tinygltf's key order; the .gltf is tinygltf's own serialisation of the whole model. Both say the same.
+  for (const bool merge : {false, true}) {
+    TempDir dir;
+    gltf::WriteOptions options;
+    options.mergeElements = merge;
+    REQUIRE(gltf::write(hangzhouScene(), dir / "scene.glb", options).ok());
+    REQUIRE(gltf::write(hangzhouScene(), dir / "scene.gltf", options).ok());
+    const auto glb = cimtest::readGlb(dir / "scene.glb");
+    std::ifstream in(dir / "scene.gltf");
+    auto held = nlohmann::json::parse(in);
+    held["buffers"][0].erase("uri");
+    INFO("merged: " << merge);
+    CHECK(glb.doc == held);
+    CHECK(glb.doc["nodes"].size() == (merge ? 3u : 6u));  // elements, 2 layers, the root
+    CHECK(glb.bin.size() == (glb.doc["buffers"][0]["byteLength"].get<std::size_t>() + 3) / 4 * 4);
+    // Nothing is left beside the output: the temporary files have no name.
+    std::size_t files = 0;
+    for ([[maybe_unused]] const auto& entry : std::filesystem::directory_iterator(dir.path())) ++files;
+    CHECK(files == 2);
+  }
+}

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -71,6 +72,15 @@ struct ElementInfo {
   geometry::Aabb bounds;
   model::Attributes attributes;  ///< every attribute (property set values, survey fields ...), "Storey" too
 };
+
+/// Takes each element's description, in file order.
+using ElementInfoSink = std::function<void(const ElementInfo&)>;
+
+/// Every element in a file, in file order, handed to `sink` as soon as it is described; gives the diagnostics. An IFC
+/// file in its own frame (no crs, origin, rotation, scale, up axis or join given) is streamed from the reader: memory
+/// holds a window of elements, not the model, whatever the file's size. Other inputs are read whole first.
+Status describeElements(const std::filesystem::path& path, const LoadOptions& options, const ElementInfoSink& sink,
+                        const ProgressFn& progress = {});
 
 /// Every element in a file, in file order; `options` as for info() (CRS of pipe tables and .inp files ...; with
 /// `options.crs` the boxes are in that CRS rather than the file's own frame).

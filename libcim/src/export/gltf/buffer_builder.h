@@ -9,17 +9,33 @@
 #include <Eigen/Core>
 #include <tiny_gltf.h>
 
+#include "core/spill_file.h"
+
 namespace cim::detail {
 
 constexpr int kArrayBuffer = 34962;
 constexpr int kElementArrayBuffer = 34963;
 
-// Accumulates the single binary buffer and the views/accessors into it.
+/// Where a streamed model's accessors and buffer views go instead of into the model; gives each one's index.
+class ItemSink {
+ public:
+  virtual ~ItemSink() = default;
+  virtual int accessor(tinygltf::Accessor&& a) = 0;
+  virtual int bufferView(tinygltf::BufferView&& v) = 0;
+};
+
+// Accumulates the single binary buffer and the views/accessors into it. With a spill file the bytes go there instead
+// of into the model (whose buffer then stays empty, byteLength() bytes long), and with an item sink the accessors and
+// views go to it: a GLB writer streams them.
 class BufferBuilder {
  public:
-  explicit BufferBuilder(tinygltf::Model& model) : model_(model) {
+  explicit BufferBuilder(tinygltf::Model& model, SpillFile* spill = nullptr, ItemSink* items = nullptr)
+      : model_(model), spill_(spill), items_(items) {
     model_.buffers.emplace_back();
   }
+
+  /// The buffer's length in bytes (in the model or in the spill file).
+  std::size_t byteLength() const { return spill_ ? static_cast<std::size_t>(spill_->size()) : model_.buffers[0].data.size(); }
 
   int addVec3(const std::vector<Eigen::Vector3f>& data, bool withBounds) {
     Eigen::Vector3f lo = Eigen::Vector3f::Constant(std::numeric_limits<float>::max());
@@ -38,8 +54,7 @@ class BufferBuilder {
       a.minValues = {lo.x(), lo.y(), lo.z()};
       a.maxValues = {hi.x(), hi.y(), hi.z()};
     }
-    model_.accessors.push_back(std::move(a));
-    return static_cast<int>(model_.accessors.size() - 1);
+    return pushAccessor(std::move(a));
   }
 
   int addIndices(const std::vector<std::uint32_t>& indices, std::size_t vertexCount) {
@@ -54,8 +69,7 @@ class BufferBuilder {
       a.bufferView = addView(indices.data(), indices.size() * sizeof(std::uint32_t), kElementArrayBuffer);
       a.componentType = TINYGLTF_COMPONENT_TYPE_UNSIGNED_INT;
     }
-    model_.accessors.push_back(std::move(a));
-    return static_cast<int>(model_.accessors.size() - 1);
+    return pushAccessor(std::move(a));
   }
 
   // Feature ids as a float vertex attribute: a 2-byte type would need padding to the 4-byte element alignment the
@@ -67,32 +81,47 @@ class BufferBuilder {
     a.count = ids.size();
     a.bufferView = addView(wide.data(), wide.size() * sizeof(float), kArrayBuffer);
     a.componentType = TINYGLTF_COMPONENT_TYPE_FLOAT;
-    model_.accessors.push_back(std::move(a));
-    return static_cast<int>(model_.accessors.size() - 1);
+    return pushAccessor(std::move(a));
   }
 
  /// A buffer view of raw bytes starting at a multiple of 8 (EXT_structural_metadata property values), no target.
   int addRawView(const void* data, std::size_t bytes) { return addView(data, bytes, 0, 8); }
 
   /// Reserves room for about `bytes` of buffer data (saves re-allocating and copying a growing buffer).
-  void reserve(std::size_t bytes) { model_.buffers[0].data.reserve(bytes); }
+  void reserve(std::size_t bytes) {
+    if (!spill_) model_.buffers[0].data.reserve(bytes);
+  }
 
  private:
+  int pushAccessor(tinygltf::Accessor&& a) {
+    if (items_) return items_->accessor(std::move(a));
+    model_.accessors.push_back(std::move(a));
+    return static_cast<int>(model_.accessors.size() - 1);
+  }
+
   int addView(const void* data, std::size_t bytes, int target, std::size_t alignment = 4) {
-    auto& buf = model_.buffers[0].data;
-    while (buf.size() % alignment != 0) buf.push_back(0);
     tinygltf::BufferView v;
     v.buffer = 0;
-    v.byteOffset = buf.size();
     v.byteLength = bytes;
     if (target != 0) v.target = target;
-    const auto* src = static_cast<const std::uint8_t*>(data);
-    buf.insert(buf.end(), src, src + bytes);
+    if (spill_) {
+      spill_->pad(alignment);
+      v.byteOffset = spill_->append(data, bytes);
+    } else {
+      auto& buf = model_.buffers[0].data;
+      while (buf.size() % alignment != 0) buf.push_back(0);
+      v.byteOffset = buf.size();
+      const auto* src = static_cast<const std::uint8_t*>(data);
+      buf.insert(buf.end(), src, src + bytes);
+    }
+    if (items_) return items_->bufferView(std::move(v));
     model_.bufferViews.push_back(std::move(v));
     return static_cast<int>(model_.bufferViews.size() - 1);
   }
 
   tinygltf::Model& model_;
+  SpillFile* spill_ = nullptr;
+  ItemSink* items_ = nullptr;
 };
 
 }  // namespace cim::detail

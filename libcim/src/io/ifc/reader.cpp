@@ -24,6 +24,7 @@
 //   georef                where the model sits on Earth
 //   reader                readIfc: the product loop (this file)
 #include "cim/io/ifc.h"
+#include "cim/io/ifc_stream.h"
 
 #include <algorithm>
 #include <atomic>
@@ -48,35 +49,39 @@ namespace {
 
 using namespace cim::io::ifc;
 
-// Every product mapped, each into its own slot, on `threads` workers (the calling one reports progress from 0.2 to 1
-// and releases resident pages); `stats` summed over the workers. False when the progress callback cancelled.
-bool mapProducts(const ProductMapping& mapping, const std::vector<const EntityRecord*>& products, unsigned threads,
-                 const ProgressFn& progress, std::vector<ProductResult>& results, ShapeStats& stats) {
+// Products [begin, end) mapped, each into its own slot of `results` (i - begin), on the workers' slots (the first
+// reports progress from 0.2 to 1 and releases resident pages); their stats are summed by the caller. False when the
+// progress callback cancelled.
+bool mapProducts(const ProductMapping& mapping, const std::vector<const EntityRecord*>& products, std::size_t begin,
+                 std::size_t end, std::vector<ProductWorker>& workers, const ProgressFn& progress,
+                 std::vector<ProductResult>& results) {
   const IfcFile& file = mapping.ctx.file;
-  results.assign(products.size(), ProductResult{});
-  std::vector<ProductWorker> workers(threads);
-  std::atomic<std::size_t> taken{0};
-  const bool completed = cim::detail::parallelFor(products.size(), threads, [&](std::size_t i, unsigned slot) {
+  results.assign(end - begin, ProductResult{});
+  std::atomic<std::size_t> taken{begin};
+  const auto threads = static_cast<unsigned>(workers.size());
+  return cim::detail::parallelFor(end - begin, threads, [&](std::size_t k, unsigned slot) {
     taken.fetch_add(1);
-    results[i] = mapProduct(mapping, *products[i], workers[slot]);
+    const std::size_t i = begin + k;
+    results[k] = mapProduct(mapping, *products[i], workers[slot]);
     if (slot != 0) return true;
     if (i % 1024 == 1023) file.step().releaseResident();
     return i % 128 != 0 ||
            reportProgress(progress, "geometry", 0.2 + 0.8 * static_cast<double>(taken.load()) / products.size());
   });
+}
+
+void sumStats(const std::vector<ProductWorker>& workers, ShapeStats& stats) {
   for (const auto& w : workers) {
     stats.booleansEvaluated += w.stats.booleansEvaluated;
     stats.booleanOperandsKept += w.stats.booleanOperandsKept;
     stats.openingsBoxCut += w.stats.openingsBoxCut;
   }
-  return completed;
 }
 
-// The products' elements into the scene's layer in file order, with the counts; an info diagnostic lists the classes
-// of products that have a representation but no body geometry.
-void collectResults(std::vector<ProductResult>& results, const std::string& layer, const IfcFile& file,
-                    IfcReadResult& out, std::vector<Diagnostic>& diags) {
-  std::map<std::string, std::size_t> undrawn;
+// The products' elements into the scene's layer in file order, with the counts; the classes of products that have a
+// representation but no body geometry counted in `undrawn`.
+void collectResults(std::vector<ProductResult>& results, const std::string& layer, IfcReadResult& out,
+                    std::map<std::string, std::size_t>& undrawn) {
   for (auto& r : results) {
     if (r.cls.empty()) continue;
     ++out.productsByClass[r.cls];
@@ -87,6 +92,11 @@ void collectResults(std::vector<ProductResult>& results, const std::string& laye
     ++out.productsWithGeometry;
     out.scene.addElement(layer, std::move(*r.element));
   }
+}
+
+// An info diagnostic listing the classes of products that have a representation but no body geometry.
+void reportUndrawn(const std::map<std::string, std::size_t>& undrawn, const IfcFile& file,
+                   std::vector<Diagnostic>& diags) {
   if (undrawn.empty()) return;
   std::size_t n = 0;
   std::string list;
@@ -101,20 +111,21 @@ void collectResults(std::vector<ProductResult>& results, const std::string& laye
 }
 
 // The file's georeference into `out`; with `apply`, the scene moved into its CRS (a CRS PROJ does not know is
-// reported and the model stays local).
-void georeference(Context& ctx, bool apply, IfcReadResult& out) {
+// reported and the model stays local). Gives the transform applied, if one was.
+std::optional<Eigen::Affine3d> georeference(Context& ctx, bool apply, IfcReadResult& out) {
   auto g = readGeoreference(ctx);
-  if (!g) return;
+  if (!g) return std::nullopt;
   out.georeferenceSource = g->source;
   out.georeferenceCrs = g->crs;
-  if (!apply) return;
+  if (!apply) return std::nullopt;
   auto crs = geo::Crs::fromUserInput(g->crs);
   if (crs.ok()) {
     model::transformScene(out.scene, g->toMap);
     out.scene.setCrs(std::move(crs).value());
-  } else {
-    ctx.report(Severity::Warning, ErrorCode::IfcGeoreferenceNotUsed, 0, crs.error()->message + "; the model stays local");
+    return g->toMap;
   }
+  ctx.report(Severity::Warning, ErrorCode::IfcGeoreferenceNotUsed, 0, crs.error()->message + "; the model stays local");
+  return std::nullopt;
 }
 
 // File-level warnings summing what the products reported one by one.
@@ -138,9 +149,31 @@ bool isIfcFile(const std::filesystem::path& path) { return detail::lowerExtensio
 
 namespace {
 
-// readIfc once the file is opened (from a path or from memory); `layer` names the scene's layer.
+// Where a streamed read sends the elements of each window (see readIfcElements).
+struct WindowSink {
+  const IfcElementSink& sink;
+  std::size_t elements = 0, peakHeld = 0;
+
+  // The window's elements (the scene's, ids given) moved by `toMap` if any, handed on and taken out of the scene.
+  void handOn(model::Scene& scene, const std::optional<Eigen::Affine3d>& toMap) {
+    if (toMap) model::transformScene(scene, *toMap);
+    const std::string name = scene.layers().empty() ? std::string() : scene.layers().front().name;
+    auto layers = scene.takeLayers();
+    scene.layer(name);
+    for (auto& layer : layers) {
+      peakHeld = std::max(peakHeld, layer.elements.size());
+      for (auto& e : layer.elements) {
+        sink(layer.name, std::move(e));
+        ++elements;
+      }
+    }
+  }
+};
+
+// readIfc once the file is opened (from a path or from memory); `layer` names the scene's layer. With `sink`, the
+// elements are handed to it rather than kept in the scene.
 Result<IfcReadResult> readOpened(Result<IfcFile> opened, const std::string& layer, const IfcOptions& options,
-                                 const ProgressFn& progress) {
+                                 const ProgressFn& progress, WindowSink* sink = nullptr) {
   if (!opened.ok()) return Result<IfcReadResult>::failureFrom(opened);
   std::vector<Diagnostic> diags = opened.takeDiagnostics();
   const IfcFile& file = opened.value();
@@ -168,15 +201,31 @@ Result<IfcReadResult> readOpened(Result<IfcFile> opened, const std::string& laye
   // One result per product, filled by the workers in any order and read back in file order: the scene is the same
   // whatever the number of threads. Small files are not worth a thread.
   const unsigned threads = products.size() > 64 ? std::clamp(cim::detail::workerCount(options.threads), 1u, 64u) : 1u;
+  std::vector<ProductWorker> workers(threads);
   std::vector<ProductResult> results;
+  std::map<std::string, std::size_t> undrawn;
+  // Streamed, the products are mapped a window at a time and each window's elements handed on (moved into the file's
+  // CRS first, which is therefore read before them) before the next is built: memory holds one window of meshes.
+  const std::size_t window =
+      sink ? std::max<std::size_t>(1024, std::size_t(64) * threads) : std::max<std::size_t>(1, products.size());
+  const auto toMap = sink ? georeference(ctx, options.applyGeoreference, out) : std::nullopt;
+  for (std::size_t begin = 0; begin < products.size(); begin += window) {
+    const std::size_t end = std::min(products.size(), begin + window);
+    if (!mapProducts({ctx, rel, colors, options}, products, begin, end, workers, progress, results))
+      return Result<IfcReadResult>::failure(Diagnostic::error(ErrorCode::Cancelled, "cancelled", file.path()),
+                                            ctx.takeDiagnostics());
+    collectResults(results, layer, out, undrawn);
+    if (!sink) continue;
+    sink->handOn(out.scene, toMap);
+    file.step().releaseResident();  // the window's pages of the file are read; the next window reads others
+  }
+  results.clear();
+  reportUndrawn(undrawn, file, diags);
   ShapeStats stats;
-  if (!mapProducts({ctx, rel, colors, options}, products, threads, progress, results, stats))
-    return Result<IfcReadResult>::failure(Diagnostic::error(ErrorCode::Cancelled, "cancelled", file.path()),
-                                          ctx.takeDiagnostics());
-  collectResults(results, layer, file, out, diags);
+  sumStats(workers, stats);
   out.booleanOperandsKept = stats.booleanOperandsKept;
   out.openingBodiesBoxCut = stats.openingsBoxCut;
-  georeference(ctx, options.applyGeoreference, out);
+  if (!sink) georeference(ctx, options.applyGeoreference, out);
   for (auto& d : ctx.takeDiagnostics()) diags.push_back(std::move(d));
   out.booleansEvaluated = stats.booleansEvaluated;
   summarise(stats, out, file, diags);
@@ -190,6 +239,18 @@ Result<IfcReadResult> readIfc(const std::filesystem::path& path, const IfcOption
   auto subIndex = [&](std::string_view stage, double f) { return reportProgress(progress, stage, 0.2 * f); };
   return readOpened(IfcFile::open(path, progress ? ProgressFn(subIndex) : ProgressFn()), path.filename().string(),
                     options, progress);
+}
+
+Result<IfcStreamResult> readIfcElements(const std::filesystem::path& path, const IfcOptions& options,
+                                        const IfcElementSink& sink, const ProgressFn& progress) {
+  auto subIndex = [&](std::string_view stage, double f) { return reportProgress(progress, stage, 0.2 * f); };
+  WindowSink window{sink};
+  auto read = readOpened(IfcFile::open(path, progress ? ProgressFn(subIndex) : ProgressFn()), path.filename().string(),
+                         options, progress, &window);
+  if (!read.ok()) return Result<IfcStreamResult>::failureFrom(read);
+  auto diags = read.takeDiagnostics();
+  return Result<IfcStreamResult>::success(IfcStreamResult{std::move(read).value(), window.elements, window.peakHeld},
+                                          std::move(diags));
 }
 
 namespace inmemory {

@@ -44,6 +44,27 @@ std::string proxyWith(const std::string& items, const std::string& placement) {
          "#902=IFCBUILDINGELEMENTPROXY('0gnK1gq9X5sOFhZ$a1N5GG',$,'x',$,$," + placement + ",#901,$,$);\n";
 }
 
+std::string manyProxies(std::size_t n) {
+  std::string data =
+      "#500=IFCRECTANGLEPROFILEDEF(.AREA.,$,$,1.,1.);\n#502=IFCDIRECTION((0.,0.,1.));\n"
+      "#503=IFCEXTRUDEDAREASOLID(#500,#11,#502,3.);\n"
+      "#900=IFCSHAPEREPRESENTATION($,'Body','SweptSolid',(#503));\n#901=IFCPRODUCTDEFINITIONSHAPE($,$,(#900));\n";
+  // Appended piece by piece: GCC 12 warns (-Wrestrict, wrongly) about "literal" + std::string chains.
+  auto ref = [](std::size_t id) { return std::string(1, '#').append(std::to_string(id)); };
+  for (std::size_t k = 0; k < n; ++k) {
+    const std::size_t id = 1000 + 4 * k;
+    const std::string digits = std::to_string(k);
+    std::string guid("0gnK1gq9X5sOF");
+    guid.append(9 - digits.size(), '0').append(digits);
+    data.append(ref(id)).append("=IFCCARTESIANPOINT((").append(std::to_string(2 * k)).append(".,0.,0.));\n");
+    data.append(ref(id + 1)).append("=IFCAXIS2PLACEMENT3D(").append(ref(id)).append(",$,$);\n");
+    data.append(ref(id + 2)).append("=IFCLOCALPLACEMENT($,").append(ref(id + 1)).append(");\n");
+    data.append(ref(id + 3)).append("=IFCBUILDINGELEMENTPROXY('").append(guid).append("',$,'p").append(digits);
+    data.append("',$,$,").append(ref(id + 2)).append(",#901,$,$);\n");
+  }
+  return data;
+}
+
 Loaded load(const std::string& text) {
   cimtest::TempDir dir;
   cimtest::writeFile(dir / "t.ifc", text);

@@ -40,6 +40,10 @@ std::string ifc4x3(const std::string& data);
 /// A building element proxy (GlobalId 0gnK1gq9X5sOFhZ$a1N5GG) whose Body holds `items` (instance ids, "#1,#2").
 std::string proxyWith(const std::string& items, const std::string& placement = "#12");
 
+/// DATA lines of `n` building element proxies, each a 1 x 1 x 3 m box (one shared body) placed 2 m east of the one
+/// before, named "p<k>" with GlobalIds in file order: a model of many elements for the streaming tests (ifcWith).
+std::string manyProxies(std::size_t n);
+
 /// A file read by readIfc, with the proxy's shapes merged in world coordinates.
 struct Loaded {
   cim::io::IfcReadResult result;

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "cim/io/ifc.h"
+#include "cim/io/ifc_stream.h"
 #include "support/scene_lookup.h"
 #include "support/test_support.h"
 #include "unit/io/ifc/ifc_test_support.h"
@@ -249,4 +250,59 @@ TEST_CASE("A point in a body representation is a marker with no extent: a note, 
   }
   CHECK(noted);
   CHECK(l.mesh.triangles.empty());
+}
+
+TEST_CASE("readIfcElements hands on the elements readIfc gives, holding a window of them, not the model", "[ifc][reader][stream]") {
+  cimtest::TempDir dir;
+  const std::size_t n = 4000;
+  cimtest::writeFile(dir / "many.ifc", ifcWith(manyProxies(n)));
+  io::IfcOptions options;
+  options.threads = 2;
+  auto whole = io::readIfc(dir / "many.ifc", options);
+  REQUIRE(whole.ok());
+  std::vector<const model::Element*> expected;
+  whole->scene.forEachElement([&](const model::Layer&, const model::Element& e) { expected.push_back(&e); });
+  REQUIRE(expected.size() == n);
+
+  std::size_t i = 0, mismatches = 0;
+  std::string layerName;
+  auto streamed = io::readIfcElements(dir / "many.ifc", options, [&](const std::string& layer, model::Element&& e) {
+    layerName = layer;
+    const model::Element& x = *expected[i++];
+    if (e.id != x.id || e.guid != x.guid || e.name != x.name || e.triangleCount() != x.triangleCount() ||
+        !e.worldBounds().min.isApprox(x.worldBounds().min) || e.attributes != x.attributes)
+      ++mismatches;
+  });
+  REQUIRE(streamed.ok());
+  CHECK(streamed->elements == n);
+  CHECK(i == n);
+  CHECK(mismatches == 0);
+  CHECK(layerName == "many.ifc");
+  CHECK(streamed->read.scene.elementCount() == 0);
+  CHECK(streamed->read.productsByClass == whole->productsByClass);
+  CHECK(streamed->read.productsWithGeometry == n);
+  CHECK(streamed.diagnostics().size() == whole.diagnostics().size());
+  // The memory bound: never more than one window of built elements at a time, far fewer than the model's.
+  CHECK(streamed->peakElementsHeld > 0);
+  CHECK(streamed->peakElementsHeld <= 1024);
+}
+
+TEST_CASE("readIfcElements moves each element into the file's CRS when the georeference applies", "[ifc][reader][stream]") {
+  const auto path = sharedIfc("geographic-referencing-utm.ifc");
+  REQUIRE_SHARED(path);
+  auto whole = io::readIfc(path);
+  REQUIRE(whole.ok());
+  REQUIRE(whole->scene.crs());
+  std::vector<geometry::Aabb> boxes;
+  whole->scene.forEachElement([&](const model::Layer&, const model::Element& e) { boxes.push_back(e.worldBounds()); });
+  std::size_t i = 0, far = 0;
+  auto streamed = io::readIfcElements(path, {}, [&](const std::string&, model::Element&& e) {
+    if (i < boxes.size() && (e.worldBounds().center() - boxes[i].center()).norm() > 1e-6) ++far;
+    ++i;
+  });
+  REQUIRE(streamed.ok());
+  CHECK(i == boxes.size());
+  CHECK(far == 0);
+  REQUIRE(streamed->read.scene.crs());
+  CHECK(streamed->read.scene.crs()->definition() == whole->scene.crs()->definition());
 }

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cstring>
+#include <functional>
 #include "core/text.h"
 
 namespace cim::io::ifc {
@@ -236,6 +237,7 @@ class Indexer {
       }
       if (pos_ >= nextReport) {
         nextReport += 16u << 20;
+        if (passed) passed();
         if (!reportProgress(progress_, "index", static_cast<double>(pos_) / s_.size())) {
           cancelled = true;
           return;
@@ -360,6 +362,10 @@ class Indexer {
   const std::string& source_;
   const ProgressFn& progress_;
   std::size_t pos_ = 0;
+
+ public:
+  /// Called after every 16 MB of the DATA section (may be empty).
+  std::function<void()> passed;
 };
 
 }  // namespace
@@ -428,6 +434,9 @@ Result<StepFile> StepFile::index(MappedFile file, const std::string& name, const
   const std::string_view bytes = f.file_.bytes();
 
   Indexer ix(bytes, f.path_, progress);
+  // What has been indexed is not read again in this pass: the pages read so far leave the resident set as the scan
+  // goes (they stay in the page cache), so indexing a gigabyte file does not hold the gigabyte.
+  ix.passed = [&f] { f.file_.releaseResident(); };
   std::string fatal;
   if (!ix.header(f.header_, fatal))
     return Result<StepFile>::failure(Diagnostic::error(ErrorCode::CorruptFile, fatal, f.path_), std::move(ix.diags));
