@@ -3,6 +3,8 @@
 #include <catch2/catch.hpp>
 
 #include <cmath>
+#include <sstream>
+#include <string>
 
 #include "support/glb.h"
 #include "support/test_support.h"
@@ -38,4 +40,32 @@ TEST_CASE("cim info of a 12500-deep placement chain reports the cut and exits 0"
   INFO(r.out << r.err);
   CHECK(r.exitCode == 0);
   CHECK_THAT(r.out + r.err, Contains("placement chain deeper than 256 placements"));
+}
+
+TEST_CASE("cim info of a GeoJSON with a geometry without coordinates prints no raw GDAL error line", "[site][pipes][cli][hostile]") {
+  // Before: GDAL's own handler printed "ERROR 1: Invalid Polygon object. Missing 'coordinates' member." to stderr
+  // (from the format sniff and the reader) besides libcim's diagnostic.
+  TempDir dir;
+  const std::string site =
+      R"({"type":"FeatureCollection","crs":{"type":"name","properties":{"name":"urn:ogc:def:crs:EPSG::4549"}},)"
+      R"("features":[{"type":"Feature","properties":{"kind":"excavation","id":"JK-1","top":8.2,"depth":6.5},)"
+      R"("geometry":{"type":"Polygon","coordinates":[[[515400,3347840],[515430,3347840],[515430,3347860],[515400,3347840]]]}},)"
+      R"({"type":"Feature","properties":{"kind":"excavation","id":"JK-2","top":8.2,"depth":6.5},"geometry":{"type":"Polygon"}}]})";
+  const std::string pipes =
+      R"({"type":"FeatureCollection","crs":{"type":"name","properties":{"name":"urn:ogc:def:crs:EPSG::4549"}},)"
+      R"("features":[{"type":"Feature","properties":{"S_Exp":"A","E_Exp":"B","PSize":"200","Type":"JS"},)"
+      R"("geometry":{"type":"LineString"}}]})";
+  writeFile(dir / "site.geojson", site);
+  writeFile(dir / "JS_LINE.geojson", pipes);
+  for (const char* name : {"site.geojson", "JS_LINE.geojson"}) {
+    auto r = run(shellQuote(CIM_CLI_PATH) + " info " + shellQuote((dir / name).string()));
+    INFO(name << "\n" << r.out << r.err);
+    CHECK((r.exitCode == 0 || r.exitCode == 1));  // 1: the skipped feature is an error diagnostic; no crash
+    CHECK_THAT(r.out + r.err, Contains("Missing 'coordinates' member"));  // GDAL's reason, as a diagnostic
+    std::istringstream lines(r.err);
+    for (std::string line; std::getline(lines, line);) {
+      CHECK(line.rfind("ERROR ", 0) != 0);
+      CHECK(line.rfind("Warning ", 0) != 0);
+    }
+  }
 }

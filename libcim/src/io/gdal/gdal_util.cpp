@@ -10,6 +10,7 @@
 
 #include <cpl_conv.h>
 #include <cpl_error.h>
+#include <cpl_string.h>
 #include <cpl_vsi.h>
 #include <gdal_priv.h>
 #include <ogrsf_frmts.h>
@@ -20,11 +21,29 @@ namespace cim::io::gdal {
 
 namespace fs = std::filesystem;
 
+namespace {
+
+// GDAL's process-wide handler while libcim uses GDAL: GDAL reports a failure both to the handler and through its
+// return values and CPLGetLastErrorMsg, and the readers turn the latter into diagnostics (CollectErrors while reading
+// a layer). GDAL's default handler would also print "ERROR 1: ..." lines to stderr around libcim's own diagnostics
+// (e.g. a GeoJSON geometry without coordinates, met again by every GetNextFeature outside a reader's CollectErrors):
+// this one prints nothing but debug messages, which GDAL's default shows only with CPL_DEBUG=ON (and then everything
+// goes to the default handler, for whoever debugs GDAL itself).
+void CPL_STDCALL libcimErrorHandler(CPLErr errorClass, CPLErrorNum code, const char* message) {
+  if (errorClass == CE_Debug || CPLTestBool(CPLGetConfigOption("CPL_DEBUG", "NO")))
+    CPLDefaultErrorHandler(errorClass, code, message);
+}
+
+}  // namespace
+
 void registerDrivers() {
   static std::once_flag once;
   std::call_once(once, [] {
     GDALAllRegister();
     CPLSetConfigOption("OGR_GEOJSON_MAX_OBJ_SIZE", "0");
+    // Only in place of GDAL's default handler: a program that installed its own keeps it.
+    const CPLErrorHandler previous = CPLSetErrorHandler(libcimErrorHandler);
+    if (previous != CPLDefaultErrorHandler) CPLSetErrorHandler(previous);
   });
 }
 

@@ -20,7 +20,9 @@ class OGRSpatialReference;
 
 namespace cim::io::gdal {
 
-/// Registers GDAL's drivers once per process (thread-safe), with unlimited GeoJSON object sizes.
+/// Registers GDAL's drivers once per process (thread-safe), with unlimited GeoJSON object sizes, and, unless the
+/// program installed its own, a GDAL error handler that prints nothing (GDAL's failures reach the user as
+/// diagnostics; no raw "ERROR 1: ..." lines on stderr; CPL_DEBUG=ON prints them again).
 void registerDrivers();
 
 /// Silences GDAL's stderr handler for its lifetime (GDAL's messages become diagnostics instead) and clears the last
