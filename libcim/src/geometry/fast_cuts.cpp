@@ -7,6 +7,7 @@
 // 1 ms per such opening and breaks ties by heap address; this path takes microseconds and is byte-stable.
 #include <algorithm>
 #include <cmath>
+#include <functional>
 #include <map>
 #include <optional>
 #include <set>
@@ -415,15 +416,49 @@ bool closedOutward(const SolidMesh& a, std::vector<Eigen::Vector3d>& pts, std::v
     if (std::max({t[0], t[1], t[2]}) >= a.positions.size()) return false;
   weld(a, pts, tris);
   if (tris.size() < 4) return false;
-  // Turned outward-facing by its signed volume, measured about the first vertex so map coordinates do not cancel.
   const Eigen::Vector3d o = pts[0];
   scale = 0;
   for (const auto& p : pts) scale = std::max(scale, (p - o).norm());
   if (!(scale > 0) || !std::isfinite(scale)) return false;
-  double volume = 0;
-  for (const auto& t : tris) volume += (pts[t[0]] - o).dot((pts[t[1]] - o).cross(pts[t[2]] - o));
-  if (volume < 0)
-    for (auto& t : tris) std::swap(t[1], t[2]);
+  // Faces turned to agree with their neighbours across every edge (surface models write them in any orientation),
+  // then each connected piece turned outward-facing by its signed volume, measured about the first vertex so map
+  // coordinates do not cancel. An edge of more or fewer than two faces: not closed.
+  std::map<std::pair<std::uint32_t, std::uint32_t>, std::vector<std::uint32_t>> byEdge;
+  for (std::uint32_t i = 0; i < tris.size(); ++i)
+    for (int k = 0; k < 3; ++k) byEdge[std::minmax(tris[i][k], tris[i][(k + 1) % 3])].push_back(i);
+  for (const auto& [e, ts] : byEdge)
+    if (ts.size() != 2) return false;
+  auto runs = [&](std::uint32_t t, std::uint32_t from, std::uint32_t to) {
+    for (int k = 0; k < 3; ++k)
+      if (tris[t][k] == from && tris[t][(k + 1) % 3] == to) return true;
+    return false;
+  };
+  std::vector<int> piece(tris.size(), -1);
+  int pieces = 0;
+  for (std::uint32_t seed = 0; seed < tris.size(); ++seed) {
+    if (piece[seed] >= 0) continue;
+    std::vector<std::uint32_t> stack{seed}, members;
+    piece[seed] = pieces;
+    while (!stack.empty()) {
+      const std::uint32_t t = stack.back();
+      stack.pop_back();
+      members.push_back(t);
+      for (int k = 0; k < 3; ++k) {
+        const std::uint32_t from = tris[t][k], to = tris[t][(k + 1) % 3];
+        const auto& ts = byEdge.at(std::minmax(from, to));
+        const std::uint32_t n = ts[0] == t ? ts[1] : ts[0];
+        if (piece[n] >= 0) continue;
+        if (runs(n, from, to)) std::swap(tris[n][1], tris[n][2]);  // runs the shared edge the same way: turn it over
+        piece[n] = pieces;
+        stack.push_back(n);
+      }
+    }
+    double volume = 0;
+    for (auto t : members) volume += (pts[tris[t][0]] - o).dot((pts[tris[t][1]] - o).cross(pts[tris[t][2]] - o));
+    if (volume < 0)
+      for (auto t : members) std::swap(tris[t][1], tris[t][2]);
+    ++pieces;
+  }
   std::map<std::pair<std::uint32_t, std::uint32_t>, int> edgeUse;
   for (const auto& t : tris)
     for (int k = 0; k < 3; ++k) ++edgeUse[{t[k], t[(k + 1) % 3]}];
@@ -603,14 +638,6 @@ std::optional<BooleanResult> subtractConvexRegion(const SolidMesh& a, const std:
     };
     auto flatFace = [&](const std::array<std::uint32_t, 3>& t) { return s[t[0]] == 0 && s[t[1]] == 0 && s[t[2]] == 0; };
     std::vector<std::array<std::uint32_t, 3>> nextKept, below, above;
-    for (const auto& t : kept) {
-      if (flatFace(t)) {
-        nextKept.push_back(t);
-        continue;
-      }
-      split(t, -1, nextKept, nullptr);
-      split(t, +1, nextKept, nullptr);
-    }
     std::vector<TaggedTriangle> nextInner;
     std::set<std::pair<std::uint32_t, std::uint32_t>> inPlane;
     for (const auto& t : inner) {
@@ -631,6 +658,23 @@ std::optional<BooleanResult> subtractConvexRegion(const SolidMesh& a, const std:
       for (const auto& b : below) nextInner.push_back({b, t.cap});
       if (!t.cap) nextKept.insert(nextKept.end(), above.begin(), above.end());
     }
+    // Kept faces are not cut by the plane (they stay whole): only the new vertices the inner part's cut put on
+    // their edges are inserted, so that the two sides of each such edge agree.
+    std::function<void(std::uint32_t, std::uint32_t, std::uint32_t, int)> subdivide =
+        [&](std::uint32_t p0, std::uint32_t p1, std::uint32_t p2, int depth) {
+          const std::uint32_t v[3] = {p0, p1, p2};
+          for (int k = 0; k < 3 && depth < 8; ++k) {
+            const std::uint32_t x = v[k], y = v[(k + 1) % 3], z = v[(k + 2) % 3];
+            auto it = cutVertex.find(std::minmax(x, y));
+            if (it == cutVertex.end() || it->second == x || it->second == y) continue;
+            const std::uint32_t m = it->second;
+            subdivide(x, m, z, depth + 1);
+            subdivide(m, y, z, depth + 1);
+            return;
+          }
+          nextKept.push_back({p0, p1, p2});
+        };
+    for (const auto& t : kept) subdivide(t[0], t[1], t[2], 0);
     std::vector<std::array<std::uint32_t, 3>> cap;
     if (!capSection(positions, inPlane, h.point, nn, cap)) return std::nullopt;
     for (const auto& c : cap) nextInner.push_back({c, true});
