@@ -136,6 +136,36 @@ DifferenceChain readChain(const IfcFile& f, std::uint64_t top) {
   return chain;
 }
 
+// A simple counter-clockwise polygon as triangles by ear clipping (boundaries of half-spaces have a few corners);
+// empty when no ear is found (the polygon is not simple).
+std::vector<std::vector<Eigen::Vector2d>> earTriangles(std::vector<Eigen::Vector2d> ring) {
+  auto cross = [](const Eigen::Vector2d& a, const Eigen::Vector2d& b, const Eigen::Vector2d& c) {
+    return (b - a).x() * (c - a).y() - (b - a).y() * (c - a).x();
+  };
+  std::vector<std::vector<Eigen::Vector2d>> out;
+  while (ring.size() > 3) {
+    const std::size_t n = ring.size();
+    bool found = false;
+    for (std::size_t i = 0; i < n && !found; ++i) {
+      const auto &a = ring[(i + n - 1) % n], &b = ring[i], &c = ring[(i + 1) % n];
+      if (cross(a, b, c) <= 0) continue;  // reflex or flat corner
+      bool empty = true;
+      for (std::size_t j = 0; j < n && empty; ++j) {
+        const auto& p = ring[j];
+        if (j == i || j == (i + 1) % n || j == (i + n - 1) % n) continue;
+        empty = !(cross(a, b, p) >= 0 && cross(b, c, p) >= 0 && cross(c, a, p) >= 0);
+      }
+      if (!empty) continue;
+      out.push_back({a, b, c});
+      ring.erase(ring.begin() + static_cast<std::ptrdiff_t>(i));
+      found = true;
+    }
+    if (!found) return {};
+  }
+  out.push_back(ring);
+  return out;
+}
+
 // Evaluates booleans of one representation item, counting into `stats`.
 class Booleans {
  public:
@@ -312,7 +342,7 @@ class Booleans {
     if (convex) {
       pieces.push_back(ring);
     } else {
-      for (const auto& t : geometry::triangulatePolygon({ring})) pieces.push_back({ring[t[0]], ring[t[1]], ring[t[2]]});
+      pieces = earTriangles(ring);
       if (pieces.empty()) return std::nullopt;
     }
     geometry::BooleanResult current;
