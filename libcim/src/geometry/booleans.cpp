@@ -142,7 +142,7 @@ bool toMesh(const SolidMesh& in, Mesh& out, std::string& error) {
     error = "not closed";
     return false;
   }
-  if (PMP::does_self_intersect(out)) {
+  if (!in.validByConstruction && PMP::does_self_intersect(out)) {
     error = "self-intersecting";
     return false;
   }
@@ -253,12 +253,16 @@ BooleanResult subtractAll(const SolidMesh& a, const std::vector<SolidMesh>& cutt
     skipped = cutters.size();
     return r;
   }
+  bool unchecked = false;  // the host as given was checked (or is valid by construction); a cut result is checked once
   for (const auto& c : cutters) {
     Mesh cutter, out;
-    if (PMP::does_self_intersect(current)) {  // a previous cut rounded into a self-intersection: stop here
-      skipped += 1;
-      r.error = "intermediate result self-intersects";
-      continue;
+    if (unchecked) {
+      if (PMP::does_self_intersect(current)) {  // a previous cut rounded into a self-intersection: stop here
+        skipped += 1;
+        r.error = "intermediate result self-intersects";
+        continue;
+      }
+      unchecked = false;
     }
     if (!toMesh(c, cutter, error)) {
       ++skipped;
@@ -269,6 +273,7 @@ BooleanResult subtractAll(const SolidMesh& a, const std::vector<SolidMesh>& cutt
     try {
       if (PMP::corefine_and_compute_difference(current, cutter, out)) {
         current = std::move(out);
+        unchecked = true;
         continue;
       }
       r.error = "corefinement could not produce a closed result";

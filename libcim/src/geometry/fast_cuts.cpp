@@ -7,6 +7,7 @@
 // 1 ms per such opening and breaks ties by heap address; this path takes microseconds and is byte-stable.
 #include <algorithm>
 #include <cmath>
+#include <functional>
 #include <map>
 #include <optional>
 #include <set>
@@ -403,32 +404,299 @@ std::optional<BooleanResult> clipClosedGeneral(const std::vector<Eigen::Vector3d
 
 }  // namespace
 
-std::optional<BooleanResult> clipClosedByPlane(const SolidMesh& a, const Eigen::Vector3d& point,
-                                               const Eigen::Vector3d& normal) {
-  if (a.positions.empty() || !(normal.norm() > 0) || !point.allFinite()) return std::nullopt;
+namespace {
+
+// `a` welded (identical vertices merged), turned outward-facing, and checked closed (every edge used once in each
+// direction, the check corefinement would make); `scale` is its largest extent from its first vertex. False when it
+// is not a closed surface.
+bool closedOutward(const SolidMesh& a, std::vector<Eigen::Vector3d>& pts, std::vector<std::array<std::uint32_t, 3>>& tris,
+                   double& scale) {
+  if (a.positions.empty()) return false;
   for (const auto& t : a.triangles)
-    if (std::max({t[0], t[1], t[2]}) >= a.positions.size()) return std::nullopt;
-  std::vector<Eigen::Vector3d> pts;
-  std::vector<std::array<std::uint32_t, 3>> tris;
+    if (std::max({t[0], t[1], t[2]}) >= a.positions.size()) return false;
   weld(a, pts, tris);
-  if (tris.size() < 4) return std::nullopt;
-  // Turned outward-facing by its signed volume, measured about the first vertex so map coordinates do not cancel.
+  if (tris.size() < 4) return false;
   const Eigen::Vector3d o = pts[0];
-  double scale = 0;
+  scale = 0;
   for (const auto& p : pts) scale = std::max(scale, (p - o).norm());
-  if (!(scale > 0) || !std::isfinite(scale)) return std::nullopt;
-  double volume = 0;
-  for (const auto& t : tris) volume += (pts[t[0]] - o).dot((pts[t[1]] - o).cross(pts[t[2]] - o));
-  const bool flip = volume < 0;
-  if (flip)
-    for (auto& t : tris) std::swap(t[1], t[2]);
-  // The closed-surface check corefinement would do: every edge used once in each direction.
+  if (!(scale > 0) || !std::isfinite(scale)) return false;
+  // Faces turned to agree with their neighbours across every edge (surface models write them in any orientation),
+  // then each connected piece turned outward-facing by its signed volume, measured about the first vertex so map
+  // coordinates do not cancel. An edge of more or fewer than two faces: not closed.
+  std::map<std::pair<std::uint32_t, std::uint32_t>, std::vector<std::uint32_t>> byEdge;
+  for (std::uint32_t i = 0; i < tris.size(); ++i)
+    for (int k = 0; k < 3; ++k) byEdge[std::minmax(tris[i][k], tris[i][(k + 1) % 3])].push_back(i);
+  for (const auto& [e, ts] : byEdge)
+    if (ts.size() != 2) return false;
+  auto runs = [&](std::uint32_t t, std::uint32_t from, std::uint32_t to) {
+    for (int k = 0; k < 3; ++k)
+      if (tris[t][k] == from && tris[t][(k + 1) % 3] == to) return true;
+    return false;
+  };
+  std::vector<int> piece(tris.size(), -1);
+  int pieces = 0;
+  for (std::uint32_t seed = 0; seed < tris.size(); ++seed) {
+    if (piece[seed] >= 0) continue;
+    std::vector<std::uint32_t> stack{seed}, members;
+    piece[seed] = pieces;
+    while (!stack.empty()) {
+      const std::uint32_t t = stack.back();
+      stack.pop_back();
+      members.push_back(t);
+      for (int k = 0; k < 3; ++k) {
+        const std::uint32_t from = tris[t][k], to = tris[t][(k + 1) % 3];
+        const auto& ts = byEdge.at(std::minmax(from, to));
+        const std::uint32_t n = ts[0] == t ? ts[1] : ts[0];
+        if (piece[n] >= 0) continue;
+        if (runs(n, from, to)) std::swap(tris[n][1], tris[n][2]);  // runs the shared edge the same way: turn it over
+        piece[n] = pieces;
+        stack.push_back(n);
+      }
+    }
+    double volume = 0;
+    for (auto t : members) volume += (pts[tris[t][0]] - o).dot((pts[tris[t][1]] - o).cross(pts[tris[t][2]] - o));
+    if (volume < 0)
+      for (auto t : members) std::swap(tris[t][1], tris[t][2]);
+    ++pieces;
+  }
   std::map<std::pair<std::uint32_t, std::uint32_t>, int> edgeUse;
   for (const auto& t : tris)
     for (int k = 0; k < 3; ++k) ++edgeUse[{t[k], t[(k + 1) % 3]}];
-  for (const auto& [e, n] : edgeUse)
-    if (n != 1 || edgeUse.count({e.second, e.first}) == 0 || edgeUse.at({e.second, e.first}) != 1) return std::nullopt;
+  for (const auto& [e, n] : edgeUse) {
+    auto back = edgeUse.find({e.second, e.first});
+    if (n != 1 || back == edgeUse.end() || back->second != 1) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+std::optional<BooleanResult> clipClosedByPlane(const SolidMesh& a, const Eigen::Vector3d& point,
+                                               const Eigen::Vector3d& normal) {
+  if (!(normal.norm() > 0) || !point.allFinite()) return std::nullopt;
+  std::vector<Eigen::Vector3d> pts;
+  std::vector<std::array<std::uint32_t, 3>> tris;
+  double scale = 0;
+  if (!closedOutward(a, pts, tris, scale)) return std::nullopt;
   return clipClosedGeneral(pts, tris, point, normal.normalized(), 1e-9 * scale);
+}
+
+namespace {
+
+// The section of a closed surface's inner part by a plane: `inPlane` holds the kept faces' edges lying in the plane;
+// those without their reverse are the section's boundary, chained into loops and triangulated (facing +nn) into
+// `out`. False when the loops do not close simply.
+bool capSection(const std::vector<Eigen::Vector3d>& positions, const std::set<std::pair<std::uint32_t, std::uint32_t>>& inPlane,
+                const Eigen::Vector3d& point, const Eigen::Vector3d& nn, std::vector<std::array<std::uint32_t, 3>>& out) {
+  std::map<std::uint32_t, std::uint32_t> capNext;
+  for (const auto& [a, b] : inPlane)
+    if (!inPlane.count({b, a}))
+      if (!capNext.emplace(b, a).second) return false;
+  const Eigen::Vector3d u = nn.unitOrthogonal(), w = nn.cross(u);
+  std::vector<std::vector<Eigen::Vector2d>> rings;
+  std::vector<std::uint32_t> ids;
+  while (!capNext.empty()) {
+    const std::uint32_t start = capNext.begin()->first;
+    std::uint32_t cur = start;
+    std::vector<Eigen::Vector2d> ring;
+    do {
+      auto it = capNext.find(cur);
+      if (it == capNext.end()) return false;
+      ids.push_back(cur);
+      ring.emplace_back((positions[cur] - point).dot(u), (positions[cur] - point).dot(w));
+      cur = it->second;
+      capNext.erase(it);
+    } while (cur != start);
+    if (ring.size() < 3) return false;
+    rings.push_back(std::move(ring));
+  }
+  for (const auto& t : triangulatePolygon(rings)) out.push_back({ids[t[0]], ids[t[1]], ids[t[2]]});
+  return true;
+}
+
+struct TaggedTriangle {
+  std::array<std::uint32_t, 3> v;
+  bool cap;  // made by a section (a face of the region), not a piece of the host's own surface
+};
+
+}  // namespace
+
+std::vector<SolidMesh> manifoldComponents(const SolidMesh& a) {
+  std::vector<Eigen::Vector3d> pts;
+  std::vector<std::array<std::uint32_t, 3>> tris;
+  for (const auto& t : a.triangles)
+    if (std::max({t[0], t[1], t[2]}) >= a.positions.size()) return {a};
+  weld(a, pts, tris);
+  // Triangles joined across edges that exactly two of them share (union-find); an edge of four (two shells touching
+  // along it) joins nothing.
+  std::map<std::pair<std::uint32_t, std::uint32_t>, std::vector<std::uint32_t>> byEdge;
+  for (std::uint32_t i = 0; i < tris.size(); ++i)
+    for (int k = 0; k < 3; ++k) byEdge[std::minmax(tris[i][k], tris[i][(k + 1) % 3])].push_back(i);
+  std::vector<std::uint32_t> parent(tris.size());
+  for (std::uint32_t i = 0; i < parent.size(); ++i) parent[i] = i;
+  auto root = [&](std::uint32_t i) {
+    while (parent[i] != i) i = parent[i] = parent[parent[i]];
+    return i;
+  };
+  for (const auto& [e, ts] : byEdge)
+    if (ts.size() == 2) parent[root(ts[0])] = root(ts[1]);
+  std::map<std::uint32_t, std::size_t> componentOf;
+  std::vector<std::vector<std::array<std::uint32_t, 3>>> parts;
+  for (std::uint32_t i = 0; i < tris.size(); ++i) {
+    auto [it, added] = componentOf.try_emplace(root(i), parts.size());
+    if (added) parts.emplace_back();
+    parts[it->second].push_back(tris[i]);
+  }
+  std::vector<SolidMesh> out;
+  for (auto& p : parts) out.push_back(compacted(pts, std::move(p)));
+  return out;
+}
+
+std::optional<BooleanResult> subtractConvexRegion(const SolidMesh& a, const std::vector<HalfSpace>& region) {
+  if (region.empty()) return std::nullopt;
+  for (const auto& h : region)
+    if (!h.point.allFinite() || !h.normal.allFinite() || !(h.normal.norm() > 0)) return std::nullopt;
+  std::vector<Eigen::Vector3d> positions;
+  std::vector<std::array<std::uint32_t, 3>> hostTris;
+  double scale = 0;
+  if (!closedOutward(a, positions, hostTris, scale)) return std::nullopt;
+  const double tol = 1e-9 * scale;
+  const Eigen::Vector3d o = positions[0];
+  auto volumeOf = [&](const auto& tris, auto&& get) {
+    double v = 0;
+    for (const auto& t : tris) {
+      const auto& x = get(t);
+      v += (positions[x[0]] - o).dot((positions[x[1]] - o).cross(positions[x[2]] - o));
+    }
+    return v / 6;
+  };
+  // The host's surface outside the region so far (`kept`), and the host's part inside every plane so far (`inner`,
+  // closed: pieces of the host's surface and caps on the planes). The region's planes one by one: every face is cut
+  // at the plane (kept faces too, so that they share the new vertices and no edge gets a T-junction); the inner
+  // part's faces beyond the plane go to `kept` (caps beyond it are no face of the result), and the inner part gets the
+  // section as a new cap. At the end the result is `kept` plus the inner part's caps turned round: the host's surface
+  // outside the region and the region's surface inside the host.
+  std::vector<std::array<std::uint32_t, 3>> kept;
+  std::vector<TaggedTriangle> inner;
+  for (const auto& t : hostTris) inner.push_back({t, false});
+  std::vector<double> s;
+  for (const auto& h : region) {
+    const Eigen::Vector3d nn = h.normal.normalized();
+    s.resize(positions.size());
+    for (std::size_t i = 0; i < positions.size(); ++i) {
+      s[i] = (positions[i] - h.point).dot(nn);
+      if (std::abs(s[i]) <= tol) s[i] = 0;
+    }
+    bool anyOut = false, anyIn = false;
+    for (const auto& t : inner)
+      for (auto v : t.v) {
+        anyOut |= s[v] > 0;
+        anyIn |= s[v] < 0;
+      }
+    if (!anyIn) {  // the inner part lies beyond this plane: the region does not reach into the host
+      for (const auto& t : inner)
+        if (!t.cap) kept.push_back(t.v);
+      inner.clear();
+      break;
+    }
+    if (!anyOut) continue;  // the plane does not cut the inner part
+    std::map<std::pair<std::uint32_t, std::uint32_t>, std::uint32_t> cutVertex;
+    auto onEdge = [&](std::uint32_t i, std::uint32_t j) {
+      const auto key = std::minmax(i, j);
+      if (auto it = cutVertex.find(key); it != cutVertex.end()) return it->second;
+      const auto [p, q] = key;
+      const double f = s[p] / (s[p] - s[q]);
+      positions.push_back(positions[p] + f * (positions[q] - positions[p]));
+      s.push_back(0);
+      const auto v = static_cast<std::uint32_t>(positions.size() - 1);
+      cutVertex.emplace(key, v);
+      return v;
+    };
+    // The parts of triangle t below (side -1: s <= 0) and above (side +1: s >= 0) the plane, as fans; `onPlane`
+    // collects the below part's edges lying in the plane when given.
+    auto split = [&](const std::array<std::uint32_t, 3>& t, int side, std::vector<std::array<std::uint32_t, 3>>& out,
+                     std::set<std::pair<std::uint32_t, std::uint32_t>>* onPlane) {
+      std::uint32_t poly[6];
+      bool flat[6];
+      int n = 0;
+      for (int k = 0; k < 3; ++k) {
+        const std::uint32_t i = t[k], j = t[(k + 1) % 3];
+        if (side * s[i] >= 0) {
+          poly[n] = i;
+          flat[n++] = s[i] == 0;
+        }
+        if ((s[i] < 0 && s[j] > 0) || (s[i] > 0 && s[j] < 0)) {
+          poly[n] = onEdge(i, j);
+          flat[n++] = true;
+        }
+      }
+      if (n < 3) return;
+      for (int k = 1; k + 1 < n; ++k) out.push_back({poly[0], poly[k], poly[k + 1]});
+      if (onPlane)
+        for (int k = 0; k < n; ++k)
+          if (flat[k] && flat[(k + 1) % n]) onPlane->emplace(poly[k], poly[(k + 1) % n]);
+    };
+    auto flatFace = [&](const std::array<std::uint32_t, 3>& t) { return s[t[0]] == 0 && s[t[1]] == 0 && s[t[2]] == 0; };
+    std::vector<std::array<std::uint32_t, 3>> nextKept, below, above;
+    std::vector<TaggedTriangle> nextInner;
+    std::set<std::pair<std::uint32_t, std::uint32_t>> inPlane;
+    for (const auto& t : inner) {
+      below.clear();
+      above.clear();
+      if (flatFace(t.v)) {
+        // A face lying in the plane facing +nn bounds the inner part there; facing -nn, its material is beyond.
+        if ((positions[t.v[1]] - positions[t.v[0]]).cross(positions[t.v[2]] - positions[t.v[0]]).dot(nn) > 0) {
+          below.push_back(t.v);
+          for (int k = 0; k < 3; ++k) inPlane.emplace(t.v[k], t.v[(k + 1) % 3]);
+        } else {
+          above.push_back(t.v);
+        }
+      } else {
+        split(t.v, -1, below, &inPlane);
+        split(t.v, +1, above, nullptr);
+      }
+      for (const auto& b : below) nextInner.push_back({b, t.cap});
+      if (!t.cap) nextKept.insert(nextKept.end(), above.begin(), above.end());
+    }
+    // Kept faces are not cut by the plane (they stay whole): only the new vertices the inner part's cut put on
+    // their edges are inserted, so that the two sides of each such edge agree.
+    std::function<void(std::uint32_t, std::uint32_t, std::uint32_t, int)> subdivide =
+        [&](std::uint32_t p0, std::uint32_t p1, std::uint32_t p2, int depth) {
+          const std::uint32_t v[3] = {p0, p1, p2};
+          for (int k = 0; k < 3 && depth < 8; ++k) {
+            const std::uint32_t x = v[k], y = v[(k + 1) % 3], z = v[(k + 2) % 3];
+            auto it = cutVertex.find(std::minmax(x, y));
+            if (it == cutVertex.end() || it->second == x || it->second == y) continue;
+            const std::uint32_t m = it->second;
+            subdivide(x, m, z, depth + 1);
+            subdivide(m, y, z, depth + 1);
+            return;
+          }
+          nextKept.push_back({p0, p1, p2});
+        };
+    for (const auto& t : kept) subdivide(t[0], t[1], t[2], 0);
+    std::vector<std::array<std::uint32_t, 3>> cap;
+    if (!capSection(positions, inPlane, h.point, nn, cap)) return std::nullopt;
+    for (const auto& c : cap) nextInner.push_back({c, true});
+    kept = std::move(nextKept);
+    inner = std::move(nextInner);
+  }
+  const double removed = volumeOf(inner, [](const TaggedTriangle& t) -> const auto& { return t.v; });
+  for (const auto& t : inner)
+    if (t.cap) kept.push_back({t.v[0], t.v[2], t.v[1]});
+  BooleanResult r;
+  r.ok = true;
+  r.mesh = compacted(positions, std::move(kept));
+  // The result must be closed and hold the host's volume less the inner part's; otherwise corefinement does it.
+  std::vector<Eigen::Vector3d> checkPts;
+  std::vector<std::array<std::uint32_t, 3>> checkTris;
+  double checkScale = 0;
+  if (r.mesh.triangles.empty()) return removed > 0 ? std::optional<BooleanResult>(r) : std::nullopt;
+  if (!closedOutward(r.mesh, checkPts, checkTris, checkScale)) return std::nullopt;
+  const double host = volumeOf(hostTris, [](const std::array<std::uint32_t, 3>& t) -> const auto& { return t; });
+  const double result = volumeAbout(r.mesh, o);
+  if (std::abs(host - removed - result) > 1e-6 * std::max(host, scale * scale * scale * 1e-6)) return std::nullopt;
+  return r;
 }
 
 namespace {

@@ -15,6 +15,9 @@ namespace cim::geometry {
 struct SolidMesh {
   std::vector<Eigen::Vector3d> positions;
   std::vector<std::array<std::uint32_t, 3>> triangles;
+  /// Closed and free of self-intersections by construction (an extrusion of a simple, well separated profile): the
+  /// booleans skip their self-intersection test on it, which otherwise costs more than the boolean itself.
+  bool validByConstruction = false;
 };
 
 enum class BooleanOp { Difference, Union, Intersection };
@@ -53,6 +56,25 @@ ThroughCutResult subtractAlignedBoxes(const SolidMesh& host, const std::vector<S
 /// the plane are handled. nullopt when `a` is not closed or the section's loops touch themselves (clipByPlane, which
 /// calls this first itself, then uses corefinement).
 std::optional<BooleanResult> clipClosedByPlane(const SolidMesh& a, const Eigen::Vector3d& point, const Eigen::Vector3d& normal);
+
+/// The half-space of points p with (p - point) . normal <= 0 (normal points out of it).
+struct HalfSpace {
+  Eigen::Vector3d point;
+  Eigen::Vector3d normal;
+};
+
+/// `a` minus the convex region where every half-space holds, without CGAL (a wall clipped under a roof by an
+/// IfcPolygonalBoundedHalfSpace: the boundary's prism sides and the roof plane). `a` must be closed after welding
+/// identical vertices; the region's planes are cut one by one, the host's surface outside the region kept and the
+/// region's surface inside the host added. The result is checked closed and its volume against the host's less the
+/// removed part; nullopt when `a` is not closed, a section does not close simply or the check fails (the caller then
+/// uses corefinement). An empty mesh when nothing is left.
+std::optional<BooleanResult> subtractConvexRegion(const SolidMesh& a, const std::vector<HalfSpace>& region);
+
+/// The pieces of `a` (identical vertices welded) joined along edges that exactly two triangles share: closed shells
+/// that touch along an edge or at a point (an IfcFaceBasedSurfaceModel of a cabinet's boards) come apart, each a
+/// closed volume of its own.
+std::vector<SolidMesh> manifoldComponents(const SolidMesh& a);
 
 /// Keeps the part of `a` on the side of the plane opposite to `normal` (the plane through `point`), closing the cut.
 BooleanResult clipByPlane(const SolidMesh& a, const Eigen::Vector3d& point, const Eigen::Vector3d& normal);

@@ -21,6 +21,7 @@
 namespace cim::io::ifc {
 
 class AlignmentCurve;
+struct TriMesh;
 
 /// Values by instance id, for any number of threads.
 template <class V>
@@ -61,6 +62,9 @@ class Context {
   IdCache<Eigen::Affine3d> placements;
   /// Alignment curves by curve id, nullptr for one that cannot be evaluated (alignment.cpp fills it).
   IdCache<std::shared_ptr<const AlignmentCurve>> alignmentCurves;
+  /// Meshes of mapped representations (IfcRepresentationMap's MappedRepresentation, by id) that hold booleans, in
+  /// the representation's own frame: a type's booleans are evaluated once, not once per occurrence (shapes.cpp).
+  IdCache<std::shared_ptr<const std::vector<TriMesh>>> mappedShapes;
 
   /// Records a finding about instance `id` (0: the whole file). Thread-safe. Repeats of the same message about the
   /// same instance are dropped.

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "cim/geometry/booleans.h"
+#include "cim/geometry/triangulate.h"
 #include "io/ifc/axis_placement.h"
 #include "io/ifc/curves.h"
 #include "io/ifc/profiles.h"
@@ -89,7 +90,7 @@ TriMesh primitiveMesh(const Context& ctx, const Instance& it) {
   return m;
 }
 
-geometry::SolidMesh toSolid(const TriMesh& m) { return {m.positions, m.triangles}; }
+geometry::SolidMesh toSolid(const TriMesh& m) { return {m.positions, m.triangles, m.validByConstruction}; }
 
 TriMesh fromSolid(geometry::SolidMesh s) {
   TriMesh out;
@@ -135,6 +136,36 @@ DifferenceChain readChain(const IfcFile& f, std::uint64_t top) {
   return chain;
 }
 
+// A simple counter-clockwise polygon as triangles by ear clipping (boundaries of half-spaces have a few corners);
+// empty when no ear is found (the polygon is not simple).
+std::vector<std::vector<Eigen::Vector2d>> earTriangles(std::vector<Eigen::Vector2d> ring) {
+  auto cross = [](const Eigen::Vector2d& a, const Eigen::Vector2d& b, const Eigen::Vector2d& c) {
+    return (b - a).x() * (c - a).y() - (b - a).y() * (c - a).x();
+  };
+  std::vector<std::vector<Eigen::Vector2d>> out;
+  while (ring.size() > 3) {
+    const std::size_t n = ring.size();
+    bool found = false;
+    for (std::size_t i = 0; i < n && !found; ++i) {
+      const auto &a = ring[(i + n - 1) % n], &b = ring[i], &c = ring[(i + 1) % n];
+      if (cross(a, b, c) <= 0) continue;  // reflex or flat corner
+      bool empty = true;
+      for (std::size_t j = 0; j < n && empty; ++j) {
+        const auto& p = ring[j];
+        if (j == i || j == (i + 1) % n || j == (i + n - 1) % n) continue;
+        empty = !(cross(a, b, p) >= 0 && cross(b, c, p) >= 0 && cross(c, a, p) >= 0);
+      }
+      if (!empty) continue;
+      out.push_back({a, b, c});
+      ring.erase(ring.begin() + static_cast<std::ptrdiff_t>(i));
+      found = true;
+    }
+    if (!found) return {};
+  }
+  out.push_back(ring);
+  return out;
+}
+
 // Evaluates booleans of one representation item, counting into `stats`.
 class Booleans {
  public:
@@ -170,7 +201,9 @@ class Booleans {
   // Reports boolean `id` as not applied and counts it; returns the first operand unchanged.
   TriMesh keep(std::uint64_t id, TriMesh first, const std::string& why) {
     ++stats_.booleanOperandsKept;
-    ctx_.report(Severity::Warning, ErrorCode::IfcBooleanNotApplied, id, "boolean not applied (" + why + "); first operand kept");
+    std::string message = "boolean not applied (" + why + "); first operand kept";
+    if (!stats_.product.empty()) message += " in " + stats_.product;
+    ctx_.report(Severity::Warning, ErrorCode::IfcBooleanNotApplied, id, std::move(message));
     return first;
   }
 
@@ -267,6 +300,7 @@ class Booleans {
       // Keep what is not material: clipByPlane keeps the side opposite the given normal.
       return geometry::clipByPlane(host, point, towardsMaterial);
     }
+    if (auto exact = boundedHalfSpaceExact(hs, host, point, Eigen::Vector3d(-towardsMaterial))) return std::move(*exact);
     auto prism = boundedPrism(hs, host, fail.error);
     if (!prism) return fail;
     auto material = geometry::clipByPlane(*prism, point, -towardsMaterial);
@@ -278,6 +312,56 @@ class Booleans {
       return same;
     }
     return geometry::booleanOperation(host, material.mesh, geometry::BooleanOp::Difference);
+  }
+
+  // The IfcPolygonalBoundedHalfSpace subtracted without corefinement: its boundary (in its Position's xy) as convex
+  // pieces (itself when convex, else its triangles), each piece's prism sides and the half-space's plane (normal
+  // `outward`, pointing away from the material) bounding a convex region, subtracted from `host` one after another.
+  // nullopt when the boundary cannot be read or a piece cannot be subtracted that way (`host` not closed, say).
+  std::optional<geometry::BooleanResult> boundedHalfSpaceExact(const Instance& hs, const geometry::SolidMesh& host,
+                                                               const Eigen::Vector3d& point, const Eigen::Vector3d& outward) {
+    Eigen::Affine3d frame = Eigen::Affine3d::Identity();
+    if (auto pos = hs.ref("Position")) frame = axis2Placement(ctx_, *pos);
+    auto boundaryId = hs.ref("PolygonalBoundary");
+    if (!boundaryId) return std::nullopt;
+    std::vector<Eigen::Vector2d> ring;
+    for (const auto& q : curvePoints(ctx_, *boundaryId))
+      if (ring.empty() || (Eigen::Vector2d(q.x(), q.y()) - ring.back()).norm() > 1e-9) ring.emplace_back(q.x(), q.y());
+    while (ring.size() > 1 && (ring.front() - ring.back()).norm() <= 1e-9) ring.pop_back();
+    if (ring.size() < 3) return std::nullopt;
+    if (geometry::signedArea(ring) < 0) std::reverse(ring.begin(), ring.end());
+    std::vector<std::vector<Eigen::Vector2d>> pieces;
+    bool convex = true;
+    for (std::size_t i = 0; i < ring.size() && convex; ++i) {
+      const auto& a = ring[i];
+      const auto& b = ring[(i + 1) % ring.size()];
+      const auto& c = ring[(i + 2) % ring.size()];
+      const Eigen::Vector2d u = b - a, v = c - b;
+      convex = u.x() * v.y() - u.y() * v.x() >= -1e-12 * u.norm() * v.norm();
+    }
+    if (convex) {
+      pieces.push_back(ring);
+    } else {
+      pieces = earTriangles(ring);
+      if (pieces.empty()) return std::nullopt;
+    }
+    geometry::BooleanResult current;
+    current.ok = true;
+    current.mesh = host;
+    for (const auto& piece : pieces) {
+      std::vector<geometry::HalfSpace> region{{point, outward}};  // the plane first: it alone often misses the host
+      for (std::size_t i = 0; i < piece.size(); ++i) {
+        const Eigen::Vector2d a = piece[i], d = piece[(i + 1) % piece.size()] - a;
+        if (!(d.norm() > 1e-12)) continue;
+        region.push_back({frame * Eigen::Vector3d(a.x(), a.y(), 0.0),
+                          frame.linear() * Eigen::Vector3d(d.y(), -d.x(), 0.0).normalized()});
+      }
+      auto r = geometry::subtractConvexRegion(current.mesh, region);
+      if (!r) return std::nullopt;
+      current = std::move(*r);
+      if (current.mesh.triangles.empty()) break;
+    }
+    return current;
   }
 
   // The prism of an IfcPolygonalBoundedHalfSpace: its boundary extruded along its Position's z, long enough to pass

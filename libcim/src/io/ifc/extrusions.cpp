@@ -133,6 +133,56 @@ TriMesh revolve(const Context& ctx, const std::vector<Polygon>& polys, const Eig
 
 TriMesh extrude(const std::vector<Polygon>& polys, const Eigen::Vector3d& v) { return extrudeTapered(polys, polys, v); }
 
+namespace {
+
+// Distance between segments ab and cd of the profile plane (z ignored).
+double segmentDistance(const Eigen::Vector2d& a, const Eigen::Vector2d& b, const Eigen::Vector2d& c, const Eigen::Vector2d& d) {
+  auto cross = [](const Eigen::Vector2d& u, const Eigen::Vector2d& v) { return u.x() * v.y() - u.y() * v.x(); };
+  const double d1 = cross(b - a, c - a), d2 = cross(b - a, d - a), d3 = cross(d - c, a - c), d4 = cross(d - c, b - c);
+  if (((d1 > 0) != (d2 > 0)) && ((d3 > 0) != (d4 > 0)) && d1 != 0 && d2 != 0 && d3 != 0 && d4 != 0) return 0;
+  auto pointSegment = [](const Eigen::Vector2d& p, const Eigen::Vector2d& s, const Eigen::Vector2d& e) {
+    const Eigen::Vector2d se = e - s;
+    const double l = se.squaredNorm();
+    const double t = l > 0 ? std::clamp((p - s).dot(se) / l, 0.0, 1.0) : 0.0;
+    return (s + t * se - p).norm();
+  };
+  return std::min({pointSegment(a, c, d), pointSegment(b, c, d), pointSegment(c, a, b), pointSegment(d, a, b)});
+}
+
+}  // namespace
+
+bool wellSeparated(const Polygon& poly) {
+  // Edges of at least 0.1 mm, edges that do not share a corner at least 0.1 mm apart: simple rings, holes apart from
+  // each other and from the outer ring, nothing the booleans' 10 micrometre grid could fold.
+  constexpr double kGap = 1e-4;
+  constexpr std::size_t kMaxEdges = 256;  // pairwise test; larger profiles are tested by the booleans instead
+  std::vector<std::pair<Eigen::Vector2d, Eigen::Vector2d>> edges;
+  std::vector<std::pair<std::size_t, std::size_t>> ringOf;  // (ring, index in ring)
+  std::vector<std::size_t> ringSize;
+  for (std::size_t r = 0; r < poly.rings.size(); ++r) {
+    const auto& ring = poly.rings[r];
+    if (ring.size() < 3) return false;
+    ringSize.push_back(ring.size());
+    for (std::size_t i = 0; i < ring.size(); ++i) {
+      const auto& p = ring[i];
+      const auto& q = ring[(i + 1) % ring.size()];
+      if (!p.allFinite() || std::abs(p.z()) > 1e-9 || (q - p).norm() < kGap) return false;
+      edges.emplace_back(p.head<2>(), q.head<2>());
+      ringOf.emplace_back(r, i);
+    }
+  }
+  if (edges.empty() || edges.size() > kMaxEdges) return false;
+  for (std::size_t i = 0; i < edges.size(); ++i)
+    for (std::size_t j = i + 1; j < edges.size(); ++j) {
+      const auto [ri, ii] = ringOf[i];
+      const auto [rj, ij] = ringOf[j];
+      const std::size_t n = ringSize[ri];
+      if (ri == rj && (ij == (ii + 1) % n || ii == (ij + 1) % n)) continue;  // neighbours share a corner
+      if (segmentDistance(edges[i].first, edges[i].second, edges[j].first, edges[j].second) < kGap) return false;
+    }
+  return true;
+}
+
 std::optional<TriMesh> extrudedAreaSolid(Context& ctx, const Instance& it) {
   const std::uint64_t id = it.id();
   auto profile = it.ref("SweptArea");
@@ -162,7 +212,9 @@ std::optional<TriMesh> extrudedAreaSolid(Context& ctx, const Instance& it) {
       m = extrudeTapered(std::move(start), std::move(end), dir * depthM);
     }
   } else {
-    m = extrude(profilePolygons(ctx, *profile), dir * depthM);
+    const auto polys = profilePolygons(ctx, *profile);
+    m = extrude(polys, dir * depthM);
+    m.validByConstruction = polys.size() == 1 && std::abs(dir.z()) > 1e-6 && wellSeparated(polys[0]);
   }
   if (auto pos = it.ref("Position")) m = transformed(m, axis2Placement(ctx, *pos));
   return m;

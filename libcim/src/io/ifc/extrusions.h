@@ -22,6 +22,10 @@ std::optional<TriMesh> extrudedAreaSolid(Context& ctx, const Instance& it);
 /// axis; a tapered one whose end profile does not match its start is reported and revolved from the start profile.
 std::optional<TriMesh> revolvedAreaSolid(Context& ctx, const Instance& it);
 
+/// The polygon's rings are simple and well apart (edges of at least 0.1 mm, non-neighbouring edges at least 0.1 mm
+/// apart, at most 256 edges, in the plane z = 0): its extrusion is a valid solid (TriMesh::validByConstruction).
+bool wellSeparated(const Polygon& poly);
+
 /// Polygons in the XY plane extruded along `v`: bottom cap, top cap, side walls; outward-facing for an extrusion along
 /// +Z whatever the rings' orientation.
 TriMesh extrude(const std::vector<Polygon>& polys, const Eigen::Vector3d& v);

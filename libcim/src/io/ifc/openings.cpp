@@ -1,7 +1,11 @@
 #include "io/ifc/openings.h"
 
 #include <algorithm>
+#include <cmath>
+#include <optional>
 #include <string>
+
+#include <Eigen/Geometry>
 
 #include "cim/geometry/booleans.h"
 #include "io/ifc/object_placement.h"
@@ -31,6 +35,7 @@ std::vector<geometry::SolidMesh> openingBodies(Context& ctx, const std::vector<s
         geometry::SolidMesh cutter;
         for (const auto& q : m.positions) cutter.positions.push_back(placement * q);
         cutter.triangles = m.triangles;
+        cutter.validByConstruction = m.validByConstruction;
         // Exporters repeat identical bodies (ArchiCAD writes an opening's box twice). Subtracting a body again from
         // the hole it made is all coplanar faces, which exact corefinement takes minutes over: skip duplicates.
         const bool duplicate = std::any_of(cutters.begin(), cutters.end(), [&](const geometry::SolidMesh& c) {
@@ -57,21 +62,59 @@ geometry::SolidMesh grown(geometry::SolidMesh c) {
   return c;
 }
 
+// The cutters whose bounds meet `m`'s: the others remove nothing from it.
+std::vector<geometry::SolidMesh> touching(const geometry::SolidMesh& m, const std::vector<geometry::SolidMesh>& cutters) {
+  auto bounds = [](const geometry::SolidMesh& s) {
+    Eigen::AlignedBox3d b;
+    for (const auto& q : s.positions) b.extend(q);
+    return b;
+  };
+  const Eigen::AlignedBox3d host = bounds(m);
+  std::vector<geometry::SolidMesh> out;
+  for (const auto& c : cutters)
+    if (host.intersects(bounds(c))) out.push_back(c);
+  return out;
+}
+
 // One host mesh minus the cutters: aligned boxes exactly first (fast and byte-stable), corefinement for the rest.
 // `skipped` counts the cutters corefinement could not subtract.
-geometry::BooleanResult cutPiece(const TriMesh& m, const std::vector<geometry::SolidMesh>& cutters, ShapeStats& stats,
+geometry::BooleanResult cutPiece(geometry::SolidMesh solid, const std::vector<geometry::SolidMesh>& all, ShapeStats& stats,
                                  std::size_t& skipped) {
-  geometry::SolidMesh solid{m.positions, m.triangles};
-  std::vector<geometry::SolidMesh> rest;
+  const auto cutters = touching(solid, all);
+  if (cutters.empty()) return geometry::BooleanResult{true, {}, std::move(solid)};
+  std::vector<std::size_t> left;
   if (auto fast = geometry::subtractAlignedBoxes(solid, cutters); fast.applied) {
     stats.openingsBoxCut += fast.handled;
     solid = std::move(fast.mesh);
-    for (auto i : fast.rest) rest.push_back(grown(cutters[i]));
+    left = std::move(fast.rest);
   } else {
-    for (const auto& c : cutters) rest.push_back(grown(c));
+    for (std::size_t i = 0; i < cutters.size(); ++i) left.push_back(i);
   }
+  std::vector<geometry::SolidMesh> rest;
+  for (auto i : left) rest.push_back(grown(cutters[i]));
   if (rest.empty()) return geometry::BooleanResult{true, {}, std::move(solid)};
   return geometry::subtractAll(solid, rest, skipped);
+}
+
+// A host mesh that is not one closed surface may be several closed ones touching along edges (the boards of a cabinet
+// in one IfcFaceBasedSurfaceModel): each cut on its own. Not ok when that does not help either.
+geometry::BooleanResult cutComponents(const geometry::SolidMesh& m, const std::vector<geometry::SolidMesh>& cutters,
+                                      ShapeStats& stats, std::size_t& skipped, geometry::BooleanResult failed) {
+  const auto parts = geometry::manifoldComponents(m);
+  if (parts.size() < 2) return failed;
+  geometry::BooleanResult out{true, {}, {}};
+  skipped = 0;  // the whole host's failure counted them all
+  for (const auto& part : parts) {
+    std::size_t partSkipped = 0;
+    auto r = cutPiece(part, cutters, stats, partSkipped);
+    if (!r.ok) return failed;
+    skipped = std::max(skipped, partSkipped);
+    if (partSkipped > 0) out.error = r.error;
+    const auto base = static_cast<std::uint32_t>(out.mesh.positions.size());
+    out.mesh.positions.insert(out.mesh.positions.end(), r.mesh.positions.begin(), r.mesh.positions.end());
+    for (auto t : r.mesh.triangles) out.mesh.triangles.push_back({t[0] + base, t[1] + base, t[2] + base});
+  }
+  return out;
 }
 
 }  // namespace
@@ -86,7 +129,9 @@ OpeningCounts cutOpenings(Context& ctx, std::uint64_t hostId, const std::vector<
   bool anyHost = false;
   for (auto& m : host) {
     std::size_t skipped = 0;
-    auto r = cutPiece(m, cutters, stats, skipped);
+    const geometry::SolidMesh solid{m.positions, m.triangles, m.validByConstruction};
+    auto r = cutPiece(solid, cutters, stats, skipped);
+    if (!r.ok) r = cutComponents(solid, cutters, stats, skipped, std::move(r));
     if (!r.ok) {  // this host piece does not bound a volume (e.g. a surface model): other pieces may
       why = r.error;
       continue;
@@ -98,13 +143,16 @@ OpeningCounts cutOpenings(Context& ctx, std::uint64_t hostId, const std::vector<
     }
     m.positions = std::move(r.mesh.positions);
     m.triangles = std::move(r.mesh.triangles);
+    m.validByConstruction = false;  // a cut result is checked again by whatever cuts it next
   }
   const std::size_t failed = anyHost ? std::min(worst, openings.size()) : openings.size();
   counts.cut += openings.size() - failed;
   counts.notCut += failed;
-  if (failed > 0)
-    ctx.report(Severity::Warning, ErrorCode::IfcOpeningNotCut, hostId,
-               std::to_string(failed) + " opening(s) not cut: " + why);
+  if (failed > 0) {
+    std::string message = std::to_string(failed) + " opening(s) not cut: " + why;
+    if (!stats.product.empty()) message += " in " + stats.product;
+    ctx.report(Severity::Warning, ErrorCode::IfcOpeningNotCut, hostId, std::move(message));
+  }
   host.erase(std::remove_if(host.begin(), host.end(), [](const TriMesh& m) { return m.triangles.empty(); }), host.end());
   return counts;
 }

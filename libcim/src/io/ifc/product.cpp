@@ -88,6 +88,14 @@ std::optional<geometry::Mesh> sceneMesh(const TriMesh& m, const Eigen::Vector3d&
   return mesh;
 }
 
+// The product as booleans and openings that fail on it name it: class, name and GlobalId.
+std::string productLabel(const std::string& cls, const model::Element& e) {
+  std::string label = cls;
+  if (!e.name.empty()) label += " '" + e.name + "'";
+  label += " (GlobalId " + (e.guid.empty() ? std::string("none") : e.guid) + ")";
+  return label;
+}
+
 // The product's body meshes in the engineering frame, cut by its openings (counted in `out`).
 std::vector<TriMesh> worldMeshes(const ProductMapping& m, const Instance& p, std::uint64_t repId, ProductWorker& worker,
                                  ProductResult& out, bool& axisOnly, Eigen::Affine3d& placement) {
@@ -126,7 +134,9 @@ ProductResult mapProduct(const ProductMapping& m, const EntityRecord& rec, Produ
   addAttributes(m, p, worker.psets, e);
   bool axisOnly = false;
   Eigen::Affine3d placement;
+  worker.stats.product = productLabel(out.cls, e);
   const std::vector<TriMesh> meshes = worldMeshes(m, p, *repId, worker, out, axisOnly, placement);
+  worker.stats.product.clear();
   if (axisOnly) e.attributes["Geometry"] = "axis curve only, drawn as a tube of radius 0.1 m";
   const model::Color fallback = defaultColor(file, rec);
   for (const auto& mesh : meshes) {

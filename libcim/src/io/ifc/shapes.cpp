@@ -1,6 +1,7 @@
 #include "io/ifc/shapes.h"
 
 #include <algorithm>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -111,7 +112,25 @@ class ShapeBuilder {
     }
     Eigen::Affine3d target = Eigen::Affine3d::Identity();
     if (auto tg = it.ref("MappingTarget")) target = transformationOperator(ctx_, *tg);
-    if (auto rep = map.ref("MappedRepresentation")) representation(*rep, t * target * origin, out, depth + 1, color);
+    auto rep = map.ref("MappedRepresentation");
+    if (!rep) return;
+    const Eigen::Affine3d place = t * target * origin;
+    if (color) {  // the occurrence colours the type's items: not shared
+      representation(*rep, place, out, depth + 1, color);
+      return;
+    }
+    // A type's booleans (a window's clipped frame, a wall type's clipping) are evaluated once per file and placed at
+    // every occurrence; types without booleans are cheap to mesh again and not kept.
+    if (auto hit = ctx_.mappedShapes.find(*rep)) {
+      for (const auto& m : **hit) out.push_back(transformed(m, place));
+      return;
+    }
+    const auto booleansBefore = stats_.booleansEvaluated + stats_.booleanOperandsKept;
+    std::vector<TriMesh> local;
+    representation(*rep, Eigen::Affine3d::Identity(), local, depth + 1, color);
+    if (stats_.booleansEvaluated + stats_.booleanOperandsKept != booleansBefore)
+      ctx_.mappedShapes.insert(*rep, std::make_shared<const std::vector<TriMesh>>(local));
+    for (const auto& m : local) out.push_back(transformed(m, place));
   }
 
   // The item's own mesh in its parent frame, from its family. nullopt when there is nothing to add and nothing more
@@ -149,6 +168,7 @@ class ShapeBuilder {
   TriMesh operand(std::uint64_t id, int depth, const std::optional<model::Color>& color) {
     std::vector<TriMesh> parts;
     item(id, Eigen::Affine3d::Identity(), parts, depth + 1, color);
+    if (parts.size() == 1) return std::move(parts.front());  // keeps validByConstruction
     TriMesh merged;
     for (const auto& p : parts) merged.append(p, Eigen::Affine3d::Identity());
     return merged;

@@ -74,6 +74,8 @@ TriMesh transformed(const TriMesh& m, const Eigen::Affine3d& t) {
   TriMesh out;
   out.append(m, t);
   out.color = m.color;
+  const double det = t.linear().determinant();
+  out.validByConstruction = m.validByConstruction && std::isfinite(det) && std::abs(det) > 1e-12;
   return out;
 }
 

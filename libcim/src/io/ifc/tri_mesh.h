@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <vector>
 
 #include <Eigen/Geometry>
@@ -18,6 +19,9 @@ struct TriMesh {
   std::vector<Eigen::Vector3d> positions;
   std::vector<std::array<std::uint32_t, 3>> triangles;
   std::optional<model::Color> color;  ///< from an IfcStyledItem on the item, when there is one
+  /// Closed and free of self-intersections by construction (geometry::SolidMesh::validByConstruction); kept by
+  /// transformed(), lost by append().
+  bool validByConstruction = false;
 
   /// Appends `other` mapped by `transform`; triangles are turned over when `transform` mirrors, so they keep facing out.
   void append(const TriMesh& other, const Eigen::Affine3d& transform);
@@ -31,7 +35,9 @@ TriMesh transformed(const TriMesh& m, const Eigen::Affine3d& t);
 struct ShapeStats {
   std::size_t booleansEvaluated = 0;
   std::size_t booleanOperandsKept = 0;  ///< booleans that could not be evaluated (first operand kept)
-  std::size_t openingsBoxCut = 0;       ///< opening bodies cut by the box fast path rather than corefinement
+  std::size_t openingsBoxCut = 0;       ///< opening bodies cut exactly (aligned boxes, convex bodies) rather than by corefinement
+  /// The product being mapped, as diagnostics name it (class, name, GlobalId); not summed, set per product.
+  std::string product;
 };
 
 using Ring = std::vector<Eigen::Vector3d>;
