@@ -307,6 +307,37 @@ SolidMesh compacted(const std::vector<Eigen::Vector3d>& positions, std::vector<s
   return out;
 }
 
+// The section of a closed surface's inner part by a plane: `inPlane` holds the kept faces' edges lying in the plane;
+// those without their reverse are the section's boundary, chained into loops and triangulated (facing +nn) into
+// `out`. False when the loops do not close simply.
+bool capSection(const std::vector<Eigen::Vector3d>& positions, const std::set<std::pair<std::uint32_t, std::uint32_t>>& inPlane,
+                const Eigen::Vector3d& point, const Eigen::Vector3d& nn, std::vector<std::array<std::uint32_t, 3>>& out) {
+  std::map<std::uint32_t, std::uint32_t> capNext;
+  for (const auto& [a, b] : inPlane)
+    if (!inPlane.count({b, a}))
+      if (!capNext.emplace(b, a).second) return false;  // kept on one side only: a boundary; the cap runs b -> a
+  const Eigen::Vector3d u = nn.unitOrthogonal(), w = nn.cross(u);
+  std::vector<std::vector<Eigen::Vector2d>> rings;
+  std::vector<std::uint32_t> ids;
+  while (!capNext.empty()) {
+    const std::uint32_t start = capNext.begin()->first;
+    std::uint32_t cur = start;
+    std::vector<Eigen::Vector2d> ring;
+    do {
+      auto it = capNext.find(cur);
+      if (it == capNext.end()) return false;
+      ids.push_back(cur);
+      ring.emplace_back((positions[cur] - point).dot(u), (positions[cur] - point).dot(w));
+      cur = it->second;
+      capNext.erase(it);
+    } while (cur != start);
+    if (ring.size() < 3) return false;
+    rings.push_back(std::move(ring));
+  }
+  for (const auto& t : triangulatePolygon(rings)) out.push_back({ids[t[0]], ids[t[1]], ids[t[2]]});
+  return true;
+}
+
 // A closed, outward, welded surface of any shape clipped by a plane. The kept part of every face is cut at the plane;
 // kept edges lying in the plane without their reverse beside them are the section's boundary, and chain into closed
 // loops (holes included), triangulated by nesting. Vertices and faces on the plane are fine; nullopt when the loops
@@ -375,29 +406,7 @@ std::optional<BooleanResult> clipClosedGeneral(const std::vector<Eigen::Vector3d
       if (onPlane[k] && onPlane[l]) inPlane.emplace(poly[k], poly[l]);
     }
   }
-  std::map<std::uint32_t, std::uint32_t> capNext;  // section boundary, oriented for a cap facing +nn
-  for (const auto& [a, b] : inPlane)
-    if (!inPlane.count({b, a}))  // kept on one side only: a boundary; the cap runs b -> a
-      if (!capNext.emplace(b, a).second) return std::nullopt;
-  const Eigen::Vector3d u = nn.unitOrthogonal(), w = nn.cross(u);
-  std::vector<std::vector<Eigen::Vector2d>> rings;
-  std::vector<std::uint32_t> ids;
-  while (!capNext.empty()) {
-    const std::uint32_t start = capNext.begin()->first;
-    std::uint32_t cur = start;
-    std::vector<Eigen::Vector2d> ring;
-    do {
-      auto it = capNext.find(cur);
-      if (it == capNext.end()) return std::nullopt;  // an open chain: not a closed section
-      ids.push_back(cur);
-      ring.emplace_back((positions[cur] - point).dot(u), (positions[cur] - point).dot(w));
-      cur = it->second;
-      capNext.erase(it);
-    } while (cur != start);
-    if (ring.size() < 3) return std::nullopt;
-    rings.push_back(std::move(ring));
-  }
-  for (const auto& t : triangulatePolygon(rings)) out.push_back({ids[t[0]], ids[t[1]], ids[t[2]]});
+  if (!capSection(positions, inPlane, point, nn, out)) return std::nullopt;
   r.mesh = compacted(positions, std::move(out));
   return r;
 }
@@ -482,37 +491,6 @@ std::optional<BooleanResult> clipClosedByPlane(const SolidMesh& a, const Eigen::
 }
 
 namespace {
-
-// The section of a closed surface's inner part by a plane: `inPlane` holds the kept faces' edges lying in the plane;
-// those without their reverse are the section's boundary, chained into loops and triangulated (facing +nn) into
-// `out`. False when the loops do not close simply.
-bool capSection(const std::vector<Eigen::Vector3d>& positions, const std::set<std::pair<std::uint32_t, std::uint32_t>>& inPlane,
-                const Eigen::Vector3d& point, const Eigen::Vector3d& nn, std::vector<std::array<std::uint32_t, 3>>& out) {
-  std::map<std::uint32_t, std::uint32_t> capNext;
-  for (const auto& [a, b] : inPlane)
-    if (!inPlane.count({b, a}))
-      if (!capNext.emplace(b, a).second) return false;
-  const Eigen::Vector3d u = nn.unitOrthogonal(), w = nn.cross(u);
-  std::vector<std::vector<Eigen::Vector2d>> rings;
-  std::vector<std::uint32_t> ids;
-  while (!capNext.empty()) {
-    const std::uint32_t start = capNext.begin()->first;
-    std::uint32_t cur = start;
-    std::vector<Eigen::Vector2d> ring;
-    do {
-      auto it = capNext.find(cur);
-      if (it == capNext.end()) return false;
-      ids.push_back(cur);
-      ring.emplace_back((positions[cur] - point).dot(u), (positions[cur] - point).dot(w));
-      cur = it->second;
-      capNext.erase(it);
-    } while (cur != start);
-    if (ring.size() < 3) return false;
-    rings.push_back(std::move(ring));
-  }
-  for (const auto& t : triangulatePolygon(rings)) out.push_back({ids[t[0]], ids[t[1]], ids[t[2]]});
-  return true;
-}
 
 struct TaggedTriangle {
   std::array<std::uint32_t, 3> v;
