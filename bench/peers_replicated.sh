@@ -29,20 +29,19 @@ if [[ ${#files[@]} -eq 0 ]]; then
   done
 fi
 echo "machine: $(nproc) cores, load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
-printf '| file (x copies) | MB | products ours / web-ifc / ifc-lite | ours s | in-proc s | web-ifc s | ifc-lite s | time ratio process (in-proc) | ours MB | web-ifc MB | ifc-lite MB | RSS ratio | goals |\n'
+printf '| file (replicated) | MB | products ours / web-ifc / ifc-lite | ours s | in-proc s | web-ifc s | ifc-lite s | time ratio process (in-proc) | ours MB | web-ifc MB | ifc-lite MB | RSS ratio | goals |\n'
 printf '|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n'
 for src in "${files[@]}"; do
   n=$(basename "$src" .ifc)
   big=$replicas/${n}_x.ifc
   [[ -s $big ]] || python3 bench/make_replicated_ifc.py "$src" "$big" --min-mb "$min_mb" >/dev/null
-  copies=$(( ($(stat -c %s "$big") + $(stat -c %s "$src") / 2) / $(stat -c %s "$src") ))
   /usr/bin/time -f '%e %M' -o "$out/$n.ours.time" build/bin/cim info --elements --json "$big" >"$out/$n.ours.jsonl" 2>"$out/$n.ours.err" || true
   inproc=$(build/bin/cim_bench_ifc "$big" 2>/dev/null | python3 -c 'import json,sys; print(json.loads(sys.stdin.readline())["seconds"])' || echo nan)
   node bench/webifc/bboxes.mjs "$big" --out /dev/null 2>"$out/$n.webifc.err" || true
   node bench/ifclite/meshes.mjs "$big" >"$out/$n.ifclite.json" 2>"$out/$n.ifclite.err" || true
-  python3 - "$n" "$copies" "$big" "$out" "$inproc" <<'PY'
+  python3 - "$n" "$big" "$out" "$inproc" <<'PY'
 import json, os, sys
-n, copies, big, out, inproc = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4], float(sys.argv[5])
+n, big, out, inproc = sys.argv[1], sys.argv[2], sys.argv[3], float(sys.argv[4])
 ours_s, ours_kb = map(float, open(f"{out}/{n}.ours.time").read().split()[-2:])
 ours_products = sum(1 for line in open(f"{out}/{n}.ours.jsonl") if line.startswith("{") and '"bbox"' in line)
 def last_json(path):
@@ -60,7 +59,7 @@ i_ratio = inproc / min(peers_s) if peers_s else float("nan")
 ours_mb = ours_kb / 1024
 r_ratio = ours_mb / min(peers_mb) if peers_mb else float("nan")
 goals = ("time met" if i_ratio <= 0.33 else "time MISSED") + ", " + ("RSS met" if r_ratio <= 0.8 else "RSS MISSED")
-print(f"| {n} (x{copies}) | {os.path.getsize(big)/1e6:.0f} | {ours_products} / {fmt(w,'products','{}')} / {fmt(l,'products','{}')} "
+print(f"| {n} | {os.path.getsize(big)/1e6:.0f} | {ours_products} / {fmt(w,'products','{}')} / {fmt(l,'products','{}')} "
       f"| {ours_s:.2f} | {inproc:.2f} | {fmt(w,'seconds')} | {fmt(l,'seconds')} | {t_ratio:.2f} ({i_ratio:.2f}) "
       f"| {ours_mb:.0f} | {fmt(w,'peakRssMB','{:.0f}')} | {fmt(l,'peakRssMB','{:.0f}')} | {r_ratio:.2f} | {goals} |")
 PY
