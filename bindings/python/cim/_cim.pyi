@@ -427,7 +427,8 @@ def load(inputs: Paths, *, crs: Optional[str] = None, origin: Optional[Point3] =
          max_error: float = 0.1, lod: Optional[str] = None,
          join: Optional[Union[Tuple[PathLike, str], Sequence[Tuple[PathLike, str]]]] = None,
          height_field: Optional[str] = None, storeys_field: Optional[str] = None, ground_field: Optional[str] = None,
-         storey_height: Optional[float] = None, progress: Progress = None) -> Scene: ...
+         storey_height: Optional[float] = None, encoding: Optional[str] = None,
+         progress: Progress = None) -> Scene: ...
 def read_store(location: str, *, as_of: Optional[str] = None) -> Scene: ...
 
 # --- index and results --------------------------------------------------------------------------------------------

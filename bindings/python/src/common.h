@@ -107,10 +107,12 @@ cim::app::LoadOptions loadOptions(const std::optional<std::string>& crs, const p
                                   const py::object& fieldMapping, const std::optional<std::string>& pipeType,
                                   double maxError);
 /// The city options of cim.load into `o`: lod ('2', '2.2'), join (a (table, on) pair or a list of them, on as
-/// 'ELEMENT_KEY[=TABLE_COLUMN]' like the CLI's --on), the footprints' height/storeys/ground fields and storey height.
+/// 'ELEMENT_KEY[=TABLE_COLUMN]' like the CLI's --on), the footprints' height/storeys/ground fields and storey height;
+/// and the text encoding of CSV/Shapefile inputs (cim --encoding; default: detected).
 void cityOptions(cim::app::LoadOptions& o, const std::optional<std::string>& lod, const py::object& join,
                  const std::optional<std::string>& heightField, const std::optional<std::string>& storeysField,
-                 const std::optional<std::string>& groundField, const std::optional<double>& storeyHeight);
+                 const std::optional<std::string>& groundField, const std::optional<double>& storeyHeight,
+                 const std::optional<std::string>& encoding);
 
 // --- owners and views --------------------------------------------------------------------------------------------
 

@@ -111,7 +111,9 @@ cim::app::LoadOptions loadOptions(const std::optional<std::string>& crs, const p
 
 void cityOptions(cim::app::LoadOptions& o, const std::optional<std::string>& lod, const py::object& join,
                  const std::optional<std::string>& heightField, const std::optional<std::string>& storeysField,
-                 const std::optional<std::string>& groundField, const std::optional<double>& storeyHeight) {
+                 const std::optional<std::string>& groundField, const std::optional<double>& storeyHeight,
+                 const std::optional<std::string>& encoding) {
+  if (encoding) o.encoding = *encoding;
   if (lod) o.lod = *lod;
   if (heightField) o.heightField = *heightField;
   if (storeysField) o.storeysField = *storeysField;
@@ -138,7 +140,8 @@ void cityOptions(cim::app::LoadOptions& o, const std::optional<std::string>& lod
 cim::app::LoadOptions loadOptions(const py::kwargs& kwargs) {
   static const std::vector<std::string> names = {
       "crs",       "origin",    "rotation", "up_axis", "scale",        "input_crs",     "points",      "field_mapping",
-      "pipe_type", "max_error", "lod",      "join",    "height_field", "storeys_field", "ground_field", "storey_height"};
+      "pipe_type", "max_error", "lod",      "join",    "height_field", "storeys_field", "ground_field", "storey_height",
+      "encoding"};
   for (const auto& [k, v] : kwargs) {
     const auto key = k.cast<std::string>();
     if (std::find(names.begin(), names.end(), key) == names.end())
@@ -161,7 +164,7 @@ cim::app::LoadOptions loadOptions(const py::kwargs& kwargs) {
                        number("max_error", cim::io::kDefaultTerrainMaxErrorMeters));
   const py::object storeyHeight = get("storey_height");
   cityOptions(o, text("lod"), get("join"), text("height_field"), text("storeys_field"), text("ground_field"),
-              storeyHeight.is_none() ? std::nullopt : std::optional<double>(storeyHeight.cast<double>()));
+              storeyHeight.is_none() ? std::nullopt : std::optional<double>(storeyHeight.cast<double>()), text("encoding"));
   return o;
 }
 

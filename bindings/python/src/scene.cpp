@@ -170,11 +170,11 @@ void bindLoad(py::module_& m) {
          double maxError, const std::optional<std::string>& lod, const py::object& join,
          const std::optional<std::string>& heightField, const std::optional<std::string>& storeysField,
          const std::optional<std::string>& groundField, const std::optional<double>& storeyHeight,
-         py::object progress) {
+         const std::optional<std::string>& encoding, py::object progress) {
         auto data = std::make_shared<SceneData>();
         data->inputs = paths(inputs, "inputs");
         data->load = loadOptions(crs, origin, rotation, upAxis, scale, inputCrs, points, fieldMapping, pipeType, maxError);
-        cityOptions(data->load, lod, join, heightField, storeysField, groundField, storeyHeight);
+        cityOptions(data->load, lod, join, heightField, storeysField, groundField, storeyHeight, encoding);
         Progress p(std::move(progress));
         auto fn = p.fn();
         cim::Result<cim::model::Scene> r = [&] {
@@ -192,7 +192,7 @@ void bindLoad(py::module_& m) {
       py::arg("pipe_type") = py::none(), py::arg("max_error") = cim::io::kDefaultTerrainMaxErrorMeters,
       py::arg("lod") = py::none(), py::arg("join") = py::none(), py::arg("height_field") = py::none(),
       py::arg("storeys_field") = py::none(), py::arg("ground_field") = py::none(),
-      py::arg("storey_height") = py::none(), py::arg("progress") = py::none(),
+      py::arg("storey_height") = py::none(), py::arg("encoding") = py::none(), py::arg("progress") = py::none(),
       R"(Loads files into one scene (cim convert's inputs): IFC, meshes (OBJ, glTF, FBX ...), raster DEMs, CJJ 61
 pipe tables, EPANET/SWMM, site features. Georeferenced inputs are reprojected into `crs` vertex by vertex.
 
@@ -203,6 +203,8 @@ pipe_type: pipe tables (README). max_error: a DEM's TIN error in metres. lod: Ci
 '2', '2.2'; default each building's highest). join: a register (CSV UTF-8/GB18030, XLSX, GeoPackage) joined onto
 the elements, as (table, on) or a list of them, on 'ELEMENT_KEY[=TABLE_COLUMN]' (cim --join/--on); the report is
 in the diagnostics. height_field, storeys_field, ground_field, storey_height: footprints (cim --height-field ...).
+encoding: text encoding of CSV/Shapefile inputs ('GB18030', 'BIG5' ...; default: UTF-8 when valid, else GB18030, a
+Shapefile's .cpg first; cim --encoding); a note in the diagnostics names what was used.
 progress: f(stage, fraction) -> bool;
 return False to cancel (raises cim.CancelledError). The GIL is released while loading.
 Raises cim.FileNotFoundError, cim.FormatError, cim.CrsError ... with the library's message.)");
