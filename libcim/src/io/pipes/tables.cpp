@@ -2,6 +2,7 @@
 // names and the aliases recognised (aliasTable below) are listed for users in docs/field-aliases.md.
 #include <algorithm>
 #include <cctype>
+#include <filesystem>
 #include <fstream>
 #include <map>
 #include <mutex>
@@ -435,10 +436,12 @@ struct Reader {
   // counted as a skipped row, so a table cut short is never taken for a short table.
   void stoppedEarly(const TableLayer& t, std::int64_t row, const gdal::CollectErrors& errors) {
     if (errors.firstFailure().empty()) return;
+    // The line limit is the likely cause only in a CSV (a GeoJSON stops on a broken feature).
+    const bool csv = toLower(std::filesystem::path(t.table).extension().string()) == ".csv";
     net.diagnostics.push_back(Diagnostic::error(
         ErrorCode::LimitExceeded,
         "GDAL stopped reading the table after row " + std::to_string(row) + " (" + errors.firstFailure() +
-            "; GDAL reads CSV lines of up to 10 MB): the rows after it are not read",
+            (csv ? "; GDAL reads CSV lines of up to 10 MB" : "") + "): the rows after it are not read",
         t.table, "row " + std::to_string(row + 1)));
     ++net.skippedRows;
     ++net.tablesCutShort;

@@ -647,10 +647,13 @@ class LayerReader {
     }
     if (!errors.firstFailure().empty()) {
       ++out_.featuresSkipped;
+      // The line limit is the likely cause only in a CSV (a GeoJSON stops on a broken feature).
+      const bool csv = toLower(path_.extension().string()) == ".csv";
       diags_.push_back(Diagnostic::error(ErrorCode::LimitExceeded,
                                          "GDAL stopped reading layer '" + std::string(layer.GetName()) + "' after " +
                                              std::to_string(index) + " feature(s) (" + errors.firstFailure() +
-                                             "; GDAL reads CSV lines of up to 10 MB): the features after it are not read",
+                                             (csv ? "; GDAL reads CSV lines of up to 10 MB" : "") +
+                                             "): the features after it are not read",
                                          source_, "feature " + std::to_string(index)));
     }
     return true;

@@ -86,6 +86,7 @@ TEST_CASE("A CSV field over GDAL's line limit is an error counted as skipped, no
     CHECK(r->pipes == 1);
     CHECK(r->skippedRows == 1);
     CHECK(reported(r.diagnostics(), ErrorCode::LimitExceeded, "GDAL stopped reading the table after row 1"));
+    CHECK(reported(r.diagnostics(), ErrorCode::LimitExceeded, "GDAL reads CSV lines of up to 10 MB"));
   }
   SECTION("in row 1: nothing could be read, so the read fails") {
     // Before: 0 pipes, 0 skipped, success (and `cim convert` exited 0).
