@@ -307,6 +307,27 @@ SolidMesh compacted(const std::vector<Eigen::Vector3d>& positions, std::vector<s
   return out;
 }
 
+// Where a plane crosses the edges of a surface whose vertices have side values `s` (signed distances, 0 on the
+// plane): each edge is cut once, so faces sharing it share the new vertex, which is appended to `positions` with
+// side value 0.
+struct EdgeCuts {
+  std::vector<Eigen::Vector3d>& positions;
+  std::vector<double>& s;
+  std::map<std::pair<std::uint32_t, std::uint32_t>, std::uint32_t> byEdge;
+
+  std::uint32_t operator()(std::uint32_t i, std::uint32_t j) {
+    const auto key = std::minmax(i, j);
+    if (auto it = byEdge.find(key); it != byEdge.end()) return it->second;
+    const auto [p, q] = key;
+    const double f = s[p] / (s[p] - s[q]);
+    positions.push_back(positions[p] + f * (positions[q] - positions[p]));
+    s.push_back(0);
+    const auto v = static_cast<std::uint32_t>(positions.size() - 1);
+    byEdge.emplace(key, v);
+    return v;
+  }
+};
+
 // The section of a closed surface's inner part by a plane: `inPlane` holds the kept faces' edges lying in the plane;
 // those without their reverse are the section's boundary, chained into loops and triangulated (facing +nn) into
 // `out`. False when the loops do not close simply.
@@ -363,17 +384,7 @@ std::optional<BooleanResult> clipClosedGeneral(const std::vector<Eigen::Vector3d
   }
   if (!anyIn) return r;
   std::vector<Eigen::Vector3d> positions = pts;
-  std::map<std::pair<std::uint32_t, std::uint32_t>, std::uint32_t> cutVertex;
-  auto onEdge = [&](std::uint32_t i, std::uint32_t j) {
-    const auto key = std::minmax(i, j);
-    if (auto it = cutVertex.find(key); it != cutVertex.end()) return it->second;
-    const auto [p, q] = key;
-    const double f = s[p] / (s[p] - s[q]);
-    positions.push_back(pts[p] + f * (pts[q] - pts[p]));
-    const auto v = static_cast<std::uint32_t>(positions.size() - 1);
-    cutVertex.emplace(key, v);
-    return v;
-  };
+  EdgeCuts onEdge{positions, s, {}};
   std::vector<std::array<std::uint32_t, 3>> out;
   std::set<std::pair<std::uint32_t, std::uint32_t>> inPlane;  // kept edges lying in the plane
   for (const auto& t : tris) {
@@ -578,18 +589,7 @@ std::optional<BooleanResult> subtractConvexRegion(const SolidMesh& a, const std:
       break;
     }
     if (!anyOut) continue;  // the plane does not cut the inner part
-    std::map<std::pair<std::uint32_t, std::uint32_t>, std::uint32_t> cutVertex;
-    auto onEdge = [&](std::uint32_t i, std::uint32_t j) {
-      const auto key = std::minmax(i, j);
-      if (auto it = cutVertex.find(key); it != cutVertex.end()) return it->second;
-      const auto [p, q] = key;
-      const double f = s[p] / (s[p] - s[q]);
-      positions.push_back(positions[p] + f * (positions[q] - positions[p]));
-      s.push_back(0);
-      const auto v = static_cast<std::uint32_t>(positions.size() - 1);
-      cutVertex.emplace(key, v);
-      return v;
-    };
+    EdgeCuts onEdge{positions, s, {}};
     // The parts of triangle t below (side -1: s <= 0) and above (side +1: s >= 0) the plane, as fans; `onPlane`
     // collects the below part's edges lying in the plane when given.
     auto split = [&](const std::array<std::uint32_t, 3>& t, int side, std::vector<std::array<std::uint32_t, 3>>& out,
@@ -643,8 +643,8 @@ std::optional<BooleanResult> subtractConvexRegion(const SolidMesh& a, const std:
           const std::uint32_t v[3] = {p0, p1, p2};
           for (int k = 0; k < 3 && depth < 8; ++k) {
             const std::uint32_t x = v[k], y = v[(k + 1) % 3], z = v[(k + 2) % 3];
-            auto it = cutVertex.find(std::minmax(x, y));
-            if (it == cutVertex.end() || it->second == x || it->second == y) continue;
+            auto it = onEdge.byEdge.find(std::minmax(x, y));
+            if (it == onEdge.byEdge.end() || it->second == x || it->second == y) continue;
             const std::uint32_t m = it->second;
             subdivide(x, m, z, depth + 1);
             subdivide(m, y, z, depth + 1);
