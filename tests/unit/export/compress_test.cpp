@@ -7,6 +7,8 @@
 
 #include <cmath>
 #include <cstring>
+#include <fstream>
+#include <iterator>
 #include <map>
 #include <set>
 
@@ -17,6 +19,8 @@
 
 #include "cim/export/tiles3d.h"
 #include "cim/geo/georeference.h"
+#include "export/gltf/buffer_builder.h"
+#include "export/gltf/compress.h"
 #include "support/glb.h"
 #include "support/test_scenes.h"
 #include "support/test_support.h"
@@ -401,6 +405,42 @@ Compared compareWritten(const model::Scene& scene, MeshCompression method, std::
 }
 
 }  // namespace
+
+TEST_CASE("a GLB written straight to its file is byte for byte the serialised one, plain and meshopt", "[tiles][compress]") {
+  TempDir dir;
+  for (auto method : {MeshCompression::None, MeshCompression::Meshopt}) {
+    // A tetrahedron: 4 positions and normals, 12 uint16 indices (24 bytes), 4 float feature ids, and a raw view of
+    // 5 bytes so that the buffer's length is not a multiple of 4 before padding.
+    tinygltf::Model model;
+    cim::detail::BufferBuilder buffers(model);
+    const std::vector<Eigen::Vector3f> positions{{0, 0, 0}, {1, 0, 0}, {0, 1, 0}, {0, 0, 1}};
+    const std::vector<Eigen::Vector3f> normals(4, Eigen::Vector3f(0, 0, 1));
+    const std::vector<std::uint32_t> indices{0, 2, 1, 0, 1, 3, 0, 3, 2, 1, 2, 3}, ids{0, 0, 1, 1};
+    tinygltf::Primitive p;
+    p.mode = TINYGLTF_MODE_TRIANGLES;
+    p.attributes["POSITION"] = buffers.addVec3(positions, true);
+    p.attributes["NORMAL"] = buffers.addVec3(normals, false);
+    p.indices = buffers.addIndices(indices, positions.size());
+    p.attributes["_FEATURE_ID_0"] = buffers.addFeatureIds(ids);
+    buffers.addRawView("abcde", 5);
+    model.meshes.emplace_back().primitives.push_back(p);
+    model.asset.version = "2.0";
+    REQUIRE(cim::detail::compressMeshes(model, method).ok());
+    const auto before = model.buffers[0].data;
+
+    std::string expected;
+    REQUIRE(cim::detail::writeGlb(model, expected));
+    const fs::path path = dir.path() / (std::string(meshCompressionName(method)) + ".glb");
+    std::uintmax_t size = 0;
+    CHECK(cim::detail::writeGlbFile(model, path, size).empty());
+    std::ifstream in(path, std::ios::binary);
+    const std::string written((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    CHECK(written.size() == size);
+    CHECK(written == expected);
+    CHECK(model.buffers[0].data == before);  // the model keeps its buffer
+    CHECK(readGlb(path).doc["buffers"][0]["byteLength"] == before.size());
+  }
+}
 
 TEST_CASE("compression names parse as the CLI spells them", "[tiles][compress]") {
   CHECK(parseMeshCompression("meshopt") == MeshCompression::Meshopt);

@@ -20,6 +20,8 @@
 #include <meshoptimizer.h>
 #include <nlohmann/json.hpp>
 
+#include "core/output_file.h"
+
 namespace cim::detail {
 
 namespace {
@@ -849,6 +851,56 @@ bool writeGlb(const tinygltf::Model& model, std::string& bytes) {
   putU32(glb, 8, static_cast<std::uint32_t>(glb.size()));
   bytes = std::move(glb);
   return true;
+}
+
+std::string writeGlbFile(tinygltf::Model& model, const std::filesystem::path& output, std::uintmax_t& size) {
+  if (model.buffers.empty()) {
+    std::string bytes;
+    if (!writeGlb(model, bytes)) return "cannot serialise the glTF model";
+    size = bytes.size();
+    return writeOutputFile(output, bytes);
+  }
+  // The JSON chunk of the model without buffer 0's bytes, then buffer 0's true length set in it.
+  std::vector<unsigned char> bin = std::move(model.buffers[0].data);
+  model.buffers[0].data.clear();
+  std::string head;
+  const bool serialised = writeGlb(model, head);
+  model.buffers[0].data = std::move(bin);
+  const auto& data = model.buffers[0].data;
+  std::uint32_t jsonLength = 0;
+  if (serialised && head.size() >= 20) std::memcpy(&jsonLength, head.data() + 12, 4);
+  if (!serialised || head.size() < 20 + static_cast<std::size_t>(jsonLength)) return "cannot serialise the glTF model";
+  nlohmann::json doc = nlohmann::json::parse(head.begin() + 20, head.begin() + 20 + jsonLength, nullptr, false);
+  if (doc.is_discarded() || !doc.contains("buffers") || !doc["buffers"].is_array() || doc["buffers"].empty())
+    return "cannot serialise the glTF model";
+  doc["buffers"][0]["byteLength"] = data.size();
+  std::string text = doc.dump();
+  while (text.size() % 4 != 0) text.push_back(' ');
+  const std::size_t binPadded = alignUp(data.size(), 4);
+  const std::size_t total = 20 + text.size() + (data.empty() ? 0 : 8 + binPadded);
+  if (total > 0xFFFFFFFFull) return "the GLB would be larger than 4 GiB, the format's limit";
+
+  // Header and JSON chunk, then the BIN chunk's header, its bytes straight from the model, and its padding.
+  std::string front(20, '\0');
+  std::memcpy(front.data(), "glTF", 4);
+  putU32(front, 4, 2);
+  putU32(front, 8, static_cast<std::uint32_t>(total));
+  putU32(front, 12, static_cast<std::uint32_t>(text.size()));
+  std::memcpy(front.data() + 16, "JSON", 4);
+  front += text;
+  if (!data.empty()) {
+    const std::size_t at = front.size();
+    front.resize(at + 8);
+    putU32(front, at, static_cast<std::uint32_t>(binPadded));
+    std::memcpy(front.data() + at + 4, "BIN\0", 4);
+  }
+  OutputTemporary tmp(output);
+  const std::string_view bytes(reinterpret_cast<const char*>(data.data()), data.size());
+  const std::string padding(binPadded - data.size(), '\0');
+  if (!tmp.ok() || !tmp.write(front) || !tmp.write(bytes) || !tmp.write(padding) || !tmp.commit())
+    return tmp.error().empty() ? "cannot write" : tmp.error();
+  size = total;
+  return {};
 }
 
 }  // namespace cim::detail

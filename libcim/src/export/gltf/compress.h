@@ -5,6 +5,7 @@
 // Used by the 3D Tiles writer; meant for the plain glTF writer too.
 
 #include <cstddef>
+#include <filesystem>
 #include <ostream>
 #include <string>
 
@@ -38,5 +39,11 @@ bool writeGlb(const tinygltf::Model& model, std::string& bytes);
 /// The same written to `out`; a model that needs no patching (no compression) is streamed without a copy in memory.
 /// False when serialisation or writing fails.
 bool writeGlb(const tinygltf::Model& model, std::ostream& out);
+
+/// Writes the model as a GLB file at `output` through an OutputTemporary (core/output_file.h) without building the
+/// file in memory: the JSON chunk is serialised with buffer 0's bytes moved out of the model, and those bytes then go
+/// from memory to the file as the BIN chunk. Buffer 0 is back in the model afterwards. Empty on success, else why not;
+/// `size` gets the file's size. The file is byte-for-byte what writeGlb gives.
+std::string writeGlbFile(tinygltf::Model& model, const std::filesystem::path& output, std::uintmax_t& size);
 
 }  // namespace cim::detail

@@ -4,15 +4,12 @@
 
 #include <algorithm>
 #include <cmath>
-#include <fstream>
 #include <map>
-#include <sstream>
 
 #include <tiny_gltf.h>
 
 #include "cim/core/version.h"
 #include "cim/geometry/simplify.h"
-#include "core/output_file.h"
 #include "export/gltf/buffer_builder.h"
 #include "export/gltf/compress.h"
 #include "export/gltf/materials.h"
@@ -229,20 +226,17 @@ std::vector<Diagnostic> precisionWarnings(const geometry::Aabb& box, const std::
       layer)};
 }
 
-// Compresses the model's meshes as asked and writes it as a GLB file; gives the file's size.
+// Compresses the model's meshes as asked and writes it as a GLB file; gives the file's size. The buffer goes from the
+// model to the file without a copy of the whole file in memory, through a new temporary beside the file, renamed: a
+// link planted in the output folder is never written through.
 Result<std::uintmax_t> writeGlbFile(tinygltf::Model& model, const fs::path& path, MeshCompression compression) {
   auto compressed = cim::detail::compressMeshes(model, compression);
   if (!compressed.ok()) return Result<std::uintmax_t>::failureFrom(compressed);
-  std::ostringstream out(std::ios::binary);
-  if (!cim::detail::writeGlb(model, out))
+  std::uintmax_t size = 0;
+  if (auto why = cim::detail::writeGlbFile(model, path, size); !why.empty())
     return Result<std::uintmax_t>::failure(
-        Diagnostic::error(ErrorCode::FileUnwritable, "cannot write the GLB", path.string()));
-  const std::string bytes = std::move(out).str();
-  // Through a new temporary beside it, renamed: a link planted in the output folder is never written through.
-  if (auto why = cim::detail::writeOutputFile(path, bytes); !why.empty())
-    return Result<std::uintmax_t>::failure(
-        Diagnostic::error(ErrorCode::FileUnwritable, "cannot write the file: " + why, path.string()));
-  return Result<std::uintmax_t>::success(static_cast<std::uintmax_t>(bytes.size()));
+        Diagnostic::error(ErrorCode::FileUnwritable, "cannot write the GLB: " + why, path.string()));
+  return Result<std::uintmax_t>::success(size);
 }
 
 }  // namespace
