@@ -68,6 +68,8 @@ class Attributes {
   std::size_t size() const { return items_.size(); }
   bool empty() const { return items_.empty(); }
   void clear() { items_.clear(); }
+  /// Makes room for `n` attributes (saves re-allocations while a reader fills them).
+  void reserve(std::size_t n) { items_.reserve(n); }
   /// Gives back spare capacity once an element's attributes are complete.
   void shrink_to_fit() { items_.shrink_to_fit(); }
 

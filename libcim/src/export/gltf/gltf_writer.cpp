@@ -357,7 +357,9 @@ std::vector<JsonPiece> glbJson(const tinygltf::Model& model, const GlbSpill& spi
   std::vector<JsonPiece> pieces;
   std::string open = "{";
   bool first = true;
-  for (const auto& [key, value] : json.items()) {
+  for (const auto& item : json.items()) {  // not a structured binding: clang 14 cannot capture one in a lambda
+    const std::string key = item.key();
+    const auto& value = item.value();
     if (!first) open += ',';
     first = false;
     open += nlohmann::json(key).dump() + ':';

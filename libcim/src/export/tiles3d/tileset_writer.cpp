@@ -77,7 +77,7 @@ class LayerWriter {
         progress_(std::move(progress)) {}
 
   Result<TilesetStats> write() {
-    items_ = detail::tilingItems(layer_.elements);
+    items_ = detail::tilingItems(layer_.elements, options_.threads);
     stats_.layer = layer_.name;
     if (items_.empty()) return Result<TilesetStats>::success(stats_);
     keys_.emplace(elementsOf(items_));

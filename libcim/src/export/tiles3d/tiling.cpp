@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "cim/geometry/mesh.h"
+#include "core/parallel.h"
 
 namespace cim::tiles3d::detail {
 
@@ -62,20 +63,24 @@ int split(std::vector<TilingItem>& items, std::size_t begin, std::size_t end, co
 
 }  // namespace
 
-std::vector<TilingItem> tilingItems(const std::vector<model::Element>& elements) {
-  std::vector<TilingItem> items;
-  for (const auto& e : elements) {
-    TilingItem item;
-    item.element = &e;
-    for (const auto& s : e.shapes)
+std::vector<TilingItem> tilingItems(const std::vector<model::Element>& elements, unsigned threads) {
+  // Each element's triangles and bounds on up to `threads` cores (a city layer has 100,000s), then those with
+  // triangles kept.
+  std::vector<TilingItem> all(elements.size());
+  cim::detail::parallelFor(elements.size(), cim::detail::workerCount(threads), [&](std::size_t i) {
+    TilingItem& item = all[i];
+    item.element = &elements[i];
+    for (const auto& s : elements[i].shapes)
       if (!s.mesh.empty() && geometry::isValid(s.mesh)) {
         item.triangles += s.mesh.triangleCount();
         item.bounds.extend(geometry::worldBounds(s.mesh));
       }
-    if (item.triangles == 0) continue;
     item.centre = item.bounds.center();
-    items.push_back(item);
-  }
+  });
+  std::vector<TilingItem> items;
+  items.reserve(all.size());
+  for (const auto& item : all)
+    if (item.triangles > 0) items.push_back(item);
   std::sort(items.begin(), items.end(),
             [](const TilingItem& a, const TilingItem& b) { return a.element->id < b.element->id; });
   return items;

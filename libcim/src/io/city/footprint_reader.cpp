@@ -191,6 +191,7 @@ class FootprintReader {
     p.is3d = g->Is3D();
     p.height = *height;
     p.groundField = numberOf(f, lf.ground, groundText);
+    p.attrs.reserve(static_cast<std::size_t>(f.GetFieldCount()) + 4);  // + height, its source, lod and ground
     for (int i = 0; i < f.GetFieldCount(); ++i)
       if (f.IsFieldSetAndNotNull(i)) p.attrs[f.GetFieldDefnRef(i)->GetNameRef()] = gdal::fieldValue(f, i);
     p.attrs["heightMeters"] = *height;
