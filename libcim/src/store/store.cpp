@@ -363,8 +363,11 @@ Result<Store> Store::open(const std::string& location, bool create) {
       if (db.dialect() == Dialect::Sqlite) db.exec("PRAGMA page_size = 16384");
       return Result<Store>::success(Store(std::move(impl)));
     }
-    auto s = db.prepare("SELECT value FROM cim_meta WHERE key = 'schema_version'");
-    const int version = s->step() ? std::atoi(s->text(0).c_str()) : 0;
+    int version = 0;
+    {  // (finalized here: a statement left open holds a read transaction, and journal_mode cannot change in one)
+      auto s = db.prepare("SELECT value FROM cim_meta WHERE key = 'schema_version'");
+      version = s->step() ? std::atoi(s->text(0).c_str()) : 0;
+    }
     if (version > kSchemaVersion)
       return Result<Store>::failure(Diagnostic::error(
           ErrorCode::StoreSchemaTooNew,
@@ -510,15 +513,19 @@ void applyWrites(Db& db, RowWriter& writer, const std::vector<Write>& writes, st
         if (t.joinable()) t.join();
       }
     } join{ahead};
+    // The stored elements this batch replaces, read before any of its rows is written: reads and writes do not
+    // alternate per row (PostgreSQL: one COPY per batch, not one per changed element).
+    std::vector<std::optional<model::Element>> before(current.payloads.size());
+    for (std::size_t i = 0; i < before.size(); ++i)
+      if (const RowInfo* old = writes[start + i].old) before[i] = payloadOf(*oldPayload, old->row);
     for (std::size_t i = 0; i < current.payloads.size(); ++i) {
       const Incoming& in = *writes[start + i].in;
       const RowInfo* old = writes[start + i].old;
       if (old) {
-        const model::Element before = payloadOf(*oldPayload, old->row);
         writer.end(old->row, old->gis, version);
         writer.insert(nextRow++, old->element, *in.layer, in.key, *in.element, current.payloads[i],
                       current.attributes[i], in.hash, version, std::nullopt);
-        changes.push_back(changeOf(*old, before, *in.element));
+        changes.push_back(changeOf(*old, *before[i], *in.element));
         continue;
       }
       writer.insert(nextRow++, nextElement++, *in.layer, in.key, *in.element, current.payloads[i],

@@ -328,6 +328,12 @@ TEST_CASE("store: element blobs follow the schema version, and an unknown blob f
   // newer-schema case above checks with 99), rather than skipping blobs it cannot decode.
   CHECK(store::kSchemaVersion == 2);
   CHECK(firstByte("valid_from = 1") == "02");
+  // A first import killed after its commit, before the file went to WAL (its rollback journal mode): the store opens.
+  sqlite(path, "PRAGMA journal_mode = DELETE");
+  {
+    auto st = openStore(path);
+    CHECK(st.currentVersion().value() == 1);
+  }
   // A store made by a libcim of schema 1 stays readable to it: what this libcim adds to it is format 1.
   sqlite(path, "UPDATE cim_meta SET value = '1' WHERE key = 'schema_version'");
   model::Scene moved = scene;
