@@ -245,6 +245,69 @@ TEST_CASE("cim store: kill -9 during updates leaves the previous version whole",
                         << full.count() / 1000 << " ms");
 }
 
+TEST_CASE("cim store: kill -9 during a first import leaves no store or a whole one", "[cli][store][slow]") {
+  // The first import creates the tables and fills the GIS layers' R-trees after its rows, then creates their
+  // triggers, all in one transaction: a kill at any moment leaves an empty file (or none) or the whole version 1.
+  TempDir dir;
+  const auto a = writeNetwork(dir.path() / "a", 200, 0.0);
+  auto importInto = [&](const std::string& store) {
+    return cimCmd("store import " + shellQuote(store) + " " + shellQuote(a.string()) + " --crs EPSG:4549+5737");
+  };
+  const auto t0 = std::chrono::steady_clock::now();
+  auto r = run(importInto((dir / "whole.gpkg").string()));
+  INFO(r.err);
+  REQUIRE(r.exitCode == 0);
+  const auto full = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - t0);
+  std::size_t pipes = 0;
+  {
+    auto st = cim::store::Store::open((dir / "whole.gpkg").string());
+    REQUIRE(st.ok());
+    pipes = st->read()->elementCount();
+  }
+  REQUIRE(pipes > 190);
+  // The layer as GDAL and QGIS use it: its R-tree holds every row, its triggers keep it.
+  auto count = [](const std::string& store, const std::string& sql) {
+    auto q = run("sqlite3 " + shellQuote(store) + " " + shellQuote(sql));
+    return q.exitCode == 0 ? std::atol(q.out.c_str()) : -1L;
+  };
+  const bool haveSqlite3 = run("sqlite3 -version").exitCode == 0;
+  std::mt19937 random(17);
+  int completed = 0, interrupted = 0;
+  for (int loop = 0; loop < 20; ++loop) {
+    const auto store = (dir / (std::string("first") + std::to_string(loop) + ".gpkg")).string();
+    const pid_t pid = spawn(importInto(store));
+    std::this_thread::sleep_for(
+        std::chrono::microseconds(std::uniform_int_distribution<long>(0, full.count() * 3 / 2)(random)));
+    kill(pid, SIGKILL);
+    int status = 0;
+    waitpid(pid, &status, 0);
+    INFO("loop " << loop);
+    auto st = cim::store::Store::open(store);
+    if (!st.ok() || !st->currentVersion().ok() || st->currentVersion().value() == 0) {
+      ++interrupted;
+      if (!st.ok())
+        CHECK((st.error()->code == cim::ErrorCode::FileNotFound || st.error()->code == cim::ErrorCode::StoreUnreadable));
+      // The file left behind takes the import again.
+      r = run(importInto(store));
+      INFO(r.err);
+      REQUIRE(r.exitCode == 0);
+      st = cim::store::Store::open(store);
+      REQUIRE(st.ok());
+    } else {
+      ++completed;
+    }
+    REQUIRE(st->currentVersion().value() == 1);
+    REQUIRE(st->read()->elementCount() == pipes);
+    if (haveSqlite3) {
+      CHECK(count(store, "SELECT count(*) FROM rtree_pipes_geom") == long(pipes));
+      CHECK(count(store, "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'rtree_pipes_geom_%'") == 6);
+    }
+  }
+  CHECK(interrupted > 0);
+  WARN("first import kill -9 loop: " << completed << " imports committed, " << interrupted
+                                     << " interrupted; one import takes " << full.count() / 1000 << " ms");
+}
+
 TEST_CASE("store tiles: an update in one area rewrites only the tiles there and their parents", "[cli][store]") {
   TempDir dir;
   const auto store = (dir / "net.gpkg").string();

@@ -5,6 +5,8 @@
 #include <cmath>
 #include <cstring>
 #include <limits>
+#include <stdexcept>
+#include <string>
 #include <type_traits>
 
 #include <meshoptimizer.h>
@@ -18,8 +20,9 @@ namespace {
 // meshoptimizer's lossless codecs (vertex codec for positions, normals and feature ids; index sequence codec for
 // indices), bit for bit equal when decoded, about a third of the bytes for swept pipes. The content hash always sees
 // format 1's bytes, so hashes do not depend on how the blob is packed.
-constexpr std::uint8_t kFormat = 2;
+constexpr std::uint8_t kFormat = kBlobFormat;
 constexpr std::uint8_t kHashFormat = 1;
+static_assert(kBlobFormat == 2, "a new blob format needs a new schema version (codec.h)");
 
 // A 64-bit hash fed 8 bytes at a time (for change detection, not security): multiply-xorshift mixing.
 struct Hasher {
@@ -55,6 +58,7 @@ struct Writer {
   Blob out;
   bool forHash = false;  ///< leave out provenance (source file and row)
   Hasher* hash = nullptr;
+  std::uint8_t format = kFormat;  ///< of the blob written (1: raw mesh arrays)
   void raw(const void* p, std::size_t n) {
     if (hash) return hash->bytes(static_cast<const std::uint8_t*>(p), n);
     const auto at = out.size();
@@ -88,7 +92,7 @@ struct Writer {
   template <class T>
   void packedVertices(const std::vector<T>& v) {
     static_assert(sizeof(T) % 4 == 0 && sizeof(T) <= 256);
-    if (hash || v.empty()) return array(v);
+    if (hash || format < 2 || v.empty()) return array(v);
     u32(v.size());
     std::vector<unsigned char> packed(meshopt_encodeVertexBufferBound(v.size(), sizeof(T)));
     packed.resize(meshopt_encodeVertexBuffer(packed.data(), packed.size(), v.data(), v.size(), sizeof(T)));
@@ -96,7 +100,7 @@ struct Writer {
     raw(packed.data(), packed.size());
   }
   void packedIndices(const std::vector<std::uint32_t>& v) {
-    if (hash || v.empty()) return array(v);
+    if (hash || format < 2 || v.empty()) return array(v);
     u32(v.size());
     std::vector<unsigned char> packed(meshopt_encodeIndexSequenceBound(v.size(), v.empty() ? 0 : *std::max_element(v.begin(), v.end()) + 1));
     packed.resize(meshopt_encodeIndexSequence(packed.data(), packed.size(), v.data(), v.size()));
@@ -406,7 +410,7 @@ model::Shape getShape(Reader& r) {
 
 void encodeInto(Writer& w, const model::Element& e) {
   const bool forHash = w.forHash;
-  w.u8(w.hash ? kHashFormat : kFormat);
+  w.u8(w.hash ? kHashFormat : w.format);
   w.str(forHash && e.parametric ? std::string() : e.guid);
   w.str(e.kind), w.str(e.name);
   putAttributes(w, e.attributes);
@@ -420,9 +424,10 @@ void encodeInto(Writer& w, const model::Element& e) {
   else w.u8(0);
 }
 
-Blob encode(const model::Element& e, bool forHash) {
+Blob encode(const model::Element& e, bool forHash, int format) {
   Writer w;
   w.forHash = forHash;
+  w.format = std::uint8_t(format);
   w.out.reserve(256 + e.vertexCount() * 24 + e.triangleCount() * 12);
   encodeInto(w, e);
   return std::move(w.out);
@@ -430,7 +435,10 @@ Blob encode(const model::Element& e, bool forHash) {
 
 }  // namespace
 
-Blob encodeElement(const model::Element& e) { return encode(e, false); }
+Blob encodeElement(const model::Element& e, int format) {
+  if (format != 1 && format != 2) throw std::invalid_argument("no element blob format " + std::to_string(format));
+  return encode(e, false, format);
+}
 
 std::optional<model::Element> decodeElement(const Blob& blob) {
   Reader r{blob};

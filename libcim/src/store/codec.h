@@ -10,6 +10,11 @@
 // fields in declaration order (codec.cpp). Doubles are stored bit for bit: a scene reads back equal.
 // Format 2 (written now; format 1 still read): each mesh array as count, packed size and meshoptimizer's lossless
 // packing (vertex codec for positions, normals, feature ids; index sequence codec for indices), decoded bit for bit.
+//
+// The blob format follows the store's schema version (docs/store.md): schema 2 stores hold format 2 blobs (and any
+// format 1 blobs copied from older stores); schema 1 stores, made by a libcim that reads format 1 only, keep getting
+// format 1 blobs, so that libcim still reads them. A libcim of schema 1 refuses a schema 2 store at open
+// (StoreSchemaTooNew) instead of skipping blobs it cannot decode. A new blob format needs a new schema version.
 
 #include <cstdint>
 #include <optional>
@@ -22,7 +27,10 @@
 
 namespace cim::store::detail {
 
-Blob encodeElement(const model::Element& e);
+/// The blob format written into stores of the current schema version.
+inline constexpr int kBlobFormat = 2;
+/// The element as a blob of `format` (1 or 2; std::invalid_argument otherwise).
+Blob encodeElement(const model::Element& e, int format = kBlobFormat);
 /// nullopt when the blob is not one this libcim wrote (truncated, another format number).
 std::optional<model::Element> decodeElement(const Blob& blob);
 

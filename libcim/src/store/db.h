@@ -55,6 +55,15 @@ class Statement {
   }
 };
 
+/// A column of a bulk insert (Db::prepareInsert): its name and type ('i' 64-bit integer, 'r' double, 't' text, 'b'
+/// blob, 'g' geometry: bound as a blob, GeoPackage geometry for SQLite, ISO WKB for PostgreSQL, which sends it with
+/// `srid`).
+struct Column {
+  std::string name;
+  char type = 't';
+  int srid = 0;
+};
+
 class Db {
  public:
   virtual ~Db() = default;
@@ -62,6 +71,10 @@ class Db {
   /// Runs SQL without parameters (DDL, BEGIN/COMMIT); several statements separated by ';' are allowed.
   virtual void exec(const std::string& sql) = 0;
   virtual std::unique_ptr<Statement> prepare(const std::string& sql) = 0;
+  /// An INSERT of rows into `table` (quoted here), one value per column bound in column order, run with run().
+  /// SQLite: a prepared INSERT. PostgreSQL: rows go into a COPY ... FROM STDIN (BINARY) buffer, sent when it is
+  /// large and before any other statement, read or commit (failures show there); a rollback drops what was not sent.
+  virtual std::unique_ptr<Statement> prepareInsert(const std::string& table, const std::vector<Column>& columns);
   /// Starts the write transaction: takes the store's writer lock, waiting up to `waitMilliseconds` for another
   /// writer, then throws DbError with busy set.
   virtual void beginWrite(int waitMilliseconds) = 0;

@@ -72,15 +72,103 @@ std::uint64_t bigEndian(const char* p, int n) {
   return v;
 }
 
-// The connection and its pipeline (bulk sections): statements sent and not yet answered.
+// Rows of one table for COPY ... FROM STDIN (FORMAT binary): the tuples not yet sent.
+struct CopyBuffer {
+  std::string table;  ///< for messages
+  std::string command;
+  std::string data;
+};
+
+// The connection, its pipeline (bulk sections: statements sent and not yet answered) and its COPY buffers (bulk
+// inserts, Db::prepareInsert). One COPY at a time may be open: rows of its table stream straight to the server
+// (which inserts them while the client encodes the next), rows of other tables wait in their buffers. Before any
+// other statement runs, the pipeline is synced and every COPY ends.
 struct Link {
   PGconn* conn = nullptr;
   bool bulk = false;      ///< in a bulk section (Db::setBulk)
   bool pipeline = false;  ///< libpq is in pipeline mode now
   int pending = 0;        ///< statements sent since the last sync
+  std::vector<std::unique_ptr<CopyBuffer>> copies;
+  CopyBuffer* open = nullptr;  ///< the COPY in progress
 
-  // Waits for everything sent, leaves pipeline mode; throws the first failure (unless `quiet`).
+  static constexpr std::size_t kBufferLimit = 32u << 20;
+
+  CopyBuffer& buffer(const std::string& table, const std::string& command) {
+    for (auto& c : copies)
+      if (c->command == command) return *c;
+    copies.push_back(std::make_unique<CopyBuffer>(CopyBuffer{table, command, {}}));
+    return *copies.back();
+  }
+  // A tuple for `c`: sent at once when its COPY is open (or can be opened), else kept.
+  void add(CopyBuffer& c, const std::string& tuple) {
+    if (!open && !pipeline) begin(c);  // (during a pipeline, rows wait: no switching back and forth per row)
+    if (open == &c) return put(tuple.data(), tuple.size());
+    c.data += tuple;
+    if (c.data.size() >= kBufferLimit) end(), begin(c);
+  }
+  void put(const char* p, std::size_t n) {
+    if (n && PQputCopyData(conn, p, int(n)) != 1) fail("cannot send rows of " + open->table);
+  }
+  void begin(CopyBuffer& c) {
+    suspendPipeline(false);
+    PGresult* r = PQexec(conn, c.command.c_str());
+    if (PQresultStatus(r) != PGRES_COPY_IN) {
+      const std::string message = PQresultErrorMessage(r);
+      PQclear(r);
+      throw DbError("`" + c.command.substr(0, 120) + "` failed: " + message);
+    }
+    PQclear(r);
+    open = &c;
+    static const char header[19] = {'P', 'G', 'C', 'O', 'P', 'Y', '\n', '\377', '\r', '\n', '\0', 0, 0, 0, 0, 0, 0, 0, 0};
+    put(header, sizeof header);
+    put(c.data.data(), c.data.size());
+    std::string().swap(c.data);
+  }
+  void end() {
+    if (!open) return;
+    CopyBuffer& c = *open;
+    open = nullptr;
+    const char trailer[2] = {'\377', '\377'};
+    std::string error;
+    if (PQputCopyData(conn, trailer, 2) != 1 || PQputCopyEnd(conn, nullptr) != 1) error = PQerrorMessage(conn);
+    for (PGresult* r; (r = PQgetResult(conn));) {
+      if (PQresultStatus(r) != PGRES_COMMAND_OK && error.empty()) error = PQresultErrorMessage(r);
+      PQclear(r);
+    }
+    if (!error.empty()) {
+      while (!error.empty() && (error.back() == '\n' || error.back() == ' ')) error.pop_back();
+      throw DbError("rows sent in bulk to " + c.table + " were refused: " + error);
+    }
+  }
+  // Every COPY buffer sent.
+  void flushCopies() {
+    end();
+    for (auto& c : copies)
+      if (!c->data.empty()) begin(*c), end();
+  }
+  [[noreturn]] void fail(const std::string& what) {
+    std::string message = PQerrorMessage(conn);
+    while (!message.empty() && (message.back() == '\n' || message.back() == ' ')) message.pop_back();
+    throw DbError(what + ": " + message);
+  }
+  // Waits for everything sent (statements and rows); throws the first failure (unless `quiet`: then rows still to
+  // send stay buffered).
   void suspend(bool quiet = false) {
+    suspendPipeline(quiet);
+    if (!quiet) flushCopies();
+  }
+  // A rollback: rows not yet sent are dropped; an open COPY is ended (the rollback discards what it inserted).
+  void drop() {
+    if (open) {
+      open = nullptr;
+      PQputCopyEnd(conn, "rolled back");
+      for (PGresult* r; (r = PQgetResult(conn));) PQclear(r);
+    }
+    for (auto& c : copies) std::string().swap(c->data);  // (the buffers stay: statements point to them)
+  }
+
+  // Waits for every statement sent, leaves pipeline mode; throws the first failure (unless `quiet`).
+  void suspendPipeline(bool quiet) {
     if (!pipeline) return;
     std::string error;
     bool busy = false;
@@ -125,6 +213,7 @@ struct Link {
   }
   void resume() {
     if (!bulk || pipeline) return;
+    end();  // a COPY and a pipeline cannot be open together
     if (PQenterPipelineMode(conn) != 1) throw DbError(std::string("cannot enter pipeline mode: ") + PQerrorMessage(conn));
     pipeline = true;
   }
@@ -285,6 +374,117 @@ class PgStatement final : public Statement {
   int row_ = 0;
 };
 
+void bigEndianAppend(std::string& out, std::uint64_t v, int n) {
+  for (int i = n - 1; i >= 0; --i) out += char((v >> (8 * i)) & 0xff);
+}
+
+// ISO WKB (little-endian, types 1..3 with 1000s for Z/M) as PostGIS's EWKB with the SRID (the binary form COPY
+// takes for a geometry column of that SRID).
+std::string ewkb(std::string_view wkb, int srid) {
+  std::uint32_t type = 0;
+  if (wkb.size() < 5 || wkb[0] != 1) throw DbError("a geometry to send is not little-endian WKB");
+  std::memcpy(&type, wkb.data() + 1, 4);
+  const std::uint32_t dims = type / 1000;
+  std::uint32_t e = type % 1000;
+  if (dims == 1 || dims == 3) e |= 0x80000000u;
+  if (dims == 2 || dims == 3) e |= 0x40000000u;
+  if (srid > 0) e |= 0x20000000u;
+  std::string out(wkb.substr(0, 1));
+  out.append(reinterpret_cast<const char*>(&e), 4);
+  if (srid > 0) {
+    const auto s = std::uint32_t(srid);
+    out.append(reinterpret_cast<const char*>(&s), 4);
+  }
+  out.append(wkb.substr(5));
+  return out;
+}
+
+// A bulk insert (Db::prepareInsert): each run() adds one tuple in COPY's binary format to the link's buffer for the
+// table. Values are converted to the column's type: int8, float8 (big-endian), text and bytea as their bytes,
+// geometry as EWKB; nothing is escaped, so any text goes in as it is.
+class PgCopyStatement final : public Statement {
+ public:
+  PgCopyStatement(Link& link, const std::string& table, const std::vector<Column>& columns)
+      : link_(link), columns_(columns), values_(columns.size()), null_(columns.size(), true) {
+    std::string names;
+    for (const auto& c : columns) names.append(names.empty() ? "" : ", ").append(quoteIdentifier(c.name));
+    buffer_ = &link.buffer(table, "COPY " + quoteIdentifier(table) + " (" + names + ") FROM STDIN (FORMAT binary)");
+  }
+  void bindNull(int i) override { null_[index(i)] = true; }
+  void bind(int i, std::int64_t v) override {
+    const std::size_t k = index(i);
+    auto& out = start(k);
+    if (columns_[k].type == 'r') return putDouble(out, double(v));
+    if (columns_[k].type == 'i') return bigEndianAppend(out, std::uint64_t(v), 8);
+    out = std::to_string(v);
+  }
+  void bind(int i, double v) override {
+    const std::size_t k = index(i);
+    auto& out = start(k);
+    if (columns_[k].type == 'r') return putDouble(out, v);
+    if (columns_[k].type == 'i') return bigEndianAppend(out, std::uint64_t(std::int64_t(v)), 8);
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.17g", v);
+    out = buf;
+  }
+  void bind(int i, std::string_view v) override {
+    const std::size_t k = index(i);
+    if (columns_[k].type == 'i' || columns_[k].type == 'r')
+      throw DbError("text bound to the number column " + columns_[k].name);
+    start(k).assign(v);
+  }
+  void bindBlob(int i, const std::uint8_t* data, std::size_t size) override {
+    const std::size_t k = index(i);
+    const std::string_view v(reinterpret_cast<const char*>(data), size);
+    if (columns_[k].type == 'g') start(k) = ewkb(v, columns_[k].srid);
+    else start(k).assign(v);
+  }
+  void run() override {
+    tuple_.clear();
+    bigEndianAppend(tuple_, columns_.size(), 2);
+    for (std::size_t k = 0; k < columns_.size(); ++k) {
+      if (null_[k]) {
+        bigEndianAppend(tuple_, 0xffffffffu, 4);
+        continue;
+      }
+      bigEndianAppend(tuple_, values_[k].size(), 4);
+      tuple_ += values_[k];
+    }
+    null_.assign(columns_.size(), true);
+    link_.add(*buffer_, tuple_);
+  }
+  bool step() override { throw DbError("a bulk insert into " + buffer_->table + " has no rows to step through"); }
+  void reset() override { null_.assign(columns_.size(), true); }
+  bool isNull(int) override { return true; }
+  std::int64_t int64(int) override { return 0; }
+  double real(int) override { return 0; }
+  std::string text(int) override { return {}; }
+  Blob blob(int) override { return {}; }
+
+ private:
+  std::size_t index(int i) const {
+    if (i < 1 || std::size_t(i) > columns_.size())
+      throw DbError("parameter " + std::to_string(i) + " out of range in the bulk insert into " + buffer_->table);
+    return std::size_t(i - 1);
+  }
+  std::string& start(std::size_t k) {
+    null_[k] = false;
+    values_[k].clear();
+    return values_[k];
+  }
+  static void putDouble(std::string& out, double v) {
+    std::uint64_t bits;
+    std::memcpy(&bits, &v, 8);
+    bigEndianAppend(out, bits, 8);
+  }
+  Link& link_;
+  std::vector<Column> columns_;
+  std::vector<std::string> values_;
+  std::vector<bool> null_;
+  std::string tuple_;
+  CopyBuffer* buffer_ = nullptr;
+};
+
 class PgDb final : public Db {
  public:
   explicit PgDb(const std::string& conninfo) {
@@ -319,6 +519,9 @@ class PgDb final : public Db {
   std::unique_ptr<Statement> prepare(const std::string& sql) override {
     return std::make_unique<PgStatement>(link_, sql, ++serial_);
   }
+  std::unique_ptr<Statement> prepareInsert(const std::string& table, const std::vector<Column>& columns) override {
+    return std::make_unique<PgCopyStatement>(link_, table, columns);
+  }
   void beginWrite(int waitMilliseconds) override {
     exec("BEGIN");
     exec("SET LOCAL lock_timeout = " + std::to_string(waitMilliseconds));
@@ -329,6 +532,7 @@ class PgDb final : public Db {
   void commit() override { exec("COMMIT"); }
   void rollback() override {
     link_.bulk = false;
+    link_.drop();
     link_.suspend(true);
     if (PQtransactionStatus(conn_) != PQTRANS_IDLE) {
       PGresult* r = PQexec(conn_, "ROLLBACK");

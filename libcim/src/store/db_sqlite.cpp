@@ -216,6 +216,15 @@ std::unique_ptr<Db> openSqlite(const std::string& path, bool create) {
   return db;
 }
 
+std::unique_ptr<Statement> Db::prepareInsert(const std::string& table, const std::vector<Column>& columns) {
+  std::string names, values;
+  for (const auto& c : columns) {
+    names.append(names.empty() ? "" : ", ").append(quoteIdentifier(c.name));
+    values += values.empty() ? "?" : ", ?";
+  }
+  return prepare("INSERT INTO " + quoteIdentifier(table) + " (" + names + ") VALUES (" + values + ")");
+}
+
 std::string quoteIdentifier(std::string_view name) {
   std::string out = "\"";
   for (char c : name) {

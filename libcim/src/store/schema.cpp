@@ -122,13 +122,16 @@ void createGpkgMetadata(Db& db, const SrsInfo& srs) {
   }
 }
 
-// The R-tree of a GeoPackage feature table and the triggers of the GeoPackage 1.3 rtree extension that keep it.
+// The R-tree of a GeoPackage feature table, filled from the rows it has (a bulk load is faster without the
+// triggers), and the triggers of the GeoPackage 1.3 rtree extension that keep it from then on.
 void createGpkgRtree(Db& db, const std::string& table) {
   const std::string t = quoteIdentifier(table), r = quoteIdentifier("rtree_" + table + "_geom");
   const std::string trig = "rtree_" + table + "_geom_";
   const std::string values = "VALUES (NEW.fid, ST_MinX(NEW.geom), ST_MaxX(NEW.geom), ST_MinY(NEW.geom), "
                              "ST_MaxY(NEW.geom))";
   db.exec("CREATE VIRTUAL TABLE " + r + " USING rtree(id, minx, maxx, miny, maxy)");
+  db.exec("INSERT INTO " + r + " SELECT fid, ST_MinX(geom), ST_MaxX(geom), ST_MinY(geom), ST_MaxY(geom) FROM " + t +
+          " WHERE geom NOT NULL AND NOT ST_IsEmpty(geom)");
   db.exec("CREATE TRIGGER " + quoteIdentifier(trig + "insert") + " AFTER INSERT ON " + t +
           " WHEN (new.geom NOT NULL AND NOT ST_IsEmpty(NEW.geom)) BEGIN INSERT OR REPLACE INTO " + r + " " + values +
           "; END");
@@ -164,11 +167,7 @@ void createGisLayer(Db& db, const GisLayer& layer, const SrsInfo& srs) {
                     " NOT NULL, valid_to " + sqlType('i', d);
   for (const auto& [name, type] : gisColumns(layer.name)) ddl += ", " + quoteIdentifier(name) + " " + sqlType(type, d);
   db.exec(ddl + ")");
-  if (d == Dialect::Postgres) {
-    db.exec("CREATE INDEX " + quoteIdentifier(std::string(layer.name) + "_geom") + " ON " + t + " USING GIST (geom)");
-    db.exec("CREATE INDEX " + quoteIdentifier(std::string(layer.name) + "_current") + " ON " + t + " (valid_to)");
-    return;
-  }
+  if (d == Dialect::Postgres) return;
   db.exec("CREATE INDEX " + quoteIdentifier(std::string(layer.name) + "_current") + " ON " + t + " (valid_to)");
   auto c = db.prepare("INSERT INTO gpkg_contents (table_name, data_type, identifier, description, srs_id) "
                       "VALUES (?, 'features', ?, ?, ?)");
@@ -183,12 +182,30 @@ void createGisLayer(Db& db, const GisLayer& layer, const SrsInfo& srs) {
   g->bind(3, std::int64_t(srs.id));
   g->bind(4, std::int64_t(layer.z ? 1 : 0));
   g->run();
-  createGpkgRtree(db, layer.name);
+}
+
+// The indexes that a bulk load fills faster when they are made after it: PostgreSQL's (GiST and B-tree), the
+// GeoPackage's layer R-trees.
+void createLayerIndexes(Db& db, const GisLayer& layer) {
+  const std::string t = quoteIdentifier(layer.name);
+  if (db.dialect() == Dialect::Sqlite) return createGpkgRtree(db, layer.name);
+  db.exec("CREATE INDEX " + quoteIdentifier(std::string(layer.name) + "_geom") + " ON " + t + " USING GIST (geom)");
+  db.exec("CREATE INDEX " + quoteIdentifier(std::string(layer.name) + "_current") + " ON " + t + " (valid_to)");
 }
 
 }  // namespace
 
-void createSchema(Db& db, const SrsInfo& srs) {
+void createIndexes(Db& db) {
+  if (db.dialect() == Dialect::Postgres) {
+    db.exec("CREATE INDEX cim_element_current ON cim_element (valid_to, element)");
+    db.exec("CREATE INDEX cim_element_history ON cim_element (element, valid_from)");
+    // The 3-D box as its diagonal, indexed n-dimensionally.
+    db.exec("CREATE INDEX cim_element_bbox ON cim_element USING GIST (bbox gist_geometry_ops_nd)");
+  }
+  for (const auto& layer : gisLayers()) createLayerIndexes(db, layer);
+}
+
+void createSchema(Db& db, const SrsInfo& srs, bool deferIndexes) {
   const Dialect d = db.dialect();
   const std::string i = sqlType('i', d), r = sqlType('r', d), blob = d == Dialect::Sqlite ? "BLOB" : "BYTEA";
   if (d == Dialect::Sqlite) createGpkgMetadata(db, srs);
@@ -204,21 +221,19 @@ void createSchema(Db& db, const SrsInfo& srs) {
                         ", valid_from " + i + " NOT NULL, valid_to " + i;
   if (d == Dialect::Postgres) element += ", bbox geometry(LineStringZ)";
   db.exec(element + ")");
-  // GeoPackage: the current rows' keys and hashes (what an update compares) straight from the index, without
-  // reading the table, whose pages are mostly element blobs.
-  db.exec(d == Dialect::Sqlite
-              ? "CREATE INDEX cim_element_current ON cim_element (valid_to, element, row, hash, layer, key, kind, name, gis)"
-              : "CREATE INDEX cim_element_current ON cim_element (valid_to, element)");
-  db.exec("CREATE INDEX cim_element_history ON cim_element (element, valid_from)");
+  // The blobs are packed already (meshoptimizer): TOAST keeps them out of line without compressing them again.
+  if (d == Dialect::Postgres) db.exec("ALTER TABLE cim_element ALTER payload SET STORAGE EXTERNAL");
   if (d == Dialect::Sqlite) {
+    // GeoPackage: the current rows' keys and hashes (what an update compares) straight from the index, without
+    // reading the table, whose pages are mostly element blobs. (B-trees filled in key order: made at once.)
+    db.exec("CREATE INDEX cim_element_current ON cim_element (valid_to, element, row, hash, layer, key, kind, name, gis)");
+    db.exec("CREATE INDEX cim_element_history ON cim_element (element, valid_from)");
     db.exec("CREATE VIRTUAL TABLE cim_element_bbox USING rtree(id, minx, maxx, miny, maxy, minz, maxz)");
     db.exec("INSERT INTO gpkg_contents (table_name, data_type, identifier, description) VALUES ('cim_version', "
             "'attributes', 'cim_version', 'libcim store: one row per import or update')");
-  } else {
-    // The 3-D box as its diagonal, indexed n-dimensionally.
-    db.exec("CREATE INDEX cim_element_bbox ON cim_element USING GIST (bbox gist_geometry_ops_nd)");
   }
   for (const auto& layer : gisLayers()) createGisLayer(db, layer, srs);
+  if (!deferIndexes) createIndexes(db);
 }
 
 }  // namespace cim::store::detail

@@ -36,6 +36,10 @@ struct SrsInfo {
   std::string name, organization, wkt;
   int code = -1;
 };
-void createSchema(Db& db, const SrsInfo& srs);
+/// With `deferIndexes`, the indexes a bulk load fills faster afterwards (PostgreSQL's GiST and B-tree indexes, the
+/// GeoPackage layers' R-trees and their triggers) are left for createIndexes, to be called in the same transaction
+/// once the rows are in.
+void createSchema(Db& db, const SrsInfo& srs, bool deferIndexes = false);
+void createIndexes(Db& db);
 
 }  // namespace cim::store::detail

@@ -4,9 +4,11 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <map>
 #include <set>
+#include <thread>
 #include <unordered_map>
 
 #include "cim/geo/crs.h"
@@ -93,11 +95,13 @@ class RowWriter {
  public:
   RowWriter(Db& db, int srsId) : db_(db), srsId_(srsId) {
     const bool pg = db.dialect() == Dialect::Postgres;
-    element_ = db.prepare(std::string("INSERT INTO cim_element (row, element, layer, key, guid, kind, name, attributes, "
-                                      "payload, hash, gis, minx, miny, minz, maxx, maxy, maxz, valid_from, valid_to") +
-                          (pg ? ", bbox) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-                                "ST_MakeLine(ST_MakePoint(?, ?, ?), ST_MakePoint(?, ?, ?)))"
-                              : ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+    std::vector<Column> columns = {{"row", 'i'},  {"element", 'i'}, {"layer", 't'},   {"key", 't'},
+                                   {"guid", 't'}, {"kind", 't'},    {"name", 't'},    {"attributes", 't'},
+                                   {"payload", 'b'}, {"hash", 'i'}, {"gis", 't'},     {"minx", 'r'},
+                                   {"miny", 'r'}, {"minz", 'r'},    {"maxx", 'r'},    {"maxy", 'r'},
+                                   {"maxz", 'r'}, {"valid_from", 'i'}, {"valid_to", 'i'}};
+    if (pg) columns.push_back({"bbox", 'g', 0});  // the box's diagonal, a LineString Z
+    element_ = db.prepareInsert("cim_element", columns);
     if (!pg) rtree_ = db.prepare("INSERT INTO cim_element_bbox VALUES (?, ?, ?, ?, ?, ?, ?)");
     end_ = db.prepare("UPDATE cim_element SET valid_to = ? WHERE row = ?");
   }
@@ -123,11 +127,19 @@ class RowWriter {
     }
     s.bind(18, from);
     s.bind(19, to);
-    if (db_.dialect() == Dialect::Postgres)
-      for (int i = 0; i < 3; ++i) {
-        if (b.empty()) s.bindNull(20 + i), s.bindNull(23 + i);
-        else s.bind(20 + i, b.min[i]), s.bind(23 + i, b.max[i]);
+    if (db_.dialect() == Dialect::Postgres) {
+      if (b.empty()) {
+        s.bindNull(20);
+      } else {
+        Blob line(9 + 48);  // ISO WKB: little-endian LineString Z (1002) of 2 points
+        const std::uint32_t head[2] = {1002, 2};
+        const double corners[6] = {b.min.x(), b.min.y(), b.min.z(), b.max.x(), b.max.y(), b.max.z()};
+        line[0] = 1;
+        std::memcpy(line.data() + 1, head, 8);
+        std::memcpy(line.data() + 9, corners, 48);
+        s.bindBlob(20, line);
       }
+    }
     s.run();
     if (rtree_ && !b.empty()) {
       rtree_->bind(1, row);
@@ -153,13 +165,12 @@ class RowWriter {
     const auto fields = gisFields(e);
     auto& s = gis_[gis];
     if (!s) {
-      std::string columns = "fid, geom, element, key, guid, name, layer, valid_from, valid_to", values;
-      for (const auto& f : fields) columns += ", " + quoteIdentifier(f.first), values += ", ?";
-      const std::string geom = db_.dialect() == Dialect::Sqlite
-                                   ? "?"
-                                   : "ST_GeomFromWKB(?, " + std::to_string(srsId_ < 0 ? 0 : srsId_) + ")";
-      s = db_.prepare("INSERT INTO " + quoteIdentifier(gis) + " (" + columns + ") VALUES (?, " + geom +
-                      ", ?, ?, ?, ?, ?, ?, ?" + values + ")");
+      std::vector<Column> columns = {{"fid", 'i'},  {"geom", 'g', srsId_ < 0 ? 0 : srsId_}, {"element", 'i'},
+                                     {"key", 't'},  {"guid", 't'}, {"name", 't'}, {"layer", 't'},
+                                     {"valid_from", 'i'}, {"valid_to", 'i'}};
+      for (const auto& [name, type] : gisColumns(gis)) columns.push_back({name, type});
+      if (columns.size() != 9 + fields.size()) throw DbError("the fields of the GIS layer " + gis + " do not match it");
+      s = db_.prepareInsert(gis, columns);
     }
     const Blob wkb = shapeWkb(e);
     s->bind(1, row);
@@ -252,12 +263,13 @@ void Store::Impl::loadMeta() {
     const std::string k = s->text(0), v = s->text(1);
     if (k == "crs") crs = v;
     if (k == "srs_id") srsId = std::stoi(v);
+    if (k == "schema_version") schemaVersion = std::atoi(v.c_str());
   }
 }
 
-void Store::Impl::writeSchema(const std::string& crsDefinition) {
+void Store::Impl::writeSchema(const std::string& crsDefinition, bool deferIndexes) {
   const SrsInfo srs = srsFor(crsDefinition);
-  createSchema(*db, srs);
+  createSchema(*db, srs, deferIndexes);
   auto s = db->prepare("INSERT INTO cim_meta (key, value) VALUES (?, ?)");
   const std::pair<std::string, std::string> meta[] = {{"application", "libcim"},
                                                       {"schema_version", std::to_string(kSchemaVersion)},
@@ -267,6 +279,7 @@ void Store::Impl::writeSchema(const std::string& crsDefinition) {
   for (const auto& [k, v] : meta) s->bind(1, std::string_view(k)), s->bind(2, std::string_view(v)), s->run();
   crs = crsDefinition;
   srsId = srs.id;
+  schemaVersion = kSchemaVersion;
   fresh = false;
 }
 
@@ -350,8 +363,11 @@ Result<Store> Store::open(const std::string& location, bool create) {
       if (db.dialect() == Dialect::Sqlite) db.exec("PRAGMA page_size = 16384");
       return Result<Store>::success(Store(std::move(impl)));
     }
-    auto s = db.prepare("SELECT value FROM cim_meta WHERE key = 'schema_version'");
-    const int version = s->step() ? std::atoi(s->text(0).c_str()) : 0;
+    int version = 0;
+    {  // (finalized here: a statement left open holds a read transaction, and journal_mode cannot change in one)
+      auto s = db.prepare("SELECT value FROM cim_meta WHERE key = 'schema_version'");
+      version = s->step() ? std::atoi(s->text(0).c_str()) : 0;
+    }
     if (version > kSchemaVersion)
       return Result<Store>::failure(Diagnostic::error(
           ErrorCode::StoreSchemaTooNew,
@@ -465,35 +481,59 @@ std::vector<Write> planWrites(const std::vector<Incoming>& incoming, const std::
   return writes;
 }
 
-// Writes the rows of an update, the blobs encoded in parallel a batch at a time, and reports each change.
+// Writes the rows of an update, the blobs encoded in parallel a batch at a time: the next batch is encoded on other
+// threads while the database takes this one. Reports each change.
 void applyWrites(Db& db, RowWriter& writer, const std::vector<Write>& writes, std::int64_t version,
-                 std::vector<Change>& changes) {
+                 int blobFormat, std::vector<Change>& changes) {
   std::int64_t nextRow = maxOf(db, "row", "cim_element") + 1, nextElement = maxOf(db, "element", "cim_element") + 1;
-  constexpr std::size_t kBatch = 2048;
+  constexpr std::size_t kBatch = 1024;
   auto oldPayload = db.prepare("SELECT payload FROM cim_element WHERE row = ?");
-  std::vector<Blob> payloads(std::min(kBatch, writes.size()));
-  std::vector<std::string> attributes(payloads.size());
-  for (std::size_t start = 0; start < writes.size(); start += kBatch) {
+  struct Batch {
+    std::vector<Blob> payloads;
+    std::vector<std::string> attributes;
+  };
+  auto encode = [&](std::size_t start, Batch& b, unsigned threads) {
     const std::size_t n = std::min(kBatch, writes.size() - start);
-    cim::detail::parallelFor(n, cim::detail::workerCount(), [&](std::size_t i) {
-      payloads[i] = encodeElement(*writes[start + i].in->element);
-      attributes[i] = attributesJson(writes[start + i].in->element->attributes);
+    b.payloads.resize(n), b.attributes.resize(n);
+    cim::detail::parallelFor(n, threads, [&](std::size_t i) {
+      b.payloads[i] = encodeElement(*writes[start + i].in->element, blobFormat);
+      b.attributes[i] = attributesJson(writes[start + i].in->element->attributes);
     });
-    for (std::size_t i = 0; i < n; ++i) {
+  };
+  const unsigned workers = cim::detail::workerCount();
+  Batch current, next;
+  if (!writes.empty()) encode(0, current, workers);
+  for (std::size_t start = 0; start < writes.size(); start += kBatch) {
+    std::thread ahead;
+    if (start + kBatch < writes.size())
+      ahead = std::thread([&, start] { encode(start + kBatch, next, std::max(1u, workers - 1)); });
+    struct Join {
+      std::thread& t;
+      ~Join() {
+        if (t.joinable()) t.join();
+      }
+    } join{ahead};
+    // The stored elements this batch replaces, read before any of its rows is written: reads and writes do not
+    // alternate per row (PostgreSQL: one COPY per batch, not one per changed element).
+    std::vector<std::optional<model::Element>> before(current.payloads.size());
+    for (std::size_t i = 0; i < before.size(); ++i)
+      if (const RowInfo* old = writes[start + i].old) before[i] = payloadOf(*oldPayload, old->row);
+    for (std::size_t i = 0; i < current.payloads.size(); ++i) {
       const Incoming& in = *writes[start + i].in;
       const RowInfo* old = writes[start + i].old;
       if (old) {
-        const model::Element before = payloadOf(*oldPayload, old->row);
         writer.end(old->row, old->gis, version);
-        writer.insert(nextRow++, old->element, *in.layer, in.key, *in.element, payloads[i], attributes[i], in.hash,
-                      version, std::nullopt);
-        changes.push_back(changeOf(*old, before, *in.element));
+        writer.insert(nextRow++, old->element, *in.layer, in.key, *in.element, current.payloads[i],
+                      current.attributes[i], in.hash, version, std::nullopt);
+        changes.push_back(changeOf(*old, *before[i], *in.element));
         continue;
       }
-      writer.insert(nextRow++, nextElement++, *in.layer, in.key, *in.element, payloads[i], attributes[i], in.hash,
-                    version, std::nullopt);
+      writer.insert(nextRow++, nextElement++, *in.layer, in.key, *in.element, current.payloads[i],
+                    current.attributes[i], in.hash, version, std::nullopt);
       changes.push_back({Change::Kind::Added, *in.layer, in.key, in.element->kind, in.element->name, false, 0.0, {}});
     }
+    if (ahead.joinable()) ahead.join();
+    std::swap(current, next);
   }
 }
 
@@ -524,7 +564,7 @@ Result<UpdateReport> Store::update(const model::Scene& scene, const UpdateOption
   try {
     db.beginWrite(options.waitMilliseconds);
     created = !db.hasTable("cim_meta");  // under the writer lock: another writer may have made it meanwhile
-    if (created) impl_->writeSchema(sceneCrs);
+    if (created) impl_->writeSchema(sceneCrs, true);  // indexes once the rows are in (below)
     else impl_->loadMeta();
     if (!created && !sameCrs(impl_->crs, sceneCrs)) {
       db.rollback();
@@ -542,7 +582,8 @@ Result<UpdateReport> Store::update(const model::Scene& scene, const UpdateOption
     const auto writes = planWrites(incoming, current, matched, report.unchanged);
     RowWriter writer(db, impl_->srsId);
     db.setBulk(true);  // PostgreSQL: rows are sent without a round trip each
-    applyWrites(db, writer, writes, version, report.diff.changes);
+    // A store of schema 1 keeps blobs of format 1, which the libcim that made it reads (codec.h).
+    applyWrites(db, writer, writes, version, impl_->schemaVersion >= 2 ? kBlobFormat : 1, report.diff.changes);
     std::set<std::string> layersIn;
     for (const auto& l : scene.layers()) layersIn.insert(l.name);
     for (std::size_t i = 0; i < current.size(); ++i) {
@@ -552,6 +593,7 @@ Result<UpdateReport> Store::update(const model::Scene& scene, const UpdateOption
       report.diff.changes.push_back({Change::Kind::Removed, r.layer, r.key, r.kind, r.name, false, 0.0, {}});
     }
     db.setBulk(false);  // waits for every row sent; throws the first failure
+    if (created) createIndexes(db);
     sortChanges(report.diff.changes);
     report.diff.from = version - 1;
     report.diff.to = report.diff.changes.empty() ? version - 1 : version;
@@ -762,7 +804,7 @@ Status Store::copyTo(Store& target) {
   try {
     from.beginRead();
     to.beginWrite(10000);
-    target.impl_->writeSchema(impl_->crs);
+    target.impl_->writeSchema(impl_->crs, true);
     auto versions = from.prepare("SELECT version, time, source, message, kind, added, removed, changed FROM cim_version ORDER BY version");
     auto put = to.prepare("INSERT INTO cim_version VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
     while (versions->step()) {
@@ -782,6 +824,7 @@ Status Store::copyTo(Store& target) {
                     attributesJson(e->attributes), rows->int64(5), rows->int64(6), validTo);
     }
     to.setBulk(false);
+    createIndexes(to);
     to.commit();
     if (to.dialect() == Dialect::Sqlite) try {
         to.exec("PRAGMA journal_mode = WAL");

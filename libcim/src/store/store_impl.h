@@ -18,9 +18,11 @@ struct Store::Impl {
   bool fresh = false;  ///< opened with create, schema not yet written (it needs the first scene's CRS)
   std::string crs;
   int srsId = -1;
+  int schemaVersion = kSchemaVersion;  ///< the store's (cim_meta); its element blobs are written in its format
 
   void loadMeta();
-  void writeSchema(const std::string& crsDefinition);
+  /// Creates the tables (see createSchema for `deferIndexes`).
+  void writeSchema(const std::string& crsDefinition, bool deferIndexes = false);
   /// The version an AsOf names (throws std::invalid_argument when there is none).
   std::int64_t resolveIn(const AsOf& asOf);
   /// The scene at `version` inside the caller's transaction; with `boxes`, only the elements whose 3-D box meets one

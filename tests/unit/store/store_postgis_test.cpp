@@ -17,6 +17,7 @@
 #include <libpq-fe.h>
 
 #include "city/postgis.h"
+#include "cim/model/pipe_element.h"
 #include "cim/store/store.h"
 #include "support/store_sample.h"
 #include "support/test_scenes.h"
@@ -173,7 +174,8 @@ TEST_CASE("postgis store: updates by key, re-import changes nothing, hostile tex
   const auto location = freshDatabase("hostile");
   model::Scene scene(cimtest::hangzhouCrs());
   int i = 0;
-  for (const std::string h : {"a'b", "x\"; DROP TABLE cim_element; --", "SELECT", "管线;'\"", "$1 ? $2"}) {
+  for (const std::string h : {"a'b", "x\"; DROP TABLE cim_element; --", "SELECT", "管线;'\"", "$1 ? $2",
+                              "back\\slash \\N\r\n\ttab", "PGCOPY\n\r\n"}) {
     auto e = cimtest::elementOf(cimtest::boxMesh({515000.0 + i, 3347000, 5}, {1, 1, 1}), "Ifc'Wall", h,
                                 model::Material{h, {}});
     e.guid = "g" + std::to_string(i++) + h;
@@ -182,9 +184,29 @@ TEST_CASE("postgis store: updates by key, re-import changes nothing, hostile tex
     e.attributes["燃气'"] = true;
     scene.addElement("layer " + h, std::move(e));
   }
+  // A pipe whose GIS row carries hostile text too (its fields go to the pipes layer by COPY).
+  model::PipeSegment pipe;
+  pipe.centreline = {{515100.0, 3347000.0, 3.0}, {515110.0, 3347000.0, 2.9}};
+  pipe.section.outerDiameterMeters = 0.3;
+  pipe.type = *model::pipeTypeFromCode("JS");
+  pipe.startPointId = "J'1\\N", pipe.endPointId = "J\t2;";
+  pipe.material = "铸铁\\\r\n'; DROP TABLE pipes; --";
+  pipe.owner = "COPY pipes FROM STDIN";
+  pipe.year = 1987;
+  scene.addElement("pipes", model::pipeElement(pipe));
   auto st = openStore(location, true);
   REQUIRE(st.import(scene, {}).ok());
   cimtest::requireSameScene(scene, st.read().value());
+  const auto row = cluster().query("SELECT material, owner, start_point, end_point, year, ST_AsText(geom), ST_SRID(geom) "
+                                   "FROM hostile.pipes");
+  REQUIRE(row.rows.size() == 1);
+  CHECK(row.rows[0][0] == pipe.material);
+  CHECK(row.rows[0][1] == pipe.owner);
+  CHECK(row.rows[0][2] == pipe.startPointId);
+  CHECK(row.rows[0][3] == pipe.endPointId);
+  CHECK(row.rows[0][4] == "1987");
+  CHECK(row.rows[0][5] == "LINESTRING Z (515100 3347000 3,515110 3347000 2.9)");
+  CHECK(row.rows[0][6] == "4549");
   auto again = st.update(scene, {});
   REQUIRE(again.ok());
   CHECK_FALSE(again->version);

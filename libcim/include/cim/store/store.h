@@ -22,8 +22,10 @@
 
 namespace cim::store {
 
-/// The schema version this libcim writes and reads (a store of a newer one is refused with StoreSchemaTooNew).
-inline constexpr int kSchemaVersion = 1;
+/// The schema version this libcim writes into new stores and reads up to (a store of a newer one is refused with
+/// StoreSchemaTooNew). 2: element blobs of format 2 (meshes packed by meshoptimizer); a store of schema 1 is read and
+/// updated as it is (its new blobs in format 1, which a libcim of schema 1 reads).
+inline constexpr int kSchemaVersion = 2;
 
 struct VersionInfo {
   std::int64_t number = 0;
