@@ -134,6 +134,7 @@ geometry::BooleanResult cutPiece(geometry::SolidMesh solid, const std::vector<ge
       rest.push_back(grown(cutters[i]));
     }
   }
+  stats.openingsCorefined += rest.size();
   if (rest.empty()) return geometry::BooleanResult{true, {}, std::move(solid)};
   return geometry::subtractAll(solid, rest, skipped);
 }
