@@ -58,10 +58,11 @@ int main(int argc, char** argv) {
     const double geometryStart = stageStart.count("geometry") ? stageStart["geometry"] : total;
     std::printf(
         "{\"file\":\"%s\",\"seconds\":%.3f,\"indexSeconds\":%.3f,\"geometrySeconds\":%.3f,\"elements\":%zu,"
-        "\"triangles\":%zu,\"openingsCut\":%zu,\"openingBodiesBoxCut\":%zu,\"meshMB\":%.1f,\"attributes\":%zu,"
-        "\"attributeMB\":%.1f,\"peakRssMB\":%.1f}\n",
+        "\"triangles\":%zu,\"openingsCut\":%zu,\"openingBodiesBoxCut\":%zu,\"openingBodiesCorefined\":%zu,"
+        "\"meshMB\":%.1f,\"attributes\":%zu,\"attributeMB\":%.1f,\"peakRssMB\":%.1f}\n",
         argv[i], total, geometryStart, total - geometryStart, elements, triangles, r->openingsCut,
-        r->openingBodiesBoxCut, meshBytes / 1e6, attributes, attributeBytes / 1e6, ru.ru_maxrss / 1024.0);
+        r->openingBodiesBoxCut, r->openingBodiesCorefined, meshBytes / 1e6, attributes, attributeBytes / 1e6,
+        ru.ru_maxrss / 1024.0);
   }
   return 0;
 }

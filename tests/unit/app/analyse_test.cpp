@@ -182,7 +182,17 @@ TEST_CASE("Real IFC: pipes against the fittings they connect to, walls against t
     std::string lines;
     for (const auto& x : r->report.results) lines += app::resultLine(x) + "\n";
     INFO(lines);
-    CHECK(r->report.results.empty());
+    // AC20-FZK-Haus: the ground-floor exterior walls are 0.3 m thick (x 0 .. 0.3) and 2.7 m high, and Slab-033 above
+    // them (ArchiCAD quantities: 11.8 x 9.8 m = GrossArea 115.64 from 0.1 m, Unterkante 2.5, Oberkante 2.7) runs
+    // 0.2 m into them: a real overlap of 0.2 x 0.2 m, whose deepest point lies 0.1 m inside both. The depth of
+    // triangle surfaces is sampled at vertices, so whether a pair is seen depends on where vertices happen to lie (an
+    // exact cut puts some on the slab's edges inside the walls; corefinement did not). Those pairs may be reported, at
+    // 0.1 m; nothing else.
+    for (const auto& x : r->report.results) {
+      const bool slabInWall = x.b.name == "Slab-033" && x.a.name.rfind("Wand-Ext-ERDG-", 0) == 0;
+      CHECK(slabInWall);
+      CHECK(x.depth == Approx(0.1).margin(1e-3));
+    }
     CHECK(r->report.candidatePairs > 0);
     CHECK(r->report.touches + r->report.joinedPairs > 0);  // they do meet
   }

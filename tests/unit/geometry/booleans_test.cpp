@@ -235,3 +235,71 @@ TEST_CASE("A convex solid is clipped by a plane exactly and without corefinement
     CHECK(signedVolume(tops->mesh) == Approx(16).epsilon(1e-12));
   }
 }
+
+namespace {
+// The six half-spaces of an axis-aligned box (outward normals), as a convex region.
+std::vector<HalfSpace> boxRegion(const Eigen::Vector3d& lo, const Eigen::Vector3d& hi) {
+  std::vector<HalfSpace> r;
+  for (int a = 0; a < 3; ++a) {
+    r.push_back({lo, -Eigen::Vector3d::Unit(a)});
+    r.push_back({hi, Eigen::Vector3d::Unit(a)});
+  }
+  return r;
+}
+
+// Whether p lies on the surface of the box lo..hi (within 1e-9).
+bool onBoxSurface(const Eigen::Vector3d& p, const Eigen::Vector3d& lo, const Eigen::Vector3d& hi) {
+  const double e = 1e-9;
+  if ((p.array() < lo.array() - e).any() || (p.array() > hi.array() + e).any()) return false;
+  return ((p - lo).cwiseAbs().array() <= e).any() || ((p - hi).cwiseAbs().array() <= e).any();
+}
+}  // namespace
+
+// AC20-FZK-Haus: Slab-033 (0.1..11.9 x 0.1..9.9, z 2.5..2.7) runs 0.2 m into the 0.3 m ground-floor walls. The first
+// of its stair hole's planes cuts the whole slab, so the slab gets vertices on its own edges where that plane crosses
+// them -- 0.1 m inside the walls. Those vertices are on the slab's surface: the solid is the same, only a
+// vertex-sampled clash depth sees the (real) overlap it did not see before. The exact cut must move no face: the same
+// box, every vertex on the slab's or the hole's surface, the hand-computed volume.
+TEST_CASE("A convex region is subtracted exactly: faces split along its planes stay where they were", "[geometry][booleans]") {
+  const Eigen::Vector3d lo(0.1, 0.1, 2.5), hi(11.9, 9.9, 2.7);
+  const SolidMesh slab = box(lo, hi);
+  SECTION("a stair hole through the slab, deeper than it and exactly as deep") {
+    for (double over : {0.1, 0.0}) {
+      INFO("hole beyond the slab's faces by " << over);
+      const Eigen::Vector3d hlo(5, 4, 2.5 - over), hhi(7, 6.5, 2.7 + over);
+      auto r = subtractConvexRegion(slab, boxRegion(hlo, hhi));
+      REQUIRE(r);
+      REQUIRE(r->ok);
+      CHECK(isClosedVolume(r->mesh));
+      // 11.8 x 9.8 x 0.2 less 2 x 2.5 x 0.2.
+      CHECK(signedVolume(r->mesh) == Approx(23.128 - 1.0).epsilon(1e-12));
+      Eigen::AlignedBox3d b;
+      for (const auto& p : r->mesh.positions) b.extend(p);
+      CHECK((b.min() - lo).norm() <= 1e-12);
+      CHECK((b.max() - hi).norm() <= 1e-12);
+      std::size_t onSlabEdge = 0;
+      for (const auto& p : r->mesh.positions) {
+        INFO(p.transpose());
+        CHECK((onBoxSurface(p, lo, hi) || onBoxSurface(p, hlo, hhi)));
+        // Vertices the first plane, x = 5, put on the slab's edges at y = 0.1: inside a wall the slab runs into.
+        if (std::abs(p.x() - 5) <= 1e-12 && std::abs(p.y() - 0.1) <= 1e-12) ++onSlabEdge;
+      }
+      CHECK(onSlabEdge > 0);
+    }
+  }
+  SECTION("a region at 45 degrees through a vertex and along an edge of the host") {
+    const SolidMesh b = box({0, 0, 0}, {4, 2, 3});
+    // x + y >= 4 (through the corner (4, 0) and the edge at (2, 2)), |x - y| <= 10, z in [-1, 4]: removes the
+    // triangle (2, 2), (4, 0), (4, 2) of area 2, through the height 3.
+    const Eigen::Vector3d d1 = Eigen::Vector3d(1, 1, 0).normalized(), d2 = Eigen::Vector3d(1, -1, 0).normalized();
+    const std::vector<HalfSpace> region{{{4, 0, 0}, -d1},  {{50, 50, 0}, d1},   {{10, 0, 0}, d2},
+                                        {{0, 10, 0}, -d2}, {{0, 0, -1}, -Eigen::Vector3d::UnitZ()},
+                                        {{0, 0, 4}, Eigen::Vector3d::UnitZ()}};
+    auto r = subtractConvexRegion(b, region);
+    REQUIRE(r);
+    REQUIRE(r->ok);
+    CHECK(isClosedVolume(r->mesh));
+    CHECK(signedVolume(r->mesh) == Approx(24 - 6).epsilon(1e-12));
+    for (const auto& p : r->mesh.positions) CHECK(p.x() + p.y() <= 4 + 1e-12);
+  }
+}

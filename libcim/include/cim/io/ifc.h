@@ -46,7 +46,8 @@ struct IfcReadResult {
   std::size_t booleanOperandsKept = 0;            ///< booleans that could not be evaluated (first operand shown)
   std::size_t openingsCut = 0;                    ///< IfcRelVoidsElement openings cut from their hosts
   std::size_t openingsNotCut = 0;                 ///< openings that could not be cut (reported per host)
-  std::size_t openingBodiesBoxCut = 0;            ///< opening bodies cut as boxes through box-shaped hosts (no CGAL)
+  std::size_t openingBodiesBoxCut = 0;            ///< opening bodies cut exactly: aligned boxes, convex bodies (no CGAL)
+  std::size_t openingBodiesCorefined = 0;         ///< opening bodies cut by CGAL corefinement (the others)
   std::string georeferenceSource;                 ///< "IfcMapConversion", "IfcSite" or empty
   std::string georeferenceCrs;                    ///< the CRS it names (applied or not)
 };

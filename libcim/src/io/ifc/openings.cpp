@@ -76,8 +76,40 @@ std::vector<geometry::SolidMesh> touching(const geometry::SolidMesh& m, const st
   return out;
 }
 
-// One host mesh minus the cutters: aligned boxes exactly first (fast and byte-stable), corefinement for the rest.
-// `skipped` counts the cutters corefinement could not subtract.
+// The outward planes of a convex closed cutter (a box at any angle, a prism of a convex profile), one per face;
+// nullopt when it is not convex (a vertex in front of a face's plane) or has too many faces for plane cuts to pay.
+std::optional<std::vector<geometry::HalfSpace>> convexPlanes(const geometry::SolidMesh& c) {
+  if (c.positions.size() < 4 || c.triangles.size() < 4) return std::nullopt;
+  const Eigen::Vector3d o = c.positions.front();
+  double scale = 0;
+  for (const auto& p : c.positions) scale = std::max(scale, (p - o).norm());
+  const double volume = geometry::signedVolume(c);
+  if (!(scale > 0) || !std::isfinite(scale) || volume == 0 || !std::isfinite(volume)) return std::nullopt;
+  const double tol = 1e-9 * scale;
+  std::vector<geometry::HalfSpace> planes;
+  for (const auto& t : c.triangles) {
+    if (std::max({t[0], t[1], t[2]}) >= c.positions.size()) return std::nullopt;
+    const Eigen::Vector3d& a = c.positions[t[0]];
+    Eigen::Vector3d n = (c.positions[t[1]] - a).cross(c.positions[t[2]] - a);
+    if (!(n.norm() > 1e-12 * scale * scale)) continue;  // a sliver says nothing about its plane
+    n.normalize();
+    if (volume < 0) n = -n;
+    const bool known = std::any_of(planes.begin(), planes.end(), [&](const geometry::HalfSpace& h) {
+      return h.normal.dot(n) > 1 - 1e-12 && std::abs((a - h.point).dot(h.normal)) <= tol;
+    });
+    if (known) continue;
+    if (planes.size() == 32) return std::nullopt;
+    planes.push_back({a, n});
+  }
+  for (const auto& h : planes)
+    for (const auto& p : c.positions)
+      if ((p - h.point).dot(h.normal) > tol) return std::nullopt;
+  if (planes.size() < 4) return std::nullopt;
+  return planes;
+}
+
+// One host mesh minus the cutters: aligned boxes exactly first (fast and byte-stable), other convex cutters by exact
+// plane cuts, corefinement for the rest. `skipped` counts the cutters corefinement could not subtract.
 geometry::BooleanResult cutPiece(geometry::SolidMesh solid, const std::vector<geometry::SolidMesh>& all, ShapeStats& stats,
                                  std::size_t& skipped) {
   const auto cutters = touching(solid, all);
@@ -91,7 +123,18 @@ geometry::BooleanResult cutPiece(geometry::SolidMesh solid, const std::vector<ge
     for (std::size_t i = 0; i < cutters.size(); ++i) left.push_back(i);
   }
   std::vector<geometry::SolidMesh> rest;
-  for (auto i : left) rest.push_back(grown(cutters[i]));
+  for (auto i : left) {
+    if (solid.triangles.empty()) break;  // cut away entirely
+    auto planes = convexPlanes(cutters[i]);
+    auto exact = planes ? geometry::subtractConvexRegion(solid, *planes) : std::nullopt;
+    if (exact) {
+      ++stats.openingsBoxCut;
+      solid = std::move(exact->mesh);
+    } else {
+      rest.push_back(grown(cutters[i]));
+    }
+  }
+  stats.openingsCorefined += rest.size();
   if (rest.empty()) return geometry::BooleanResult{true, {}, std::move(solid)};
   return geometry::subtractAll(solid, rest, skipped);
 }

@@ -18,10 +18,10 @@ struct OpeningCounts {
 };
 
 /// Cuts the host's meshes (world frame) by its openings, each opening's body placed by its own ObjectPlacement: box
-/// bodies aligned with a box-shaped host exactly (counted in stats.openingsBoxCut), the rest by corefinement, slightly
-/// grown. A host mesh that does not bound a volume, or an opening without a body or that cannot be subtracted, stays
-/// uncut, is reported against the opening or the host and counted as not cut; host meshes cut away entirely are
-/// removed.
+/// bodies aligned with a box-shaped host and other convex bodies exactly, by plane cuts (counted in
+/// stats.openingsBoxCut), the rest by corefinement, slightly grown (stats.openingsCorefined). A host mesh that does
+/// not bound a volume, or an opening without a body or that cannot be subtracted, stays uncut, is reported against the
+/// opening or the host and counted as not cut; host meshes cut away entirely are removed.
 OpeningCounts cutOpenings(Context& ctx, std::uint64_t hostId, const std::vector<std::uint64_t>& openings,
                           const ItemColors& colors, ShapeStats& stats, std::vector<TriMesh>& host);
 

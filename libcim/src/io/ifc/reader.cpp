@@ -75,6 +75,7 @@ void sumStats(const std::vector<ProductWorker>& workers, ShapeStats& stats) {
     stats.booleansEvaluated += w.stats.booleansEvaluated;
     stats.booleanOperandsKept += w.stats.booleanOperandsKept;
     stats.openingsBoxCut += w.stats.openingsBoxCut;
+    stats.openingsCorefined += w.stats.openingsCorefined;
   }
 }
 
@@ -225,6 +226,7 @@ Result<IfcReadResult> readOpened(Result<IfcFile> opened, const std::string& laye
   sumStats(workers, stats);
   out.booleanOperandsKept = stats.booleanOperandsKept;
   out.openingBodiesBoxCut = stats.openingsBoxCut;
+  out.openingBodiesCorefined = stats.openingsCorefined;
   if (!sink) georeference(ctx, options.applyGeoreference, out);
   for (auto& d : ctx.takeDiagnostics()) diags.push_back(std::move(d));
   out.booleansEvaluated = stats.booleansEvaluated;

@@ -36,6 +36,7 @@ struct ShapeStats {
   std::size_t booleansEvaluated = 0;
   std::size_t booleanOperandsKept = 0;  ///< booleans that could not be evaluated (first operand kept)
   std::size_t openingsBoxCut = 0;       ///< opening bodies cut exactly (aligned boxes, convex bodies) rather than by corefinement
+  std::size_t openingsCorefined = 0;    ///< opening bodies left to corefinement (not convex, or the exact cut failed its check)
   /// The product being mapped, as diagnostics name it (class, name, GlobalId); not summed, set per product.
   std::string product;
 };
