@@ -1,5 +1,6 @@
 # Installs the built libcim into a scratch prefix, builds samples/cpp-app against it with find_package(cim),
-# runs it on the bundled sample and checks what it prints.
+# runs it on the bundled sample and checks what it prints. The consumer is compiled by the compiler that built the
+# library (CONSUMER_CXX).
 file(REMOVE_RECURSE ${WORK_DIR})
 execute_process(COMMAND ${CMAKE_COMMAND} --install ${BINARY_DIR} --prefix ${WORK_DIR}/prefix
                 RESULT_VARIABLE rc OUTPUT_QUIET)
@@ -8,6 +9,7 @@ if(NOT rc EQUAL 0)
 endif()
 execute_process(COMMAND ${CMAKE_COMMAND} -S ${SOURCE_DIR}/samples/cpp-app -B ${WORK_DIR}/app
                         -DCMAKE_PREFIX_PATH=${WORK_DIR}/prefix -DCMAKE_BUILD_TYPE=Release
+                        -DCMAKE_CXX_COMPILER=${CONSUMER_CXX}  # the library's compiler (clang for a sanitizer build)
                 RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
 if(NOT rc EQUAL 0)
   message(FATAL_ERROR "configuring the consumer failed:\n${out}\n${err}")
