@@ -10,6 +10,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <sstream>
 #include <vector>
@@ -798,6 +799,62 @@ bool needsPatch(const tinygltf::Model& model) {
   return patch;
 }
 
+// The model's JSON chunk text as tinygltf writes it for a GLB (buffer 0 as the BIN chunk, of its length in the model),
+// with what tinygltf cannot write put in (see needsPatch) and, when `binLength` is given, buffer 0's byteLength set to
+// it. Unpadded; nullopt when serialisation fails.
+std::optional<std::string> glbJsonText(const tinygltf::Model& model, std::optional<std::size_t> binLength) {
+  std::ostringstream out(std::ios::binary);
+  tinygltf::TinyGLTF io;
+  if (!io.WriteGltfSceneToStream(&model, out, false, true)) return std::nullopt;
+  const std::string glb = std::move(out).str();
+  std::uint32_t jsonLength = 0;
+  if (glb.size() >= 20) std::memcpy(&jsonLength, glb.data() + 12, 4);
+  if (glb.size() < 20 || 20 + static_cast<std::size_t>(jsonLength) > glb.size()) return std::nullopt;
+  if (!needsPatch(model) && !binLength) return glb.substr(20, jsonLength);
+  nlohmann::json doc = nlohmann::json::parse(glb.begin() + 20, glb.begin() + 20 + jsonLength, nullptr, false);
+  if (doc.is_discarded()) return std::nullopt;
+  for (std::size_t v = 0; v < model.bufferViews.size(); ++v)
+    for (const auto& [name, ext] : model.bufferViews[v].extensions) doc["bufferViews"][v]["extensions"][name] = toJson(ext);
+  for (std::size_t b = 1; b < model.buffers.size(); ++b) {
+    const auto& buffer = model.buffers[b];
+    if (!buffer.data.empty()) continue;
+    // A placeholder (e.g. EXT_meshopt_compression's fallback): no uri, as long as the views that use it.
+    std::size_t length = 0;
+    for (const auto& v : model.bufferViews)
+      if (v.buffer == static_cast<int>(b)) length = std::max(length, v.byteOffset + v.byteLength);
+    nlohmann::json j = {{"byteLength", length}};
+    for (const auto& [name, ext] : buffer.extensions) j["extensions"][name] = toJson(ext);
+    doc["buffers"][b] = std::move(j);
+  }
+  if (binLength) {
+    if (!doc.contains("buffers") || !doc["buffers"].is_array() || doc["buffers"].empty()) return std::nullopt;
+    doc["buffers"][0]["byteLength"] = *binLength;
+  }
+  return doc.dump();
+}
+
+// A GLB's bytes before its binary data: the 12-byte header, the JSON chunk (`json` padded with spaces) and, when
+// `binLength` > 0, the BIN chunk's 8-byte header; `total` gets the whole file's length, binary data and its zero
+// padding to 4 bytes included.
+std::string glbFront(std::string json, std::size_t binLength, std::size_t& total) {
+  while (json.size() % 4 != 0) json.push_back(' ');
+  total = 20 + json.size() + (binLength == 0 ? 0 : 8 + alignUp(binLength, 4));
+  std::string front(20, '\0');
+  std::memcpy(front.data(), "glTF", 4);
+  putU32(front, 4, 2);
+  putU32(front, 8, static_cast<std::uint32_t>(total));
+  putU32(front, 12, static_cast<std::uint32_t>(json.size()));
+  std::memcpy(front.data() + 16, "JSON", 4);
+  front += json;
+  if (binLength > 0) {
+    const std::size_t at = front.size();
+    front.resize(at + 8);
+    putU32(front, at, static_cast<std::uint32_t>(alignUp(binLength, 4)));
+    std::memcpy(front.data() + at + 4, "BIN\0", 4);
+  }
+  return front;
+}
+
 }  // namespace
 
 bool writeGlb(const tinygltf::Model& model, std::ostream& out) {
@@ -812,44 +869,22 @@ bool writeGlb(const tinygltf::Model& model, std::ostream& out) {
 }
 
 bool writeGlb(const tinygltf::Model& model, std::string& bytes) {
-  std::ostringstream out(std::ios::binary);
-  tinygltf::TinyGLTF io;
-  if (!io.WriteGltfSceneToStream(&model, out, false, true)) return false;
-  bytes = std::move(out).str();
-  if (!needsPatch(model)) return true;
-
-  // GLB: 12-byte header, JSON chunk, BIN chunk. Rewrite the JSON chunk, keep the BIN chunk.
-  if (bytes.size() < 20) return false;
-  std::uint32_t jsonLength = 0;
-  std::memcpy(&jsonLength, bytes.data() + 12, 4);
-  if (20 + static_cast<std::size_t>(jsonLength) > bytes.size()) return false;
-  nlohmann::json doc = nlohmann::json::parse(bytes.begin() + 20, bytes.begin() + 20 + jsonLength, nullptr, false);
-  if (doc.is_discarded()) return false;
-  for (std::size_t v = 0; v < model.bufferViews.size(); ++v)
-    for (const auto& [name, ext] : model.bufferViews[v].extensions) doc["bufferViews"][v]["extensions"][name] = toJson(ext);
-  for (std::size_t b = 1; b < model.buffers.size(); ++b) {
-    const auto& buffer = model.buffers[b];
-    if (!buffer.data.empty()) continue;
-    // A placeholder (e.g. EXT_meshopt_compression's fallback): no uri, as long as the views that use it.
-    std::size_t length = 0;
-    for (const auto& v : model.bufferViews)
-      if (v.buffer == static_cast<int>(b)) length = std::max(length, v.byteOffset + v.byteLength);
-    nlohmann::json j = {{"byteLength", length}};
-    for (const auto& [name, ext] : buffer.extensions) j["extensions"][name] = toJson(ext);
-    doc["buffers"][b] = std::move(j);
+  if (!needsPatch(model)) {
+    std::ostringstream out(std::ios::binary);
+    tinygltf::TinyGLTF io;
+    if (!io.WriteGltfSceneToStream(&model, out, false, true)) return false;
+    bytes = std::move(out).str();
+    return true;
   }
-  std::string text = doc.dump();
-  while (text.size() % 4 != 0) text.push_back(' ');
-  const std::string rest = bytes.substr(20 + jsonLength);
-  std::string glb(20, '\0');
-  std::memcpy(glb.data(), "glTF", 4);
-  putU32(glb, 4, 2);
-  putU32(glb, 12, static_cast<std::uint32_t>(text.size()));
-  std::memcpy(glb.data() + 16, "JSON", 4);
-  glb += text;
-  glb += rest;
-  putU32(glb, 8, static_cast<std::uint32_t>(glb.size()));
-  bytes = std::move(glb);
+  auto json = glbJsonText(model, std::nullopt);
+  if (!json) return false;
+  // Buffer 0 is the BIN chunk unless it names a file (tinygltf writes it like the other buffers then).
+  const bool bin = !model.buffers.empty() && model.buffers[0].uri.empty();
+  const std::size_t binLength = bin ? model.buffers[0].data.size() : 0;
+  std::size_t total = 0;
+  bytes = glbFront(std::move(*json), binLength, total);
+  if (bin) bytes.append(model.buffers[0].data.begin(), model.buffers[0].data.end());
+  bytes.resize(total, '\0');
   return true;
 }
 
@@ -860,43 +895,21 @@ std::string writeGlbFile(tinygltf::Model& model, const std::filesystem::path& ou
     size = bytes.size();
     return writeOutputFile(output, bytes);
   }
-  // The JSON chunk of the model without buffer 0's bytes, then buffer 0's true length set in it.
+  // The JSON chunk of the model without buffer 0's bytes (tinygltf would copy them twice), its true length set in it.
   std::vector<unsigned char> bin = std::move(model.buffers[0].data);
   model.buffers[0].data.clear();
-  std::string head;
-  const bool serialised = writeGlb(model, head);
+  auto json = glbJsonText(model, bin.size());
   model.buffers[0].data = std::move(bin);
+  if (!json) return "cannot serialise the glTF model";
   const auto& data = model.buffers[0].data;
-  std::uint32_t jsonLength = 0;
-  if (serialised && head.size() >= 20) std::memcpy(&jsonLength, head.data() + 12, 4);
-  if (!serialised || head.size() < 20 + static_cast<std::size_t>(jsonLength)) return "cannot serialise the glTF model";
-  nlohmann::json doc = nlohmann::json::parse(head.begin() + 20, head.begin() + 20 + jsonLength, nullptr, false);
-  if (doc.is_discarded() || !doc.contains("buffers") || !doc["buffers"].is_array() || doc["buffers"].empty())
-    return "cannot serialise the glTF model";
-  doc["buffers"][0]["byteLength"] = data.size();
-  std::string text = doc.dump();
-  while (text.size() % 4 != 0) text.push_back(' ');
-  const std::size_t binPadded = alignUp(data.size(), 4);
-  const std::size_t total = 20 + text.size() + (data.empty() ? 0 : 8 + binPadded);
+  std::size_t total = 0;
+  const std::string front = glbFront(std::move(*json), data.size(), total);
   if (total > 0xFFFFFFFFull) return "the GLB would be larger than 4 GiB, the format's limit";
 
-  // Header and JSON chunk, then the BIN chunk's header, its bytes straight from the model, and its padding.
-  std::string front(20, '\0');
-  std::memcpy(front.data(), "glTF", 4);
-  putU32(front, 4, 2);
-  putU32(front, 8, static_cast<std::uint32_t>(total));
-  putU32(front, 12, static_cast<std::uint32_t>(text.size()));
-  std::memcpy(front.data() + 16, "JSON", 4);
-  front += text;
-  if (!data.empty()) {
-    const std::size_t at = front.size();
-    front.resize(at + 8);
-    putU32(front, at, static_cast<std::uint32_t>(binPadded));
-    std::memcpy(front.data() + at + 4, "BIN\0", 4);
-  }
+  // The front, then the BIN chunk's bytes straight from the model, and their padding.
   OutputTemporary tmp(output);
   const std::string_view bytes(reinterpret_cast<const char*>(data.data()), data.size());
-  const std::string padding(binPadded - data.size(), '\0');
+  const std::string padding(total - front.size() - data.size(), '\0');
   if (!tmp.ok() || !tmp.write(front) || !tmp.write(bytes) || !tmp.write(padding) || !tmp.commit())
     return tmp.error().empty() ? "cannot write" : tmp.error();
   size = total;
