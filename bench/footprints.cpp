@@ -2,7 +2,9 @@
 // footprints into PostGIS with ogr2ogr, in the same run. The footprints are the synthetic city's (bench/city: L- and
 // rectangle-shaped houses on a street grid, EPSG:4549), written once to a GeoPackage with a height and a storey field.
 //
-//   cim_bench_footprints [--buildings 100000] [--seed 1] [--postgis 1]
+//   cim_bench_footprints [--buildings 100000] [--seed 1] [--postgis 1] [--gpkg FILE]
+//
+// --gpkg FILE keeps the generated GeoPackage there and reuses it when it exists (profiling the libcim side alone).
 //
 // Prints: the GeoPackage size; libcim read (io::readFootprints: open, extrude, prisms and meshes), tiles
 // (tiles3d::write) and their sum; ogr2ogr into a throw-away PostGIS cluster (its default: COPY, GiST index). Wall
@@ -17,6 +19,7 @@
 #include <string>
 
 #include <sys/resource.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <ogrsf_frmts.h>
@@ -67,7 +70,9 @@ void writeGpkg(const cimbench::City& city, const fs::path& path) {
   for (std::size_t i = 0; i < city.buildings.size(); ++i) {
     const auto& b = city.buildings[i];
     OGRFeature f(layer->GetLayerDefn());
-    f.SetField("id", ("B" + std::to_string(i)).c_str());
+    std::string id = "B";
+    id += std::to_string(i);
+    f.SetField("id", id.c_str());
     f.SetField("height", b.height);
     f.SetField("floors", static_cast<int>(b.height / 3.0));
     f.SetField("ground", b.ground);
@@ -89,21 +94,39 @@ int main(int argc, char** argv) {
   std::size_t buildings = 100000;
   std::uint64_t seed = 1;
   bool postgis = true;
+  std::string keep;
   for (int i = 1; i + 1 < argc; i += 2) {
     if (!std::strcmp(argv[i], "--buildings")) buildings = std::stoul(argv[i + 1]);
     else if (!std::strcmp(argv[i], "--seed")) seed = std::stoull(argv[i + 1]);
     else if (!std::strcmp(argv[i], "--postgis")) postgis = std::atoi(argv[i + 1]) != 0;
+    else if (!std::strcmp(argv[i], "--gpkg")) keep = argv[i + 1];
   }
   std::printf("load average: %s\n", loadAverage().c_str());
   const fs::path dir = fs::temp_directory_path() / ("cim_bench_footprints_" + std::to_string(::getpid()));
   fs::create_directories(dir);
-  const fs::path gpkg = dir / "footprints.gpkg";
-  {
+  const fs::path gpkg = keep.empty() ? dir / "footprints.gpkg" : fs::path(keep);
+  // The GeoPackage is generated in a child process, so libcim's read starts on a cold heap as it does in `cim tiles`
+  // (pages the generator freed would otherwise be reused without faults and flatter the read).
+  if (fs::exists(gpkg)) {
+    std::printf("reusing %s\n", gpkg.c_str());
+  } else if (const pid_t child = ::fork(); child == 0) {
     cimbench::CityOptions o;
     o.seed = seed;
     o.buildings = buildings;
     o.pipes = 1;
-    writeGpkg(cimbench::makeCity(o), gpkg);
+    try {
+      writeGpkg(cimbench::makeCity(o), gpkg);
+    } catch (const std::exception& e) {
+      std::fprintf(stderr, "cannot write the footprints: %s\n", e.what());
+      std::_Exit(1);
+    }
+    std::_Exit(0);
+  } else {
+    int status = 0;
+    if (child < 0 || ::waitpid(child, &status, 0) != child || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+      std::fprintf(stderr, "generating the footprints failed\n");
+      return 1;
+    }
   }
   std::printf("footprints: %zu buildings, GeoPackage %.1f MB\n", buildings, fs::file_size(gpkg) / 1e6);
 
@@ -115,8 +138,8 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "read failed: %s\n", read.error()->message.c_str());
     return 1;
   }
-  std::printf("libcim read + extrude: %.2f s, CPU %.2f s (%zu prisms, %zu skipped, %zu triangles)\n", readSeconds,
-              readCpu, read->prisms, read->skipped, read->scene.triangleCount());
+  std::printf("libcim read + extrude: %.2f s, CPU %.2f s (%zu prisms, %zu skipped, %zu triangles), RSS %.0f MB\n",
+              readSeconds, readCpu, read->prisms, read->skipped, read->scene.triangleCount(), cimbench::residentMb());
   t0 = Clock::now();
   c0 = cpuSeconds();
   auto tiles = cim::tiles3d::write(read->scene, dir / "tiles");
@@ -125,8 +148,8 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "tiles failed: %s\n", tiles.error()->message.c_str());
     return 1;
   }
-  std::printf("libcim 3D Tiles: %.2f s, CPU %.2f s; footprints -> tiles: %.2f s, CPU %.2f s\n", tileSeconds, tileCpu,
-              readSeconds + tileSeconds, readCpu + tileCpu);
+  std::printf("libcim 3D Tiles: %.2f s, CPU %.2f s, peak RSS %.0f MB; footprints -> tiles: %.2f s, CPU %.2f s\n",
+              tileSeconds, tileCpu, cimbench::peakResidentMb(), readSeconds + tileSeconds, readCpu + tileCpu);
 
   if (postgis) {
     try {
