@@ -1,5 +1,7 @@
 #include "cim/geo/transform.h"
 
+#include <array>
+#include <atomic>
 #include <cmath>
 #include <limits>
 #include <mutex>
@@ -10,12 +12,60 @@ namespace cim::geo {
 
 using detail::PjPtr;
 
+// A PJ and its context must not be used by two threads at once. The transformer keeps the operation it was made
+// with as a prototype and, for each thread that finds every copy busy, a clone of it in a context of its own (up to
+// kMaxCopies), so threads transforming at the same time do not queue on one lock (the 3D Tiles writer places every
+// vertex of every tile through one transformer).
 struct Transformer::Impl {
-  detail::ContextPtr ctx;
-  PjPtr op;
+  struct Copy {
+    detail::ContextPtr ctx;
+    PjPtr op;
+    std::mutex mutex;
+  };
+  static constexpr std::size_t kMaxCopies = 64;
+
+  detail::ContextPtr ctx;  // the prototype's
+  PjPtr op;                // the prototype: only cloned (under `grow`), never run
   std::string description;
   bool approximate = false;
-  mutable std::mutex mutex;  // a PJ and its context must not be used by two threads at once
+  mutable std::array<std::unique_ptr<Copy>, kMaxCopies> copies;
+  mutable std::atomic<std::size_t> copyCount{0};
+  mutable std::mutex grow;
+
+  // Runs f(PJ*) on a copy no other thread is using: a free one, else a new clone, else (kMaxCopies busy) the
+  // first copy once it is free. A clone PROJ cannot make falls back to waiting as well.
+  template <class F>
+  auto withOp(F&& f) const {
+    const std::size_t n = copyCount.load(std::memory_order_acquire);
+    for (std::size_t i = 0; i < n; ++i) {
+      std::unique_lock lock(copies[i]->mutex, std::try_to_lock);
+      if (lock.owns_lock()) return f(copies[i]->op.get());
+    }
+    Copy* copy = nullptr;
+    std::unique_lock<std::mutex> held;
+    {
+      std::lock_guard g(grow);
+      const std::size_t m = copyCount.load(std::memory_order_relaxed);
+      if (m < kMaxCopies) {
+        auto c = std::make_unique<Copy>();
+        c->ctx = detail::makeContext();
+        c->op.reset(proj_clone(c->ctx.get(), op.get()));
+        if (c->op) {
+          held = std::unique_lock(c->mutex);
+          copy = c.get();
+          copies[m] = std::move(c);
+          copyCount.store(m + 1, std::memory_order_release);
+        }
+      }
+    }
+    if (copy) return f(copy->op.get());
+    if (copyCount.load(std::memory_order_acquire) == 0) {  // PROJ cannot clone it: run the prototype itself
+      std::lock_guard g(grow);
+      return f(op.get());
+    }
+    std::lock_guard lock(copies[0]->mutex);
+    return f(copies[0]->op.get());
+  }
 };
 
 Transformer::Transformer(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -71,13 +121,11 @@ std::optional<Eigen::Vector3d> run(PJ* op, PJ_DIRECTION dir, const Eigen::Vector
 }  // namespace
 
 std::optional<Eigen::Vector3d> Transformer::forward(const Eigen::Vector3d& point) const {
-  std::lock_guard lock(impl_->mutex);
-  return run(impl_->op.get(), PJ_FWD, point);
+  return impl_->withOp([&](PJ* op) { return run(op, PJ_FWD, point); });
 }
 
 std::optional<Eigen::Vector3d> Transformer::inverse(const Eigen::Vector3d& point) const {
-  std::lock_guard lock(impl_->mutex);
-  return run(impl_->op.get(), PJ_INV, point);
+  return impl_->withOp([&](PJ* op) { return run(op, PJ_INV, point); });
 }
 
 std::size_t Transformer::forward(std::span<Eigen::Vector3d> points) const {
@@ -86,11 +134,10 @@ std::size_t Transformer::forward(std::span<Eigen::Vector3d> points) const {
   static_assert(sizeof(Eigen::Vector3d) == 3 * sizeof(double));
   double* base = points.data()->data();
   const std::size_t stride = sizeof(Eigen::Vector3d);
-  {
-    std::lock_guard lock(impl_->mutex);
-    proj_trans_generic(impl_->op.get(), PJ_FWD, base, stride, points.size(), base + 1, stride, points.size(), base + 2,
-                       stride, points.size(), nullptr, 0, 0);
-  }
+  impl_->withOp([&](PJ* op) {
+    return proj_trans_generic(op, PJ_FWD, base, stride, points.size(), base + 1, stride, points.size(), base + 2,
+                              stride, points.size(), nullptr, 0, 0);
+  });
   std::size_t failed = 0;
   for (auto& p : points) {
     if (!p.allFinite() || p.x() == HUGE_VAL || p.y() == HUGE_VAL) {

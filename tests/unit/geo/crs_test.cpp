@@ -1,3 +1,8 @@
+#include <algorithm>
+#include <optional>
+#include <thread>
+#include <vector>
+
 #include <catch2/catch.hpp>
 
 #include "cim/geo/crs.h"
@@ -111,4 +116,46 @@ TEST_CASE("One EPSG code parser reads the spellings IFC files and users write", 
     INFO(r.text << (r.bare ? " (bare numbers allowed)" : ""));
     CHECK(epsgCodeFromText(r.text, r.bare) == r.code);
   }
+}
+
+TEST_CASE("A transformer used by many threads at once gives every thread the serial results", "[geo]") {
+  // NAD27 to WGS 84 has several candidate operations chosen by area: the per-thread copies must keep them all.
+  const auto source = Crs::fromUserInput("EPSG:4267"), target = Crs::fromUserInput("EPSG:4326");
+  REQUIRE(source.ok());
+  REQUIRE(target.ok());
+  std::vector<Eigen::Vector3d> points;
+  for (int i = 0; i < 400; ++i) points.emplace_back(-150.0 + 0.19 * i, 25.0 + 0.09 * i, 10.0 * (i % 7));
+  auto serial = Transformer::create(*source, *target);
+  REQUIRE(serial.ok());
+  std::vector<Eigen::Vector3d> expected = points;
+  REQUIRE(serial->forward(expected) == 0);
+  std::vector<std::optional<Eigen::Vector3d>> expectedOne;
+  for (const auto& p : points) expectedOne.push_back(serial->forward(p));
+
+  auto shared = Transformer::create(*source, *target);
+  REQUIRE(shared.ok());
+  constexpr int kThreads = 8;
+  std::vector<int> mismatches(kThreads, 0);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t)
+    threads.emplace_back([&, t] {
+      for (int round = 0; round < 20; ++round) {
+        std::vector<Eigen::Vector3d> mine = points;
+        if (shared->forward(mine) != 0) ++mismatches[t];
+        for (std::size_t i = 0; i < mine.size(); ++i) {
+          if (mine[i] != expected[i]) ++mismatches[t];
+          const std::size_t k = (i * 7 + static_cast<std::size_t>(t)) % points.size();
+          if (shared->forward(points[k]) != expectedOne[k]) ++mismatches[t];
+          const auto back = shared->inverse(expected[k]);
+          if (!back || (*back - points[k]).head<2>().norm() > 1e-7) ++mismatches[t];
+        }
+      }
+    });
+  for (auto& th : threads) th.join();
+  for (int t = 0; t < kThreads; ++t) CHECK(mismatches[t] == 0);
+  // Inside North America the points really moved (a datum shift, not an identity).
+  double largestShift = 0.0;
+  for (std::size_t i = 0; i < points.size(); ++i)
+    largestShift = std::max(largestShift, (expected[i] - points[i]).head<2>().norm());
+  CHECK(largestShift > 1e-5);
 }
