@@ -1,5 +1,8 @@
 // Footprints from any GDAL vector source extruded to LoD1 prisms (see cim/io/city.h).
+#include <algorithm>
+#include <future>
 #include <span>
+#include <tuple>
 
 #include <ogrsf_frmts.h>
 
@@ -92,7 +95,15 @@ struct Pending {
   std::vector<model::Element> elements;
 };
 
-// Features read per batch before they are built on the worker threads (bounds the memory of the raw polygons).
+// A batch of features as read, and the skips found while reading them (feature index, why). The skips are reported
+// when the batch is built, with the build's own, in feature order.
+struct Batch {
+  std::vector<Pending> features;
+  std::vector<std::tuple<std::size_t, std::string, std::string>> skips;  // index, id, why
+};
+
+// Features read per batch before they are built on the worker threads (bounds the memory of the raw polygons). While
+// one batch is built, the next is read (GDAL is serial; the build runs on every core).
 constexpr std::size_t kBatch = 8192;
 
 class FootprintReader {
@@ -155,16 +166,14 @@ class FootprintReader {
     return f;
   }
 
-  // Reads one feature (GDAL is serial): its id, attributes, height and polygons; nullopt when it is skipped (reported).
-  std::optional<Pending> read(OGRFeature& f, const LayerFields& lf, const std::string& layerName, std::size_t index) {
+  // Reads one feature (GDAL is serial) into the batch: its id, attributes, height and polygons, or its skip. Touches
+  // nothing but the batch, so it runs while the previous batch is built.
+  void read(OGRFeature& f, const LayerFields& lf, const std::string& layerName, std::size_t index, Batch& batch) const {
     Pending p;
     p.index = index;
     p.id = lf.id >= 0 && f.IsFieldSetAndNotNull(lf.id) ? city::valueText(gdal::fieldValue(f, lf.id))
                                                        : layerName + "/" + std::to_string(index);
-    auto skip = [&](const std::string& why) -> std::optional<Pending> {
-      this->skip(index, p.id, why);
-      return std::nullopt;
-    };
+    auto skip = [&](const std::string& why) { batch.skips.emplace_back(index, p.id, why); };
     std::string heightText, storeyText, groundText;
     std::optional<double> height = numberOf(f, lf.height, heightText);
     std::string heightSource = "height";
@@ -198,13 +207,14 @@ class FootprintReader {
     p.attrs["heightSource"] = heightSource;
     p.attrs["lod"] = std::int64_t{1};
     if (lf.name >= 0 && f.IsFieldSetAndNotNull(lf.name)) p.name = city::valueText(gdal::fieldValue(f, lf.name));
-    return p;
+    batch.features.push_back(std::move(p));
   }
 
   // Makes a batch of features into elements: placing the polygons and building the prisms' meshes on every core,
   // DEM grounds (the DEM is not thread-safe) and adding to the scene in feature order, so the scene is the same for
   // any number of threads.
-  void build(std::vector<Pending>& batch, const std::string& layerName) {
+  void build(Batch& in, const std::string& layerName) {
+    std::vector<Pending>& batch = in.features;
     const unsigned threads = detail::workerCount();
     detail::parallelFor(batch.size(), threads, [&](std::size_t i) { place(batch[i]); });
     if (options_.groundHeight)
@@ -215,14 +225,18 @@ class FootprintReader {
     for (auto& p : batch)
       for (std::size_t k = 0; k < p.parts.size(); ++k) {
         if (!p.prisms[k]) {
-          skip(p.index, p.id,
-               "polygon " + std::to_string(k + 1) + " cannot be placed (fewer than 3 corners, or PROJ cannot move it)");
+          in.skips.emplace_back(
+              p.index, p.id,
+              "polygon " + std::to_string(k + 1) + " cannot be placed (fewer than 3 corners, or PROJ cannot move it)");
           continue;
         }
         ++out_.buildings;
         ++out_.prisms;
         out_.scene.addElement(layerName, std::move(p.elements[k]));
       }
+    std::stable_sort(in.skips.begin(), in.skips.end(),
+                     [](const auto& a, const auto& b) { return std::get<0>(a) < std::get<0>(b); });
+    for (const auto& [index, id, why] : in.skips) skip(index, id, why);
   }
 
   std::size_t groundFromDemCount = 0, groundMissing = 0;
@@ -350,16 +364,36 @@ Result<CityReadResult> readFootprints(const fs::path& path, const CityOptions& o
     layer->ResetReading();
     if (count > 0) out.scene.layer(layerName).elements.reserve(static_cast<std::size_t>(count));
     std::size_t index = 0;
-    std::vector<Pending> batch;
-    batch.reserve(kBatch);
-    for (std::unique_ptr<OGRFeature> f(layer->GetNextFeature()); f; f.reset(layer->GetNextFeature()), ++index) {
-      if (progress && index % 4096 == 0 && count > 0 &&
-          !progress("read", static_cast<double>(index) / static_cast<double>(count)))
-        return Result<CityReadResult>::failure(Diagnostic::error(ErrorCode::Cancelled, "cancelled", path.string()));
-      if (auto p = reader.read(*f, lf, layerName, index)) batch.push_back(std::move(*p));
-      if (batch.size() == kBatch) reader.build(batch, layerName), batch.clear();
+    // Batch k is built on the workers while batch k+1 is read here; builds run one at a time, in order.
+    Batch batch, building;
+    std::future<void> built;
+    auto finishBuild = [&] {
+      if (built.valid()) built.get();
+    };
+    auto startBuild = [&] {
+      finishBuild();
+      building = std::move(batch);
+      batch = Batch();
+      batch.features.reserve(kBatch);
+      built = std::async(std::launch::async, [&] { reader.build(building, layerName); });
+    };
+    batch.features.reserve(kBatch);
+    try {
+      for (std::unique_ptr<OGRFeature> f(layer->GetNextFeature()); f; f.reset(layer->GetNextFeature()), ++index) {
+        if (progress && index % 4096 == 0 && count > 0 &&
+            !progress("read", static_cast<double>(index) / static_cast<double>(count))) {
+          finishBuild();
+          return Result<CityReadResult>::failure(Diagnostic::error(ErrorCode::Cancelled, "cancelled", path.string()));
+        }
+        reader.read(*f, lf, layerName, index, batch);
+        if (batch.features.size() == kBatch) startBuild();
+      }
+      startBuild();
+      finishBuild();
+    } catch (...) {
+      if (built.valid()) built.wait();  // the build refers to this frame's batch
+      throw;
     }
-    reader.build(batch, layerName);
     total += index;
   }
   if (reader.groundMissing)

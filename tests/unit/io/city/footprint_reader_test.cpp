@@ -120,3 +120,51 @@ TEST_CASE("footprints: the Alexandria buildings extrude by their HEIGHT field", 
   });
   CHECK(checked == r->prisms);
 }
+
+TEST_CASE("footprints: over several read batches the scene and the skips keep the features' order", "[city]") {
+  // 20,000 features (the reader builds batches of 8,192 while it reads the next): every 997th has no height (a skip
+  // while reading) and every 1,499th is a two-corner sliver (a skip while building).
+  TempDir dir;
+  std::string text =
+      R"({"type":"FeatureCollection","crs":{"type":"name","properties":{"name":"urn:ogc:def:crs:EPSG::4549"}},"features":[)";
+  constexpr int kFeatures = 20000;
+  std::size_t expectedSkips = 0;
+  for (int i = 0; i < kFeatures; ++i) {
+    const double x = 500000.0 + 20.0 * (i % 200), y = 3340000.0 + 20.0 * (i / 200);
+    const bool noHeight = i % 997 == 5, sliver = i % 1499 == 7;
+    expectedSkips += noHeight || sliver;
+    std::string ring = sliver ? "[[" + std::to_string(x) + "," + std::to_string(y) + "],[" + std::to_string(x + 5) + "," +
+                                    std::to_string(y) + "],[" + std::to_string(x) + "," + std::to_string(y) + "]]"
+                              : "[[" + std::to_string(x) + "," + std::to_string(y) + "],[" + std::to_string(x + 10) + "," +
+                                    std::to_string(y) + "],[" + std::to_string(x + 10) + "," + std::to_string(y + 8) +
+                                    "],[" + std::to_string(x) + "," + std::to_string(y) + "]]";
+    if (i) text += ",";
+    text += R"({"type":"Feature","properties":{"id":"f)" + std::to_string(i) + "\"";
+    if (!noHeight) text += ",\"height\":" + std::to_string(3 + i % 20);
+    text += R"(},"geometry":{"type":"Polygon","coordinates":[)" + ring + "]}}";
+  }
+  text += "]}";
+  cimtest::writeFile(dir / "many.geojson", text);
+  auto r = io::readFootprints(dir / "many.geojson");
+  REQUIRE(r.ok());
+  CHECK(r->skipped == expectedSkips);
+  CHECK(r->prisms == kFeatures - expectedSkips);
+  // The elements in feature order.
+  const auto& elements = r->scene.layers().at(0).elements;
+  REQUIRE(elements.size() == r->prisms);
+  std::size_t previous = 0;
+  bool ordered = true;
+  for (std::size_t k = 0; k < elements.size(); ++k) {
+    const auto n = static_cast<std::size_t>(std::stoul(elements[k].guid.substr(1)));
+    if (k > 0 && n <= previous) ordered = false;
+    previous = n;
+  }
+  CHECK(ordered);
+  // The skips in feature order, read-time and build-time ones interleaved as the features are.
+  std::vector<std::size_t> skipped;
+  for (const auto& d : r.diagnostics())
+    if (d.code == ErrorCode::CityObjectSkipped) skipped.push_back(std::stoul(d.message.substr(d.message.find(' ') + 1)));
+  REQUIRE(skipped.size() == expectedSkips);
+  CHECK(std::is_sorted(skipped.begin(), skipped.end()));
+  CHECK(std::count_if(skipped.begin(), skipped.end(), [](std::size_t i) { return i % 1499 == 7; }) >= 13);
+}
