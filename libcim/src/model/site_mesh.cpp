@@ -53,13 +53,17 @@ struct Builder {
 // array sized once: footprints make a hundred thousand of these per file.
 geometry::Mesh prismMesh(const SitePrism& s) {
   if (s.rings.empty() || s.rings[0].size() < 3) return {};
-  // Outer ring counter-clockwise, holes clockwise, so wall quads (a, b, b', a') face outward.
-  auto rings = s.rings;
+  // Outer ring counter-clockwise, holes clockwise, so wall quads (a, b, b', a') face outward. Readers mostly give them
+  // so already (footprints do): copied only when one must turn.
+  std::vector<std::vector<Vector2d>> turned;
   std::size_t corners = 0;
-  for (std::size_t i = 0; i < rings.size(); ++i) {
-    if ((geometry::signedArea(rings[i]) > 0) != (i == 0)) std::reverse(rings[i].begin(), rings[i].end());
-    corners += rings[i].size();
+  for (std::size_t i = 0; i < s.rings.size(); ++i) {
+    corners += s.rings[i].size();
+    if ((geometry::signedArea(s.rings[i]) > 0) == (i == 0)) continue;
+    if (turned.empty()) turned = s.rings;
+    std::reverse(turned[i].begin(), turned[i].end());
   }
+  const auto& rings = turned.empty() ? s.rings : turned;
   const auto tris = geometry::triangulatePolygon(rings);
   geometry::Mesh m;
   m.origin = {rings[0][0].x(), rings[0][0].y(), s.bottomElevation};

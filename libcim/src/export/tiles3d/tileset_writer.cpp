@@ -4,6 +4,9 @@
 
 #include <algorithm>
 #include <atomic>
+#include <future>
+#include <iterator>
+#include <memory>
 #include <mutex>
 #include <fstream>
 #include <set>
@@ -62,29 +65,31 @@ std::vector<const model::Element*> elementsOf(const std::vector<detail::TilingIt
   return elements;
 }
 
-// Writes one layer's tileset into its folder.
+// Writes one layer's tileset into its folder: plan() tiles it (no output, no CRS needed), write() writes it.
 class LayerWriter {
  public:
   // `progress` (may be empty) hears "tiling" once the tile tree is split and "tiles" as each tile is written, with
   // this layer's fraction done.
-  LayerWriter(const model::Layer& layer, const geo::Transformer& toWgs84, const WriteOptions& options,
-              fs::path folder, std::vector<Diagnostic>& diags, ProgressFn progress)
-      : layer_(layer),
-        toWgs84_(toWgs84),
-        options_(options),
-        folder_(std::move(folder)),
-        diags_(diags),
-        progress_(std::move(progress)) {}
+  LayerWriter(const model::Layer& layer, const WriteOptions& options, fs::path folder, std::vector<Diagnostic>& diags,
+              ProgressFn progress)
+      : layer_(layer), options_(options), folder_(std::move(folder)), diags_(diags), progress_(std::move(progress)) {}
 
-  Result<TilesetStats> write() {
+  // The tiling: items, attribute keys (numbered on another thread while the tree is split) and the tile tree.
+  void plan() {
     items_ = detail::tilingItems(layer_.elements, options_.threads);
     stats_.layer = layer_.name;
-    if (items_.empty()) return Result<TilesetStats>::success(stats_);
-    keys_.emplace(elementsOf(items_));
+    if (items_.empty()) return;
+    auto keys = std::async(std::launch::async, [elements = elementsOf(items_)] { return detail::AttributeKeys(elements); });
     nodes_ = detail::splitTiles(items_, options_.maxTrianglesPerTile);
+    keys_.emplace(keys.get());
+    for (const auto& node : nodes_) stats_.depth = std::max(stats_.depth, node.depth);
+  }
+
+  Result<TilesetStats> write(const geo::Transformer& toWgs84) {
+    toWgs84_ = &toWgs84;
+    if (items_.empty()) return Result<TilesetStats>::success(stats_);
     if (!reportProgress(progress_, "tiling", 0.0))
       return Result<TilesetStats>::failure(Diagnostic::error(ErrorCode::Cancelled, "cancelled"));
-    for (const auto& node : nodes_) stats_.depth = std::max(stats_.depth, node.depth);
     volumes_.resize(nodes_.size());
     outcomes_.resize(nodes_.size());
     fs::create_directories(folder_ / "tiles");
@@ -99,7 +104,7 @@ class LayerWriter {
   // independent otherwise (each owns its children's parts), so they are written in parallel, each as soon as its
   // children are. After a failure the rest is not written (a parent's LOD would be incomplete).
   Status writeTiles() {
-    const detail::ContentSettings settings{toWgs84_, *keys_, layer_.name, options_.compression, folder_ / "tiles"};
+    const detail::ContentSettings settings{*toWgs84_, *keys_, layer_.name, options_.compression, folder_ / "tiles"};
     std::vector<int> parent(nodes_.size(), -1);
     for (std::size_t i = 0; i < nodes_.size(); ++i)
       for (int c : nodes_[i].children) parent[static_cast<std::size_t>(c)] = static_cast<int>(i);
@@ -133,7 +138,7 @@ class LayerWriter {
 
   // Tile i's frame (at the centre of its elements' bounds), also set as its volume's.
   Result<detail::TileFrame> placeFrame(std::size_t i) {
-    auto frame = detail::tileFrameAt(toWgs84_, nodes_[i].bounds.center());
+    auto frame = detail::tileFrameAt(*toWgs84_, nodes_[i].bounds.center());
     if (!frame)
       return Result<detail::TileFrame>::failure(Diagnostic::error(
           ErrorCode::TransformFailed, "the centre of tile " + nodes_[i].name + " cannot be transformed to WGS 84"));
@@ -232,7 +237,7 @@ class LayerWriter {
   }
 
   const model::Layer& layer_;
-  const geo::Transformer& toWgs84_;
+  const geo::Transformer* toWgs84_ = nullptr;  // set by write()
   const WriteOptions& options_;
   fs::path folder_;
   std::vector<Diagnostic>& diags_;
@@ -307,13 +312,17 @@ std::size_t elementsWithoutTriangles(const model::Layer& layer) {
   return n;
 }
 
-// Every layer with triangles as a tileset in a folder of its own, listed in `index`.
-Status writeLayers(const model::Scene& scene, const fs::path& outputDir, const WriteOptions& options,
-                   const geo::Transformer& toWgs84, const ProgressFn& progress, WriteStats& stats,
-                   nlohmann::json& index, std::vector<Diagnostic>& diags) {
+// Every layer with triangles, tiled (see LayerWriter::plan), each with the folder its tileset goes to.
+struct LayerPlans {
+  std::vector<std::unique_ptr<LayerWriter>> writers;
+  std::vector<std::string> folders;
+  std::size_t done = 0;  // layers written so far (for the progress)
+};
+
+void planLayers(const model::Scene& scene, const WriteOptions& options, const fs::path& outputDir,
+                const ProgressFn& progress, WriteStats& stats, std::vector<Diagnostic>& diags, LayerPlans& plans) {
   std::set<std::string> folders;
   const std::size_t layerCount = std::max<std::size_t>(1, scene.layers().size());
-  std::size_t done = 0;
   for (const auto& layer : scene.layers()) {
     const std::size_t without = elementsWithoutTriangles(layer);
     stats.elementsWithoutGeometry += without;
@@ -321,15 +330,25 @@ Status writeLayers(const model::Scene& scene, const fs::path& outputDir, const W
     const std::string folder = uniqueFolderName(layer.name, folders);
     ProgressFn layerProgress;
     if (progress)
-      layerProgress = [&](std::string_view stage, double f) {
-        return progress(stage, (static_cast<double>(done) + f) / layerCount);
+      layerProgress = [&progress, &plans, layerCount](std::string_view stage, double f) {
+        return progress(stage, (static_cast<double>(plans.done) + f) / layerCount);
       };
-    LayerWriter writer(layer, toWgs84, options, outputDir / folder, diags, layerProgress);
-    auto written = writer.write();
+    plans.writers.push_back(std::make_unique<LayerWriter>(layer, options, outputDir / folder, diags, layerProgress));
+    plans.writers.back()->plan();
+    plans.folders.push_back(folder);
+  }
+}
+
+// Writes the planned layers, each listed in `index`.
+Status writeLayers(const model::Scene& scene, LayerPlans& plans, const geo::Transformer& toWgs84,
+                   const ProgressFn& progress, WriteStats& stats, nlohmann::json& index) {
+  const std::size_t layerCount = std::max<std::size_t>(1, scene.layers().size());
+  for (std::size_t k = 0; k < plans.writers.size(); ++k) {
+    auto written = plans.writers[k]->write(toWgs84);
     if (!written.ok()) return Status::failureFrom(written);
-    detail::addToIndex(index, folder + "/tileset.json", *written);
+    detail::addToIndex(index, plans.folders[k] + "/tileset.json", *written);
     stats.tilesets.push_back(std::move(written).value());
-    if (!reportProgress(progress, "tiles", static_cast<double>(++done) / layerCount))
+    if (!reportProgress(progress, "tiles", static_cast<double>(++plans.done) / layerCount))
       return Status::failure(Diagnostic::error(ErrorCode::Cancelled, "cancelled"));
   }
   return okStatus();
@@ -347,16 +366,28 @@ Result<WriteStats> write(const model::Scene& scene, const fs::path& outputDir, c
                          const ProgressFn& progress) {
   auto checked = checkInput(scene, options);
   if (!checked.ok()) return Result<WriteStats>::failureFrom(checked);
-  auto toWgs84 = geo::Transformer::create(*scene.crs(), geo::wgs84Geographic3d());
+  if (auto refused = folderRefusal(outputDir, options.overwrite))  // before the tiling, not after it
+    return Result<WriteStats>::failure(Diagnostic::error(ErrorCode::FileUnwritable, *refused, outputDir.string()));
+  // PROJ looks the operation up in its database while the layers are tiled (a few tens of milliseconds).
+  auto pendingTransformer = std::async(std::launch::async, [crs = *scene.crs()] {
+    return geo::Transformer::create(crs, geo::wgs84Geographic3d());
+  });
+  WriteStats stats;
+  std::vector<Diagnostic> diags;
+  LayerPlans plans;
+  planLayers(scene, options, outputDir, progress, stats, diags, plans);
+  auto toWgs84 = pendingTransformer.get();
   if (!toWgs84.ok()) return Result<WriteStats>::failureFrom(toWgs84);
-  std::vector<Diagnostic> diags = toWgs84.takeDiagnostics();
+  {
+    std::vector<Diagnostic> first = toWgs84.takeDiagnostics();
+    diags.insert(diags.begin(), std::make_move_iterator(first.begin()), std::make_move_iterator(first.end()));
+  }
 
   auto prepared = prepareFolder(outputDir, options.overwrite);
   if (!prepared.ok()) return Result<WriteStats>::failureFrom(prepared);
 
-  WriteStats stats;
   nlohmann::json index = detail::indexJson(scene.crs()->definition());
-  auto layers = writeLayers(scene, outputDir, options, *toWgs84, progress, stats, index, diags);
+  auto layers = writeLayers(scene, plans, *toWgs84, progress, stats, index);
   if (!layers.ok()) return Result<WriteStats>::failureFrom(layers);
   if (stats.elementsWithoutGeometry > 0)
     diags.push_back(Diagnostic::info(ErrorCode::NoGeometry, std::to_string(stats.elementsWithoutGeometry) +
