@@ -104,6 +104,50 @@ TEST_CASE("buildLod: the largest elements while the budget lasts, the first alwa
   }
 }
 
+TEST_CASE("buildLod: meshes of up to 32 triangles are kept whole, larger ones simplified", "[tiles][content]") {
+  // Element 0: a flat 10 x 10 grid (200 triangles, 30 m), element 1: a 2 m box (12 triangles), element 2: a 1 m box.
+  auto grid = [](std::uint32_t id, int n, float cell) {
+    model::Element e;
+    e.id = id;
+    e.kind = "IfcSlab";
+    geometry::Mesh m;
+    for (int j = 0; j <= n; ++j)
+      for (int i = 0; i <= n; ++i) m.positions.emplace_back(cell * static_cast<float>(i), cell * static_cast<float>(j), 0.0f);
+    for (int j = 0; j < n; ++j)
+      for (int i = 0; i < n; ++i) {
+        const auto a = static_cast<std::uint32_t>(j * (n + 1) + i), b = a + 1, c = a + static_cast<std::uint32_t>(n + 1), d = c + 1;
+        m.indices.insert(m.indices.end(), {a, b, d, a, d, c});
+      }
+    e.shapes.push_back({std::move(m), model::Material{}});
+    return e;
+  };
+  auto box = [](std::uint32_t id, float size) {
+    model::Element e;
+    e.id = id;
+    e.kind = "IfcWall";
+    geometry::Mesh m;
+    m.origin = {100.0 * id, 0.0, 0.0};
+    for (int k = 0; k < 8; ++k)
+      m.positions.emplace_back(k & 1 ? size : 0.0f, k & 2 ? size : 0.0f, k & 4 ? size : 0.0f);
+    m.indices = {0, 2, 1, 1, 2, 3, 4, 5, 6, 5, 7, 6, 0, 1, 4, 1, 5, 4, 2, 6, 3, 3, 6, 7, 0, 4, 2, 2, 4, 6, 1, 3, 5, 3, 7, 5};
+    e.shapes.push_back({std::move(m), model::Material{}});
+    return e;
+  };
+  std::vector<model::Element> elements;
+  elements.push_back(grid(0, 10, 3.0f));
+  elements.push_back(box(1, 2.0f));
+  elements.push_back(box(2, 1.0f));
+  const auto input = partsOf(elements);
+  const Lod lod = buildLod(input, 60);  // 224 triangles in, ratio about 0.27
+  REQUIRE(elementIds(lod.parts) == std::vector<std::uint32_t>{0, 1, 2});
+  REQUIRE(lod.parts.size() == 3);
+  CHECK(lod.parts[0].mesh->triangleCount() < 200);          // the grid, simplified
+  CHECK(lod.parts[0].mesh.get() != input[0].mesh.get());
+  CHECK(lod.parts[1].mesh.get() == input[1].mesh.get());    // the boxes, whole: the same meshes
+  CHECK(lod.parts[2].mesh.get() == input[2].mesh.get());
+  CHECK(lod.triangles == lod.parts[0].mesh->triangleCount() + 24);
+}
+
 TEST_CASE("leafParts: every valid shape of the leaf's elements, pointing into them", "[tiles][content]") {
   std::vector<model::Element> elements = {triangles(0, 1, 2), triangles(1, 1, 1), triangles(2, 1, 3)};
   elements[2].shapes[1].mesh.indices = {0, 1, 7};  // out of range: not valid

@@ -65,7 +65,13 @@ void sortBySize(std::vector<LodEntry>& entries) {
   });
 }
 
-// One element's LOD parts: each of its meshes simplified towards `ratio` of its triangles (kept as it is at ratio 1).
+// Meshes this small are kept whole in an LOD: simplifying a box of 12 triangles towards a few only folds it into a
+// sliver, and was most of the cost of the LODs of a city of LoD1 prisms. The LOD keeps fewer of them (largest first)
+// instead, and the error of leaving the rest to the children says so.
+constexpr std::size_t kWholeMeshTriangles = 32;
+
+// One element's LOD parts: each of its meshes simplified towards `ratio` of its triangles (kept as it is at ratio 1,
+// or when it has at most kWholeMeshTriangles).
 struct LodElement {
   std::vector<Part> parts;  // empty when simplified away entirely
   std::size_t triangles = 0;
@@ -76,7 +82,7 @@ LodElement simplifyElement(const LodEntry& e, const std::vector<Part>& input, do
   LodElement out;
   for (std::size_t i : e.parts) {
     const auto& mesh = *input[i].mesh;
-    if (ratio >= 1.0) {
+    if (ratio >= 1.0 || mesh.triangleCount() <= kWholeMeshTriangles) {
       out.triangles += mesh.triangleCount();
       out.parts.push_back(input[i]);
       continue;
@@ -256,8 +262,14 @@ std::size_t lodBudget(std::size_t maxTrianglesPerTile) { return std::max<std::si
 Lod buildLod(const std::vector<Part>& input, std::size_t budget) {
   std::vector<LodEntry> entries = lodEntries(input);
   sortBySize(entries);
+  // The meshes kept whole spend their triangles; the others share what the budget leaves.
   const std::size_t total = triangleCount(input);
-  const double ratio = total > 0 ? std::min(1.0, static_cast<double>(budget) / total) : 1.0;
+  std::size_t whole = 0;
+  for (const auto& p : input)
+    if (p.mesh->triangleCount() <= kWholeMeshTriangles) whole += p.mesh->triangleCount();
+  const double ratio = total > whole ? std::min(1.0, static_cast<double>(budget > whole ? budget - whole : 0) /
+                                                         static_cast<double>(total - whole))
+                                     : 1.0;
   Lod lod;
   for (const auto& e : entries) {
     LodElement element = simplifyElement(e, input, ratio);
