@@ -92,6 +92,41 @@ class BufferBuilder {
     if (!spill_) model_.buffers[0].data.reserve(bytes);
   }
 
+  /// A buffer view of `bytes` zeroed bytes (at a multiple of 4), to be filled in place at data() + offset; gives the
+  /// view. Only without a spill file (the 3D Tiles writer fills its vertex groups so, without a copy).
+  int addRoom(std::size_t bytes, int target, std::size_t& offset) {
+    auto& buf = model_.buffers[0].data;
+    while (buf.size() % 4 != 0) buf.push_back(0);
+    offset = buf.size();
+    buf.resize(offset + bytes);
+    tinygltf::BufferView v;
+    v.buffer = 0;
+    v.byteLength = bytes;
+    v.byteOffset = offset;
+    if (target != 0) v.target = target;
+    if (items_) return items_->bufferView(std::move(v));
+    model_.bufferViews.push_back(std::move(v));
+    return static_cast<int>(model_.bufferViews.size() - 1);
+  }
+
+  /// The buffer's bytes (without a spill file).
+  std::uint8_t* data() { return model_.buffers[0].data.data(); }
+
+  /// An accessor of `count` elements of a view made by addRoom; with bounds when `lo`/`hi` are given (VEC3).
+  int addAccessor(int view, int componentType, int type, std::size_t count, const Eigen::Vector3f* lo = nullptr,
+                  const Eigen::Vector3f* hi = nullptr) {
+    tinygltf::Accessor a;
+    a.bufferView = view;
+    a.componentType = componentType;
+    a.type = type;
+    a.count = count;
+    if (lo && hi) {
+      a.minValues = {lo->x(), lo->y(), lo->z()};
+      a.maxValues = {hi->x(), hi->y(), hi->z()};
+    }
+    return pushAccessor(std::move(a));
+  }
+
  private:
   int pushAccessor(tinygltf::Accessor&& a) {
     if (items_) return items_->accessor(std::move(a));

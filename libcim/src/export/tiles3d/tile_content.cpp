@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
+#include <limits>
 #include <map>
 
 #include <tiny_gltf.h>
@@ -105,10 +107,17 @@ std::size_t triangleCount(const std::vector<Part>& parts) {
 
 // ---- the GLB ----
 
-// The vertices of one material in a tile.
+// The vertices of one material in a tile, written straight into the tile's buffer: its four views (positions,
+// normals, indices, feature ids) are laid out up front from the exact counts, so no vertex is copied twice.
 struct VertexGroup {
-  std::vector<Eigen::Vector3f> positions, normals;
-  std::vector<std::uint32_t> indices, featureIds;
+  std::size_t vertices = 0, indices = 0;  // room: every part's vertices and indices
+  std::size_t written = 0, indicesWritten = 0;
+  bool shortIndices = false;  // 16-bit indices (at most 65,535 vertices)
+  int positionView = -1, normalView = -1, indexView = -1, idView = -1;
+  std::size_t positionAt = 0, normalAt = 0, indexAt = 0, idAt = 0;  // byte offsets of the views
+  Eigen::Vector3f lo = Eigen::Vector3f::Constant(std::numeric_limits<float>::max()), hi = -lo;
+  std::vector<bool> hasRow;  // the property table rows (feature ids) among its vertices
+  std::size_t features = 0;
 };
 
 // A tile's glTF model while it is filled: one buffer, its materials, the vertex groups by material index.
@@ -119,26 +128,26 @@ struct TileModel {
   std::map<int, VertexGroup> groups;
 };
 
-// Numbers the materials in part order and gives every group room for all its vertices and indices up front, and the
-// buffer room for them (tiles hold millions of vertices).
+// Numbers the materials in part order, counts every group's vertices and indices, and lays out their views in the
+// buffer (with room for the property table after them, roughly): tiles hold millions of vertices.
 void reserveGroups(const std::vector<Part>& parts, TileModel& tile) {
-  std::map<int, std::pair<std::size_t, std::size_t>> counts;  // material -> (vertices, indices)
   std::size_t bytes = 0;
   for (const Part& part : parts) {
-    auto& c = counts[tile.materials.index(*part.material)];
-    c.first += part.mesh->positions.size();
-    c.second += part.mesh->indices.size();
+    VertexGroup& g = tile.groups[tile.materials.index(*part.material)];
+    g.vertices += part.mesh->positions.size();
+    g.indices += part.mesh->indices.size();
     bytes += part.mesh->positions.size() * (2 * sizeof(Eigen::Vector3f) + sizeof(float)) +
-             part.mesh->indices.size() * sizeof(std::uint32_t);
+             part.mesh->indices.size() * sizeof(std::uint32_t) + 16;
   }
-  for (const auto& [material, c] : counts) {
-    VertexGroup& g = tile.groups[material];
-    g.positions.reserve(c.first);
-    g.normals.reserve(c.first);
-    g.featureIds.reserve(c.first);
-    g.indices.reserve(c.second);
+  tile.buffers.reserve(bytes + bytes / 8);
+  for (auto& [material, g] : tile.groups) {
+    g.shortIndices = g.vertices <= 0xFFFF;
+    const std::size_t indexBytes = g.indices * (g.shortIndices ? sizeof(std::uint16_t) : sizeof(std::uint32_t));
+    g.positionView = tile.buffers.addRoom(g.vertices * sizeof(Eigen::Vector3f), cim::detail::kArrayBuffer, g.positionAt);
+    g.normalView = tile.buffers.addRoom(g.vertices * sizeof(Eigen::Vector3f), cim::detail::kArrayBuffer, g.normalAt);
+    g.indexView = tile.buffers.addRoom(indexBytes, cim::detail::kElementArrayBuffer, g.indexAt);
+    g.idView = tile.buffers.addRoom(g.vertices * sizeof(float), cim::detail::kArrayBuffer, g.idAt);
   }
-  tile.buffers.reserve(bytes + bytes / 8);  // + the property table, roughly
 }
 
 // Property table rows: one per element, in the order the tile's parts first name them; the row is the feature id.
@@ -156,16 +165,44 @@ class FeatureRows {
   std::map<const model::Element*, std::uint32_t> rowOf_;
 };
 
-// Appends a placed mesh to its material's group: vertices in mesh order, normals turned into the tile frame.
-void appendMesh(VertexGroup& g, const geometry::Mesh& mesh, const PlacedPositions& placed,
+// Writes a placed mesh into its material's group in the buffer `data`: vertices in mesh order, normals turned into the
+// tile frame, the feature id of every vertex (as float: see BufferBuilder::addFeatureIds), indices after the group's.
+void appendMesh(VertexGroup& g, std::uint8_t* data, const geometry::Mesh& mesh, const PlacedPositions& placed,
                 const std::vector<Eigen::Vector3f>& normals, const Eigen::Matrix3d& normalTurn, std::uint32_t featureId) {
-  const auto base = static_cast<std::uint32_t>(g.positions.size());
+  const std::size_t base = g.written;
+  std::uint8_t* positions = data + g.positionAt + base * sizeof(Eigen::Vector3f);
+  std::uint8_t* turned = data + g.normalAt + base * sizeof(Eigen::Vector3f);
+  std::uint8_t* ids = data + g.idAt + base * sizeof(float);
+  const float id = static_cast<float>(featureId);
   for (std::size_t v = 0; v < mesh.positions.size(); ++v) {
-    g.positions.push_back(placed.distinct[placed.slot[v]]);
-    g.normals.push_back(placeNormal(normalTurn, normals[v]));
-    g.featureIds.push_back(featureId);
+    const Eigen::Vector3f& p = placed.distinct[placed.slot[v]];
+    g.lo = g.lo.cwiseMin(p);
+    g.hi = g.hi.cwiseMax(p);
+    const Eigen::Vector3f n = placeNormal(normalTurn, normals[v]);
+    std::memcpy(positions + v * sizeof(Eigen::Vector3f), p.data(), sizeof(Eigen::Vector3f));
+    std::memcpy(turned + v * sizeof(Eigen::Vector3f), n.data(), sizeof(Eigen::Vector3f));
+    std::memcpy(ids + v * sizeof(float), &id, sizeof(float));
   }
-  for (auto idx : mesh.indices) g.indices.push_back(base + idx);
+  if (g.shortIndices) {
+    auto* out = data + g.indexAt + g.indicesWritten * sizeof(std::uint16_t);
+    for (std::size_t k = 0; k < mesh.indices.size(); ++k) {
+      const auto i = static_cast<std::uint16_t>(base + mesh.indices[k]);
+      std::memcpy(out + k * sizeof i, &i, sizeof i);
+    }
+  } else {
+    auto* out = data + g.indexAt + g.indicesWritten * sizeof(std::uint32_t);
+    for (std::size_t k = 0; k < mesh.indices.size(); ++k) {
+      const auto i = static_cast<std::uint32_t>(base + mesh.indices[k]);
+      std::memcpy(out + k * sizeof i, &i, sizeof i);
+    }
+  }
+  g.written += mesh.positions.size();
+  g.indicesWritten += mesh.indices.size();
+  if (featureId >= g.hasRow.size()) g.hasRow.resize(featureId + 1, false);
+  if (!g.hasRow[featureId]) {
+    g.hasRow[featureId] = true;
+    ++g.features;
+  }
 }
 
 // Places every part in the frame and appends it to its group; counts what it placed into `written`.
@@ -184,8 +221,8 @@ Status placeParts(const ContentSettings& settings, const TileFrame& frame, const
                                                settings.layerName, elementLabel(*part.element)));
     written.box.extend(placed.box);
     written.maxVertexDistanceMeters = std::max(written.maxVertexDistanceMeters, placed.maxDistanceMeters);
-    appendMesh(tile.groups[tile.materials.index(*part.material)], mesh, placed, geometry::normalsOf(mesh, computedNormals),
-               normalTurn, featureId);
+    appendMesh(tile.groups[tile.materials.index(*part.material)], tile.buffers.data(), mesh, placed,
+               geometry::normalsOf(mesh, computedNormals), normalTurn, featureId);
     written.vertices += mesh.positions.size();
     written.triangles += mesh.triangleCount();
   }
@@ -198,11 +235,14 @@ tinygltf::Primitive groupPrimitive(const VertexGroup& g, int material, BufferBui
   tinygltf::Primitive p;
   p.mode = TINYGLTF_MODE_TRIANGLES;
   p.material = material;
-  p.attributes["POSITION"] = buffers.addVec3(g.positions, true);
-  p.attributes["NORMAL"] = buffers.addVec3(g.normals, false);
-  p.indices = buffers.addIndices(g.indices, g.positions.size());
-  p.attributes["_FEATURE_ID_0"] = buffers.addFeatureIds(g.featureIds);
-  p.extensions["EXT_mesh_features"] = cim::detail::meshFeaturesExtension(g.featureIds, 0);
+  p.attributes["POSITION"] =
+      buffers.addAccessor(g.positionView, TINYGLTF_COMPONENT_TYPE_FLOAT, TINYGLTF_TYPE_VEC3, g.vertices, &g.lo, &g.hi);
+  p.attributes["NORMAL"] = buffers.addAccessor(g.normalView, TINYGLTF_COMPONENT_TYPE_FLOAT, TINYGLTF_TYPE_VEC3, g.vertices);
+  p.indices = buffers.addAccessor(g.indexView,
+                                  g.shortIndices ? TINYGLTF_COMPONENT_TYPE_UNSIGNED_SHORT : TINYGLTF_COMPONENT_TYPE_UNSIGNED_INT,
+                                  TINYGLTF_TYPE_SCALAR, g.indices);
+  p.attributes["_FEATURE_ID_0"] = buffers.addAccessor(g.idView, TINYGLTF_COMPONENT_TYPE_FLOAT, TINYGLTF_TYPE_SCALAR, g.vertices);
+  p.extensions["EXT_mesh_features"] = cim::detail::meshFeaturesExtension(g.features, 0);
   return p;
 }
 
