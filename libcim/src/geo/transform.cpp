@@ -5,6 +5,9 @@
 #include <cmath>
 #include <limits>
 #include <mutex>
+#include <set>
+#include <sstream>
+#include <vector>
 
 #include "proj_context.h"
 
@@ -28,6 +31,7 @@ struct Transformer::Impl {
   PjPtr op;                // the prototype: only cloned (under `grow`), never run
   std::string description;
   bool approximate = false;
+  bool heightPassesThrough = false;
   mutable std::array<std::unique_ptr<Copy>, kMaxCopies> copies;
   mutable std::atomic<std::size_t> copyCount{0};
   mutable std::mutex grow;
@@ -68,6 +72,56 @@ struct Transformer::Impl {
   }
 };
 
+namespace {
+
+// Whether a PROJ string (a pipeline or one operation) leaves z alone and computes x/y from x/y only: every step is a
+// 2-D map projection (forward or inverse; PROJ passes z through them), an axis swap of the first two axes, or a unit
+// conversion of x/y only. Anything else (geocentric steps, Helmert, grids, push/pop, axis options) says no.
+bool heightPassesThroughPipeline(const std::string& text) {
+  static const std::set<std::string> kPlanar = {
+      "tmerc", "etmerc", "utm", "lcc", "merc", "webmerc", "aea", "laea", "stere", "sterea", "ups", "omerc", "cass",
+      "eqc", "krovak", "poly", "eqdc", "cea", "somerc", "gstmerc", "nzmg", "latlong", "longlat", "lonlat", "latlon",
+      "noop", "pipeline"};
+  std::istringstream in(text);
+  std::string token, proj;
+  std::vector<std::string> params;
+  auto stepOk = [&]() {
+    if (proj.empty()) return params.empty();
+    for (const auto& p : params) {
+      if (p == "inv" || p == "step" || p == "type=crs") continue;
+      if (proj == "axisswap") {
+        if (p != "order=2,1") return false;
+      } else if (proj == "unitconvert") {
+        if (p.rfind("xy_in=", 0) != 0 && p.rfind("xy_out=", 0) != 0) return false;
+      } else if (p.rfind("axis=", 0) == 0 || p.rfind("geoidgrids", 0) == 0 || p.rfind("towgs84", 0) == 0 ||
+                 p.rfind("nadgrids", 0) == 0 || p.rfind("vunits", 0) == 0) {
+        return false;
+      }
+    }
+    return proj == "axisswap" || proj == "unitconvert" || kPlanar.count(proj) > 0;
+  };
+  bool any = false;
+  while (in >> token) {
+    if (token.empty() || token[0] != '+') return false;
+    token.erase(0, 1);
+    if (token == "step") {
+      if (!stepOk()) return false;
+      proj.clear();
+      params.clear();
+      continue;
+    }
+    if (token.rfind("proj=", 0) == 0) {
+      proj = token.substr(5);
+      any = true;
+    } else {
+      params.push_back(token);
+    }
+  }
+  return any && stepOk();
+}
+
+}  // namespace
+
 Transformer::Transformer(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Transformer::Transformer(Transformer&&) noexcept = default;
 Transformer& Transformer::operator=(Transformer&&) noexcept = default;
@@ -93,6 +147,10 @@ Result<Transformer> Transformer::create(const Crs& source, const Crs& target) {
     return Result<Transformer>::failure(Diagnostic::error(
         ErrorCode::NoTransformation, "cannot normalise axis order for '" + source.definition() + "': " + detail::lastError(ctx)));
   impl->op = std::move(normalised);
+
+  // Only a single operation has a PROJ string (not one choosing among alternatives by area).
+  if (const char* text = proj_as_proj_string(ctx, impl->op.get(), PJ_PROJ_5, nullptr))
+    impl->heightPassesThrough = heightPassesThroughPipeline(text);
 
   PJ_PROJ_INFO info = proj_pj_info(impl->op.get());
   impl->description = info.description ? info.description : "";
@@ -149,6 +207,7 @@ std::size_t Transformer::forward(std::span<Eigen::Vector3d> points) const {
 }
 
 const std::string& Transformer::description() const { return impl_->description; }
+bool Transformer::heightPassesThrough() const { return impl_->heightPassesThrough; }
 bool Transformer::isApproximate() const { return impl_->approximate; }
 
 }  // namespace cim::geo

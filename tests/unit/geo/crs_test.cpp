@@ -159,3 +159,26 @@ TEST_CASE("A transformer used by many threads at once gives every thread the ser
     largestShift = std::max(largestShift, (expected[i] - points[i]).head<2>().norm());
   CHECK(largestShift > 1e-5);
 }
+
+TEST_CASE("heightPassesThrough: only for pipelines of map projections, axis swaps and x/y unit conversions", "[geo]") {
+  auto make = [](const char* from, const char* to) {
+    return Transformer::create(Crs::fromUserInput(from).value(), Crs::fromUserInput(to).value()).value();
+  };
+  // Gauss-Krüger + 1985 heights to WGS 84 3-D: inverse tmerc, z untouched (no geoid grid here).
+  const auto gk = make("EPSG:4549+5737", "EPSG:4979");
+  CHECK(gk.heightPassesThrough());
+  // Then (x, y) alone decide longitude and latitude, and z comes out as it went in: the same point at two heights.
+  for (double z : {-12.5, 0.0, 87.25}) {
+    const auto a = gk.forward(Eigen::Vector3d(515398.973, 3347837.868, z));
+    const auto b = gk.forward(Eigen::Vector3d(515398.973, 3347837.868, 1000.0));
+    REQUIRE(a);
+    REQUIRE(b);
+    CHECK(a->x() == b->x());
+    CHECK(a->y() == b->y());
+    CHECK(a->z() == z);
+  }
+  CHECK(make("EPSG:32650", "EPSG:4326").heightPassesThrough());  // UTM 50N to WGS 84
+  CHECK_FALSE(make("EPSG:4326", "EPSG:4978").heightPassesThrough());  // to geocentric: z matters
+  CHECK_FALSE(make("EPSG:27700", "EPSG:4979").heightPassesThrough());  // OSGB 36: a Helmert shift
+  CHECK_FALSE(make("EPSG:4267", "EPSG:4326").heightPassesThrough());   // several operations, chosen by area
+}

@@ -37,6 +37,12 @@ class Transformer {
   /// Transforms points in place; returns how many could not be transformed (those are set to NaN). Thread-safe.
   std::size_t forward(std::span<Eigen::Vector3d> points) const;
 
+  /// True when the x/y results depend on x and y alone and z comes out unchanged: PROJ's pipeline is only map
+  /// projections, axis swaps of x and y and horizontal unit conversions (EPSG:4549+5737 to WGS 84 without a geoid
+  /// grid, for example). Callers may then transform each distinct (x, y) once and carry z through: the results are
+  /// exactly those of transforming every point. False when unsure.
+  bool heightPassesThrough() const;
+
   /// PROJ's description of the operation it chose.
   const std::string& description() const;
   /// True when PROJ could only approximate part of the operation (a ballpark datum or height transformation).

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <limits>
 #include <span>
 
 #include "cim/geo/ecef.h"
@@ -75,12 +76,65 @@ void distinctPositions(const std::vector<Eigen::Vector3f>& positions, std::vecto
   }
 }
 
+namespace {
+
+// Transforms `points` to WGS 84 in place through each distinct (x, y) once, z carried through (for a transformer whose
+// heightPassesThrough(): exactly what transforming every point gives). Returns how many points failed.
+std::size_t forwardByColumn(const geo::Transformer& toWgs84, std::vector<Eigen::Vector3d>& points,
+                            std::vector<Eigen::Vector3d>& columns, std::vector<std::uint32_t>& columnOf,
+                            std::vector<std::uint32_t>& table) {
+  constexpr std::uint32_t kEmpty = 0xFFFFFFFFu;
+  const std::size_t n = points.size();
+  std::size_t size = 16;
+  while (size < 2 * n) size *= 2;
+  table.assign(size, kEmpty);
+  columns.clear();
+  columnOf.resize(n);
+  for (std::size_t v = 0; v < n; ++v) {
+    std::uint64_t bits[2];
+    std::memcpy(bits, points[v].data(), sizeof bits);
+    std::uint64_t h = bits[0] * 0x9E3779B97F4A7C15ull ^ (bits[1] + 0x632BE59BD9B4E019ull) * 0xC2B2AE3D27D4EB4Full;
+    h ^= h >> 31;
+    for (std::size_t i = static_cast<std::size_t>(h) & (size - 1);; i = (i + 1) & (size - 1)) {
+      if (table[i] == kEmpty) {
+        table[i] = static_cast<std::uint32_t>(columns.size());
+        columns.emplace_back(points[v].x(), points[v].y(), 0.0);
+        columnOf[v] = table[i];
+        break;
+      }
+      const Eigen::Vector3d& c = columns[table[i]];
+      if (std::memcmp(c.data(), bits, sizeof bits) == 0) {
+        columnOf[v] = table[i];
+        break;
+      }
+    }
+  }
+  toWgs84.forward(std::span<Eigen::Vector3d>(columns));
+  std::size_t failed = 0;
+  for (std::size_t v = 0; v < n; ++v) {
+    const Eigen::Vector3d& c = columns[columnOf[v]];
+    if (!c.allFinite()) {
+      points[v].setConstant(std::numeric_limits<double>::quiet_NaN());
+      ++failed;
+      continue;
+    }
+    points[v].x() = c.x();
+    points[v].y() = c.y();
+  }
+  return failed;
+}
+
+}  // namespace
+
 std::size_t placePositions(const geometry::Mesh& mesh, const geo::Transformer& toWgs84, const Eigen::Isometry3d& ecefToEnu,
                            PlacedPositions& out) {
   distinctPositions(mesh.positions, out.first, out.slot);
   out.points.resize(out.first.size());
   for (std::size_t k = 0; k < out.points.size(); ++k) out.points[k] = mesh.worldPosition(out.first[k]);
-  const std::size_t failed = toWgs84.forward(std::span<Eigen::Vector3d>(out.points));
+  // A prism's top and bottom corners share their (x, y): where z only passes through, PROJ sees each column once.
+  const std::size_t failed = toWgs84.heightPassesThrough()
+                                 ? forwardByColumn(toWgs84, out.points, out.columns, out.columnOf, out.table)
+                                 : toWgs84.forward(std::span<Eigen::Vector3d>(out.points));
   if (failed > 0) return failed;
   out.distinct.resize(out.points.size());
   out.box = geometry::Aabb();

@@ -56,6 +56,8 @@ struct PlacedPositions {
   double maxDistanceMeters = 0.0;         ///< largest distance of a vertex from the frame's origin (before rounding)
   std::vector<std::uint32_t> first;       ///< scratch
   std::vector<Eigen::Vector3d> points;    ///< scratch
+  std::vector<Eigen::Vector3d> columns;   ///< scratch: distinct (x, y)
+  std::vector<std::uint32_t> columnOf, table;  ///< scratch
 };
 
 /// Places every vertex of `mesh` (world positions, scene CRS) in the tile frame whose inverse is `ecefToEnu`; fills
