@@ -104,7 +104,8 @@ struct Batch {
 
 // Features read per batch before they are built on the worker threads (bounds the memory of the raw polygons). While
 // one batch is built, the next is read (GDAL is serial; the build runs on every core).
-constexpr std::size_t kBatch = 8192;
+// The first batch is small, so the workers start early.
+constexpr std::size_t kBatch = 8192, kFirstBatch = 1024;
 
 class FootprintReader {
  public:
@@ -386,7 +387,7 @@ Result<CityReadResult> readFootprints(const fs::path& path, const CityOptions& o
           return Result<CityReadResult>::failure(Diagnostic::error(ErrorCode::Cancelled, "cancelled", path.string()));
         }
         reader.read(*f, lf, layerName, index, batch);
-        if (batch.features.size() == kBatch) startBuild();
+        if (batch.features.size() == (built.valid() ? kBatch : kFirstBatch)) startBuild();
       }
       startBuild();
       finishBuild();
