@@ -52,7 +52,7 @@ using namespace cim::io::ifc;
 // Products [begin, end) mapped, each into its own slot of `results` (i - begin), on the workers' slots (the first
 // reports progress from 0.2 to 1 and releases resident pages); their stats are summed by the caller. False when the
 // progress callback cancelled.
-bool mapProducts(const ProductMapping& mapping, const std::vector<const EntityRecord*>& products, std::size_t begin,
+bool mapProducts(const ProductMapping& mapping, const std::vector<EntityRecord>& products, std::size_t begin,
                  std::size_t end, std::vector<ProductWorker>& workers, const ProgressFn& progress,
                  std::vector<ProductResult>& results) {
   const IfcFile& file = mapping.ctx.file;
@@ -62,7 +62,7 @@ bool mapProducts(const ProductMapping& mapping, const std::vector<const EntityRe
   return cim::detail::parallelFor(end - begin, threads, [&](std::size_t k, unsigned slot) {
     taken.fetch_add(1);
     const std::size_t i = begin + k;
-    results[k] = mapProduct(mapping, *products[i], workers[slot]);
+    results[k] = mapProduct(mapping, products[i], workers[slot]);
     if (slot != 0) return true;
     if (i % 1024 == 1023) file.step().releaseResident();
     return i % 128 != 0 ||
