@@ -290,9 +290,10 @@ std::optional<double> compoundAngle(const Instance& site, const char* name) {
 }
 
 std::optional<Eigen::Vector2d> siteLatLon(Context& ctx, std::optional<double>* elevation) {
+  ResidentBound bound(ctx.file.step());
   for (const auto& rec : ctx.file.instancesOf(names::IfcSite)) {
     Instance site;
-    if (!site.load(ctx.file, rec)) continue;
+    if (bound.at(rec); !site.load(ctx.file, rec)) continue;
     auto lat = compoundAngle(site, "RefLatitude");
     auto lon = compoundAngle(site, "RefLongitude");
     if (!lat || !lon) continue;
@@ -315,10 +316,11 @@ std::optional<Eigen::Vector2d> siteLatLon(Context& ctx, std::optional<double>* e
 
 // Angle of true north from the model's +x axis, from the 3D model context's TrueNorth (default +y).
 double trueNorthAngle(Context& ctx) {
+  ResidentBound bound(ctx.file.step());
   for (const auto& rec : ctx.file.instancesOf(names::IfcGeometricRepresentationContext)) {
     if (ctx.file.isA(rec, names::IfcGeometricRepresentationSubContext)) continue;
     Instance c;
-    if (!c.load(ctx.file, rec)) continue;
+    if (bound.at(rec); !c.load(ctx.file, rec)) continue;
     if (c.integer("CoordinateSpaceDimension").value_or(3) != 3) continue;
     if (auto tn = c.ref("TrueNorth"))
       if (auto d = readDirection(ctx, *tn)) return std::atan2(d->y(), d->x());
