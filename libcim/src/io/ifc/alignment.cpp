@@ -352,7 +352,7 @@ bool isSegmentedCurve(Context& ctx, std::uint64_t curveId) {
   if (!ctx.file.isA(c.record(), names::IfcCompositeCurve)) return false;
   const auto segs = c.refs("Segments");
   if (segs.empty()) return false;
-  const auto* first = ctx.file.find(segs.front());
+  const auto first = ctx.file.find(segs.front());
   return first && ctx.file.isA(*first, names::IfcCurveSegment);
 }
 

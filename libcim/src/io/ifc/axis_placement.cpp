@@ -64,7 +64,7 @@ Eigen::Vector3d normalTo(const Eigen::Vector3d& z, const Eigen::Vector3d& x, boo
 }  // namespace
 
 std::optional<Eigen::Vector3d> readPoint(Context& ctx, std::uint64_t id) {
-  if (const auto* r = ctx.file.find(id); r && r->type == ctx.pointType) {
+  if (const auto r = ctx.file.find(id); r && r->type == ctx.pointType) {
     Eigen::Vector3d v = Eigen::Vector3d::Zero();
     int n = 0;
     if (quickCoordinates(ctx.file.step().text(*r), v, n) && v.allFinite() && v.cwiseAbs().maxCoeff() <= 1e12)

@@ -38,6 +38,11 @@ class IdCache {
     std::lock_guard lock(mutex_);
     return values_.emplace(id, std::move(value)).first->second;
   }
+  /// Forgets every value (they are evaluated again when asked for).
+  void clear() {
+    std::lock_guard lock(mutex_);
+    values_ = {};
+  }
 
  private:
   mutable std::mutex mutex_;

@@ -123,7 +123,7 @@ DifferenceChain readChain(const IfcFile& f, std::uint64_t top) {
     auto first = b.ref("FirstOperand");
     if (auto second = b.ref("SecondOperand")) chain.cuts.push_back({cur, *second});
     if (!first) break;
-    const EntityRecord* fr = f.find(*first);
+    const auto fr = f.find(*first);
     Instance inner;
     if (fr && f.isA(*fr, names::IfcBooleanResult) && inner.load(f, *fr) &&
         inner.enumeration("Operator").value_or("DIFFERENCE") == "DIFFERENCE") {

@@ -215,11 +215,12 @@ using cim::detail::toLower;
 
 std::optional<PsetValues> findPropertySet(Context& ctx, std::string_view name) {
   const std::string wanted = toLower(std::string(name));
-  for (const auto* rec : ctx.file.instancesOf(names::IfcPropertySet)) {
+  ResidentBound bound(ctx.file.step());
+  for (const auto& rec : ctx.file.instancesOf(names::IfcPropertySet)) {
     Instance pset;
-    if (!pset.load(ctx.file, *rec) || toLower(pset.text("Name").value_or("")) != wanted) continue;
+    if (bound.at(rec); !pset.load(ctx.file, rec) || toLower(pset.text("Name").value_or("")) != wanted) continue;
     PsetValues out;
-    out.id = rec->id;
+    out.id = rec.id;
     for (auto propId : pset.refs("HasProperties")) {
       Instance prop;
       if (!prop.load(ctx.file, propId) || !ctx.file.isA(prop.record(), names::IfcPropertySingleValue)) continue;
@@ -289,9 +290,10 @@ std::optional<double> compoundAngle(const Instance& site, const char* name) {
 }
 
 std::optional<Eigen::Vector2d> siteLatLon(Context& ctx, std::optional<double>* elevation) {
-  for (const auto* rec : ctx.file.instancesOf(names::IfcSite)) {
+  ResidentBound bound(ctx.file.step());
+  for (const auto& rec : ctx.file.instancesOf(names::IfcSite)) {
     Instance site;
-    if (!site.load(ctx.file, *rec)) continue;
+    if (bound.at(rec); !site.load(ctx.file, rec)) continue;
     auto lat = compoundAngle(site, "RefLatitude");
     auto lon = compoundAngle(site, "RefLongitude");
     if (!lat || !lon) continue;
@@ -314,10 +316,11 @@ std::optional<Eigen::Vector2d> siteLatLon(Context& ctx, std::optional<double>* e
 
 // Angle of true north from the model's +x axis, from the 3D model context's TrueNorth (default +y).
 double trueNorthAngle(Context& ctx) {
-  for (const auto* rec : ctx.file.instancesOf(names::IfcGeometricRepresentationContext)) {
-    if (ctx.file.isA(*rec, names::IfcGeometricRepresentationSubContext)) continue;
+  ResidentBound bound(ctx.file.step());
+  for (const auto& rec : ctx.file.instancesOf(names::IfcGeometricRepresentationContext)) {
+    if (ctx.file.isA(rec, names::IfcGeometricRepresentationSubContext)) continue;
     Instance c;
-    if (!c.load(ctx.file, *rec)) continue;
+    if (bound.at(rec); !c.load(ctx.file, rec)) continue;
     if (c.integer("CoordinateSpaceDimension").value_or(3) != 3) continue;
     if (auto tn = c.ref("TrueNorth"))
       if (auto d = readDirection(ctx, *tn)) return std::atan2(d->y(), d->x());
@@ -330,8 +333,8 @@ double trueNorthAngle(Context& ctx) {
 std::optional<IfcGeoreference> readGeoreference(Context& ctx) {
   std::optional<IfcGeoreference> result;
   const auto conversions = ctx.file.instancesOf(names::IfcMapConversion);
-  for (const auto* rec : conversions) {
-    result = fromMapConversion(ctx, *rec);
+  for (const auto& rec : conversions) {
+    result = fromMapConversion(ctx, rec);
     if (result) break;
   }
   if (!result) result = fromPropertySets(ctx);
@@ -339,7 +342,7 @@ std::optional<IfcGeoreference> readGeoreference(Context& ctx) {
   const auto latLon = siteLatLon(ctx, &elevation);
   if (result) {
     if (conversions.size() > 1)
-      ctx.report(Severity::Warning, ErrorCode::ConventionApplied, conversions.front()->id,
+      ctx.report(Severity::Warning, ErrorCode::ConventionApplied, conversions.front().id,
                  std::to_string(conversions.size()) + " IfcMapConversions; the first readable one is used");
     // Doubly georeferenced: IfcSite's latitude/longitude should land where the map conversion puts the origin.
     if (latLon) {

@@ -33,14 +33,14 @@ Result<IfcFile> IfcFile::withSchema(Result<StepFile> step) {
   for (const auto& t : f.step_.typeNames()) f.byType_.push_back(f.schema_->entity(t));
   // Instances of types the schema does not know are skipped: say which, how many, and where the first one is.
   std::vector<std::size_t> unknown(f.byType_.size(), 0);
-  std::vector<const EntityRecord*> firstUnknown(f.byType_.size(), nullptr);
+  std::vector<EntityRecord> firstUnknown(f.byType_.size());
   std::size_t complex = 0;
-  const EntityRecord* firstComplex = nullptr;
+  EntityRecord firstComplex;
   for (const auto& r : f.step_.records()) {
     if (r.type == StepFile::kComplexType) {
-      if (!complex++) firstComplex = &r;
+      if (!complex++) firstComplex = r;
     } else if (!f.byType_[r.type] && !unknown[r.type]++) {
-      firstUnknown[r.type] = &r;
+      firstUnknown[r.type] = r;
     }
   }
   for (std::size_t t = 0; t < unknown.size(); ++t)
@@ -49,8 +49,8 @@ Result<IfcFile> IfcFile::withSchema(Result<StepFile> step) {
           ErrorCode::IfcSchemaMismatch,
           "type " + f.step_.typeNames()[t] + " is not in " + std::string(f.schema_->name()) + ": " +
               std::to_string(unknown[t]) + " instance(s) skipped, the first at line " +
-              std::to_string(f.step_.lineOf(firstUnknown[t]->offset)),
-          f.path(), instanceName(firstUnknown[t]->id)));
+              std::to_string(f.step_.lineOf(firstUnknown[t].offset)),
+          f.path(), instanceName(firstUnknown[t].id)));
   // A pre-release schema read with the final tables: say which types differ in attribute count (judged by their first
   // instance), since their values are then read by position.
   if (!f.exact_) {
@@ -72,8 +72,8 @@ Result<IfcFile> IfcFile::withSchema(Result<StepFile> step) {
   if (complex)
     diags.push_back(Diagnostic::warning(ErrorCode::IfcItemNotRead,
                                         std::to_string(complex) + " complex (multi-type) instance(s) are skipped, the first at line " +
-                                            std::to_string(f.step_.lineOf(firstComplex->offset)),
-                                        f.path(), instanceName(firstComplex->id)));
+                                            std::to_string(f.step_.lineOf(firstComplex.offset)),
+                                        f.path(), instanceName(firstComplex.id)));
   return Result<IfcFile>::success(std::move(f), std::move(diags));
 }
 
@@ -86,14 +86,14 @@ bool IfcFile::isA(const EntityRecord& r, std::string_view upperAncestor) const {
   return isA(r, schema_->entity(upperAncestor));
 }
 
-std::vector<const EntityRecord*> IfcFile::instancesOf(std::string_view upperType) const {
-  std::vector<const EntityRecord*> out;
+std::vector<EntityRecord> IfcFile::instancesOf(std::string_view upperType) const {
+  std::vector<EntityRecord> out;
   const auto* base = schema_->entity(upperType);
   if (!base) return out;
   std::vector<bool> match(byType_.size());
   for (std::size_t t = 0; t < byType_.size(); ++t) match[t] = byType_[t] && schema_->isSubtypeOf(*byType_[t], *base);
   for (const auto& r : step_.records())
-    if (r.type < match.size() && match[r.type]) out.push_back(&r);
+    if (r.type < match.size() && match[r.type]) out.push_back(r);
   return out;
 }
 
@@ -103,7 +103,7 @@ int IfcFile::attributeIndex(const schema::Schema& s, const schema::EntityDef& e,
 
 bool Instance::load(const IfcFile& file, const EntityRecord& r) {
   file_ = &file;
-  record_ = &r;
+  record_ = r;
   entity_ = file.entity(r);
   if (!entity_) {
     error_ = "type " + std::string(file.step().typeName(r)) + " is not in " + std::string(file.schema().name());
@@ -123,10 +123,10 @@ bool Instance::load(const IfcFile& file, const EntityRecord& r) {
 }
 
 bool Instance::load(const IfcFile& file, std::uint64_t id) {
-  const auto* r = file.find(id);
+  const auto r = file.find(id);
   if (!r) {
     error_ = instanceName(id) + " does not exist";
-    record_ = nullptr;
+    record_ = EntityRecord{};
     return false;
   }
   return load(file, *r);

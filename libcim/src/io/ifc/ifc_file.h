@@ -28,7 +28,7 @@ class IfcFile {
   bool schemaExact() const { return exact_; }
   const std::string& path() const { return step_.path(); }
 
-  const EntityRecord* find(std::uint64_t id) const { return step_.find(id); }
+  std::optional<EntityRecord> find(std::uint64_t id) const { return step_.find(id); }
   /// Schema entity of a record, nullptr for complex instances and types the schema does not know.
   const schema::EntityDef* entity(const EntityRecord& r) const {
     return r.type < byType_.size() ? byType_[r.type] : nullptr;
@@ -38,7 +38,7 @@ class IfcFile {
   /// `upperAncestor` as STEP spells it: names::IfcWall ("IFCWALL").
   bool isA(const EntityRecord& r, std::string_view upperAncestor) const;
   /// Records of `upperType` (names::IfcWall) and its subtypes, in file order.
-  std::vector<const EntityRecord*> instancesOf(std::string_view upperType) const;
+  std::vector<EntityRecord> instancesOf(std::string_view upperType) const;
   /// Index of the attribute `name` of entity `e` (inherited ones count), or -1.
   static int attributeIndex(const schema::Schema& s, const schema::EntityDef& e, std::string_view name);
 
@@ -58,9 +58,9 @@ class Instance {
   bool load(const IfcFile& file, const EntityRecord& r);
   bool load(const IfcFile& file, std::uint64_t id);
 
-  const EntityRecord& record() const { return *record_; }
+  const EntityRecord& record() const { return record_; }
   const schema::EntityDef& entity() const { return *entity_; }
-  std::uint64_t id() const { return record_->id; }
+  std::uint64_t id() const { return record_.id; }
   const std::string& error() const { return error_; }
   const AttributeList& attributes() const { return attrs_; }
 
@@ -80,7 +80,7 @@ class Instance {
 
  private:
   const IfcFile* file_ = nullptr;
-  const EntityRecord* record_ = nullptr;
+  EntityRecord record_;
   const schema::EntityDef* entity_ = nullptr;
   AttributeList attrs_;
   std::string error_;

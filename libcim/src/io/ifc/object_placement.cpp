@@ -133,7 +133,7 @@ class PlacementChain {
     const auto& f = ctx_.file;
     auto rel = p.ref("PlacementRelTo");
     for (int guard = 0; rel && guard < 32; ++guard) {
-      const auto* r = f.find(*rel);
+      const auto r = f.find(*rel);
       if (!r || !f.isA(*r, names::IfcLinearPlacement)) break;
       ctx_.report(Severity::Info, ErrorCode::ConventionApplied, p.id(),
                   "linear placement relative to linear placement " + instanceName(*rel) +
@@ -158,7 +158,7 @@ class PlacementChain {
     }
     Eigen::Vector3d x = Eigen::Vector3d::UnitX();
     if (auto refId = p.ref("PlacementRefDirection")) {
-      const EntityRecord* rec = ctx_.file.find(*refId);
+      const auto rec = ctx_.file.find(*refId);
       if (rec && ctx_.file.isA(*rec, names::IfcDirection)) {
         if (auto d = readDirection(ctx_, *refId)) x = *d;
       } else if (auto other = gridIntersection(*refId)) {
@@ -234,9 +234,9 @@ class PlacementChain {
 
   // The ObjectPlacement of the IfcGrid that owns grid axis `axisId`; identity, reported, when no grid owns it.
   Eigen::Affine3d gridFrame(std::uint64_t axisId) {
-    for (const auto* g : ctx_.file.instancesOf(names::IfcGrid)) {
+    for (const auto& g : ctx_.file.instancesOf(names::IfcGrid)) {
       Instance grid;
-      if (!grid.load(ctx_.file, *g)) continue;
+      if (!grid.load(ctx_.file, g)) continue;
       bool owned = false;
       for (const char* list : {"UAxes", "VAxes", "WAxes"}) {
         const auto ids = grid.refs(list);

@@ -103,7 +103,7 @@ class ShapeBuilder {
     Eigen::Affine3d origin = Eigen::Affine3d::Identity();
     if (auto o = map.ref("MappingOrigin")) {
       // A dangling MappingOrigin (found by the ifc fuzz target: a null record was dereferenced) counts as identity.
-      const EntityRecord* rec = f.find(*o);
+      const auto rec = f.find(*o);
       if (!rec)
         ctx_.report(Severity::Warning, ErrorCode::InvalidElement, *source, "MappingOrigin " + instanceName(*o) +
                                                                                " does not exist; identity used");

@@ -36,9 +36,10 @@ std::optional<model::Color> colourOfStyle(const IfcFile& f, std::uint64_t styleI
 
 ItemColors readItemColors(const IfcFile& file) {
   ItemColors colors;
-  for (const auto* r : file.instancesOf(names::IfcStyledItem)) {
+  ResidentBound bound(file.step());
+  for (const auto& r : file.instancesOf(names::IfcStyledItem)) {
     Instance s;
-    if (!s.load(file, *r)) continue;
+    if (bound.at(r); !s.load(file, r)) continue;
     auto item = s.ref("Item");
     if (!item) continue;
     for (auto style : s.refs("Styles"))

@@ -140,7 +140,7 @@ Units readUnits(const IfcFile& file, std::vector<Diagnostic>& diags) {
     return units;
   }
   Instance project;
-  if (!project.load(file, *projects.front())) return units;
+  if (!project.load(file, projects.front())) return units;
   auto assignment = project.ref("UnitsInContext");
   Instance ua;
   if (!assignment || !ua.load(file, *assignment)) {

@@ -141,16 +141,16 @@ FileNumbers readNumbers(const std::filesystem::path& path, double unit) {
   Raw raw{f, unit};
   std::map<std::uint64_t, std::string> fillingOf;  // opening -> IfcDoor / IfcWindow
   ifc::Instance rel;
-  for (const auto* r : f.instancesOf("IFCRELFILLSELEMENT")) {
-    REQUIRE(rel.load(f, *r));
-    const auto* element = f.find(*rel.ref("RelatedBuildingElement"));
+  for (const auto& r : f.instancesOf("IFCRELFILLSELEMENT")) {
+    REQUIRE(rel.load(f, r));
+    const auto element = f.find(*rel.ref("RelatedBuildingElement"));
     REQUIRE(element);
     if (f.isA(*element, "IFCDOOR")) fillingOf[*rel.ref("RelatingOpeningElement")] = "IfcDoor";
     else if (f.isA(*element, "IFCWINDOW")) fillingOf[*rel.ref("RelatingOpeningElement")] = "IfcWindow";
   }
   FileNumbers out;
-  for (const auto* r : f.instancesOf("IFCRELVOIDSELEMENT")) {
-    REQUIRE(rel.load(f, *r));
+  for (const auto& r : f.instancesOf("IFCRELVOIDSELEMENT")) {
+    REQUIRE(rel.load(f, r));
     const auto hostId = *rel.ref("RelatingBuildingElement");
     const auto openingId = *rel.ref("RelatedOpeningElement");
     if (!fillingOf.count(openingId)) continue;

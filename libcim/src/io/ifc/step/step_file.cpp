@@ -49,6 +49,8 @@ class Indexer {
     return 1 + static_cast<std::size_t>(std::count(s_.begin(), s_.begin() + static_cast<std::ptrdiff_t>(std::min(offset, s_.size())), '\n'));
   }
 
+  bool full() const { return diags.size() >= kMaxDiagnostics; }
+
   void report(Severity sev, ErrorCode code, std::string message, std::string element = {}) {
     if (diags.size() >= kMaxDiagnostics) {
       ++suppressed;
@@ -370,48 +372,170 @@ class Indexer {
 
 }  // namespace
 
-void StepFile::addRecord(std::uint64_t id, std::string_view type, std::size_t offset, std::size_t length,
-                         std::string& upper) {
+std::uint64_t StepFile::pack(std::uint64_t offset, std::uint32_t type, std::uint32_t length) {
+  std::uint64_t t = type == kComplexType ? kComplexField : type;
+  if (type != kComplexType && type >= kComplexField) {
+    bigType_[offset] = type;
+    t = kOverflowField;
+  }
+  std::uint64_t l = length;
+  if (length >= kOverflowField) {
+    longLength_[offset] = length;
+    l = kOverflowField;
+  }
+  return offset << (2 * kFieldBits) | t << kFieldBits | l;
+}
+
+EntityRecord StepFile::unpack(std::uint64_t id, std::uint64_t packed) const {
   EntityRecord r;
   r.id = id;
-  r.offset = offset;
-  r.length = static_cast<std::uint32_t>(length);
-  if (type.empty()) {
-    r.type = kComplexType;
-  } else {
+  r.offset = packed >> (2 * kFieldBits);
+  const std::uint64_t t = (packed >> kFieldBits) & kFieldMask, l = packed & kFieldMask;
+  if (t == kComplexField) r.type = kComplexType;
+  else if (t == kOverflowField) r.type = bigType_.at(r.offset);
+  else r.type = static_cast<std::uint32_t>(t);
+  r.length = l == kOverflowField ? longLength_.at(r.offset) : static_cast<std::uint32_t>(l);
+  return r;
+}
+
+std::uint64_t* StepFile::denseSlot(std::uint64_t id) const {
+  const std::uint64_t chunk = id >> kChunkBits;
+  if (chunk >= chunks_.size() || !chunks_[chunk]) return nullptr;
+  return &chunks_[chunk][id & ((std::uint64_t(1) << kChunkBits) - 1)];
+}
+
+std::uint64_t StepFile::packedOf(std::uint64_t id) const {
+  if (const auto* slot = denseSlot(id); slot && *slot) return *slot;
+  if (sparse_.empty()) return 0;
+  auto it = std::lower_bound(sparse_.begin(), sparse_.end(), id,
+                             [](const SparseSlot& s, std::uint64_t v) { return s.id < v; });
+  return it != sparse_.end() && it->id == id ? it->packed : 0;
+}
+
+bool StepFile::addRecord(std::uint64_t id, std::string_view type, std::size_t offset, std::size_t length,
+                         std::string& upper, std::vector<Dropped>& dropped) {
+  if (offset > kMaxOffset) return false;
+  std::uint32_t t = kComplexType;
+  if (!type.empty()) {
     upper.assign(type);
     for (auto& ch : upper) ch = cim::detail::upperAscii(ch);
     auto [it, inserted] = typeByName_.try_emplace(upper, static_cast<std::uint32_t>(typeNames_.size()));
     if (inserted) typeNames_.push_back(upper);
-    r.type = it->second;
+    t = it->second;
   }
-  records_.push_back(r);
+  if (increasing_ && count_ > 0 && id <= lastId_) {
+    // File order stops being id order here: from now on it is kept. Up to this instance the two agree, so the ids
+    // so far, in id order, are the file order (the sparse slots are in file order too, which so far is id order).
+    order_.reserve(count_ + 1);
+    for (auto r = RecordIterator(*this); r != RecordEnd{}; ++r) order_.push_back(r->id);
+    increasing_ = false;
+  }
+  if (id < (count_ + 1) * 4 + kDenseSlack) {
+    const std::uint64_t chunk = id >> kChunkBits;
+    if (chunk >= chunks_.size()) chunks_.resize(chunk + 1);
+    if (!chunks_[chunk]) chunks_[chunk] = std::make_unique<std::uint64_t[]>(std::size_t(1) << kChunkBits);
+    std::uint64_t& slot = chunks_[chunk][id & ((std::uint64_t(1) << kChunkBits) - 1)];
+    if (slot) {  // the first instance of an id wins
+      dropped.push_back({id, offset});
+      return true;
+    }
+    slot = pack(offset, t, static_cast<std::uint32_t>(length));
+  } else {
+    // Repeats among these (and of dense ids) are found once they are sorted (finishIndex).
+    sparse_.push_back({id, pack(offset, t, static_cast<std::uint32_t>(length))});
+  }
+  if (!increasing_) order_.push_back(id);
+  lastId_ = std::max(lastId_, id);
+  ++count_;
+  return true;
 }
 
-std::vector<bool> StepFile::buildIndex() {
-  std::uint64_t maxId = 0;
-  for (const auto& r : records_) maxId = std::max(maxId, r.id);
-  const bool dense = maxId < 4 * records_.size() + 1024;
-  denseIndex_.clear();
-  sparseIndex_.clear();
-  if (dense) denseIndex_.assign(static_cast<std::size_t>(maxId) + 1, kNoIndex);
-  else sparseIndex_.reserve(records_.size());
-  std::vector<bool> duplicate;
-  for (std::uint32_t i = 0; i < records_.size(); ++i) {
-    const auto id = records_[i].id;
-    bool fresh;
-    if (dense) {
-      fresh = denseIndex_[id] == kNoIndex;
-      if (fresh) denseIndex_[id] = i;
-    } else {
-      fresh = sparseIndex_.try_emplace(id, i).second;
+void StepFile::finishIndex(std::vector<Dropped>& dropped) {
+  if (sparse_.empty()) return;
+  const auto offsetOf = [](std::uint64_t packed) { return packed >> (2 * kFieldBits); };
+  // Ids in increasing order came in sorted; otherwise sort, the first in the file first among equal ids.
+  if (!increasing_)
+    std::sort(sparse_.begin(), sparse_.end(), [&](const SparseSlot& a, const SparseSlot& b) {
+      return a.id != b.id ? a.id < b.id : offsetOf(a.packed) < offsetOf(b.packed);
+    });
+  std::size_t kept = 0;
+  std::vector<std::uint64_t> repeated;  // ids with a dropped instance, for order_
+  for (std::size_t i = 0; i < sparse_.size(); ++i) {
+    SparseSlot s = sparse_[i];
+    if (kept > 0 && sparse_[kept - 1].id == s.id) {
+      dropped.push_back({s.id, offsetOf(s.packed)});
+      repeated.push_back(s.id);
+      continue;
     }
-    if (!fresh) {
-      if (duplicate.empty()) duplicate.assign(records_.size(), false);
-      duplicate[i] = true;
+    if (auto* slot = denseSlot(s.id); slot && *slot) {
+      // Also in the dense table (it was given there once the file had grown): the earlier one stays, in the table.
+      if (offsetOf(*slot) > offsetOf(s.packed)) std::swap(*slot, s.packed);
+      dropped.push_back({s.id, offsetOf(s.packed)});
+      repeated.push_back(s.id);
+      continue;
     }
+    sparse_[kept++] = s;
   }
-  return duplicate;
+  sparse_.resize(kept);
+  sparse_.shrink_to_fit();
+  if (repeated.empty()) return;
+  count_ -= repeated.size();
+  // order_ (there is one: a repeated id does not increase) lists the id once per instance; keep its first place.
+  std::sort(repeated.begin(), repeated.end());
+  repeated.erase(std::unique(repeated.begin(), repeated.end()), repeated.end());
+  std::vector<bool> seen(repeated.size(), false);
+  std::size_t k = 0;
+  for (const auto id : order_) {
+    auto it = std::lower_bound(repeated.begin(), repeated.end(), id);
+    if (it != repeated.end() && *it == id) {
+      auto&& was = seen[static_cast<std::size_t>(it - repeated.begin())];
+      if (was) continue;
+      was = true;
+    }
+    order_[k++] = id;
+  }
+  order_.resize(k);
+}
+
+StepFile::RecordIterator::RecordIterator(const StepFile& f) : f_(&f) { advance(); }
+
+void StepFile::RecordIterator::advance() {
+  const StepFile& f = *f_;
+  if (!f.increasing_) {
+    if (orderPos_ >= f.order_.size()) {
+      done_ = true;
+      return;
+    }
+    const std::uint64_t id = f.order_[orderPos_++];
+    current_ = f.unpack(id, f.packedOf(id));
+    return;
+  }
+  // Ids in file order increase: merge the dense table's ids with the sparse slots'.
+  constexpr std::uint64_t chunkSize = std::uint64_t(1) << kChunkBits;
+  std::uint64_t id = denseNext_, packed = 0;
+  while ((id >> kChunkBits) < f.chunks_.size()) {
+    const auto& chunk = f.chunks_[id >> kChunkBits];
+    if (!chunk) {
+      id = ((id >> kChunkBits) + 1) << kChunkBits;
+      continue;
+    }
+    if ((packed = chunk[id & (chunkSize - 1)]) != 0) break;
+    ++id;
+  }
+  const bool dense = packed != 0;
+  const bool sparse = sparsePos_ < f.sparse_.size();
+  if (!dense && !sparse) {
+    done_ = true;
+    return;
+  }
+  if (sparse && (!dense || f.sparse_[sparsePos_].id < id)) {
+    const auto& s = f.sparse_[sparsePos_++];
+    current_ = f.unpack(s.id, s.packed);
+    denseNext_ = id;  // the dense id found (if any) is still to come
+    return;
+  }
+  current_ = f.unpack(id, packed);
+  denseNext_ = id + 1;
 }
 
 Result<StepFile> StepFile::open(const std::filesystem::path& path, const ProgressFn& progress) {
@@ -441,51 +565,44 @@ Result<StepFile> StepFile::index(MappedFile file, const std::string& name, const
   if (!ix.header(f.header_, fatal))
     return Result<StepFile>::failure(Diagnostic::error(ErrorCode::CorruptFile, fatal, f.path_), std::move(ix.diags));
 
-  // Rough capacity guess: IFC instances average 60-100 bytes.
-  f.records_.reserve(bytes.size() / 80);
   std::string upper;
+  std::vector<Dropped> dropped;
   ix.data([&](std::uint64_t id, std::string_view type, std::size_t offset, std::size_t length, std::size_t) {
-    f.addRecord(id, type, offset, length, upper);
+    if (!f.addRecord(id, type, offset, length, upper, dropped))
+      ix.report(Severity::Warning, ErrorCode::CorruptFile, "instance beyond the first TiB of the file skipped",
+                std::string(1, '#').append(std::to_string(id)));
   });
   if (ix.cancelled)
     return Result<StepFile>::failure(Diagnostic::error(ErrorCode::Cancelled, "cancelled", f.path_), std::move(ix.diags));
   ix.endOfFile();
   f.file_.adviseSequential(false);
 
-  // Duplicates keep the first instance, and the others leave records() too (instancesOf and every loop over the
-  // records would otherwise still see them).
-  if (auto duplicate = f.buildIndex(); !duplicate.empty()) {
-    std::size_t kept = 0;
-    for (std::size_t i = 0; i < f.records_.size(); ++i) {
-      if (duplicate[i]) {
-        ix.report(Severity::Warning, ErrorCode::InvalidElement,
-                  "duplicate instance id; the one at line " + std::to_string(ix.line(f.records_[i].offset)) + " is ignored",
-                  std::string(1, '#').append(std::to_string(f.records_[i].id)));
-        continue;
-      }
-      f.records_[kept++] = f.records_[i];
+  // Duplicates keep the first instance; the others are reported in file order and are not in records() either.
+  f.finishIndex(dropped);
+  std::sort(dropped.begin(), dropped.end(), [](const Dropped& a, const Dropped& b) { return a.offset < b.offset; });
+  for (const auto& d : dropped) {
+    if (ix.full()) {
+      ++ix.suppressed;  // no line number for those not listed: counting lines costs a pass over the file
+      continue;
     }
-    f.records_.resize(kept);
-    f.buildIndex();
+    ix.report(Severity::Warning, ErrorCode::InvalidElement,
+              "duplicate instance id; the one at line " + std::to_string(ix.line(d.offset)) + " is ignored",
+              std::string(1, '#').append(std::to_string(d.id)));
   }
   if (ix.suppressed > 0)
     ix.diags.push_back(Diagnostic::warning(ErrorCode::CorruptFile,
                                            std::to_string(ix.suppressed) + " more problems of the same kinds not listed",
                                            f.path_));
-  if (f.records_.empty())
+  if (f.count_ == 0)
     return Result<StepFile>::failure(Diagnostic::error(ErrorCode::NoGeometry, "the DATA section holds no instances", f.path_),
                                      std::move(ix.diags));
   return Result<StepFile>::success(std::move(f), std::move(ix.diags));
 }
 
-const EntityRecord* StepFile::find(std::uint64_t id) const {
-  std::uint32_t i = kNoIndex;
-  if (!denseIndex_.empty()) {
-    if (id < denseIndex_.size()) i = denseIndex_[id];
-  } else if (auto it = sparseIndex_.find(id); it != sparseIndex_.end()) {
-    i = it->second;
-  }
-  return i == kNoIndex ? nullptr : &records_[i];
+std::optional<EntityRecord> StepFile::find(std::uint64_t id) const {
+  const std::uint64_t packed = packedOf(id);
+  if (!packed) return std::nullopt;
+  return unpack(id, packed);
 }
 
 std::uint32_t StepFile::typeIndex(std::string_view upperName) const {

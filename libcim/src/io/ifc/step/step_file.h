@@ -1,10 +1,12 @@
 #pragma once
 // An indexed ISO 10303-21 (STEP physical) file: one tokenising pass over the memory-mapped bytes finds every entity
 // instance (#id = TYPE(...);) and records where its attribute list is; attributes are decoded only when asked for.
-// Memory: the mapping plus about 16 bytes per entity instance and a small table per distinct type name.
+// Memory: the mapping (its pages leave the resident set as they are passed) plus 8 bytes per instance id when ids are
+// dense, 16 per instance when they are not, and a small table per distinct type name.
 
 #include <cstdint>
 #include <filesystem>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -48,10 +50,24 @@ class StepFile {
   const StepHeader& header() const { return header_; }
   const std::string& path() const { return path_; }
 
-  std::size_t entityCount() const { return records_.size(); }
-  const std::vector<EntityRecord>& records() const { return records_; }
-  /// Record of #id, or nullptr when no such instance exists.
-  const EntityRecord* find(std::uint64_t id) const;
+  std::size_t entityCount() const { return count_; }
+
+  class RecordIterator;
+  struct RecordEnd {};
+  /// The instances in file order, each as a value (the index keeps no EntityRecord: an id's offset, length and type are
+  /// packed into 8 bytes). A range for `for (const auto& r : f.records())`.
+  class RecordRange {
+   public:
+    explicit RecordRange(const StepFile& f) : f_(&f) {}
+    RecordIterator begin() const;
+    RecordEnd end() const { return {}; }
+
+   private:
+    const StepFile* f_;
+  };
+  RecordRange records() const { return RecordRange(*this); }
+  /// Record of #id, or nothing when no such instance exists.
+  std::optional<EntityRecord> find(std::uint64_t id) const;
 
   /// Upper-case entity type names in first-seen order; EntityRecord::type indexes this.
   const std::vector<std::string>& typeNames() const { return typeNames_; }
@@ -73,24 +89,102 @@ class StepFile {
   std::size_t lineOf(std::uint64_t offset) const;
 
  private:
-  /// Appends the record of instance #id (TYPE, or complex when `type` is empty) at [offset, offset + length);
-  /// `upper` is scratch space, reused from call to call (a type name per instance would otherwise allocate).
+  friend class RecordIterator;
+  // An instance in 8 bytes: offset << 24 | type << 12 | length. Types and lengths that do not fit in 12 bits are looked
+  // up by offset in the overflow maps (a length of 4095 or more, a type index of 4094 or more); 0 is an empty slot
+  // (no instance starts at offset 0: the header comes first).
+  static constexpr unsigned kFieldBits = 12;
+  static constexpr std::uint64_t kFieldMask = (1u << kFieldBits) - 1;
+  static constexpr std::uint64_t kOverflowField = kFieldMask;       ///< look the value up in the overflow map
+  static constexpr std::uint64_t kComplexField = kFieldMask - 1;    ///< the type field of a complex instance
+  static constexpr std::uint64_t kMaxOffset = (std::uint64_t(1) << (64 - 2 * kFieldBits)) - 1;  ///< 1 TiB
+  // Ids below (instances so far + 1) * 4 + kDenseSlack go to the dense table, in chunks of 2^kChunkBits ids allocated
+  // when first used; the others (few, unless the file numbers its instances sparsely) to `sparse_`. The dense table
+  // thus stays within a constant factor of the instance count whatever ids a file uses.
+  static constexpr unsigned kChunkBits = 14;
+  static constexpr std::uint64_t kDenseSlack = std::uint64_t(1) << 20;
+  struct SparseSlot {
+    std::uint64_t id = 0;
+    std::uint64_t packed = 0;
+  };
+  /// A dropped instance (duplicate id), reported after the scan.
+  struct Dropped {
+    std::uint64_t id = 0;
+    std::uint64_t offset = 0;
+  };
+
   /// Indexes `file`, named `name`.
   static Result<StepFile> index(MappedFile file, const std::string& name, const ProgressFn& progress);
-  void addRecord(std::uint64_t id, std::string_view type, std::size_t offset, std::size_t length, std::string& upper);
-  /// Maps #id -> record index (a dense table when ids are compact, a hash map otherwise); the first record of an id
-  /// wins. Returns, per record, whether its id repeats an earlier one's; empty when no id repeats.
-  std::vector<bool> buildIndex();
+  /// Adds instance #id (TYPE, or complex when `type` is empty) at [offset, offset + length); `upper` is scratch
+  /// space, reused from call to call. A repeated id is kept out and noted in `dropped`; false when the instance
+  /// cannot be indexed at all (offset beyond kMaxOffset).
+  bool addRecord(std::uint64_t id, std::string_view type, std::size_t offset, std::size_t length, std::string& upper,
+                 std::vector<Dropped>& dropped);
+  /// After the scan: sorts the sparse slots, drops repeated ids among them and between them and the dense table (the
+  /// first in the file wins), noting them in `dropped`.
+  void finishIndex(std::vector<Dropped>& dropped);
+  std::uint64_t pack(std::uint64_t offset, std::uint32_t type, std::uint32_t length);
+  EntityRecord unpack(std::uint64_t id, std::uint64_t packed) const;
+  std::uint64_t* denseSlot(std::uint64_t id) const;  ///< nullptr when its chunk does not exist
+  /// Packed slot of #id from the dense table or the sparse slots, 0 when none.
+  std::uint64_t packedOf(std::uint64_t id) const;
 
   std::string path_;
   MappedFile file_;
   StepHeader header_;
-  std::vector<EntityRecord> records_;
   std::vector<std::string> typeNames_;
   std::unordered_map<std::string, std::uint32_t> typeByName_;
-  // #id -> index into records_: dense table when ids are compact, hash map otherwise.
-  std::vector<std::uint32_t> denseIndex_;
-  std::unordered_map<std::uint64_t, std::uint32_t> sparseIndex_;
+  std::vector<std::unique_ptr<std::uint64_t[]>> chunks_;  ///< dense table: #id -> packed slot
+  std::vector<SparseSlot> sparse_;                         ///< sorted by id once indexed
+  std::unordered_map<std::uint64_t, std::uint32_t> longLength_, bigType_;  ///< by offset
+  /// Ids in file order, kept only once a file's ids stop increasing (otherwise id order is file order).
+  std::vector<std::uint64_t> order_;
+  bool increasing_ = true;
+  std::uint64_t lastId_ = 0;
+  std::size_t count_ = 0;
 };
+
+/// For a pass that reads instances in file order (a type's instances, say) and does not come back: drops the file's
+/// pages from the resident set after every 32 MB the pass moves on (or back, when a new pass starts), so such a pass
+/// over a gigabyte file does not leave the gigabyte resident. Not for concurrent use.
+class ResidentBound {
+ public:
+  explicit ResidentBound(const StepFile& f) : f_(f) {}
+  void at(const EntityRecord& r) {
+    if (r.offset < last_ ? last_ - r.offset >= kStep : r.offset - last_ >= kStep) {
+      f_.releaseResident();
+      last_ = r.offset;
+    }
+  }
+
+ private:
+  static constexpr std::uint64_t kStep = std::uint64_t(32) << 20;
+  const StepFile& f_;
+  std::uint64_t last_ = 0;
+};
+
+/// Walks the instances in file order (see StepFile::records).
+class StepFile::RecordIterator {
+ public:
+  explicit RecordIterator(const StepFile& f);
+  const EntityRecord& operator*() const { return current_; }
+  const EntityRecord* operator->() const { return &current_; }
+  RecordIterator& operator++() {
+    advance();
+    return *this;
+  }
+  bool operator==(RecordEnd) const { return done_; }
+  bool operator!=(RecordEnd) const { return !done_; }
+
+ private:
+  void advance();
+  const StepFile* f_;
+  EntityRecord current_;
+  std::size_t orderPos_ = 0, sparsePos_ = 0;
+  std::uint64_t denseNext_ = 0;
+  bool done_ = false;
+};
+
+inline StepFile::RecordIterator StepFile::RecordRange::begin() const { return RecordIterator(*f_); }
 
 }  // namespace cim::io::ifc

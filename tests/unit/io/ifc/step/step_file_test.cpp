@@ -48,9 +48,9 @@ TEST_CASE("A small IFC is indexed: header, instances, types, lazy attributes", "
   CHECK(f->header().fileName == "pump \xE6\xB3\xB5\xE7\xAB\x99.ifc");
   CHECK(f->header().originatingSystem == "libcim test");
   CHECK(f->entityCount() == 9);
-  CHECK(f->find(2) == nullptr);
-  const auto* wall = f->find(31);
-  REQUIRE(wall != nullptr);
+  CHECK(!f->find(2));
+  const auto wall = f->find(31);
+  REQUIRE(wall);
   CHECK(f->typeName(*wall) == "IFCWALL");
   AttributeList a;
   std::string err;
@@ -60,7 +60,7 @@ TEST_CASE("A small IFC is indexed: header, instances, types, lazy attributes", "
   CHECK(decodeStepString(a[2].raw, name, why));
   CHECK(name == "Wall 'A'\n continued");
   CHECK(a[8].raw == "STANDARD");
-  const auto* point = f->find(22);
+  const auto point = f->find(22);
   REQUIRE(f->attributes(*point, a, err));
   CHECK(a.children(a[0])[2].real == 1500.0);
   CHECK(f->typeIndex("IFCSIUNIT") != StepFile::kNoIndex);
@@ -89,8 +89,8 @@ TEST_CASE("Damaged STEP files load what they can and name what they could not", 
     cimtest::writeFile(dir / "u.ifc", broken);
     auto f = StepFile::open(dir / "u.ifc");
     REQUIRE(f.ok());
-    CHECK(f->find(1) == nullptr);
-    CHECK(f->find(7) != nullptr);
+    CHECK(!f->find(1));
+    CHECK(f->find(7));
     CHECK(f->entityCount() == 8);
     REQUIRE_FALSE(f.diagnostics().empty());
     CHECK(f.diagnostics()[0].elementId == "#1");
@@ -158,4 +158,100 @@ TEST_CASE("Every shared IFC file indexes completely and every instance decodes",
       if (r.type != StepFile::kComplexType && !f->attributes(r, a, err)) ++failures;
     CHECK(failures == 0);
   }
+}
+
+TEST_CASE("The compact instance index: dense, sparse and repeated ids, file order, long instances, many types",
+          "[ifc][step]") {
+  // Instances in file order as (id, type); the expected index keeps the first of each id.
+  std::string text = "ISO-10303-21;\nHEADER;\nFILE_SCHEMA(('IFC4'));\nENDSEC;\nDATA;\n";
+  std::vector<std::pair<std::uint64_t, std::string>> kept;
+  auto add = [&](std::uint64_t id, const std::string& type, const std::string& args = "") {
+    text += "#" + std::to_string(id) + "=" + type + "(" + args + ");\n";
+  };
+  auto keep = [&](std::uint64_t id, const std::string& type, const std::string& args = "") {
+    add(id, type, args);
+    kept.emplace_back(id, type);
+  };
+  keep(0, "IFCZERO");                                 // id 0
+  keep(2000000, "IFCFIRST");                          // sparse while the file is small, dense later on
+  keep(18446744073709551615ull, "IFCHUGE", "'max'");  // the largest id there is
+  keep(99999999999ull, "IFCSPARSE");
+  add(99999999999ull, "IFCSPARSEAGAIN");  // a repeated sparse id
+  text += "#-5=IFCNEGATIVE();\n";         // not an id: reported, skipped
+  keep(7, "IFCLONG", "'" + std::string(5000, 'a') + "'");  // longer than the packed length field
+  keep(5, "IFCFIVE");                                       // ids go down here: file order is no longer id order
+  add(5, "IFCFIVEAGAIN");                                   // a repeated dense id
+  for (std::uint64_t i = 0; i < 4100; ++i) keep(1000 + i, "IFCTYPE" + std::to_string(i));  // types past 12 bits
+  for (std::uint64_t i = 0; i < 300000; ++i) keep(3000000 + i, "IFCFILL");
+  add(2000000, "IFCSECOND");  // now within the dense table: repeats the sparse #2000000
+  text += "ENDSEC;\nEND-ISO-10303-21;\n";
+
+  auto f = StepFile::openBytes(text, "compact.ifc");
+  REQUIRE(f.ok());
+  CHECK(f->entityCount() == kept.size());
+  std::vector<std::string> dupes;
+  bool negative = false;
+  for (const auto& d : f.diagnostics()) {
+    if (d.message.find("duplicate") != std::string::npos) dupes.push_back(d.elementId);
+    if (d.message.find("bad instance id at line 11") != std::string::npos) negative = true;
+  }
+  CHECK(negative);
+  // Reported in file order, each naming the id.
+  CHECK(dupes == std::vector<std::string>{"#99999999999", "#5", "#2000000"});
+  CHECK(f.diagnostics().size() == 4);
+  // Every kept instance is found with its own type; the first of a repeated id wins.
+  for (const auto& [id, type] : kept) {
+    const auto r = f->find(id);
+    REQUIRE(r);
+    CHECK(r->id == id);
+    CHECK(f->typeName(*r) == type);
+  }
+  CHECK(f->typeName(*f->find(2000000)) == "IFCFIRST");
+  CHECK(f->typeName(*f->find(99999999999ull)) == "IFCSPARSE");
+  CHECK(f->typeName(*f->find(5)) == "IFCFIVE");
+  CHECK(!f->find(1));
+  CHECK(!f->find(6));
+  CHECK(!f->find(3300000));
+  CHECK(!f->find(18446744073709551614ull));
+  // The records walk the file in its order, whatever the ids do.
+  std::size_t i = 0;
+  bool inOrder = true;
+  for (const auto& r : f->records()) {
+    if (i >= kept.size() || r.id != kept[i].first || f->typeName(r) != kept[i].second) inOrder = false;
+    ++i;
+  }
+  CHECK(inOrder);
+  CHECK(i == kept.size());
+  // Lengths and offsets survive the packing: the long string decodes whole.
+  AttributeList a;
+  std::string err, s, why;
+  REQUIRE(f->attributes(*f->find(7), a, err));
+  REQUIRE(decodeStepString(a[0].raw, s, why));
+  CHECK(s.size() == 5000);
+  REQUIRE(f->attributes(*f->find(18446744073709551615ull), a, err));
+  CHECK(a[0].raw == "max");
+  CHECK(f->typeName(*f->find(1000 + 4099)) == "IFCTYPE4099");
+}
+
+TEST_CASE("The compact instance index walks increasing ids, dense and sparse mixed, in file order", "[ifc][step]") {
+  // Ids with gaps, one too far out for the dense table while the file is small, then a run that starts out sparse
+  // and goes dense as the file grows, then a far one: walked in id order, which is the file's.
+  std::string text = "ISO-10303-21;\nHEADER;\nFILE_SCHEMA(('IFC4'));\nENDSEC;\nDATA;\n";
+  std::vector<std::uint64_t> ids;
+  for (std::uint64_t id = 1; id < 100000; id += 3) ids.push_back(id);
+  for (std::uint64_t id = 1500000; id <= 1700000; ++id) ids.push_back(id);
+  ids.push_back(5000000000ull);
+  for (const auto id : ids) text += "#" + std::to_string(id) + "=IFCX();\n";
+  text += "ENDSEC;\nEND-ISO-10303-21;\n";
+  auto f = StepFile::openBytes(text, "increasing.ifc");
+  REQUIRE(f.ok());
+  CHECK(f.diagnostics().empty());
+  std::vector<std::uint64_t> walked;
+  for (const auto& r : f->records()) walked.push_back(r.id);
+  CHECK(walked == ids);
+  CHECK(f->find(1500000));
+  CHECK(f->find(1700000));
+  CHECK(f->find(5000000000ull));
+  CHECK(!f->find(1700001));
+  CHECK(!f->find(2));
 }
