@@ -76,7 +76,7 @@ namespace {
 
 // Whether a PROJ string (a pipeline or one operation) leaves z alone and computes x/y from x/y only: every step is a
 // 2-D map projection (forward or inverse; PROJ passes z through them), an axis swap of the first two axes, or a unit
-// conversion of x/y only. Anything else (geocentric steps, Helmert, grids, push/pop, axis options) says no.
+// conversion of x/y (z only from a unit to the same unit). Anything else (geocentric steps, Helmert, grids, push/pop, axis options) says no.
 bool heightPassesThroughPipeline(const std::string& text) {
   static const std::set<std::string> kPlanar = {
       "tmerc", "etmerc", "utm", "lcc", "merc", "webmerc", "aea", "laea", "stere", "sterea", "ups", "omerc", "cass",
@@ -92,11 +92,21 @@ bool heightPassesThroughPipeline(const std::string& text) {
       if (proj == "axisswap") {
         if (p != "order=2,1") return false;
       } else if (proj == "unitconvert") {
-        if (p.rfind("xy_in=", 0) != 0 && p.rfind("xy_out=", 0) != 0) return false;
+        if (p.rfind("xy_in=", 0) != 0 && p.rfind("xy_out=", 0) != 0 && p.rfind("z_in=", 0) != 0 &&
+            p.rfind("z_out=", 0) != 0)
+          return false;
       } else if (p.rfind("axis=", 0) == 0 || p.rfind("geoidgrids", 0) == 0 || p.rfind("towgs84", 0) == 0 ||
                  p.rfind("nadgrids", 0) == 0 || p.rfind("vunits", 0) == 0) {
         return false;
       }
+    }
+    if (proj == "unitconvert") {  // z in and out in the same unit (or not given): z unchanged
+      auto value = [&](const char* key) {
+        for (const auto& p : params)
+          if (p.rfind(key, 0) == 0) return p.substr(std::char_traits<char>::length(key));
+        return std::string();
+      };
+      if (value("z_in=") != value("z_out=")) return false;
     }
     return proj == "axisswap" || proj == "unitconvert" || kPlanar.count(proj) > 0;
   };

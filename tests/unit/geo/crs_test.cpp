@@ -177,7 +177,9 @@ TEST_CASE("heightPassesThrough: only for pipelines of map projections, axis swap
     CHECK(a->y() == b->y());
     CHECK(a->z() == z);
   }
+  CHECK(make("EPSG:4549", "EPSG:4979").heightPassesThrough());   // 2-D Gauss-Krüger: unitconvert z_in=m z_out=m
   CHECK(make("EPSG:32650", "EPSG:4326").heightPassesThrough());  // UTM 50N to WGS 84
+  CHECK_FALSE(make("EPSG:4326+5773", "EPSG:4979").heightPassesThrough());  // EGM96 heights: a geoid grid or none
   CHECK_FALSE(make("EPSG:4326", "EPSG:4978").heightPassesThrough());  // to geocentric: z matters
   CHECK_FALSE(make("EPSG:27700", "EPSG:4979").heightPassesThrough());  // OSGB 36: a Helmert shift
   CHECK_FALSE(make("EPSG:4267", "EPSG:4326").heightPassesThrough());   // several operations, chosen by area
