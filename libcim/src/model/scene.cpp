@@ -182,8 +182,11 @@ Status mergeInto(Scene& target, Scene&& source) {
                                  std::move(diags));
       }
   }
-  for (auto& layer : layers)
+  for (auto& layer : layers) {
+    auto& into = target.layer(layer.name).elements;  // room first: a city layer is 100,000s of elements
+    into.reserve(into.size() + layer.elements.size());
     for (auto& element : layer.elements) target.addElement(layer.name, std::move(element));
+  }
   return okStatus(std::move(diags));
 }
 
