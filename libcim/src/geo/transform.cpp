@@ -76,7 +76,8 @@ namespace {
 
 // Whether a PROJ string (a pipeline or one operation) leaves z alone and computes x/y from x/y only: every step is a
 // 2-D map projection (forward or inverse; PROJ passes z through them), an axis swap of the first two axes, or a unit
-// conversion of x/y (z only from a unit to the same unit). Anything else (geocentric steps, Helmert, grids, push/pop, axis options) says no.
+// conversion of x/y (z only from a unit to the same unit). Anything else (geocentric steps, Helmert, grids,
+// push/pop, axis or vertical-unit options) says no.
 bool heightPassesThroughPipeline(const std::string& text) {
   static const std::set<std::string> kPlanar = {
       "tmerc", "etmerc", "utm", "lcc", "merc", "webmerc", "aea", "laea", "stere", "sterea", "ups", "omerc", "cass",
