@@ -49,24 +49,32 @@ namespace {
 
 using namespace cim::io::ifc;
 
-// Products [begin, end) mapped, each into its own slot of `results` (i - begin), on the workers' slots (the first
-// reports progress from 0.2 to 1 and releases resident pages); their stats are summed by the caller. False when the
-// progress callback cancelled.
+// Products [begin, end) mapped, each into its own slot of `results` (i - begin), on the workers' slots (the first, the
+// calling thread, reports progress from 0.2 to 1 and releases resident pages); their stats are summed by the caller.
+// False when the progress callback cancelled. The first slot reports at its first product and then whenever 128 more
+// have been taken: keyed on its own products' numbers (i % 128), it could go the whole file without a report when
+// the other workers happened to take those.
 bool mapProducts(const ProductMapping& mapping, const std::vector<EntityRecord>& products, std::size_t begin,
                  std::size_t end, std::vector<ProductWorker>& workers, const ProgressFn& progress,
                  std::vector<ProductResult>& results) {
   const IfcFile& file = mapping.ctx.file;
   results.assign(end - begin, ProductResult{});
   std::atomic<std::size_t> taken{begin};
+  std::size_t nextReport = begin, nextRelease = begin + 1024;  // the first slot's only
   const auto threads = static_cast<unsigned>(workers.size());
   return cim::detail::parallelFor(end - begin, threads, [&](std::size_t k, unsigned slot) {
     taken.fetch_add(1);
     const std::size_t i = begin + k;
     results[k] = mapProduct(mapping, products[i], workers[slot]);
     if (slot != 0) return true;
-    if (i % 1024 == 1023) file.step().releaseResident();
-    return i % 128 != 0 ||
-           reportProgress(progress, "geometry", 0.2 + 0.8 * static_cast<double>(taken.load()) / products.size());
+    const std::size_t now = taken.load();
+    if (now >= nextRelease) {
+      nextRelease = now + 1024;
+      file.step().releaseResident();
+    }
+    if (now < nextReport) return true;
+    nextReport = now + 128;
+    return reportProgress(progress, "geometry", 0.2 + 0.8 * static_cast<double>(now) / products.size());
   });
 }
 
@@ -210,6 +218,11 @@ Result<IfcReadResult> readOpened(Result<IfcFile> opened, const std::string& laye
   const std::size_t window =
       sink ? std::max<std::size_t>(1024, std::size_t(64) * threads) : std::max<std::size_t>(1, products.size());
   const auto toMap = sink ? georeference(ctx, options.applyGeoreference, out) : std::nullopt;
+  // The geometry stage is said to begin (and may be cancelled) from this thread before any product is mapped, so it is
+  // heard even when the other workers happen to take every product of a loaded machine.
+  if (!reportProgress(progress, "geometry", 0.2))
+    return Result<IfcReadResult>::failure(Diagnostic::error(ErrorCode::Cancelled, "cancelled", file.path()),
+                                          ctx.takeDiagnostics());
   for (std::size_t begin = 0; begin < products.size(); begin += window) {
     const std::size_t end = std::min(products.size(), begin + window);
     if (!mapProducts({ctx, rel, colors, options}, products, begin, end, workers, progress, results))
