@@ -47,19 +47,26 @@ Eigen::Vector3f placeNormal(const Eigen::Matrix3d& rotation, const Eigen::Vector
   return toGltf(n);
 }
 
-void distinctPositions(const std::vector<Eigen::Vector3f>& positions, std::vector<std::uint32_t>& first,
-                       std::vector<std::uint32_t>& slot) {
+namespace {
+
+// Numbers the distinct keys among n, compared by their first `Bytes` bytes (at bitsOf(v)), in order of first use:
+// slot[v] is key v's number and first[k] the first key numbered k. `table` is scratch (an open-addressing hash table).
+template <std::size_t Bytes, class BitsOf>
+void numberDistinct(std::size_t n, BitsOf bitsOf, std::vector<std::uint32_t>& first, std::vector<std::uint32_t>& slot,
+                    std::vector<std::uint32_t>& table) {
+  static_assert(Bytes % sizeof(std::uint32_t) == 0);
   constexpr std::uint32_t kEmpty = 0xFFFFFFFFu;
-  const std::size_t n = positions.size();
   std::size_t size = 16;
   while (size < 2 * n) size *= 2;
-  std::vector<std::uint32_t> table(size, kEmpty);
+  table.assign(size, kEmpty);
   first.clear();
   slot.resize(n);
   for (std::size_t v = 0; v < n; ++v) {
-    std::uint32_t bits[3];
-    std::memcpy(bits, positions[v].data(), sizeof bits);
-    std::uint64_t h = (bits[0] * 0x9E3779B97F4A7C15ull) ^ (bits[1] * 0xC2B2AE3D27D4EB4Full) ^ (bits[2] * 0x165667B19E3779F9ull);
+    const void* key = bitsOf(v);
+    std::uint32_t words[Bytes / sizeof(std::uint32_t)];
+    std::memcpy(words, key, Bytes);
+    std::uint64_t h = 0;
+    for (const std::uint32_t w : words) h = (h ^ w) * 0x9E3779B97F4A7C15ull;
     h ^= h >> 29;
     for (std::size_t i = static_cast<std::size_t>(h) & (size - 1);; i = (i + 1) & (size - 1)) {
       if (table[i] == kEmpty) {
@@ -68,7 +75,7 @@ void distinctPositions(const std::vector<Eigen::Vector3f>& positions, std::vecto
         first.push_back(static_cast<std::uint32_t>(v));
         break;
       }
-      if (std::memcmp(positions[first[table[i]]].data(), bits, sizeof bits) == 0) {
+      if (std::memcmp(bitsOf(first[table[i]]), key, Bytes) == 0) {
         slot[v] = table[i];
         break;
       }
@@ -76,43 +83,18 @@ void distinctPositions(const std::vector<Eigen::Vector3f>& positions, std::vecto
   }
 }
 
-namespace {
-
 // Transforms `points` to WGS 84 in place through each distinct (x, y) once, z carried through (for a transformer whose
 // heightPassesThrough(): exactly what transforming every point gives). Returns how many points failed.
-std::size_t forwardByColumn(const geo::Transformer& toWgs84, std::vector<Eigen::Vector3d>& points,
-                            std::vector<Eigen::Vector3d>& columns, std::vector<std::uint32_t>& columnOf,
-                            std::vector<std::uint32_t>& table) {
-  constexpr std::uint32_t kEmpty = 0xFFFFFFFFu;
-  const std::size_t n = points.size();
-  std::size_t size = 16;
-  while (size < 2 * n) size *= 2;
-  table.assign(size, kEmpty);
-  columns.clear();
-  columnOf.resize(n);
-  for (std::size_t v = 0; v < n; ++v) {
-    std::uint64_t bits[2];
-    std::memcpy(bits, points[v].data(), sizeof bits);
-    std::uint64_t h = bits[0] * 0x9E3779B97F4A7C15ull ^ (bits[1] + 0x632BE59BD9B4E019ull) * 0xC2B2AE3D27D4EB4Full;
-    h ^= h >> 31;
-    for (std::size_t i = static_cast<std::size_t>(h) & (size - 1);; i = (i + 1) & (size - 1)) {
-      if (table[i] == kEmpty) {
-        table[i] = static_cast<std::uint32_t>(columns.size());
-        columns.emplace_back(points[v].x(), points[v].y(), 0.0);
-        columnOf[v] = table[i];
-        break;
-      }
-      const Eigen::Vector3d& c = columns[table[i]];
-      if (std::memcmp(c.data(), bits, sizeof bits) == 0) {
-        columnOf[v] = table[i];
-        break;
-      }
-    }
-  }
-  toWgs84.forward(std::span<Eigen::Vector3d>(columns));
+std::size_t forwardByColumn(const geo::Transformer& toWgs84, std::vector<Eigen::Vector3d>& points, PlacedPositions& out) {
+  static_assert(sizeof(Eigen::Vector3d) == 3 * sizeof(double));
+  numberDistinct<2 * sizeof(double)>(
+      points.size(), [&](std::size_t v) { return points[v].data(); }, out.columnFirst, out.columnOf, out.table);
+  out.columns.clear();
+  for (const std::uint32_t v : out.columnFirst) out.columns.emplace_back(points[v].x(), points[v].y(), 0.0);
+  toWgs84.forward(std::span<Eigen::Vector3d>(out.columns));
   std::size_t failed = 0;
-  for (std::size_t v = 0; v < n; ++v) {
-    const Eigen::Vector3d& c = columns[columnOf[v]];
+  for (std::size_t v = 0; v < points.size(); ++v) {
+    const Eigen::Vector3d& c = out.columns[out.columnOf[v]];
     if (!c.allFinite()) {
       points[v].setConstant(std::numeric_limits<double>::quiet_NaN());
       ++failed;
@@ -126,6 +108,13 @@ std::size_t forwardByColumn(const geo::Transformer& toWgs84, std::vector<Eigen::
 
 }  // namespace
 
+void distinctPositions(const std::vector<Eigen::Vector3f>& positions, std::vector<std::uint32_t>& first,
+                       std::vector<std::uint32_t>& slot) {
+  std::vector<std::uint32_t> table;
+  numberDistinct<sizeof(Eigen::Vector3f)>(
+      positions.size(), [&](std::size_t v) { return positions[v].data(); }, first, slot, table);
+}
+
 std::size_t placePositions(const geometry::Mesh& mesh, const geo::Transformer& toWgs84, const Eigen::Isometry3d& ecefToEnu,
                            PlacedPositions& out) {
   distinctPositions(mesh.positions, out.first, out.slot);
@@ -133,7 +122,7 @@ std::size_t placePositions(const geometry::Mesh& mesh, const geo::Transformer& t
   for (std::size_t k = 0; k < out.points.size(); ++k) out.points[k] = mesh.worldPosition(out.first[k]);
   // A prism's top and bottom corners share their (x, y): where z only passes through, PROJ sees each column once.
   const std::size_t failed = toWgs84.heightPassesThrough()
-                                 ? forwardByColumn(toWgs84, out.points, out.columns, out.columnOf, out.table)
+                                 ? forwardByColumn(toWgs84, out.points, out)
                                  : toWgs84.forward(std::span<Eigen::Vector3d>(out.points));
   if (failed > 0) return failed;
   out.distinct.resize(out.points.size());

@@ -57,7 +57,7 @@ struct PlacedPositions {
   std::vector<std::uint32_t> first;       ///< scratch
   std::vector<Eigen::Vector3d> points;    ///< scratch
   std::vector<Eigen::Vector3d> columns;   ///< scratch: distinct (x, y)
-  std::vector<std::uint32_t> columnOf, table;  ///< scratch
+  std::vector<std::uint32_t> columnFirst, columnOf, table;  ///< scratch
 };
 
 /// Places every vertex of `mesh` (world positions, scene CRS) in the tile frame whose inverse is `ecefToEnu`; fills
