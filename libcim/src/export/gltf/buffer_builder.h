@@ -44,44 +44,30 @@ class BufferBuilder {
       lo = lo.cwiseMin(v);
       hi = hi.cwiseMax(v);
     }
-    int view = addView(data.data(), data.size() * sizeof(Eigen::Vector3f), kArrayBuffer);
-    tinygltf::Accessor a;
-    a.bufferView = view;
-    a.componentType = TINYGLTF_COMPONENT_TYPE_FLOAT;
-    a.type = TINYGLTF_TYPE_VEC3;
-    a.count = data.size();
-    if (withBounds) {
-      a.minValues = {lo.x(), lo.y(), lo.z()};
-      a.maxValues = {hi.x(), hi.y(), hi.z()};
-    }
-    return pushAccessor(std::move(a));
+    const int view = addView(data.data(), data.size() * sizeof(Eigen::Vector3f), kArrayBuffer);
+    return addAccessor(view, TINYGLTF_COMPONENT_TYPE_FLOAT, TINYGLTF_TYPE_VEC3, data.size(), withBounds ? &lo : nullptr,
+                       withBounds ? &hi : nullptr);
   }
 
+  /// Whether indices into `vertexCount` vertices are written 16-bit (at most 65,535 vertices) rather than 32-bit.
+  static bool shortIndices(std::size_t vertexCount) { return vertexCount <= 0xFFFF; }
+
   int addIndices(const std::vector<std::uint32_t>& indices, std::size_t vertexCount) {
-    tinygltf::Accessor a;
-    a.type = TINYGLTF_TYPE_SCALAR;
-    a.count = indices.size();
-    if (vertexCount <= 0xFFFF) {
+    if (shortIndices(vertexCount)) {
       std::vector<std::uint16_t> small(indices.begin(), indices.end());
-      a.bufferView = addView(small.data(), small.size() * sizeof(std::uint16_t), kElementArrayBuffer);
-      a.componentType = TINYGLTF_COMPONENT_TYPE_UNSIGNED_SHORT;
-    } else {
-      a.bufferView = addView(indices.data(), indices.size() * sizeof(std::uint32_t), kElementArrayBuffer);
-      a.componentType = TINYGLTF_COMPONENT_TYPE_UNSIGNED_INT;
+      const int view = addView(small.data(), small.size() * sizeof(std::uint16_t), kElementArrayBuffer);
+      return addAccessor(view, TINYGLTF_COMPONENT_TYPE_UNSIGNED_SHORT, TINYGLTF_TYPE_SCALAR, indices.size());
     }
-    return pushAccessor(std::move(a));
+    const int view = addView(indices.data(), indices.size() * sizeof(std::uint32_t), kElementArrayBuffer);
+    return addAccessor(view, TINYGLTF_COMPONENT_TYPE_UNSIGNED_INT, TINYGLTF_TYPE_SCALAR, indices.size());
   }
 
   // Feature ids as a float vertex attribute: a 2-byte type would need padding to the 4-byte element alignment the
   // spec asks of vertex attributes, so float costs the same and stays exact up to 2^24 ids.
   int addFeatureIds(const std::vector<std::uint32_t>& ids) {
     std::vector<float> wide(ids.begin(), ids.end());
-    tinygltf::Accessor a;
-    a.type = TINYGLTF_TYPE_SCALAR;
-    a.count = ids.size();
-    a.bufferView = addView(wide.data(), wide.size() * sizeof(float), kArrayBuffer);
-    a.componentType = TINYGLTF_COMPONENT_TYPE_FLOAT;
-    return pushAccessor(std::move(a));
+    const int view = addView(wide.data(), wide.size() * sizeof(float), kArrayBuffer);
+    return addAccessor(view, TINYGLTF_COMPONENT_TYPE_FLOAT, TINYGLTF_TYPE_SCALAR, ids.size());
   }
 
  /// A buffer view of raw bytes starting at a multiple of 8 (EXT_structural_metadata property values), no target.
@@ -96,23 +82,16 @@ class BufferBuilder {
   /// view. Only without a spill file (the 3D Tiles writer fills its vertex groups so, without a copy).
   int addRoom(std::size_t bytes, int target, std::size_t& offset) {
     auto& buf = model_.buffers[0].data;
-    while (buf.size() % 4 != 0) buf.push_back(0);
+    padTo(buf, 4);
     offset = buf.size();
     buf.resize(offset + bytes);
-    tinygltf::BufferView v;
-    v.buffer = 0;
-    v.byteLength = bytes;
-    v.byteOffset = offset;
-    if (target != 0) v.target = target;
-    if (items_) return items_->bufferView(std::move(v));
-    model_.bufferViews.push_back(std::move(v));
-    return static_cast<int>(model_.bufferViews.size() - 1);
+    return pushView(offset, bytes, target);
   }
 
   /// The buffer's bytes (without a spill file).
   std::uint8_t* data() { return model_.buffers[0].data.data(); }
 
-  /// An accessor of `count` elements of a view made by addRoom; with bounds when `lo`/`hi` are given (VEC3).
+  /// An accessor of `count` elements of a view (made by addRoom); with bounds when `lo`/`hi` are given (VEC3).
   int addAccessor(int view, int componentType, int type, std::size_t count, const Eigen::Vector3f* lo = nullptr,
                   const Eigen::Vector3f* hi = nullptr) {
     tinygltf::Accessor a;
@@ -134,21 +113,32 @@ class BufferBuilder {
     return static_cast<int>(model_.accessors.size() - 1);
   }
 
+  static void padTo(std::vector<unsigned char>& buf, std::size_t alignment) {
+    while (buf.size() % alignment != 0) buf.push_back(0);
+  }
+
   int addView(const void* data, std::size_t bytes, int target, std::size_t alignment = 4) {
-    tinygltf::BufferView v;
-    v.buffer = 0;
-    v.byteLength = bytes;
-    if (target != 0) v.target = target;
+    std::size_t offset = 0;
     if (spill_) {
       spill_->pad(alignment);
-      v.byteOffset = spill_->append(data, bytes);
+      offset = spill_->append(data, bytes);
     } else {
       auto& buf = model_.buffers[0].data;
-      while (buf.size() % alignment != 0) buf.push_back(0);
-      v.byteOffset = buf.size();
+      padTo(buf, alignment);
+      offset = buf.size();
       const auto* src = static_cast<const std::uint8_t*>(data);
       buf.insert(buf.end(), src, src + bytes);
     }
+    return pushView(offset, bytes, target);
+  }
+
+  // A view of buffer 0 (to the item sink when there is one); gives its index.
+  int pushView(std::size_t offset, std::size_t bytes, int target) {
+    tinygltf::BufferView v;
+    v.buffer = 0;
+    v.byteOffset = offset;
+    v.byteLength = bytes;
+    if (target != 0) v.target = target;
     if (items_) return items_->bufferView(std::move(v));
     model_.bufferViews.push_back(std::move(v));
     return static_cast<int>(model_.bufferViews.size() - 1);

@@ -112,7 +112,7 @@ std::size_t triangleCount(const std::vector<Part>& parts) {
 struct VertexGroup {
   std::size_t vertices = 0, indices = 0;  // room: every part's vertices and indices
   std::size_t written = 0, indicesWritten = 0;
-  bool shortIndices = false;  // 16-bit indices (at most 65,535 vertices)
+  bool shortIndices = false;  // 16-bit indices (BufferBuilder::shortIndices)
   int positionView = -1, normalView = -1, indexView = -1, idView = -1;
   std::size_t positionAt = 0, normalAt = 0, indexAt = 0, idAt = 0;  // byte offsets of the views
   Eigen::Vector3f lo = Eigen::Vector3f::Constant(std::numeric_limits<float>::max()), hi = -lo;
@@ -141,7 +141,7 @@ void reserveGroups(const std::vector<Part>& parts, TileModel& tile) {
   }
   tile.buffers.reserve(bytes + bytes / 8);
   for (auto& [material, g] : tile.groups) {
-    g.shortIndices = g.vertices <= 0xFFFF;
+    g.shortIndices = BufferBuilder::shortIndices(g.vertices);
     const std::size_t indexBytes = g.indices * (g.shortIndices ? sizeof(std::uint16_t) : sizeof(std::uint32_t));
     g.positionView = tile.buffers.addRoom(g.vertices * sizeof(Eigen::Vector3f), cim::detail::kArrayBuffer, g.positionAt);
     g.normalView = tile.buffers.addRoom(g.vertices * sizeof(Eigen::Vector3f), cim::detail::kArrayBuffer, g.normalAt);
@@ -183,19 +183,16 @@ void appendMesh(VertexGroup& g, std::uint8_t* data, const geometry::Mesh& mesh, 
     std::memcpy(turned + v * sizeof(Eigen::Vector3f), n.data(), sizeof(Eigen::Vector3f));
     std::memcpy(ids + v * sizeof(float), &id, sizeof(float));
   }
-  if (g.shortIndices) {
-    auto* out = data + g.indexAt + g.indicesWritten * sizeof(std::uint16_t);
+  auto writeIndices = [&](auto type) {  // as `type`'s integer type, after the group's indices so far
+    using Index = decltype(type);
+    auto* out = data + g.indexAt + g.indicesWritten * sizeof(Index);
     for (std::size_t k = 0; k < mesh.indices.size(); ++k) {
-      const auto i = static_cast<std::uint16_t>(base + mesh.indices[k]);
+      const auto i = static_cast<Index>(base + mesh.indices[k]);
       std::memcpy(out + k * sizeof i, &i, sizeof i);
     }
-  } else {
-    auto* out = data + g.indexAt + g.indicesWritten * sizeof(std::uint32_t);
-    for (std::size_t k = 0; k < mesh.indices.size(); ++k) {
-      const auto i = static_cast<std::uint32_t>(base + mesh.indices[k]);
-      std::memcpy(out + k * sizeof i, &i, sizeof i);
-    }
-  }
+  };
+  if (g.shortIndices) writeIndices(std::uint16_t{});
+  else writeIndices(std::uint32_t{});
   g.written += mesh.positions.size();
   g.indicesWritten += mesh.indices.size();
   if (featureId >= g.hasRow.size()) g.hasRow.resize(featureId + 1, false);
