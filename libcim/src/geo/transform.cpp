@@ -89,7 +89,7 @@ bool heightPassesThroughPipeline(const std::string& text) {
   auto stepOk = [&]() {
     if (proj.empty()) return params.empty();
     for (const auto& p : params) {
-      if (p == "inv" || p == "step" || p == "type=crs") continue;
+      if (p == "inv" || p == "type=crs") continue;
       if (proj == "axisswap") {
         if (p != "order=2,1") return false;
       } else if (proj == "unitconvert") {
