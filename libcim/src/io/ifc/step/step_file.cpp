@@ -52,7 +52,7 @@ class Indexer {
   bool full() const { return diags.size() >= kMaxDiagnostics; }
 
   void report(Severity sev, ErrorCode code, std::string message, std::string element = {}) {
-    if (diags.size() >= kMaxDiagnostics) {
+    if (full()) {
       ++suppressed;
       return;
     }
@@ -401,7 +401,7 @@ EntityRecord StepFile::unpack(std::uint64_t id, std::uint64_t packed) const {
 std::uint64_t* StepFile::denseSlot(std::uint64_t id) const {
   const std::uint64_t chunk = id >> kChunkBits;
   if (chunk >= chunks_.size() || !chunks_[chunk]) return nullptr;
-  return &chunks_[chunk][id & ((std::uint64_t(1) << kChunkBits) - 1)];
+  return &chunks_[chunk][id & kChunkMask];
 }
 
 std::uint64_t StepFile::packedOf(std::uint64_t id) const {
@@ -433,8 +433,8 @@ bool StepFile::addRecord(std::uint64_t id, std::string_view type, std::size_t of
   if (id < (count_ + 1) * 4 + kDenseSlack) {
     const std::uint64_t chunk = id >> kChunkBits;
     if (chunk >= chunks_.size()) chunks_.resize(chunk + 1);
-    if (!chunks_[chunk]) chunks_[chunk] = std::make_unique<std::uint64_t[]>(std::size_t(1) << kChunkBits);
-    std::uint64_t& slot = chunks_[chunk][id & ((std::uint64_t(1) << kChunkBits) - 1)];
+    if (!chunks_[chunk]) chunks_[chunk] = std::make_unique<std::uint64_t[]>(kChunkSize);
+    std::uint64_t& slot = chunks_[chunk][id & kChunkMask];
     if (slot) {  // the first instance of an id wins
       dropped.push_back({id, offset});
       return true;
@@ -511,7 +511,6 @@ void StepFile::RecordIterator::advance() {
     return;
   }
   // Ids in file order increase: merge the dense table's ids with the sparse slots'.
-  constexpr std::uint64_t chunkSize = std::uint64_t(1) << kChunkBits;
   std::uint64_t id = denseNext_, packed = 0;
   while ((id >> kChunkBits) < f.chunks_.size()) {
     const auto& chunk = f.chunks_[id >> kChunkBits];
@@ -519,7 +518,7 @@ void StepFile::RecordIterator::advance() {
       id = ((id >> kChunkBits) + 1) << kChunkBits;
       continue;
     }
-    if ((packed = chunk[id & (chunkSize - 1)]) != 0) break;
+    if ((packed = chunk[id & kChunkMask]) != 0) break;
     ++id;
   }
   const bool dense = packed != 0;

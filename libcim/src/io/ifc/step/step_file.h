@@ -102,6 +102,8 @@ class StepFile {
   // when first used; the others (few, unless the file numbers its instances sparsely) to `sparse_`. The dense table
   // thus stays within a constant factor of the instance count whatever ids a file uses.
   static constexpr unsigned kChunkBits = 14;
+  static constexpr std::uint64_t kChunkSize = std::uint64_t(1) << kChunkBits;  ///< ids per chunk
+  static constexpr std::uint64_t kChunkMask = kChunkSize - 1;                   ///< an id's place in its chunk
   static constexpr std::uint64_t kDenseSlack = std::uint64_t(1) << 20;
   struct SparseSlot {
     std::uint64_t id = 0;

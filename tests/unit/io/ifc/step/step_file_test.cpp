@@ -166,7 +166,7 @@ TEST_CASE("The compact instance index: dense, sparse and repeated ids, file orde
   std::string text = "ISO-10303-21;\nHEADER;\nFILE_SCHEMA(('IFC4'));\nENDSEC;\nDATA;\n";
   std::vector<std::pair<std::uint64_t, std::string>> kept;
   auto add = [&](std::uint64_t id, const std::string& type, const std::string& args = "") {
-    text += "#" + std::to_string(id) + "=" + type + "(" + args + ");\n";
+    text.append("#").append(std::to_string(id)).append("=").append(type).append("(").append(args).append(");\n");
   };
   auto keep = [&](std::uint64_t id, const std::string& type, const std::string& args = "") {
     add(id, type, args);
@@ -178,10 +178,10 @@ TEST_CASE("The compact instance index: dense, sparse and repeated ids, file orde
   keep(99999999999ull, "IFCSPARSE");
   add(99999999999ull, "IFCSPARSEAGAIN");  // a repeated sparse id
   text += "#-5=IFCNEGATIVE();\n";         // not an id: reported, skipped
-  keep(7, "IFCLONG", "'" + std::string(5000, 'a') + "'");  // longer than the packed length field
+  keep(7, "IFCLONG", std::string(1, '\'').append(5000, 'a').append(1, '\''));  // longer than the packed length field
   keep(5, "IFCFIVE");                                       // ids go down here: file order is no longer id order
   add(5, "IFCFIVEAGAIN");                                   // a repeated dense id
-  for (std::uint64_t i = 0; i < 4100; ++i) keep(1000 + i, "IFCTYPE" + std::to_string(i));  // types past 12 bits
+  for (std::uint64_t i = 0; i < 4100; ++i) keep(1000 + i, std::string("IFCTYPE").append(std::to_string(i)));  // types past 12 bits
   for (std::uint64_t i = 0; i < 300000; ++i) keep(3000000 + i, "IFCFILL");
   add(2000000, "IFCSECOND");  // now within the dense table: repeats the sparse #2000000
   text += "ENDSEC;\nEND-ISO-10303-21;\n";
@@ -241,7 +241,7 @@ TEST_CASE("The compact instance index walks increasing ids, dense and sparse mix
   for (std::uint64_t id = 1; id < 100000; id += 3) ids.push_back(id);
   for (std::uint64_t id = 1500000; id <= 1700000; ++id) ids.push_back(id);
   ids.push_back(5000000000ull);
-  for (const auto id : ids) text += "#" + std::to_string(id) + "=IFCX();\n";
+  for (const auto id : ids) text.append("#").append(std::to_string(id)).append("=IFCX();\n");
   text += "ENDSEC;\nEND-ISO-10303-21;\n";
   auto f = StepFile::openBytes(text, "increasing.ifc");
   REQUIRE(f.ok());
