@@ -125,10 +125,7 @@ TEST_CASE("cim convert: a local model with --crs but no --origin is refused in o
 
 TEST_CASE("cim convert: pipe tables with a DEM take their ground from it, and a point off the DEM is named", "[cli][pipes]") {
   TempDir dir;
-  const int W = 60, H = 40;
-  std::vector<double> z(W * H, 12.0);
-  const double gt[6] = {515390.0, 1.0, 0.0, 3347870.0, 0.0, -1.0};
-  cimtest::writeGeoTiff(dir / "dem.tif", W, H, z, gt, 4549);
+  cimtest::writeFlatHangzhouDem(dir / "dem.tif", 12.0);
   cimtest::writeFile(dir / "RQ_POINT.csv", "物探点号,X,Y\nG1,3347850,515400\nG2,3347850,515420\nG3,3347850,515900\n");
   cimtest::writeFile(dir / "RQ_LINE.csv", "起点点号,终点点号,起点埋深,终点埋深,管径\nG1,G2,1.2,1.2,200\nG2,G3,1.2,1.2,200\n");
   const std::string cim = cimtest::shellQuote(CIM_CLI_PATH);

@@ -166,4 +166,11 @@ std::size_t clockwiseTriangles(const model::Scene& scene) {
   return bad;
 }
 
+void writeFlatHangzhouDem(const fs::path& path, double height) {
+  const int W = 60, H = 40;
+  const std::vector<double> z(W * H, height);
+  const double gt[6] = {515390.0, 1.0, 0.0, 3347870.0, 0.0, -1.0};
+  writeGeoTiff(path, W, H, z, gt, 4549);
+}
+
 }  // namespace cimtest

@@ -55,6 +55,9 @@ TinCheck checkTin(const cim::io::Tin& tin, const Raster& r, double unit = 1.0);
 /// A Float32 GeoTIFF with the given heights (row-major, row 0 north), geotransform and CRS.
 void writeGeoTiff(const fs::path& path, int W, int H, const std::vector<double>& z, const double gt[6], int epsg,
                   std::optional<double> nodata = std::nullopt, const char* unitType = nullptr);
+/// A flat 60 x 40 DEM of 1 m cells at `height` over E 515390..515450, N 3347830..3347870 (EPSG:4549), beside the
+/// pipe tables of the DEM-as-ground tests.
+void writeFlatHangzhouDem(const fs::path& path, double height);
 
 /// Triangles of the scene's terrain elements that are not counter-clockwise seen from above.
 std::size_t clockwiseTriangles(const cim::model::Scene& scene);

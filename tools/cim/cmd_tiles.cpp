@@ -1,4 +1,4 @@
-// cim tiles INPUT... -o DIR [--max-triangles N] [--compress meshopt|draco|none] [--overwrite]: inputs as 3D Tiles 1.1, one tileset per layer.
+// cim tiles INPUT... -o DIR [--max-triangles N] [--compress meshopt|draco|none] [--overwrite] [--memory MB]: inputs as 3D Tiles 1.1, one tileset per layer.
 #include <cstdio>
 
 #include "cim/app/tiles.h"
@@ -17,6 +17,7 @@ Runner addTilesCommand(CLI::App& app) {
     std::string compress = "none";
     bool overwrite = false;
     bool verbose = false;
+    std::size_t memoryMb = cim::app::TileOptions{}.memoryBytes >> 20;
   };
   auto args = std::make_shared<Args>();
   auto* cmd = app.add_subcommand("tiles", "Write inputs as 3D Tiles 1.1: one tileset per layer and an index.json");
@@ -30,6 +31,9 @@ Runner addTilesCommand(CLI::App& app) {
                   "or none")
       ->check(CLI::IsMember({"meshopt", "draco", "none"}));
   cmd->add_flag("--overwrite", args->overwrite, "Replace an output folder written earlier by cim tiles");
+  cmd->add_option("--memory", args->memoryMb,
+                  "Megabytes of elements kept in memory while loading; the rest wait in a temporary file for their "
+                  "tile (default 512)");
   cmd->add_flag("-v,--verbose", args->verbose, "Also list informational diagnostics");
   return [cmd, args]() {
     if (!cmd->parsed()) return -1;
@@ -40,6 +44,7 @@ Runner addTilesCommand(CLI::App& app) {
     o.write.maxTrianglesPerTile = args->maxTriangles;
     o.write.overwrite = args->overwrite;
     o.write.compression = cim::parseMeshCompression(args->compress).value_or(cim::MeshCompression::None);
+    o.memoryBytes = args->memoryMb << 20;
 
     ProgressBar bar;
     auto r = cim::app::tile(o, bar.callback());
@@ -51,6 +56,9 @@ Runner addTilesCommand(CLI::App& app) {
       std::printf("wrote %s: %zu element(s), %zu triangle(s) in %zu tile(s) (%zu with content, depth %zu), %ju bytes\n",
                   t.tileset.string().c_str(), t.elements, t.triangles, t.tiles, t.contentTiles, t.depth, t.bytes);
     std::printf("index %s, CRS %s\n", w.index.string().c_str(), r->crs.c_str());
+    if (r->spooledElements > 0)
+      std::printf("%zu element(s) beyond --memory %zu MB waited in a temporary file (%ju bytes)\n", r->spooledElements,
+                  args->memoryMb, static_cast<std::uintmax_t>(r->spooledBytes));
     return kExitOk;
   };
 }

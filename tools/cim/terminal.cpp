@@ -24,6 +24,7 @@ const std::vector<std::pair<std::string_view, std::string_view>>& cliFlagsOfLibr
       {"LoadOptions::pipeType", "--pipe-type"},
       {"LoadOptions::terrainMaxErrorMeters", "--max-error"},
       {"LoadOptions::encoding", "--encoding"},
+      {"LoadOptions::joins", "--join"},
       {"WriteOptions::overwrite", "--overwrite"},
       {"WriteOptions::maxTrianglesPerTile", "--max-triangles"},
       {"WriteOptions::mergeElements", "--merge"},

@@ -5,6 +5,7 @@
 #include <Eigen/Geometry>
 
 #include "cim/io/formats.h"
+#include "cim/io/ifc_stream.h"
 #include "io/gdal/gdal_util.h"
 
 namespace cim::app {
@@ -226,16 +227,117 @@ Result<model::Scene> loadScene(const std::vector<fs::path>& inputs, const LoadOp
   return Result<model::Scene>::success(std::move(scene), std::move(diags));
 }
 
+namespace {
+
+// Hands every element of `scene` (the loaded part) to `sink` and empties it; its id counter goes on.
+Status handOn(model::Scene& scene, const ElementSink& sink, std::size_t& count) {
+  for (auto& layer : scene.takeLayers())
+    for (auto& e : layer.elements) {
+      if (auto taken = sink(layer.name, std::move(e)); !taken.ok()) return taken;
+      ++count;
+    }
+  return okStatus();
+}
+
+// One IFC input read a window at a time: each window placed (io::placeIfcScene) and merged into `scene` as
+// readInput + mergeInput would the whole model, then handed on. Notes repeated by every window's merge are kept once.
+Status streamIfc(const fs::path& path, const io::ReadOptions& ro, const LoadOptions& options, bool takeItsCrs,
+                 model::Scene& scene, const ElementSink& sink, std::size_t& count, std::vector<Diagnostic>& diags,
+                 const ProgressFn& progress) {
+  Status failed = okStatus();
+  bool first = true;
+  std::vector<Diagnostic> mergeNotes;
+  auto window = [&](model::Scene&& part) {
+    if (!failed.ok()) return;
+    if (auto placed = io::placeIfcScene(part, ro, path); !placed.ok()) {
+      failed = placed;
+      return;
+    }
+    std::vector<Diagnostic> notes;
+    if (auto merged = mergeInput(scene, std::move(part), takeItsCrs && first, path, notes); !merged.ok()) {
+      failed = merged;
+      return;
+    }
+    first = false;
+    for (auto& n : notes)
+      if (std::none_of(mergeNotes.begin(), mergeNotes.end(),
+                       [&](const Diagnostic& d) { return d.code == n.code && d.message == n.message; }))
+        mergeNotes.push_back(std::move(n));
+    failed = handOn(scene, sink, count);
+  };
+  // A failure in a window stops the reader at its next progress report.
+  auto stopping = [&](std::string_view stage, double f) { return failed.ok() && reportProgress(progress, stage, f); };
+  io::gdal::EncodingScope encoding(ro.encoding);
+  auto read = io::readIfcWindows(path, io::ifcOptionsFor(ro), window, stopping);
+  if (!failed.ok()) return failed;
+  if (!read.ok()) return Status::failureFrom(read);
+  for (auto& d : read.takeDiagnostics()) diags.push_back(std::move(d));
+  if (auto note = io::ifcOriginOverrides(read->read, ro, path)) diags.push_back(std::move(*note));
+  if (auto note = ignoredOptionsNote(io::formatFor(io::sniffFile(path)), options, path)) diags.push_back(std::move(*note));
+  for (auto& n : mergeNotes) diags.push_back(std::move(n));
+  // A model without elements still gives the scene its CRS, as mergeInput of its empty scene would.
+  if (first) {
+    model::Scene empty(read->read.scene.crs());
+    if (auto placed = io::placeIfcScene(empty, ro, path); !placed.ok()) return placed;
+    if (auto merged = mergeInput(scene, std::move(empty), takeItsCrs, path, diags); !merged.ok()) return merged;
+  }
+  return okStatus();
+}
+
+}  // namespace
+
+Result<StreamedScene> streamScene(const std::vector<fs::path>& inputs, const LoadOptions& options,
+                                  const ElementSink& sink, const ProgressFn& progress) {
+  std::vector<Diagnostic> diags;
+  if (inputs.empty())
+    return Result<StreamedScene>::failure(Diagnostic::error(ErrorCode::InvalidArgument, "no input files given"));
+  if (!options.joins.empty())
+    return Result<StreamedScene>::failure(Diagnostic::error(
+        ErrorCode::InvalidArgument, "registers (LoadOptions::joins) are joined onto the whole scene: use loadScene"));
+  auto ro = readOptions(options);
+  if (!ro.ok()) return Result<StreamedScene>::failureFrom(ro);
+  groundFromTerrain(inputs, *ro, diags);
+  model::Scene scene(ro->placement.crs);  // the CRS and the id counter; elements leave it as soon as they are in it
+  StreamedScene out;
+  for (std::size_t i = 0; i < inputs.size(); ++i) {
+    const auto& path = inputs[i];
+    const double base = static_cast<double>(i) / inputs.size(), span = 1.0 / inputs.size();
+    ProgressFn sub;
+    if (progress) sub = [&](std::string_view stage, double f) { return progress(stage, base + span * f); };
+    const bool takeItsCrs = i == 0 && !ro->placement.crs;
+    if (io::formatFor(io::sniffFile(path)).id == "ifc") {
+      auto streamed = streamIfc(path, *ro, options, takeItsCrs, scene, sink, out.elements, diags, sub);
+      if (!streamed.ok()) return Result<StreamedScene>::failure(*streamed.error(), std::move(diags));
+      continue;
+    }
+    auto loaded = readInput(path, *ro, options, sub);
+    if (!loaded.ok()) {
+      const Diagnostic error = *loaded.error();
+      for (auto& d : loaded.takeDiagnostics())
+        if (d.severity != Severity::Error) diags.push_back(std::move(d));
+      return Result<StreamedScene>::failure(error, std::move(diags));
+    }
+    for (auto& d : loaded.takeDiagnostics()) diags.push_back(std::move(d));
+    auto merged = mergeInput(scene, std::move(loaded.value().scene), takeItsCrs, path, diags);
+    if (merged.ok()) merged = handOn(scene, sink, out.elements);
+    if (!merged.ok()) return Result<StreamedScene>::failure(*merged.error(), std::move(diags));
+  }
+  out.crs = scene.crs();
+  return Result<StreamedScene>::success(std::move(out), std::move(diags));
+}
+
 Result<model::Scene> loadGeometry(const std::vector<fs::path>& inputs, const LoadOptions& options, std::string_view what,
                                   const ProgressFn& progress) {
   auto scene = loadScene(inputs, options, progress);
   if (!scene.ok() || scene->triangleCount() > 0) return scene;
+  return Result<model::Scene>::failure(nothingTo(what, inputs), scene.takeDiagnostics());
+}
+
+Diagnostic nothingTo(std::string_view what, const std::vector<fs::path>& inputs) {
   std::string names;
   for (const auto& i : inputs) names += (names.empty() ? "" : ", ") + i.string();
-  return Result<model::Scene>::failure(
-      Diagnostic::error(ErrorCode::NoGeometry,
-                        "nothing to " + std::string(what) + ": the input holds no triangle geometry", names),
-      scene.takeDiagnostics());
+  return Diagnostic::error(ErrorCode::NoGeometry,
+                           "nothing to " + std::string(what) + ": the input holds no triangle geometry", names);
 }
 
 }  // namespace cim::app

@@ -2,6 +2,45 @@
 
 namespace cim::app {
 
+namespace {
+
+// The inputs streamed into a spool (elements beyond options.memoryBytes wait in a temporary file), then written.
+Result<TileReport> tileStreamed(const TileOptions& options, const ProgressFn& readPart, const ProgressFn& writePart) {
+  tiles3d::ElementSpool spool(options.memoryBytes);
+  auto streamed = streamScene(
+      options.inputs, options.load,
+      [&spool](const std::string& layer, model::Element&& e) { return spool.add(layer, std::move(e)); }, readPart);
+  if (!streamed.ok()) return Result<TileReport>::failureFrom(streamed);
+  std::vector<Diagnostic> diags = streamed.takeDiagnostics();
+  if (spool.triangleCount() == 0) return Result<TileReport>::failure(nothingTo("tile", options.inputs), std::move(diags));
+  spool.setCrs(streamed->crs);
+  auto written = tiles3d::write(spool, options.outputDir, options.write, writePart);
+  if (!written.ok()) return Result<TileReport>::failure(*written.error(), std::move(diags));
+  for (auto& d : written.takeDiagnostics()) diags.push_back(std::move(d));
+  TileReport report;
+  report.crs = streamed->crs ? streamed->crs->definition() : std::string();
+  report.written = std::move(written).value();
+  report.spooledElements = spool.spooledElements();
+  report.spooledBytes = spool.spooledBytes();
+  return Result<TileReport>::success(std::move(report), std::move(diags));
+}
+
+// The whole scene loaded (registers are joined onto all of it), then written.
+Result<TileReport> tileLoaded(const TileOptions& options, const ProgressFn& readPart, const ProgressFn& writePart) {
+  auto scene = loadGeometry(options.inputs, options.load, "tile", readPart);
+  if (!scene.ok()) return Result<TileReport>::failureFrom(scene);
+  std::vector<Diagnostic> diags = scene.takeDiagnostics();
+  auto written = tiles3d::write(scene.value(), options.outputDir, options.write, writePart);
+  if (!written.ok()) return Result<TileReport>::failure(*written.error(), std::move(diags));
+  for (auto& d : written.takeDiagnostics()) diags.push_back(std::move(d));
+  TileReport report;
+  report.crs = scene->crs() ? scene->crs()->definition() : std::string();
+  report.written = std::move(written).value();
+  return Result<TileReport>::success(std::move(report), std::move(diags));
+}
+
+}  // namespace
+
 Result<TileReport> tile(const TileOptions& options, const ProgressFn& progress) {
   if (options.outputDir.empty())
     return Result<TileReport>::failure(Diagnostic::error(ErrorCode::InvalidArgument, "no output folder given"));
@@ -13,19 +52,13 @@ Result<TileReport> tile(const TileOptions& options, const ProgressFn& progress) 
     readPart = [&](std::string_view stage, double f) { return progress(stage, 0.6 * f); };
     writePart = [&](std::string_view stage, double f) { return progress(stage, 0.6 + 0.4 * f); };
   }
-  auto scene = loadGeometry(options.inputs, options.load, "tile", readPart);
-  if (!scene.ok()) return Result<TileReport>::failureFrom(scene);
-  std::vector<Diagnostic> diags = scene.takeDiagnostics();
-  auto written = tiles3d::write(scene.value(), options.outputDir, options.write, writePart);
-  if (!written.ok()) return Result<TileReport>::failure(*written.error(), std::move(diags));
-  for (auto& d : written.takeDiagnostics()) diags.push_back(std::move(d));
-  TileReport report;
-  report.outputDir = options.outputDir;
-  report.crs = scene->crs() ? scene->crs()->definition() : std::string();
-  report.inputs = options.inputs.size();
-  report.written = std::move(written).value();
+  auto report = options.load.joins.empty() ? tileStreamed(options, readPart, writePart)
+                                           : tileLoaded(options, readPart, writePart);
+  if (!report.ok()) return report;
+  report.value().outputDir = options.outputDir;
+  report.value().inputs = options.inputs.size();
   reportProgress(progress, "done", 1.0);
-  return Result<TileReport>::success(std::move(report), std::move(diags));
+  return report;
 }
 
 }  // namespace cim::app

@@ -29,32 +29,16 @@ std::string vectorContainerName(const Sniff& s) {
 bool ifcAccepts(const Sniff& s) { return isIfcFile(s.path); }
 std::string ifcName(const Sniff&) { return "IFC (STEP)"; }
 
-// The file's own georeference is used unless the user places the model (an origin given) or inspects its
-// engineering frame; a model without georeference is placed like a local mesh when a scene CRS is given (not when
-// inspecting: `cim info` shows a file in its own frame).
 Result<InputRead> ifcRead(const Sniff& s, const ReadOptions& options, const ProgressFn& progress) {
-  IfcOptions ifcOptions;
-  ifcOptions.applyGeoreference = !options.originGiven && options.frame != ReadFrame::Engineering;
-  auto r = readIfc(s.path, ifcOptions, progress);
+  auto r = readIfc(s.path, ifcOptionsFor(options), progress);
   if (!r.ok()) return Result<InputRead>::failureFrom(r);
   auto diags = r.takeDiagnostics();
   InputRead out;
   out.scene = std::move(r.value().scene);
   out.ifc = std::move(r).value();
-  if (options.originGiven && !out.ifc->georeferenceSource.empty())
-    diags.push_back(Diagnostic::warning(ErrorCode::ConventionApplied,
-                                        "LoadOptions::origin overrides the file's own georeference (" +
-                                            out.ifc->georeferenceSource + ", " + out.ifc->georeferenceCrs + ")",
-                                        s.path.string()));
-  if (options.frame == ReadFrame::Scene && !out.scene.crs() && options.placement.crs) {
-    if (!options.placement.originGiven)
-      return Result<InputRead>::failure(
-          localModelWithoutOrigin("the IFC model (no usable IfcMapConversion or IfcSite RefLatitude/RefLongitude)",
-                                  s.path.string()),
-          std::move(diags));
-    model::placeLocalScene(out.scene, options.placement.crs, options.placement.originMeters,
-                           options.placement.rotationDegrees);
-  }
+  if (auto note = ifcOriginOverrides(*out.ifc, options, s.path)) diags.push_back(std::move(*note));
+  if (auto placed = placeIfcScene(out.scene, options, s.path); !placed.ok())
+    return Result<InputRead>::failure(*placed.error(), std::move(diags));
   return Result<InputRead>::success(std::move(out), std::move(diags));
 }
 
@@ -212,6 +196,32 @@ Result<InputRead> meshRead(const Sniff& s, const ReadOptions& options, const Pro
 constexpr std::uint32_t kPlacement = kOrigin | kRotation | kUpAxis | kScale;
 
 }  // namespace
+
+IfcOptions ifcOptionsFor(const ReadOptions& options) {
+  IfcOptions ifcOptions;
+  ifcOptions.applyGeoreference = !options.originGiven && options.frame != ReadFrame::Engineering;
+  return ifcOptions;
+}
+
+// A model without georeference is placed like a local mesh when a scene CRS is given (not when inspecting: `cim info`
+// shows a file in its own frame).
+Status placeIfcScene(model::Scene& scene, const ReadOptions& options, const std::filesystem::path& path) {
+  if (options.frame != ReadFrame::Scene || scene.crs() || !options.placement.crs) return okStatus();
+  if (!options.placement.originGiven)
+    return Status::failure(localModelWithoutOrigin(
+        "the IFC model (no usable IfcMapConversion or IfcSite RefLatitude/RefLongitude)", path.string()));
+  model::placeLocalScene(scene, options.placement.crs, options.placement.originMeters, options.placement.rotationDegrees);
+  return okStatus();
+}
+
+std::optional<Diagnostic> ifcOriginOverrides(const IfcReadResult& read, const ReadOptions& options,
+                                             const std::filesystem::path& path) {
+  if (!options.originGiven || read.georeferenceSource.empty()) return std::nullopt;
+  return Diagnostic::warning(ErrorCode::ConventionApplied,
+                             "LoadOptions::origin overrides the file's own georeference (" + read.georeferenceSource +
+                                 ", " + read.georeferenceCrs + ")",
+                             path.string());
+}
 
 const std::vector<Format>& formats() {
   static const std::vector<Format> table = {

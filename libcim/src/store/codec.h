@@ -1,15 +1,6 @@
 #pragma once
-// Elements as the compact binary blobs a store keeps (everything an Element holds: GUID, class, name, typed
-// attributes, meshes with their materials, the exact parametric shape, the joined GUIDs), their content hash, and
-// the exact shapes as WKB for the GIS layers.
-//
-// Blob layout (little-endian), format 1: u8 format; strings as u32 length + UTF-8 bytes; attributes as count, then
-// key, type tag (0 none, 1 bool, 2 integer, 3 real, 4 text) and value; shapes as count, then material name, RGBA
-// floats, the mesh origin (3 doubles), positions, normals (3 floats each), indices and feature ids (u32), each array
-// led by its count; joined GUIDs; the parametric shape as a tag (0 none, 1 pipe, 2 well, 3 site feature) and its
-// fields in declaration order (codec.cpp). Doubles are stored bit for bit: a scene reads back equal.
-// Format 2 (written now; format 1 still read): each mesh array as count, packed size and meshoptimizer's lossless
-// packing (vertex codec for positions, normals, feature ids; index sequence codec for indices), decoded bit for bit.
+// A store's element blobs and content hashes (model/element_blob.h: the layout and its formats), and the exact shapes
+// as WKB for the GIS layers.
 //
 // The blob format follows the store's schema version (docs/store.md): schema 2 stores hold format 2 blobs (and any
 // format 1 blobs copied from older stores); schema 1 stores, made by a libcim that reads format 1 only, keep getting
@@ -23,21 +14,17 @@
 
 #include "cim/model/element.h"
 #include "export/report/report_internal.h"
+#include "model/element_blob.h"
 #include "store/db.h"
 
 namespace cim::store::detail {
 
-/// The blob format written into stores of the current schema version.
-inline constexpr int kBlobFormat = 2;
-/// The element as a blob of `format` (1 or 2; std::invalid_argument otherwise).
-Blob encodeElement(const model::Element& e, int format = kBlobFormat);
-/// nullopt when the blob is not one this libcim wrote (truncated, another format number).
-std::optional<model::Element> decodeElement(const Blob& blob);
-
-/// A hash of what the element is, without where it was read from: the source file and row of pipes, wells and site
-/// features (and the pipe.source / pipe.row attributes, and the GUID derived from them) are left out, so the same
-/// content from a renamed or re-ordered file hashes the same.
-std::int64_t contentHash(const model::Element& e);
+/// The blob format written into stores of the current schema version, the blobs and the content hash (see
+/// model/element_blob.h).
+using model::detail::contentHash;
+using model::detail::decodeElement;
+using model::detail::encodeElement;
+using model::detail::kBlobFormat;
 
 /// The GIS layer an element's exact shape goes to ("pipes", "wells", "site_polygons", "site_points",
 /// "site_lines"), or empty when it has none.

@@ -149,20 +149,24 @@ TEST_CASE("buildLod: meshes of up to 32 triangles are kept whole, larger ones si
 }
 
 TEST_CASE("leafParts: every valid shape of the leaf's elements, pointing into them", "[tiles][content]") {
-  std::vector<model::Element> elements = {triangles(0, 1, 2), triangles(1, 1, 1), triangles(2, 1, 3)};
+  model::Layer layer{"bim", {triangles(0, 1, 2), triangles(1, 1, 1), triangles(2, 1, 3)}};
+  auto& elements = layer.elements;
   elements[2].shapes[1].mesh.indices = {0, 1, 7};  // out of range: not valid
   elements[2].shapes[2].mesh.indices.clear();      // empty
   std::vector<TilingItem> items;
-  for (const auto& e : elements) {
+  for (std::size_t i = 0; i < elements.size(); ++i) {
     TilingItem item;
-    item.element = &e;
+    item.id = elements[i].id;
+    item.slot = i;
     item.triangles = 1;
     items.push_back(item);
   }
   TileNode leaf;
   leaf.begin = 1;
   leaf.end = 3;
-  const auto parts = leafParts(items, leaf);
+  const auto read = leafParts(*sceneLayer(layer), items, leaf);
+  REQUIRE(read.ok());
+  const auto& parts = read.value();
   REQUIRE(parts.size() == 2);
   CHECK(parts[0].element == &elements[1]);
   CHECK(parts[1].element == &elements[2]);

@@ -33,7 +33,7 @@ std::vector<std::string> describe(const std::vector<TileNode>& tiles, const std:
   std::vector<std::string> out;
   for (const auto& t : tiles) {
     std::string ids;
-    for (std::size_t i = t.begin; i < t.end; ++i) ids += std::to_string(items[i].element->id);
+    for (std::size_t i = t.begin; i < t.end; ++i) ids += std::to_string(items[i].id);
     std::sort(ids.begin(), ids.end());
     out.push_back(t.name + "=" + ids);
   }
@@ -110,9 +110,9 @@ TEST_CASE("tilingItems: elements with triangles in valid meshes, in id order, wi
 
   const auto items = tilingItems(elements);
   REQUIRE(items.size() == 3);
-  CHECK(items[0].element->id == 2);
-  CHECK(items[1].element->id == 3);
-  CHECK(items[2].element->id == 7);
+  CHECK(items[0].id == 2);
+  CHECK(items[1].id == 3);
+  CHECK(items[2].id == 7);
   CHECK(items[1].triangles == 12);  // the broken shape does not count
   CHECK(items[2].triangles == 24);
   CHECK(items[2].centre.isApprox(Eigen::Vector3d(10, 0, 0)));

@@ -59,10 +59,31 @@ struct LoadOptions {
 Result<model::Scene> loadScene(const std::vector<std::filesystem::path>& inputs, const LoadOptions& options,
                                const ProgressFn& progress = {});
 
+/// Takes each element loadScene would put in its scene, with its layer, id and coordinates as there. A failure stops
+/// the load with that failure.
+using ElementSink = std::function<Status(const std::string& layer, model::Element&& element)>;
+
+/// What streamScene loaded: the scene CRS (as loadScene's scene would have it) and the elements handed on.
+struct StreamedScene {
+  std::optional<geo::Crs> crs;
+  std::size_t elements = 0;
+};
+
+/// loadScene handing every element to `sink` as soon as it is in the scene CRS, instead of keeping the scene: an IFC
+/// input is read a window of products at a time (io::readIfcWindows), each window placed or reprojected as loadScene
+/// would and handed on, so memory holds a window, not the model; other inputs are read whole, then handed on. Elements,
+/// ids, layers, CRS and diagnostics are loadScene's. Registers (LoadOptions::joins) need every element at once: with
+/// joins it fails with InvalidArgument (use loadScene).
+Result<StreamedScene> streamScene(const std::vector<std::filesystem::path>& inputs, const LoadOptions& options,
+                                  const ElementSink& sink, const ProgressFn& progress = {});
+
 /// loadScene for writers (convert, tile): fails with NoGeometry, "nothing to <what>: ...", naming the inputs, when the
 /// scene holds no triangles.
 Result<model::Scene> loadGeometry(const std::vector<std::filesystem::path>& inputs, const LoadOptions& options,
                                   std::string_view what, const ProgressFn& progress = {});
+
+/// The NoGeometry error of loadGeometry: "nothing to <what>: the input holds no triangle geometry", naming the inputs.
+Diagnostic nothingTo(std::string_view what, const std::vector<std::filesystem::path>& inputs);
 
 /// Places a local (not georeferenced) scene: every mesh rotated by placement.rotationDegrees about +Z and moved to
 /// placement.originMeters; the scene takes placement.crs.

@@ -36,16 +36,24 @@
 // empty and their geometricError is the larger of their box diagonal and their children's errors.
 
 #include <cstddef>
+#include <cstdint>
 #include <filesystem>
+#include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "cim/core/progress.h"
 #include "cim/core/result.h"
 #include "cim/export/compression.h"
+#include "cim/geo/crs.h"
 #include "cim/model/scene.h"
 
 namespace cim::tiles3d {
+
+namespace detail {
+class LayerElements;
+}
 
 struct WriteOptions {
   /// A tile holds at most this many triangles unless one element alone has more.
@@ -95,6 +103,50 @@ Status checkOutputFolder(const std::filesystem::path& outputDir, bool overwrite)
 /// NoTransformation/TransformFailed when PROJ cannot place a vertex (naming the element). Nothing is written outside
 /// `outputDir`; on failure the folder may hold a partial result.
 Result<WriteStats> write(const model::Scene& scene, const std::filesystem::path& outputDir,
+                         const WriteOptions& options = {}, const ProgressFn& progress = {});
+
+/// Elements gathered for write() one at a time, for scenes larger than memory: an element is kept in memory while
+/// the elements kept stay within `memoryBytes` (meshes, attributes and names, estimated from their sizes); after
+/// that each one added is encoded into an anonymous temporary file (removed when the spool goes, also when the
+/// process dies) and read back when its tile is written. What stays in memory per spooled element is what the tiling
+/// needs: its id, bounding box, triangle count and attribute numbers. write() of a spool gives the same folder, byte
+/// for byte, as write() of a scene with the same elements, layers and CRS.
+class ElementSpool {
+ public:
+  static constexpr std::size_t kDefaultMemoryBytes = std::size_t(512) << 20;
+
+  /// A spool with no elements. The temporary file goes into `folder` (the system's temporary folder when empty) and
+  /// is made only when the first element goes to it.
+  explicit ElementSpool(std::size_t memoryBytes = kDefaultMemoryBytes, std::filesystem::path folder = {});
+  ~ElementSpool();
+  ElementSpool(ElementSpool&&) noexcept;
+  ElementSpool& operator=(ElementSpool&&) noexcept;
+
+  /// The CRS of the elements' coordinates (the scene CRS); write() needs one.
+  void setCrs(std::optional<geo::Crs> crs);
+  const std::optional<geo::Crs>& crs() const;
+
+  /// Takes `element` into layer `layer` (layers are made in the order they are first named), its id kept (ids must
+  /// differ, as in a scene). Fails with FileUnwritable when the temporary file cannot be made or written (the element
+  /// is then not taken).
+  Status add(const std::string& layer, model::Element&& element);
+
+  std::size_t elementCount() const;
+  std::size_t triangleCount() const;
+  std::size_t spooledElements() const;  ///< elements in the temporary file (the rest are in memory)
+  std::uint64_t spooledBytes() const;   ///< size of the temporary file
+
+  /// The layers in the order they were first named (what write() reads).
+  std::vector<const detail::LayerElements*> layers() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+/// write() of the spool's elements (see ElementSpool). Fails as write() of a scene; also with FileUnwritable when a
+/// spooled element cannot be read back.
+Result<WriteStats> write(const ElementSpool& spool, const std::filesystem::path& outputDir,
                          const WriteOptions& options = {}, const ProgressFn& progress = {});
 
 /// The identifier a metadata property of this attribute name gets (ids must match [A-Za-z_][A-Za-z0-9_]*):

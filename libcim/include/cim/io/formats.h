@@ -102,6 +102,19 @@ const std::vector<Format>& formats();
 /// The first format of the table that accepts the sniff (meshes accept everything left).
 const Format& formatFor(const Sniff& sniff);
 
+/// The IFC reader's options for reading into a scene with `options`: the file's own georeference unless the user
+/// places the model (an origin given) or inspects its engineering frame.
+IfcOptions ifcOptionsFor(const ReadOptions& options);
+
+/// What the IFC format does with (a window of) a model read with ifcOptionsFor(options): a model without georeference
+/// (no CRS) is placed like a local mesh when a scene CRS is given (fails naming `path` and LoadOptions::origin when
+/// no origin is); in the engineering frame or without a scene CRS it stays as it is.
+Status placeIfcScene(model::Scene& scene, const ReadOptions& options, const std::filesystem::path& path);
+
+/// The warning that the user's origin overrides the file's own georeference, when it does.
+std::optional<Diagnostic> ifcOriginOverrides(const IfcReadResult& read, const ReadOptions& options,
+                                             const std::filesystem::path& path);
+
 /// "IFC (.ifc); site features (...); ..." for help texts: one line per format.
 std::string formatsHelp();
 

@@ -21,10 +21,19 @@ struct IfcStreamResult {
   std::size_t peakElementsHeld = 0;  ///< the most elements built and not yet handed on at one time (the window)
 };
 
+/// Takes each window of elements as a scene: the file's layer, in the file's CRS when it has a georeference (none
+/// otherwise), elements in file order with ids counting from 0 over the whole file.
+using IfcWindowSink = std::function<void(model::Scene&& window)>;
+
 /// readIfc with every element handed to `sink` instead of being kept in the scene. Elements, their order, counts and
 /// diagnostics are those readIfc gives; with options.applyGeoreference each element is moved into the file's CRS
 /// before it is handed on.
 Result<IfcStreamResult> readIfcElements(const std::filesystem::path& path, const IfcOptions& options,
                                         const IfcElementSink& sink, const ProgressFn& progress = {});
+
+/// readIfcElements handing on each window whole (see IfcWindowSink): for callers that place or reproject what they
+/// get, as they would the scene readIfc gives.
+Result<IfcStreamResult> readIfcWindows(const std::filesystem::path& path, const IfcOptions& options,
+                                       const IfcWindowSink& sink, const ProgressFn& progress = {});
 
 }  // namespace cim::io

@@ -403,26 +403,47 @@ std::vector<std::string> uniquePropertyIds(const std::vector<std::string_view>& 
 
 }  // namespace
 
-AttributeKeys::AttributeKeys(const std::vector<const model::Element*>& elements) {
+struct AttributeKeys::Pending {
   std::unordered_map<std::string_view, std::uint32_t, KeyHash> numberOf;
   std::vector<ValueTypes> types;
-  for (const auto* e : elements) {
-    auto& numbers = numbers_[e];
-    numbers.reserve(e->attributes.size());
-    for (const auto& [key, value] : e->attributes) {
-      if (key == "Storey") {
-        numbers.push_back(kNone);
-        continue;
-      }
-      auto [it, added] = numberOf.try_emplace(std::string_view(key), static_cast<std::uint32_t>(names_.size()));
-      if (added) {
-        names_.push_back(it->first);
-        types.emplace_back();
-      }
-      numbers.push_back(it->second);
-      types[it->second].add(value);
+  std::size_t elements = 0;
+};
+
+AttributeKeys::AttributeKeys() : pending_(std::make_unique<Pending>()) {}
+AttributeKeys::~AttributeKeys() = default;
+AttributeKeys::AttributeKeys(AttributeKeys&&) noexcept = default;
+AttributeKeys& AttributeKeys::operator=(AttributeKeys&&) noexcept = default;
+
+AttributeKeys::AttributeKeys(const std::vector<const model::Element*>& elements) : AttributeKeys() {
+  numbers_.reserve(elements.size());
+  for (const auto* e : elements) add(*e);
+  finish();
+}
+
+void AttributeKeys::add(const model::Element& e) {
+  Pending& p = *pending_;
+  ++p.elements;
+  auto& numbers = numbers_[e.id];
+  numbers.reserve(e.attributes.size());
+  for (const auto& [key, value] : e.attributes) {
+    if (key == "Storey") {
+      numbers.push_back(kNone);
+      continue;
     }
+    auto it = p.numberOf.find(std::string_view(key));
+    if (it == p.numberOf.end()) {
+      const std::string_view name = storage_.emplace_back(key);
+      it = p.numberOf.emplace(name, static_cast<std::uint32_t>(names_.size())).first;
+      names_.push_back(name);
+      p.types.emplace_back();
+    }
+    numbers.push_back(it->second);
+    p.types[it->second].add(value);
   }
+}
+
+void AttributeKeys::finish() {
+  const Pending& p = *pending_;
   // Renumber in name order.
   std::vector<std::uint32_t> order(names_.size());
   for (std::uint32_t k = 0; k < order.size(); ++k) order[k] = k;
@@ -433,8 +454,8 @@ AttributeKeys::AttributeKeys(const std::vector<const model::Element*>& elements)
   for (std::uint32_t r = 0; r < order.size(); ++r) {
     renumber[order[r]] = r;
     sorted[r] = names_[order[r]];
-    ValueTypes t = types[order[r]];
-    t.anyAbsent = t.anyAbsent || t.elements < elements.size();
+    ValueTypes t = p.types[order[r]];
+    t.anyAbsent = t.anyAbsent || t.elements < p.elements;
     kinds_[r] = t.kind();
   }
   names_ = std::move(sorted);
@@ -442,6 +463,7 @@ AttributeKeys::AttributeKeys(const std::vector<const model::Element*>& elements)
   for (auto& [e, numbers] : numbers_)
     for (auto& k : numbers)
       if (k != kNone) k = renumber[k];
+  pending_.reset();
 }
 
 void addPropertyTable(tinygltf::Model& model, cim::detail::BufferBuilder& buffers,

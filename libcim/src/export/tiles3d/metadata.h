@@ -3,6 +3,9 @@
 // describes the element with feature id i in the tile's GLB.
 
 #include <cstdint>
+#include <deque>
+#include <memory>
+#include <string>
 #include <string_view>
 #include <unordered_map>
 #include <vector>
@@ -39,21 +42,37 @@ class AttributeKeys {
  public:
   static constexpr std::uint32_t kNone = 0xFFFFFFFFu;  ///< the number of "Storey"
 
+  /// No elements yet: add() each, then finish().
+  AttributeKeys();
+  /// add() of each element, then finish().
   explicit AttributeKeys(const std::vector<const model::Element*>& elements);
+  ~AttributeKeys();
+  AttributeKeys(AttributeKeys&&) noexcept;
+  AttributeKeys& operator=(AttributeKeys&&) noexcept;
+
+  /// Numbers e's attributes (names are copied: e need not outlive this) and notes their values' types. Element ids
+  /// must differ. Not after finish().
+  void add(const model::Element& e);
+  /// Numbers the names in name order and decides each property's kind from every value added (absent where an
+  /// element lacks the attribute).
+  void finish();
 
   /// Attribute names in order; number k is names()[k].
   const std::vector<std::string_view>& names() const { return names_; }
   /// The property id of number k (propertyId of the name, made unique in the layer: "a.b" and "a b" -> a_b, a_b_2).
   const std::vector<std::string>& ids() const { return ids_; }
   const std::vector<PropertyKind>& kinds() const { return kinds_; }
-  /// The numbers of e's attributes, in the order of e.attributes; e must be one of the constructor's elements.
-  const std::vector<std::uint32_t>& of(const model::Element& e) const { return numbers_.at(&e); }
+  /// The numbers of e's attributes, in the order of e.attributes; e (by its id) must be one that was added.
+  const std::vector<std::uint32_t>& of(const model::Element& e) const { return numbers_.at(e.id); }
 
  private:
+  struct Pending;                     // what add() gathers until finish()
+  std::unique_ptr<Pending> pending_;
+  std::deque<std::string> storage_;   // the names (a deque: views into it stay valid as it grows)
   std::vector<std::string_view> names_;
   std::vector<std::string> ids_;
   std::vector<PropertyKind> kinds_;
-  std::unordered_map<const model::Element*, std::vector<std::uint32_t>> numbers_;
+  std::unordered_map<std::uint32_t, std::vector<std::uint32_t>> numbers_;  // by element id
 };
 
 /// Adds the schema and property table 0 (row i = elements[i]) to model.extensions and the property values to the

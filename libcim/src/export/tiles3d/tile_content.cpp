@@ -94,7 +94,8 @@ LodElement simplifyElement(const LodEntry& e, const std::vector<Part>& input, do
     if (s.mesh.empty()) continue;
     out.errorMeters = std::max(out.errorMeters, s.errorMeters);
     out.triangles += s.mesh.triangleCount();
-    out.parts.push_back({e.element, input[i].material, std::make_shared<const geometry::Mesh>(std::move(s.mesh))});
+    out.parts.push_back(
+        {e.element, input[i].material, std::make_shared<const geometry::Mesh>(std::move(s.mesh)), input[i].hold});
   }
   return out;
 }
@@ -284,14 +285,19 @@ Result<std::uintmax_t> writeGlbFile(tinygltf::Model& model, const fs::path& path
 
 }  // namespace
 
-std::vector<Part> leafParts(const std::vector<TilingItem>& items, const TileNode& leaf) {
+Result<std::vector<Part>> leafParts(const LayerElements& layer, const std::vector<TilingItem>& items,
+                                    const TileNode& leaf) {
   std::vector<Part> parts;
-  for (std::size_t i = leaf.begin; i < leaf.end; ++i)
-    for (const auto& shape : items[i].element->shapes)
+  for (std::size_t i = leaf.begin; i < leaf.end; ++i) {
+    auto read = layer.element(items[i]);
+    if (!read.ok()) return Result<std::vector<Part>>::failureFrom(read);
+    const std::shared_ptr<const model::Element> element = std::move(read).value();
+    for (const auto& shape : element->shapes)
       if (!shape.mesh.empty() && geometry::isValid(shape.mesh))
-        parts.push_back({items[i].element, &shape.material,
-                         std::shared_ptr<const geometry::Mesh>(std::shared_ptr<void>(), &shape.mesh)});
-  return parts;
+        parts.push_back({element.get(), &shape.material, std::shared_ptr<const geometry::Mesh>(element, &shape.mesh),
+                         element});
+  }
+  return Result<std::vector<Part>>::success(std::move(parts));
 }
 
 std::size_t lodBudget(std::size_t maxTrianglesPerTile) { return std::max<std::size_t>(1, maxTrianglesPerTile / 4); }

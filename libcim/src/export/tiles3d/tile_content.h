@@ -17,6 +17,7 @@
 #include "cim/geometry/aabb.h"
 #include "cim/geometry/mesh.h"
 #include "cim/model/element.h"
+#include "export/tiles3d/layer_elements.h"
 #include "export/tiles3d/metadata.h"
 #include "export/tiles3d/tile_frame.h"
 #include "export/tiles3d/tiling.h"
@@ -28,11 +29,14 @@ struct Part {
   const model::Element* element = nullptr;
   const model::Material* material = nullptr;
   std::shared_ptr<const geometry::Mesh> mesh;
+  /// Keeps `element` (and `material`) alive: an element read back from a spool for its tile; null for the elements
+  /// of a scene in memory.
+  std::shared_ptr<const void> hold;
 };
 
-/// A leaf's content: every valid, non-empty shape mesh of its elements (items [begin, end)), in item and shape order.
-/// The parts point into the elements (no copies).
-std::vector<Part> leafParts(const std::vector<TilingItem>& items, const TileNode& leaf);
+/// A leaf's content: every valid, non-empty shape mesh of its elements (items [begin, end), taken from `layer`), in
+/// item and shape order. The parts point into the elements (no copies). Fails as LayerElements::element.
+Result<std::vector<Part>> leafParts(const LayerElements& layer, const std::vector<TilingItem>& items, const TileNode& leaf);
 
 /// The most triangles an inner tile's LOD holds: a quarter of the leaf budget (at least 1). In a binary tree the inner
 /// tiles then hold a quarter to a half of the leaves' triangles together (see cim/export/tiles3d.h).

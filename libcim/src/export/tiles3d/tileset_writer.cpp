@@ -15,6 +15,7 @@
 #include "cim/geo/transform.h"
 #include "core/output_file.h"
 #include "core/parallel.h"
+#include "export/tiles3d/layer_elements.h"
 #include "export/tiles3d/metadata.h"
 #include "export/tiles3d/tile_content.h"
 #include "export/tiles3d/tile_frame.h"
@@ -57,12 +58,12 @@ void count(TileOutcome& out, Result<detail::WrittenContent>& written, bool fullD
   for (auto& d : written.takeDiagnostics()) out.diagnostics.push_back(std::move(d));
 }
 
-// The elements of a layer as the attribute table needs them (in item order).
-std::vector<const model::Element*> elementsOf(const std::vector<detail::TilingItem>& items) {
-  std::vector<const model::Element*> elements;
-  elements.reserve(items.size());
-  for (const auto& item : items) elements.push_back(item.element);
-  return elements;
+// Where the layer keeps the items' elements (in item order), for its attribute keys.
+std::vector<std::size_t> slotsOf(const std::vector<detail::TilingItem>& items) {
+  std::vector<std::size_t> slots;
+  slots.reserve(items.size());
+  for (const auto& item : items) slots.push_back(item.slot);
+  return slots;
 }
 
 // Writes one layer's tileset into its folder: plan() tiles it (no output, no CRS needed), write() writes it.
@@ -70,23 +71,34 @@ class LayerWriter {
  public:
   // `progress` (may be empty) hears "tiling" once the tile tree is split and "tiles" as each tile is written, with
   // this layer's fraction done.
-  LayerWriter(const model::Layer& layer, const WriteOptions& options, fs::path folder, std::vector<Diagnostic>& diags,
+  LayerWriter(const detail::LayerElements& layer, const WriteOptions& options, fs::path folder, std::vector<Diagnostic>& diags,
               ProgressFn progress)
       : layer_(layer), options_(options), folder_(std::move(folder)), diags_(diags), progress_(std::move(progress)) {}
 
   // The tiling: items, attribute keys (numbered on another thread while the tree is split) and the tile tree.
   void plan() {
-    items_ = detail::tilingItems(layer_.elements, options_.threads);
-    stats_.layer = layer_.name;
+    items_ = layer_.items(options_.threads);
+    stats_.layer = layer_.name();
     if (items_.empty()) return;
-    auto keys = std::async(std::launch::async, [elements = elementsOf(items_)] { return detail::AttributeKeys(elements); });
+    // Ids name the rows of the property tables (and number their attributes): a scene's are unique.
+    const auto repeated = std::adjacent_find(items_.begin(), items_.end(), [](const auto& a, const auto& b) { return a.id == b.id; });
+    if (repeated != items_.end()) {
+      planned_ = Status::failure(Diagnostic::error(
+          ErrorCode::InvalidArgument,
+          "element id " + std::to_string(repeated->id) + " is used twice: elements of a scene have unique ids (Scene::addElement gives them)",
+          layer_.name()));
+      items_.clear();
+      return;
+    }
+    auto keys = std::async(std::launch::async, [this, slots = slotsOf(items_)] { return layer_.keys(slots); });
     nodes_ = detail::splitTiles(items_, options_.maxTrianglesPerTile);
-    keys_.emplace(keys.get());
+    keys_ = keys.get();
     for (const auto& node : nodes_) stats_.depth = std::max(stats_.depth, node.depth);
   }
 
   Result<TilesetStats> write(const geo::Transformer& toWgs84) {
     toWgs84_ = &toWgs84;
+    if (!planned_.ok()) return Result<TilesetStats>::failureFrom(planned_);
     if (items_.empty()) return Result<TilesetStats>::success(stats_);
     if (!reportProgress(progress_, "tiling", 0.0))
       return Result<TilesetStats>::failure(Diagnostic::error(ErrorCode::Cancelled, "cancelled"));
@@ -104,7 +116,7 @@ class LayerWriter {
   // independent otherwise (each owns its children's parts), so they are written in parallel, each as soon as its
   // children are. After a failure the rest is not written (a parent's LOD would be incomplete).
   Status writeTiles() {
-    const detail::ContentSettings settings{*toWgs84_, *keys_, layer_.name, options_.compression, folder_ / "tiles"};
+    const detail::ContentSettings settings{*toWgs84_, *keys_, layer_.name(), options_.compression, folder_ / "tiles"};
     std::vector<int> parent(nodes_.size(), -1);
     for (std::size_t i = 0; i < nodes_.size(); ++i)
       for (int c : nodes_[i].children) parent[static_cast<std::size_t>(c)] = static_cast<int>(i);
@@ -133,7 +145,7 @@ class LayerWriter {
   Status firstFailure() const {
     for (const auto& out : outcomes_)
       if (!out.status.ok() && out.status.error()->code != ErrorCode::Cancelled) return out.status;
-    return Status::failure(Diagnostic::error(ErrorCode::ExportFailed, "writing a tile failed", layer_.name));
+    return Status::failure(Diagnostic::error(ErrorCode::ExportFailed, "writing a tile failed", layer_.name()));
   }
 
   // Tile i's frame (at the centre of its elements' bounds), also set as its volume's.
@@ -151,7 +163,9 @@ class LayerWriter {
     auto frame = placeFrame(i);
     if (!frame.ok()) return Status::failureFrom(frame);
     TileOutcome& out = outcomes_[i];
-    out.parts = detail::leafParts(items_, nodes_[i]);
+    auto parts = detail::leafParts(layer_, items_, nodes_[i]);
+    if (!parts.ok()) return Status::failureFrom(parts);
+    out.parts = std::move(parts).value();
     auto written = detail::writeTileContent(settings, nodes_[i].name, *frame, out.parts);
     if (!written.ok()) return Status::failureFrom(written);
     volumes_[i].hasContent = true;
@@ -228,7 +242,7 @@ class LayerWriter {
 
   Result<TilesetStats> writeTileset() {
     stats_.tileset = folder_ / "tileset.json";
-    auto written = detail::writeJsonFile(stats_.tileset, detail::tilesetJson(nodes_, volumes_, layer_.name));
+    auto written = detail::writeJsonFile(stats_.tileset, detail::tilesetJson(nodes_, volumes_, layer_.name()));
     if (!written.ok()) return Result<TilesetStats>::failureFrom(written);
     std::error_code ec;
     stats_.bytes += fs::file_size(stats_.tileset, ec);
@@ -236,14 +250,15 @@ class LayerWriter {
     return Result<TilesetStats>::success(stats_);
   }
 
-  const model::Layer& layer_;
+  const detail::LayerElements& layer_;
   const geo::Transformer* toWgs84_ = nullptr;  // set by write()
   const WriteOptions& options_;
   fs::path folder_;
   std::vector<Diagnostic>& diags_;
   ProgressFn progress_;
+  Status planned_ = okStatus();                 // a failure of plan(), reported by write()
   std::vector<detail::TilingItem> items_;
-  std::optional<detail::AttributeKeys> keys_;  // the layer's attribute names, numbered (for the property tables)
+  std::shared_ptr<const detail::AttributeKeys> keys_;  // the layer's attribute names, numbered (property tables)
   std::vector<detail::TileNode> nodes_;        // the tile tree (root first)
   std::vector<TileVolume> volumes_;            // what tileset.json says of each tile
   std::vector<TileOutcome> outcomes_;          // what writing each tile gave
@@ -292,24 +307,17 @@ std::string uniqueFolderName(const std::string& layer, std::set<std::string>& us
   return name;
 }
 
-// Fails with what makes the scene or the options unfit for 3D Tiles (see write()).
-Status checkInput(const model::Scene& scene, const WriteOptions& options) {
-  if (!scene.crs())
+// Fails with what makes the scene (its CRS and triangle count) or the options unfit for 3D Tiles (see write()).
+Status checkInput(const std::optional<geo::Crs>& crs, std::size_t triangles, const WriteOptions& options) {
+  if (!crs)
     return Status::failure(Diagnostic::error(
         ErrorCode::InvalidArgument, "the scene has no CRS: 3D Tiles need a georeferenced scene (give LoadOptions::crs, and "
         "LoadOptions::origin for a local model)"));
   if (options.maxTrianglesPerTile == 0)
     return Status::failure(Diagnostic::error(ErrorCode::InvalidArgument, "maxTrianglesPerTile must be > 0"));
-  if (scene.triangleCount() == 0)
+  if (triangles == 0)
     return Status::failure(Diagnostic::error(ErrorCode::NoGeometry, "the scene has no triangles to write"));
   return okStatus();
-}
-
-std::size_t elementsWithoutTriangles(const model::Layer& layer) {
-  std::size_t n = 0;
-  for (const auto& e : layer.elements)
-    if (e.triangleCount() == 0) ++n;
-  return n;
 }
 
 // Every layer with triangles, tiled (see LayerWriter::plan), each with the folder its tileset goes to.
@@ -319,30 +327,31 @@ struct LayerPlans {
   std::size_t done = 0;  // layers written so far (for the progress)
 };
 
-void planLayers(const model::Scene& scene, const WriteOptions& options, const fs::path& outputDir,
-                const ProgressFn& progress, WriteStats& stats, std::vector<Diagnostic>& diags, LayerPlans& plans) {
+void planLayers(const std::vector<const detail::LayerElements*>& layers, const WriteOptions& options,
+                const fs::path& outputDir, const ProgressFn& progress, WriteStats& stats, std::vector<Diagnostic>& diags,
+                LayerPlans& plans) {
   std::set<std::string> folders;
-  const std::size_t layerCount = std::max<std::size_t>(1, scene.layers().size());
-  for (const auto& layer : scene.layers()) {
-    const std::size_t without = elementsWithoutTriangles(layer);
+  const std::size_t layerCount = std::max<std::size_t>(1, layers.size());
+  for (const auto* layer : layers) {
+    const std::size_t without = layer->withoutTriangles();
     stats.elementsWithoutGeometry += without;
-    if (without == layer.elements.size()) continue;
-    const std::string folder = uniqueFolderName(layer.name, folders);
+    if (without == layer->size()) continue;
+    const std::string folder = uniqueFolderName(layer->name(), folders);
     ProgressFn layerProgress;
     if (progress)
       layerProgress = [&progress, &plans, layerCount](std::string_view stage, double f) {
         return progress(stage, (static_cast<double>(plans.done) + f) / layerCount);
       };
-    plans.writers.push_back(std::make_unique<LayerWriter>(layer, options, outputDir / folder, diags, layerProgress));
+    plans.writers.push_back(std::make_unique<LayerWriter>(*layer, options, outputDir / folder, diags, layerProgress));
     plans.writers.back()->plan();
     plans.folders.push_back(folder);
   }
 }
 
 // Writes the planned layers, each listed in `index`.
-Status writeLayers(const model::Scene& scene, LayerPlans& plans, const geo::Transformer& toWgs84,
+Status writeLayers(std::size_t layerCount, LayerPlans& plans, const geo::Transformer& toWgs84,
                    const ProgressFn& progress, WriteStats& stats, nlohmann::json& index) {
-  const std::size_t layerCount = std::max<std::size_t>(1, scene.layers().size());
+  layerCount = std::max<std::size_t>(1, layerCount);
   for (std::size_t k = 0; k < plans.writers.size(); ++k) {
     auto written = plans.writers[k]->write(toWgs84);
     if (!written.ok()) return Status::failureFrom(written);
@@ -362,20 +371,24 @@ Status checkOutputFolder(const fs::path& outputDir, bool overwrite) {
   return okStatus();
 }
 
-Result<WriteStats> write(const model::Scene& scene, const fs::path& outputDir, const WriteOptions& options,
-                         const ProgressFn& progress) {
-  auto checked = checkInput(scene, options);
+namespace {
+
+// write() of a scene or a spool: its layers, CRS and triangle count.
+Result<WriteStats> writeAll(const std::vector<const detail::LayerElements*>& layers, const std::optional<geo::Crs>& crs,
+                            std::size_t triangles, const fs::path& outputDir, const WriteOptions& options,
+                               const ProgressFn& progress) {
+  auto checked = checkInput(crs, triangles, options);
   if (!checked.ok()) return Result<WriteStats>::failureFrom(checked);
   if (auto refused = folderRefusal(outputDir, options.overwrite))  // before the tiling, not after it
     return Result<WriteStats>::failure(Diagnostic::error(ErrorCode::FileUnwritable, *refused, outputDir.string()));
   // PROJ looks the operation up in its database while the layers are tiled (a few tens of milliseconds).
-  auto pendingTransformer = std::async(std::launch::async, [crs = *scene.crs()] {
+  auto pendingTransformer = std::async(std::launch::async, [crs = *crs] {
     return geo::Transformer::create(crs, geo::wgs84Geographic3d());
   });
   WriteStats stats;
   std::vector<Diagnostic> diags;
   LayerPlans plans;
-  planLayers(scene, options, outputDir, progress, stats, diags, plans);
+  planLayers(layers, options, outputDir, progress, stats, diags, plans);
   auto toWgs84 = pendingTransformer.get();
   if (!toWgs84.ok()) return Result<WriteStats>::failureFrom(toWgs84);
   {
@@ -386,9 +399,9 @@ Result<WriteStats> write(const model::Scene& scene, const fs::path& outputDir, c
   auto prepared = prepareFolder(outputDir, options.overwrite);
   if (!prepared.ok()) return Result<WriteStats>::failureFrom(prepared);
 
-  nlohmann::json index = detail::indexJson(scene.crs()->definition());
-  auto layers = writeLayers(scene, plans, *toWgs84, progress, stats, index);
-  if (!layers.ok()) return Result<WriteStats>::failureFrom(layers);
+  nlohmann::json index = detail::indexJson(crs->definition());
+  auto written = writeLayers(layers.size(), plans, *toWgs84, progress, stats, index);
+  if (!written.ok()) return Result<WriteStats>::failureFrom(written);
   if (stats.elementsWithoutGeometry > 0)
     diags.push_back(Diagnostic::info(ErrorCode::NoGeometry, std::to_string(stats.elementsWithoutGeometry) +
                                                                 " elements without triangles are not in any tile"));
@@ -396,6 +409,21 @@ Result<WriteStats> write(const model::Scene& scene, const fs::path& outputDir, c
   auto indexWritten = detail::writeJsonFile(stats.index, index);
   if (!indexWritten.ok()) return Result<WriteStats>::failureFrom(indexWritten);
   return Result<WriteStats>::success(std::move(stats), std::move(diags));
+}
+
+}  // namespace
+
+Result<WriteStats> write(const model::Scene& scene, const fs::path& outputDir, const WriteOptions& options,
+                         const ProgressFn& progress) {
+  std::vector<std::unique_ptr<detail::LayerElements>> owned;
+  std::vector<const detail::LayerElements*> layers;
+  for (const auto& layer : scene.layers()) layers.push_back(owned.emplace_back(detail::sceneLayer(layer)).get());
+  return writeAll(layers, scene.crs(), scene.triangleCount(), outputDir, options, progress);
+}
+
+Result<WriteStats> write(const ElementSpool& spool, const fs::path& outputDir, const WriteOptions& options,
+                         const ProgressFn& progress) {
+  return writeAll(spool.layers(), spool.crs(), spool.triangleCount(), outputDir, options, progress);
 }
 
 }  // namespace cim::tiles3d

@@ -32,7 +32,7 @@ std::size_t splitAtMedian(std::vector<TilingItem>& items, std::size_t begin, std
   std::nth_element(items.begin() + static_cast<std::ptrdiff_t>(begin), items.begin() + static_cast<std::ptrdiff_t>(mid),
                    items.begin() + static_cast<std::ptrdiff_t>(end), [axis](const TilingItem& a, const TilingItem& b) {
                      const double x = a.centre[axis], y = b.centre[axis];
-                     return x < y || (x == y && a.element->id < b.element->id);
+                     return x < y || (x == y && a.id < b.id);
                    });
   return mid;
 }
@@ -51,7 +51,7 @@ int split(std::vector<TilingItem>& items, std::size_t begin, std::size_t end, co
     // In element id order: nth_element leaves the others in an order that depends on every value it compared, so
     // without this a change anywhere would reorder (and rewrite) tiles whose content is the same.
     std::sort(items.begin() + static_cast<std::ptrdiff_t>(begin), items.begin() + static_cast<std::ptrdiff_t>(end),
-              [](const TilingItem& a, const TilingItem& b) { return a.element->id < b.element->id; });
+              [](const TilingItem& a, const TilingItem& b) { return a.id < b.id; });
     return index;
   }
   const std::size_t mid = splitAtMedian(items, begin, end, centres);
@@ -63,24 +63,29 @@ int split(std::vector<TilingItem>& items, std::size_t begin, std::size_t end, co
 
 }  // namespace
 
+TilingItem measureItem(const model::Element& element, std::size_t slot) {
+  TilingItem item;
+  item.id = element.id;
+  item.slot = slot;
+  for (const auto& s : element.shapes)
+    if (!s.mesh.empty() && geometry::isValid(s.mesh)) {
+      item.triangles += s.mesh.triangleCount();
+      item.bounds.extend(geometry::worldBounds(s.mesh));
+    }
+  item.centre = item.bounds.center();
+  return item;
+}
+
 std::vector<TilingItem> tilingItems(const std::vector<model::Element>& elements, unsigned threads) {
   // Each element's triangles and bounds on up to `threads` cores (a city layer has 100,000s), then those with
   // triangles kept.
   std::vector<TilingItem> all(elements.size());
-  cim::detail::parallelFor(elements.size(), cim::detail::workerCount(threads), [&](std::size_t i) {
-    TilingItem& item = all[i];
-    item.element = &elements[i];
-    for (const auto& s : elements[i].shapes)
-      if (!s.mesh.empty() && geometry::isValid(s.mesh)) {
-        item.triangles += s.mesh.triangleCount();
-        item.bounds.extend(geometry::worldBounds(s.mesh));
-      }
-    item.centre = item.bounds.center();
-  });
+  cim::detail::parallelFor(elements.size(), cim::detail::workerCount(threads),
+                           [&](std::size_t i) { all[i] = measureItem(elements[i], i); });
   // Kept in place (a second array of 100,000s of items is memory touched for nothing), sorted by id unless the layer
   // is in id order already (as readers add elements).
   all.erase(std::remove_if(all.begin(), all.end(), [](const TilingItem& item) { return item.triangles == 0; }), all.end());
-  auto byId = [](const TilingItem& a, const TilingItem& b) { return a.element->id < b.element->id; };
+  auto byId = [](const TilingItem& a, const TilingItem& b) { return a.id < b.id; };
   if (!std::is_sorted(all.begin(), all.end(), byId)) std::sort(all.begin(), all.end(), byId);
   return all;
 }

@@ -4,6 +4,7 @@
 // Elements are never split. See cim/export/tiles3d.h for the scheme.
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -16,7 +17,8 @@ namespace cim::tiles3d::detail {
 
 /// One element as the tiling sees it: bounds of its valid, non-empty shape meshes (scene CRS) and their triangles.
 struct TilingItem {
-  const model::Element* element = nullptr;
+  std::uint32_t id = 0;    ///< the element's id (model::Element::id)
+  std::size_t slot = 0;    ///< where its layer keeps it (LayerElements::element)
   geometry::Aabb bounds;
   Eigen::Vector3d centre = Eigen::Vector3d::Zero();
   std::size_t triangles = 0;
@@ -32,6 +34,9 @@ struct TileNode {
   geometry::Aabb bounds;           ///< of its elements, scene CRS
   bool isLeaf() const { return children.empty(); }
 };
+
+/// An element as the tiling sees it (its triangles and bounds; `slot` is where its layer keeps it).
+TilingItem measureItem(const model::Element& element, std::size_t slot);
 
 /// The layer's elements that have triangles in valid meshes, in element id order (what makes the tiling
 /// deterministic). Elements without any are left out. Measured on up to `threads` threads (0: every core).

@@ -160,7 +160,8 @@ namespace {
 
 // Where a streamed read sends the elements of each window (see readIfcElements).
 struct WindowSink {
-  const IfcElementSink& sink;
+  const IfcElementSink* sink = nullptr;        // one element at a time, or
+  const IfcWindowSink* windowSink = nullptr;   // the window as a scene
   std::size_t elements = 0, peakHeld = 0;
 
   // The window's elements (the scene's, ids given) moved by `toMap` if any, handed on and taken out of the scene.
@@ -169,13 +170,21 @@ struct WindowSink {
     const std::string name = scene.layers().empty() ? std::string() : scene.layers().front().name;
     auto layers = scene.takeLayers();
     scene.layer(name);
+    model::Scene window(scene.crs());
     for (auto& layer : layers) {
       peakHeld = std::max(peakHeld, layer.elements.size());
-      for (auto& e : layer.elements) {
-        sink(layer.name, std::move(e));
-        ++elements;
+      elements += layer.elements.size();
+      if (windowSink) {
+        window.layer(layer.name).elements.reserve(layer.elements.size());
+        for (auto& e : layer.elements) {
+          const std::uint32_t id = e.id;
+          window.addElementWithId(layer.name, std::move(e), id);
+        }
+      } else {
+        for (auto& e : layer.elements) (*sink)(layer.name, std::move(e));
       }
     }
+    if (windowSink) (*windowSink)(std::move(window));
   }
 };
 
@@ -259,16 +268,29 @@ Result<IfcReadResult> readIfc(const std::filesystem::path& path, const IfcOption
                     options, progress);
 }
 
-Result<IfcStreamResult> readIfcElements(const std::filesystem::path& path, const IfcOptions& options,
-                                        const IfcElementSink& sink, const ProgressFn& progress) {
+namespace {
+
+Result<IfcStreamResult> readStreamed(const std::filesystem::path& path, const IfcOptions& options, WindowSink window,
+                                     const ProgressFn& progress) {
   auto subIndex = [&](std::string_view stage, double f) { return reportProgress(progress, stage, 0.2 * f); };
-  WindowSink window{sink};
   auto read = readOpened(IfcFile::open(path, progress ? ProgressFn(subIndex) : ProgressFn()), path.filename().string(),
                          options, progress, &window);
   if (!read.ok()) return Result<IfcStreamResult>::failureFrom(read);
   auto diags = read.takeDiagnostics();
   return Result<IfcStreamResult>::success(IfcStreamResult{std::move(read).value(), window.elements, window.peakHeld},
                                           std::move(diags));
+}
+
+}  // namespace
+
+Result<IfcStreamResult> readIfcElements(const std::filesystem::path& path, const IfcOptions& options,
+                                        const IfcElementSink& sink, const ProgressFn& progress) {
+  return readStreamed(path, options, WindowSink{&sink, nullptr}, progress);
+}
+
+Result<IfcStreamResult> readIfcWindows(const std::filesystem::path& path, const IfcOptions& options,
+                                       const IfcWindowSink& sink, const ProgressFn& progress) {
+  return readStreamed(path, options, WindowSink{nullptr, &sink}, progress);
 }
 
 namespace inmemory {
