@@ -1,6 +1,8 @@
 // The shared GDAL/OGR helpers of the io readers (see gdal_util.h).
 #include "io/gdal/gdal_util.h"
 
+#include <dlfcn.h>
+
 #include <algorithm>
 #include <atomic>
 #include <cstring>
@@ -29,6 +31,13 @@ namespace {
 // (e.g. a GeoJSON geometry without coordinates, met again by every GetNextFeature outside a reader's CollectErrors):
 // this one prints nothing but debug messages, which GDAL's default shows only with CPL_DEBUG=ON (and then everything
 // goes to the default handler, for whoever debugs GDAL itself).
+// GDAL's own address of one of its error handlers. libcim may reach GDAL through trampolines
+// (cmake/lazy_libraries.cmake), and a trampoline's address is not the one GDAL hands back or compares handlers with.
+CPLErrorHandler gdalHandler(CPLErrorHandler linked, const char* name) {
+  void* own = dlsym(RTLD_DEFAULT, name);
+  return own ? reinterpret_cast<CPLErrorHandler>(own) : linked;
+}
+
 void CPL_STDCALL libcimErrorHandler(CPLErr errorClass, CPLErrorNum code, const char* message) {
   if (errorClass == CE_Debug || CPLTestBool(CPLGetConfigOption("CPL_DEBUG", "NO")))
     CPLDefaultErrorHandler(errorClass, code, message);
@@ -43,12 +52,12 @@ void registerDrivers() {
     CPLSetConfigOption("OGR_GEOJSON_MAX_OBJ_SIZE", "0");
     // Only in place of GDAL's default handler: a program that installed its own keeps it.
     const CPLErrorHandler previous = CPLSetErrorHandler(libcimErrorHandler);
-    if (previous != CPLDefaultErrorHandler) CPLSetErrorHandler(previous);
+    if (previous != gdalHandler(CPLDefaultErrorHandler, "CPLDefaultErrorHandler")) CPLSetErrorHandler(previous);
   });
 }
 
 QuietErrors::QuietErrors() {
-  CPLPushErrorHandler(CPLQuietErrorHandler);
+  CPLPushErrorHandler(gdalHandler(CPLQuietErrorHandler, "CPLQuietErrorHandler"));
   CPLErrorReset();
 }
 
