@@ -141,14 +141,32 @@ std::size_t lineIndex(const std::vector<double>& lines, double x) {
 }
 
 // Vertices welded by exact equality: extrusions repeat each corner once per face.
+// Points keep the order of their first use. Sorted, not mapped: this runs on every boolean operand.
 void weld(const SolidMesh& m, std::vector<Eigen::Vector3d>& points, std::vector<std::array<std::uint32_t, 3>>& tris) {
-  std::map<std::tuple<double, double, double>, std::uint32_t> index;
-  std::vector<std::uint32_t> remap(m.positions.size());
-  for (std::size_t i = 0; i < m.positions.size(); ++i) {
-    const auto& p = m.positions[i];
-    auto [it, added] = index.try_emplace({p.x(), p.y(), p.z()}, static_cast<std::uint32_t>(points.size()));
-    if (added) points.push_back(p);
-    remap[i] = it->second;
+  const std::size_t n = m.positions.size();
+  auto less = [&](std::uint32_t a, std::uint32_t b) {
+    const auto& p = m.positions[a];
+    const auto& q = m.positions[b];
+    return std::tie(p.x(), p.y(), p.z()) < std::tie(q.x(), q.y(), q.z());
+  };
+  std::vector<std::uint32_t> order(n);
+  for (std::uint32_t i = 0; i < n; ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(), less);
+  std::vector<std::uint32_t> group(n);  // equal points share a group
+  std::uint32_t groups = 0;
+  for (std::size_t j = 0; j < n; ++j) {
+    if (j > 0 && less(order[j - 1], order[j])) ++groups;
+    group[order[j]] = groups;
+  }
+  std::vector<std::uint32_t> idOfGroup(n == 0 ? 0 : groups + 1, 0xFFFFFFFFu);
+  std::vector<std::uint32_t> remap(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    auto& id = idOfGroup[group[i]];
+    if (id == 0xFFFFFFFFu) {
+      id = static_cast<std::uint32_t>(points.size());
+      points.push_back(m.positions[i]);
+    }
+    remap[i] = id;
   }
   for (const auto& t : m.triangles) {
     const std::array<std::uint32_t, 3> w{remap[t[0]], remap[t[1]], remap[t[2]]};
@@ -442,20 +460,41 @@ bool closedOutward(const SolidMesh& a, std::vector<Eigen::Vector3d>& pts, std::v
   if (!(scale > 0) || !std::isfinite(scale)) return false;
   // Faces turned to agree with their neighbours across every edge (surface models write them in any orientation),
   // then each connected piece turned outward-facing by its signed volume, measured about the first vertex so map
-  // coordinates do not cancel. An edge of more or fewer than two faces: not closed.
-  std::map<std::pair<std::uint32_t, std::uint32_t>, std::vector<std::uint32_t>> byEdge;
-  for (std::uint32_t i = 0; i < tris.size(); ++i)
-    for (int k = 0; k < 3; ++k) byEdge[std::minmax(tris[i][k], tris[i][(k + 1) % 3])].push_back(i);
-  for (const auto& [e, ts] : byEdge)
-    if (ts.size() != 2) return false;
+  // coordinates do not cancel. An edge of more or fewer than two faces: not closed. The edges are found by sorting
+  // (edge, face corner) pairs, not in a map: this check ran on every boolean operand and was a tenth of reading a
+  // house of clipped walls.
+  const std::size_t n = tris.size();
+  auto corner = [&](std::size_t t, int k) { return std::pair{tris[t][k], tris[t][(k + 1) % 3]}; };  // edge k of t
+  std::vector<std::pair<std::uint64_t, std::uint32_t>> uses;  // (undirected edge, face * 3 + k)
+  uses.reserve(3 * n);
+  for (std::uint32_t i = 0; i < n; ++i)
+    for (int k = 0; k < 3; ++k) {
+      const auto [a0, b0] = std::minmax(tris[i][k], tris[i][(k + 1) % 3]);
+      uses.push_back({std::uint64_t(a0) << 32 | b0, i * 3 + std::uint32_t(k)});
+    }
+  std::sort(uses.begin(), uses.end());
+  std::vector<std::uint32_t> across(3 * n);  // the face on the other side of each face's edge k
+  for (std::size_t j = 0; j < uses.size(); j += 2) {
+    if (j + 1 >= uses.size() || uses[j + 1].first != uses[j].first ||
+        (j + 2 < uses.size() && uses[j + 2].first == uses[j].first))
+      return false;
+    across[uses[j].second] = uses[j + 1].second / 3;
+    across[uses[j + 1].second] = uses[j].second / 3;
+  }
+  // Turned over or not; a turned face's edges are its edges 2, 1, 0 run backwards.
+  std::vector<char> turned(n, 0);
+  auto directed = [&](std::uint32_t t, int k) {  // edge k of t as it runs now
+    const auto [from, to] = corner(t, turned[t] ? 2 - k : k);
+    return turned[t] ? std::pair{to, from} : std::pair{from, to};
+  };
   auto runs = [&](std::uint32_t t, std::uint32_t from, std::uint32_t to) {
     for (int k = 0; k < 3; ++k)
-      if (tris[t][k] == from && tris[t][(k + 1) % 3] == to) return true;
+      if (directed(t, k) == std::pair{from, to}) return true;
     return false;
   };
-  std::vector<int> piece(tris.size(), -1);
+  std::vector<int> piece(n, -1);
   int pieces = 0;
-  for (std::uint32_t seed = 0; seed < tris.size(); ++seed) {
+  for (std::uint32_t seed = 0; seed < n; ++seed) {
     if (piece[seed] >= 0) continue;
     std::vector<std::uint32_t> stack{seed}, members;
     piece[seed] = pieces;
@@ -464,27 +503,36 @@ bool closedOutward(const SolidMesh& a, std::vector<Eigen::Vector3d>& pts, std::v
       stack.pop_back();
       members.push_back(t);
       for (int k = 0; k < 3; ++k) {
-        const std::uint32_t from = tris[t][k], to = tris[t][(k + 1) % 3];
-        const auto& ts = byEdge.at(std::minmax(from, to));
-        const std::uint32_t n = ts[0] == t ? ts[1] : ts[0];
-        if (piece[n] >= 0) continue;
-        if (runs(n, from, to)) std::swap(tris[n][1], tris[n][2]);  // runs the shared edge the same way: turn it over
-        piece[n] = pieces;
-        stack.push_back(n);
+        const auto [from, to] = directed(t, k);
+        const std::uint32_t other = across[t * 3 + std::uint32_t(turned[t] ? 2 - k : k)];
+        if (piece[other] >= 0) continue;
+        if (runs(other, from, to)) turned[other] ^= 1;  // runs the shared edge the same way: turn it over
+        piece[other] = pieces;
+        stack.push_back(other);
       }
     }
     double volume = 0;
-    for (auto t : members) volume += (pts[tris[t][0]] - o).dot((pts[tris[t][1]] - o).cross(pts[tris[t][2]] - o));
+    for (auto t : members) {
+      const auto& f = tris[t];
+      const auto [i1, i2] = turned[t] ? std::pair{f[2], f[1]} : std::pair{f[1], f[2]};
+      volume += (pts[f[0]] - o).dot((pts[i1] - o).cross(pts[i2] - o));
+    }
     if (volume < 0)
-      for (auto t : members) std::swap(tris[t][1], tris[t][2]);
+      for (auto t : members) turned[t] ^= 1;
     ++pieces;
   }
-  std::map<std::pair<std::uint32_t, std::uint32_t>, int> edgeUse;
+  for (std::size_t t = 0; t < n; ++t)
+    if (turned[t]) std::swap(tris[t][1], tris[t][2]);
+  // Closed and oriented: every edge run once each way.
+  std::vector<std::uint64_t> runsOnce;
+  runsOnce.reserve(3 * n);
   for (const auto& t : tris)
-    for (int k = 0; k < 3; ++k) ++edgeUse[{t[k], t[(k + 1) % 3]}];
-  for (const auto& [e, n] : edgeUse) {
-    auto back = edgeUse.find({e.second, e.first});
-    if (n != 1 || back == edgeUse.end() || back->second != 1) return false;
+    for (int k = 0; k < 3; ++k) runsOnce.push_back(std::uint64_t(t[k]) << 32 | t[(k + 1) % 3]);
+  std::sort(runsOnce.begin(), runsOnce.end());
+  for (std::size_t j = 0; j < runsOnce.size(); ++j) {
+    if (j + 1 < runsOnce.size() && runsOnce[j + 1] == runsOnce[j]) return false;  // an edge run twice one way
+    const std::uint64_t back = runsOnce[j] << 32 | runsOnce[j] >> 32;
+    if (!std::binary_search(runsOnce.begin(), runsOnce.end(), back)) return false;
   }
   return true;
 }
