@@ -322,6 +322,48 @@ constexpr int kCheckWaitMilliseconds = 10000;
 
 }  // namespace
 
+namespace detail {
+
+namespace {
+
+// The columns of the check tables, in ensureCheckTables' order.
+const std::vector<Column> kCheckColumns = {{"name", 't'}, {"kind", 't'}, {"a", 't'}, {"b", 't'}, {"rules", 't'},
+                                           {"clearance_m", 'r'}, {"tolerance_m", 'r'}, {"created", 'i'},
+                                           {"evaluated", 'i'}};
+const std::vector<Column> kResultColumns = {
+    {"check_name", 't'}, {"id", 't'},     {"type", 't'},     {"a_element", 'i'},   {"a_layer", 't'},
+    {"a_name", 't'},     {"a_kind", 't'}, {"b_element", 'i'}, {"b_layer", 't'},    {"b_name", 't'},
+    {"b_kind", 't'},     {"distance", 'r'}, {"horizontal", 'r'}, {"vertical", 'r'}, {"required_m", 'r'},
+    {"required_kind", 't'}, {"rule", 't'}, {"x", 'r'},       {"y", 'r'},           {"z", 'r'},
+    {"details", 't'},    {"found_in", 'i'}, {"resolved_in", 'i'}};
+
+void copyRows(Db& from, Db& to, const std::string& table, const std::vector<Column>& columns) {
+  std::string list;
+  for (const auto& c : columns) list += (list.empty() ? "" : ", ") + c.name;
+  auto rows = from.prepare("SELECT " + list + " FROM " + table);
+  auto put = to.prepareInsert(table, columns);
+  while (rows->step()) {
+    for (int k = 0; k < static_cast<int>(columns.size()); ++k) {
+      if (rows->isNull(k)) put->bindNull(k + 1);
+      else if (columns[k].type == 'i') put->bind(k + 1, rows->int64(k));
+      else if (columns[k].type == 'r') put->bind(k + 1, rows->real(k));
+      else put->bind(k + 1, std::string_view(rows->text(k)));
+    }
+    put->run();
+  }
+}
+
+}  // namespace
+
+void copyChecks(Db& from, Db& to) {
+  if (!from.hasTable("cim_check")) return;
+  ensureCheckTables(to);
+  copyRows(from, to, "cim_check", kCheckColumns);
+  copyRows(from, to, "cim_result", kResultColumns);
+}
+
+}  // namespace detail
+
 Result<CheckRun> Store::addCheck(const CheckDefinition& check) {
   using R = Result<CheckRun>;
   auto& db = *impl_->db;

@@ -825,6 +825,7 @@ Status Store::copyTo(Store& target) {
     }
     to.setBulk(false);
     createIndexes(to);
+    copyChecks(from, to);  // the registered checks and their results follow the data
     to.commit();
     if (to.dialect() == Dialect::Sqlite) try {
         to.exec("PRAGMA journal_mode = WAL");

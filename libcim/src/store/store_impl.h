@@ -34,6 +34,9 @@ struct Store::Impl {
 namespace detail {
 /// A database failure as the diagnostic the store's API returns (StoreBusy when another writer holds the lock).
 Diagnostic dbError(const DbError& e, const std::string& location);
+/// Copies the registered checks and every result they found (cim_check, cim_result) from `from` into `to`, inside
+/// the caller's transactions (Store::copyTo); nothing when `from` has no checks table. Throws DbError.
+void copyChecks(Db& from, Db& to);
 }  // namespace detail
 
 }  // namespace cim::store

@@ -196,3 +196,62 @@ TEST_CASE("store checks: a fixed distance with the moved element in set B, and c
   REQUIRE(again.ok());
   CHECK(again->empty());
 }
+
+TEST_CASE("store checks: a copied store keeps its registered checks and every result, as of every version",
+          "[store][checks]") {
+  TempDir dir;
+  const std::string path = (dir / "city.gpkg").string();
+  update(path, writeTables(dir.path() / "v1", "3347836.445"));
+  {
+    auto opened = store::Store::open(path);
+    REQUIRE(opened.ok());
+    store::CheckDefinition c;
+    c.name = "water-gas";
+    c.a = "*";
+    c.rules = {"gb50289"};
+    REQUIRE(opened->addCheck(c).ok());
+  }
+  update(path, writeTables(dir.path() / "v2", "3347839.445"));  // one new result
+  update(path, writeTables(dir.path() / "v3", "3347836.445"));  // resolved again
+  auto source = store::Store::open(path);
+  REQUIRE(source.ok());
+  auto target = store::Store::open((dir / "copy.gpkg").string(), true);
+  REQUIRE(target.ok());
+  auto copied = source->copyTo(target.value());
+  INFO((copied.ok() ? std::string() : copied.error()->message));
+  REQUIRE(copied.ok());
+
+  auto before = source->checks(), after = target->checks();
+  REQUIRE(before.ok());
+  REQUIRE(after.ok());
+  REQUIRE(after->size() == 1);
+  CHECK(after->front().name == before->front().name);
+  CHECK(after->front().rules == before->front().rules);
+  CHECK(after->front().evaluated == before->front().evaluated);
+  auto rows = [](store::Store& st, const store::AsOf& asOf) {
+    auto r = st.results("water-gas", asOf);
+    REQUIRE(r.ok());
+    std::vector<std::string> out;
+    for (const auto& x : r.value())
+      out.push_back(x.id + " " + x.status + " " + x.aName + "/" + x.bName + " found " + std::to_string(x.foundIn) +
+                    " resolved " + (x.resolvedIn ? std::to_string(*x.resolvedIn) : "-"));
+    std::sort(out.begin(), out.end());
+    return out;
+  };
+  for (const store::AsOf asOf : {store::AsOf{}, store::AsOf{1, {}}, store::AsOf{2, {}}}) {
+    const auto a = rows(source.value(), asOf), b = rows(target.value(), asOf);
+    CHECK(!a.empty());
+    CHECK(a == b);
+  }
+  // The copy's checks run on its next update like the original's: the same input again changes nothing.
+  app::StoreUpdateOptions o;
+  o.load.crs = "EPSG:4549+5737";
+  auto same = app::storeUpdate((dir / "copy.gpkg").string(), {dir.path() / "v3" / "pipe_lines.csv"}, o);
+  REQUIRE(same.ok());
+  CHECK_FALSE(same->report.version);
+  auto moved = app::storeUpdate((dir / "copy.gpkg").string(), {dir.path() / "v2" / "pipe_lines.csv"}, o);
+  REQUIRE(moved.ok());
+  REQUIRE(moved->report.checks.size() == 1);
+  CHECK(moved->report.checks.front().added == 1);
+  CHECK_FALSE(moved->report.checks.front().full);
+}

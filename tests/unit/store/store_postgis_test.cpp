@@ -13,6 +13,8 @@
 #include <iostream>
 #include <thread>
 
+#include <algorithm>
+
 #include <catch2/catch.hpp>
 #include <libpq-fe.h>
 
@@ -137,6 +139,22 @@ TEST_CASE("postgis store: a GeoPackage store copies with its history and reads b
   REQUIRE(updated.ok());
   REQUIRE(updated->version);
   CHECK(updated->diff.moved() > 5);
+  store::CheckDefinition check;  // registered checks and their results go along
+  check.name = "clearance";
+  check.a = "*";
+  check.rules = {"gb50289"};
+  REQUIRE(source.addCheck(check).ok());
+  auto resultsOf = [](store::Store& st) {
+    auto r = st.results("clearance");
+    REQUIRE(r.ok());
+    std::vector<std::string> out;
+    for (const auto& x : r.value())
+      out.push_back(x.id + " " + x.status + " " + x.aName + "/" + x.bName + " " + std::to_string(x.foundIn));
+    std::sort(out.begin(), out.end());
+    return out;
+  };
+  const auto results = resultsOf(source);
+  CHECK(!results.empty());
   const auto location = freshDatabase("copied");
   auto target = openStore(location, true);
   auto copied = source.copyTo(target);
@@ -160,9 +178,14 @@ TEST_CASE("postgis store: a GeoPackage store copies with its history and reads b
   REQUIRE(da.ok());
   REQUIRE(db.ok());
   CHECK(store::formatDiff(da.value()) == store::formatDiff(db.value()));
+  REQUIRE(target.checks().ok());
+  REQUIRE(target.checks()->size() == 1);
+  CHECK(target.checks()->front().rules == check.rules);
+  CHECK(resultsOf(target) == results);
   // And back into a new GeoPackage.
   auto back = openStore((dir / "back.gpkg").string(), true);
   REQUIRE(target.copyTo(back).ok());
+  CHECK(resultsOf(back) == results);
   auto b2 = back.read();
   REQUIRE(b2.ok());
   cimtest::requireSameScene(source.read().value(), b2.value());
