@@ -53,6 +53,15 @@ std::map<std::string, std::vector<store::StoredResult>> byStatus(store::Store& s
 
 bool involves(const store::StoredResult& r, const std::string& name) { return r.aName == name || r.bName == name; }
 
+// The check "water-gas": every pipe against every other, by GB 50289 (and GB 50028 for gas).
+store::CheckDefinition waterGas() {
+  store::CheckDefinition c;
+  c.name = "water-gas";
+  c.a = "*";
+  c.rules = {"gb50289"};
+  return c;
+}
+
 }  // namespace
 
 TEST_CASE("store checks: a water main moved into a gas main's clearance is one new result, moved back it is resolved",
@@ -64,10 +73,7 @@ TEST_CASE("store checks: a water main moved into a gas main's clearance is one n
   auto opened = store::Store::open(path);
   REQUIRE(opened.ok());
   auto& st = opened.value();
-  store::CheckDefinition c;
-  c.name = "water-gas";
-  c.a = "*";  // every pipe against every other, by GB 50289 (and GB 50028 for gas)
-  c.rules = {"gb50289"};
+  const store::CheckDefinition c = waterGas();
   auto added = st.addCheck(c);
   INFO((added.ok() ? std::string() : added.error()->message));
   REQUIRE(added.ok());
@@ -202,15 +208,7 @@ TEST_CASE("store checks: a copied store keeps its registered checks and every re
   TempDir dir;
   const std::string path = (dir / "city.gpkg").string();
   update(path, writeTables(dir.path() / "v1", "3347836.445"));
-  {
-    auto opened = store::Store::open(path);
-    REQUIRE(opened.ok());
-    store::CheckDefinition c;
-    c.name = "water-gas";
-    c.a = "*";
-    c.rules = {"gb50289"};
-    REQUIRE(opened->addCheck(c).ok());
-  }
+  REQUIRE(store::Store::open(path)->addCheck(waterGas()).ok());
   update(path, writeTables(dir.path() / "v2", "3347839.445"));  // one new result
   update(path, writeTables(dir.path() / "v3", "3347836.445"));  // resolved again
   auto source = store::Store::open(path);
