@@ -406,14 +406,28 @@ struct Incoming {
   std::int64_t hash = 0;
 };
 
+// A (layer, key) pair looked up by value without building one string of both: an update matches 100,000s of them.
+struct LayerKey {
+  std::string_view layer, key;
+  bool operator==(const LayerKey&) const = default;
+};
+struct LayerKeyHash {
+  std::size_t operator()(const LayerKey& k) const {
+    const std::size_t a = std::hash<std::string_view>{}(k.layer), b = std::hash<std::string_view>{}(k.key);
+    return a ^ (b + 0x9E3779B97F4A7C15ull + (a << 6) + (a >> 2));
+  }
+};
+
 // Keys of the incoming elements: by the key fields (falling back to the automatic key where a field is missing),
 // made unique within a layer by "#2", "#3" ... (each reported).
 std::vector<Incoming> incomingKeys(const model::Scene& scene, const std::vector<std::string>& fields,
                                    std::vector<Diagnostic>& diagnostics) {
   std::vector<Incoming> out;
+  out.reserve(scene.elementCount());  // never moved: `seen` looks at the keys in place
   std::size_t missing = 0, repeated = 0;
   std::string firstMissing, firstRepeated;
-  std::map<std::pair<std::string, std::string>, int> seen;
+  std::unordered_map<LayerKey, int, LayerKeyHash> seen;  // how often each natural key came
+  seen.reserve(scene.elementCount());
   for (const auto& layer : scene.layers())
     for (const auto& e : layer.elements) {
       std::string key;
@@ -430,11 +444,12 @@ std::vector<Incoming> incomingKeys(const model::Scene& scene, const std::vector<
         if (!fields.empty() && missing++ == 0) firstMissing = layer.name + " " + e.name;
         key = autoKey(e);
       }
-      if (const int n = ++seen[{layer.name, key}]; n > 1) {
-        if (repeated++ == 0) firstRepeated = layer.name + " " + key;
-        key += "#" + std::to_string(n);
-      }
       out.push_back({&e, &layer.name, std::move(key), 0});
+      auto& added = out.back().key;
+      if (const int n = ++seen.try_emplace(LayerKey{layer.name, added}, 0).first->second; n > 1) {
+        if (repeated++ == 0) firstRepeated = layer.name + " " + added;
+        added += "#" + std::to_string(n);  // the map keeps the first one's key
+      }
     }
   cim::detail::parallelFor(out.size(), cim::detail::workerCount(), [&](std::size_t i) { out[i].hash = contentHash(*out[i].element); });
   if (missing)
@@ -464,12 +479,13 @@ struct Write {
 // many matched rows are unchanged.
 std::vector<Write> planWrites(const std::vector<Incoming>& incoming, const std::vector<RowInfo>& current,
                               std::vector<bool>& matched, std::size_t& unchanged) {
-  std::unordered_map<std::string, std::size_t> byKey;
-  for (std::size_t i = 0; i < current.size(); ++i) byKey[current[i].layer + '\x1e' + current[i].key] = i;
+  std::unordered_map<LayerKey, std::size_t, LayerKeyHash> byKey;
+  byKey.reserve(current.size());
+  for (std::size_t i = 0; i < current.size(); ++i) byKey.insert_or_assign(LayerKey{current[i].layer, current[i].key}, i);
   matched.assign(current.size(), false);
   std::vector<Write> writes;
   for (const auto& in : incoming) {
-    const auto it = byKey.find(*in.layer + '\x1e' + in.key);
+    const auto it = byKey.find(LayerKey{*in.layer, in.key});
     if (it != byKey.end() && !matched[it->second]) {
       matched[it->second] = true;
       if (current[it->second].hash == in.hash) ++unchanged;
