@@ -144,7 +144,7 @@ class ElementSpool {
   std::unique_ptr<Impl> impl_;
 };
 
-/// write() of the spool's elements (see ElementSpool). Fails as write() of a scene; also with FileUnwritable when a
+/// write() of the spool's elements (see ElementSpool). Fails as write() of a scene; also with ExportFailed when a
 /// spooled element cannot be read back.
 Result<WriteStats> write(const ElementSpool& spool, const std::filesystem::path& outputDir,
                          const WriteOptions& options = {}, const ProgressFn& progress = {});
