@@ -6,8 +6,9 @@
 # How: libcim does not link them. For every function it calls in them (libcim/lazy_symbols.txt, made by
 # scripts/lazy_symbols.py) a hidden trampoline of the same name jumps through a slot; the first call through any slot
 # loads the libraries (dlopen, by soname), fills every slot (dlsym) and continues into the real function
-# (src/core/lazy_libraries.cpp). Only on x86-64 (the trampolines are assembly); elsewhere, or with
-# -DCIM_LAZY_LIBRARIES=OFF, the libraries are linked as usual.
+# (src/core/lazy_libraries.cpp). Only on x86-64 (the trampolines are assembly) and without sanitizers; elsewhere, or
+# with -DCIM_LAZY_LIBRARIES=OFF, the libraries are linked as usual (the global property CIM_LAZY_LIBRARIES_ACTIVE says
+# which).
 #
 # cim_lazy_libraries(TARGET SYMBOL_FILE NAME=IMPORTED_TARGET...): the target compiles against the imported targets'
 # headers and gets the trampolines for the sections of SYMBOL_FILE named NAME.
@@ -16,7 +17,10 @@ option(CIM_LAZY_LIBRARIES "Load GDAL and libcitygml on first use (x86-64)" ON)
 
 function(cim_lazy_libraries target symbolFile)
   set(pairs ${ARGN})
-  if(NOT CIM_LAZY_LIBRARIES OR NOT CMAKE_SYSTEM_PROCESSOR MATCHES "^(x86_64|AMD64|amd64)$")
+  # Sanitizer builds (the fuzz and ASan builds) refer to the libraries' type information for UBSan's vptr checks:
+  # data, which a trampoline cannot stand for. They link the libraries as usual.
+  if(NOT CIM_LAZY_LIBRARIES OR NOT CMAKE_SYSTEM_PROCESSOR MATCHES "^(x86_64|AMD64|amd64)$" OR CIM_BUILD_FUZZERS
+     OR CMAKE_CXX_FLAGS MATCHES "-fsanitize" OR CMAKE_CXX_FLAGS_DEBUG MATCHES "-fsanitize")
     foreach(pair IN LISTS pairs)
       string(REPLACE "=" ";" parts ${pair})
       list(GET parts 1 imported)
@@ -118,4 +122,5 @@ function(cim_lazy_libraries target symbolFile)
   target_include_directories(${target} PRIVATE ${out})
   target_compile_definitions(${target} PRIVATE CIM_LAZY_LIBRARIES=1)
   target_link_libraries(${target} PRIVATE ${CMAKE_DL_LIBS})
+  set_property(GLOBAL PROPERTY CIM_LAZY_LIBRARIES_ACTIVE TRUE)
 endfunction()
