@@ -444,27 +444,13 @@ std::optional<BooleanResult> clipClosedGeneral(const std::vector<Eigen::Vector3d
 
 namespace {
 
-// `a` welded (identical vertices merged), turned outward-facing, and checked closed (every edge used once in each
-// direction, the check corefinement would make); `scale` is its largest extent from its first vertex. False when it
-// is not a closed surface.
-bool closedOutward(const SolidMesh& a, std::vector<Eigen::Vector3d>& pts, std::vector<std::array<std::uint32_t, 3>>& tris,
-                   double& scale) {
-  if (a.positions.empty()) return false;
-  for (const auto& t : a.triangles)
-    if (std::max({t[0], t[1], t[2]}) >= a.positions.size()) return false;
-  weld(a, pts, tris);
-  if (tris.size() < 4) return false;
-  const Eigen::Vector3d o = pts[0];
-  scale = 0;
-  for (const auto& p : pts) scale = std::max(scale, (p - o).norm());
-  if (!(scale > 0) || !std::isfinite(scale)) return false;
-  // Faces turned to agree with their neighbours across every edge (surface models write them in any orientation),
-  // then each connected piece turned outward-facing by its signed volume, measured about the first vertex so map
-  // coordinates do not cancel. An edge of more or fewer than two faces: not closed. The edges are found by sorting
-  // (edge, face corner) pairs, not in a map: this check ran on every boolean operand and was a tenth of reading a
-  // house of clipped walls.
+using Faces = std::vector<std::array<std::uint32_t, 3>>;
+
+// For every face's edge k (at face * 3 + k), the face on its other side. False when an edge has more or fewer than
+// two faces. The edges are found by sorting (edge, face corner) pairs, not in a map: the closed check runs on every
+// boolean operand, and with maps it was a tenth of reading a house of clipped walls.
+bool edgeNeighbours(const Faces& tris, std::vector<std::uint32_t>& across) {
   const std::size_t n = tris.size();
-  auto corner = [&](std::size_t t, int k) { return std::pair{tris[t][k], tris[t][(k + 1) % 3]}; };  // edge k of t
   std::vector<std::pair<std::uint64_t, std::uint32_t>> uses;  // (undirected edge, face * 3 + k)
   uses.reserve(3 * n);
   for (std::uint32_t i = 0; i < n; ++i)
@@ -473,7 +459,7 @@ bool closedOutward(const SolidMesh& a, std::vector<Eigen::Vector3d>& pts, std::v
       uses.push_back({std::uint64_t(a0) << 32 | b0, i * 3 + std::uint32_t(k)});
     }
   std::sort(uses.begin(), uses.end());
-  std::vector<std::uint32_t> across(3 * n);  // the face on the other side of each face's edge k
+  across.assign(3 * n, 0);
   for (std::size_t j = 0; j < uses.size(); j += 2) {
     if (j + 1 >= uses.size() || uses[j + 1].first != uses[j].first ||
         (j + 2 < uses.size() && uses[j + 2].first == uses[j].first))
@@ -481,10 +467,20 @@ bool closedOutward(const SolidMesh& a, std::vector<Eigen::Vector3d>& pts, std::v
     across[uses[j].second] = uses[j + 1].second / 3;
     across[uses[j + 1].second] = uses[j].second / 3;
   }
+  return true;
+}
+
+// Faces turned to agree with their neighbours across every edge (surface models write them in any orientation), then
+// each connected piece turned outward-facing by its signed volume, measured about `o` so map coordinates do not
+// cancel.
+void orientOutward(const std::vector<Eigen::Vector3d>& pts, Faces& tris, const std::vector<std::uint32_t>& across,
+                   const Eigen::Vector3d& o) {
+  const std::size_t n = tris.size();
   // Turned over or not; a turned face's edges are its edges 2, 1, 0 run backwards.
   std::vector<char> turned(n, 0);
   auto directed = [&](std::uint32_t t, int k) {  // edge k of t as it runs now
-    const auto [from, to] = corner(t, turned[t] ? 2 - k : k);
+    const int j = turned[t] ? 2 - k : k;
+    const std::uint32_t from = tris[t][j], to = tris[t][(j + 1) % 3];
     return turned[t] ? std::pair{to, from} : std::pair{from, to};
   };
   auto runs = [&](std::uint32_t t, std::uint32_t from, std::uint32_t to) {
@@ -523,9 +519,12 @@ bool closedOutward(const SolidMesh& a, std::vector<Eigen::Vector3d>& pts, std::v
   }
   for (std::size_t t = 0; t < n; ++t)
     if (turned[t]) std::swap(tris[t][1], tris[t][2]);
-  // Closed and oriented: every edge run once each way.
+}
+
+// Closed and oriented: every edge run once each way.
+bool runsOnceEachWay(const Faces& tris) {
   std::vector<std::uint64_t> runsOnce;
-  runsOnce.reserve(3 * n);
+  runsOnce.reserve(3 * tris.size());
   for (const auto& t : tris)
     for (int k = 0; k < 3; ++k) runsOnce.push_back(std::uint64_t(t[k]) << 32 | t[(k + 1) % 3]);
   std::sort(runsOnce.begin(), runsOnce.end());
@@ -535,6 +534,25 @@ bool closedOutward(const SolidMesh& a, std::vector<Eigen::Vector3d>& pts, std::v
     if (!std::binary_search(runsOnce.begin(), runsOnce.end(), back)) return false;
   }
   return true;
+}
+
+// `a` welded (identical vertices merged), turned outward-facing, and checked closed (every edge used once in each
+// direction, the check corefinement would make); `scale` is its largest extent from its first vertex. False when it
+// is not a closed surface.
+bool closedOutward(const SolidMesh& a, std::vector<Eigen::Vector3d>& pts, Faces& tris, double& scale) {
+  if (a.positions.empty()) return false;
+  for (const auto& t : a.triangles)
+    if (std::max({t[0], t[1], t[2]}) >= a.positions.size()) return false;
+  weld(a, pts, tris);
+  if (tris.size() < 4) return false;
+  const Eigen::Vector3d o = pts[0];
+  scale = 0;
+  for (const auto& p : pts) scale = std::max(scale, (p - o).norm());
+  if (!(scale > 0) || !std::isfinite(scale)) return false;
+  std::vector<std::uint32_t> across;
+  if (!edgeNeighbours(tris, across)) return false;
+  orientOutward(pts, tris, across, o);
+  return runsOnceEachWay(tris);
 }
 
 }  // namespace
