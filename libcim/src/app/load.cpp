@@ -193,42 +193,6 @@ void groundFromTerrain(const std::vector<fs::path>& inputs, io::ReadOptions& ro,
                                    rasters.front().string()));
 }
 
-}  // namespace
-
-Result<model::Scene> loadScene(const std::vector<fs::path>& inputs, const LoadOptions& options,
-                               const ProgressFn& progress) {
-  std::vector<Diagnostic> diags;
-  if (inputs.empty())
-    return Result<model::Scene>::failure(Diagnostic::error(ErrorCode::InvalidArgument, "no input files given"));
-  auto ro = readOptions(options);
-  if (!ro.ok()) return Result<model::Scene>::failureFrom(ro);
-
-  groundFromTerrain(inputs, *ro, diags);
-  model::Scene scene(ro->placement.crs);
-  for (std::size_t i = 0; i < inputs.size(); ++i) {
-    const auto& path = inputs[i];
-    const double base = static_cast<double>(i) / inputs.size(), span = 1.0 / inputs.size();
-    ProgressFn sub;
-    if (progress)
-      sub = [&](std::string_view stage, double f) { return progress(stage, base + span * f); };
-    auto loaded = readInput(path, *ro, options, sub);
-    if (!loaded.ok()) {
-      const Diagnostic error = *loaded.error();
-      for (auto& d : loaded.takeDiagnostics())
-        if (d.severity != Severity::Error) diags.push_back(std::move(d));
-      return Result<model::Scene>::failure(error, std::move(diags));
-    }
-    for (auto& d : loaded.takeDiagnostics()) diags.push_back(std::move(d));
-    auto merged = mergeInput(scene, std::move(loaded.value().scene), i == 0 && !ro->placement.crs, path, diags);
-    if (!merged.ok()) return Result<model::Scene>::failure(*merged.error(), std::move(diags));
-  }
-  if (auto joined = applyJoins(scene, options, diags); !joined.ok())
-    return Result<model::Scene>::failure(*joined.error(), std::move(diags));
-  return Result<model::Scene>::success(std::move(scene), std::move(diags));
-}
-
-namespace {
-
 // Hands every element of `scene` (the loaded part) to `sink` and empties it; its id counter goes on.
 Status handOn(model::Scene& scene, const ElementSink& sink, std::size_t& count) {
   for (auto& layer : scene.takeLayers())
@@ -284,30 +248,25 @@ Status streamIfc(const fs::path& path, const io::ReadOptions& ro, const LoadOpti
   return okStatus();
 }
 
-}  // namespace
-
-Result<StreamedScene> streamScene(const std::vector<fs::path>& inputs, const LoadOptions& options,
-                                  const ElementSink& sink, const ProgressFn& progress) {
-  std::vector<Diagnostic> diags;
-  if (inputs.empty())
-    return Result<StreamedScene>::failure(Diagnostic::error(ErrorCode::InvalidArgument, "no input files given"));
-  if (!options.joins.empty())
-    return Result<StreamedScene>::failure(Diagnostic::error(
-        ErrorCode::InvalidArgument, "registers (LoadOptions::joins) are joined onto the whole scene: use loadScene"));
+// What loadScene and streamScene share: the inputs read one by one and merged into `scene` (made here, in the scene
+// CRS). With `sink`, each input's elements are handed on as soon as they are merged (an IFC input a window at a time)
+// and leave `scene`, which keeps the CRS and the id counter. A failure carries `diags` along.
+Status loadInputs(const std::vector<fs::path>& inputs, const LoadOptions& options, const ElementSink* sink,
+                  model::Scene& scene, std::size_t& handed, std::vector<Diagnostic>& diags, const ProgressFn& progress) {
+  if (inputs.empty()) return Status::failure(Diagnostic::error(ErrorCode::InvalidArgument, "no input files given"));
   auto ro = readOptions(options);
-  if (!ro.ok()) return Result<StreamedScene>::failureFrom(ro);
+  if (!ro.ok()) return Status::failureFrom(ro);
   groundFromTerrain(inputs, *ro, diags);
-  model::Scene scene(ro->placement.crs);  // the CRS and the id counter; elements leave it as soon as they are in it
-  StreamedScene out;
+  scene = model::Scene(ro->placement.crs);
   for (std::size_t i = 0; i < inputs.size(); ++i) {
     const auto& path = inputs[i];
     const double base = static_cast<double>(i) / inputs.size(), span = 1.0 / inputs.size();
     ProgressFn sub;
     if (progress) sub = [&](std::string_view stage, double f) { return progress(stage, base + span * f); };
     const bool takeItsCrs = i == 0 && !ro->placement.crs;
-    if (io::formatFor(io::sniffFile(path)).id == "ifc") {
-      auto streamed = streamIfc(path, *ro, options, takeItsCrs, scene, sink, out.elements, diags, sub);
-      if (!streamed.ok()) return Result<StreamedScene>::failure(*streamed.error(), std::move(diags));
+    if (sink && io::formatFor(io::sniffFile(path)).id == "ifc") {
+      if (auto streamed = streamIfc(path, *ro, options, takeItsCrs, scene, *sink, handed, diags, sub); !streamed.ok())
+        return Status::failure(*streamed.error(), std::move(diags));
       continue;
     }
     auto loaded = readInput(path, *ro, options, sub);
@@ -315,13 +274,40 @@ Result<StreamedScene> streamScene(const std::vector<fs::path>& inputs, const Loa
       const Diagnostic error = *loaded.error();
       for (auto& d : loaded.takeDiagnostics())
         if (d.severity != Severity::Error) diags.push_back(std::move(d));
-      return Result<StreamedScene>::failure(error, std::move(diags));
+      return Status::failure(error, std::move(diags));
     }
     for (auto& d : loaded.takeDiagnostics()) diags.push_back(std::move(d));
     auto merged = mergeInput(scene, std::move(loaded.value().scene), takeItsCrs, path, diags);
-    if (merged.ok()) merged = handOn(scene, sink, out.elements);
-    if (!merged.ok()) return Result<StreamedScene>::failure(*merged.error(), std::move(diags));
+    if (merged.ok() && sink) merged = handOn(scene, *sink, handed);
+    if (!merged.ok()) return Status::failure(*merged.error(), std::move(diags));
   }
+  return okStatus();
+}
+
+}  // namespace
+
+Result<model::Scene> loadScene(const std::vector<fs::path>& inputs, const LoadOptions& options,
+                               const ProgressFn& progress) {
+  std::vector<Diagnostic> diags;
+  model::Scene scene;
+  std::size_t handed = 0;
+  if (auto loaded = loadInputs(inputs, options, nullptr, scene, handed, diags, progress); !loaded.ok())
+    return Result<model::Scene>::failureFrom(loaded);
+  if (auto joined = applyJoins(scene, options, diags); !joined.ok())
+    return Result<model::Scene>::failure(*joined.error(), std::move(diags));
+  return Result<model::Scene>::success(std::move(scene), std::move(diags));
+}
+
+Result<StreamedScene> streamScene(const std::vector<fs::path>& inputs, const LoadOptions& options,
+                                  const ElementSink& sink, const ProgressFn& progress) {
+  if (!inputs.empty() && !options.joins.empty())  // (no inputs: loadInputs says so first)
+    return Result<StreamedScene>::failure(Diagnostic::error(
+        ErrorCode::InvalidArgument, "registers (LoadOptions::joins) are joined onto the whole scene: use loadScene"));
+  std::vector<Diagnostic> diags;
+  model::Scene scene;  // the CRS and the id counter; elements leave it as soon as they are in it
+  StreamedScene out;
+  if (auto loaded = loadInputs(inputs, options, &sink, scene, out.elements, diags, progress); !loaded.ok())
+    return Result<StreamedScene>::failureFrom(loaded);
   out.crs = scene.crs();
   return Result<StreamedScene>::success(std::move(out), std::move(diags));
 }

@@ -4,6 +4,17 @@ namespace cim::app {
 
 namespace {
 
+// The report of a folder written from a scene in `crs`, with the load's diagnostics before the writer's.
+Result<TileReport> reportOf(Result<tiles3d::WriteStats> written, const std::optional<geo::Crs>& crs,
+                            std::vector<Diagnostic> diags) {
+  if (!written.ok()) return Result<TileReport>::failure(*written.error(), std::move(diags));
+  for (auto& d : written.takeDiagnostics()) diags.push_back(std::move(d));
+  TileReport report;
+  report.crs = crs ? crs->definition() : std::string();
+  report.written = std::move(written).value();
+  return Result<TileReport>::success(std::move(report), std::move(diags));
+}
+
 // The inputs streamed into a spool (elements beyond options.memoryBytes wait in a temporary file), then written.
 Result<TileReport> tileStreamed(const TileOptions& options, const ProgressFn& readPart, const ProgressFn& writePart) {
   tiles3d::ElementSpool spool(options.memoryBytes);
@@ -14,15 +25,13 @@ Result<TileReport> tileStreamed(const TileOptions& options, const ProgressFn& re
   std::vector<Diagnostic> diags = streamed.takeDiagnostics();
   if (spool.triangleCount() == 0) return Result<TileReport>::failure(nothingTo("tile", options.inputs), std::move(diags));
   spool.setCrs(streamed->crs);
-  auto written = tiles3d::write(spool, options.outputDir, options.write, writePart);
-  if (!written.ok()) return Result<TileReport>::failure(*written.error(), std::move(diags));
-  for (auto& d : written.takeDiagnostics()) diags.push_back(std::move(d));
-  TileReport report;
-  report.crs = streamed->crs ? streamed->crs->definition() : std::string();
-  report.written = std::move(written).value();
-  report.spooledElements = spool.spooledElements();
-  report.spooledBytes = spool.spooledBytes();
-  return Result<TileReport>::success(std::move(report), std::move(diags));
+  auto report = reportOf(tiles3d::write(spool, options.outputDir, options.write, writePart), streamed->crs,
+                         std::move(diags));
+  if (report.ok()) {
+    report.value().spooledElements = spool.spooledElements();
+    report.value().spooledBytes = spool.spooledBytes();
+  }
+  return report;
 }
 
 // The whole scene loaded (registers are joined onto all of it), then written.
@@ -30,13 +39,8 @@ Result<TileReport> tileLoaded(const TileOptions& options, const ProgressFn& read
   auto scene = loadGeometry(options.inputs, options.load, "tile", readPart);
   if (!scene.ok()) return Result<TileReport>::failureFrom(scene);
   std::vector<Diagnostic> diags = scene.takeDiagnostics();
-  auto written = tiles3d::write(scene.value(), options.outputDir, options.write, writePart);
-  if (!written.ok()) return Result<TileReport>::failure(*written.error(), std::move(diags));
-  for (auto& d : written.takeDiagnostics()) diags.push_back(std::move(d));
-  TileReport report;
-  report.crs = scene->crs() ? scene->crs()->definition() : std::string();
-  report.written = std::move(written).value();
-  return Result<TileReport>::success(std::move(report), std::move(diags));
+  return reportOf(tiles3d::write(scene.value(), options.outputDir, options.write, writePart), scene->crs(),
+                  std::move(diags));
 }
 
 }  // namespace

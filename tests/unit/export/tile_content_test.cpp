@@ -45,7 +45,7 @@ std::vector<Part> partsOf(const std::vector<model::Element>& elements) {
   std::vector<Part> parts;
   for (const auto& e : elements)
     for (const auto& s : e.shapes)
-      parts.push_back({&e, &s.material, std::shared_ptr<const geometry::Mesh>(std::shared_ptr<void>(), &s.mesh)});
+      parts.push_back({&e, &s.material, std::shared_ptr<const geometry::Mesh>(std::shared_ptr<void>(), &s.mesh), nullptr});
   return parts;
 }
 

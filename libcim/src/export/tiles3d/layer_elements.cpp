@@ -58,8 +58,7 @@ class SpoolLayer final : public LayerElements {
   std::size_t withoutTriangles() const override { return without_; }
   std::vector<TilingItem> items(unsigned) const override {
     std::vector<TilingItem> items = items_;
-    auto byId = [](const TilingItem& a, const TilingItem& b) { return a.id < b.id; };
-    if (!std::is_sorted(items.begin(), items.end(), byId)) std::sort(items.begin(), items.end(), byId);
+    sortById(items);
     return items;
   }
   std::shared_ptr<const AttributeKeys> keys(const std::vector<std::size_t>&) const override {

@@ -71,8 +71,8 @@ class LayerWriter {
  public:
   // `progress` (may be empty) hears "tiling" once the tile tree is split and "tiles" as each tile is written, with
   // this layer's fraction done.
-  LayerWriter(const detail::LayerElements& layer, const WriteOptions& options, fs::path folder, std::vector<Diagnostic>& diags,
-              ProgressFn progress)
+  LayerWriter(const detail::LayerElements& layer, const WriteOptions& options, fs::path folder,
+              std::vector<Diagnostic>& diags, ProgressFn progress)
       : layer_(layer), options_(options), folder_(std::move(folder)), diags_(diags), progress_(std::move(progress)) {}
 
   // The tiling: items, attribute keys (numbered on another thread while the tree is split) and the tile tree.
@@ -81,12 +81,14 @@ class LayerWriter {
     stats_.layer = layer_.name();
     if (items_.empty()) return;
     // Ids name the rows of the property tables (and number their attributes): a scene's are unique.
-    const auto repeated = std::adjacent_find(items_.begin(), items_.end(), [](const auto& a, const auto& b) { return a.id == b.id; });
+    const auto repeated =
+        std::adjacent_find(items_.begin(), items_.end(), [](const auto& a, const auto& b) { return a.id == b.id; });
     if (repeated != items_.end()) {
-      planned_ = Status::failure(Diagnostic::error(
-          ErrorCode::InvalidArgument,
-          "element id " + std::to_string(repeated->id) + " is used twice: elements of a scene have unique ids (Scene::addElement gives them)",
-          layer_.name()));
+      planned_ = Status::failure(Diagnostic::error(ErrorCode::InvalidArgument,
+                                                   "element id " + std::to_string(repeated->id) +
+                                                       " is used twice: elements of a scene have unique ids "
+                                                       "(Scene::addElement gives them)",
+                                                   layer_.name()));
       items_.clear();
       return;
     }
@@ -259,7 +261,7 @@ class LayerWriter {
   Status planned_ = okStatus();                 // a failure of plan(), reported by write()
   std::vector<detail::TilingItem> items_;
   std::shared_ptr<const detail::AttributeKeys> keys_;  // the layer's attribute names, numbered (property tables)
-  std::vector<detail::TileNode> nodes_;        // the tile tree (root first)
+  std::vector<detail::TileNode> nodes_;                // the tile tree (root first)
   std::vector<TileVolume> volumes_;            // what tileset.json says of each tile
   std::vector<TileOutcome> outcomes_;          // what writing each tile gave
   TilesetStats stats_;
@@ -376,7 +378,7 @@ namespace {
 // write() of a scene or a spool: its layers, CRS and triangle count.
 Result<WriteStats> writeAll(const std::vector<const detail::LayerElements*>& layers, const std::optional<geo::Crs>& crs,
                             std::size_t triangles, const fs::path& outputDir, const WriteOptions& options,
-                               const ProgressFn& progress) {
+                            const ProgressFn& progress) {
   auto checked = checkInput(crs, triangles, options);
   if (!checked.ok()) return Result<WriteStats>::failureFrom(checked);
   if (auto refused = folderRefusal(outputDir, options.overwrite))  // before the tiling, not after it

@@ -85,9 +85,13 @@ std::vector<TilingItem> tilingItems(const std::vector<model::Element>& elements,
   // Kept in place (a second array of 100,000s of items is memory touched for nothing), sorted by id unless the layer
   // is in id order already (as readers add elements).
   all.erase(std::remove_if(all.begin(), all.end(), [](const TilingItem& item) { return item.triangles == 0; }), all.end());
-  auto byId = [](const TilingItem& a, const TilingItem& b) { return a.id < b.id; };
-  if (!std::is_sorted(all.begin(), all.end(), byId)) std::sort(all.begin(), all.end(), byId);
+  sortById(all);
   return all;
+}
+
+void sortById(std::vector<TilingItem>& items) {
+  auto byId = [](const TilingItem& a, const TilingItem& b) { return a.id < b.id; };
+  if (!std::is_sorted(items.begin(), items.end(), byId)) std::sort(items.begin(), items.end(), byId);
 }
 
 std::vector<TileNode> splitTiles(std::vector<TilingItem>& items, std::size_t maxTrianglesPerTile) {

@@ -42,6 +42,9 @@ TilingItem measureItem(const model::Element& element, std::size_t slot);
 /// deterministic). Elements without any are left out. Measured on up to `threads` threads (0: every core).
 std::vector<TilingItem> tilingItems(const std::vector<model::Element>& elements, unsigned threads = 0);
 
+/// Sorts `items` by element id, unless they are in id order already (as readers add elements).
+void sortById(std::vector<TilingItem>& items);
+
 /// The k-d tree over `items` (reordered in place, each tile's elements then contiguous): the root first, every tile
 /// before its children, a tile's children in order (lower half "0", upper half "1"). A tile is a leaf when it holds
 /// at most `maxTrianglesPerTile` triangles or one element; otherwise its items are split at the median of their

@@ -25,12 +25,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// GDAL's process-wide handler while libcim uses GDAL: GDAL reports a failure both to the handler and through its
-// return values and CPLGetLastErrorMsg, and the readers turn the latter into diagnostics (CollectErrors while reading
-// a layer). GDAL's default handler would also print "ERROR 1: ..." lines to stderr around libcim's own diagnostics
-// (e.g. a GeoJSON geometry without coordinates, met again by every GetNextFeature outside a reader's CollectErrors):
-// this one prints nothing but debug messages, which GDAL's default shows only with CPL_DEBUG=ON (and then everything
-// goes to the default handler, for whoever debugs GDAL itself).
 // GDAL's own address of one of its error handlers. libcim may reach GDAL through trampolines
 // (cmake/lazy_libraries.cmake), and a trampoline's address is not the one GDAL hands back or compares handlers with.
 CPLErrorHandler gdalHandler(CPLErrorHandler linked, const char* name) {
@@ -38,6 +32,12 @@ CPLErrorHandler gdalHandler(CPLErrorHandler linked, const char* name) {
   return own ? reinterpret_cast<CPLErrorHandler>(own) : linked;
 }
 
+// GDAL's process-wide handler while libcim uses GDAL: GDAL reports a failure both to the handler and through its
+// return values and CPLGetLastErrorMsg, and the readers turn the latter into diagnostics (CollectErrors while reading
+// a layer). GDAL's default handler would also print "ERROR 1: ..." lines to stderr around libcim's own diagnostics
+// (e.g. a GeoJSON geometry without coordinates, met again by every GetNextFeature outside a reader's CollectErrors):
+// this one prints nothing but debug messages, which GDAL's default shows only with CPL_DEBUG=ON (and then everything
+// goes to the default handler, for whoever debugs GDAL itself).
 void CPL_STDCALL libcimErrorHandler(CPLErr errorClass, CPLErrorNum code, const char* message) {
   if (errorClass == CE_Debug || CPLTestBool(CPLGetConfigOption("CPL_DEBUG", "NO")))
     CPLDefaultErrorHandler(errorClass, code, message);
