@@ -105,7 +105,8 @@ TEST_CASE("info keeps going over several files and reports each", "[cli]") {
 
 TEST_CASE("Usage errors give exit code 2", "[cli]") {
   for (const char* args : {"", "frobnicate", "convert", "convert a.obj", "convert a.obj -o x.glb --origin 1 2",
-                           "convert a.obj -o x.glb --up-axis w", "info", "--no-such-flag"}) {
+                           "convert a.obj -o x.glb --up-axis w", "info", "--no-such-flag",
+                           "tiles a.obj -o d --memory -5", "tiles a.obj -o d --memory many"}) {
     INFO(args);
     auto r = run(cim(args));
     CHECK(r.exitCode == 2);

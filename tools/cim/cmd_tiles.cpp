@@ -33,7 +33,8 @@ Runner addTilesCommand(CLI::App& app) {
   cmd->add_flag("--overwrite", args->overwrite, "Replace an output folder written earlier by cim tiles");
   cmd->add_option("--memory", args->memoryMb,
                   "Megabytes of elements kept in memory while loading; the rest wait in a temporary file for their "
-                  "tile (default 512)");
+                  "tile (default 512)")
+      ->check(CLI::Range(std::size_t(0), std::size_t(1) << 30));  // not negative, and MB << 20 fits
   cmd->add_flag("-v,--verbose", args->verbose, "Also list informational diagnostics");
   return [cmd, args]() {
     if (!cmd->parsed()) return -1;
