@@ -4,7 +4,9 @@
 // store against re-reading its sources: the pipes written as CJJ 61 survey tables and read by the pipe reader, the
 // buildings made from their footprints (they have no source file here, so this part is a lower bound).
 //
-//   cim_bench_store [--pipes N] [--buildings N] [--seed S] [--postgis 0|1] [--dir DIR]
+//   cim_bench_store [--pipes N] [--buildings N] [--seed S] [--postgis 0|1] [--check 0|1] [--dir DIR] [--keep 0|1]
+//
+// --keep 1 leaves DIR (the stores, the ogr2ogr GeoPackage, the CSVs) for a look afterwards. --check 0 leaves out the registered clearance check (its full run on the whole city takes longest).
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -97,20 +99,32 @@ double ogr2ogr(const std::string& destination, const fs::path& csv, const std::s
   return t;
 }
 
-cim::model::Scene movedScene(const cimbench::City& city, const cim::model::Scene& scene, std::size_t& moved) {
+// The whole city with every 100th pipe moved `metres` north.
+cim::model::Scene movedScene(const cimbench::City& city, const cim::model::Scene& scene, std::size_t& moved,
+                             double metres = 0.3) {
   cim::model::Scene out = scene;
   auto& pipes = out.layer("pipes").elements;
   moved = 0;
   for (std::size_t i = 0; i < pipes.size(); i += 100, ++moved) {
     auto seg = city.pipes[i];
-    for (auto& v : seg.centreline) v.y() += 0.3;
+    for (auto& v : seg.centreline) v.y() += metres;
     pipes[i] = cimbench::pipeCityElement(seg, i);
   }
   return out;
 }
 
+// Only the moved pipes of movedScene: the change set a survey of the 管位变化 delivers.
+cim::model::Scene changeSet(const cim::model::Scene& moved) {
+  cim::model::Scene out(moved.crs());
+  for (const auto& layer : moved.layers())
+    if (layer.name == "pipes")
+      for (std::size_t i = 0; i < layer.elements.size(); i += 100)
+        out.addElement("pipes", cim::model::Element(layer.elements[i]));
+  return out;
+}
+
 void runBackend(const std::string& name, const std::string& location, const cimbench::City& city,
-                const cim::model::Scene& scene, double reread, double ogr) {
+                const cim::model::Scene& scene, double reread, double ogr, bool withCheck) {
   auto opened = cim::store::Store::open(location, true);
   must(opened.ok(), opened.ok() ? "" : opened.error()->message);
   auto& st = opened.value();
@@ -127,9 +141,21 @@ void runBackend(const std::string& name, const std::string& location, const cimb
     must(r.ok(), "update failed");
     reported = r->diff.moved();
   });
+  // The same kind of update as a change set (the 1 % only, moved 0.3 m further): `cim store update --partial`.
+  std::size_t movedAgain = 0;
+  const cim::model::Scene changes = changeSet(movedScene(city, scene, movedAgain, 0.6));
+  std::size_t reportedPartial = 0;
+  const double partial = seconds([&] {
+    cim::store::UpdateOptions po = o;
+    po.partial = true;
+    auto r = st.update(changes, po);
+    must(r.ok(), "partial update failed");
+    reportedPartial = r->diff.moved();
+  });
   // A registered clearance check (GB 50289, every element against every other): its first run on the whole city,
   // then the update moving the pipes back, which re-runs it on the 1 % touched only.
   cim::store::CheckRun full, incremental;
+  if (withCheck) {
   const double checkFull = seconds([&] {
     cim::store::CheckDefinition c;
     c.name = "clearance";
@@ -147,6 +173,7 @@ void runBackend(const std::string& name, const std::string& location, const cimb
               "(%zu touched, %zu read around them, %zu pairs: %zu new, %zu resolved)\n",
               name.c_str(), checkFull, full.pairsEvaluated, full.found, updateBack, incremental.touched,
               incremental.neighbourhood, incremental.pairsEvaluated, incremental.added, incremental.resolved);
+  }
   std::size_t elements = 0;
   const double reload = seconds([&] {
     auto r = st.read();
@@ -154,17 +181,17 @@ void runBackend(const std::string& name, const std::string& location, const cimb
     elements = r->elementCount();
   });
   std::printf("%s: import %.2f s (cpu %.2f s; ogr2ogr of the pipe table alone %.2f s: %.2fx), update of %zu pipes "
-              "(%zu reported moved) %.2f s (%.3fx the import), reload of %zu elements %.2f s (%.2fx re-reading the "
-              "sources, %.2f s)\n",
-              name.c_str(), import, importCpu, ogr, import / ogr, moved, reported, update, update / import, elements,
-              reload, reload / reread, reread);
+              "(%zu reported moved) %.2f s (%.3fx the import), the same as a change set (--partial, %zu reported "
+              "moved) %.3f s (%.3fx), reload of %zu elements %.2f s (%.2fx re-reading the sources, %.2f s)\n",
+              name.c_str(), import, importCpu, ogr, import / ogr, moved, reported, update, update / import,
+              reportedPartial, partial, partial / import, elements, reload, reload / reread, reread);
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
   cimbench::CityOptions co;
-  bool postgis = true;
+  bool postgis = true, check = true, keep = false;
   fs::path dir = fs::temp_directory_path() / "cim_bench_store";
   for (int i = 1; i + 1 < argc; i += 2) {
     const char* a = argv[i];
@@ -173,6 +200,8 @@ int main(int argc, char** argv) {
     else if (!std::strcmp(a, "--buildings")) co.buildings = std::stoul(v);
     else if (!std::strcmp(a, "--seed")) co.seed = std::stoull(v);
     else if (!std::strcmp(a, "--postgis")) postgis = std::strcmp(v, "0") != 0;
+    else if (!std::strcmp(a, "--check")) check = std::strcmp(v, "0") != 0;
+    else if (!std::strcmp(a, "--keep")) keep = std::strcmp(v, "0") != 0;
     else if (!std::strcmp(a, "--dir")) dir = v;
     else return std::fprintf(stderr, "unknown option %s (see the comment at the top of bench/store_city.cpp)\n", a), 2;
   }
@@ -201,16 +230,16 @@ int main(int argc, char** argv) {
     const fs::path csv = dir / "pipes.csv";
     writePipeCsv(city, csv);
     const double ogrGpkg = ogr2ogr((dir / "ogr.gpkg").string(), csv, "GPKG");
-    runBackend("GeoPackage", (dir / "city.gpkg").string(), city, scene, rereadSeconds, ogrGpkg);
+    runBackend("GeoPackage", (dir / "city.gpkg").string(), city, scene, rereadSeconds, ogrGpkg, check);
     std::printf("GeoPackage file: %.1f MB\n", double(fs::file_size(dir / "city.gpkg")) / 1e6);
     if (postgis) {
       cimbench::TempCluster cluster;
       const std::string conn = "host=" + cluster.folder().string() + " port=5432 user=postgres dbname=postgres";
       const double ogrPg = ogr2ogr("PG:" + conn, csv, "PostgreSQL");
       cluster.exec("CREATE SCHEMA store");  // the store in a schema of its own (ogr2ogr's table is in public)
-      runBackend("PostGIS", conn + " options='-csearch_path=store,public'", city, scene, rereadSeconds, ogrPg);
+      runBackend("PostGIS", conn + " options='-csearch_path=store,public'", city, scene, rereadSeconds, ogrPg, check);
     }
-    fs::remove_all(dir);
+    if (!keep) fs::remove_all(dir);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "cim_bench_store: %s\n", e.what());
     return 1;

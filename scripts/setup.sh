@@ -14,6 +14,8 @@ packages=(
   build-essential cmake pkg-config git ca-certificates
   # geometry and math
   libcgal-dev libgmp-dev libmpfr-dev libboost-dev libeigen3-dev libmeshoptimizer-dev
+  # the store's content hash: XXH3 (header only)
+  libxxhash-dev
   # geodesy and rasters
   libproj-dev proj-data proj-bin libgdal-dev gdal-bin
   # mesh and glTF I/O

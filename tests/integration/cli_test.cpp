@@ -106,7 +106,9 @@ TEST_CASE("info keeps going over several files and reports each", "[cli]") {
 TEST_CASE("Usage errors give exit code 2", "[cli]") {
   for (const char* args : {"", "frobnicate", "convert", "convert a.obj", "convert a.obj -o x.glb --origin 1 2",
                            "convert a.obj -o x.glb --up-axis w", "info", "--no-such-flag",
-                           "tiles a.obj -o d --memory -5", "tiles a.obj -o d --memory many"}) {
+                           "tiles a.obj -o d --memory -5", "tiles a.obj -o d --memory many", "tiles -o d",
+                           "tiles a.obj --store s.gpkg -o d", "tiles a.obj -o d --as-of 2",
+                           "store update s.gpkg a.csv --partial --replace-all"}) {
     INFO(args);
     auto r = run(cim(args));
     CHECK(r.exitCode == 2);

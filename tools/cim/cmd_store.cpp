@@ -18,7 +18,7 @@ struct StoreArgs {
   double clearance = -1, tolerance = 0.001;
   std::vector<std::string> inputs, keys;
   long long from = 0, to = 0;
-  bool replaceAll = false, verbose = false;
+  bool replaceAll = false, partial = false, verbose = false;
   LoadArgs load;
 };
 
@@ -28,6 +28,7 @@ int runUpdate(const StoreArgs& a, bool import) {
   if (!import) o.update.keyFields = a.keys;
   o.update.message = a.message;
   o.update.replaceAll = a.replaceAll;
+  o.update.partial = a.partial;
   std::vector<std::filesystem::path> inputs(a.inputs.begin(), a.inputs.end());
   auto r = cim::app::storeUpdate(a.store, inputs, o);
   printDiagnostics(r.diagnostics(), a.verbose);
@@ -64,15 +65,6 @@ int runExport(const StoreArgs& a) {
   return kExitOk;
 }
 
-int runTiles(const StoreArgs& a) {
-  auto r = cim::app::tileStore(a.store, a.asOf, a.other);
-  printDiagnostics(r.diagnostics(), a.verbose);
-  if (!r.ok()) return kExitFailure;
-  std::printf("%s: %zu tileset(s); %zu file(s) written, %zu unchanged (left as they were), %zu removed\n",
-              a.other.c_str(), r->written.tilesets.size(), r->rewritten, r->unchanged, r->removed);
-  return kExitOk;
-}
-
 int runCheckAdd(const StoreArgs& a) {
   auto st = cim::store::Store::open(a.store);
   if (!st.ok()) return printError(*st.error()), kExitFailure;
@@ -83,7 +75,9 @@ int runCheckAdd(const StoreArgs& a) {
   if (a.clearance >= 0) c.clearanceMeters = a.clearance;
   if (c.kind == cim::store::CheckDefinition::Kind::Clearance && !c.clearanceMeters && c.rules.empty())
     c.rules = {"gb50289"};
-  if (c.kind == cim::store::CheckDefinition::Kind::Excavation && c.a == "*") c.a.clear();
+  using Kind = cim::store::CheckDefinition::Kind;
+  if ((c.kind == Kind::Excavation || c.kind == Kind::Cavity || c.kind == Kind::Corridor) && c.a == "*")
+    c.a.clear();  // the kind's own works: pits and boreholes, cavities, corridors
   auto r = st->addCheck(c);
   printDiagnostics(r.diagnostics(), a.verbose);
   if (!r.ok()) return printError(*r.error()), kExitFailure;
@@ -155,6 +149,16 @@ int runCopy(const StoreArgs& a) {
 
 }  // namespace
 
+int runStoreTiles(const std::string& store, const std::string& asOf, const std::string& output,
+                  const cim::tiles3d::WriteOptions& options, bool verbose) {
+  auto r = cim::app::tileStore(store, asOf, output, options);
+  printDiagnostics(r.diagnostics(), verbose);
+  if (!r.ok()) return kExitFailure;
+  std::printf("%s: %zu tileset(s); %zu file(s) written, %zu unchanged (left as they were), %zu removed\n",
+              output.c_str(), r->written.tilesets.size(), r->rewritten, r->unchanged, r->removed);
+  return kExitOk;
+}
+
 Runner addStoreCommand(CLI::App& app) {
   auto a = std::make_shared<StoreArgs>();
   auto* cmd = app.add_subcommand("store", "A versioned city store (GeoPackage file or postgresql://...)");
@@ -170,6 +174,10 @@ Runner addStoreCommand(CLI::App& app) {
     c->add_flag("-v,--verbose", a->verbose, "Print every diagnostic");
     addLoadOptions(*c, a->load);
   }
+  upd->add_flag("--partial", a->partial,
+                "The inputs are a change set (new and changed elements only): nothing stored is removed for being "
+                "absent from them")
+      ->excludes("--replace-all");
   upd->add_option("--key", a->keys, "Key fields, comma-separated: guid, start,end (CJJ 61 point numbers), id, name, or an attribute")
       ->delimiter(',');
   auto* log = cmd->add_subcommand("log", "List the versions");
@@ -193,12 +201,18 @@ Runner addStoreCommand(CLI::App& app) {
   auto* checkAdd = check->add_subcommand("add", "Register a check and run it on the current version");
   checkAdd->add_option("store", a->store, storeHelp)->required();
   checkAdd->add_option("name", a->check, "Name of the check")->required();
-  checkAdd->add_option("--kind", a->kind, "clearance (default), hard or excavation")
-      ->check(CLI::IsMember({"clearance", "hard", "excavation"}));
-  checkAdd->add_option("--a", a->a, "Selection A (excavation: the works; default class=excavation|borehole)");
-  checkAdd->add_option("--b", a->b, "Selection B (default: A against itself; excavation: the assets, type=*)");
+  checkAdd->add_option("--kind", a->kind, "clearance (default), hard, excavation, cavity or corridor")
+      ->check(CLI::IsMember({"clearance", "hard", "excavation", "cavity", "corridor"}));
+  checkAdd->add_option("--a", a->a,
+                       "Selection A (excavation: the works, default class=excavation|borehole; cavity: "
+                       "class=cavity; corridor: class=drone_corridor)");
+  checkAdd->add_option("--b", a->b,
+                       "Selection B (default: A against itself; excavation and cavity: the assets, type=*; "
+                       "corridor: the obstacles, class!=drone_corridor)");
   checkAdd->add_option("--rules", a->rules, "Clearance rules (gb50289, the default, or a rule file); excavation: zones (gas_zones or a file)");
-  checkAdd->add_option("--clearance", a->clearance, "Clearance at one distance in metres (3D) instead of rules")
+  checkAdd->add_option("--clearance", a->clearance,
+                       "Clearance at one distance in metres (3D) instead of rules; cavity: the distance searched "
+                       "(default 2); corridor: beyond the corridor's radius (default 0)")
       ->check(CLI::NonNegativeNumber);
   checkAdd->add_option("--tolerance", a->tolerance, "Hard clashes: overlap allowed, metres")->check(CLI::NonNegativeNumber);
   checkAdd->add_flag("-v,--verbose", a->verbose, "Print every diagnostic");
@@ -224,7 +238,7 @@ Runner addStoreCommand(CLI::App& app) {
     if (log->parsed()) return runLog(*a);
     if (diff->parsed()) return runDiff(*a);
     if (exp->parsed()) return runExport(*a);
-    if (tiles->parsed()) return runTiles(*a);
+    if (tiles->parsed()) return runStoreTiles(a->store, a->asOf, a->other, {}, a->verbose);
     if (copy->parsed()) return runCopy(*a);
     if (checkAdd->parsed()) return runCheckAdd(*a);
     if (checkList->parsed()) return runCheckList(*a);

@@ -1,6 +1,9 @@
-// cim tiles INPUT... -o DIR [--max-triangles N] [--compress meshopt|draco|none] [--overwrite] [--memory MB]: inputs as 3D Tiles 1.1, one tileset per layer.
+// cim tiles INPUT... -o DIR [--max-triangles N] [--compress meshopt|draco|none] [--overwrite] [--memory MB]: inputs as
+// 3D Tiles 1.1, one tileset per layer. cim tiles --store STORE -o DIR [--as-of V]: a store's scene, rewriting only the
+// files whose bytes changed (the same as `cim store tiles`).
 #include <cstdio>
 
+#include "cim/app/store.h"
 #include "cim/app/tiles.h"
 #include "commands.h"
 #include "load_options.h"
@@ -18,10 +21,17 @@ Runner addTilesCommand(CLI::App& app) {
     bool overwrite = false;
     bool verbose = false;
     std::size_t memoryMb = cim::app::TileOptions{}.memoryBytes >> 20;
+    std::string store, asOf;
   };
   auto args = std::make_shared<Args>();
   auto* cmd = app.add_subcommand("tiles", "Write inputs as 3D Tiles 1.1: one tileset per layer and an index.json");
-  cmd->add_option("inputs", args->inputs, inputsHelp())->required();
+  auto* inputs = cmd->add_option("inputs", args->inputs, inputsHelp());
+  auto* store = cmd->add_option("--store", args->store,
+                                "Tile a store's scene instead of inputs (a .gpkg file or postgresql://...): only the "
+                                "files whose bytes changed since the last run into the folder are rewritten");
+  store->excludes(inputs);
+  cmd->add_option("--as-of", args->asOf, "With --store: version number or UTC date/time (default: current)")
+      ->needs(store);
   cmd->add_option("-o,--output", args->output, "Output folder")->required();
   addLoadOptions(*cmd, args->load);
   cmd->add_option("--max-triangles", args->maxTriangles, "Triangle budget per tile (an element is never split)")
@@ -38,13 +48,24 @@ Runner addTilesCommand(CLI::App& app) {
   cmd->add_flag("-v,--verbose", args->verbose, "Also list informational diagnostics");
   return [cmd, args]() {
     if (!cmd->parsed()) return -1;
+    const auto compression = cim::parseMeshCompression(args->compress).value_or(cim::MeshCompression::None);
+    if (!args->store.empty()) {
+      cim::tiles3d::WriteOptions w;
+      w.maxTrianglesPerTile = args->maxTriangles;
+      w.compression = compression;
+      return runStoreTiles(args->store, args->asOf, args->output, w, args->verbose);
+    }
+    if (args->inputs.empty()) {
+      printError("cim tiles: give the inputs, or --store STORE");
+      return kExitUsage;
+    }
     cim::app::TileOptions o;
     for (const auto& i : args->inputs) o.inputs.emplace_back(i);
     o.outputDir = args->output;
     o.load = args->load.toLoadOptions();
     o.write.maxTrianglesPerTile = args->maxTriangles;
     o.write.overwrite = args->overwrite;
-    o.write.compression = cim::parseMeshCompression(args->compress).value_or(cim::MeshCompression::None);
+    o.write.compression = compression;
     o.memoryBytes = args->memoryMb << 20;
 
     ProgressBar bar;

@@ -37,51 +37,48 @@ Blob encodeElement(const Element& e, int format = kBlobFormat);
 /// nullopt when the blob is not one this libcim wrote (truncated, another format number). The id is left 0.
 std::optional<Element> decodeElement(const Blob& blob);
 
+/// The versions of the content hash. Both hash the same bytes (format 1's, provenance left out); 1 mixes them 8 bytes
+/// at a time through one serial multiply-xorshift chain, 2 is XXH3-64 (xxHash 0.8, SIMD: several times faster over
+/// meshes; its output is fixed by its specification). A store records the version its hashes were made with and keeps
+/// it (docs/store.md): the hashes of a store are only ever compared with hashes of the same version.
+inline constexpr int kHashVersion = 2;
+
 /// A hash of what the element is, without where it was read from: the source file and row of pipes, wells and site
 /// features (and the pipe.source / pipe.row attributes, and the GUID derived from them) are left out, so the same
-/// content from a renamed or re-ordered file hashes the same. Always over format 1's bytes.
-std::int64_t contentHash(const Element& e);
+/// content from a renamed or re-ordered file hashes the same. Always over format 1's bytes. `version` 1 or 2
+/// (std::invalid_argument otherwise).
+std::int64_t contentHash(const Element& e, int version = kHashVersion);
 
-// A 64-bit hash fed 8 bytes at a time (for change detection, not security): multiply-xorshift mixing.
-struct Hasher {
-  std::uint64_t h = 0x9E3779B97F4A7C15ull, pending = 0;
-  int fill = 0;
-  void byte(std::uint8_t c) {
-    pending |= std::uint64_t(c) << (8 * fill);
-    if (++fill == 8) mix(pending), pending = 0, fill = 0;
-  }
-  void mix(std::uint64_t v) {
-    h ^= v + 0x9E3779B97F4A7C15ull + (h << 6) + (h >> 2);
-    h *= 0xBF58476D1CE4E5B9ull;
-    h ^= h >> 31;
-  }
-  void bytes(const std::uint8_t* p, std::size_t n) {
-    std::size_t i = 0;
-    for (; i < n && fill != 0; ++i) byte(p[i]);
-    for (; i + 8 <= n; i += 8) {
-      std::uint64_t v;
-      std::memcpy(&v, p + i, 8);
-      mix(v);
-    }
-    for (; i < n; ++i) byte(p[i]);
-  }
-  std::uint64_t finish() {
-    mix(pending ^ (std::uint64_t(fill) << 56));
-    return h;
-  }
+// Takes the bytes of a content hash (element_blob.cpp has the versions).
+class Hasher {
+ public:
+  virtual ~Hasher() = default;
+  virtual void bytes(const std::uint8_t* p, std::size_t n) = 0;
 };
 
-// Writes the blob, or (with `hash` set) feeds the same bytes to a hasher without keeping them.
+// Writes the blob, or (with `hash` set) feeds the same bytes to a hasher without keeping them: small fields gather
+// in `out` and go to the hasher a few KB at a time (an element is ~100 of them: a call each cost more than the
+// hashing), large arrays go straight through. Call flushHash() at the end.
 struct Writer {
   Blob out;
   bool forHash = false;  ///< leave out provenance (source file and row)
   Hasher* hash = nullptr;
   std::uint8_t format = kBlobFormat;  ///< of the blob written (1: raw mesh arrays)
+  static constexpr std::size_t kHashDirect = 1024, kHashChunk = 8192;
   void raw(const void* p, std::size_t n) {
-    if (hash) return hash->bytes(static_cast<const std::uint8_t*>(p), n);
+    if (hash && n >= kHashDirect) {
+      flushHash();
+      return hash->bytes(static_cast<const std::uint8_t*>(p), n);
+    }
     const auto at = out.size();
     out.resize(at + n);
     std::memcpy(out.data() + at, p, n);
+    if (hash && out.size() >= kHashChunk) flushHash();
+  }
+  void flushHash() {
+    if (!hash || out.empty()) return;
+    hash->bytes(out.data(), out.size());
+    out.clear();
   }
   template <class T>
   void put(T v) {

@@ -30,12 +30,15 @@ std::string_view checkKindName(CheckDefinition::Kind kind) {
     case CheckDefinition::Kind::Hard: return "hard";
     case CheckDefinition::Kind::Clearance: return "clearance";
     case CheckDefinition::Kind::Excavation: return "excavation";
+    case CheckDefinition::Kind::Cavity: return "cavity";
+    case CheckDefinition::Kind::Corridor: return "corridor";
   }
   return "clearance";
 }
 
 std::optional<CheckDefinition::Kind> parseCheckKind(std::string_view name) {
-  for (auto k : {CheckDefinition::Kind::Hard, CheckDefinition::Kind::Clearance, CheckDefinition::Kind::Excavation})
+  using K = CheckDefinition::Kind;
+  for (auto k : {K::Hard, K::Clearance, K::Excavation, K::Cavity, K::Corridor})
     if (checkKindName(k) == name) return k;
   return std::nullopt;
 }
@@ -107,14 +110,31 @@ struct Prepared {
   double reachZ = 0.0;      ///< in height (large where the check measures in plan)
 };
 
+// Whether a check takes works (A) against assets (B), as opposed to a clash set.
+bool worksAgainstAssets(CheckDefinition::Kind k) {
+  using K = CheckDefinition::Kind;
+  return k == K::Excavation || k == K::Cavity || k == K::Corridor;
+}
+
+// The selectors a check takes when it names none (index/checks.h's defaults).
+std::pair<std::string, std::string> defaultSelectors(CheckDefinition::Kind k) {
+  using K = CheckDefinition::Kind;
+  if (k == K::Excavation) return {"class=excavation|borehole", "type=*"};
+  if (k == K::Cavity) return {"class=cavity", "type=*"};
+  if (k == K::Corridor) return {"class=drone_corridor", "class!=drone_corridor"};
+  return {"*", ""};
+}
+
 Result<Prepared> prepare(const CheckDefinition& def) {
   using R = Result<Prepared>;
+  using K = CheckDefinition::Kind;
   Prepared p;
   p.def = def;
-  const bool excavation = def.kind == CheckDefinition::Kind::Excavation;
-  const std::string aText = def.a.empty() ? (excavation ? "class=excavation|borehole" : "*") : def.a;
-  const std::string bText = def.b.empty() ? (excavation ? "type=*" : aText) : def.b;
-  p.againstItself = !excavation && def.b.empty();
+  const bool excavation = def.kind == K::Excavation;
+  const auto [aDefault, bDefault] = defaultSelectors(def.kind);
+  const std::string aText = def.a.empty() ? aDefault : def.a;
+  const std::string bText = def.b.empty() ? (worksAgainstAssets(def.kind) ? bDefault : aText) : def.b;
+  p.againstItself = !worksAgainstAssets(def.kind) && def.b.empty();
   auto a = index::Selector::parse(aText);
   if (!a.ok()) return R::failureFrom(a);
   auto b = index::Selector::parse(bText);
@@ -129,7 +149,14 @@ Result<Prepared> prepare(const CheckDefinition& def) {
     p.zones = std::move(z).value();
     for (const auto& zone : p.zones) p.reach = std::max(p.reach, zone.toMeters);
     p.reachZ = kAnyHeight;
-  } else if (def.kind == CheckDefinition::Kind::Hard) {
+  } else if (def.kind == K::Cavity || def.kind == K::Corridor) {
+    // Measured in 3D from the cavity's or corridor's own shape (its box holds the corridor's radius).
+    p.def.clearanceMeters = def.clearanceMeters.value_or(def.kind == K::Cavity ? 2.0 : 0.0);
+    if (*p.def.clearanceMeters < 0 || !std::isfinite(*p.def.clearanceMeters))
+      return R::failure(Diagnostic::error(ErrorCode::InvalidArgument,
+                                          "check " + def.name + ": the distance must be a number of metres >= 0"));
+    p.reach = p.reachZ = *p.def.clearanceMeters;
+  } else if (def.kind == K::Hard) {
     p.reach = p.reachZ = def.toleranceMeters;
   } else if (def.clearanceMeters) {
     p.reach = p.reachZ = *def.clearanceMeters;
@@ -175,13 +202,22 @@ Found evaluate(const Prepared& p, const index::SpatialIndex& idx, const std::vec
     for (auto& r : rs)
       if (seen.insert(r.id).second) out.results.push_back(std::move(r));
   };
-  if (p.def.kind == CheckDefinition::Kind::Excavation) {
+  if (worksAgainstAssets(p.def.kind)) {
+    using K = CheckDefinition::Kind;
     auto run = [&](const index::Selector& works, const index::Selector& assets) {
-      index::ExcavationOptions o;
-      o.works = works, o.assets = assets, o.zones = &p.zones;
+      const bool excavation = p.def.kind == K::Excavation;  // zones are measured in plan
       for (const auto* w : idx.select(works))
-        out.pairs += idx.within(idx.probeOf(*w), p.reach, {assets, true}).size();
-      auto r = index::checkExcavation(idx, o);
+        out.pairs += idx.within(idx.probeOf(*w), p.reach, {assets, excavation}).size();
+      Result<std::vector<index::ClashResult>> r = Result<std::vector<index::ClashResult>>::success({});
+      if (excavation) {
+        index::ExcavationOptions o;
+        o.works = works, o.assets = assets, o.zones = &p.zones;
+        r = index::checkExcavation(idx, o);
+      } else if (p.def.kind == K::Cavity) {
+        r = index::checkCavities(idx, {works, assets, *p.def.clearanceMeters});
+      } else {
+        r = index::checkCorridors(idx, {works, assets, *p.def.clearanceMeters});
+      }
       if (!r.ok()) throw DbError("check " + p.def.name + ": " + r.error()->message);
       keep(std::move(r).value());
     };

@@ -25,6 +25,7 @@ using model::detail::contentHash;
 using model::detail::decodeElement;
 using model::detail::encodeElement;
 using model::detail::kBlobFormat;
+using model::detail::kHashVersion;
 
 /// The GIS layer an element's exact shape goes to ("pipes", "wells", "site_polygons", "site_points",
 /// "site_lines"), or empty when it has none.

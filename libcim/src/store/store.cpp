@@ -259,15 +259,17 @@ void sortChanges(std::vector<Change>& changes) {
 
 void Store::Impl::loadMeta() {
   auto s = db->prepare("SELECT key, value FROM cim_meta");
+  hashVersion = 1;  // stores made before hash_version was recorded
   while (s->step()) {
     const std::string k = s->text(0), v = s->text(1);
     if (k == "crs") crs = v;
     if (k == "srs_id") srsId = std::stoi(v);
     if (k == "schema_version") schemaVersion = std::atoi(v.c_str());
+    if (k == "hash_version") hashVersion = std::atoi(v.c_str());
   }
 }
 
-void Store::Impl::writeSchema(const std::string& crsDefinition, bool deferIndexes) {
+void Store::Impl::writeSchema(const std::string& crsDefinition, bool deferIndexes, int hashes) {
   const SrsInfo srs = srsFor(crsDefinition);
   createSchema(*db, srs, deferIndexes);
   auto s = db->prepare("INSERT INTO cim_meta (key, value) VALUES (?, ?)");
@@ -275,11 +277,13 @@ void Store::Impl::writeSchema(const std::string& crsDefinition, bool deferIndexe
                                                       {"schema_version", std::to_string(kSchemaVersion)},
                                                       {"crs", crsDefinition},
                                                       {"srs_id", std::to_string(srs.id)},
+                                                      {"hash_version", std::to_string(hashes)},
                                                       {"created", nowUtc()}};
   for (const auto& [k, v] : meta) s->bind(1, std::string_view(k)), s->bind(2, std::string_view(v)), s->run();
   crs = crsDefinition;
   srsId = srs.id;
   schemaVersion = kSchemaVersion;
+  hashVersion = hashes;
   fresh = false;
 }
 
@@ -451,7 +455,6 @@ std::vector<Incoming> incomingKeys(const model::Scene& scene, const std::vector<
         added += "#" + std::to_string(n);  // the map keeps the first one's key
       }
     }
-  cim::detail::parallelFor(out.size(), cim::detail::workerCount(), [&](std::size_t i) { out[i].hash = contentHash(*out[i].element); });
   if (missing)
     diagnostics.push_back(Diagnostic::warning(
         ErrorCode::StoreKeyMissing,
@@ -463,6 +466,20 @@ std::vector<Incoming> incomingKeys(const model::Scene& scene, const std::vector<
         std::to_string(repeated) + " element(s) repeat another's key in their layer and were numbered #2, #3 ... " +
             "(first: " + firstRepeated + ")"));
   return out;
+}
+
+// The content hashes of the incoming elements, of the store's hash version (in parallel).
+void hashIncoming(std::vector<Incoming>& incoming, int version) {
+  cim::detail::parallelFor(incoming.size(), cim::detail::workerCount(),
+                           [&](std::size_t i) { incoming[i].hash = contentHash(*incoming[i].element, version); });
+}
+
+Diagnostic hashVersionUnknown(int version, const std::string& location) {
+  return Diagnostic::error(ErrorCode::StoreSchemaTooNew,
+                           location + " holds content hashes of version " + std::to_string(version) +
+                               "; this libcim makes versions 1 to " + std::to_string(model::detail::kHashVersion) +
+                               ": update it with a newer libcim",
+                           location);
 }
 
 }  // namespace
@@ -574,7 +591,17 @@ bool sameCrs(const std::string& a, const std::string& b) {
 Result<UpdateReport> Store::update(const model::Scene& scene, const UpdateOptions& options) {
   auto& db = *impl_->db;
   std::vector<Diagnostic> diagnostics;
+  if (options.partial && options.replaceAll)
+    return Result<UpdateReport>::failure(Diagnostic::error(
+        ErrorCode::InvalidArgument, "a partial update removes nothing; it cannot also replace all", impl_->location));
   auto incoming = incomingKeys(scene, options.keyFields, diagnostics);
+  // Hashed before the writer's lock is taken, with the hash version the store had at open (a new store's: the
+  // newest); hashed again in the rare case that it changed meanwhile.
+  const auto known = [](int v) { return v >= 1 && v <= model::detail::kHashVersion; };
+  int hashed = impl_->fresh ? model::detail::kHashVersion : impl_->hashVersion;
+  if (!known(hashed))
+    return Result<UpdateReport>::failure(hashVersionUnknown(hashed, impl_->location), std::move(diagnostics));
+  hashIncoming(incoming, hashed);
   const std::string sceneCrs = scene.crs() ? scene.crs()->definition() : "";
   bool created = false;  // the schema is written in this transaction (a rollback takes it back)
   try {
@@ -582,6 +609,14 @@ Result<UpdateReport> Store::update(const model::Scene& scene, const UpdateOption
     created = !db.hasTable("cim_meta");  // under the writer lock: another writer may have made it meanwhile
     if (created) impl_->writeSchema(sceneCrs, true);  // indexes once the rows are in (below)
     else impl_->loadMeta();
+    if (impl_->hashVersion != hashed) {
+      if (!known(impl_->hashVersion)) {
+        db.rollback();
+        return Result<UpdateReport>::failure(hashVersionUnknown(impl_->hashVersion, impl_->location),
+                                             std::move(diagnostics));
+      }
+      hashIncoming(incoming, hashed = impl_->hashVersion);
+    }
     if (!created && !sameCrs(impl_->crs, sceneCrs)) {
       db.rollback();
       auto name = [](const std::string& c) { return c.empty() ? std::string("local metres") : c; };
@@ -602,7 +637,7 @@ Result<UpdateReport> Store::update(const model::Scene& scene, const UpdateOption
     applyWrites(db, writer, writes, version, impl_->schemaVersion >= 2 ? kBlobFormat : 1, report.diff.changes);
     std::set<std::string> layersIn;
     for (const auto& l : scene.layers()) layersIn.insert(l.name);
-    for (std::size_t i = 0; i < current.size(); ++i) {
+    for (std::size_t i = 0; i < current.size() && !options.partial; ++i) {
       if (matched[i] || (!options.replaceAll && !layersIn.count(current[i].layer))) continue;
       writer.end(current[i].row, current[i].gis, version);
       const auto& r = current[i];
@@ -831,13 +866,14 @@ Status Store::copyTo(Store& target) {
     }
     RowWriter writer(to, target.impl_->srsId);
     to.setBulk(true);
-    auto rows = from.prepare("SELECT row, element, layer, key, payload, hash, valid_from, valid_to FROM cim_element ORDER BY row");
+    auto rows = from.prepare("SELECT row, element, layer, key, payload, valid_from, valid_to FROM cim_element ORDER BY row");
     while (rows->step()) {
       auto e = decodeElement(rows->blob(4));
       if (!e) throw DbError("element row " + std::to_string(rows->int64(0)) + " cannot be read");
-      const std::optional<std::int64_t> validTo = rows->isNull(7) ? std::nullopt : std::optional(rows->int64(7));
+      const std::optional<std::int64_t> validTo = rows->isNull(6) ? std::nullopt : std::optional(rows->int64(6));
+      // Hashed again with the newest hash version (the copy's): copying is how an older store gets faster hashes.
       writer.insert(rows->int64(0), rows->int64(1), rows->text(2), rows->text(3), *e, rows->blob(4),
-                    attributesJson(e->attributes), rows->int64(5), rows->int64(6), validTo);
+                    attributesJson(e->attributes), contentHash(*e), rows->int64(5), validTo);
     }
     to.setBulk(false);
     createIndexes(to);

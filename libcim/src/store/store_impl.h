@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "cim/store/store.h"
+#include "model/element_blob.h"
 #include "store/db.h"
 
 namespace cim::store {
@@ -19,10 +20,13 @@ struct Store::Impl {
   std::string crs;
   int srsId = -1;
   int schemaVersion = kSchemaVersion;  ///< the store's (cim_meta); its element blobs are written in its format
+  /// The content hash version of the store's hashes (cim_meta hash_version; 1 when absent: stores made before it).
+  int hashVersion = model::detail::kHashVersion;
 
   void loadMeta();
-  /// Creates the tables (see createSchema for `deferIndexes`).
-  void writeSchema(const std::string& crsDefinition, bool deferIndexes = false);
+  /// Creates the tables (see createSchema for `deferIndexes`); the store's hashes will be of `hashVersion`.
+  void writeSchema(const std::string& crsDefinition, bool deferIndexes = false,
+                   int hashVersion = model::detail::kHashVersion);
   /// The version an AsOf names (throws std::invalid_argument when there is none).
   std::int64_t resolveIn(const AsOf& asOf);
   /// The scene at `version` inside the caller's transaction; with `boxes`, only the elements whose 3-D box meets one

@@ -6,6 +6,8 @@
 #include <sqlite3.h>
 
 #include "cim/app/store.h"
+#include "cim/model/pipe_element.h"
+#include "cim/model/site.h"
 #include "cim/store/store.h"
 #include "support/store_sample.h"
 #include "support/test_support.h"
@@ -252,4 +254,107 @@ TEST_CASE("store checks: a copied store keeps its registered checks and every re
   REQUIRE(moved->report.checks.size() == 1);
   CHECK(moved->report.checks.front().added == 1);
   CHECK_FALSE(moved->report.checks.front().full);
+}
+
+namespace {
+
+// Pipes, a road cavity, a drone corridor and a tower (a local scene, metres): the cavity C1 has the gas main and the
+// water main within 2 m, the tower reaches into the corridor R1.
+model::Scene cavityCorridorScene(double waterNorthing, double towerEasting, bool secondCavity) {
+  model::Scene scene;
+  auto pipe = [&](const std::string& id, const std::string& code, double northing, double easting0) {
+    model::PipeSegment p;
+    p.id = id;
+    p.centreline = {{easting0, northing, 5}, {easting0 + 100, northing, 5}};
+    p.section.outerDiameterMeters = 0.4;
+    p.type = *model::pipeTypeFromCode(code);
+    auto e = model::pipeElement(p);
+    e.guid = id;
+    scene.addElement("pipes", std::move(e));
+  };
+  pipe("gas", "RQ", 0, 0);
+  pipe("water", "JS", waterNorthing, 0);
+  pipe("far", "JS", 0, 1000);
+  auto site = [&](const std::string& layer, model::SiteFeatureKind kind, model::SiteShape shape, const std::string& id) {
+    scene.addElement(layer, model::siteElement({kind, id, 0, std::move(shape)}, id, {}));
+  };
+  site("site", model::SiteFeatureKind::Cavity, model::SiteEllipsoid{{50, 1.5, 6}, {1, 1, 0.5}}, "C1");
+  if (secondCavity) site("site", model::SiteFeatureKind::Cavity, model::SiteEllipsoid{{1050, 1.0, 6}, {1, 1, 0.5}}, "C2");
+  site("site", model::SiteFeatureKind::DroneCorridor, model::SiteTube{{{0, -10, 20}, {100, -10, 20}}, 5}, "R1");
+  site("bim", model::SiteFeatureKind::Excavation,
+       model::SitePrism{{{{towerEasting, -14}, {towerEasting + 4, -14}, {towerEasting + 4, -12}, {towerEasting, -12}}}, 0, 30},
+       "tower");
+  return scene;
+}
+
+std::map<std::string, std::size_t> statusCounts(store::Store& st, const std::string& check) {
+  auto r = st.results(check);
+  INFO((r.ok() ? std::string() : r.error()->message));
+  REQUIRE(r.ok());
+  std::map<std::string, std::size_t> out;
+  for (const auto& x : r.value()) ++out[x.status];
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("store checks: registered cavity and corridor checks follow the data", "[store][checks]") {
+  TempDir dir;
+  const std::string path = (dir / "site.gpkg").string();
+  auto opened = store::Store::open(path, true);
+  REQUIRE(opened.ok());
+  auto& st = opened.value();
+  REQUIRE(st.update(cavityCorridorScene(3, 40, false), {}).ok());
+  store::CheckDefinition cavities, drones;
+  cavities.name = "cavities", cavities.kind = store::CheckDefinition::Kind::Cavity, cavities.a = "";
+  drones.name = "drones", drones.kind = store::CheckDefinition::Kind::Corridor, drones.a = "";
+  auto c = st.addCheck(cavities);
+  INFO((c.ok() ? std::string() : c.error()->message));
+  REQUIRE(c.ok());
+  CHECK(c->found == 2);  // gas and water within 2 m of C1
+  auto d = st.addCheck(drones);
+  REQUIRE(d.ok());
+  CHECK(d->found == 1);  // the tower
+  // The defaults are stored as what they mean.
+  const auto list = st.checks().value();
+  REQUIRE(list.size() == 2);
+  CHECK(list[0].name == "cavities");
+  CHECK(list[0].a == "class=cavity");
+  CHECK(list[0].b == "type=*");
+  CHECK(list[0].clearanceMeters == std::optional<double>(2.0));
+  CHECK(list[1].a == "class=drone_corridor");
+  CHECK(list[1].b == "class!=drone_corridor");
+
+  // The water main moves 30 m north and the tower out of the corridor: each check resolves one result, on the two
+  // touched elements only; the gas main's result stays active.
+  auto v2 = st.update(cavityCorridorScene(30, 400, false), {});
+  REQUIRE(v2.ok());
+  REQUIRE(v2->checks.size() == 2);
+  for (const auto& run : v2->checks) {
+    INFO(run.check);
+    CHECK_FALSE(run.full);
+    CHECK(run.touched == 2);
+    CHECK(run.resolved == 1);
+    CHECK(run.added == 0);
+  }
+  CHECK(statusCounts(st, "cavities") == std::map<std::string, std::size_t>{{"active", 1}, {"resolved", 1}});
+  CHECK(statusCounts(st, "drones") == std::map<std::string, std::size_t>{{"resolved", 1}});
+
+  // A second cavity over the far pipe: one new result, found by measuring around it alone.
+  auto v3 = st.update(cavityCorridorScene(30, 400, true), {});
+  REQUIRE(v3.ok());
+  REQUIRE(v3->checks.size() == 2);
+  CHECK(v3->checks[0].check == "cavities");
+  CHECK(v3->checks[0].touched == 1);
+  CHECK(v3->checks[0].added == 1);
+  CHECK(v3->checks[0].neighbourhood == 2);  // C2 and the far pipe
+  CHECK(v3->checks[1].added == 0);
+  CHECK(statusCounts(st, "cavities") == std::map<std::string, std::size_t>{{"active", 1}, {"new", 1}});
+
+  // A negative distance is refused.
+  store::CheckDefinition bad = cavities;
+  bad.name = "bad", bad.clearanceMeters = -1.0;
+  auto refused = st.addCheck(bad);
+  REQUIRE_FALSE(refused.ok());
+  CHECK(refused.error()->code == ErrorCode::InvalidArgument);
 }

@@ -241,7 +241,7 @@ TEST_CASE("store: hostile layer names, field names and values round-trip exactly
   for (const auto& h : hostile) {
     auto e = cimtest::elementOf(cimtest::boxMesh({515000.0 + i, 3347000, 5}, {1, 1, 1}), "Ifc'Wall", h,
                                 model::Material{h, {}});
-    e.guid = "g" + std::to_string(i) + h;
+    e.guid = std::string("g").append(std::to_string(i)).append(h);
     e.attributes[h.empty() ? std::string("empty") : h] = h;
     e.attributes["n;" + h] = std::int64_t(-7);
     e.attributes["DROP TABLE pipes"] = 1.5;
@@ -369,6 +369,209 @@ TEST_CASE("store: element blobs follow the schema version, and an unknown blob f
   two[0] = 3;
   CHECK_FALSE(store::detail::decodeElement(two));
   CHECK_THROWS_AS(store::detail::encodeElement(e, 3), std::invalid_argument);
+}
+
+namespace {
+
+// Every row's hash as `version` makes it from the row's blob (what a libcim of that hash version wrote).
+void rehashRows(const std::string& path, int version) {
+  sqlite3* db = nullptr;
+  REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
+  sqlite3_stmt *read = nullptr, *write = nullptr;
+  REQUIRE(sqlite3_prepare_v2(db, "SELECT row, payload FROM cim_element", -1, &read, nullptr) == SQLITE_OK);
+  REQUIRE(sqlite3_prepare_v2(db, "UPDATE cim_element SET hash = ? WHERE row = ?", -1, &write, nullptr) == SQLITE_OK);
+  std::vector<std::pair<std::int64_t, std::int64_t>> hashes;
+  while (sqlite3_step(read) == SQLITE_ROW) {
+    const auto* p = static_cast<const std::uint8_t*>(sqlite3_column_blob(read, 1));
+    const auto e = store::detail::decodeElement(store::detail::Blob(p, p + sqlite3_column_bytes(read, 1)));
+    REQUIRE(e);
+    hashes.emplace_back(sqlite3_column_int64(read, 0), store::detail::contentHash(*e, version));
+  }
+  sqlite3_finalize(read);
+  for (const auto& [row, hash] : hashes) {
+    sqlite3_bind_int64(write, 1, hash), sqlite3_bind_int64(write, 2, row);
+    REQUIRE(sqlite3_step(write) == SQLITE_DONE);
+    sqlite3_reset(write);
+  }
+  sqlite3_finalize(write);
+  sqlite3_close(db);
+}
+
+std::set<std::int64_t> storedHashes(const std::string& path, const std::string& where) {
+  sqlite3* db = nullptr;
+  REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
+  sqlite3_stmt* s = nullptr;
+  REQUIRE(sqlite3_prepare_v2(db, ("SELECT hash FROM cim_element WHERE " + where).c_str(), -1, &s, nullptr) == SQLITE_OK);
+  std::set<std::int64_t> out;
+  while (sqlite3_step(s) == SQLITE_ROW) out.insert(sqlite3_column_int64(s, 0));
+  sqlite3_finalize(s);
+  sqlite3_close(db);
+  return out;
+}
+
+// A fixed element, every field the content hash covers built by hand: its hashes are pinned below, since every store
+// in use holds hashes of these bytes (a change to them makes every element of every store look changed).
+model::Element pinnedHashElement() {
+  model::Element e;
+  e.guid = "2O2Fr$t4X7Zf8NOew3FLOH";
+  e.kind = "pipe";
+  e.name = "RQ5-RQ6 燃气";
+  e.attributes["pipe.material"] = std::string("PE");
+  e.attributes["pipe.diameterMillimeters"] = 200.0;
+  e.attributes["pipe.year"] = std::int64_t{2019};
+  e.attributes["checked"] = true;
+  e.attributes["empty"] = std::monostate{};
+  e.attributes["pipe.source"] = std::string("lines.csv");  // provenance: not hashed
+  model::Shape s;
+  s.material = {"RQ 燃气", {1.0f, 0.0f, 1.0f, 1.0f}};
+  s.mesh.origin = {514000.25, 3347839.5, 5.125};
+  s.mesh.positions = {{0, 0, 0}, {1, 0, 0}, {0, 1, 0.5f}};
+  s.mesh.normals = {{0, 0, 1}, {0, 0, 1}, {0, 0, 1}};
+  s.mesh.indices = {0, 1, 2};
+  s.mesh.featureIds = {7, 7, 7};
+  e.shapes.push_back(s);
+  e.connectedTo = {"well-RQ5"};
+  model::PipeSegment p;
+  p.centreline = {{514000.25, 3347839.5, 5.125}, {514010.0, 3347839.5, 5.0}};
+  p.section.outerDiameterMeters = 0.2;
+  p.type = *model::pipeTypeFromCode("RQ");
+  p.id = "RQ5-RQ6", p.startPointId = "RQ5", p.endPointId = "RQ6", p.material = "PE";
+  p.pressureMpa = 0.4, p.year = 2019, p.owner = "杭州燃气";
+  p.startDepthMeters = 1.2, p.endDepthMeters = 1.3;
+  p.source = "lines.csv", p.sourceRow = 12;
+  e.parametric = std::make_shared<const model::ParametricShape>(p);
+  return e;
+}
+
+std::set<std::int64_t> hashesOf(const model::Scene& scene, int version) {
+  std::set<std::int64_t> out;
+  for (const auto& l : scene.layers())
+    for (const auto& e : l.elements) out.insert(store::detail::contentHash(e, version));
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("store: a store keeps the content hash version it was made with, a copy takes the newest", "[store]") {
+  TempDir dir;
+  const auto path = (dir / "hashes.gpkg").string();
+  const model::Scene scene = cimtest::storeSampleScene();
+  // The two versions differ, and each is a function of the content only.
+  const auto& e = scene.layers().front().elements.front();
+  CHECK(store::detail::contentHash(e, 1) != store::detail::contentHash(e, 2));
+  CHECK(store::detail::contentHash(e) == store::detail::contentHash(e, store::detail::kHashVersion));
+  CHECK(store::detail::contentHash(*store::detail::decodeElement(store::detail::encodeElement(e)), 1) ==
+        store::detail::contentHash(e, 1));
+  CHECK_THROWS_AS(store::detail::contentHash(e, 3), std::invalid_argument);
+  // Pinned: version 1 as the libcim before hash versions computed it (its own code, built apart), version 2 as XXH3
+  // of the same bytes.
+  const model::Element pinned = pinnedHashElement();
+  CHECK(store::detail::contentHash(pinned, 1) == 5460221372196246361LL);
+  CHECK(store::detail::contentHash(pinned, 2) == -7104775154985838339LL);
+  {
+    auto st = openStore(path, true);
+    REQUIRE(st.import(scene, {}).ok());
+  }
+  // A new store records version 2 and holds version 2 hashes.
+  CHECK(storedHashes(path, "1") == hashesOf(scene, 2));
+  // Made into a store of before hash versions: version 1 hashes, no hash_version.
+  sqlite(path, "DELETE FROM cim_meta WHERE key = 'hash_version'");
+  rehashRows(path, 1);
+  CHECK(storedHashes(path, "1") == hashesOf(scene, 1));
+  model::Scene moved = scene;
+  for (auto& m : moved.layer(scene.layers().front().name).elements)
+    if (!m.shapes.empty()) {
+      m.shapes.front().mesh.origin.x() += 0.25;
+      break;
+    }
+  {
+    auto st = openStore(path);
+    auto same = st.update(scene, {});  // hashed with version 2, it would all look changed
+    REQUIRE(same.ok());
+    CHECK_FALSE(same->version);
+    CHECK(same->diff.changes.empty());
+    auto r = st.update(moved, {});
+    REQUIRE(r.ok());
+    REQUIRE(r->version);
+    CHECK(r->diff.changes.size() == 1);
+  }
+  CHECK(storedHashes(path, "valid_to IS NULL") == hashesOf(moved, 1));
+  // The copy hashes every row again with version 2 and says so; updating it with the same scene changes nothing.
+  const auto copy = (dir / "copy.gpkg").string();
+  {
+    auto from = openStore(path);
+    auto to = openStore(copy, true);
+    REQUIRE(from.copyTo(to).ok());
+  }
+  CHECK(storedHashes(copy, "valid_to IS NULL") == hashesOf(moved, 2));
+  {
+    auto st = openStore(copy);
+    auto same = st.update(moved, {});
+    REQUIRE(same.ok());
+    CHECK_FALSE(same->version);
+  }
+  // A hash version this libcim does not know: the store reads, an update is refused.
+  sqlite(copy, "UPDATE cim_meta SET value = '7' WHERE key = 'hash_version'");
+  auto st = openStore(copy);
+  CHECK(st.read().ok());
+  auto refused = st.update(scene, {});
+  REQUIRE_FALSE(refused.ok());
+  CHECK(refused.error()->code == ErrorCode::StoreSchemaTooNew);
+  CHECK(refused.error()->message.find("version 7") != std::string::npos);
+}
+
+TEST_CASE("store: a partial update adds and changes but removes nothing, replace-all removes other layers", "[store]") {
+  TempDir dir;
+  const auto path = (dir / "partial.gpkg").string();
+  model::Scene scene = cimtest::columnsAlongRoad();  // 60 columns in layer "bim"
+  for (int i = 0; i < 3; ++i) {
+    model::Element e = scene.layers().front().elements[std::size_t(i)];
+    e.name = "wall" + std::to_string(i), e.guid = "guid-wall" + std::to_string(i);
+    scene.addElement("other", std::move(e));
+  }
+  auto st = openStore(path, true);
+  REQUIRE(st.import(scene, {}).ok());
+  // The change set: ten of the columns, the first moved 1 m, and a new one.
+  model::Scene changes(scene.crs());
+  for (std::size_t i = 0; i < 10; ++i) changes.addElement("bim", model::Element(scene.layers().front().elements[i]));
+  changes.layer("bim").elements.front().shapes.front().mesh.origin.x() += 1.0;
+  model::Element added = scene.layers().front().elements.back();
+  added.name = "c60", added.guid = "guid-c60";
+  changes.addElement("bim", std::move(added));
+  store::UpdateOptions o;
+  o.partial = true;
+  auto r = st.update(changes, o);
+  REQUIRE(r.ok());
+  REQUIRE(r->version);
+  CHECK(r->diff.added() == 1);
+  CHECK(r->diff.changed() == 1);
+  CHECK(r->diff.moved() == 1);
+  CHECK(r->diff.removed() == 0);
+  CHECK(r->unchanged == 9);
+  CHECK(st.read()->elementCount() == 64);
+  // The same set again, partial: nothing to do.
+  r = st.update(changes, o);
+  REQUIRE(r.ok());
+  CHECK_FALSE(r->version);
+  // Not partial: the 50 columns it lacks go; the other layer stays.
+  r = st.update(changes, {});
+  REQUIRE(r.ok());
+  CHECK(r->diff.removed() == 50);
+  CHECK(r->diff.added() + r->diff.changed() == 0);
+  CHECK(st.read()->elementCount() == 14);
+  // Replace all: the other layer goes too.
+  o = {};
+  o.replaceAll = true;
+  r = st.update(changes, o);
+  REQUIRE(r.ok());
+  CHECK(r->diff.removed() == 3);
+  CHECK(st.read()->elementCount() == 11);
+  // Both at once is a contradiction, refused before anything is written.
+  o.partial = true;
+  r = st.update(scene, o);
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.error()->code == ErrorCode::InvalidArgument);
+  CHECK(st.currentVersion().value() == 4);
 }
 
 TEST_CASE("store: readers during a writer each see one whole version", "[store]") {

@@ -70,29 +70,39 @@ struct UpdateOptions {
   /// Stored elements not in the input are removed only in layers the input holds (an update of the pipe table
   /// does not remove the buildings). With `replaceAll`, every stored element the input lacks is removed.
   bool replaceAll = false;
+  /// The input is a change set (a survey of new and moved pipes, say): its elements are added or replace their
+  /// match, and no stored element is removed for being absent from it. Not with `replaceAll`.
+  bool partial = false;
   /// How long a writer waits for another one before failing with StoreBusy.
   int waitMilliseconds = 10000;
 };
 
-/// A check registered in a store (docs/store.md, "Checks"): a clash set or the excavation check of cim/index, kept
-/// with its parameters and re-run after every import or update on what that version touched.
+/// A check registered in a store (docs/store.md, "Checks"): a clash set, or the excavation, cavity or corridor check
+/// of cim/index, kept with its parameters and re-run after every import or update on what that version touched.
 struct CheckDefinition {
-  enum class Kind { Hard, Clearance, Excavation };
+  /// Hard, Clearance: a clash set. Excavation: works against the assets' protection zones
+  /// (index::checkExcavation). Cavity: the assets within a distance of each road cavity (index::checkCavities).
+  /// Corridor: the obstacles within a drone corridor's clearance (index::checkCorridors).
+  enum class Kind { Hard, Clearance, Excavation, Cavity, Corridor };
   std::string name;
   Kind kind = Kind::Clearance;
-  /// Selector of set A (excavation: the works; empty: class=excavation|borehole).
+  /// Selector of set A (excavation: the works, empty: class=excavation|borehole; cavity: the cavities, empty:
+  /// class=cavity; corridor: the corridors, empty: class=drone_corridor).
   std::string a = "*";
-  /// Selector of set B (excavation: the assets; empty: type=*); empty for a clash set: A against itself.
+  /// Selector of set B (excavation and cavity: the assets, empty: type=*; corridor: the obstacles, empty:
+  /// class!=drone_corridor); empty for a clash set: A against itself.
   std::string b;
   /// Clearance by rules: "gb50289" (built in) or rule files, first match wins; excavation: the zones ("gas_zones",
   /// built in, or a file; empty: gas_zones). Files are read again at every run from the path given.
   std::vector<std::string> rules;
-  std::optional<double> clearanceMeters;  ///< clearance at one distance (3D) instead of rules
+  /// Clearance at one distance (3D) instead of rules; cavity: the distance searched (empty: 2 m); corridor: the
+  /// clearance beyond the corridor's own radius (empty: 0).
+  std::optional<double> clearanceMeters;
   double toleranceMeters = 0.001;         ///< hard clashes: overlap allowed
   std::int64_t created = 0;    ///< the version it was added at (read back)
   std::int64_t evaluated = 0;  ///< its results are current up to this version (read back)
 };
-/// "hard", "clearance", "excavation"; parseCheckKind fails (nullopt) on anything else.
+/// "hard", "clearance", "excavation", "cavity", "corridor"; parseCheckKind fails (nullopt) on anything else.
 std::string_view checkKindName(CheckDefinition::Kind kind);
 std::optional<CheckDefinition::Kind> parseCheckKind(std::string_view name);
 
