@@ -142,16 +142,19 @@ void runBackend(const std::string& name, const std::string& location, const cimb
     reported = r->diff.moved();
   });
   // The same kind of update as a change set (the 1 % only, moved 0.3 m further): `cim store update --partial`.
-  std::size_t movedAgain = 0;
-  const cim::model::Scene changes = changeSet(movedScene(city, scene, movedAgain, 0.6));
-  std::size_t reportedPartial = 0;
-  const double partial = seconds([&] {
-    cim::store::UpdateOptions po = o;
-    po.partial = true;
-    auto r = st.update(changes, po);
-    must(r.ok(), "partial update failed");
-    reportedPartial = r->diff.moved();
-  });
+  // The first partial update of a store makes its key index; the second (0.3 m further again) finds it there.
+  std::size_t movedAgain = 0, reportedPartial = 0;
+  auto partialUpdate = [&](double metres) {
+    const cim::model::Scene changes = changeSet(movedScene(city, scene, movedAgain, metres));
+    return seconds([&] {
+      cim::store::UpdateOptions po = o;
+      po.partial = true;
+      auto r = st.update(changes, po);
+      must(r.ok(), "partial update failed");
+      reportedPartial = r->diff.moved();
+    });
+  };
+  const double firstPartial = partialUpdate(0.6), partial = partialUpdate(0.9);
   // A registered clearance check (GB 50289, every element against every other): its first run on the whole city,
   // then the update moving the pipes back, which re-runs it on the 1 % touched only.
   cim::store::CheckRun full, incremental;
@@ -182,9 +185,10 @@ void runBackend(const std::string& name, const std::string& location, const cimb
   });
   std::printf("%s: import %.2f s (cpu %.2f s; ogr2ogr of the pipe table alone %.2f s: %.2fx), update of %zu pipes "
               "(%zu reported moved) %.2f s (%.3fx the import), the same as a change set (--partial, %zu reported "
-              "moved) %.3f s (%.3fx), reload of %zu elements %.2f s (%.2fx re-reading the sources, %.2f s)\n",
+              "moved) %.3f s (%.3fx; the first, which makes the key index, %.3f s), reload of %zu elements %.2f s "
+              "(%.2fx re-reading the sources, %.2f s)\n",
               name.c_str(), import, importCpu, ogr, import / ogr, moved, reported, update, update / import,
-              reportedPartial, partial, partial / import, elements, reload, reload / reread, reread);
+              reportedPartial, partial, partial / import, firstPartial, elements, reload, reload / reread, reread);
 }
 
 }  // namespace

@@ -486,6 +486,26 @@ Diagnostic hashVersionUnknown(int version, const std::string& location) {
 
 namespace {
 
+// A partial update of at most this many elements looks its keys up one by one (in the index cim_element_key);
+// a larger one reads every current row, as a full update does.
+constexpr std::size_t kLookupLimit = 50000;
+
+// The current rows of the incoming elements' keys, looked up by (layer, key): a change set of a few hundred pipes
+// reads a few hundred rows, not the city's. The index is made by the first partial update of a store (docs/store.md).
+std::vector<RowInfo> currentRowsOf(Db& db, const std::vector<Incoming>& incoming) {
+  db.exec("CREATE INDEX IF NOT EXISTS cim_element_key ON cim_element (layer, key) WHERE valid_to IS NULL");
+  auto s = db.prepare("SELECT row, element, hash, layer, key, kind, name, gis FROM cim_element WHERE valid_to IS NULL "
+                      "AND layer = ? AND key = ?");
+  std::vector<RowInfo> out;
+  for (const auto& in : incoming) {
+    s->bind(1, std::string_view(*in.layer)), s->bind(2, std::string_view(in.key));
+    while (s->step())
+      out.push_back({s->int64(0), s->int64(1), s->int64(2), s->text(3), s->text(4), s->text(5), s->text(6), s->text(7)});
+    s->reset();
+  }
+  return out;
+}
+
 // What an update does to one incoming element: write it as a new element, or as the next row of a stored one.
 struct Write {
   const Incoming* in;
@@ -626,7 +646,8 @@ Result<UpdateReport> Store::update(const model::Scene& scene, const UpdateOption
                             impl_->location),
           diagnostics);
     }
-    const auto current = rowsWhere(db, "valid_to IS NULL", std::nullopt);
+    const auto current = options.partial && incoming.size() <= kLookupLimit ? currentRowsOf(db, incoming)
+                                                                           : rowsWhere(db, "valid_to IS NULL", std::nullopt);
     UpdateReport report;
     const std::int64_t version = maxOf(db, "version", "cim_version") + 1;
     std::vector<bool> matched;

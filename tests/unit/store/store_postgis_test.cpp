@@ -234,6 +234,23 @@ TEST_CASE("postgis store: updates by key, re-import changes nothing, hostile tex
   REQUIRE(again.ok());
   CHECK_FALSE(again->version);
   CHECK(again->unchanged == scene.elementCount());
+  // A change set (partial): the pipe moved 0.5 m, looked up by its hostile key in the index of current keys, which
+  // this first partial update makes; the walls, absent from it, stay.
+  model::Scene changes(cimtest::hangzhouCrs());
+  model::PipeSegment moved = pipe;
+  for (auto& v : moved.centreline) v.y() += 0.5;
+  changes.addElement("pipes", model::pipeElement(moved));
+  store::UpdateOptions partial;
+  partial.partial = true;
+  auto r = st.update(changes, partial);
+  REQUIRE(r.ok());
+  REQUIRE(r->version);
+  CHECK(r->diff.changed() == 1);
+  CHECK(r->diff.moved() == 1);
+  CHECK(r->diff.removed() == 0);
+  CHECK(st.read()->elementCount() == scene.elementCount());
+  CHECK(cluster().query("SELECT indexname FROM pg_indexes WHERE schemaname = 'hostile' AND indexname = "
+                        "'cim_element_key'").rows.size() == 1);
 }
 
 TEST_CASE("postgis store: a second writer waits, or fails clearly, and nothing is half-written", "[store][postgis]") {

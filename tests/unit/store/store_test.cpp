@@ -549,6 +549,16 @@ TEST_CASE("store: a partial update adds and changes but removes nothing, replace
   CHECK(r->diff.removed() == 0);
   CHECK(r->unchanged == 9);
   CHECK(st.read()->elementCount() == 64);
+  // It looked its keys up in the index of current keys, which the first partial update makes.
+  sqlite3* db = nullptr;
+  REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
+  sqlite3_stmt* q = nullptr;
+  REQUIRE(sqlite3_prepare_v2(db, "SELECT count(*) FROM sqlite_master WHERE name = 'cim_element_key'", -1, &q,
+                             nullptr) == SQLITE_OK);
+  REQUIRE(sqlite3_step(q) == SQLITE_ROW);
+  CHECK(sqlite3_column_int(q, 0) == 1);
+  sqlite3_finalize(q);
+  sqlite3_close(db);
   // The same set again, partial: nothing to do.
   r = st.update(changes, o);
   REQUIRE(r.ok());
