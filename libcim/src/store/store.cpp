@@ -599,6 +599,19 @@ void insertVersion(Db& db, const VersionInfo& info, const Diff& diff) {
   s->run();
 }
 
+// Ends the current rows the input lacks: of the input's layers, or (replaceAll) of every layer. Reports each.
+void endAbsent(RowWriter& writer, const model::Scene& scene, const std::vector<RowInfo>& current,
+               const std::vector<bool>& matched, bool replaceAll, std::int64_t version, std::vector<Change>& changes) {
+  std::set<std::string> layersIn;
+  for (const auto& l : scene.layers()) layersIn.insert(l.name);
+  for (std::size_t i = 0; i < current.size(); ++i) {
+    const auto& r = current[i];
+    if (matched[i] || (!replaceAll && !layersIn.count(r.layer))) continue;
+    writer.end(r.row, r.gis, version);
+    changes.push_back({Change::Kind::Removed, r.layer, r.key, r.kind, r.name, false, 0.0, {}});
+  }
+}
+
 // Whether two CRS definitions name the same CRS (equal text, or PROJ finds them equivalent).
 bool sameCrs(const std::string& a, const std::string& b) {
   if (a == b) return true;
@@ -656,14 +669,7 @@ Result<UpdateReport> Store::update(const model::Scene& scene, const UpdateOption
     db.setBulk(true);  // PostgreSQL: rows are sent without a round trip each
     // A store of schema 1 keeps blobs of format 1, which the libcim that made it reads (codec.h).
     applyWrites(db, writer, writes, version, impl_->schemaVersion >= 2 ? kBlobFormat : 1, report.diff.changes);
-    std::set<std::string> layersIn;
-    for (const auto& l : scene.layers()) layersIn.insert(l.name);
-    for (std::size_t i = 0; i < current.size() && !options.partial; ++i) {
-      if (matched[i] || (!options.replaceAll && !layersIn.count(current[i].layer))) continue;
-      writer.end(current[i].row, current[i].gis, version);
-      const auto& r = current[i];
-      report.diff.changes.push_back({Change::Kind::Removed, r.layer, r.key, r.kind, r.name, false, 0.0, {}});
-    }
+    if (!options.partial) endAbsent(writer, scene, current, matched, options.replaceAll, version, report.diff.changes);
     db.setBulk(false);  // waits for every row sent; throws the first failure
     if (created) createIndexes(db);
     sortChanges(report.diff.changes);
