@@ -90,17 +90,7 @@ int runCheckList(const StoreArgs& a) {
   if (!st.ok()) return printError(*st.error()), kExitFailure;
   auto checks = st->checks();
   if (!checks.ok()) return printError(*checks.error()), kExitFailure;
-  for (const auto& c : checks.value()) {
-    std::string rules;
-    for (const auto& r : c.rules) rules += (rules.empty() ? "" : ", ") + r;
-    if (rules.empty() && c.kind == cim::store::CheckDefinition::Kind::Excavation) rules = "gas_zones";
-    std::printf("%s  %s  a: %s  b: %s  %s  added in %lld, evaluated to %lld\n", c.name.c_str(),
-                std::string(cim::store::checkKindName(c.kind)).c_str(), c.a.c_str(),
-                c.b.empty() ? "(a against itself)" : c.b.c_str(),
-                c.clearanceMeters ? ("clearance " + std::to_string(*c.clearanceMeters) + " m").c_str()
-                                  : ("rules: " + rules).c_str(),
-                static_cast<long long>(c.created), static_cast<long long>(c.evaluated));
-  }
+  std::fputs(cim::app::checkListText(checks.value()).c_str(), stdout);
   return kExitOk;
 }
 

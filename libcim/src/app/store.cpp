@@ -257,6 +257,31 @@ std::string resultsText(const std::vector<store::StoredResult>& results, std::in
   return out + buf;
 }
 
+std::string checkListText(const std::vector<store::CheckDefinition>& checks) {
+  using Kind = store::CheckDefinition::Kind;
+  std::string out;
+  char buf[64];
+  for (const auto& c : checks) {
+    std::string measure;
+    for (const auto& r : c.rules) measure += (measure.empty() ? "rules: " : ", ") + r;
+    if (c.clearanceMeters) {
+      std::snprintf(buf, sizeof buf, "%g m", *c.clearanceMeters);
+      measure = c.kind == Kind::Cavity     ? std::string("within ") + buf
+                : c.kind == Kind::Corridor ? std::string("clearance ") + buf + " beyond the corridor's radius"
+                                           : std::string("clearance ") + buf;
+    } else if (measure.empty() && c.kind == Kind::Excavation) {
+      measure = "zones: gas_zones";
+    } else if (c.kind == Kind::Excavation) {
+      measure.replace(0, 6, "zones:");  // "rules:" -> "zones:"
+    }
+    out.append(c.name).append("  ").append(store::checkKindName(c.kind)).append("  a: ").append(c.a).append("  b: ");
+    out.append(c.b.empty() ? "(a against itself)" : c.b).append("  ").append(measure);
+    out.append("  added in ").append(std::to_string(c.created)).append(", evaluated to ");
+    out.append(std::to_string(c.evaluated)).append("\n");
+  }
+  return out;
+}
+
 std::string logText(const std::vector<store::VersionInfo>& versions) {
   std::string out;
   for (const auto& v : versions) {

@@ -146,6 +146,8 @@ TEST_CASE("store checks: a water main moved into a gas main's clearance is one n
   CHECK(list->front().evaluated == 3);
   CHECK(list->front().a == "*");
   CHECK(list->front().b.empty());
+  CHECK(app::checkListText(list.value()) ==
+        "water-gas  clearance  a: *  b: (a against itself)  rules: gb50289  added in 1, evaluated to 3\n");
   CHECK_FALSE(st.addCheck(c).ok());
   auto unknown = st.results("nope");
   REQUIRE_FALSE(unknown.ok());
@@ -324,6 +326,10 @@ TEST_CASE("store checks: registered cavity and corridor checks follow the data",
   CHECK(list[0].clearanceMeters == std::optional<double>(2.0));
   CHECK(list[1].a == "class=drone_corridor");
   CHECK(list[1].b == "class!=drone_corridor");
+  CHECK(app::checkListText(list) ==
+        "cavities  cavity  a: class=cavity  b: type=*  within 2 m  added in 1, evaluated to 1\n"
+        "drones  corridor  a: class=drone_corridor  b: class!=drone_corridor  clearance 0 m beyond the corridor's "
+        "radius  added in 1, evaluated to 1\n");
 
   // The water main moves 30 m north and the tower out of the corridor: each check resolves one result, on the two
   // touched elements only; the gas main's result stays active.

@@ -74,6 +74,11 @@ std::string checkRunsText(const std::vector<store::CheckRun>& runs);
 /// requirement not kept, the rule, the versions), then the counts by status at `version`.
 std::string resultsText(const std::vector<store::StoredResult>& results, std::int64_t version);
 
+/// The text of `cim store check list`: one line per check (name, kind, selectors, its rules, zones or distance, the
+/// version it was added in and the one its results are current to), e.g. "holes  cavity  a: class=cavity  b: type=*
+/// within 2 m  added in 1, evaluated to 3".
+std::string checkListText(const std::vector<store::CheckDefinition>& checks);
+
 /// The text of `cim store log`: one line per version (number, time, kind, source, message).
 std::string logText(const std::vector<store::VersionInfo>& versions);
 
