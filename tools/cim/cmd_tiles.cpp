@@ -48,13 +48,11 @@ Runner addTilesCommand(CLI::App& app) {
   cmd->add_flag("-v,--verbose", args->verbose, "Also list informational diagnostics");
   return [cmd, args]() {
     if (!cmd->parsed()) return -1;
-    const auto compression = cim::parseMeshCompression(args->compress).value_or(cim::MeshCompression::None);
-    if (!args->store.empty()) {
-      cim::tiles3d::WriteOptions w;
-      w.maxTrianglesPerTile = args->maxTriangles;
-      w.compression = compression;
-      return runStoreTiles(args->store, args->asOf, args->output, w, args->verbose);
-    }
+    cim::tiles3d::WriteOptions write;
+    write.maxTrianglesPerTile = args->maxTriangles;
+    write.overwrite = args->overwrite;  // (a store's folder is always brought up to date)
+    write.compression = cim::parseMeshCompression(args->compress).value_or(cim::MeshCompression::None);
+    if (!args->store.empty()) return runStoreTiles(args->store, args->asOf, args->output, write, args->verbose);
     if (args->inputs.empty()) {
       printError("cim tiles: give the inputs, or --store STORE");
       return kExitUsage;
@@ -63,9 +61,7 @@ Runner addTilesCommand(CLI::App& app) {
     for (const auto& i : args->inputs) o.inputs.emplace_back(i);
     o.outputDir = args->output;
     o.load = args->load.toLoadOptions();
-    o.write.maxTrianglesPerTile = args->maxTriangles;
-    o.write.overwrite = args->overwrite;
-    o.write.compression = compression;
+    o.write = write;
     o.memoryBytes = args->memoryMb << 20;
 
     ProgressBar bar;

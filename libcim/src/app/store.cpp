@@ -262,17 +262,17 @@ std::string checkListText(const std::vector<store::CheckDefinition>& checks) {
   std::string out;
   char buf[64];
   for (const auto& c : checks) {
+    // Excavation: its rules are zone tables.
+    const std::string label = c.kind == Kind::Excavation ? "zones: " : "rules: ";
     std::string measure;
-    for (const auto& r : c.rules) measure += (measure.empty() ? "rules: " : ", ") + r;
+    for (const auto& r : c.rules) measure += (measure.empty() ? label : ", ") + r;
     if (c.clearanceMeters) {
       std::snprintf(buf, sizeof buf, "%g m", *c.clearanceMeters);
       measure = c.kind == Kind::Cavity     ? std::string("within ") + buf
                 : c.kind == Kind::Corridor ? std::string("clearance ") + buf + " beyond the corridor's radius"
                                            : std::string("clearance ") + buf;
     } else if (measure.empty() && c.kind == Kind::Excavation) {
-      measure = "zones: gas_zones";
-    } else if (c.kind == Kind::Excavation) {
-      measure.replace(0, 6, "zones:");  // "rules:" -> "zones:"
+      measure = label + "gas_zones";
     }
     out.append(c.name).append("  ").append(store::checkKindName(c.kind)).append("  a: ").append(c.a).append("  b: ");
     out.append(c.b.empty() ? "(a against itself)" : c.b).append("  ").append(measure);

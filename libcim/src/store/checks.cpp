@@ -208,16 +208,9 @@ Found evaluate(const Prepared& p, const index::SpatialIndex& idx, const std::vec
       const bool excavation = p.def.kind == K::Excavation;  // zones are measured in plan
       for (const auto* w : idx.select(works))
         out.pairs += idx.within(idx.probeOf(*w), p.reach, {assets, excavation}).size();
-      Result<std::vector<index::ClashResult>> r = Result<std::vector<index::ClashResult>>::success({});
-      if (excavation) {
-        index::ExcavationOptions o;
-        o.works = works, o.assets = assets, o.zones = &p.zones;
-        r = index::checkExcavation(idx, o);
-      } else if (p.def.kind == K::Cavity) {
-        r = index::checkCavities(idx, {works, assets, *p.def.clearanceMeters});
-      } else {
-        r = index::checkCorridors(idx, {works, assets, *p.def.clearanceMeters});
-      }
+      auto r = excavation                ? index::checkExcavation(idx, {works, assets, &p.zones})
+               : p.def.kind == K::Cavity ? index::checkCavities(idx, {works, assets, *p.def.clearanceMeters})
+                                         : index::checkCorridors(idx, {works, assets, *p.def.clearanceMeters});
       if (!r.ok()) throw DbError("check " + p.def.name + ": " + r.error()->message);
       keep(std::move(r).value());
     };

@@ -62,12 +62,19 @@ struct RowInfo {
 
 constexpr const char* kValidAt = "valid_from <= ? AND (valid_to IS NULL OR valid_to > ?)";
 
+// The rows a statement selecting kRowInfoColumns gives (it is reset for its next use).
+constexpr const char* kRowInfoColumns = "SELECT row, element, hash, layer, key, kind, name, gis FROM cim_element WHERE ";
+void readRowInfos(Statement& s, std::vector<RowInfo>& out) {
+  while (s.step())
+    out.push_back({s.int64(0), s.int64(1), s.int64(2), s.text(3), s.text(4), s.text(5), s.text(6), s.text(7)});
+  s.reset();
+}
+
 std::vector<RowInfo> rowsWhere(Db& db, const std::string& where, std::optional<std::int64_t> version) {
-  auto s = db.prepare("SELECT row, element, hash, layer, key, kind, name, gis FROM cim_element WHERE " + where);
+  auto s = db.prepare(kRowInfoColumns + where);
   if (version) s->bind(1, *version), s->bind(2, *version);
   std::vector<RowInfo> out;
-  while (s->step())
-    out.push_back({s->int64(0), s->int64(1), s->int64(2), s->text(3), s->text(4), s->text(5), s->text(6), s->text(7)});
+  readRowInfos(*s, out);
   return out;
 }
 
@@ -494,14 +501,11 @@ constexpr std::size_t kLookupLimit = 50000;
 // reads a few hundred rows, not the city's. The index is made by the first partial update of a store (docs/store.md).
 std::vector<RowInfo> currentRowsOf(Db& db, const std::vector<Incoming>& incoming) {
   db.exec("CREATE INDEX IF NOT EXISTS cim_element_key ON cim_element (layer, key) WHERE valid_to IS NULL");
-  auto s = db.prepare("SELECT row, element, hash, layer, key, kind, name, gis FROM cim_element WHERE valid_to IS NULL "
-                      "AND layer = ? AND key = ?");
+  auto s = db.prepare(std::string(kRowInfoColumns) + "valid_to IS NULL AND layer = ? AND key = ?");
   std::vector<RowInfo> out;
   for (const auto& in : incoming) {
     s->bind(1, std::string_view(*in.layer)), s->bind(2, std::string_view(in.key));
-    while (s->step())
-      out.push_back({s->int64(0), s->int64(1), s->int64(2), s->text(3), s->text(4), s->text(5), s->text(6), s->text(7)});
-    s->reset();
+    readRowInfos(*s, out);
   }
   return out;
 }
