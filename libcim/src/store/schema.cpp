@@ -2,6 +2,7 @@
 #include "store/schema.h"
 
 #include "cim/model/pipe.h"
+#include "store/rtree_bulk.h"
 
 namespace cim::store::detail {
 
@@ -122,16 +123,22 @@ void createGpkgMetadata(Db& db, const SrsInfo& srs) {
   }
 }
 
-// The R-tree of a GeoPackage feature table, filled from the rows it has (a bulk load is faster without the
-// triggers), and the triggers of the GeoPackage 1.3 rtree extension that keep it from then on.
+// The R-tree of a GeoPackage feature table, packed from the rows it has at once (rtree_bulk.h), and the triggers of the GeoPackage 1.3 rtree extension that keep it from then on.
 void createGpkgRtree(Db& db, const std::string& table) {
   const std::string t = quoteIdentifier(table), r = quoteIdentifier("rtree_" + table + "_geom");
   const std::string trig = "rtree_" + table + "_geom_";
   const std::string values = "VALUES (NEW.fid, ST_MinX(NEW.geom), ST_MaxX(NEW.geom), ST_MinY(NEW.geom), "
                              "ST_MaxY(NEW.geom))";
   db.exec("CREATE VIRTUAL TABLE " + r + " USING rtree(id, minx, maxx, miny, maxy)");
-  db.exec("INSERT INTO " + r + " SELECT fid, ST_MinX(geom), ST_MaxX(geom), ST_MinY(geom), ST_MaxY(geom) FROM " + t +
-          " WHERE geom NOT NULL AND NOT ST_IsEmpty(geom)");
+  std::vector<RtreeEntry> boxes;
+  auto rows = db.prepare("SELECT fid, ST_MinX(geom), ST_MaxX(geom), ST_MinY(geom), ST_MaxY(geom) FROM " + t +
+                         " WHERE geom NOT NULL AND NOT ST_IsEmpty(geom)");
+  while (rows->step()) {
+    RtreeEntry& b = boxes.emplace_back();
+    b.id = rows->int64(0);
+    b.min[0] = rows->real(1), b.max[0] = rows->real(2), b.min[1] = rows->real(3), b.max[1] = rows->real(4);
+  }
+  bulkLoadRtree(db, "rtree_" + table + "_geom", 2, std::move(boxes));
   db.exec("CREATE TRIGGER " + quoteIdentifier(trig + "insert") + " AFTER INSERT ON " + t +
           " WHEN (new.geom NOT NULL AND NOT ST_IsEmpty(NEW.geom)) BEGIN INSERT OR REPLACE INTO " + r + " " + values +
           "; END");

@@ -14,6 +14,7 @@
 #include "cim/geo/crs.h"
 #include "core/parallel.h"
 #include "store/codec.h"
+#include "store/rtree_bulk.h"
 #include "store/schema.h"
 #include "store/store_impl.h"
 
@@ -100,7 +101,9 @@ std::int64_t maxOf(Db& db, const std::string& column, const std::string& table) 
 // The prepared statements that write element rows (cim_element, its box index and the GIS layer row).
 class RowWriter {
  public:
-  RowWriter(Db& db, int srsId) : db_(db), srsId_(srsId) {
+  /// `load`: the rows go into a new store (a first import, a copy). The GeoPackage's box index is then packed at
+  /// once by finishLoad instead of taking the boxes one insert at a time.
+  RowWriter(Db& db, int srsId, bool load = false) : db_(db), srsId_(srsId), load_(load) {
     const bool pg = db.dialect() == Dialect::Postgres;
     std::vector<Column> columns = {{"row", 'i'},  {"element", 'i'}, {"layer", 't'},   {"key", 't'},
                                    {"guid", 't'}, {"kind", 't'},    {"name", 't'},    {"attributes", 't'},
@@ -148,12 +151,22 @@ class RowWriter {
       }
     }
     s.run();
-    if (rtree_ && !b.empty()) {
+    if (rtree_ && !b.empty() && load_) {
+      RtreeEntry& box = boxes_.emplace_back();
+      box.id = row;
+      for (int i = 0; i < 3; ++i) box.min[i] = b.min[i], box.max[i] = b.max[i];
+    } else if (rtree_ && !b.empty()) {
       rtree_->bind(1, row);
       for (int i = 0; i < 3; ++i) rtree_->bind(2 + 2 * i, b.min[i]), rtree_->bind(3 + 2 * i, b.max[i]);
       rtree_->run();
     }
     if (!gis.empty()) insertGis(gis, row, element, layer, key, e, from, to);
+  }
+
+  /// After the rows of a load: fills the box index (GeoPackage).
+  void finishLoad() {
+    if (rtree_ && load_) bulkLoadRtree(db_, "cim_element_bbox", 3, std::move(boxes_));
+    boxes_.clear();
   }
 
   void end(std::int64_t row, const std::string& gis, std::int64_t version) {
@@ -199,6 +212,8 @@ class RowWriter {
 
   Db& db_;
   int srsId_;
+  bool load_;
+  std::vector<RtreeEntry> boxes_;  // of a load, for finishLoad
   std::unique_ptr<Statement> element_, rtree_, end_;
   std::map<std::string, std::unique_ptr<Statement>> gis_, gisEnd_;
 };
@@ -669,13 +684,13 @@ Result<UpdateReport> Store::update(const model::Scene& scene, const UpdateOption
     const std::int64_t version = maxOf(db, "version", "cim_version") + 1;
     std::vector<bool> matched;
     const auto writes = planWrites(incoming, current, matched, report.unchanged);
-    RowWriter writer(db, impl_->srsId);
+    RowWriter writer(db, impl_->srsId, created);
     db.setBulk(true);  // PostgreSQL: rows are sent without a round trip each
     // A store of schema 1 keeps blobs of format 1, which the libcim that made it reads (codec.h).
     applyWrites(db, writer, writes, version, impl_->schemaVersion >= 2 ? kBlobFormat : 1, report.diff.changes);
     if (!options.partial) endAbsent(writer, scene, current, matched, options.replaceAll, version, report.diff.changes);
     db.setBulk(false);  // waits for every row sent; throws the first failure
-    if (created) createIndexes(db);
+    if (created) writer.finishLoad(), createIndexes(db);
     sortChanges(report.diff.changes);
     report.diff.from = version - 1;
     report.diff.to = report.diff.changes.empty() ? version - 1 : version;
@@ -895,7 +910,7 @@ Status Store::copyTo(Store& target) {
       for (int i = 5; i < 8; ++i) put->bind(i + 1, versions->int64(i));
       put->run();
     }
-    RowWriter writer(to, target.impl_->srsId);
+    RowWriter writer(to, target.impl_->srsId, true);
     to.setBulk(true);
     auto rows = from.prepare("SELECT row, element, layer, key, payload, valid_from, valid_to FROM cim_element ORDER BY row");
     while (rows->step()) {
@@ -907,6 +922,7 @@ Status Store::copyTo(Store& target) {
                     attributesJson(e->attributes), contentHash(*e), rows->int64(5), validTo);
     }
     to.setBulk(false);
+    writer.finishLoad();
     createIndexes(to);
     copyChecks(from, to);  // the registered checks and their results follow the data
     to.commit();

@@ -47,6 +47,32 @@ void sqlite(const std::string& path, const std::string& sql) {
   REQUIRE(rc == SQLITE_OK);
 }
 
+// Every R-tree of the GeoPackage passes SQLite's own check, and the box index holds each element row's box (the
+// first import packs them at once, updates insert into them: store/rtree_bulk.h).
+void requireRtreesIntact(const std::string& path) {
+  sqlite3* db = nullptr;
+  REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
+  auto all = [&](const std::string& sql) {
+    std::vector<std::string> out;
+    sqlite3_stmt* s = nullptr;
+    REQUIRE(sqlite3_prepare_v2(db, sql.c_str(), -1, &s, nullptr) == SQLITE_OK);
+    while (sqlite3_step(s) == SQLITE_ROW) out.emplace_back(reinterpret_cast<const char*>(sqlite3_column_text(s, 0)));
+    sqlite3_finalize(s);
+    return out;
+  };
+  const auto trees = all("SELECT name FROM sqlite_master WHERE sql LIKE 'CREATE VIRTUAL TABLE % USING rtree%'");
+  CHECK(trees.size() >= 2);
+  for (const auto& t : trees) {
+    INFO(t);
+    CHECK(all("SELECT rtreecheck('" + t + "')") == std::vector<std::string>{"ok"});
+  }
+  CHECK(all("SELECT count(*) FROM cim_element_bbox") == all("SELECT count(*) FROM cim_element WHERE minx NOT NULL"));
+  CHECK(all("SELECT count(*) FROM cim_element e JOIN cim_element_bbox b ON b.id = e.row WHERE b.minx > e.minx OR "
+            "b.maxx < e.maxx OR b.miny > e.miny OR b.maxy < e.maxy OR b.minz > e.minz OR b.maxz < e.maxz") ==
+        std::vector<std::string>{"0"});
+  sqlite3_close(db);
+}
+
 }  // namespace
 
 TEST_CASE("store: the bundled sample reads back equal from a GeoPackage", "[store]") {
@@ -61,6 +87,7 @@ TEST_CASE("store: the bundled sample reads back equal from a GeoPackage", "[stor
   REQUIRE(r->version);
   CHECK(r->version->number == 1);
   CHECK(r->diff.added() == scene.elementCount());
+  requireRtreesIntact(path);
   auto back = st.read();
   REQUIRE(back.ok());
   REQUIRE(back->crs());
@@ -144,6 +171,7 @@ TEST_CASE("store: the scripted update gives exactly its diff, a new version and 
   REQUIRE(moved);
   CHECK(moved->moved);
   CHECK(moved->displacementMeters == Approx(0.5).margin(1e-6));
+  requireRtreesIntact(path);
   const auto* material = findChange(d, "JS1-JS2");
   REQUIRE(material);
   CHECK_FALSE(material->moved);
@@ -504,6 +532,7 @@ TEST_CASE("store: a store keeps the content hash version it was made with, a cop
     REQUIRE(from.copyTo(to).ok());
   }
   CHECK(storedHashes(copy, "valid_to IS NULL") == hashesOf(moved, 2));
+  requireRtreesIntact(copy);  // the copy packs its box index too, with every version's rows
   {
     auto st = openStore(copy);
     auto same = st.update(moved, {});
