@@ -132,15 +132,18 @@ double displacementMeters(const model::Element& before, const model::Element& af
   return ba.empty() || bb.empty() ? 0.0 : (ba.center() - bb.center()).norm();
 }
 
-bool geometryChanged(const model::Element& before, const model::Element& after) {
-  // The meshes' positions and triangles, and the exact shape's points (not its materials, types or survey fields).
-  if (before.shapes.size() != after.shapes.size() || shapeWkb(before) != shapeWkb(after)) return true;
-  for (std::size_t i = 0; i < before.shapes.size(); ++i) {
+GeometryChange geometryChange(const model::Element& before, const model::Element& after) {
+  // The meshes' positions and triangles (not their materials); the exact shape's points (not its types or survey
+  // fields).
+  bool meshes = before.shapes.size() != after.shapes.size();
+  for (std::size_t i = 0; i < before.shapes.size() && !meshes; ++i) {
     const auto& a = before.shapes[i].mesh;
     const auto& b = after.shapes[i].mesh;
-    if (a.origin != b.origin || a.positions != b.positions || a.indices != b.indices) return true;
+    meshes = a.origin != b.origin || a.positions != b.positions || a.indices != b.indices;
   }
-  return false;
+  const bool exact = before.parametric || after.parametric;
+  const bool moved = exact ? shapeWkb(before) != shapeWkb(after) : meshes;
+  return {moved, meshes && !moved};
 }
 
 std::string attributesJson(const model::Attributes& a) {

@@ -40,8 +40,14 @@ Blob gpkgGeometry(const Blob& wkb, int srsId);
 /// How far an element moved from `before` to `after`, metres: the largest move of a pipe's end points, of a well's
 /// cover, of a site feature's reference point; else of the bounding box centre. 0 when nothing moved.
 double displacementMeters(const model::Element& before, const model::Element& after);
-/// Whether the geometry changed (exact shape or meshes), as opposed to attributes only.
-bool geometryChanged(const model::Element& before, const model::Element& after);
+/// How the geometry changed from `before` to `after`. `moved`: the element is somewhere else; for an element with an
+/// exact shape (pipe, well, site feature) that is its exact shape's points, for the others their meshes. `meshOnly`:
+/// the meshes changed while the exact shape stayed where it was (a pipe's section, a well's depth, a pipe's end cut
+/// again where its neighbour changed).
+struct GeometryChange {
+  bool moved = false, meshOnly = false;
+};
+GeometryChange geometryChange(const model::Element& before, const model::Element& after);
 
 /// An attribute value as text (the reports' form: "" for none, true/false, integers, reals in the shortest exact
 /// form, text as is).

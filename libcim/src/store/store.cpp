@@ -265,7 +265,8 @@ Change changeOf(const RowInfo& row, const model::Element& before, const model::E
   Change c;
   c.kind = Change::Kind::Changed;
   c.layer = row.layer, c.key = row.key, c.elementKind = after.kind, c.name = after.name;
-  c.moved = geometryChanged(before, after);
+  const auto g = geometryChange(before, after);
+  c.moved = g.moved, c.meshChanged = g.meshOnly;
   c.displacementMeters = c.moved ? displacementMeters(before, after) : 0.0;
   c.attributes = attributeChanges(before, after);
   return c;
@@ -602,7 +603,7 @@ void applyWrites(Db& db, RowWriter& writer, const std::vector<Write>& writes, st
       }
       writer.insert(nextRow++, nextElement++, *in.layer, in.key, *in.element, current.payloads[i],
                     current.attributes[i], in.hash, version, std::nullopt);
-      changes.push_back({Change::Kind::Added, *in.layer, in.key, in.element->kind, in.element->name, false, 0.0, {}});
+      changes.push_back({Change::Kind::Added, *in.layer, in.key, in.element->kind, in.element->name, false, 0.0, false, {}});
     }
     if (ahead.joinable()) ahead.join();
     std::swap(current, next);
@@ -627,7 +628,7 @@ void endAbsent(RowWriter& writer, const model::Scene& scene, const std::vector<R
     const auto& r = current[i];
     if (matched[i] || (!replaceAll && !layersIn.count(r.layer))) continue;
     writer.end(r.row, r.gis, version);
-    changes.push_back({Change::Kind::Removed, r.layer, r.key, r.kind, r.name, false, 0.0, {}});
+    changes.push_back({Change::Kind::Removed, r.layer, r.key, r.kind, r.name, false, 0.0, false, {}});
   }
 }
 
@@ -868,7 +869,7 @@ Result<Diff> Store::diff(std::int64_t from, std::int64_t to) {
     for (const auto& r : b) {
       const auto it = before.find(r.element);
       if (it == before.end()) {
-        d.changes.push_back({Change::Kind::Added, r.layer, r.key, r.kind, r.name, false, 0.0, {}});
+        d.changes.push_back({Change::Kind::Added, r.layer, r.key, r.kind, r.name, false, 0.0, false, {}});
         continue;
       }
       const RowInfo& old = *it->second;
@@ -877,7 +878,7 @@ Result<Diff> Store::diff(std::int64_t from, std::int64_t to) {
       d.changes.push_back(changeOf(r, payloadOf(db, old.row), payloadOf(db, r.row)));
     }
     for (const auto& [element, r] : before)
-      d.changes.push_back({Change::Kind::Removed, r->layer, r->key, r->kind, r->name, false, 0.0, {}});
+      d.changes.push_back({Change::Kind::Removed, r->layer, r->key, r->kind, r->name, false, 0.0, false, {}});
     db.commit();
   } catch (const DbError& e) {
     db.rollback();
@@ -963,6 +964,7 @@ std::string formatDiff(const Diff& diff) {
       std::snprintf(buf, sizeof buf, " moved %.3f m", c.displacementMeters);
       out += buf;
     }
+    if (c.meshChanged) out += " mesh changed, not moved";
     out += "\n";
     for (const auto& a : c.attributes)
       out += "    " + a.name + ": " + (a.before.empty() ? "(none)" : a.before) + " -> " +

@@ -240,7 +240,7 @@ TEST_CASE("store checks: a copied store keeps its registered checks and every re
     std::sort(out.begin(), out.end());
     return out;
   };
-  for (const store::AsOf asOf : {store::AsOf{}, store::AsOf{1, {}}, store::AsOf{2, {}}}) {
+  for (const store::AsOf& asOf : {store::AsOf{}, store::AsOf{1, {}}, store::AsOf{2, {}}}) {
     const auto a = rows(source.value(), asOf), b = rows(target.value(), asOf);
     CHECK(!a.empty());
     CHECK(a == b);

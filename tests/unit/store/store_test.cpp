@@ -20,6 +20,8 @@
 
 using namespace cim;
 using cimtest::TempDir;
+using cimtest::writeFile;
+namespace fs = std::filesystem;
 
 namespace {
 
@@ -206,6 +208,62 @@ TEST_CASE("store: the scripted update gives exactly its diff, a new version and 
   CHECK(same->report.unchanged > 20);
   CHECK(st.currentVersion().value() == 2);
   CHECK(app::toText(same.value()).find("nothing changed") != std::string::npos);
+}
+
+TEST_CASE("store: a pipe whose mesh alone changed is reported so, not as moved", "[store]") {
+  TempDir dir;
+  const std::string path = (dir / "city.gpkg").string();
+  auto st = openStore(path, true);
+  REQUIRE(st.import(cimtest::storeSampleScene(), {}).ok());
+  const auto sample = cimtest::sourceDir() / "data/hangzhou";
+  const std::string lines = cimtest::readText(sample / "pipe_lines.csv"), points = cimtest::readText(sample / "pipe_points.csv");
+  const std::string header = lines.substr(0, lines.find('\n') + 1);
+  // A change set of JS3-JS4 alone, of another material. In the whole table its ends are cut on the bisectors of its
+  // joints with JS2-JS3 and JS4-JS5; without them the reader cuts them square, so its mesh differs where its
+  // centreline does not.
+  fs::create_directories(dir / "set");
+  writeFile(dir / "set/pipe_lines.csv", header + "JS3,JS4,JS,1.40,1.40,400,钢,0.35,,,,,ZM,2012,水务公司,样例路\n");
+  writeFile(dir / "set/pipe_points.csv", points);
+  app::StoreUpdateOptions partial;
+  partial.update.partial = true;
+  auto r = app::storeUpdate(path, {dir / "set/pipe_lines.csv"}, partial);
+  INFO((r.ok() ? app::toText(r.value()) : r.error()->message));
+  REQUIRE(r.ok());
+  const auto* c = findChange(r->report.diff, "JS3-JS4");
+  REQUIRE(c);
+  CHECK_FALSE(c->moved);
+  CHECK(c->meshChanged);
+  CHECK(c->displacementMeters == 0.0);
+  CHECK(r->report.diff.moved() == 0);
+  CHECK(store::formatDiff(r->report.diff).find("JS3-JS4 (pipe) mesh changed, not moved") != std::string::npos);
+  // The whole table again, JS3-JS4 one size larger (DN500): its depth is to the outer top, so its centreline moves
+  // 0.05 m down; its neighbours' joints with it are no longer mitred (the sections differ): their meshes change,
+  // their centrelines do not.
+  std::string bigger = lines;
+  const std::string js34 = "JS3,JS4,JS,1.40,1.40,400,";
+  REQUIRE(bigger.find(js34) != std::string::npos);
+  bigger.replace(bigger.find(js34), js34.size(), "JS3,JS4,JS,1.40,1.40,500,");
+  fs::create_directories(dir / "whole");
+  writeFile(dir / "whole/pipe_lines.csv", bigger);
+  writeFile(dir / "whole/pipe_points.csv", points);
+  r = app::storeUpdate(path, {dir / "whole/pipe_lines.csv"}, {});
+  INFO((r.ok() ? app::toText(r.value()) : r.error()->message));
+  REQUIRE(r.ok());
+  const auto& d = r->report.diff;
+  CHECK(d.moved() == 1);
+  const auto* js = findChange(d, "JS3-JS4");
+  REQUIRE(js);
+  CHECK(js->moved);
+  CHECK_FALSE(js->meshChanged);
+  CHECK(js->displacementMeters == Approx(0.05).margin(1e-9));
+  for (const char* key : {"JS2-JS3", "JS4-JS5"}) {
+    INFO(key);
+    const auto* k = findChange(d, key);
+    REQUIRE(k);
+    CHECK_FALSE(k->moved);
+    CHECK(k->meshChanged);
+    CHECK(k->attributes.empty());
+  }
 }
 
 TEST_CASE("store: update keys by GUID, point numbers and a user field", "[store]") {

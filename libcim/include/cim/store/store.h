@@ -44,8 +44,13 @@ struct Change {
   enum class Kind { Added, Removed, Changed };
   Kind kind = Kind::Changed;
   std::string layer, key, elementKind, name;
-  bool moved = false;                    ///< the geometry changed (exact shape or mesh)
+  /// It is somewhere else (管位变化): its exact shape's points changed (pipes, wells, site features), or, for elements
+  /// without one (BIM, meshes), its meshes.
+  bool moved = false;
   double displacementMeters = 0.0;       ///< how far it moved (end points, cover, reference point, box centre)
+  /// Its meshes changed while its exact shape stayed where it was: a pipe's section or a well's depth (see the
+  /// attributes), or a pipe's end cut again where the pipe it meets changed.
+  bool meshChanged = false;
   std::vector<AttributeChange> attributes;
 };
 
