@@ -98,6 +98,26 @@ std::int64_t maxOf(Db& db, const std::string& column, const std::string& table) 
   return s->step() && !s->isNull(0) ? s->int64(0) : 0;
 }
 
+// What an element's rows hold besides their numbers, made without the database: on the encoding threads while the
+// writer is busy with the rows before (applyWrites).
+struct RowContent {
+  Blob payload;
+  std::string attributes;  // JSON
+  geometry::Aabb bounds;
+  std::string gis;        // the GIS layer, empty for none
+  Blob gisGeometry;       // its geometry: GeoPackage geometry (SQLite) or ISO WKB (PostgreSQL)
+  std::vector<std::pair<std::string, GisValue>> gisFields;
+};
+
+RowContent rowContent(const model::Element& e, Blob payload, Dialect dialect, int srsId) {
+  RowContent c{std::move(payload), attributesJson(e.attributes), e.worldBounds(), gisLayerOf(e), {}, {}};
+  if (c.gis.empty()) return c;
+  c.gisGeometry = shapeWkb(e);
+  if (dialect == Dialect::Sqlite) c.gisGeometry = gpkgGeometry(c.gisGeometry, srsId);
+  c.gisFields = gisFields(e);
+  return c;
+}
+
 // The prepared statements that write element rows (cim_element, its box index and the GIS layer row).
 class RowWriter {
  public:
@@ -117,15 +137,15 @@ class RowWriter {
   }
 
   void insert(std::int64_t row, std::int64_t element, const std::string& layer, const std::string& key,
-              const model::Element& e, const Blob& payload, const std::string& attributes, std::int64_t hash,
-              std::int64_t from, std::optional<std::int64_t> to) {
-    const auto b = e.worldBounds();
-    const std::string gis = gisLayerOf(e);
+              const model::Element& e, const RowContent& content, std::int64_t hash, std::int64_t from,
+              std::optional<std::int64_t> to) {
+    const auto& b = content.bounds;
+    const std::string& gis = content.gis;
     auto& s = *element_;
     s.bind(1, row), s.bind(2, element), s.bind(3, std::string_view(layer)), s.bind(4, std::string_view(key));
     s.bind(5, std::string_view(e.guid)), s.bind(6, std::string_view(e.kind)), s.bind(7, std::string_view(e.name));
-    s.bind(8, std::string_view(attributes));
-    s.bindBlob(9, payload);
+    s.bind(8, std::string_view(content.attributes));
+    s.bindBlob(9, content.payload);
     s.bind(10, hash);
     gis.empty() ? s.bindNull(11) : s.bind(11, std::string_view(gis));
     for (int i = 0; i < 3; ++i) {
@@ -160,7 +180,7 @@ class RowWriter {
       for (int i = 0; i < 3; ++i) rtree_->bind(2 + 2 * i, b.min[i]), rtree_->bind(3 + 2 * i, b.max[i]);
       rtree_->run();
     }
-    if (!gis.empty()) insertGis(gis, row, element, layer, key, e, from, to);
+    if (!gis.empty()) insertGis(content, row, element, layer, key, e, from, to);
   }
 
   /// After the rows of a load: fills the box index (GeoPackage).
@@ -180,9 +200,10 @@ class RowWriter {
   }
 
  private:
-  void insertGis(const std::string& gis, std::int64_t row, std::int64_t element, const std::string& layer,
+  void insertGis(const RowContent& content, std::int64_t row, std::int64_t element, const std::string& layer,
                  const std::string& key, const model::Element& e, std::int64_t from, std::optional<std::int64_t> to) {
-    const auto fields = gisFields(e);
+    const std::string& gis = content.gis;
+    const auto& fields = content.gisFields;
     auto& s = gis_[gis];
     if (!s) {
       std::vector<Column> columns = {{"fid", 'i'},  {"geom", 'g', srsId_ < 0 ? 0 : srsId_}, {"element", 'i'},
@@ -192,10 +213,8 @@ class RowWriter {
       if (columns.size() != 9 + fields.size()) throw DbError("the fields of the GIS layer " + gis + " do not match it");
       s = db_.prepareInsert(gis, columns);
     }
-    const Blob wkb = shapeWkb(e);
     s->bind(1, row);
-    if (db_.dialect() == Dialect::Sqlite) s->bindBlob(2, gpkgGeometry(wkb, srsId_));
-    else s->bindBlob(2, wkb);
+    s->bindBlob(2, content.gisGeometry);
     s->bind(3, element), s->bind(4, std::string_view(key)), s->bind(5, std::string_view(e.guid));
     s->bind(6, std::string_view(e.name)), s->bind(7, std::string_view(layer));
     s->bind(8, from), s->bind(9, to);
@@ -557,20 +576,16 @@ std::vector<Write> planWrites(const std::vector<Incoming>& incoming, const std::
 // Writes the rows of an update, the blobs encoded in parallel a batch at a time: the next batch is encoded on other
 // threads while the database takes this one. Reports each change.
 void applyWrites(Db& db, RowWriter& writer, const std::vector<Write>& writes, std::int64_t version,
-                 int blobFormat, std::vector<Change>& changes) {
+                 int blobFormat, int srsId, std::vector<Change>& changes) {
   std::int64_t nextRow = maxOf(db, "row", "cim_element") + 1, nextElement = maxOf(db, "element", "cim_element") + 1;
   constexpr std::size_t kBatch = 1024;
   auto oldPayload = db.prepare("SELECT payload FROM cim_element WHERE row = ?");
-  struct Batch {
-    std::vector<Blob> payloads;
-    std::vector<std::string> attributes;
-  };
+  using Batch = std::vector<RowContent>;
   auto encode = [&](std::size_t start, Batch& b, unsigned threads) {
-    const std::size_t n = std::min(kBatch, writes.size() - start);
-    b.payloads.resize(n), b.attributes.resize(n);
-    cim::detail::parallelFor(n, threads, [&](std::size_t i) {
-      b.payloads[i] = encodeElement(*writes[start + i].in->element, blobFormat);
-      b.attributes[i] = attributesJson(writes[start + i].in->element->attributes);
+    b.resize(std::min(kBatch, writes.size() - start));
+    cim::detail::parallelFor(b.size(), threads, [&](std::size_t i) {
+      const model::Element& e = *writes[start + i].in->element;
+      b[i] = rowContent(e, encodeElement(e, blobFormat), db.dialect(), srsId);
     });
   };
   const unsigned workers = cim::detail::workerCount();
@@ -588,21 +603,21 @@ void applyWrites(Db& db, RowWriter& writer, const std::vector<Write>& writes, st
     } join{ahead};
     // The stored elements this batch replaces, read before any of its rows is written: reads and writes do not
     // alternate per row (PostgreSQL: one COPY per batch, not one per changed element).
-    std::vector<std::optional<model::Element>> before(current.payloads.size());
+    std::vector<std::optional<model::Element>> before(current.size());
     for (std::size_t i = 0; i < before.size(); ++i)
       if (const RowInfo* old = writes[start + i].old) before[i] = payloadOf(*oldPayload, old->row);
-    for (std::size_t i = 0; i < current.payloads.size(); ++i) {
+    for (std::size_t i = 0; i < current.size(); ++i) {
       const Incoming& in = *writes[start + i].in;
       const RowInfo* old = writes[start + i].old;
       if (old) {
         writer.end(old->row, old->gis, version);
-        writer.insert(nextRow++, old->element, *in.layer, in.key, *in.element, current.payloads[i],
-                      current.attributes[i], in.hash, version, std::nullopt);
+        writer.insert(nextRow++, old->element, *in.layer, in.key, *in.element, current[i], in.hash, version,
+                      std::nullopt);
         changes.push_back(changeOf(*old, *before[i], *in.element));
         continue;
       }
-      writer.insert(nextRow++, nextElement++, *in.layer, in.key, *in.element, current.payloads[i],
-                    current.attributes[i], in.hash, version, std::nullopt);
+      writer.insert(nextRow++, nextElement++, *in.layer, in.key, *in.element, current[i], in.hash, version,
+                    std::nullopt);
       changes.push_back({Change::Kind::Added, *in.layer, in.key, in.element->kind, in.element->name, false, 0.0, false, {}});
     }
     if (ahead.joinable()) ahead.join();
@@ -688,7 +703,8 @@ Result<UpdateReport> Store::update(const model::Scene& scene, const UpdateOption
     RowWriter writer(db, impl_->srsId, created);
     db.setBulk(true);  // PostgreSQL: rows are sent without a round trip each
     // A store of schema 1 keeps blobs of format 1, which the libcim that made it reads (codec.h).
-    applyWrites(db, writer, writes, version, impl_->schemaVersion >= 2 ? kBlobFormat : 1, report.diff.changes);
+    applyWrites(db, writer, writes, version, impl_->schemaVersion >= 2 ? kBlobFormat : 1, impl_->srsId,
+                report.diff.changes);
     if (!options.partial) endAbsent(writer, scene, current, matched, options.replaceAll, version, report.diff.changes);
     db.setBulk(false);  // waits for every row sent; throws the first failure
     if (created) writer.finishLoad(), createIndexes(db);
@@ -919,8 +935,9 @@ Status Store::copyTo(Store& target) {
       if (!e) throw DbError("element row " + std::to_string(rows->int64(0)) + " cannot be read");
       const std::optional<std::int64_t> validTo = rows->isNull(6) ? std::nullopt : std::optional(rows->int64(6));
       // Hashed again with the newest hash version (the copy's): copying is how an older store gets faster hashes.
-      writer.insert(rows->int64(0), rows->int64(1), rows->text(2), rows->text(3), *e, rows->blob(4),
-                    attributesJson(e->attributes), contentHash(*e), rows->int64(5), validTo);
+      writer.insert(rows->int64(0), rows->int64(1), rows->text(2), rows->text(3), *e,
+                    rowContent(*e, rows->blob(4), to.dialect(), target.impl_->srsId), contentHash(*e), rows->int64(5),
+                    validTo);
     }
     to.setBulk(false);
     writer.finishLoad();
