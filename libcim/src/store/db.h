@@ -74,7 +74,10 @@ class Db {
   /// An INSERT of rows into `table` (quoted here), one value per column bound in column order, run with run().
   /// SQLite: a prepared INSERT. PostgreSQL: rows go into a COPY ... FROM STDIN (BINARY) buffer, sent when it is
   /// large and before any other statement, read or commit (failures show there); a rollback drops what was not sent.
-  virtual std::unique_ptr<Statement> prepareInsert(const std::string& table, const std::vector<Column>& columns);
+  /// `createdHere`: the table was created in this transaction, so PostgreSQL may load it frozen (COPY ... FREEZE:
+  /// its rows visible to all and its pages marked so at once, as a VACUUM would; index-only scans need no heap).
+  virtual std::unique_ptr<Statement> prepareInsert(const std::string& table, const std::vector<Column>& columns,
+                                                   bool createdHere = false);
   /// Starts the write transaction: takes the store's writer lock, waiting up to `waitMilliseconds` for another
   /// writer, then throws DbError with busy set.
   virtual void beginWrite(int waitMilliseconds) = 0;

@@ -404,11 +404,12 @@ std::string ewkb(std::string_view wkb, int srid) {
 // geometry as EWKB; nothing is escaped, so any text goes in as it is.
 class PgCopyStatement final : public Statement {
  public:
-  PgCopyStatement(Link& link, const std::string& table, const std::vector<Column>& columns)
+  PgCopyStatement(Link& link, const std::string& table, const std::vector<Column>& columns, bool freeze)
       : link_(link), columns_(columns), values_(columns.size()), null_(columns.size(), true) {
     std::string names;
     for (const auto& c : columns) names.append(names.empty() ? "" : ", ").append(quoteIdentifier(c.name));
-    buffer_ = &link.buffer(table, "COPY " + quoteIdentifier(table) + " (" + names + ") FROM STDIN (FORMAT binary)");
+    buffer_ = &link.buffer(table, "COPY " + quoteIdentifier(table) + " (" + names + ") FROM STDIN (FORMAT binary" +
+                                      (freeze ? ", FREEZE)" : ")"));
   }
   void bindNull(int i) override { null_[index(i)] = true; }
   void bind(int i, std::int64_t v) override {
@@ -519,8 +520,9 @@ class PgDb final : public Db {
   std::unique_ptr<Statement> prepare(const std::string& sql) override {
     return std::make_unique<PgStatement>(link_, sql, ++serial_);
   }
-  std::unique_ptr<Statement> prepareInsert(const std::string& table, const std::vector<Column>& columns) override {
-    return std::make_unique<PgCopyStatement>(link_, table, columns);
+  std::unique_ptr<Statement> prepareInsert(const std::string& table, const std::vector<Column>& columns,
+                                           bool createdHere) override {
+    return std::make_unique<PgCopyStatement>(link_, table, columns, createdHere);
   }
   void beginWrite(int waitMilliseconds) override {
     exec("BEGIN");

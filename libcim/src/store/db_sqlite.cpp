@@ -216,7 +216,7 @@ std::unique_ptr<Db> openSqlite(const std::string& path, bool create) {
   return db;
 }
 
-std::unique_ptr<Statement> Db::prepareInsert(const std::string& table, const std::vector<Column>& columns) {
+std::unique_ptr<Statement> Db::prepareInsert(const std::string& table, const std::vector<Column>& columns, bool) {
   std::string names, values;
   for (const auto& c : columns) {
     names.append(names.empty() ? "" : ", ").append(quoteIdentifier(c.name));

@@ -204,7 +204,10 @@ void createLayerIndexes(Db& db, const GisLayer& layer) {
 
 void createIndexes(Db& db) {
   if (db.dialect() == Dialect::Postgres) {
-    db.exec("CREATE INDEX cim_element_current ON cim_element (valid_to, element)");
+    // The current rows' keys and hashes (what an update compares) from the index alone (an index-only scan: the
+    // first import loads the table frozen), not from the table, whose pages hold the element blobs.
+    db.exec("CREATE INDEX cim_element_current ON cim_element (valid_to, element) INCLUDE (row, hash, layer, key, kind, "
+            "name, gis)");
     db.exec("CREATE INDEX cim_element_history ON cim_element (element, valid_from)");
     // The 3-D box as its diagonal, indexed n-dimensionally.
     db.exec("CREATE INDEX cim_element_bbox ON cim_element USING GIST (bbox gist_geometry_ops_nd)");
@@ -228,8 +231,11 @@ void createSchema(Db& db, const SrsInfo& srs, bool deferIndexes) {
                         ", valid_from " + i + " NOT NULL, valid_to " + i;
   if (d == Dialect::Postgres) element += ", bbox geometry(LineStringZ)";
   db.exec(element + ")");
-  // The blobs are packed already (meshoptimizer): TOAST keeps them out of line without compressing them again.
-  if (d == Dialect::Postgres) db.exec("ALTER TABLE cim_element ALTER payload SET STORAGE EXTERNAL");
+  // The blobs are packed already (meshoptimizer): never compressed again. Rows up to a page (8160 bytes: a pipe's
+  // row is 2-3 KB) stay whole in the table instead of going to TOAST at 2 KB, which wrote each blob as chunk rows
+  // of a second table with an index of its own, and read it back through that index.
+  if (d == Dialect::Postgres)
+    db.exec("ALTER TABLE cim_element ALTER payload SET STORAGE EXTERNAL, SET (toast_tuple_target = 8160)");
   if (d == Dialect::Sqlite) {
     // GeoPackage: the current rows' keys and hashes (what an update compares) straight from the index, without
     // reading the table, whose pages are mostly element blobs. (B-trees filled in key order: made at once.)

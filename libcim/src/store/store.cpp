@@ -62,6 +62,10 @@ struct RowInfo {
 };
 
 constexpr const char* kValidAt = "valid_from <= ? AND (valid_to IS NULL OR valid_to > ?)";
+// The same rows, written so that PostgreSQL reads a whole version in one sequential scan of the table: it would
+// otherwise take a bitmap scan over the current-rows index, which reads the table's pages one at a time (the full
+// synthetic city from a cold cache: 2.0 s against 0.2 s).
+constexpr const char* kValidAtScan = "valid_from <= ? AND coalesce(valid_to, 9223372036854775807) > ?";
 
 // The rows a statement selecting kRowInfoColumns gives (it is reset for its next use).
 constexpr const char* kRowInfoColumns = "SELECT row, element, hash, layer, key, kind, name, gis FROM cim_element WHERE ";
@@ -121,8 +125,9 @@ RowContent rowContent(const model::Element& e, Blob payload, Dialect dialect, in
 // The prepared statements that write element rows (cim_element, its box index and the GIS layer row).
 class RowWriter {
  public:
-  /// `load`: the rows go into a new store (a first import, a copy). The GeoPackage's box index is then packed at
-  /// once by finishLoad instead of taking the boxes one insert at a time.
+  /// `load`: the rows go into a new store (a first import, a copy) whose tables this transaction made. The
+  /// GeoPackage's box index is then packed at once by finishLoad instead of taking the boxes one insert at a time;
+  /// PostgreSQL loads the tables frozen (Db::prepareInsert).
   RowWriter(Db& db, int srsId, bool load = false) : db_(db), srsId_(srsId), load_(load) {
     const bool pg = db.dialect() == Dialect::Postgres;
     std::vector<Column> columns = {{"row", 'i'},  {"element", 'i'}, {"layer", 't'},   {"key", 't'},
@@ -131,7 +136,7 @@ class RowWriter {
                                    {"miny", 'r'}, {"minz", 'r'},    {"maxx", 'r'},    {"maxy", 'r'},
                                    {"maxz", 'r'}, {"valid_from", 'i'}, {"valid_to", 'i'}};
     if (pg) columns.push_back({"bbox", 'g', 0});  // the box's diagonal, a LineString Z
-    element_ = db.prepareInsert("cim_element", columns);
+    element_ = db.prepareInsert("cim_element", columns, load);
     if (!pg) rtree_ = db.prepare("INSERT INTO cim_element_bbox VALUES (?, ?, ?, ?, ?, ?, ?)");
     end_ = db.prepare("UPDATE cim_element SET valid_to = ? WHERE row = ?");
   }
@@ -211,7 +216,7 @@ class RowWriter {
                                      {"valid_from", 'i'}, {"valid_to", 'i'}};
       for (const auto& [name, type] : gisColumns(gis)) columns.push_back({name, type});
       if (columns.size() != 9 + fields.size()) throw DbError("the fields of the GIS layer " + gis + " do not match it");
-      s = db_.prepareInsert(gis, columns);
+      s = db_.prepareInsert(gis, columns, load_);
     }
     s->bind(1, row);
     s->bindBlob(2, content.gisGeometry);
@@ -781,7 +786,8 @@ model::Scene Store::Impl::readScene(std::int64_t version, const std::vector<geom
     sceneCrs = *c;
   }
   model::Scene scene(sceneCrs);
-  std::string sql = std::string("SELECT row, layer, payload, element FROM cim_element WHERE ") + kValidAt;
+  std::string sql = std::string("SELECT row, layer, payload, element FROM cim_element WHERE ") +
+                    (!boxes && db->dialect() == Dialect::Postgres ? kValidAtScan : kValidAt);
   if (boxes) {
     sql += " AND maxx >= ? AND minx <= ? AND maxy >= ? AND miny <= ? AND maxz >= ? AND minz <= ?";
     sql += db->dialect() == Dialect::Sqlite
