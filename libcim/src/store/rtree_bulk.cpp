@@ -65,23 +65,14 @@ std::int64_t single(Db& db, const std::string& sql) {
   return s->int64(0);
 }
 
-}  // namespace
+// The packed tree: its nodes from the leaves up (the last is the root), how many are leaves, and its depth.
+struct Tree {
+  std::vector<Node> nodes;
+  std::size_t leaves = 0;
+  int depth = 0;
+};
 
-void bulkLoadRtree(Db& db, const std::string& table, int dims, std::vector<RtreeEntry> entries) {
-  const std::string node = quoteIdentifier(table + "_node"), parent = quoteIdentifier(table + "_parent");
-  const std::string rowid = quoteIdentifier(table + "_rowid");
-  auto columns = db.prepare("SELECT count(*) FROM pragma_table_info(?)");
-  columns->bind(1, std::string_view(table));
-  const std::int64_t declared = columns->step() ? columns->int64(0) : 0;
-  const auto nodeSize = std::size_t(single(db, "SELECT length(data) FROM " + node + " WHERE nodeno = 1"));
-  const std::size_t cellBytes = 8 + 8 * std::size_t(dims), perNode = (nodeSize - 4) / cellBytes;
-  if (dims < 2 || dims > 3 || declared != 1 + 2 * dims || nodeSize < 4 + 2 * cellBytes)
-    throw DbError("the R-tree " + table + " (" + std::to_string(declared) + " columns, nodes of " +
-                  std::to_string(nodeSize) + " bytes) is not one of " + std::to_string(dims) + " dimensions");
-  if (single(db, "SELECT count(*) FROM " + rowid) != 0) throw DbError("the R-tree " + table + " is not empty");
-  if (entries.empty()) return;
-
-  // The levels from the leaves up; the last node made is the root.
+Tree pack(const std::vector<RtreeEntry>& entries, int dims, std::size_t perNode) {
   std::vector<Cell> cells(entries.size());
   for (std::size_t i = 0; i < entries.size(); ++i) {
     Cell& c = cells[i];
@@ -91,40 +82,41 @@ void bulkLoadRtree(Db& db, const std::string& table, int dims, std::vector<Rtree
       c.hi[d] = d < dims ? roundedUp(entries[i].max[d]) : 0.0f;
     }
   }
-  entries = {};
-  std::vector<Node> nodes;
-  packLevel(cells, perNode, nodes);
-  const std::size_t leaves = nodes.size();
-  int depth = 0;
-  for (std::size_t level = 0; nodes.size() - level > 1; ++depth) {
+  Tree t;
+  packLevel(cells, perNode, t.nodes);
+  t.leaves = t.nodes.size();
+  for (std::size_t level = 0; t.nodes.size() - level > 1; ++t.depth) {
     cells.clear();
-    for (std::size_t i = level; i < nodes.size(); ++i) {
-      Cell c = nodes[i].bounds();
+    for (std::size_t i = level; i < t.nodes.size(); ++i) {
+      Cell c = t.nodes[i].bounds();
       c.id = std::int64_t(i);
       cells.push_back(c);
     }
-    level = nodes.size();
-    packLevel(cells, perNode, nodes);
+    level = t.nodes.size();
+    packLevel(cells, perNode, t.nodes);
   }
-  if (depth > 0xffff) throw DbError("the R-tree " + table + " would be too deep");
+  return t;
+}
 
-  // Node numbers: the root is 1, the others 2, 3, ... in the order they were made.
-  const std::size_t root = nodes.size() - 1;
-  std::vector<std::int64_t> number(nodes.size());
-  for (std::size_t i = 0, next = 2; i < nodes.size(); ++i) number[i] = i == root ? 1 : std::int64_t(next++);
-
-  db.exec("DELETE FROM " + node);
-  auto putNode = db.prepare("INSERT INTO " + node + " (nodeno, data) VALUES (?, ?)");
-  auto putParent = db.prepare("INSERT INTO " + parent + " (nodeno, parentnode) VALUES (?, ?)");
-  auto putRowid = db.prepare("INSERT INTO " + rowid + " (rowid, nodeno) VALUES (?, ?)");
+// Writes the tree's nodes (node 1 the root, the others 2, 3, ... in the order they were made), with each row's leaf
+// and each inner node's parent.
+void write(Db& db, const std::string& table, int dims, std::size_t nodeSize, const Tree& t) {
+  const std::size_t root = t.nodes.size() - 1;
+  std::vector<std::int64_t> number(t.nodes.size());
+  for (std::size_t i = 0, next = 2; i < t.nodes.size(); ++i) number[i] = i == root ? 1 : std::int64_t(next++);
+  db.exec("DELETE FROM " + quoteIdentifier(table + "_node"));
+  auto putNode = db.prepare("INSERT INTO " + quoteIdentifier(table + "_node") + " (nodeno, data) VALUES (?, ?)");
+  auto putParent =
+      db.prepare("INSERT INTO " + quoteIdentifier(table + "_parent") + " (nodeno, parentnode) VALUES (?, ?)");
+  auto putRowid = db.prepare("INSERT INTO " + quoteIdentifier(table + "_rowid") + " (rowid, nodeno) VALUES (?, ?)");
   std::vector<std::uint8_t> blob(nodeSize);
-  for (std::size_t i = 0; i < nodes.size(); ++i) {
-    const bool leaf = i < leaves;
+  for (std::size_t i = 0; i < t.nodes.size(); ++i) {
+    const bool leaf = i < t.leaves;
     std::fill(blob.begin(), blob.end(), std::uint8_t(0));
-    if (i == root) putBigEndian(blob.data(), std::uint64_t(depth), 2);
-    putBigEndian(blob.data() + 2, nodes[i].cells.size(), 2);
+    if (i == root) putBigEndian(blob.data(), std::uint64_t(t.depth), 2);
+    putBigEndian(blob.data() + 2, t.nodes[i].cells.size(), 2);
     std::uint8_t* at = blob.data() + 4;
-    for (const Cell& c : nodes[i].cells) {
+    for (const Cell& c : t.nodes[i].cells) {
       const std::int64_t id = leaf ? c.id : number[std::size_t(c.id)];
       putBigEndian(at, std::uint64_t(id), 8);
       at += 8;
@@ -132,18 +124,34 @@ void bulkLoadRtree(Db& db, const std::string& table, int dims, std::vector<Rtree
         putBigEndian(at, std::bit_cast<std::uint32_t>(c.lo[d]), 4);
         putBigEndian(at + 4, std::bit_cast<std::uint32_t>(c.hi[d]), 4);
       }
-      if (leaf) {
-        putRowid->bind(1, id), putRowid->bind(2, number[i]);
-        putRowid->run();
-      } else {
-        putParent->bind(1, id), putParent->bind(2, number[i]);
-        putParent->run();
-      }
+      auto& put = leaf ? *putRowid : *putParent;
+      put.bind(1, id), put.bind(2, number[i]);
+      put.run();
     }
     putNode->bind(1, number[i]);
     putNode->bindBlob(2, blob);
     putNode->run();
   }
+}
+
+}  // namespace
+
+void bulkLoadRtree(Db& db, const std::string& table, int dims, std::vector<RtreeEntry> entries) {
+  auto columns = db.prepare("SELECT count(*) FROM pragma_table_info(?)");
+  columns->bind(1, std::string_view(table));
+  const std::int64_t declared = columns->step() ? columns->int64(0) : 0;
+  const auto nodeSize = std::size_t(
+      single(db, "SELECT length(data) FROM " + quoteIdentifier(table + "_node") + " WHERE nodeno = 1"));
+  const std::size_t cellBytes = 8 + 8 * std::size_t(dims);
+  if (dims < 2 || dims > 3 || declared != 1 + 2 * dims || nodeSize < 4 + 2 * cellBytes)
+    throw DbError("the R-tree " + table + " (" + std::to_string(declared) + " columns, nodes of " +
+                  std::to_string(nodeSize) + " bytes) is not one of " + std::to_string(dims) + " dimensions");
+  if (single(db, "SELECT count(*) FROM " + quoteIdentifier(table + "_rowid")) != 0)
+    throw DbError("the R-tree " + table + " is not empty");
+  if (entries.empty()) return;
+  const Tree tree = pack(entries, dims, (nodeSize - 4) / cellBytes);
+  if (tree.depth > 0xffff) throw DbError("the R-tree " + table + " would be too deep");
+  write(db, table, dims, nodeSize, tree);
 }
 
 }  // namespace cim::store::detail
