@@ -5,7 +5,11 @@
 #include <cstdio>
 #include <cstring>
 #include <fstream>
+#include <map>
+#include <memory>
 #include <set>
+
+#include "cim/model/pipe_element.h"
 
 namespace cim::app {
 
@@ -34,6 +38,144 @@ Result<model::Scene> loadWithQa(const std::vector<fs::path>& inputs, const LoadO
   return Result<model::Scene>::success(std::move(scene), std::move(diags));
 }
 
+// A change set's pipes and the stored pipes they meet. The pipe reader mitres the joints of the pipes of one input
+// only, so a change set's pipe whose neighbour is stored, not given, would be cut square there, and the stored
+// neighbour would keep the cut it had with the pipe's old position. Here every end of the set's pipes, and of the
+// stored pipes they meet, is cut as a read of the whole table would cut it: mitred where exactly two pipes meet
+// after the update (model::mitreJoint), square elsewhere. Stored pipes whose mesh changes by that join the set
+// (their content otherwise as stored). Returns how many did.
+class ChangeSetJoints {
+ public:
+  ChangeSetJoints(store::Store& st, model::Scene& scene, double chordTolerance)
+      : store_(st), scene_(scene), tolerance_(chordTolerance) {}
+
+  Result<std::size_t> run() {
+    std::vector<std::string> names;
+    for (const auto& layer : scene_.layers()) names.push_back(layer.name);
+    for (const auto& name : names)
+      for (auto& e : scene_.layer(name).elements)
+        if (const auto* p = e.pipe(); p && !e.shapes.empty()) {
+          incoming_.push_back({name, &e});
+          replaced_.insert({name, keyOf(*p)});
+        }
+    if (incoming_.empty()) return Result<std::size_t>::success(0);
+    // The stored pipes at the set's ends, and the stored pipes at those pipes' other ends (whose cut there is
+    // needed to sweep them again).
+    std::vector<Pipe> pipes;
+    for (const auto& in : incoming_) pipes.push_back({in.layer, in.element, false});
+    std::set<Node> touched;
+    std::vector<geometry::Aabb> boxes;
+    for (const auto& in : incoming_) addEnds(*in.element->pipe(), in.layer, touched, boxes);
+    auto near = store_.read({}, boxes);
+    if (!near.ok()) return Result<std::size_t>::failureFrom(near);
+    std::vector<Pipe> neighbours = storedAt(near.value(), touched);
+    std::set<Node> far;
+    boxes.clear();
+    for (const auto& n : neighbours) addEnds(*n.element->pipe(), n.layer, far, boxes);
+    auto beyond = store_.read({}, boxes);
+    if (!beyond.ok()) return Result<std::size_t>::failureFrom(beyond);
+    for (const auto& node : touched) far.erase(node);
+    std::vector<Pipe> others = storedAt(beyond.value(), far);
+    for (auto* list : {&neighbours, &others})
+      for (const auto& p : *list) pipes.push_back(p);
+    for (const auto& p : pipes) {
+      const auto* s = p.element->pipe();
+      for (const bool atStart : {true, false}) {
+        const std::string& id = atStart ? s->startPointId : s->endPointId;
+        if (!id.empty()) ends_[{p.layer, id}].push_back({s, atStart});
+      }
+    }
+    for (const auto& in : incoming_) in.element->shapes.front().mesh = sweep(*in.element->pipe(), in.layer);
+    std::size_t rejoined = 0;
+    for (const auto& n : neighbours) {
+      auto mesh = sweep(*n.element->pipe(), n.layer);
+      const auto& old = n.element->shapes.front().mesh;
+      if (mesh.origin == old.origin && mesh.positions == old.positions && mesh.indices == old.indices) continue;
+      model::Element changed = *n.element;
+      changed.shapes.front().mesh = std::move(mesh);
+      scene_.addElement(n.layer, std::move(changed));
+      ++rejoined;
+    }
+    return Result<std::size_t>::success(rejoined);
+  }
+
+ private:
+  using Node = std::pair<std::string, std::string>;  // layer, point number
+  struct Pipe {
+    std::string layer;
+    model::Element* element;
+    bool stored;
+  };
+  struct End {
+    const model::PipeSegment* pipe;
+    bool atStart;
+  };
+
+  static std::string keyOf(const model::PipeSegment& p) { return p.startPointId + "-" + p.endPointId; }
+
+  // The nodes of a pipe's two ends (those with a point number), and a box of ±2 mm around each for the store.
+  static void addEnds(const model::PipeSegment& p, const std::string& layer, std::set<Node>& nodes,
+                      std::vector<geometry::Aabb>& boxes) {
+    for (const bool atStart : {true, false}) {
+      const std::string& id = atStart ? p.startPointId : p.endPointId;
+      if (id.empty() || !nodes.insert({layer, id}).second) continue;
+      const Eigen::Vector3d at = atStart ? p.start() : p.end();
+      geometry::Aabb b;
+      b.extend(at - Eigen::Vector3d::Constant(0.002));
+      b.extend(at + Eigen::Vector3d::Constant(0.002));
+      boxes.push_back(b);
+    }
+  }
+
+  // The stored pipes of `found` with an end at one of `nodes`, other than those the change set replaces (by their
+  // automatic key: start and end point numbers), each once; kept alive in stored_.
+  std::vector<Pipe> storedAt(model::Scene& found, const std::set<Node>& nodes) {
+    std::vector<Pipe> out;
+    auto layers = found.takeLayers();
+    for (auto& layer : layers)
+      for (auto& e : layer.elements) {
+        const auto* p = e.pipe();
+        if (!p || e.shapes.empty() || replaced_.count({layer.name, keyOf(*p)})) continue;
+        if (!nodes.count({layer.name, p->startPointId}) && !nodes.count({layer.name, p->endPointId})) continue;
+        if (!seen_.insert(e.id).second) continue;
+        stored_.push_back(std::make_unique<model::Element>(std::move(e)));
+        out.push_back({layer.name, stored_.back().get(), true});
+      }
+    return out;
+  }
+
+  // The cut of one end: mitred with the one other pipe at its node, else square.
+  std::optional<Eigen::Vector3d> cut(const model::PipeSegment& p, const std::string& layer, bool atStart) const {
+    const std::string& id = atStart ? p.startPointId : p.endPointId;
+    const auto it = id.empty() ? ends_.end() : ends_.find({layer, id});
+    if (it == ends_.end() || it->second.size() != 2) return std::nullopt;
+    const End& other = it->second[0].pipe == &p && it->second[0].atStart == atStart ? it->second[1] : it->second[0];
+    const auto joint = model::mitreJoint(p, atStart, *other.pipe, other.atStart);
+    return joint ? std::optional(joint->a) : std::nullopt;
+  }
+
+  geometry::Mesh sweep(const model::PipeSegment& p, const std::string& layer) const {
+    model::PipeMeshOptions o;
+    o.chordToleranceMeters = tolerance_;
+    o.startPlaneNormal = cut(p, layer, true);
+    o.endPlaneNormal = cut(p, layer, false);
+    return model::pipeMesh(p, o);
+  }
+
+  struct Incoming {
+    std::string layer;
+    model::Element* element;
+  };
+  store::Store& store_;
+  model::Scene& scene_;
+  double tolerance_;
+  std::vector<Incoming> incoming_;
+  std::set<Node> replaced_;
+  std::set<std::uint32_t> seen_;
+  std::vector<std::unique_ptr<model::Element>> stored_;
+  std::map<Node, std::vector<End>> ends_;
+};
+
 }  // namespace
 
 Result<StoreUpdateResult> storeUpdate(const std::string& location, const std::vector<fs::path>& inputs,
@@ -50,6 +192,12 @@ Result<StoreUpdateResult> storeUpdate(const std::string& location, const std::ve
   auto scene = loadWithQa(inputs, load, qa, progress);
   if (!scene.ok()) return Result<StoreUpdateResult>::failureFrom(scene);
   std::vector<Diagnostic> diags = scene.takeDiagnostics();
+  std::size_t rejoined = 0;
+  if (options.update.partial) {  // a change set: joined to the stored pipes it meets
+    auto joined = ChangeSetJoints(st, scene.value(), io::PipeOptions{}.chordToleranceMeters).run();
+    if (!joined.ok()) return Result<StoreUpdateResult>::failure(*joined.error(), std::move(diags));
+    rejoined = *joined;
+  }
   store::UpdateOptions update = options.update;
   if (update.source.empty())
     for (const auto& i : inputs) update.source += (update.source.empty() ? "" : ", ") + i.string();
@@ -60,6 +208,7 @@ Result<StoreUpdateResult> storeUpdate(const std::string& location, const std::ve
   result.location = st.location();
   result.report = std::move(updated).value();
   result.qaAll = qa.size();
+  result.rejoined = rejoined;
   // The QA on what changed: findings of added or changed lines (by line id), or at their end points.
   std::set<std::string> lines, points;
   for (const auto& c : result.report.diff.changes) {
@@ -92,6 +241,10 @@ std::string toText(const StoreUpdateResult& r) {
   std::snprintf(buf, sizeof buf, "  %zu added, %zu removed, %zu changed (%zu moved), %zu unchanged\n", d.added(),
                 d.removed(), d.changed(), d.moved(), r.report.unchanged);
   out += buf;
+  if (r.rejoined > 0) {
+    std::snprintf(buf, sizeof buf, "  %zu stored pipe(s) cut again where the change set's pipes meet them\n", r.rejoined);
+    out += buf;
+  }
   // The changes themselves, up to a screenful (`cim store diff` lists them all).
   constexpr std::size_t kListed = 100;
   store::Diff shown = d;

@@ -1,6 +1,7 @@
 // Pipe and well elements from their parametric form: attributes, sweep meshes, materials.
 #include "cim/model/pipe_element.h"
 
+#include <cmath>
 #include <filesystem>
 
 #include "cim/geometry/sweep.h"
@@ -97,6 +98,26 @@ Attributes pipeAttributes(const PipeSegment& seg) {
   a["pipe.source"] = publishedSource(seg.source);
   a["pipe.row"] = seg.sourceRow;
   return a;
+}
+
+bool sameOuterSection(const PipeSection& a, const PipeSection& b) {
+  if (a.shape != b.shape) return false;
+  return std::abs(a.outerWidth() - b.outerWidth()) < 1e-3 && std::abs(a.outerHeight() - b.outerHeight()) < 1e-3;
+}
+
+std::optional<JointPlanes> mitreJoint(const PipeSegment& a, bool aAtStart, const PipeSegment& b, bool bAtStart) {
+  using Vec3 = Eigen::Vector3d;
+  if (a.centreline.size() < 2 || b.centreline.size() < 2 || !sameOuterSection(a.section, b.section)) return std::nullopt;
+  if (((aAtStart ? a.start() : a.end()) - (bAtStart ? b.start() : b.end())).norm() > 1e-3) return std::nullopt;
+  // The direction of a centreline's first or last leg, pointing into the joint.
+  auto legInto = [](const PipeSegment& s, bool atStart) {
+    const auto& c = s.centreline;
+    return atStart ? Vec3((c[0] - c[1]).normalized()) : Vec3((c.back() - c[c.size() - 2]).normalized());
+  };
+  const Vec3 da = legInto(a, aAtStart), db = -legInto(b, bAtStart);  // into the joint along a, out of it along b
+  const Vec3 m = (da + db).normalized();
+  if (!m.allFinite() || da.dot(db) < -0.5) return std::nullopt;
+  return JointPlanes{aAtStart ? Vec3(-m) : m, bAtStart ? m : Vec3(-m)};
 }
 
 geometry::Mesh pipeMesh(const PipeSegment& seg, const PipeMeshOptions& options) {

@@ -850,31 +850,38 @@ model::Scene Store::Impl::readScene(std::int64_t version, const std::vector<geom
 }
 
 Result<model::Scene> Store::read(const AsOf& asOf, const std::optional<geometry::Aabb>& bounds) {
-  auto& db = *impl_->db;
+  if (bounds) return read(asOf, std::vector<geometry::Aabb>{*bounds});
+  return impl_->readIn(asOf, nullptr);
+}
+
+Result<model::Scene> Store::read(const AsOf& asOf, const std::vector<geometry::Aabb>& boxes) {
+  return impl_->readIn(asOf, &boxes);
+}
+
+Result<model::Scene> Store::Impl::readIn(const AsOf& asOf, const std::vector<geometry::Aabb>* boxes) {
+  auto& connection = *db;
   std::vector<Diagnostic> diagnostics;
-  if (impl_->fresh) {
-    std::optional<geo::Crs> crs;
-    if (!impl_->crs.empty()) {
-      auto c = geo::Crs::fromUserInput(impl_->crs);
+  if (fresh || (boxes && boxes->empty())) {
+    std::optional<geo::Crs> sceneCrs;
+    if (!crs.empty()) {
+      auto c = geo::Crs::fromUserInput(crs);
       if (!c.ok()) return Result<model::Scene>::failureFrom(c);
-      crs = *c;
+      sceneCrs = *c;
     }
-    return Result<model::Scene>::success(model::Scene(crs));
+    return Result<model::Scene>::success(model::Scene(sceneCrs));
   }
   try {
-    db.beginRead();
-    const std::int64_t version = impl_->resolveIn(asOf);
-    std::vector<geometry::Aabb> boxes;
-    if (bounds) boxes.push_back(*bounds);
-    auto scene = impl_->readScene(version, bounds ? &boxes : nullptr, diagnostics);
-    db.commit();
+    connection.beginRead();
+    const std::int64_t version = resolveIn(asOf);
+    auto scene = readScene(version, boxes, diagnostics);
+    connection.commit();
     return Result<model::Scene>::success(std::move(scene), std::move(diagnostics));
   } catch (const DbError& e) {
-    db.rollback();
-    return Result<model::Scene>::failure(dbError(e, impl_->location), std::move(diagnostics));
+    connection.rollback();
+    return Result<model::Scene>::failure(dbError(e, location), std::move(diagnostics));
   } catch (const std::invalid_argument& e) {
-    db.rollback();
-    return Result<model::Scene>::failure(Diagnostic::error(ErrorCode::StoreVersionUnknown, e.what(), impl_->location));
+    connection.rollback();
+    return Result<model::Scene>::failure(Diagnostic::error(ErrorCode::StoreVersionUnknown, e.what(), location));
   }
 }
 

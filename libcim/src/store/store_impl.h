@@ -33,6 +33,8 @@ struct Store::Impl {
   /// of them (each once). Elements carry their store element id as their scene id.
   model::Scene readScene(std::int64_t version, const std::vector<geometry::Aabb>* boxes,
                          std::vector<Diagnostic>& diagnostics);
+  /// Store::read: readScene as of `asOf` in a read transaction of its own (no boxes: every element).
+  Result<model::Scene> readIn(const AsOf& asOf, const std::vector<geometry::Aabb>* boxes);
 };
 
 namespace detail {

@@ -1,6 +1,7 @@
 // The versioned store on a GeoPackage: round trip of the bundled sample, the GIS layers as GDAL sees them, updates
 // by key, history, hostile names, refusal of what is not a store, readers during a writer.
 #include <atomic>
+#include <map>
 #include <set>
 #include <thread>
 
@@ -216,37 +217,16 @@ TEST_CASE("store: a pipe whose mesh alone changed is reported so, not as moved",
   auto st = openStore(path, true);
   REQUIRE(st.import(cimtest::storeSampleScene(), {}).ok());
   const auto sample = cimtest::sourceDir() / "data/hangzhou";
-  const std::string lines = cimtest::readText(sample / "pipe_lines.csv"), points = cimtest::readText(sample / "pipe_points.csv");
-  const std::string header = lines.substr(0, lines.find('\n') + 1);
-  // A change set of JS3-JS4 alone, of another material. In the whole table its ends are cut on the bisectors of its
-  // joints with JS2-JS3 and JS4-JS5; without them the reader cuts them square, so its mesh differs where its
-  // centreline does not.
-  fs::create_directories(dir / "set");
-  writeFile(dir / "set/pipe_lines.csv", header + "JS3,JS4,JS,1.40,1.40,400,钢,0.35,,,,,ZM,2012,水务公司,样例路\n");
-  writeFile(dir / "set/pipe_points.csv", points);
-  app::StoreUpdateOptions partial;
-  partial.update.partial = true;
-  auto r = app::storeUpdate(path, {dir / "set/pipe_lines.csv"}, partial);
-  INFO((r.ok() ? app::toText(r.value()) : r.error()->message));
-  REQUIRE(r.ok());
-  const auto* c = findChange(r->report.diff, "JS3-JS4");
-  REQUIRE(c);
-  CHECK_FALSE(c->moved);
-  CHECK(c->meshChanged);
-  CHECK(c->displacementMeters == 0.0);
-  CHECK(r->report.diff.moved() == 0);
-  CHECK(store::formatDiff(r->report.diff).find("JS3-JS4 (pipe) mesh changed, not moved") != std::string::npos);
   // The whole table again, JS3-JS4 one size larger (DN500): its depth is to the outer top, so its centreline moves
   // 0.05 m down; its neighbours' joints with it are no longer mitred (the sections differ): their meshes change,
   // their centrelines do not.
-  std::string bigger = lines;
+  std::string lines = cimtest::readText(sample / "pipe_lines.csv");
   const std::string js34 = "JS3,JS4,JS,1.40,1.40,400,";
-  REQUIRE(bigger.find(js34) != std::string::npos);
-  bigger.replace(bigger.find(js34), js34.size(), "JS3,JS4,JS,1.40,1.40,500,");
-  fs::create_directories(dir / "whole");
-  writeFile(dir / "whole/pipe_lines.csv", bigger);
-  writeFile(dir / "whole/pipe_points.csv", points);
-  r = app::storeUpdate(path, {dir / "whole/pipe_lines.csv"}, {});
+  REQUIRE(lines.find(js34) != std::string::npos);
+  lines.replace(lines.find(js34), js34.size(), "JS3,JS4,JS,1.40,1.40,500,");
+  writeFile(dir / "pipe_lines.csv", lines);
+  writeFile(dir / "pipe_points.csv", cimtest::readText(sample / "pipe_points.csv"));
+  auto r = app::storeUpdate(path, {dir / "pipe_lines.csv"}, {});
   INFO((r.ok() ? app::toText(r.value()) : r.error()->message));
   REQUIRE(r.ok());
   const auto& d = r->report.diff;
@@ -264,6 +244,85 @@ TEST_CASE("store: a pipe whose mesh alone changed is reported so, not as moved",
     CHECK(k->meshChanged);
     CHECK(k->attributes.empty());
   }
+  CHECK(store::formatDiff(d).find("JS2-JS3 (pipe) mesh changed, not moved") != std::string::npos);
+}
+
+TEST_CASE("store: a change set's pipes are joined to the stored pipes they meet, as in a read of the whole table",
+          "[store]") {
+  TempDir dir;
+  const std::string path = (dir / "city.gpkg").string();
+  auto st = openStore(path, true);
+  REQUIRE(st.import(cimtest::storeSampleScene(), {}).ok());
+  const auto sample = cimtest::sourceDir() / "data/hangzhou";
+  const std::string lines = cimtest::readText(sample / "pipe_lines.csv");
+  std::string points = cimtest::readText(sample / "pipe_points.csv");
+  const std::string header = lines.substr(0, lines.find('\n') + 1);
+  app::StoreUpdateOptions partial;
+  partial.update.partial = true;
+  auto changeSet = [&](const std::string& name, const std::string& rows) {
+    fs::create_directories(dir / name);
+    writeFile(dir / name / "pipe_lines.csv", header + rows);
+    writeFile(dir / name / "pipe_points.csv", points);
+    auto r = app::storeUpdate(path, {dir / name / "pipe_lines.csv"}, partial);
+    INFO((r.ok() ? app::toText(r.value()) : r.error()->message));
+    REQUIRE(r.ok());
+    return std::move(r).value();
+  };
+  // JS3-JS4 alone, of another material: in the whole table its ends are mitred with JS2-JS3 and JS4-JS5, which are
+  // stored; it keeps those cuts, so only its material changed.
+  const std::string js34 = "JS3,JS4,JS,1.40,1.40,400,钢,0.35,,,,,ZM,2012,水务公司,样例路\n";
+  auto a = changeSet("a", js34);
+  REQUIRE(a.report.diff.changes.size() == 1);
+  const auto& c = a.report.diff.changes.front();
+  CHECK(c.key == "JS3-JS4");
+  CHECK_FALSE(c.moved);
+  CHECK_FALSE(c.meshChanged);
+  CHECK(c.attributes.size() == 2);  // pipe.material and the source column 材质
+  CHECK(a.rejoined == 0);
+  // A new main JS6-JS9 beyond the dead end JS6, turning 14° north: JS5-JS6, stored, now meets one other pipe there,
+  // so its end is mitred with the new one's start: it is re-cut and joins the version.
+  points += "JS9,JS,3347841.500,515560.000,7.20,1.40,起讫点,,,,样例路\n";
+  const std::string js69 = "JS6,JS9,JS,1.40,1.40,400,球墨铸铁,0.35,,,,,ZM,2026,水务公司,样例路\n";
+  auto b = changeSet("b", js69);
+  CHECK(b.rejoined == 1);
+  CHECK(b.report.diff.added() == 1);
+  const auto* js56 = findChange(b.report.diff, "JS5-JS6");
+  REQUIRE(js56);
+  CHECK(js56->meshChanged);
+  CHECK_FALSE(js56->moved);
+  CHECK(js56->attributes.empty());
+  // The store's pipes now have the meshes a read of the whole updated table gives.
+  std::string whole = lines + js69;
+  const std::string js34Before = "JS3,JS4,JS,1.40,1.40,400,球墨铸铁,0.35,,,,,ZM,2012,水务公司,样例路\n";
+  REQUIRE(whole.find(js34Before) != std::string::npos);
+  whole.replace(whole.find(js34Before), js34Before.size(), js34);
+  fs::create_directories(dir / "whole");
+  writeFile(dir / "whole/pipe_lines.csv", whole);
+  writeFile(dir / "whole/pipe_points.csv", points);
+  app::LoadOptions load;
+  load.crs = "EPSG:4549+5737";
+  auto expected = app::loadScene({dir / "whole/pipe_lines.csv"}, load);
+  REQUIRE(expected.ok());
+  auto stored = st.read();
+  REQUIRE(stored.ok());
+  std::map<std::string, const model::Element*> byKey;
+  stored->forEachElement([&](const model::Layer&, const model::Element& e) {
+    if (const auto* p = e.pipe()) byKey[p->startPointId + "-" + p->endPointId] = &e;
+  });
+  std::size_t compared = 0;
+  expected->forEachElement([&](const model::Layer&, const model::Element& e) {
+    const auto* p = e.pipe();
+    if (!p) return;
+    const std::string key = p->startPointId + "-" + p->endPointId;
+    INFO(key);
+    REQUIRE(byKey.count(key));
+    REQUIRE(byKey[key]->shapes.size() == 1);
+    CHECK(byKey[key]->shapes[0].mesh.positions == e.shapes[0].mesh.positions);
+    CHECK(byKey[key]->shapes[0].mesh.origin == e.shapes[0].mesh.origin);
+    ++compared;
+  });
+  CHECK(compared == byKey.size());  // every stored pipe, 28 (the reader skips two of the sample's lines: QA)
+  CHECK(compared == 28);
 }
 
 TEST_CASE("store: update keys by GUID, point numbers and a user field", "[store]") {

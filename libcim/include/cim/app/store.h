@@ -24,6 +24,9 @@ struct StoreUpdateResult {
   /// lines added or changed, and of their end points.
   std::vector<io::PipeFinding> qa;
   std::size_t qaAll = 0;  ///< findings of the whole input, for comparison
+  /// A change set (UpdateOptions::partial): the stored pipes that met its pipes and were cut again at those joints
+  /// (they are in the report as changed, "mesh changed, not moved").
+  std::size_t rejoined = 0;
 };
 
 /// Reads the inputs into one scene and stores it as one version of the store at `location` (created when absent):

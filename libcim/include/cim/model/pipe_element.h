@@ -21,6 +21,19 @@ struct PipeMeshOptions {
   std::optional<Eigen::Vector3d> startPlaneNormal, endPlaneNormal;
 };
 
+/// Sections of the same shape and outer size (within 1 mm).
+bool sameOuterSection(const PipeSection& a, const PipeSection& b);
+
+/// The planes that cut two pipes where they meet end to end as one run (a mitred joint, as the pipe readers cut
+/// them): `a`'s start (`aAtStart`) or end meets `b`'s start or end. Both are cut by the plane that bisects their
+/// directions there, its normal pointing along each pipe's direction of travel (PipeMeshOptions). nullopt where the
+/// two do not meet so: different sections, ends more than 1 mm apart, or a turn back of more than 120°; their ends
+/// are then cut square. The readers mitre only a point where exactly two pipes meet.
+struct JointPlanes {
+  Eigen::Vector3d a, b;
+};
+std::optional<JointPlanes> mitreJoint(const PipeSegment& a, bool aAtStart, const PipeSegment& b, bool bAtStart);
+
 /// The "pipe.*" attributes of a segment: typeCode, typeClass, className (Chinese), classNameEn, startPoint, endPoint,
 /// startDepth, endDepth (when surveyed), depthReference, startHeight, endHeight (centreline, scene CRS), section
 /// ("circular" with diameterMillimeters [and innerDiameterMillimeters], or "rectangular" with widthMillimeters and

@@ -76,7 +76,9 @@ struct UpdateOptions {
   /// does not remove the buildings). With `replaceAll`, every stored element the input lacks is removed.
   bool replaceAll = false;
   /// The input is a change set (a survey of new and moved pipes, say): its elements are added or replace their
-  /// match, and no stored element is removed for being absent from it. Not with `replaceAll`.
+  /// match, and no stored element is removed for being absent from it. Not with `replaceAll`. The elements are
+  /// stored as given: app::storeUpdate first joins a change set's pipes to the stored pipes they meet (their ends'
+  /// cuts, as a read of the whole table makes them).
   bool partial = false;
   /// How long a writer waits for another one before failing with StoreBusy.
   int waitMilliseconds = 10000;
@@ -192,6 +194,8 @@ class Store {
   /// The scene as it was at a version (all in one read snapshot); with `bounds`, only the elements whose 3-D box
   /// meets it (through the R-tree / GiST index).
   Result<model::Scene> read(const AsOf& asOf = {}, const std::optional<geometry::Aabb>& bounds = std::nullopt);
+  /// The elements whose 3-D box meets any of `boxes`, each once, in one read snapshot (none for no boxes).
+  Result<model::Scene> read(const AsOf& asOf, const std::vector<geometry::Aabb>& boxes);
   /// What changed from version `from` to version `to`.
   Result<Diff> diff(std::int64_t from, std::int64_t to);
 

@@ -3,22 +3,13 @@
 
 #include <map>
 
+#include "cim/model/pipe_element.h"
+
 namespace cim::io::pipes {
 
-namespace {
-
-using Vec3 = Eigen::Vector3d;
-
-// The direction of a centreline's first or last leg, pointing into the node at that end.
-Vec3 legInto(const model::PipeSegment& s, bool atStart) {
-  const auto& c = s.centreline;
-  return atStart ? Vec3((c[0] - c[1]).normalized()) : Vec3((c.back() - c[c.size() - 2]).normalized());
-}
-
-}  // namespace
-
 EndPlanes mitrePlanes(const RawNetwork& net, const std::vector<BuiltLine>& built) {
-  EndPlanes planes{std::vector<std::optional<Vec3>>(built.size()), std::vector<std::optional<Vec3>>(built.size())};
+  EndPlanes planes{std::vector<std::optional<Eigen::Vector3d>>(built.size()),
+                   std::vector<std::optional<Eigen::Vector3d>>(built.size())};
   std::map<std::pair<int, std::string>, std::vector<std::pair<std::size_t, bool>>> nodes;  // (built, atStart)
   for (std::size_t k = 0; k < built.size(); ++k) {
     const auto& l = net.lines[built[k].line];
@@ -29,16 +20,10 @@ EndPlanes mitrePlanes(const RawNetwork& net, const std::vector<BuiltLine>& built
     if (ends.size() != 2) continue;
     const auto& [ia, aAtStart] = ends[0];
     const auto& [ib, bAtStart] = ends[1];
-    const auto& a = built[ia].segment;
-    const auto& b = built[ib].segment;
-    const Vec3 pa = aAtStart ? a.start() : a.end(), pb = bAtStart ? b.start() : b.end();
-    if (!sameSection(a.section, b.section) || (pa - pb).norm() > 1e-3) continue;
-    // Directions pointing into the node (a) and out of it (b).
-    const Vec3 da = legInto(a, aAtStart), db = -legInto(b, bAtStart);
-    const Vec3 m = (da + db).normalized();
-    if (!m.allFinite() || da.dot(db) < -0.5) continue;
-    (aAtStart ? planes.start : planes.end)[ia] = aAtStart ? Vec3(-m) : m;
-    (bAtStart ? planes.start : planes.end)[ib] = bAtStart ? m : Vec3(-m);
+    const auto joint = model::mitreJoint(built[ia].segment, aAtStart, built[ib].segment, bAtStart);
+    if (!joint) continue;
+    (aAtStart ? planes.start : planes.end)[ia] = joint->a;
+    (bAtStart ? planes.start : planes.end)[ib] = joint->b;
   }
   return planes;
 }

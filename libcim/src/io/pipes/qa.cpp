@@ -6,6 +6,7 @@
 #include <map>
 #include <tuple>
 
+#include "cim/model/pipe_element.h"
 #include "core/text.h"
 
 namespace cim::io::pipes {
@@ -14,11 +15,6 @@ std::string formatNumber(double v, int decimals) {
   char buf[64];
   std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
   return buf;
-}
-
-bool sameSection(const model::PipeSection& a, const model::PipeSection& b) {
-  if (a.shape != b.shape) return false;
-  return std::abs(a.outerWidth() - b.outerWidth()) < 1e-3 && std::abs(a.outerHeight() - b.outerHeight()) < 1e-3;
 }
 
 namespace {
@@ -168,7 +164,7 @@ void checkSizesAtPoints(const RawNetwork& net, const std::vector<BuiltLine>& bui
   checkAtPoints(
       net, built, PipeFindingKind::SizeDisagrees, "变径",
       [](const LineEnd&, const RawLine& a, const LineEnd&, const RawLine& b) -> std::string {
-        if (sameSection(a.segment.section, b.segment.section)) return {};
+        if (model::sameOuterSection(a.segment.section, b.segment.section)) return {};
         return "size " + sectionText(b.segment.section) + " (vs " + sectionText(a.segment.section) + ")";
       },
       findings);

@@ -54,9 +54,6 @@ void checkSizesAtPoints(const RawNetwork& net, const std::vector<BuiltLine>& bui
 void checkMaterialsAtPoints(const RawNetwork& net, const std::vector<BuiltLine>& built,
                             std::vector<PipeFinding>& findings);
 
-/// Sections of the same shape and outer size (1 mm).
-bool sameSection(const model::PipeSection& a, const model::PipeSection& b);
-
 /// "%.*f" of a number, for messages.
 std::string formatNumber(double value, int decimals = 3);
 
