@@ -166,7 +166,7 @@ Runner addStoreCommand(CLI::App& app) {
   }
   upd->add_flag("--partial", a->partial,
                 "The inputs are a change set (new and changed elements only): nothing stored is removed for being "
-                "absent from them")
+                "absent from them, and their pipes are joined to the stored pipes they meet")
       ->excludes("--replace-all");
   upd->add_option("--key", a->keys, "Key fields, comma-separated: guid, start,end (CJJ 61 point numbers), id, name, or an attribute")
       ->delimiter(',');
