@@ -149,7 +149,11 @@ void bulkLoadRtree(Db& db, const std::string& table, int dims, std::vector<Rtree
   if (single(db, "SELECT count(*) FROM " + quoteIdentifier(table + "_rowid")) != 0)
     throw DbError("the R-tree " + table + " is not empty");
   if (entries.empty()) return;
-  const Tree tree = pack(entries, dims, (nodeSize - 4) / cellBytes);
+  // Nodes filled to 70 %, about as full as the module's own inserts leave them: completely full nodes made every
+  // insert of the next update split its leaf, and the split its parent (1000 rows of a whole-city update: 0.15 s of
+  // R-tree inserts at 100 %, 0.05 s at 70 %).
+  const std::size_t perNode = std::max<std::size_t>(2, (nodeSize - 4) / cellBytes * 7 / 10);
+  const Tree tree = pack(entries, dims, perNode);
   if (tree.depth > 0xffff) throw DbError("the R-tree " + table + " would be too deep");
   write(db, table, dims, nodeSize, tree);
 }

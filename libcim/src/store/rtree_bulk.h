@@ -1,7 +1,8 @@
 #pragma once
 // Loading an empty SQLite R-tree at once: the tree is packed (Sort-Tile-Recursive) in memory and its three shadow
 // tables (%_node, %_parent, %_rowid) are written directly, instead of one R-tree insert per row (each a descent, and
-// splits with re-insertion as nodes fill: about 10 µs a row, a third of a first import's writing). The tables are
+// splits with re-insertion as nodes fill: about 10 µs a row, a third of a first import's writing). Nodes are filled
+// to 70 %, leaving room for the updates that follow. The tables are
 // the ones SQLite's rtree module reads and maintains afterwards (sqlite3/ext/rtree/rtree.c documents their format):
 //
 //   node 1 is the root; every node is one blob of the tree's node size: 2 bytes the depth (root only, big-endian),
