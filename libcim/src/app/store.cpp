@@ -43,7 +43,8 @@ Result<model::Scene> loadWithQa(const std::vector<fs::path>& inputs, const LoadO
 // neighbour would keep the cut it had with the pipe's old position. Here every end of the set's pipes, and of the
 // stored pipes they meet, is cut as a read of the whole table would cut it: mitred where exactly two pipes meet
 // after the update (model::mitreJoint), square elsewhere. Stored pipes whose mesh changes by that join the set
-// (their content otherwise as stored). Returns how many did.
+// (their content otherwise as stored). Returns how many did. A stored pipe that a pipe of the set replaces is told by
+// its start and end point numbers (the automatic key of pipes).
 class ChangeSetJoints {
  public:
   ChangeSetJoints(store::Store& st, model::Scene& scene, double chordTolerance)
@@ -62,7 +63,7 @@ class ChangeSetJoints {
     // The stored pipes at the set's ends, and the stored pipes at those pipes' other ends (whose cut there is
     // needed to sweep them again).
     std::vector<Pipe> pipes;
-    for (const auto& in : incoming_) pipes.push_back({in.layer, in.element, false});
+    for (const auto& in : incoming_) pipes.push_back({in.layer, in.element});
     std::set<Node> touched;
     std::vector<geometry::Aabb> boxes;
     for (const auto& in : incoming_) addEnds(*in.element->pipe(), in.layer, touched, boxes);
@@ -104,7 +105,6 @@ class ChangeSetJoints {
   struct Pipe {
     std::string layer;
     model::Element* element;
-    bool stored;
   };
   struct End {
     const model::PipeSegment* pipe;
@@ -139,7 +139,7 @@ class ChangeSetJoints {
         if (!nodes.count({layer.name, p->startPointId}) && !nodes.count({layer.name, p->endPointId})) continue;
         if (!seen_.insert(e.id).second) continue;
         stored_.push_back(std::make_unique<model::Element>(std::move(e)));
-        out.push_back({layer.name, stored_.back().get(), true});
+        out.push_back({layer.name, stored_.back().get()});
       }
     return out;
   }
@@ -162,14 +162,10 @@ class ChangeSetJoints {
     return model::pipeMesh(p, o);
   }
 
-  struct Incoming {
-    std::string layer;
-    model::Element* element;
-  };
   store::Store& store_;
   model::Scene& scene_;
   double tolerance_;
-  std::vector<Incoming> incoming_;
+  std::vector<Pipe> incoming_;
   std::set<Node> replaced_;
   std::set<std::uint32_t> seen_;
   std::vector<std::unique_ptr<model::Element>> stored_;
