@@ -238,7 +238,8 @@ std::string toText(const StoreUpdateResult& r) {
                 d.removed(), d.changed(), d.moved(), r.report.unchanged);
   out += buf;
   if (r.rejoined > 0) {
-    std::snprintf(buf, sizeof buf, "  %zu stored pipe(s) cut again where the change set's pipes meet them\n", r.rejoined);
+    std::snprintf(buf, sizeof buf, "  %zu stored pipe(s) cut again where the change set's pipes meet them\n",
+                  r.rejoined);
     out += buf;
   }
   // The changes themselves, up to a screenful (`cim store diff` lists them all).

@@ -50,8 +50,11 @@ void packLevel(std::vector<Cell>& cells, std::size_t perNode, std::vector<Node>&
     const auto first = cells.begin() + std::ptrdiff_t(s);
     const auto last = cells.begin() + std::ptrdiff_t(std::min(cells.size(), s + perSlice));
     std::sort(first, last, [&](const Cell& a, const Cell& b) { return centre(a, 1) < centre(b, 1); });
-    for (auto it = first; it < last; it += std::ptrdiff_t(std::min<std::size_t>(perNode, std::size_t(last - it))))
-      out.push_back({std::vector<Cell>(it, it + std::ptrdiff_t(std::min<std::size_t>(perNode, std::size_t(last - it))))});
+    for (auto it = first; it < last;) {
+      const auto end = it + std::ptrdiff_t(std::min<std::size_t>(perNode, std::size_t(last - it)));
+      out.push_back({std::vector<Cell>(it, end)});
+      it = end;
+    }
   }
 }
 

@@ -123,7 +123,8 @@ void createGpkgMetadata(Db& db, const SrsInfo& srs) {
   }
 }
 
-// The R-tree of a GeoPackage feature table, packed from the rows it has at once (rtree_bulk.h), and the triggers of the GeoPackage 1.3 rtree extension that keep it from then on.
+// The R-tree of a GeoPackage feature table, packed from the rows it has at once (rtree_bulk.h), and the triggers of
+// the GeoPackage 1.3 rtree extension that keep it from then on.
 void createGpkgRtree(Db& db, const std::string& table) {
   const std::string t = quoteIdentifier(table), r = quoteIdentifier("rtree_" + table + "_geom");
   const std::string trig = "rtree_" + table + "_geom_";
