@@ -44,7 +44,7 @@ Result<model::Scene> loadWithQa(const std::vector<fs::path>& inputs, const LoadO
 // stored pipes they meet, is cut as a read of the whole table would cut it: mitred where exactly two pipes meet
 // after the update (model::mitreJoint), square elsewhere. Stored pipes whose mesh changes by that join the set
 // (their content otherwise as stored). Returns how many did. A stored pipe that a pipe of the set replaces is told by
-// its start and end point numbers (the automatic key of pipes).
+// the store's automatic key (start and end point numbers).
 class ChangeSetJoints {
  public:
   ChangeSetJoints(store::Store& st, model::Scene& scene, double chordTolerance)
@@ -55,9 +55,9 @@ class ChangeSetJoints {
     for (const auto& layer : scene_.layers()) names.push_back(layer.name);
     for (const auto& name : names)
       for (auto& e : scene_.layer(name).elements)
-        if (const auto* p = e.pipe(); p && !e.shapes.empty()) {
+        if (e.pipe() && !e.shapes.empty()) {
           incoming_.push_back({name, &e});
-          replaced_.insert({name, keyOf(*p)});
+          replaced_.insert({name, store::automaticKey(e)});
         }
     if (incoming_.empty()) return Result<std::size_t>::success(0);
     // The stored pipes at the set's ends, and the stored pipes at those pipes' other ends (whose cut there is
@@ -70,7 +70,7 @@ class ChangeSetJoints {
     auto near = store_.read({}, boxes);
     if (!near.ok()) return Result<std::size_t>::failureFrom(near);
     std::vector<Pipe> neighbours = storedAt(near.value(), touched);
-    std::set<Node> far;
+    std::set<Node> far = touched;  // (the stored pipes at the touched nodes are read already)
     boxes.clear();
     for (const auto& n : neighbours) addEnds(*n.element->pipe(), n.layer, far, boxes);
     auto beyond = store_.read({}, boxes);
@@ -111,8 +111,6 @@ class ChangeSetJoints {
     bool atStart;
   };
 
-  static std::string keyOf(const model::PipeSegment& p) { return p.startPointId + "-" + p.endPointId; }
-
   // The nodes of a pipe's two ends (those with a point number), and a box of ±2 mm around each for the store.
   static void addEnds(const model::PipeSegment& p, const std::string& layer, std::set<Node>& nodes,
                       std::vector<geometry::Aabb>& boxes) {
@@ -128,14 +126,14 @@ class ChangeSetJoints {
   }
 
   // The stored pipes of `found` with an end at one of `nodes`, other than those the change set replaces (by their
-  // automatic key: start and end point numbers), each once; kept alive in stored_.
+  // automatic key), each once; kept alive in stored_.
   std::vector<Pipe> storedAt(model::Scene& found, const std::set<Node>& nodes) {
     std::vector<Pipe> out;
     auto layers = found.takeLayers();
     for (auto& layer : layers)
       for (auto& e : layer.elements) {
         const auto* p = e.pipe();
-        if (!p || e.shapes.empty() || replaced_.count({layer.name, keyOf(*p)})) continue;
+        if (!p || e.shapes.empty() || replaced_.count({layer.name, store::automaticKey(e)})) continue;
         if (!nodes.count({layer.name, p->startPointId}) && !nodes.count({layer.name, p->endPointId})) continue;
         if (!seen_.insert(e.id).second) continue;
         stored_.push_back(std::make_unique<model::Element>(std::move(e)));

@@ -242,7 +242,9 @@ class RowWriter {
   std::map<std::string, std::unique_ptr<Statement>> gis_, gisEnd_;
 };
 
-std::string autoKey(const model::Element& e) {
+}  // namespace
+
+std::string automaticKey(const model::Element& e) {
   if (const auto* p = e.pipe())
     return !p->startPointId.empty() && !p->endPointId.empty() ? p->startPointId + "-" + p->endPointId : "id:" + p->id;
   if (const auto* w = e.well()) return w->pointId.empty() ? e.guid : w->pointId;
@@ -250,6 +252,8 @@ std::string autoKey(const model::Element& e) {
     return e.kind + ":" + (f->sourceId.empty() ? "#" + std::to_string(f->featureIndex) : f->sourceId);
   return !e.guid.empty() ? e.guid : e.kind + ":" + e.name;
 }
+
+namespace {
 
 std::optional<std::string> fieldValue(const model::Element& e, const std::string& field) {
   const auto* p = e.pipe();
@@ -493,7 +497,7 @@ std::vector<Incoming> incomingKeys(const model::Scene& scene, const std::vector<
       }
       if (!ok) {
         if (!fields.empty() && missing++ == 0) firstMissing = layer.name + " " + e.name;
-        key = autoKey(e);
+        key = automaticKey(e);
       }
       out.push_back({&e, &layer.name, std::move(key), 0});
       auto& added = out.back().key;
@@ -944,13 +948,14 @@ Status Store::copyTo(Store& target) {
     to.setBulk(true);
     auto rows = from.prepare("SELECT row, element, layer, key, payload, valid_from, valid_to FROM cim_element ORDER BY row");
     while (rows->step()) {
-      auto e = decodeElement(rows->blob(4));
+      Blob payload = rows->blob(4);  // copied as it is
+      auto e = decodeElement(payload);
       if (!e) throw DbError("element row " + std::to_string(rows->int64(0)) + " cannot be read");
       const std::optional<std::int64_t> validTo = rows->isNull(6) ? std::nullopt : std::optional(rows->int64(6));
       // Hashed again with the newest hash version (the copy's): copying is how an older store gets faster hashes.
       writer.insert(rows->int64(0), rows->int64(1), rows->text(2), rows->text(3), *e,
-                    rowContent(*e, rows->blob(4), to.dialect(), target.impl_->srsId), contentHash(*e), rows->int64(5),
-                    validTo);
+                    rowContent(*e, std::move(payload), to.dialect(), target.impl_->srsId), contentHash(*e),
+                    rows->int64(5), validTo);
     }
     to.setBulk(false);
     writer.finishLoad();

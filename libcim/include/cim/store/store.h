@@ -224,6 +224,11 @@ class Store {
   std::unique_ptr<Impl> impl_;
 };
 
+/// The key an update matches an element by when no key fields are given (UpdateOptions::keyFields): a pipe's start
+/// and end point numbers ("JS1-JS2"; "id:" and its link id without them), a well's point number, a site feature's
+/// kind and source id, else the GUID, else class and name.
+std::string automaticKey(const model::Element& e);
+
 /// Whether a location names a PostgreSQL database rather than a GeoPackage file.
 bool isPostgresLocation(const std::string& location);
 
