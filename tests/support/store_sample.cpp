@@ -7,6 +7,7 @@
 
 #include "cim/app/load.h"
 #include "store/codec.h"
+#include "support/test_scenes.h"
 #include "support/test_support.h"
 
 namespace cimtest {
@@ -89,6 +90,44 @@ void requireSameScene(const cim::model::Scene& a, const cim::model::Scene& b) {
       REQUIRE(cim::store::detail::encodeElement(ea) == cim::store::detail::encodeElement(eb));
     }
   }
+}
+
+void requireLargeChangeSet(cim::store::Store& st) {
+  using cim::model::Element;
+  const cim::model::Material grey{"grey", {0.5f, 0.5f, 0.5f, 1}};
+  auto box = [&](char prefix, int i, double x) {  // (appends: GCC 12 warns falsely on "lit" + std::string)
+    std::string name(1, prefix);
+    name.append(std::to_string(i));
+    return elementOf(boxMesh({515000.0 + x, 3347000.0, 5.0}, {1, 1, 1}), "IfcColumn", name, grey);
+  };
+  cim::model::Scene scene(hangzhouCrs());
+  for (int i = 0; i < 600; ++i) scene.addElement("bim", box('b', i, 2.0 * i));
+  for (int i = 0; i < 100; ++i) scene.addElement("other", box('o', i, 2.0 * i));
+  REQUIRE(st.import(scene, {}).ok());
+  cim::model::Scene changes(hangzhouCrs());
+  cim::model::Scene expected = scene;
+  for (auto* layer : {&expected.layer("bim"), &expected.layer("other")}) {
+    const std::size_t every = layer->name == "bim" ? 3 : 10;
+    for (std::size_t i = 0; i < layer->elements.size(); ++i) {
+      if (i % every == 0) layer->elements[i].shapes[0].mesh.origin.y() += 1.0;
+      changes.addElement(layer->name, Element(layer->elements[i]));
+    }
+  }
+  for (int i = 0; i < 50; ++i) {
+    changes.addElement("bim", box('n', i, 2.0 * i + 1));
+    expected.addElement("bim", box('n', i, 2.0 * i + 1));
+  }
+  cim::store::UpdateOptions partial;
+  partial.partial = true;
+  auto r = st.update(changes, partial);
+  REQUIRE(r.ok());
+  REQUIRE(r->version);
+  CHECK(r->diff.moved() == 210);
+  CHECK(r->diff.changed() == 210);
+  CHECK(r->diff.added() == 50);
+  CHECK(r->diff.removed() == 0);
+  CHECK(r->unchanged == 490);
+  requireSameScene(expected, st.read().value());
 }
 
 }  // namespace cimtest

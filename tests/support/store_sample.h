@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "cim/model/scene.h"
+#include "cim/store/store.h"
 
 namespace cimtest {
 
@@ -26,5 +27,10 @@ std::string readText(const std::filesystem::path& path);
 /// Element-by-element equality of two scenes (layers, order, GUID, class, name, attributes, meshes, exact shapes);
 /// element ids are not compared. Reports the first difference through Catch.
 void requireSameScene(const cim::model::Scene& a, const cim::model::Scene& b);
+
+/// A change set larger than one key lookup statement, applied to `st`, a new store: 600 + 100 elements in two
+/// layers imported, then a partial update with all 600 of the first (every third moved 1 m), 50 new ones and the 100
+/// of the second (every tenth moved). Requires exactly that diff, and the store to read back as the changed scene.
+void requireLargeChangeSet(cim::store::Store& st);
 
 }  // namespace cimtest

@@ -253,6 +253,11 @@ TEST_CASE("postgis store: updates by key, re-import changes nothing, hostile tex
                         "'cim_element_key'").rows.size() == 1);
 }
 
+TEST_CASE("postgis store: a change set larger than one key lookup gives exactly its diff", "[store][postgis]") {
+  auto st = openStore(freshDatabase("large"), true);
+  cimtest::requireLargeChangeSet(st);
+}
+
 TEST_CASE("postgis store: a second writer waits, or fails clearly, and nothing is half-written", "[store][postgis]") {
   const auto location = freshDatabase("writers");
   const model::Scene scene = cimtest::columnsAlongRoad();
