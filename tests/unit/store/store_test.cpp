@@ -73,6 +73,18 @@ void requireRtreesIntact(const std::string& path) {
     CHECK(all("SELECT rtreecheck('" + t + "')") == std::vector<std::string>{"ok"});
   }
   CHECK(all("SELECT count(*) FROM cim_element_bbox") == all("SELECT count(*) FROM cim_element WHERE minx NOT NULL"));
+  // Each GIS layer's R-tree holds exactly its rows with a geometry (updates fill it directly, their triggers set
+  // aside), and the layer has its six R-tree triggers.
+  for (const auto& layer : all("SELECT table_name FROM gpkg_extensions WHERE extension_name = 'gpkg_rtree_index'")) {
+    INFO(layer);
+    const std::string t = "\"" + layer + "\"", r = "\"rtree_" + layer + "_geom\"";
+    CHECK(all("SELECT count(*) FROM " + t + " LEFT JOIN " + r + " ON id = fid WHERE geom NOT NULL AND id IS NULL") ==
+          std::vector<std::string>{"0"});
+    CHECK(all("SELECT count(*) FROM " + r + " LEFT JOIN " + t + " ON id = fid WHERE fid IS NULL") ==
+          std::vector<std::string>{"0"});
+    CHECK(all("SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND tbl_name = '" + layer + "'") ==
+          std::vector<std::string>{"6"});
+  }
   CHECK(all("SELECT count(*) FROM cim_element e JOIN cim_element_bbox b ON b.id = e.row WHERE b.minx > e.minx OR "
             "b.maxx < e.maxx OR b.miny > e.miny OR b.maxy < e.maxy OR b.minz > e.minz OR b.maxz < e.maxz") ==
         std::vector<std::string>{"0"});
@@ -326,6 +338,21 @@ TEST_CASE("store: a change set's pipes are joined to the stored pipes they meet,
   });
   CHECK(compared == byKey.size());  // every stored pipe, 28 (the reader skips two of the sample's lines: QA)
   CHECK(compared == 28);
+  // The change sets' GIS rows are in the pipes layer's R-tree, and GDAL's box query (which reads it) finds the new
+  // main's current row in a 2 m square around its end JS9 (E 515560, N 3347841.5), and only there.
+  requireRtreesIntact(path);
+  GDALAllRegister();
+  GDALDatasetH ds = GDALOpenEx(path.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY, nullptr, nullptr, nullptr);
+  REQUIRE(ds != nullptr);
+  OGRLayerH layer = GDALDatasetGetLayerByName(ds, "pipes");
+  REQUIRE(layer != nullptr);
+  OGR_L_SetAttributeFilter(layer, "valid_to IS NULL AND start_point = 'JS6' AND end_point = 'JS9'");
+  CHECK(OGR_L_GetFeatureCount(layer, 1) == 1);
+  OGR_L_SetSpatialFilterRect(layer, 515559, 3347840.5, 515561, 3347842.5);
+  CHECK(OGR_L_GetFeatureCount(layer, 1) == 1);
+  OGR_L_SetSpatialFilterRect(layer, 515580, 3347840.5, 515582, 3347842.5);
+  CHECK(OGR_L_GetFeatureCount(layer, 1) == 0);
+  GDALClose(ds);
 }
 
 TEST_CASE("store: update keys by GUID, point numbers and a user field", "[store]") {
