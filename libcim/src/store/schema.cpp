@@ -210,8 +210,10 @@ void createIndexes(Db& db) {
     db.exec("CREATE INDEX cim_element_current ON cim_element (valid_to, element) INCLUDE (row, hash, layer, key, kind, "
             "name, gis)");
     db.exec("CREATE INDEX cim_element_history ON cim_element (element, valid_from)");
-    // The 3-D box as its diagonal, indexed n-dimensionally.
-    db.exec("CREATE INDEX cim_element_bbox ON cim_element USING GIST (bbox gist_geometry_ops_nd)");
+    // The box as its diagonal, indexed in plan (x, y); the box queries compare z on the columns minz/maxz. PostGIS
+    // builds a 2-D GiST index sorted, at once (0.22 s for the synthetic city's 110,000 rows), an n-D one by insertion
+    // (0.67 s). Stores made before keep their n-D index, and their box queries its operator (Store::Impl::loadMeta).
+    db.exec("CREATE INDEX cim_element_bbox ON cim_element USING GIST (bbox)");
   }
   for (const auto& layer : gisLayers()) createLayerIndexes(db, layer);
   if (db.dialect() == Dialect::Postgres)

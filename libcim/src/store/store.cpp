@@ -357,6 +357,11 @@ void Store::Impl::loadMeta() {
     if (k == "schema_version") schemaVersion = std::atoi(v.c_str());
     if (k == "hash_version") hashVersion = std::atoi(v.c_str());
   }
+  if (db->dialect() == Dialect::Postgres) {
+    auto o = db->prepare("SELECT o.opcname FROM pg_index i JOIN pg_opclass o ON o.oid = i.indclass[0] WHERE "
+                         "i.indexrelid = to_regclass('cim_element_bbox')");
+    ndBoxIndex = o->step() && o->text(0) == "gist_geometry_ops_nd";
+  }
 }
 
 void Store::Impl::writeSchema(const std::string& crsDefinition, bool deferIndexes, int hashes) {
@@ -884,7 +889,8 @@ model::Scene Store::Impl::readScene(std::int64_t version, const std::vector<geom
     sql += db->dialect() == Dialect::Sqlite
                ? " AND row IN (SELECT id FROM cim_element_bbox WHERE maxx >= ? AND minx <= ? AND maxy >= ? AND "
                  "miny <= ? AND maxz >= ? AND minz <= ?)"
-               : " AND bbox &&& ST_MakeLine(ST_MakePoint(?, ?, ?), ST_MakePoint(?, ?, ?))";
+               : std::string(" AND bbox ") + (ndBoxIndex ? "&&&" : "&&") +
+                     " ST_MakeLine(ST_MakePoint(?, ?, ?), ST_MakePoint(?, ?, ?))";
   }
   // Rows come in storage order and are decoded in parallel, then put in element order (the order of import).
   struct Row {

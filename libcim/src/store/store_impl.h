@@ -22,6 +22,8 @@ struct Store::Impl {
   int schemaVersion = kSchemaVersion;  ///< the store's (cim_meta); its element blobs are written in its format
   /// The content hash version of the store's hashes (cim_meta hash_version; 1 when absent: stores made before it).
   int hashVersion = model::detail::kHashVersion;
+  /// PostgreSQL: the box index is n-D (gist_geometry_ops_nd, stores made before the 2-D one): box queries use &&&.
+  bool ndBoxIndex = false;
 
   void loadMeta();
   /// Creates the tables (see createSchema for `deferIndexes`); the store's hashes will be of `hashVersion`.

@@ -118,6 +118,25 @@ TEST_CASE("postgis store: the bundled sample reads back equal", "[store][postgis
   REQUIRE(some.ok());
   CHECK(some->elementCount() >= 1);
   CHECK(some->elementCount() < scene.elementCount());
+  std::size_t expected = 0;  // the elements whose 3-D box meets it
+  scene.forEachElement([&](const model::Layer&, const model::Element& e) {
+    const auto b = e.worldBounds();
+    expected += !b.empty() && b.max.x() >= box.min.x() && b.min.x() <= box.max.x() && b.max.y() >= box.min.y() &&
+                b.min.y() <= box.max.y() && b.max.z() >= box.min.z() && b.min.z() <= box.max.z();
+  });
+  CHECK(some->elementCount() == expected);
+  // The box index is 2-D (built sorted); a store made with the n-D index before is queried with its operator and
+  // gives the same elements.
+  const std::string opclass = "SELECT o.opcname FROM pg_index i JOIN pg_opclass o ON o.oid = i.indclass[0] WHERE "
+                              "i.indexrelid = 'sample.cim_element_bbox'::regclass";
+  CHECK(cluster().query(opclass).rows.at(0).at(0) == "gist_geometry_ops_2d");
+  cluster().exec("DROP INDEX sample.cim_element_bbox; CREATE INDEX cim_element_bbox ON sample.cim_element USING GIST "
+                 "(bbox gist_geometry_ops_nd)");
+  CHECK(cluster().query(opclass).rows.at(0).at(0) == "gist_geometry_ops_nd");
+  auto older = openStore(location);
+  auto same = older.read({}, box);
+  REQUIRE(same.ok());
+  CHECK(same->elementCount() == expected);
 }
 
 TEST_CASE("postgis store: a GeoPackage store copies with its history and reads back equal", "[store][postgis]") {
