@@ -278,7 +278,7 @@ Blob encodeElement(const model::Element& e, int format) {
   return encode(e, false, format);
 }
 
-std::optional<model::Element> decodeElement(const Blob& blob) {
+std::optional<model::Element> decodeElement(std::span<const std::uint8_t> blob) {
   Reader r{blob};
   r.format = r.u8();
   if (r.format != 1 && r.format != 2) return std::nullopt;

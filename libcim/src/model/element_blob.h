@@ -17,6 +17,7 @@
 #include <cstdint>
 #include <cstring>
 #include <optional>
+#include <span>
 #include <string>
 #include <type_traits>
 #include <vector>
@@ -35,7 +36,7 @@ inline constexpr int kBlobFormat = 2;
 /// The element (all but its id) as a blob of `format` (1 or 2; std::invalid_argument otherwise).
 Blob encodeElement(const Element& e, int format = kBlobFormat);
 /// nullopt when the blob is not one this libcim wrote (truncated, another format number). The id is left 0.
-std::optional<Element> decodeElement(const Blob& blob);
+std::optional<Element> decodeElement(std::span<const std::uint8_t> blob);
 
 /// The versions of the content hash. Both hash the same bytes (format 1's, provenance left out); 1 mixes them 8 bytes
 /// at a time through one serial multiply-xorshift chain, 2 is XXH3-64 (xxHash 0.8; its output is fixed by its
@@ -130,7 +131,7 @@ struct Writer {
 };
 
 struct Reader {
-  const Blob& in;
+  std::span<const std::uint8_t> in;
   std::size_t at = 0;
   bool ok = true;
   std::uint8_t format = kBlobFormat;

@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <span>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -46,6 +47,10 @@ class Statement {
   virtual double real(int col) = 0;
   virtual std::string text(int col) = 0;
   virtual Blob blob(int col) = 0;
+  /// The blob where it is, not copied: valid until the next step() or reset(), or until reset() where keepsRows().
+  virtual std::span<const std::uint8_t> blobView(int col) = 0;
+  /// Whether every row of a result stays readable until reset() (PostgreSQL: the result is in memory as a whole).
+  virtual bool keepsRows() const { return false; }
   /// Runs once to the end (an INSERT, UPDATE or DELETE). In a bulk section (Db::setBulk) it may only be sent: its
   /// failure then shows at the next read, exec or commit.
   virtual void run() {

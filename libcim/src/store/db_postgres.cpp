@@ -321,6 +321,11 @@ class PgStatement final : public Statement {
     const auto* p = reinterpret_cast<const std::uint8_t*>(PQgetvalue(result_, row_, c));
     return Blob(p, p + PQgetlength(result_, row_, c));
   }
+  std::span<const std::uint8_t> blobView(int c) override {
+    const auto* p = reinterpret_cast<const std::uint8_t*>(PQgetvalue(result_, row_, c));
+    return {p, std::size_t(PQgetlength(result_, row_, c))};
+  }
+  bool keepsRows() const override { return true; }
 
  private:
   void set(int i, std::optional<std::string> v, bool binary) {
@@ -461,6 +466,7 @@ class PgCopyStatement final : public Statement {
   double real(int) override { return 0; }
   std::string text(int) override { return {}; }
   Blob blob(int) override { return {}; }
+  std::span<const std::uint8_t> blobView(int) override { return {}; }
 
  private:
   std::size_t index(int i) const {

@@ -144,6 +144,11 @@ class SqliteStatement final : public Statement {
     const auto* p = static_cast<const std::uint8_t*>(sqlite3_column_blob(stmt_, c));
     return p ? Blob(p, p + sqlite3_column_bytes(stmt_, c)) : Blob{};
   }
+  std::span<const std::uint8_t> blobView(int c) override {
+    const auto* p = static_cast<const std::uint8_t*>(sqlite3_column_blob(stmt_, c));
+    return p ? std::span<const std::uint8_t>(p, std::size_t(sqlite3_column_bytes(stmt_, c)))
+             : std::span<const std::uint8_t>();
+  }
 
  private:
   void check(int rc) {

@@ -896,7 +896,8 @@ model::Scene Store::Impl::readScene(std::int64_t version, const std::vector<geom
   struct Row {
     std::int64_t row, element;
     std::string layer;
-    Blob payload;
+    Blob payload;                            ///< a copy, where the statement does not keep its rows
+    std::span<const std::uint8_t> view;      ///< the payload in the statement's result, where it keeps them
     std::optional<model::Element> decoded;
   };
   std::vector<Row> rows;
@@ -913,17 +914,26 @@ model::Scene Store::Impl::readScene(std::int64_t version, const std::vector<geom
       else
         for (int i = 0; i < 3; ++i) s->bind(9 + 2 * i, box.min[i]), s->bind(10 + 2 * i, box.max[i]);
     }
+    // PostgreSQL keeps the whole result in memory: its blobs are decoded where they are, before the reset frees
+    // them (copying them out took 0.36 s of a 1.5 s read of the synthetic city, reading the views 0.03 s).
+    const bool kept = s->keepsRows();
+    const std::size_t first = rows.size();
     while (s->step()) {
       const std::int64_t element = s->int64(3);
       if (boxes && !seen.insert(element).second) continue;
-      rows.push_back({s->int64(0), element, s->text(1), s->blob(2), std::nullopt});
+      Row& r = rows.emplace_back(Row{s->int64(0), element, s->text(1), {}, {}, std::nullopt});
+      if (kept) r.view = s->blobView(2);
+      else r.payload = s->blob(2);
     }
+    const std::size_t n = rows.size() - first;
+    cim::detail::parallelFor(n, n < 64 ? 1 : cim::detail::workerCount(), [&](std::size_t i) {
+      Row& r = rows[first + i];
+      r.decoded = decodeElement(kept ? r.view : std::span<const std::uint8_t>(r.payload));
+      Blob().swap(r.payload);
+      r.view = {};
+    });
     s->reset();
   }
-  cim::detail::parallelFor(rows.size(), cim::detail::workerCount(), [&](std::size_t i) {
-    rows[i].decoded = decodeElement(rows[i].payload);
-    Blob().swap(rows[i].payload);
-  });
   std::vector<std::size_t> order(rows.size());
   for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
   std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return rows[a].element < rows[b].element; });
