@@ -84,18 +84,44 @@ std::vector<RowInfo> rowsWhere(Db& db, const std::string& where, std::optional<s
   return out;
 }
 
-model::Element payloadOf(Statement& s, std::int64_t row) {
-  s.bind(1, row);
-  if (!s.step()) throw DbError("element row " + std::to_string(row) + " is missing");
-  auto e = decodeElement(s.blob(0));
-  s.reset();
-  if (!e) throw DbError("element row " + std::to_string(row) + " holds a blob this libcim cannot read");
-  return std::move(*e);
+// Runs `prefix IN (?, ?, ...)` for `count` values, kInChunk at a time (fewer for the last): `run` binds the chunk's
+// values from `from` (after any of the prefix's own parameters) and reads its rows. A change set of 1000 elements is
+// then 4 round trips to PostgreSQL instead of 1000.
+constexpr std::size_t kInChunk = 256;
+void selectIn(Db& db, const std::string& prefix, std::size_t count,
+              const std::function<void(Statement&, std::size_t from, std::size_t count)>& run) {
+  std::unique_ptr<Statement> full;
+  for (std::size_t from = 0; from < count; from += kInChunk) {
+    const std::size_t n = std::min(kInChunk, count - from);
+    std::string sql = prefix + " IN (";
+    for (std::size_t i = 0; i < n; ++i) sql += i ? ", ?" : "?";
+    sql += ")";
+    if (n < kInChunk) {
+      run(*db.prepare(sql), from, n);
+      continue;
+    }
+    if (!full) full = db.prepare(sql);
+    run(*full, from, n);
+  }
 }
 
-model::Element payloadOf(Db& db, std::int64_t row) {
-  auto s = db.prepare("SELECT payload FROM cim_element WHERE row = ?");
-  return payloadOf(*s, row);
+// The stored elements of element rows, by row; each blob decoded where the statement holds it.
+std::unordered_map<std::int64_t, model::Element> elementsAt(Db& db, const std::vector<std::int64_t>& rows) {
+  std::unordered_map<std::int64_t, model::Element> out;
+  selectIn(db, "SELECT row, payload FROM cim_element WHERE row", rows.size(),
+           [&](Statement& s, std::size_t from, std::size_t n) {
+             for (std::size_t i = 0; i < n; ++i) s.bind(int(1 + i), rows[from + i]);
+             while (s.step()) {
+               const std::int64_t row = s.int64(0);
+               auto e = decodeElement(s.blobView(1));
+               if (!e) throw DbError("element row " + std::to_string(row) + " holds a blob this libcim cannot read");
+               out.emplace(row, std::move(*e));
+             }
+             s.reset();
+           });
+  for (const auto row : rows)
+    if (!out.count(row)) throw DbError("element row " + std::to_string(row) + " is missing");
+  return out;
 }
 
 std::int64_t maxOf(Db& db, const std::string& column, const std::string& table) {
@@ -194,8 +220,8 @@ class RowWriter {
   void finish() {
     if (rtree_ && load_) bulkLoadRtree(db_, "cim_element_bbox", 3, std::move(boxes_));
     boxes_.clear();
-    for (const auto& [table, triggers] : setAside_)
-      for (const auto& sql : triggers) db_.exec(sql);
+    for (const auto& [table, aside] : setAside_)
+      for (const auto& sql : aside.triggers) db_.exec(sql);
     setAside_.clear();
   }
 
@@ -238,10 +264,11 @@ class RowWriter {
       ++i;
     }
     s->run();
-    if (const auto it = gisRtree_.find(gis); it != gisRtree_.end()) {
-      it->second->bindBlob(1, content.gisGeometry);
-      it->second->bind(2, row);
-      it->second->run();
+    if (const auto it = setAside_.find(gis); it != setAside_.end()) {
+      Statement& r = *it->second.rtreeInsert;
+      r.bindBlob(1, content.gisGeometry);
+      r.bind(2, row);
+      r.run();
     }
   }
 
@@ -264,9 +291,9 @@ class RowWriter {
     auto& kept = setAside_[table];
     for (const auto& [name, sql] : triggers) {
       db_.exec("DROP TRIGGER " + quoteIdentifier(name));
-      kept.push_back(sql);
+      kept.triggers.push_back(sql);
     }
-    gisRtree_[table] = db_.prepare("INSERT OR REPLACE INTO " + quoteIdentifier(rtree) +
+    kept.rtreeInsert = db_.prepare("INSERT OR REPLACE INTO " + quoteIdentifier(rtree) +
                                    " SELECT ?2, ST_MinX(?1), ST_MaxX(?1), ST_MinY(?1), ST_MaxY(?1) WHERE ?1 NOT NULL "
                                    "AND NOT ST_IsEmpty(?1)");
   }
@@ -277,8 +304,12 @@ class RowWriter {
   std::vector<RtreeEntry> boxes_;  // of a load, for finish()
   std::unique_ptr<Statement> element_, rtree_, end_;
   std::map<std::string, std::unique_ptr<Statement>> gis_, gisEnd_;
-  std::map<std::string, std::unique_ptr<Statement>> gisRtree_;  ///< of a layer whose triggers are set aside
-  std::map<std::string, std::vector<std::string>> setAside_;     ///< the triggers' SQL, by layer
+  // A GIS layer whose R-tree triggers an update set aside: their SQL, and the insert that does their work.
+  struct SetAside {
+    std::vector<std::string> triggers;
+    std::unique_ptr<Statement> rtreeInsert;
+  };
+  std::map<std::string, SetAside> setAside_;  ///< by layer
 };
 
 }  // namespace
@@ -581,27 +612,6 @@ Diagnostic hashVersionUnknown(int version, const std::string& location) {
 
 namespace {
 
-// Runs `prefix IN (?, ?, ...)` for `count` values, kInChunk at a time (fewer for the last): `run` binds the chunk's
-// values from `from` (after any of the prefix's own parameters) and reads its rows. A change set of 1000 elements is
-// then 4 round trips to PostgreSQL instead of 1000.
-constexpr std::size_t kInChunk = 256;
-void selectIn(Db& db, const std::string& prefix, std::size_t count,
-              const std::function<void(Statement&, std::size_t from, std::size_t count)>& run) {
-  std::unique_ptr<Statement> full;
-  for (std::size_t from = 0; from < count; from += kInChunk) {
-    const std::size_t n = std::min(kInChunk, count - from);
-    std::string sql = prefix + " IN (";
-    for (std::size_t i = 0; i < n; ++i) sql += i ? ", ?" : "?";
-    sql += ")";
-    if (n < kInChunk) {
-      run(*db.prepare(sql), from, n);
-      continue;
-    }
-    if (!full) full = db.prepare(sql);
-    run(*full, from, n);
-  }
-}
-
 // A partial update of at most this many elements looks its keys up (in the index cim_element_key, selectIn);
 // a larger one reads every current row, as a full update does.
 constexpr std::size_t kLookupLimit = 50000;
@@ -653,29 +663,6 @@ std::vector<Write> planWrites(const std::vector<Incoming>& incoming, const std::
   return writes;
 }
 
-// The stored elements that writes[start, start + count) replace, by row.
-std::unordered_map<std::int64_t, model::Element> storedElements(Db& db, const std::vector<Write>& writes,
-                                                                std::size_t start, std::size_t count) {
-  std::vector<std::int64_t> rows;
-  for (std::size_t i = start; i < start + count; ++i)
-    if (writes[i].old) rows.push_back(writes[i].old->row);
-  std::unordered_map<std::int64_t, model::Element> out;
-  selectIn(db, "SELECT row, payload FROM cim_element WHERE row", rows.size(),
-           [&](Statement& s, std::size_t from, std::size_t n) {
-             for (std::size_t i = 0; i < n; ++i) s.bind(int(1 + i), rows[from + i]);
-             while (s.step()) {
-               const std::int64_t row = s.int64(0);
-               auto e = decodeElement(s.blob(1));
-               if (!e) throw DbError("element row " + std::to_string(row) + " holds a blob this libcim cannot read");
-               out.emplace(row, std::move(*e));
-             }
-             s.reset();
-           });
-  for (const auto row : rows)
-    if (!out.count(row)) throw DbError("element row " + std::to_string(row) + " is missing");
-  return out;
-}
-
 // Writes the rows of an update, the blobs encoded in parallel a batch at a time: the next batch is encoded on other
 // threads while the database takes this one. Reports each change.
 void applyWrites(Db& db, RowWriter& writer, const std::vector<Write>& writes, std::int64_t version,
@@ -705,7 +692,10 @@ void applyWrites(Db& db, RowWriter& writer, const std::vector<Write>& writes, st
     } join{ahead};
     // The stored elements this batch replaces, read before any of its rows is written: reads and writes do not
     // alternate per row (PostgreSQL: one COPY per batch, not one per changed element).
-    const auto before = storedElements(db, writes, start, current.size());
+    std::vector<std::int64_t> replaced;
+    for (std::size_t i = start; i < start + current.size(); ++i)
+      if (writes[i].old) replaced.push_back(writes[i].old->row);
+    const auto before = elementsAt(db, replaced);
     for (std::size_t i = 0; i < current.size(); ++i) {
       const Incoming& in = *writes[start + i].in;
       const RowInfo* old = writes[start + i].old;
@@ -1014,6 +1004,7 @@ Result<Diff> Store::diff(std::int64_t from, std::int64_t to) {
     const auto a = rowsWhere(db, kValidAt, from), b = rowsWhere(db, kValidAt, to);
     std::unordered_map<std::int64_t, const RowInfo*> before;
     for (const auto& r : a) before[r.element] = &r;
+    std::vector<std::pair<const RowInfo*, const RowInfo*>> changed;  // (old row, new row) of changed elements
     for (const auto& r : b) {
       const auto it = before.find(r.element);
       if (it == before.end()) {
@@ -1022,9 +1013,13 @@ Result<Diff> Store::diff(std::int64_t from, std::int64_t to) {
       }
       const RowInfo& old = *it->second;
       before.erase(it);
-      if (old.row == r.row || old.hash == r.hash) continue;
-      d.changes.push_back(changeOf(r, payloadOf(db, old.row), payloadOf(db, r.row)));
+      if (old.row != r.row && old.hash != r.hash) changed.emplace_back(&old, &r);
     }
+    std::vector<std::int64_t> rows;
+    for (const auto& [old, now] : changed) rows.push_back(old->row), rows.push_back(now->row);
+    const auto elements = elementsAt(db, rows);
+    for (const auto& [old, now] : changed)
+      d.changes.push_back(changeOf(*now, elements.at(old->row), elements.at(now->row)));
     for (const auto& [element, r] : before)
       d.changes.push_back({Change::Kind::Removed, r->layer, r->key, r->kind, r->name, false, 0.0, false, {}});
     db.commit();
