@@ -437,6 +437,13 @@ Store::Store(Store&&) noexcept = default;
 Store& Store::operator=(Store&&) noexcept = default;
 Store::~Store() = default;
 
+Store::Impl::~Impl() {
+  db.reset();  // closed first
+  if (!madeFile || !fresh) return;
+  std::error_code ec;
+  if (std::filesystem::file_size(location, ec) == 0 && !ec) std::filesystem::remove(location, ec);
+}
+
 bool isPostgresLocation(const std::string& location) {
   return location.rfind("postgresql://", 0) == 0 || location.rfind("postgres://", 0) == 0 ||
          location.rfind("pg:", 0) == 0 || location.find("dbname=") != std::string::npos ||
@@ -466,6 +473,7 @@ Result<Store> Store::open(const std::string& location, bool create) {
         return Result<Store>::failure(
             Diagnostic::error(ErrorCode::FileNotFound, "no store at " + location + " (create one with `cim store import`)", location));
       impl->db = openSqlite(location, create);
+      impl->madeFile = !exists;
     }
     auto& db = *impl->db;
     if (!db.hasTable("cim_meta")) {

@@ -24,6 +24,11 @@ struct Store::Impl {
   int hashVersion = model::detail::kHashVersion;
   /// PostgreSQL: the box index is n-D (gist_geometry_ops_nd, stores made before the 2-D one): box queries use &&&.
   bool ndBoxIndex = false;
+  /// GeoPackage: the file did not exist before this open made it. Closed while still fresh (no version went in: a
+  /// failed first import), the empty file is removed again rather than left behind.
+  bool madeFile = false;
+
+  ~Impl();
 
   void loadMeta();
   /// Creates the tables (see createSchema for `deferIndexes`); the store's hashes will be of `hashVersion`.

@@ -439,6 +439,24 @@ TEST_CASE("store: hostile layer names, field names and values round-trip exactly
   CHECK((*log)[0].source == o.source);
 }
 
+// A first import that fails (here: its input cannot be read) leaves no empty GeoPackage behind; an empty file that
+// was there before is left as it was.
+TEST_CASE("store: a failed first import leaves no empty store file", "[store]") {
+  TempDir dir;
+  const auto path = (dir / "new.gpkg").string();
+  auto r = app::storeUpdate(path, {dir / "nowhere.ifc"}, {});
+  REQUIRE_FALSE(r.ok());
+  CHECK_FALSE(fs::exists(path));
+  writeFile(dir / "given.gpkg", "");
+  r = app::storeUpdate((dir / "given.gpkg").string(), {dir / "nowhere.ifc"}, {});
+  REQUIRE_FALSE(r.ok());
+  CHECK(fs::exists(dir / "given.gpkg"));
+  // A successful one stays.
+  auto st = openStore(path, true);
+  REQUIRE(st.import(cimtest::columnsAlongRoad(), {}).ok());
+  CHECK(fs::file_size(path) > 0);
+}
+
 TEST_CASE("store: what is not a store, or a newer one, is refused clearly", "[store]") {
   TempDir dir;
   SECTION("a text file") {
