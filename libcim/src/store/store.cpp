@@ -133,6 +133,7 @@ std::int64_t maxOf(Db& db, const std::string& column, const std::string& table) 
 // writer is busy with the rows before (applyWrites).
 struct RowContent {
   Blob payload;
+  std::int64_t hash = 0;   // the element's content hash, where the encoding made it (a first import)
   std::string attributes;  // JSON
   geometry::Aabb bounds;
   std::string gis;        // the GIS layer, empty for none
@@ -141,7 +142,7 @@ struct RowContent {
 };
 
 RowContent rowContent(const model::Element& e, Blob payload, Dialect dialect, int srsId) {
-  RowContent c{std::move(payload), attributesJson(e.attributes), e.worldBounds(), gisLayerOf(e), {}, {}};
+  RowContent c{std::move(payload), 0, attributesJson(e.attributes), e.worldBounds(), gisLayerOf(e), {}, {}};
   if (c.gis.empty()) return c;
   c.gisGeometry = shapeWkb(e);
   if (dialect == Dialect::Sqlite) c.gisGeometry = gpkgGeometry(c.gisGeometry, srsId);
@@ -673,8 +674,10 @@ std::vector<Write> planWrites(const std::vector<Incoming>& incoming, const std::
 
 // Writes the rows of an update, the blobs encoded in parallel a batch at a time: the next batch is encoded on other
 // threads while the database takes this one. Reports each change.
+// `hashVersion`: the incoming elements are not hashed yet (a first import, which matches nothing): their hashes of
+// this version are made with their rows, on the encoding threads, off the writer's path.
 void applyWrites(Db& db, RowWriter& writer, const std::vector<Write>& writes, std::int64_t version,
-                 int blobFormat, int srsId, std::vector<Change>& changes) {
+                 int blobFormat, int srsId, int hashVersion, std::vector<Change>& changes) {
   std::int64_t nextRow = maxOf(db, "row", "cim_element") + 1, nextElement = maxOf(db, "element", "cim_element") + 1;
   constexpr std::size_t kBatch = 1024;
   using Batch = std::vector<RowContent>;
@@ -683,6 +686,7 @@ void applyWrites(Db& db, RowWriter& writer, const std::vector<Write>& writes, st
     cim::detail::parallelFor(b.size(), threads, [&](std::size_t i) {
       const model::Element& e = *writes[start + i].in->element;
       b[i] = rowContent(e, encodeElement(e, blobFormat), db.dialect(), srsId);
+      b[i].hash = hashVersion ? contentHash(e, hashVersion) : writes[start + i].in->hash;
     });
   };
   const unsigned workers = cim::detail::workerCount();
@@ -709,12 +713,12 @@ void applyWrites(Db& db, RowWriter& writer, const std::vector<Write>& writes, st
       const RowInfo* old = writes[start + i].old;
       if (old) {
         writer.end(old->row, old->gis, version);
-        writer.insert(nextRow++, old->element, *in.layer, in.key, *in.element, current[i], in.hash, version,
+        writer.insert(nextRow++, old->element, *in.layer, in.key, *in.element, current[i], current[i].hash, version,
                       std::nullopt);
         changes.push_back(changeOf(*old, before.at(old->row), *in.element));
         continue;
       }
-      writer.insert(nextRow++, nextElement++, *in.layer, in.key, *in.element, current[i], in.hash, version,
+      writer.insert(nextRow++, nextElement++, *in.layer, in.key, *in.element, current[i], current[i].hash, version,
                     std::nullopt);
       changes.push_back({Change::Kind::Added, *in.layer, in.key, in.element->kind, in.element->name, false, 0.0, false, {}});
     }
@@ -761,13 +765,16 @@ Result<UpdateReport> Store::update(const model::Scene& scene, const UpdateOption
     return Result<UpdateReport>::failure(Diagnostic::error(
         ErrorCode::InvalidArgument, "a partial update removes nothing; it cannot also replace all", impl_->location));
   auto incoming = incomingKeys(scene, options.keyFields, diagnostics);
-  // Hashed before the writer's lock is taken, with the hash version the store had at open (a new store's: the
-  // newest); hashed again in the rare case that it changed meanwhile.
+  // Hashed before the writer's lock is taken, with the hash version the store had at open; hashed again in the
+  // rare case that it changed meanwhile. A new store's first import matches nothing: its elements are hashed (the
+  // newest version) with their rows, on the encoding threads (applyWrites), unless another writer made the store
+  // meanwhile.
   const auto known = [](int v) { return v >= 1 && v <= model::detail::kHashVersion; };
+  const bool hashWithRows = impl_->fresh;
   int hashed = impl_->fresh ? model::detail::kHashVersion : impl_->hashVersion;
   if (!known(hashed))
     return Result<UpdateReport>::failure(hashVersionUnknown(hashed, impl_->location), std::move(diagnostics));
-  hashIncoming(incoming, hashed);
+  if (!hashWithRows) hashIncoming(incoming, hashed);
   const std::string sceneCrs = scene.crs() ? scene.crs()->definition() : "";
   bool created = false;  // the schema is written in this transaction (a rollback takes it back)
   try {
@@ -775,7 +782,7 @@ Result<UpdateReport> Store::update(const model::Scene& scene, const UpdateOption
     created = !db.hasTable("cim_meta");  // under the writer lock: another writer may have made it meanwhile
     if (created) impl_->writeSchema(sceneCrs, true);  // indexes once the rows are in (below)
     else impl_->loadMeta();
-    if (impl_->hashVersion != hashed) {
+    if (!created && (hashWithRows || impl_->hashVersion != hashed)) {
       if (!known(impl_->hashVersion)) {
         db.rollback();
         return Result<UpdateReport>::failure(hashVersionUnknown(impl_->hashVersion, impl_->location),
@@ -802,7 +809,7 @@ Result<UpdateReport> Store::update(const model::Scene& scene, const UpdateOption
     db.setBulk(true);  // PostgreSQL: rows are sent without a round trip each
     // A store of schema 1 keeps blobs of format 1, which the libcim that made it reads (codec.h).
     applyWrites(db, writer, writes, version, impl_->schemaVersion >= 2 ? kBlobFormat : 1, impl_->srsId,
-                report.diff.changes);
+                created && hashWithRows ? hashed : 0, report.diff.changes);
     if (!options.partial) endAbsent(writer, scene, current, matched, options.replaceAll, version, report.diff.changes);
     db.setBulk(false);  // waits for every row sent; throws the first failure
     writer.finish();

@@ -457,6 +457,27 @@ TEST_CASE("store: a failed first import leaves no empty store file", "[store]") 
   CHECK(fs::file_size(path) > 0);
 }
 
+TEST_CASE("store: two first imports into one new store: the second finds the first's and changes nothing",
+          "[store]") {
+  // Both stores are opened before either imports: each takes itself for the first. The first import hashes its
+  // elements with their rows; the second, finding the store made meanwhile, must hash its own before matching.
+  TempDir dir;
+  const auto path = (dir / "raced.gpkg").string();
+  auto first = openStore(path, true);
+  auto second = openStore(path, true);
+  const auto scene = cimtest::columnsAlongRoad();
+  auto a = first.import(scene, {});
+  REQUIRE(a.ok());
+  CHECK(a->diff.added() == scene.elementCount());
+  auto b = second.import(scene, {});
+  REQUIRE(b.ok());
+  CHECK(b->diff.changes.empty());
+  CHECK(b->unchanged == scene.elementCount());
+  auto versions = second.log();
+  REQUIRE(versions.ok());
+  CHECK(versions->size() == 1);
+}
+
 TEST_CASE("store: what is not a store, or a newer one, is refused clearly", "[store]") {
   TempDir dir;
   SECTION("a text file") {
