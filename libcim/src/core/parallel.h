@@ -1,9 +1,12 @@
 #pragma once
 // The private worker pool shared by the modules' implementations (IFC products, terrain TIN tiles, 3D Tiles): one
-// parallelFor with worker slots and cancellation, and a bottom-up scheduler for trees. No other thread pool in libcim.
+// parallelFor with worker slots and cancellation, a reader overlapped with work on what it read (streamFor), and a
+// bottom-up scheduler for trees. No other thread pool in libcim.
 
 #include <algorithm>
 #include <functional>
+#include <iterator>
+#include <memory>
 #include <atomic>
 #include <condition_variable>
 #include <cstddef>
@@ -51,6 +54,78 @@ bool parallelFor(std::size_t n, unsigned threads, F&& f) {
   work(0);
   for (auto& t : pool) t.join();
   return !cancelled;
+}
+
+/// Overlaps a serial reader with parallel work on what it read: the calling thread calls next(chunk), which appends at
+/// most one item to `chunk` and returns false once there are no more; each full chunk of `chunkSize` items goes to up
+/// to `threads - 1` other threads, which call f(item) on its items while the reading goes on, and the calling thread
+/// joins them once the reading is done. Returns the items in the order read. f must not throw; when next throws, the
+/// other threads finish the chunks they were given and are joined before the exception leaves.
+template <class T, class Next, class F>
+std::vector<T> streamFor(unsigned threads, std::size_t chunkSize, Next&& next, F&& f) {
+  chunkSize = std::max<std::size_t>(1, chunkSize);
+  std::vector<std::unique_ptr<std::vector<T>>> chunks;
+  std::mutex mutex;
+  std::condition_variable ready;
+  std::size_t taken = 0;
+  bool done = false;
+  auto take = [&]() -> std::vector<T>* {
+    std::unique_lock<std::mutex> lock(mutex);
+    ready.wait(lock, [&] { return taken < chunks.size() || done; });
+    return taken < chunks.size() ? chunks[taken++].get() : nullptr;
+  };
+  auto work = [&] {
+    while (auto* chunk = take())
+      for (auto& item : *chunk) f(item);
+  };
+  std::vector<std::thread> pool;
+  struct Finish {  // also when next throws: no thread is left waiting
+    std::mutex& mutex;
+    std::condition_variable& ready;
+    bool& done;
+    std::vector<std::thread>& pool;
+    ~Finish() {
+      {
+        std::lock_guard<std::mutex> lock(mutex);
+        done = true;
+      }
+      ready.notify_all();
+      for (auto& t : pool) t.join();
+    }
+  };
+  auto publish = [&](std::unique_ptr<std::vector<T>> chunk, bool full) {
+    {
+      std::lock_guard<std::mutex> lock(mutex);
+      chunks.push_back(std::move(chunk));
+    }
+    ready.notify_one();
+    if (full && pool.empty())
+      for (unsigned t = 1; t < threads; ++t) pool.emplace_back(work);
+  };
+  {
+    Finish finish{mutex, ready, done, pool};
+    auto chunk = std::make_unique<std::vector<T>>();
+    chunk->reserve(chunkSize);
+    while (next(*chunk)) {
+      if (chunk->size() < chunkSize) continue;
+      publish(std::move(chunk), true);
+      chunk = std::make_unique<std::vector<T>>();
+      chunk->reserve(chunkSize);
+    }
+    if (!chunk->empty()) publish(std::move(chunk), false);
+    {
+      std::lock_guard<std::mutex> lock(mutex);
+      done = true;
+    }
+    ready.notify_all();
+    work();
+  }
+  std::size_t total = 0;
+  for (const auto& c : chunks) total += c->size();
+  std::vector<T> out;
+  out.reserve(total);
+  for (auto& c : chunks) std::move(c->begin(), c->end(), std::back_inserter(out));
+  return out;
 }
 
 /// Runs f(i) for every node i of a forest given by parent[i] (-1 for a root), each only after all its children, on up

@@ -51,6 +51,9 @@ class Statement {
   virtual std::span<const std::uint8_t> blobView(int col) = 0;
   /// Whether every row of a result stays readable until reset() (PostgreSQL: the result is in memory as a whole).
   virtual bool keepsRows() const { return false; }
+  /// From now on this statement's rows are read once, in order, to the end: the database may hand them over as they
+  /// come instead of all at once (PostgreSQL's single-row mode; its rows are then no longer kept). SQLite always does.
+  virtual void stream() {}
   /// Runs once to the end (an INSERT, UPDATE or DELETE). In a bulk section (Db::setBulk) it may only be sent: its
   /// failure then shows at the next read, exec or commit.
   virtual void run() {

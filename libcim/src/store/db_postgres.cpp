@@ -232,7 +232,7 @@ class PgStatement final : public Statement {
     binary_.assign(std::size_t(count_), 0);
   }
   ~PgStatement() override {
-    if (result_) PQclear(result_);
+    reset();
     if (link_.pipeline) link_.suspend(true);
     if (prepared_) {
       PGresult* r = PQexec(conn_, ("DEALLOCATE " + name_).c_str());
@@ -270,6 +270,7 @@ class PgStatement final : public Statement {
     if (++link_.pending >= 4096) link_.suspend(), link_.resume();
   }
   bool step() override {
+    if (streaming_) return stepStreamed();
     if (!result_) {
       link_.suspend();
       execute();
@@ -281,6 +282,9 @@ class PgStatement final : public Statement {
   }
   void reset() override {
     if (result_) PQclear(result_), result_ = nullptr;
+    if (started_ && !finished_)  // rows not read: the connection takes no other query before they are
+      for (PGresult* r; (r = PQgetResult(conn_));) PQclear(r);
+    started_ = finished_ = false;
     for (auto& v : values_) v.reset();
   }
   bool isNull(int c) override { return PQgetisnull(result_, row_, c); }
@@ -325,7 +329,8 @@ class PgStatement final : public Statement {
     const auto* p = reinterpret_cast<const std::uint8_t*>(PQgetvalue(result_, row_, c));
     return {p, std::size_t(PQgetlength(result_, row_, c))};
   }
-  bool keepsRows() const override { return true; }
+  bool keepsRows() const override { return !streaming_; }
+  void stream() override { streaming_ = true; }
 
  private:
   void set(int i, std::optional<std::string> v, bool binary) {
@@ -347,22 +352,61 @@ class PgStatement final : public Statement {
       lengths.push_back(values_[i] ? int(values_[i]->size()) : 0);
     }
   }
+  void prepareOnce() {
+    if (prepared_) return;
+    const auto types = parameterTypes();
+    PGresult* r = PQprepare(conn_, name_.c_str(), sql_.c_str(), count_, types.data());
+    if (PQresultStatus(r) != PGRES_COMMAND_OK) failResult(conn_, r, "cannot prepare `" + sql_.substr(0, 120) + "`");
+    PQclear(r);
+    prepared_ = true;
+  }
   void execute() {
     std::vector<const char*> values;
     std::vector<int> lengths;
     parameters(values, lengths);
-    if (!prepared_) {
-      const auto types = parameterTypes();
-      PGresult* r = PQprepare(conn_, name_.c_str(), sql_.c_str(), count_, types.data());
-      if (PQresultStatus(r) != PGRES_COMMAND_OK) failResult(conn_, r, "cannot prepare `" + sql_.substr(0, 120) + "`");
-      PQclear(r);
-      prepared_ = true;
-    }
+    prepareOnce();
     result_ = PQexecPrepared(conn_, name_.c_str(), count_, values.data(), lengths.data(), binary_.data(), 1);
     const auto status = PQresultStatus(result_);
     if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
       PGresult* r = result_;
       result_ = nullptr;
+      failResult(conn_, r, "`" + sql_.substr(0, 120) + "` failed");
+    }
+  }
+
+  // A streamed statement (stream()): the query is sent at the first step, and each step takes the next row of the
+  // current result, then the next result: one row each in single-row mode (or all of them, should libpq not switch
+  // to it).
+  bool stepStreamed() {
+    if (!started_) {
+      link_.suspend();
+      std::vector<const char*> values;
+      std::vector<int> lengths;
+      parameters(values, lengths);
+      prepareOnce();
+      if (PQsendQueryPrepared(conn_, name_.c_str(), count_, values.data(), lengths.data(), binary_.data(), 1) != 1)
+        failResult(conn_, nullptr, "`" + sql_.substr(0, 120) + "` could not be sent");
+      started_ = true;
+      PQsetSingleRowMode(conn_);
+    } else if (result_ && ++row_ < PQntuples(result_)) {
+      return true;
+    }
+    for (;;) {
+      if (result_) PQclear(result_), result_ = nullptr;
+      if (finished_) return false;
+      PGresult* r = PQgetResult(conn_);
+      if (!r) {
+        finished_ = true;
+        return false;
+      }
+      const auto status = PQresultStatus(r);
+      if (status == PGRES_SINGLE_TUPLE || status == PGRES_TUPLES_OK) {
+        result_ = r, row_ = 0;
+        if (PQntuples(r) > 0) return true;
+        continue;
+      }
+      finished_ = true;
+      for (PGresult* rest; (rest = PQgetResult(conn_));) PQclear(rest);
       failResult(conn_, r, "`" + sql_.substr(0, 120) + "` failed");
     }
   }
@@ -377,6 +421,7 @@ class PgStatement final : public Statement {
   bool prepared_ = false;
   PGresult* result_ = nullptr;
   int row_ = 0;
+  bool streaming_ = false, started_ = false, finished_ = false;
 };
 
 void bigEndianAppend(std::string& out, std::uint64_t v, int n) {

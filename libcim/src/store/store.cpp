@@ -7,6 +7,7 @@
 #include <cstring>
 #include <filesystem>
 #include <functional>
+#include <iterator>
 #include <map>
 #include <set>
 #include <thread>
@@ -890,27 +891,31 @@ struct ReadRow {
 };
 
 // Steps a statement selecting (row, layer, payload, element) to its end, appends its rows (each element once when
-// `seen` is given) with their elements decoded in parallel, and resets it. PostgreSQL keeps the whole result in
-// memory: its blobs are decoded where they are, before the reset frees them (copying them out took 0.36 s of a 1.5 s
-// read of the synthetic city, reading the views 0.03 s).
+// `seen` is given) with their elements decoded, and resets it. The decoding overlaps the reading: rows go to the
+// other threads in chunks while this one steps on (streamFor). A statement that keeps its whole result in memory
+// (PostgreSQL, unless streamed) has its blobs decoded where they are, before the reset frees them (copying them out
+// took 0.36 s of a 1.5 s read of the synthetic city, reading the views 0.03 s).
 void readDecoded(Statement& s, std::set<std::int64_t>* seen, std::vector<ReadRow>& rows) {
   const bool kept = s.keepsRows();
-  const std::size_t first = rows.size();
-  while (s.step()) {
-    const std::int64_t element = s.int64(3);
-    if (seen && !seen->insert(element).second) continue;
-    ReadRow& r = rows.emplace_back(ReadRow{s.int64(0), element, s.text(1), {}, {}, std::nullopt});
-    if (kept) r.view = s.blobView(2);
-    else r.payload = s.blob(2);
-  }
-  const std::size_t n = rows.size() - first;
-  cim::detail::parallelFor(n, n < 64 ? 1 : cim::detail::workerCount(), [&](std::size_t i) {
-    ReadRow& r = rows[first + i];
-    r.decoded = decodeElement(kept ? r.view : std::span<const std::uint8_t>(r.payload));
-    Blob().swap(r.payload);
-    r.view = {};
-  });
+  auto read = cim::detail::streamFor<ReadRow>(
+      cim::detail::workerCount(), 256,
+      [&](std::vector<ReadRow>& chunk) {
+        if (!s.step()) return false;
+        const std::int64_t element = s.int64(3);
+        if (seen && !seen->insert(element).second) return true;
+        ReadRow& r = chunk.emplace_back(ReadRow{s.int64(0), element, s.text(1), {}, {}, std::nullopt});
+        if (kept) r.view = s.blobView(2);
+        else r.payload = s.blob(2);
+        return true;
+      },
+      [&](ReadRow& r) {
+        r.decoded = decodeElement(kept ? r.view : std::span<const std::uint8_t>(r.payload));
+        Blob().swap(r.payload);
+        r.view = {};
+      });
   s.reset();
+  if (rows.empty()) rows = std::move(read);
+  else rows.insert(rows.end(), std::make_move_iterator(read.begin()), std::make_move_iterator(read.end()));
 }
 
 }  // namespace
@@ -938,6 +943,7 @@ model::Scene Store::Impl::readScene(std::int64_t version, const std::vector<geom
   std::vector<ReadRow> rows;
   std::set<std::int64_t> seen;  // several boxes may find one element
   auto s = db->prepare(sql);
+  s->stream();  // decoded while the rest comes (PostgreSQL: 0.9-1.0 s against 1.3-1.65 s for the synthetic city)
   const std::size_t passes = boxes ? boxes->size() : 1;
   for (std::size_t pass = 0; pass < passes; ++pass) {
     s->bind(1, version), s->bind(2, version);

@@ -1,6 +1,9 @@
 #include <atomic>
+#include <chrono>
 #include <random>
+#include <stdexcept>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include <catch2/catch.hpp>
@@ -76,4 +79,59 @@ TEST_CASE("parallelFor runs every index once, names its workers' slots, and stop
   }
   // No work: nothing runs, and that is completion.
   CHECK(cim::detail::parallelFor(0, 4, [](std::size_t) { FAIL("no index to run"); }));
+}
+
+TEST_CASE("streamFor works on every item read once, in chunks, while the reading goes on", "[core][parallel]") {
+  for (unsigned threads : {1u, 2u, 4u}) {
+    for (std::size_t n : {std::size_t(0), std::size_t(1), std::size_t(63), std::size_t(64), std::size_t(1000)}) {
+      INFO(threads << " threads, " << n << " items");
+      std::size_t readSoFar = 0;
+      std::atomic<std::size_t> workedWhileReading{0};
+      std::atomic<std::size_t> read{0};
+      const auto items = cim::detail::streamFor<std::pair<std::size_t, std::size_t>>(
+          threads, 64,
+          [&](std::vector<std::pair<std::size_t, std::size_t>>& chunk) {
+            if (readSoFar == n) return false;
+            if (readSoFar % 3 != 1) chunk.emplace_back(readSoFar, 0);  // a call may also add nothing
+            read = ++readSoFar;
+            if (readSoFar % 64 == 0) std::this_thread::sleep_for(std::chrono::microseconds(200));
+            return true;
+          },
+          [&](std::pair<std::size_t, std::size_t>& item) {
+            item.second = item.first * 2 + 1;
+            if (read.load() < n) ++workedWhileReading;
+          });
+      std::size_t expected = 0, inOrder = 0, worked = 0;
+      for (std::size_t i = 0; i < n; ++i)
+        if (i % 3 != 1) {
+          if (expected < items.size() && items[expected].first == i) ++inOrder;
+          ++expected;
+        }
+      CHECK(items.size() == expected);
+      CHECK(inOrder == expected);
+      for (const auto& [i, v] : items) worked += v == i * 2 + 1;
+      CHECK(worked == expected);
+      // With other threads, full chunks are worked on before the reading ends.
+      if (threads > 1 && n >= 1000) CHECK(workedWhileReading > 0);
+      if (threads == 1) CHECK(workedWhileReading == 0);
+    }
+  }
+}
+
+TEST_CASE("streamFor joins its threads when the reading throws", "[core][parallel]") {
+  std::atomic<std::size_t> worked{0};
+  std::size_t readSoFar = 0;
+  auto run = [&] {
+    cim::detail::streamFor<int>(
+        4, 16,
+        [&](std::vector<int>& chunk) {
+          if (++readSoFar == 200) throw std::runtime_error("the database went away");
+          chunk.push_back(int(readSoFar));
+          return true;
+        },
+        [&](int&) { ++worked; });
+  };
+  CHECK_THROWS_WITH(run(), "the database went away");
+  // The 12 full chunks published before the failure were all worked on (no thread left running or waiting).
+  CHECK(worked == 12 * 16);
 }

@@ -21,6 +21,7 @@
 #include "city/postgis.h"
 #include "cim/model/pipe_element.h"
 #include "cim/store/store.h"
+#include "store/db.h"
 #include "support/store_sample.h"
 #include "support/test_scenes.h"
 #include "support/test_support.h"
@@ -457,4 +458,55 @@ TEST_CASE("postgis store: readers during a writer each see one whole version", "
   CHECK(reads > 0);
   CHECK(failed == 0);
   CHECK(inconsistent == 0);
+}
+
+TEST_CASE("postgis store: a streamed statement hands over its rows in order, stops early, and fails clearly",
+          "[store][postgis]") {
+  auto db = store::detail::openPostgres(freshDatabase("streamed"));
+  auto s = db->prepare("SELECT i, repeat('x', i % 50)::bytea FROM generate_series(1, ?::int) AS i");
+  s->stream();
+  CHECK_FALSE(s->keepsRows());
+  // Every row, in order, the bytes as sent; run twice (the statement is reused).
+  for (int run = 0; run < 2; ++run) {
+    s->bind(1, std::int64_t(5000));
+    std::int64_t expected = 1, rightBytes = 0;
+    while (s->step()) {
+      if (s->int64(0) != expected) break;
+      rightBytes += s->blob(1) == store::detail::Blob(std::size_t(expected % 50), std::uint8_t('x'));
+      ++expected;
+    }
+    s->reset();
+    CHECK(expected == 5001);
+    CHECK(rightBytes == 5000);
+  }
+  // Stopped after three rows: the connection takes the next query, streamed or not.
+  s->bind(1, std::int64_t(100000));
+  for (int i = 0; i < 3; ++i) REQUIRE(s->step());
+  s->reset();
+  s->bind(1, std::int64_t(10));
+  int again = 0;
+  while (s->step()) ++again;
+  s->reset();
+  CHECK(again == 10);
+  auto count = db->prepare("SELECT count(*) FROM generate_series(1, 10)");
+  REQUIRE(count->step());
+  CHECK(count->int64(0) == 10);
+  count->reset();
+  // A failure after rows were handed over (division by zero at row 4000) is thrown at that step, with the server's
+  // message, and the connection goes on.
+  auto failing = db->prepare("SELECT 1 / (i - 4000) FROM generate_series(1, 5000) AS i");
+  failing->stream();
+  std::int64_t rows = 0;
+  std::string message;
+  try {
+    while (failing->step()) ++rows;
+  } catch (const store::detail::DbError& e) {
+    message = e.what();
+  }
+  failing->reset();
+  CHECK(rows > 0);
+  CHECK(rows < 4000);
+  CHECK(message.find("division by zero") != std::string::npos);
+  REQUIRE(count->step());
+  CHECK(count->int64(0) == 10);
 }
