@@ -122,6 +122,18 @@ TEST_CASE("cim store: import, update, log, diff and export as of a version", "[c
   CHECK(r.out.find("Geometry: 3D Line String") != std::string::npos);
   CHECK(r.out.find("material: String") != std::string::npos);
   CHECK(r.out.find("diameter_mm: Real") != std::string::npos);
+  // Checks registered from the command line take their kind's own selections and tables when given none.
+  for (const std::string add : {"water-gas", "pits --kind excavation", "cover --kind cover"}) {
+    r = run(cimCmd("store check add " + shellQuote(store) + " " + add));
+    INFO(add << ": " << r.out << r.err);
+    CHECK(r.exitCode == 0);
+  }
+  r = run(cimCmd("store check list " + shellQuote(store)));
+  INFO(r.out << r.err);
+  CHECK(r.exitCode == 0);
+  CHECK(r.out.find("water-gas  clearance  a: *  b: (a against itself)  rules: gb50289") != std::string::npos);
+  CHECK(r.out.find("pits  excavation  a: class=excavation|borehole  b: type=*  zones: gas_zones") != std::string::npos);
+  CHECK(r.out.find("cover  cover  a: *  b: (a against itself)  cover table: cover") != std::string::npos);
 }
 
 TEST_CASE("cim store tiles and cim tiles --store rewrite only the tiles whose content changed", "[cli][store]") {

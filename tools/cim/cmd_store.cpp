@@ -13,7 +13,7 @@ namespace cimtool {
 namespace {
 
 struct StoreArgs {
-  std::string store, other, asOf, message, check, kind = "clearance", a = "*", b;
+  std::string store, other, asOf, message, check, kind = "clearance", a, b;
   std::vector<std::string> rules;
   double clearance = -1, tolerance = 0.001;
   std::vector<std::string> inputs, keys;
@@ -75,9 +75,6 @@ int runCheckAdd(const StoreArgs& a) {
   if (a.clearance >= 0) c.clearanceMeters = a.clearance;
   if (c.kind == cim::store::CheckDefinition::Kind::Clearance && !c.clearanceMeters && c.rules.empty())
     c.rules = {"gb50289"};
-  using Kind = cim::store::CheckDefinition::Kind;
-  if ((c.kind == Kind::Excavation || c.kind == Kind::Cavity || c.kind == Kind::Corridor) && c.a == "*")
-    c.a.clear();  // the kind's own works: pits and boreholes, cavities, corridors
   auto r = st->addCheck(c);
   printDiagnostics(r.diagnostics(), a.verbose);
   if (!r.ok()) return printError(*r.error()), kExitFailure;
@@ -191,15 +188,17 @@ Runner addStoreCommand(CLI::App& app) {
   auto* checkAdd = check->add_subcommand("add", "Register a check and run it on the current version");
   checkAdd->add_option("store", a->store, storeHelp)->required();
   checkAdd->add_option("name", a->check, "Name of the check")->required();
-  checkAdd->add_option("--kind", a->kind, "clearance (default), hard, excavation, cavity or corridor")
-      ->check(CLI::IsMember({"clearance", "hard", "excavation", "cavity", "corridor"}));
+  checkAdd->add_option("--kind", a->kind, "clearance (default), hard, excavation, cavity, corridor or cover")
+      ->check(CLI::IsMember({"clearance", "hard", "excavation", "cavity", "corridor", "cover"}));
   checkAdd->add_option("--a", a->a,
-                       "Selection A (excavation: the works, default class=excavation|borehole; cavity: "
-                       "class=cavity; corridor: class=drone_corridor)");
+                       "Selection A (default: every element; excavation: the works, class=excavation|borehole; "
+                       "cavity: class=cavity; corridor: class=drone_corridor; cover: the pipes)");
   checkAdd->add_option("--b", a->b,
                        "Selection B (default: A against itself; excavation and cavity: the assets, type=*; "
                        "corridor: the obstacles, class!=drone_corridor)");
-  checkAdd->add_option("--rules", a->rules, "Clearance rules (gb50289, the default, or a rule file); excavation: zones (gas_zones or a file)");
+  checkAdd->add_option("--rules", a->rules,
+                       "Clearance rules (gb50289, the default, or a rule file); excavation: zones (gas_zones or a "
+                       "file); cover: the cover table (cover, GB 50028 / GB 50289, or a file)");
   checkAdd->add_option("--clearance", a->clearance,
                        "Clearance at one distance in metres (3D) instead of rules; cavity: the distance searched "
                        "(default 2); corridor: beyond the corridor's radius (default 0)")

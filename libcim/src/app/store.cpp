@@ -410,8 +410,8 @@ std::string checkListText(const std::vector<store::CheckDefinition>& checks) {
   std::string out;
   char buf[64];
   for (const auto& c : checks) {
-    // Excavation: its rules are zone tables.
-    const std::string label = c.kind == Kind::Excavation ? "zones: " : "rules: ";
+    // Excavation: its rules are zone tables; cover: a cover table.
+    const std::string label = c.kind == Kind::Excavation ? "zones: " : c.kind == Kind::Cover ? "cover table: " : "rules: ";
     std::string measure;
     for (const auto& r : c.rules) measure += (measure.empty() ? label : ", ") + r;
     if (c.clearanceMeters) {

@@ -189,7 +189,7 @@ Result<CoverReport> checkCover(const SpatialIndex& index, const CoverOptions& o)
   CoverReport report;
   index.forEach([&](const Indexed& e) {
     const auto* pipe = e.element->pipe();
-    if (!pipe) return;
+    if (!pipe || !o.pipes.matches(*e.element, e.layer)) return;
     const auto rule = std::find_if(rules.begin(), rules.end(),
                                    [&](const CoverRule& c) { return c.selector.matches(*e.element, e.layer); });
     if (rule == rules.end()) return;

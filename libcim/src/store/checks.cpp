@@ -1,6 +1,7 @@
-// Checks registered in a store (cim/store/store.h, docs/store.md "Checks"): a clash set or the excavation check of
-// cim/index, kept by name with its parameters; after each version, re-run only on the elements that version touched
-// and those within the check's reach, their results marked new / active / resolved per version.
+// Checks registered in a store (cim/store/store.h, docs/store.md "Checks"): a clash set, or the excavation, cavity,
+// corridor or cover check of cim/index, kept by name with its parameters; after each version, re-run only on the
+// elements that version touched and those within the check's reach (cover: the pipes in the plan of what it touched),
+// their results marked new / active / resolved per version.
 //
 // Tables (made on first use; an older libcim ignores them):
 //   cim_check  (name, kind, a, b, rules, clearance_m, tolerance_m, created, evaluated)
@@ -32,13 +33,14 @@ std::string_view checkKindName(CheckDefinition::Kind kind) {
     case CheckDefinition::Kind::Excavation: return "excavation";
     case CheckDefinition::Kind::Cavity: return "cavity";
     case CheckDefinition::Kind::Corridor: return "corridor";
+    case CheckDefinition::Kind::Cover: return "cover";
   }
   return "clearance";
 }
 
 std::optional<CheckDefinition::Kind> parseCheckKind(std::string_view name) {
   using K = CheckDefinition::Kind;
-  for (auto k : {K::Hard, K::Clearance, K::Excavation, K::Cavity, K::Corridor})
+  for (auto k : {K::Hard, K::Clearance, K::Excavation, K::Cavity, K::Corridor, K::Cover})
     if (checkKindName(k) == name) return k;
   return std::nullopt;
 }
@@ -106,6 +108,7 @@ struct Prepared {
   bool againstItself = false;
   index::RuleSet rules;
   std::vector<index::ZoneRule> zones;
+  std::vector<index::CoverRule> cover;
   double reach = 0.0;       ///< in plan
   double reachZ = 0.0;      ///< in height (large where the check measures in plan)
 };
@@ -134,20 +137,28 @@ Result<Prepared> prepare(const CheckDefinition& def) {
   const auto [aDefault, bDefault] = defaultSelectors(def.kind);
   const std::string aText = def.a.empty() ? aDefault : def.a;
   const std::string bText = def.b.empty() ? (worksAgainstAssets(def.kind) ? bDefault : aText) : def.b;
-  p.againstItself = !worksAgainstAssets(def.kind) && def.b.empty();
+  p.againstItself = !worksAgainstAssets(def.kind) && (def.b.empty() || def.kind == K::Cover);
   auto a = index::Selector::parse(aText);
   if (!a.ok()) return R::failureFrom(a);
   auto b = index::Selector::parse(bText);
   if (!b.ok()) return R::failureFrom(b);
   p.a = a.value(), p.b = b.value();
   p.def.a = aText;
-  if (!p.againstItself) p.def.b = bText;
+  p.def.b = p.againstItself ? std::string() : bText;
   constexpr double kAnyHeight = 1e7;  // checks measured in plan look through every height
   if (excavation) {
     auto z = index::loadZones(def.rules.empty() ? "gas_zones" : def.rules.front());
     if (!z.ok()) return R::failureFrom(z);
     p.zones = std::move(z).value();
     for (const auto& zone : p.zones) p.reach = std::max(p.reach, zone.toMeters);
+    p.reachZ = kAnyHeight;
+  } else if (def.kind == K::Cover) {
+    // A pipe against the ground above it: its own plan, through every height (runAt's coverNeighbourhood).
+    p.def.rules = {def.rules.empty() ? std::string("cover") : def.rules.front()};
+    auto c = index::loadCover(p.def.rules.front());
+    if (!c.ok()) return R::failureFrom(c);
+    p.cover = std::move(c).value();
+    p.def.clearanceMeters.reset();
     p.reachZ = kAnyHeight;
   } else if (def.kind == K::Cavity || def.kind == K::Corridor) {
     // Measured in 3D from the cavity's or corridor's own shape (its box holds the corridor's radius).
@@ -202,6 +213,16 @@ Found evaluate(const Prepared& p, const index::SpatialIndex& idx, const std::vec
     for (auto& r : rs)
       if (seen.insert(r.id).second) out.results.push_back(std::move(r));
   };
+  if (p.def.kind == CheckDefinition::Kind::Cover) {
+    index::CoverOptions o;
+    o.rules = &p.cover;
+    o.pipes = touched ? restricted(p.a, idCondition) : p.a;
+    auto r = index::checkCover(idx, o);
+    if (!r.ok()) throw DbError("check " + p.def.name + ": " + r.error()->message);
+    out.pairs = r->checked;  // a pipe against the ground over it
+    keep(std::move(r.value().results));
+    return out;
+  }
   if (worksAgainstAssets(p.def.kind)) {
     using K = CheckDefinition::Kind;
     auto run = [&](const index::Selector& works, const index::Selector& assets) {
@@ -272,6 +293,58 @@ void insertResult(Statement* s, const std::string& check, const index::ClashResu
   s->run();
 }
 
+// The plan box of an element row (columns from `col`: minx, miny, minz, maxx, maxy, maxz) grown by the check's reach.
+geometry::Aabb grown(Statement& m, int col, const Prepared& p) {
+  geometry::Aabb b;
+  b.extend(Eigen::Vector3d(m.real(col) - p.reach, m.real(col + 1) - p.reach, m.real(col + 2) - p.reachZ));
+  b.extend(Eigen::Vector3d(m.real(col + 3) + p.reach, m.real(col + 4) + p.reach, m.real(col + 5) + p.reachZ));
+  return b;
+}
+
+// What a version touched and what lies within the check's reach of it (read back through the box index); `present`
+// gets the touched elements there at `version`, sorted.
+model::Scene neighbourhood(Store::Impl& impl, const Prepared& p, std::int64_t version,
+                           std::vector<std::uint32_t>& present) {
+  auto m = impl.db->prepare("SELECT element, minx, miny, minz, maxx, maxy, maxz FROM cim_element WHERE valid_from = ?");
+  m->bind(1, version);
+  std::vector<geometry::Aabb> boxes;
+  while (m->step()) {
+    present.push_back(static_cast<std::uint32_t>(m->int64(0)));
+    if (!m->isNull(1)) boxes.push_back(grown(*m, 1, p));
+  }
+  std::sort(present.begin(), present.end());
+  std::vector<Diagnostic> ignored;
+  return boxes.empty() ? model::Scene() : impl.readScene(version, &boxes, ignored);
+}
+
+// The same for a cover check, whose reach is not a distance: a pipe's cover changes with the pipe and with the ground
+// over it, anywhere along it. The pipes measured again (`present`) are those of set A in the plan of any element the
+// version made or ended (a moved pipe, a terrain tile added, changed or removed); the scene read holds them and
+// whatever lies over or under any of them, so each has its whole ground.
+model::Scene coverNeighbourhood(Store::Impl& impl, const Prepared& p, std::int64_t version,
+                                std::vector<std::uint32_t>& present) {
+  auto m = impl.db->prepare("SELECT minx, miny, minz, maxx, maxy, maxz FROM cim_element WHERE (valid_from = ? OR "
+                            "valid_to = ?) AND minx IS NOT NULL");
+  m->bind(1, version), m->bind(2, version);
+  std::vector<geometry::Aabb> touchedBoxes;
+  while (m->step()) touchedBoxes.push_back(grown(*m, 0, p));
+  std::vector<Diagnostic> ignored;
+  if (touchedBoxes.empty()) return {};
+  const model::Scene around = impl.readScene(version, &touchedBoxes, ignored);
+  std::vector<geometry::Aabb> pipeBoxes;
+  around.forEachElement([&](const model::Layer& layer, const model::Element& e) {
+    if (!e.pipe() || !p.a.matches(e, layer.name)) return;
+    geometry::Aabb b = e.worldBounds();
+    for (const auto& v : e.pipe()->centreline) b.extend(v);  // (a pipe too short for a mesh has none)
+    if (b.empty()) return;
+    b.min.z() -= p.reachZ, b.max.z() += p.reachZ;
+    present.push_back(e.id);
+    pipeBoxes.push_back(b);
+  });
+  std::sort(present.begin(), present.end());
+  return pipeBoxes.empty() ? model::Scene() : impl.readScene(version, &pipeBoxes, ignored);
+}
+
 // One run of a check at `version`, in one write transaction: full (every element) or on what the version touched.
 CheckRun runAt(Store::Impl& impl, const Prepared& p, std::int64_t version, bool full) {
   Db& db = *impl.db;
@@ -279,30 +352,20 @@ CheckRun runAt(Store::Impl& impl, const Prepared& p, std::int64_t version, bool 
   run.check = p.def.name;
   run.version = version;
   run.full = full;
-  std::vector<Diagnostic> ignored;
-  std::vector<std::uint32_t> present;  // touched elements there at `version`
-  std::unordered_set<std::int64_t> touched;
+  std::vector<std::uint32_t> present;  // the elements measured again: touched ones there at `version` (cover: pipes)
+  std::unordered_set<std::int64_t> touched, measured;
   model::Scene scene;
   if (full) {
+    std::vector<Diagnostic> ignored;
     scene = impl.readScene(version, nullptr, ignored);
   } else {
     auto t = db.prepare("SELECT element FROM cim_element WHERE valid_from = ? OR valid_to = ?");
     t->bind(1, version), t->bind(2, version);
     while (t->step()) touched.insert(t->int64(0));
     run.touched = touched.size();
-    auto m = db.prepare("SELECT element, minx, miny, minz, maxx, maxy, maxz FROM cim_element WHERE valid_from = ?");
-    m->bind(1, version);
-    std::vector<geometry::Aabb> boxes;
-    while (m->step()) {
-      present.push_back(static_cast<std::uint32_t>(m->int64(0)));
-      if (m->isNull(1)) continue;
-      geometry::Aabb b;
-      b.extend(Eigen::Vector3d(m->real(1) - p.reach, m->real(2) - p.reach, m->real(3) - p.reachZ));
-      b.extend(Eigen::Vector3d(m->real(4) + p.reach, m->real(5) + p.reach, m->real(6) + p.reachZ));
-      boxes.push_back(b);
-    }
-    std::sort(present.begin(), present.end());
-    if (!boxes.empty()) scene = impl.readScene(version, &boxes, ignored);
+    scene = p.def.kind == CheckDefinition::Kind::Cover ? coverNeighbourhood(impl, p, version, present)
+                                                       : neighbourhood(impl, p, version, present);
+    measured.insert(present.begin(), present.end());
   }
   run.neighbourhood = scene.elementCount();
   Found found;
@@ -320,7 +383,7 @@ CheckRun runAt(Store::Impl& impl, const Prepared& p, std::int64_t version, bool 
     s->bind(1, std::string_view(p.def.name)), s->bind(2, version);
     while (s->step()) {
       OpenResult r{s->text(0), s->int64(1), s->int64(2), s->int64(3)};
-      if (full || touched.count(r.a) || touched.count(r.b)) open.emplace(r.id, r);
+      if (full || touched.count(r.a) || touched.count(r.b) || measured.count(r.a)) open.emplace(r.id, r);
     }
   }
   auto insert = prepareInsertResult(db);

@@ -1,15 +1,19 @@
 // Checks registered in a store follow the data: after an update only the elements it touched (and those within the
 // check's reach) are evaluated; results are new, active or resolved per version.
 #include <fstream>
+#include <set>
 
 #include <catch2/catch.hpp>
 #include <sqlite3.h>
 
 #include "cim/app/store.h"
+#include "cim/index/checks.h"
+#include "cim/index/spatial_index.h"
 #include "cim/model/pipe_element.h"
 #include "cim/model/site.h"
 #include "cim/store/store.h"
 #include "support/store_sample.h"
+#include "support/test_scenes.h"
 #include "support/test_support.h"
 
 using namespace cim;
@@ -363,4 +367,120 @@ TEST_CASE("store checks: registered cavity and corridor checks follow the data",
   auto refused = st.addCheck(bad);
   REQUIRE_FALSE(refused.ok());
   CHECK(refused.error()->code == ErrorCode::InvalidArgument);
+}
+
+namespace {
+
+// Two terrain tiles (T1 over x 0-100, T2 over x 100-200, y -50..50, flat at their heights; T1 left out when
+// `withT1` is false) and three gas mains (medium A: at least 0.6 m of cover off carriageways, GB 50028 §6.3.4),
+// 0.2 m wide, given by the height of their axis: A under T1, B and C under T2 (a local scene, metres).
+model::Scene coverScene(bool withT1, double t2Height, double aAxis) {
+  model::Scene scene;
+  auto tile = [&](double x0, double height, const std::string& name) {
+    geometry::Mesh m;
+    m.origin = {x0, -50, height};
+    m.positions = {{0, 0, 0}, {100, 0, 0}, {100, 100, 0}, {0, 100, 0}};
+    m.normals.assign(4, Eigen::Vector3f(0, 0, 1));
+    m.indices = {0, 1, 2, 0, 2, 3};
+    scene.addElement("terrain", cimtest::elementOf(std::move(m), "terrain", name, {"terrain", {0.5f, 0.6f, 0.4f, 1}}));
+  };
+  if (withT1) tile(0, 10.0, "T1");
+  tile(100, t2Height, "T2");
+  auto pipe = [&](const std::string& id, double x0, double y, double axis) {
+    model::PipeSegment p;
+    p.id = id;
+    p.centreline = {{x0 + 10, y, axis}, {x0 + 90, y, axis}};
+    p.section.outerDiameterMeters = 0.2;
+    p.type = *model::pipeTypeFromCode("RQ");
+    p.gasPressureClass = model::gasPressureClassFromText("medium A");
+    auto e = model::pipeElement(p);
+    e.guid = id;
+    scene.addElement("pipes", std::move(e));
+  };
+  pipe("A", 0, 0, aAxis);
+  pipe("B", 100, 0, 9.6);   // top 9.7: 0.3 m under T2 at 10.0
+  pipe("C", 100, 20, 9.2);  // top 9.3: 0.7 m
+  return scene;
+}
+
+// The names of the pipes a cover check lists as new or active, and as a check of the whole version finds them.
+std::set<std::string> openCover(store::Store& st) {
+  auto r = st.results("cover");
+  REQUIRE(r.ok());
+  std::set<std::string> out;
+  for (const auto& x : r.value())
+    if (x.status != "resolved") out.insert(x.aName);
+  return out;
+}
+std::set<std::string> coverOfWholeVersion(store::Store& st) {
+  auto scene = st.read();
+  REQUIRE(scene.ok());
+  auto r = index::checkCover(index::SpatialIndex::build(std::move(scene).value()));
+  REQUIRE(r.ok());
+  std::set<std::string> out;
+  for (const auto& x : r->results) out.insert(x.a.name);
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("store checks: a registered cover check follows the pipes and the terrain over them", "[store][checks]") {
+  TempDir dir;
+  auto opened = store::Store::open((dir / "cover.gpkg").string(), true);
+  REQUIRE(opened.ok());
+  auto& st = opened.value();
+  REQUIRE(st.update(coverScene(true, 10.0, 9.2), {}).ok());
+  store::CheckDefinition cover;
+  cover.name = "cover", cover.kind = store::CheckDefinition::Kind::Cover, cover.a = "";
+  auto added = st.addCheck(cover);
+  INFO((added.ok() ? std::string() : added.error()->message));
+  REQUIRE(added.ok());
+  CHECK(added->full);
+  CHECK(added->pairsEvaluated == 3);  // every pipe against its ground
+  CHECK(openCover(st) == std::set<std::string>{"B"});
+  const auto list = st.checks().value();
+  REQUIRE(list.size() == 1);
+  CHECK(app::checkListText(list) ==
+        "cover  cover  a: *  b: (a against itself)  cover table: cover  added in 1, evaluated to 1\n");
+
+  // T2 raised by 0.5 m, no pipe touched: the pipes under it (B, C) are measured again, B's result is resolved; A is
+  // not measured.
+  auto v2 = st.update(coverScene(true, 10.5, 9.2), {});
+  REQUIRE(v2.ok());
+  REQUIRE(v2->checks.size() == 1);
+  CHECK_FALSE(v2->checks[0].full);
+  CHECK(v2->checks[0].touched == 1);
+  CHECK(v2->checks[0].pairsEvaluated == 2);
+  CHECK(v2->checks[0].resolved == 1);
+  CHECK(v2->checks[0].added == 0);
+  CHECK(openCover(st).empty());
+  CHECK(openCover(st) == coverOfWholeVersion(st));
+
+  // A raised to 0.3 m under T1: one new result, measured on A alone.
+  auto v3 = st.update(coverScene(true, 10.5, 9.6), {});
+  REQUIRE(v3.ok());
+  CHECK(v3->checks[0].pairsEvaluated == 1);
+  CHECK(v3->checks[0].added == 1);
+  CHECK(openCover(st) == std::set<std::string>{"A"});
+  CHECK(openCover(st) == coverOfWholeVersion(st));
+
+  // T1 removed: A's ground is unknown, which is no finding: resolved.
+  auto v4 = st.update(coverScene(false, 10.5, 9.6), {});
+  REQUIRE(v4.ok());
+  CHECK(v4->checks[0].pairsEvaluated == 1);
+  CHECK(v4->checks[0].resolved == 1);
+  CHECK(openCover(st).empty());
+  CHECK(openCover(st) == coverOfWholeVersion(st));
+
+  // T2 lowered back: B is found again, as a new result.
+  auto v5 = st.update(coverScene(false, 10.0, 9.6), {});
+  REQUIRE(v5.ok());
+  CHECK(v5->checks[0].added == 1);
+  CHECK(openCover(st) == std::set<std::string>{"B"});
+  CHECK(openCover(st) == coverOfWholeVersion(st));
+
+  // A cover table that cannot be read is refused when the check is added.
+  store::CheckDefinition bad = cover;
+  bad.name = "bad", bad.rules = {(dir / "nowhere.csv").string()};
+  CHECK_FALSE(st.addCheck(bad).ok());
 }

@@ -64,8 +64,9 @@ model::Scene boxes(int n, double shift) {
   for (int i = 0; i < n; ++i) {
     auto e = cimtest::elementOf(cimtest::flatBoxMesh({514000.0 + 3.0 * (i % 50) + shift, 3347800.0 + 3.0 * (i / 50), 6.0},
                                                      {1.0, 1.0, 2.0}),
-                                "IfcColumn", "b" + std::to_string(i), model::Material{"box", {0.6f, 0.6f, 0.7f, 1}});
-    e.guid = "box-" + std::to_string(i);
+                                "IfcColumn", std::string("b").append(std::to_string(i)),
+                                model::Material{"box", {0.6f, 0.6f, 0.7f, 1}});
+    e.guid = std::string("box-").append(std::to_string(i));
     e.attributes["Note"] = std::string("移位 ") + std::to_string(shift);
     scene.addElement("bim", std::move(e));
   }

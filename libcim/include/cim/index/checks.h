@@ -40,6 +40,8 @@ using GroundFn = std::function<std::optional<double>(double easting, double nort
 
 struct CoverOptions {
   const std::vector<CoverRule>* rules = nullptr;  ///< default: the built-in cover table
+  /// The pipes to check (of those a rule takes); default: every pipe.
+  Selector pipes = Selector::parse("*").value();
   /// The ground; default: the terrain elements of the index (kind "terrain"), by vertical intersection with their
   /// triangles (within the TIN's error; give the DEM's own heightAt for the raster's heights).
   GroundFn ground;

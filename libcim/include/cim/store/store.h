@@ -89,8 +89,9 @@ struct UpdateOptions {
 struct CheckDefinition {
   /// Hard, Clearance: a clash set. Excavation: works against the assets' protection zones
   /// (index::checkExcavation). Cavity: the assets within a distance of each road cavity (index::checkCavities).
-  /// Corridor: the obstacles within a drone corridor's clearance (index::checkCorridors).
-  enum class Kind { Hard, Clearance, Excavation, Cavity, Corridor };
+  /// Corridor: the obstacles within a drone corridor's clearance (index::checkCorridors). Cover: the pipes of set A
+  /// whose cover under the terrain elements falls below their minimum (index::checkCover).
+  enum class Kind { Hard, Clearance, Excavation, Cavity, Corridor, Cover };
   std::string name;
   Kind kind = Kind::Clearance;
   /// Selector of set A (excavation: the works, empty: class=excavation|borehole; cavity: the cavities, empty:
@@ -100,7 +101,8 @@ struct CheckDefinition {
   /// class!=drone_corridor); empty for a clash set: A against itself.
   std::string b;
   /// Clearance by rules: "gb50289" (built in) or rule files, first match wins; excavation: the zones ("gas_zones",
-  /// built in, or a file; empty: gas_zones). Files are read again at every run from the path given.
+  /// built in, or a file; empty: gas_zones); cover: the cover table ("cover", built in, or a file; empty: cover).
+  /// Files are read again at every run from the path given.
   std::vector<std::string> rules;
   /// Clearance at one distance (3D) instead of rules; cavity: the distance searched (empty: 2 m); corridor: the
   /// clearance beyond the corridor's own radius (empty: 0).
@@ -109,7 +111,7 @@ struct CheckDefinition {
   std::int64_t created = 0;    ///< the version it was added at (read back)
   std::int64_t evaluated = 0;  ///< its results are current up to this version (read back)
 };
-/// "hard", "clearance", "excavation", "cavity", "corridor"; parseCheckKind fails (nullopt) on anything else.
+/// "hard", "clearance", "excavation", "cavity", "corridor", "cover"; parseCheckKind fails (nullopt) on anything else.
 std::string_view checkKindName(CheckDefinition::Kind kind);
 std::optional<CheckDefinition::Kind> parseCheckKind(std::string_view name);
 
