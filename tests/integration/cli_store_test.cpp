@@ -123,7 +123,8 @@ TEST_CASE("cim store: import, update, log, diff and export as of a version", "[c
   CHECK(r.out.find("material: String") != std::string::npos);
   CHECK(r.out.find("diameter_mm: Real") != std::string::npos);
   // Checks registered from the command line take their kind's own selections and tables when given none.
-  for (const std::string add : {"water-gas", "pits --kind excavation", "cover --kind cover"}) {
+  for (const std::string add :
+       {"water-gas", "pits --kind excavation", "cover --kind cover", "nearby --kind sensors --clearance 5"}) {
     r = run(cimCmd("store check add " + shellQuote(store) + " " + add));
     INFO(add << ": " << r.out << r.err);
     CHECK(r.exitCode == 0);
@@ -134,6 +135,10 @@ TEST_CASE("cim store: import, update, log, diff and export as of a version", "[c
   CHECK(r.out.find("water-gas  clearance  a: *  b: (a against itself)  rules: gb50289") != std::string::npos);
   CHECK(r.out.find("pits  excavation  a: class=excavation|borehole  b: type=*  zones: gas_zones") != std::string::npos);
   CHECK(r.out.find("cover  cover  a: *  b: (a against itself)  cover table: cover") != std::string::npos);
+  CHECK(r.out.find("nearby  sensors  a: class=sensor  b: type=*  nearest within 5 m") != std::string::npos);
+  r = run(cimCmd("store check add " + shellQuote(store) + " anywhere --kind sensors"));
+  CHECK(r.exitCode == 1);
+  CHECK(r.err.find("needs the distance") != std::string::npos);
 }
 
 TEST_CASE("cim store tiles and cim tiles --store rewrite only the tiles whose content changed", "[cli][store]") {

@@ -188,20 +188,22 @@ Runner addStoreCommand(CLI::App& app) {
   auto* checkAdd = check->add_subcommand("add", "Register a check and run it on the current version");
   checkAdd->add_option("store", a->store, storeHelp)->required();
   checkAdd->add_option("name", a->check, "Name of the check")->required();
-  checkAdd->add_option("--kind", a->kind, "clearance (default), hard, excavation, cavity, corridor or cover")
-      ->check(CLI::IsMember({"clearance", "hard", "excavation", "cavity", "corridor", "cover"}));
+  checkAdd->add_option("--kind", a->kind, "clearance (default), hard, excavation, cavity, corridor, cover or sensors")
+      ->check(CLI::IsMember({"clearance", "hard", "excavation", "cavity", "corridor", "cover", "sensors"}));
   checkAdd->add_option("--a", a->a,
                        "Selection A (default: every element; excavation: the works, class=excavation|borehole; "
-                       "cavity: class=cavity; corridor: class=drone_corridor; cover: the pipes)");
+                       "cavity: class=cavity; corridor: class=drone_corridor; cover: the pipes; sensors: "
+                       "class=sensor)");
   checkAdd->add_option("--b", a->b,
-                       "Selection B (default: A against itself; excavation and cavity: the assets, type=*; "
-                       "corridor: the obstacles, class!=drone_corridor)");
+                       "Selection B (default: A against itself; excavation, cavity and sensors: the assets, "
+                       "type=*; corridor: the obstacles, class!=drone_corridor)");
   checkAdd->add_option("--rules", a->rules,
                        "Clearance rules (gb50289, the default, or a rule file); excavation: zones (gas_zones or a "
                        "file); cover: the cover table (cover, GB 50028 / GB 50289, or a file)");
   checkAdd->add_option("--clearance", a->clearance,
                        "Clearance at one distance in metres (3D) instead of rules; cavity: the distance searched "
-                       "(default 2); corridor: beyond the corridor's radius (default 0)")
+                       "(default 2); corridor: beyond the corridor's radius (default 0); sensors: the distance "
+                       "within which each sensor's nearest asset is looked for (required)")
       ->check(CLI::NonNegativeNumber);
   checkAdd->add_option("--tolerance", a->tolerance, "Hard clashes: overlap allowed, metres")->check(CLI::NonNegativeNumber);
   checkAdd->add_flag("-v,--verbose", a->verbose, "Print every diagnostic");

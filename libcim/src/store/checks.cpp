@@ -1,7 +1,7 @@
 // Checks registered in a store (cim/store/store.h, docs/store.md "Checks"): a clash set, or the excavation, cavity,
-// corridor or cover check of cim/index, kept by name with its parameters; after each version, re-run only on the
-// elements that version touched and those within the check's reach (cover: the pipes in the plan of what it touched),
-// their results marked new / active / resolved per version.
+// corridor, cover or sensor check of cim/index, kept by name with its parameters; after each version, re-run only on
+// the elements that version touched and those within the check's reach (cover and sensors: the pipes or sensors near
+// what it touched, each against all near it), their results marked new / active / resolved per version.
 //
 // Tables (made on first use; an older libcim ignores them):
 //   cim_check  (name, kind, a, b, rules, clearance_m, tolerance_m, created, evaluated)
@@ -34,13 +34,14 @@ std::string_view checkKindName(CheckDefinition::Kind kind) {
     case CheckDefinition::Kind::Cavity: return "cavity";
     case CheckDefinition::Kind::Corridor: return "corridor";
     case CheckDefinition::Kind::Cover: return "cover";
+    case CheckDefinition::Kind::Sensors: return "sensors";
   }
   return "clearance";
 }
 
 std::optional<CheckDefinition::Kind> parseCheckKind(std::string_view name) {
   using K = CheckDefinition::Kind;
-  for (auto k : {K::Hard, K::Clearance, K::Excavation, K::Cavity, K::Corridor, K::Cover})
+  for (auto k : {K::Hard, K::Clearance, K::Excavation, K::Cavity, K::Corridor, K::Cover, K::Sensors})
     if (checkKindName(k) == name) return k;
   return std::nullopt;
 }
@@ -113,10 +114,19 @@ struct Prepared {
   double reachZ = 0.0;      ///< in height (large where the check measures in plan)
 };
 
-// Whether a check takes works (A) against assets (B), as opposed to a clash set.
+// Whether a check takes works (A) against assets (B), as opposed to a clash set (or the cover check's pipes).
 bool worksAgainstAssets(CheckDefinition::Kind k) {
   using K = CheckDefinition::Kind;
-  return k == K::Excavation || k == K::Cavity || k == K::Corridor;
+  return k == K::Excavation || k == K::Cavity || k == K::Corridor || k == K::Sensors;
+}
+
+// Whether what a check finds for an element of A depends on all that is near it, not on each pair alone: the cover
+// check (a pipe and the whole ground over it) and the sensor check (a sensor's nearest asset). After an update such
+// a check measures again the elements of A near what the version touched, each against all that is near it
+// (measuredAgain), where the others measure the pairs with a touched element.
+bool measuresWholeNeighbourhoods(CheckDefinition::Kind k) {
+  using K = CheckDefinition::Kind;
+  return k == K::Cover || k == K::Sensors;
 }
 
 // The selectors a check takes when it names none (index/checks.h's defaults).
@@ -125,6 +135,7 @@ std::pair<std::string, std::string> defaultSelectors(CheckDefinition::Kind k) {
   if (k == K::Excavation) return {"class=excavation|borehole", "type=*"};
   if (k == K::Cavity) return {"class=cavity", "type=*"};
   if (k == K::Corridor) return {"class=drone_corridor", "class!=drone_corridor"};
+  if (k == K::Sensors) return {"class=sensor", "type=*"};
   return {"*", ""};
 }
 
@@ -153,13 +164,20 @@ Result<Prepared> prepare(const CheckDefinition& def) {
     for (const auto& zone : p.zones) p.reach = std::max(p.reach, zone.toMeters);
     p.reachZ = kAnyHeight;
   } else if (def.kind == K::Cover) {
-    // A pipe against the ground above it: its own plan, through every height (runAt's coverNeighbourhood).
+    // A pipe against the ground above it: its own plan, through every height (runAt's measuredAgain).
     p.def.rules = {def.rules.empty() ? std::string("cover") : def.rules.front()};
     auto c = index::loadCover(p.def.rules.front());
     if (!c.ok()) return R::failureFrom(c);
     p.cover = std::move(c).value();
     p.def.clearanceMeters.reset();
     p.reachZ = kAnyHeight;
+  } else if (def.kind == K::Sensors) {
+    // The nearest asset within a distance: what lies farther cannot become a sensor's nearest, so the check is local.
+    if (!def.clearanceMeters || !(*def.clearanceMeters > 0) || !std::isfinite(*def.clearanceMeters))
+      return R::failure(Diagnostic::error(ErrorCode::InvalidArgument,
+                                          "check " + def.name + ": a registered sensor check needs the distance "
+                                          "within which it looks for each sensor's nearest asset (metres > 0)"));
+    p.reach = p.reachZ = *def.clearanceMeters;
   } else if (def.kind == K::Cavity || def.kind == K::Corridor) {
     // Measured in 3D from the cavity's or corridor's own shape (its box holds the corridor's radius).
     p.def.clearanceMeters = def.clearanceMeters.value_or(def.kind == K::Cavity ? 2.0 : 0.0);
@@ -200,7 +218,33 @@ struct Found {
   std::size_t pairs = 0;
 };
 
-// Runs the check on the index; with `touched`, only pairs in which at least one element is touched.
+// A cover or sensor check (measuresWholeNeighbourhoods) on the elements `a` of its set A.
+Found evaluateNeighbourhoods(const Prepared& p, const index::SpatialIndex& idx, const index::Selector& a) {
+  Found out;
+  if (p.def.kind == CheckDefinition::Kind::Cover) {
+    index::CoverOptions o;
+    o.rules = &p.cover;
+    o.pipes = a;
+    auto r = index::checkCover(idx, o);
+    if (!r.ok()) throw DbError("check " + p.def.name + ": " + r.error()->message);
+    out.pairs = r->checked;  // a pipe against the ground over it
+    out.results = std::move(r.value().results);
+    return out;
+  }
+  index::SensorOptions o;
+  o.sensors = a;
+  o.assets = p.b;
+  o.maxMeters = p.def.clearanceMeters;
+  for (const auto* sensor : idx.select(o.sensors))
+    out.pairs += idx.within(idx.probeOf(*sensor), *o.maxMeters, {o.assets, false}).size();
+  auto r = index::checkSensors(idx, o);
+  if (!r.ok()) throw DbError("check " + p.def.name + ": " + r.error()->message);
+  out.results = std::move(r).value();
+  return out;
+}
+
+// Runs the check on the index; with `touched`, only pairs in which at least one element is touched (cover and
+// sensors: only those elements of A).
 Found evaluate(const Prepared& p, const index::SpatialIndex& idx, const std::vector<std::uint32_t>* touched) {
   Found out;
   std::string idCondition;
@@ -213,16 +257,8 @@ Found evaluate(const Prepared& p, const index::SpatialIndex& idx, const std::vec
     for (auto& r : rs)
       if (seen.insert(r.id).second) out.results.push_back(std::move(r));
   };
-  if (p.def.kind == CheckDefinition::Kind::Cover) {
-    index::CoverOptions o;
-    o.rules = &p.cover;
-    o.pipes = touched ? restricted(p.a, idCondition) : p.a;
-    auto r = index::checkCover(idx, o);
-    if (!r.ok()) throw DbError("check " + p.def.name + ": " + r.error()->message);
-    out.pairs = r->checked;  // a pipe against the ground over it
-    keep(std::move(r.value().results));
-    return out;
-  }
+  if (measuresWholeNeighbourhoods(p.def.kind))
+    return evaluateNeighbourhoods(p, idx, touched ? restricted(p.a, idCondition) : p.a);
   if (worksAgainstAssets(p.def.kind)) {
     using K = CheckDefinition::Kind;
     auto run = [&](const index::Selector& works, const index::Selector& assets) {
@@ -317,12 +353,13 @@ model::Scene neighbourhood(Store::Impl& impl, const Prepared& p, std::int64_t ve
   return boxes.empty() ? model::Scene() : impl.readScene(version, &boxes, ignored);
 }
 
-// The same for a cover check, whose reach is not a distance: a pipe's cover changes with the pipe and with the ground
-// over it, anywhere along it. The pipes measured again (`present`) are those of set A in the plan of any element the
-// version made or ended (a moved pipe, a terrain tile added, changed or removed); the scene read holds them and
-// whatever lies over or under any of them, so each has its whole ground.
-model::Scene coverNeighbourhood(Store::Impl& impl, const Prepared& p, std::int64_t version,
-                                std::vector<std::uint32_t>& present) {
+// The same for a check that measures whole neighbourhoods (measuresWholeNeighbourhoods). The elements of A measured
+// again (`present`) are those within the check's reach of any row the version made or ended: a moved pipe or a
+// terrain tile raised, added or removed under a pipe (cover: in plan, through every height); an asset moved near a
+// sensor, or away from it. The scene read holds them and all within reach of each (a pipe's whole ground, every asset
+// that may be a sensor's nearest).
+model::Scene measuredAgain(Store::Impl& impl, const Prepared& p, std::int64_t version,
+                           std::vector<std::uint32_t>& present) {
   auto m = impl.db->prepare("SELECT minx, miny, minz, maxx, maxy, maxz FROM cim_element WHERE (valid_from = ? OR "
                             "valid_to = ?) AND minx IS NOT NULL");
   m->bind(1, version), m->bind(2, version);
@@ -331,18 +368,20 @@ model::Scene coverNeighbourhood(Store::Impl& impl, const Prepared& p, std::int64
   std::vector<Diagnostic> ignored;
   if (touchedBoxes.empty()) return {};
   const model::Scene around = impl.readScene(version, &touchedBoxes, ignored);
-  std::vector<geometry::Aabb> pipeBoxes;
+  const bool pipesOnly = p.def.kind == CheckDefinition::Kind::Cover;
+  std::vector<geometry::Aabb> boxes;
   around.forEachElement([&](const model::Layer& layer, const model::Element& e) {
-    if (!e.pipe() || !p.a.matches(e, layer.name)) return;
+    if ((pipesOnly && !e.pipe()) || !p.a.matches(e, layer.name)) return;
     geometry::Aabb b = e.worldBounds();
-    for (const auto& v : e.pipe()->centreline) b.extend(v);  // (a pipe too short for a mesh has none)
+    if (e.pipe())
+      for (const auto& v : e.pipe()->centreline) b.extend(v);  // (a pipe too short for a mesh has none)
     if (b.empty()) return;
-    b.min.z() -= p.reachZ, b.max.z() += p.reachZ;
+    b.min -= Eigen::Vector3d(p.reach, p.reach, p.reachZ), b.max += Eigen::Vector3d(p.reach, p.reach, p.reachZ);
     present.push_back(e.id);
-    pipeBoxes.push_back(b);
+    boxes.push_back(b);
   });
   std::sort(present.begin(), present.end());
-  return pipeBoxes.empty() ? model::Scene() : impl.readScene(version, &pipeBoxes, ignored);
+  return boxes.empty() ? model::Scene() : impl.readScene(version, &boxes, ignored);
 }
 
 // One run of a check at `version`, in one write transaction: full (every element) or on what the version touched.
@@ -363,8 +402,8 @@ CheckRun runAt(Store::Impl& impl, const Prepared& p, std::int64_t version, bool 
     t->bind(1, version), t->bind(2, version);
     while (t->step()) touched.insert(t->int64(0));
     run.touched = touched.size();
-    scene = p.def.kind == CheckDefinition::Kind::Cover ? coverNeighbourhood(impl, p, version, present)
-                                                       : neighbourhood(impl, p, version, present);
+    scene = measuresWholeNeighbourhoods(p.def.kind) ? measuredAgain(impl, p, version, present)
+                                                    : neighbourhood(impl, p, version, present);
     measured.insert(present.begin(), present.end());
   }
   run.neighbourhood = scene.elementCount();

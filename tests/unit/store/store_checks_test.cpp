@@ -484,3 +484,106 @@ TEST_CASE("store checks: a registered cover check follows the pipes and the terr
   bad.name = "bad", bad.rules = {(dir / "nowhere.csv").string()};
   CHECK_FALSE(st.addCheck(bad).ok());
 }
+
+namespace {
+
+// Two sensors and the pipes near them (a local scene, metres; pipes along x, axis at z 5, 0.4 m wide): P1 2 m north
+// of S1's row, P2 3 m north of S2, P3 at `p3Northing` (absent when nullopt), S2 at `s2Northing`.
+model::Scene sensorScene(std::optional<double> p3Northing, double s2Northing) {
+  model::Scene scene;
+  auto pipe = [&](const std::string& id, const char* code, double x0, double y) {
+    model::PipeSegment p;
+    p.id = id;
+    p.centreline = {{x0, y, 5}, {x0 + 100, y, 5}};
+    p.section.outerDiameterMeters = 0.4;
+    p.type = *model::pipeTypeFromCode(code);
+    auto e = model::pipeElement(p);
+    e.guid = id;
+    scene.addElement("pipes", std::move(e));
+  };
+  pipe("P1", "JS", 0, 2);
+  pipe("P2", "RQ", 200, 3);
+  if (p3Northing) pipe("P3", "DL", 0, *p3Northing);
+  auto sensor = [&](const std::string& id, double x, double y) {
+    scene.addElement("iot", model::siteElement({model::SiteFeatureKind::Sensor, id, 0, model::SiteMarker{{x, y, 5}, 0.5}},
+                                               id, {}));
+  };
+  sensor("S1", 20, 0);
+  sensor("S2", 220, s2Northing);
+  return scene;
+}
+
+using Pairs = std::set<std::pair<std::string, std::string>>;
+
+Pairs openSensors(store::Store& st) {
+  auto r = st.results("nearest");
+  REQUIRE(r.ok());
+  Pairs out;
+  for (const auto& x : r.value())
+    if (x.status != "resolved") out.emplace(x.aName, x.bName);
+  return out;
+}
+
+Pairs sensorsOfWholeVersion(store::Store& st) {
+  auto scene = st.read();
+  REQUIRE(scene.ok());
+  index::SensorOptions o;
+  o.maxMeters = 5.0;
+  auto r = index::checkSensors(index::SpatialIndex::build(std::move(scene).value()), o);
+  REQUIRE(r.ok());
+  Pairs out;
+  for (const auto& x : r.value()) out.emplace(x.a.name, x.b.name);
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("store checks: a registered sensor check follows the assets near each sensor", "[store][checks]") {
+  TempDir dir;
+  auto opened = store::Store::open((dir / "iot.gpkg").string(), true);
+  REQUIRE(opened.ok());
+  auto& st = opened.value();
+  REQUIRE(st.update(sensorScene(30.0, 0.0), {}).ok());
+  store::CheckDefinition nearest;
+  nearest.name = "nearest", nearest.kind = store::CheckDefinition::Kind::Sensors, nearest.a = "";
+  // Without a distance a sensor's nearest asset could be anywhere: refused.
+  auto refused = st.addCheck(nearest);
+  REQUIRE_FALSE(refused.ok());
+  CHECK(refused.error()->code == ErrorCode::InvalidArgument);
+  nearest.clearanceMeters = 5.0;
+  auto added = st.addCheck(nearest);
+  INFO((added.ok() ? std::string() : added.error()->message));
+  REQUIRE(added.ok());
+  CHECK(openSensors(st) == Pairs{{"S1", "P1"}, {"S2", "P2"}});
+  CHECK(openSensors(st) == sensorsOfWholeVersion(st));
+  CHECK(app::checkListText(st.checks().value()) ==
+        "nearest  sensors  a: class=sensor  b: type=*  nearest within 5 m  added in 1, evaluated to 1\n");
+
+  // P3 moved from 30 m off to 1 m north of S1's row: S1's nearest is now P3; S2 is not measured.
+  auto v2 = st.update(sensorScene(1.0, 0.0), {});
+  REQUIRE(v2.ok());
+  REQUIRE(v2->checks.size() == 1);
+  CHECK(v2->checks[0].touched == 1);
+  CHECK(v2->checks[0].pairsEvaluated == 2);  // S1 with P1 and P3
+  CHECK(v2->checks[0].added == 1);
+  CHECK(v2->checks[0].resolved == 1);
+  CHECK(openSensors(st) == Pairs{{"S1", "P3"}, {"S2", "P2"}});
+  CHECK(openSensors(st) == sensorsOfWholeVersion(st));
+
+  // P3 removed: P1 is S1's nearest again.
+  auto v3 = st.update(sensorScene(std::nullopt, 0.0), {});
+  REQUIRE(v3.ok());
+  CHECK(v3->checks[0].added == 1);
+  CHECK(v3->checks[0].resolved == 1);
+  CHECK(openSensors(st) == Pairs{{"S1", "P1"}, {"S2", "P2"}});
+  CHECK(openSensors(st) == sensorsOfWholeVersion(st));
+
+  // S2 moved 40 m off: nothing within 5 m of it.
+  auto v4 = st.update(sensorScene(std::nullopt, 40.0), {});
+  REQUIRE(v4.ok());
+  CHECK(v4->checks[0].pairsEvaluated == 0);
+  CHECK(v4->checks[0].resolved == 1);
+  CHECK(v4->checks[0].added == 0);
+  CHECK(openSensors(st) == Pairs{{"S1", "P1"}});
+  CHECK(openSensors(st) == sensorsOfWholeVersion(st));
+}

@@ -90,28 +90,32 @@ struct CheckDefinition {
   /// Hard, Clearance: a clash set. Excavation: works against the assets' protection zones
   /// (index::checkExcavation). Cavity: the assets within a distance of each road cavity (index::checkCavities).
   /// Corridor: the obstacles within a drone corridor's clearance (index::checkCorridors). Cover: the pipes of set A
-  /// whose cover under the terrain elements falls below their minimum (index::checkCover).
-  enum class Kind { Hard, Clearance, Excavation, Cavity, Corridor, Cover };
+  /// whose cover under the terrain elements falls below their minimum (index::checkCover). Sensors: each sensor's
+  /// nearest asset within a distance (index::checkSensors, k = 1, 3-D).
+  enum class Kind { Hard, Clearance, Excavation, Cavity, Corridor, Cover, Sensors };
   std::string name;
   Kind kind = Kind::Clearance;
   /// Selector of set A (excavation: the works, empty: class=excavation|borehole; cavity: the cavities, empty:
-  /// class=cavity; corridor: the corridors, empty: class=drone_corridor).
+  /// class=cavity; corridor: the corridors, empty: class=drone_corridor; cover: the pipes, empty: every pipe;
+  /// sensors: the sensors, empty: class=sensor).
   std::string a = "*";
-  /// Selector of set B (excavation and cavity: the assets, empty: type=*; corridor: the obstacles, empty:
-  /// class!=drone_corridor); empty for a clash set: A against itself.
+  /// Selector of set B (excavation, cavity and sensors: the assets, empty: type=*; corridor: the obstacles, empty:
+  /// class!=drone_corridor); empty for a clash set: A against itself; none for cover.
   std::string b;
   /// Clearance by rules: "gb50289" (built in) or rule files, first match wins; excavation: the zones ("gas_zones",
   /// built in, or a file; empty: gas_zones); cover: the cover table ("cover", built in, or a file; empty: cover).
   /// Files are read again at every run from the path given.
   std::vector<std::string> rules;
   /// Clearance at one distance (3D) instead of rules; cavity: the distance searched (empty: 2 m); corridor: the
-  /// clearance beyond the corridor's own radius (empty: 0).
+  /// clearance beyond the corridor's own radius (empty: 0); sensors: the distance within which a sensor's nearest
+  /// asset is looked for (required: it bounds what an update can change).
   std::optional<double> clearanceMeters;
   double toleranceMeters = 0.001;         ///< hard clashes: overlap allowed
   std::int64_t created = 0;    ///< the version it was added at (read back)
   std::int64_t evaluated = 0;  ///< its results are current up to this version (read back)
 };
-/// "hard", "clearance", "excavation", "cavity", "corridor", "cover"; parseCheckKind fails (nullopt) on anything else.
+/// "hard", "clearance", "excavation", "cavity", "corridor", "cover", "sensors"; parseCheckKind fails (nullopt) on
+/// anything else.
 std::string_view checkKindName(CheckDefinition::Kind kind);
 std::optional<CheckDefinition::Kind> parseCheckKind(std::string_view name);
 
