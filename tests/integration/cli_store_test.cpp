@@ -202,6 +202,18 @@ TEST_CASE("cim store tiles and cim tiles --store rewrite only the tiles whose co
   }
   for (const auto& [name, file] : after)
     if (name.find("pump_station") != std::string::npos) CHECK(before.at(name).second == file.second);
+  // With no memory for elements (--memory 0) every element waits in the temporary file: the same bytes.
+  const auto spooled = dir / "spooled";
+  r = run(cimCmd("tiles --store " + shellQuote(store) + " -o " + shellQuote(spooled.string()) + " --memory 0"));
+  INFO(r.out << r.err);
+  REQUIRE(r.exitCode == 0);
+  CHECK(r.out.find("beyond --memory 0 MB waited in a temporary file") != std::string::npos);
+  const auto fromSpool = filesOf(spooled);
+  CHECK(fromSpool.size() == written.size());
+  for (const auto& [name, file] : fromSpool) {
+    REQUIRE(written.count(name));
+    CHECK(written.at(name).first == file.first);
+  }
 }
 
 TEST_CASE("cim store: kill -9 during updates leaves the previous version whole", "[cli][store][slow]") {

@@ -92,6 +92,35 @@ void requireSameScene(const cim::model::Scene& a, const cim::model::Scene& b) {
   }
 }
 
+void requireStreamedAsRead(cim::store::Store& st) {
+  auto whole = st.read();
+  REQUIRE(whole.ok());
+  cim::model::Scene streamed(whole->crs());
+  auto r = st.forEachElement({}, [&](const std::string& layer, cim::model::Element&& e) {
+    const auto id = e.id;
+    streamed.addElementWithId(layer, std::move(e), id);
+    return cim::okStatus();
+  });
+  INFO((r.ok() ? std::string() : r.error()->message));
+  REQUIRE(r.ok());
+  requireSameScene(whole.value(), streamed);
+  std::vector<std::uint32_t> idsRead, idsStreamed;
+  whole->forEachElement([&](const cim::model::Layer&, const cim::model::Element& e) { idsRead.push_back(e.id); });
+  streamed.forEachElement([&](const cim::model::Layer&, const cim::model::Element& e) { idsStreamed.push_back(e.id); });
+  CHECK(idsStreamed == idsRead);
+  int calls = 0;
+  auto stopped = st.forEachElement({}, [&](const std::string&, cim::model::Element&&) {
+    return ++calls == 3 ? cim::Status::failure(cim::Diagnostic::error(cim::ErrorCode::FileUnwritable, "the disk is full"))
+                        : cim::okStatus();
+  });
+  REQUIRE_FALSE(stopped.ok());
+  CHECK(stopped.error()->message == "the disk is full");
+  CHECK(calls == 3);
+  auto again = st.read();
+  REQUIRE(again.ok());
+  CHECK(again->elementCount() == whole->elementCount());
+}
+
 void requireLargeChangeSet(cim::store::Store& st) {
   using cim::model::Element;
   const cim::model::Material grey{"grey", {0.5f, 0.5f, 0.5f, 1}};

@@ -28,6 +28,10 @@ std::string readText(const std::filesystem::path& path);
 /// element ids are not compared. Reports the first difference through Catch.
 void requireSameScene(const cim::model::Scene& a, const cim::model::Scene& b);
 
+/// Store::forEachElement of the current version hands over what Store::read gives (the same elements, layers, order
+/// and ids); a sink that fails at the third element stops it there with its failure, and the store reads on.
+void requireStreamedAsRead(cim::store::Store& st);
+
 /// A change set larger than one key lookup statement, applied to `st`, a new store: 600 + 100 elements in two
 /// layers imported, then a partial update with all 600 of the first (every third moved 1 m), 50 new ones and the 100
 /// of the second (every tenth moved). Requires exactly that diff, and the store to read back as the changed scene.

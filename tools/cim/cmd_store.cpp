@@ -1,5 +1,6 @@
 // cim store import|update|log|diff|export|tiles|copy|check|results: the versioned city store (docs/store.md) on a GeoPackage file or a
 // PostGIS database (postgresql://...; the password from PGPASSWORD or ~/.pgpass).
+#include <cstdint>
 #include <cstdio>
 #include <memory>
 
@@ -18,6 +19,7 @@ struct StoreArgs {
   double clearance = -1, tolerance = 0.001;
   std::vector<std::string> inputs, keys;
   long long from = 0, to = 0;
+  std::size_t memoryMb = cim::tiles3d::ElementSpool::kDefaultMemoryBytes >> 20;
   bool replaceAll = false, partial = false, verbose = false;
   LoadArgs load;
 };
@@ -137,12 +139,15 @@ int runCopy(const StoreArgs& a) {
 }  // namespace
 
 int runStoreTiles(const std::string& store, const std::string& asOf, const std::string& output,
-                  const cim::tiles3d::WriteOptions& options, bool verbose) {
-  auto r = cim::app::tileStore(store, asOf, output, options);
+                  const cim::tiles3d::WriteOptions& options, std::size_t memoryMb, bool verbose) {
+  auto r = cim::app::tileStore(store, asOf, output, options, memoryMb << 20);
   printDiagnostics(r.diagnostics(), verbose);
   if (!r.ok()) return kExitFailure;
   std::printf("%s: %zu tileset(s); %zu file(s) written, %zu unchanged (left as they were), %zu removed\n",
               output.c_str(), r->written.tilesets.size(), r->rewritten, r->unchanged, r->removed);
+  if (r->spooledElements > 0)
+    std::printf("%zu element(s) beyond --memory %zu MB waited in a temporary file (%ju bytes)\n", r->spooledElements,
+                memoryMb, static_cast<std::uintmax_t>(r->spooledBytes));
   return kExitOk;
 }
 
@@ -182,6 +187,10 @@ Runner addStoreCommand(CLI::App& app) {
   tiles->add_option("store", a->store, storeHelp)->required();
   tiles->add_option("-o,--output", a->other, "Output folder (made or brought up to date)")->required();
   tiles->add_option("--as-of", a->asOf, "Version number or UTC date/time (default: current)");
+  tiles->add_option("--memory", a->memoryMb,
+                    "Megabytes of elements kept in memory while reading the store; the rest wait in a temporary file "
+                    "for their tile (default 512)")
+      ->check(CLI::Range(std::size_t(0), std::size_t(1) << 30));
   tiles->add_flag("-v,--verbose", a->verbose, "Print every diagnostic");
   auto* check = cmd->add_subcommand("check", "Checks kept in the store, re-run after every import or update on what it touched");
   check->require_subcommand(1);
@@ -229,7 +238,7 @@ Runner addStoreCommand(CLI::App& app) {
     if (log->parsed()) return runLog(*a);
     if (diff->parsed()) return runDiff(*a);
     if (exp->parsed()) return runExport(*a);
-    if (tiles->parsed()) return runStoreTiles(a->store, a->asOf, a->other, {}, a->verbose);
+    if (tiles->parsed()) return runStoreTiles(a->store, a->asOf, a->other, {}, a->memoryMb, a->verbose);
     if (copy->parsed()) return runCopy(*a);
     if (checkAdd->parsed()) return runCheckAdd(*a);
     if (checkList->parsed()) return runCheckList(*a);

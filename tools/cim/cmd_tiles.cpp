@@ -42,8 +42,8 @@ Runner addTilesCommand(CLI::App& app) {
       ->check(CLI::IsMember({"meshopt", "draco", "none"}));
   cmd->add_flag("--overwrite", args->overwrite, "Replace an output folder written earlier by cim tiles");
   cmd->add_option("--memory", args->memoryMb,
-                  "Megabytes of elements kept in memory while loading; the rest wait in a temporary file for their "
-                  "tile (default 512)")
+                  "Megabytes of elements kept in memory while loading (or reading --store); the rest wait in a "
+                  "temporary file for their tile (default 512)")
       ->check(CLI::Range(std::size_t(0), std::size_t(1) << 30));  // not negative, and MB << 20 fits
   cmd->add_flag("-v,--verbose", args->verbose, "Also list informational diagnostics");
   return [cmd, args]() {
@@ -52,7 +52,8 @@ Runner addTilesCommand(CLI::App& app) {
     write.maxTrianglesPerTile = args->maxTriangles;
     write.overwrite = args->overwrite;  // (a store's folder is always brought up to date)
     write.compression = cim::parseMeshCompression(args->compress).value_or(cim::MeshCompression::None);
-    if (!args->store.empty()) return runStoreTiles(args->store, args->asOf, args->output, write, args->verbose);
+    if (!args->store.empty())
+      return runStoreTiles(args->store, args->asOf, args->output, write, args->memoryMb, args->verbose);
     if (args->inputs.empty()) {
       printError("cim tiles: give the inputs, or --store STORE");
       return kExitUsage;

@@ -25,7 +25,7 @@ Runner addStoreCommand(CLI::App& app);
 /// Writes a store's scene as 3D Tiles into `output`, rewriting only the files that changed, and prints what it did:
 /// `cim store tiles` and `cim tiles --store`. Gives the exit code.
 int runStoreTiles(const std::string& store, const std::string& asOf, const std::string& output,
-                  const cim::tiles3d::WriteOptions& options, bool verbose);
+                  const cim::tiles3d::WriteOptions& options, std::size_t memoryMb, bool verbose);
 
 /// The first argument when it is neither an option nor a registered command (e.g. "foo" in `cim foo x`).
 std::optional<std::string> unknownCommand(const CLI::App& app, int argc, char** argv);

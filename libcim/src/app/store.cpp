@@ -9,6 +9,7 @@
 #include <memory>
 #include <set>
 
+#include "cim/geo/crs.h"
 #include "cim/model/pipe_element.h"
 
 namespace cim::app {
@@ -334,22 +335,39 @@ Status syncFolder(const fs::path& fresh, const fs::path& target, StoreTilesRepor
 }  // namespace
 
 Result<StoreTilesReport> tileStore(const std::string& location, const std::string& asOf, const fs::path& outputDir,
-                                   const tiles3d::WriteOptions& options) {
-  auto scene = readStore(location, asOf);
-  if (!scene.ok()) return Result<StoreTilesReport>::failureFrom(scene);
-  std::vector<Diagnostic> diags = scene.takeDiagnostics();
+                                   const tiles3d::WriteOptions& options, std::size_t memoryBytes) {
+  using R = Result<StoreTilesReport>;
+  auto st = store::Store::open(location);
+  if (!st.ok()) return R::failureFrom(st);
+  auto crsText = st->crs();
+  if (!crsText.ok()) return R::failureFrom(crsText);
+  std::optional<geo::Crs> crs;
+  if (!crsText->empty()) {
+    auto c = geo::Crs::fromUserInput(*crsText);
+    if (!c.ok()) return R::failureFrom(c);
+    crs = *c;
+  }
+  tiles3d::ElementSpool spool(memoryBytes);
+  auto read = st->forEachElement(store::AsOf::parse(asOf), [&spool](const std::string& layer, model::Element&& e) {
+    return spool.add(layer, std::move(e));
+  });
+  if (!read.ok()) return R::failureFrom(read);
+  std::vector<Diagnostic> diags = read.takeDiagnostics();
+  spool.setCrs(crs);
   std::error_code ec;
   const fs::path fresh = outputDir.parent_path() / (outputDir.filename().string() + ".cim-new");
   fs::remove_all(fresh, ec);
   tiles3d::WriteOptions o = options;
   o.overwrite = true;
-  auto written = tiles3d::write(scene.value(), fresh, o);
+  auto written = tiles3d::write(spool, fresh, o);
   if (!written.ok()) {
     fs::remove_all(fresh, ec);
     return Result<StoreTilesReport>::failure(*written.error(), std::move(diags));
   }
   StoreTilesReport report;
   report.written = std::move(written).value();
+  report.spooledElements = spool.spooledElements();
+  report.spooledBytes = spool.spooledBytes();
   report.written.index = outputDir / fs::relative(report.written.index, fresh);
   for (auto& t : report.written.tilesets) t.tileset = outputDir / fs::relative(t.tileset, fresh);
   fs::create_directories(outputDir, ec);

@@ -918,6 +918,24 @@ void readDecoded(Statement& s, std::set<std::int64_t>* seen, std::vector<ReadRow
   else rows.insert(rows.end(), std::make_move_iterator(read.begin()), std::make_move_iterator(read.end()));
 }
 
+// Element rows whose blob this libcim cannot read: the first five named, then how many in all (at the end).
+struct Unreadable {
+  const std::string& location;
+  std::vector<Diagnostic>& diagnostics;
+  std::size_t count = 0;
+  void add(std::int64_t row) {
+    if (count++ < 5)
+      diagnostics.push_back(Diagnostic::warning(ErrorCode::StoreElementUnreadable,
+                                                "element row holds a blob this libcim cannot read; skipped", location,
+                                                std::to_string(row)));
+  }
+  ~Unreadable() {
+    if (count)
+      diagnostics.push_back(Diagnostic::warning(ErrorCode::StoreElementUnreadable,
+                                                std::to_string(count) + " element row(s) skipped", location));
+  }
+};
+
 }  // namespace
 
 model::Scene Store::Impl::readScene(std::int64_t version, const std::vector<geometry::Aabb>* boxes,
@@ -962,20 +980,14 @@ model::Scene Store::Impl::readScene(std::int64_t version, const std::vector<geom
   std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return rows[a].element < rows[b].element; });
   // Elements keep their store element id as their scene id: stable across versions, so a removal renumbers nothing
   // (the tiles and the checks' results carry these ids).
-  std::size_t unreadable = 0;
+  Unreadable unreadable{location, diagnostics};
   for (const std::size_t i : order) {
     if (!rows[i].decoded) {
-      if (unreadable++ < 5)
-        diagnostics.push_back(Diagnostic::warning(ErrorCode::StoreElementUnreadable,
-                                                  "element row holds a blob this libcim cannot read; skipped", location,
-                                                  std::to_string(rows[i].row)));
+      unreadable.add(rows[i].row);
       continue;
     }
     scene.addElementWithId(rows[i].layer, std::move(*rows[i].decoded), static_cast<std::uint32_t>(rows[i].element));
   }
-  if (unreadable)
-    diagnostics.push_back(Diagnostic::warning(ErrorCode::StoreElementUnreadable,
-                                              std::to_string(unreadable) + " element row(s) skipped", location));
   return scene;
 }
 
@@ -1012,6 +1024,59 @@ Result<model::Scene> Store::Impl::readIn(const AsOf& asOf, const std::vector<geo
   } catch (const std::invalid_argument& e) {
     connection.rollback();
     return Result<model::Scene>::failure(Diagnostic::error(ErrorCode::StoreVersionUnknown, e.what(), location));
+  }
+}
+
+Status Store::forEachElement(const AsOf& asOf, const ElementSink& sink) {
+  auto& db = *impl_->db;
+  std::vector<Diagnostic> diagnostics;
+  if (impl_->fresh) return okStatus();
+  try {
+    db.beginRead();
+    const std::int64_t version = impl_->resolveIn(asOf);
+    auto s = db.prepare(std::string("SELECT row, layer, payload, element FROM cim_element WHERE ") + kValidAt +
+                        " ORDER BY element");
+    s->stream();
+    s->bind(1, version), s->bind(2, version);
+    // A chunk at a time: read, decoded in parallel, handed over in order.
+    constexpr std::size_t kChunk = 512;
+    std::vector<ReadRow> rows;
+    {
+      Unreadable unreadable{impl_->location, diagnostics};
+      for (bool more = true; more;) {
+        rows.clear();
+        while (rows.size() < kChunk && (more = s->step()))
+          rows.push_back(ReadRow{s->int64(0), s->int64(3), s->text(1), s->blob(2), {}, std::nullopt});
+        cim::detail::parallelFor(rows.size(), rows.size() < 64 ? 1 : cim::detail::workerCount(), [&](std::size_t i) {
+          rows[i].decoded = decodeElement(rows[i].payload);
+          Blob().swap(rows[i].payload);
+        });
+        for (auto& r : rows) {
+          if (!r.decoded) {
+            unreadable.add(r.row);
+            continue;
+          }
+          r.decoded->id = static_cast<std::uint32_t>(r.element);
+          auto taken = sink(r.layer, std::move(*r.decoded));
+          if (!taken.ok()) {
+            s->reset();
+            db.rollback();
+            Status failed = Status::failureFrom(taken);
+            for (auto& d : diagnostics) failed.addDiagnostic(std::move(d));  // (warnings: the sink's error stays last)
+            return failed;
+          }
+        }
+      }
+    }
+    s->reset();
+    db.commit();
+    return okStatus(std::move(diagnostics));
+  } catch (const DbError& e) {
+    db.rollback();
+    return Status::failure(dbError(e, impl_->location), std::move(diagnostics));
+  } catch (const std::invalid_argument& e) {
+    db.rollback();
+    return Status::failure(Diagnostic::error(ErrorCode::StoreVersionUnknown, e.what(), impl_->location));
   }
 }
 

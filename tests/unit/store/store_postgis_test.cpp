@@ -97,6 +97,7 @@ TEST_CASE("postgis store: the bundled sample reads back equal", "[store][postgis
   auto back = st.read();
   REQUIRE(back.ok());
   cimtest::requireSameScene(scene, back.value());
+  cimtest::requireStreamedAsRead(st);
   // The pipe layer is PostGIS geometry with its fields, in EPSG:4549, spatially indexed.
   const auto rows = cluster().query(
       "SELECT count(*), min(ST_SRID(geom)), min(GeometryType(geom)), bool_and(ST_NDims(geom) = 3) FROM sample.pipes "

@@ -111,6 +111,7 @@ TEST_CASE("store: the bundled sample reads back equal from a GeoPackage", "[stor
   REQUIRE(back->crs());
   CHECK(back->crs()->definition() == "EPSG:4549+5737");
   cimtest::requireSameScene(scene, back.value());
+  cimtest::requireStreamedAsRead(st);
   // A second process-like open of the file sees the same.
   auto again = openStore(path);
   auto back2 = again.read();

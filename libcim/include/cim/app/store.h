@@ -56,14 +56,19 @@ struct StoreTilesReport {
   std::size_t rewritten = 0;    ///< files written because they are new or their bytes changed
   std::size_t unchanged = 0;    ///< files left untouched (same bytes as the new tileset's)
   std::size_t removed = 0;      ///< files of the old tileset the new one no longer has
+  std::size_t spooledElements = 0;  ///< elements beyond `memoryBytes` that waited in a temporary file
+  std::uint64_t spooledBytes = 0;
 };
 
 /// Writes a store's scene as of a version as 3D Tiles 1.1 into `outputDir`, touching only what changed: the tilesets
 /// are made in a folder beside it, then each file whose bytes differ from the one in `outputDir` is replaced, files
 /// with the same bytes are left as they are (their modification time too), files no longer made are removed. A
-/// viewer or a CDN in front of the folder then sees only the changed tiles change.
+/// viewer or a CDN in front of the folder then sees only the changed tiles change. The elements are read from the
+/// store a few hundred at a time into a tiles3d::ElementSpool: beyond `memoryBytes` they wait in a temporary file for
+/// their tile, so the whole city need not fit in memory (the tiles are the same bytes either way).
 Result<StoreTilesReport> tileStore(const std::string& location, const std::string& asOf,
-                                   const std::filesystem::path& outputDir, const tiles3d::WriteOptions& options = {});
+                                   const std::filesystem::path& outputDir, const tiles3d::WriteOptions& options = {},
+                                   std::size_t memoryBytes = tiles3d::ElementSpool::kDefaultMemoryBytes);
 
 /// Writes a store's scene as of a version as one GLB/glTF (what `cim convert` writes from files).
 Result<gltf::WriteStats> exportStore(const std::string& location, const std::string& asOf,

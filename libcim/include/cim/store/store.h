@@ -10,6 +10,7 @@
 // CJJ 61 start/end point numbers, a user field) and stores only the difference; the same input again changes nothing.
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -202,6 +203,11 @@ class Store {
   Result<model::Scene> read(const AsOf& asOf = {}, const std::optional<geometry::Aabb>& bounds = std::nullopt);
   /// The elements whose 3-D box meets any of `boxes`, each once, in one read snapshot (none for no boxes).
   Result<model::Scene> read(const AsOf& asOf, const std::vector<geometry::Aabb>& boxes);
+  /// The elements of a version, as read() gives them (each with its store element id, in element order), handed to
+  /// `sink` one at a time instead of in one scene: a few hundred are decoded at a time, so a city larger than memory
+  /// goes through (cim tiles --store with a spool). A sink that fails stops the read; its failure is returned.
+  using ElementSink = std::function<Status(const std::string& layer, model::Element&& element)>;
+  Status forEachElement(const AsOf& asOf, const ElementSink& sink);
   /// What changed from version `from` to version `to`.
   Result<Diff> diff(std::int64_t from, std::int64_t to);
 
