@@ -91,8 +91,7 @@ class ChangeSetJoints {
     std::size_t rejoined = 0;
     for (const auto& n : neighbours) {
       auto mesh = sweep(*n.element->pipe(), n.layer);
-      const auto& old = n.element->shapes.front().mesh;
-      if (mesh.origin == old.origin && mesh.positions == old.positions && mesh.indices == old.indices) continue;
+      if (geometry::sameGeometry(mesh, n.element->shapes.front().mesh)) continue;
       model::Element changed = *n.element;
       changed.shapes.front().mesh = std::move(mesh);
       scene_.addElement(n.layer, std::move(changed));

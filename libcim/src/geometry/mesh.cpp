@@ -4,6 +4,10 @@
 
 namespace cim::geometry {
 
+bool sameGeometry(const Mesh& a, const Mesh& b) {
+  return a.origin == b.origin && a.positions == b.positions && a.indices == b.indices;
+}
+
 Aabb worldBounds(const Mesh& mesh) {
   Aabb box;
   if (mesh.positions.empty()) return box;

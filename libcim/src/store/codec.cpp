@@ -136,11 +136,8 @@ GeometryChange geometryChange(const model::Element& before, const model::Element
   // The meshes' positions and triangles (not their materials); the exact shape's points (not its types or survey
   // fields).
   bool meshes = before.shapes.size() != after.shapes.size();
-  for (std::size_t i = 0; i < before.shapes.size() && !meshes; ++i) {
-    const auto& a = before.shapes[i].mesh;
-    const auto& b = after.shapes[i].mesh;
-    meshes = a.origin != b.origin || a.positions != b.positions || a.indices != b.indices;
-  }
+  for (std::size_t i = 0; i < before.shapes.size() && !meshes; ++i)
+    meshes = !geometry::sameGeometry(before.shapes[i].mesh, after.shapes[i].mesh);
   const bool exact = before.parametric || after.parametric;
   const bool moved = exact ? shapeWkb(before) != shapeWkb(after) : meshes;
   return {moved, meshes && !moved};

@@ -1,3 +1,6 @@
+#include <cmath>
+#include <utility>
+
 #include <catch2/catch.hpp>
 
 #include "cim/geometry/mesh.h"
@@ -63,6 +66,22 @@ TEST_CASE("Mesh validity catches bad indices and mismatched arrays", "[geometry]
   m.indices.back() = 3;
   m.featureIds = {1, 2};
   CHECK_FALSE(isValid(m));
+}
+
+TEST_CASE("Same geometry: origin, positions and triangles bit for bit, normals aside", "[geometry]") {
+  const Mesh a = square({514000, 3347800, 5});
+  Mesh b = a;
+  computeNormals(b);
+  b.featureIds.assign(4, 7);
+  CHECK(sameGeometry(a, b));
+  b.origin.x() += 1e-9;
+  CHECK_FALSE(sameGeometry(a, b));
+  b = a;
+  b.positions[2].z() = std::nextafter(0.0f, 1.0f);
+  CHECK_FALSE(sameGeometry(a, b));
+  b = a;
+  std::swap(b.indices[1], b.indices[2]);  // the same triangles, wound the other way
+  CHECK_FALSE(sameGeometry(a, b));
 }
 
 TEST_CASE("Append re-expresses positions relative to the target origin", "[geometry]") {

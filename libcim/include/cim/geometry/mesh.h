@@ -35,6 +35,10 @@ struct Mesh {
 /// Bounds of the mesh's vertices in world coordinates (empty for a mesh without vertices).
 Aabb worldBounds(const Mesh& mesh);
 
+/// Whether two meshes have the same geometry, bit for bit: origin, positions and triangles (not normals or feature
+/// ids, which follow from them or from a merge).
+bool sameGeometry(const Mesh& a, const Mesh& b);
+
 /// Area-weighted vertex normals from the triangles, one per position; vertices of degenerate triangles only fall back
 /// to +Z.
 std::vector<Eigen::Vector3f> vertexNormals(const Mesh& mesh);
