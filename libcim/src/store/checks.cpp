@@ -329,7 +329,7 @@ void insertResult(Statement* s, const std::string& check, const index::ClashResu
   s->run();
 }
 
-// The plan box of an element row (columns from `col`: minx, miny, minz, maxx, maxy, maxz) grown by the check's reach.
+// The box of an element row (columns from `col`: minx, miny, minz, maxx, maxy, maxz) grown by the check's reach.
 geometry::Aabb grown(Statement& m, int col, const Prepared& p) {
   geometry::Aabb b;
   b.extend(Eigen::Vector3d(m.real(col) - p.reach, m.real(col + 1) - p.reach, m.real(col + 2) - p.reachZ));
