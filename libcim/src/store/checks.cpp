@@ -646,12 +646,8 @@ Result<std::vector<StoredResult>> Store::results(const std::string& check, const
       }
     }
     db.commit();
-  } catch (const DbError& e) {
-    db.rollback();
-    return R::failure(dbError(e, impl_->location), std::move(diagnostics));
-  } catch (const std::invalid_argument& e) {
-    db.rollback();
-    return R::failure(Diagnostic::error(ErrorCode::StoreVersionUnknown, e.what(), impl_->location));
+  } catch (...) {
+    return R::failure(readFailure(&db, impl_->location), std::move(diagnostics));
   }
   auto rank = [](const std::string& status) { return status == "new" ? 0 : status == "active" ? 1 : 2; };
   std::stable_sort(out.begin(), out.end(), [&](const StoredResult& a, const StoredResult& b) {

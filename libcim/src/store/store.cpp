@@ -31,6 +31,27 @@ Diagnostic detail::dbError(const DbError& e, const std::string& location) {
                            location);
 }
 
+Diagnostic detail::readFailure(Db* db, const std::string& location) {
+  Diagnostic failure;
+  try {
+    throw;
+  } catch (const DbError& e) {
+    failure = dbError(e, location);
+  } catch (const std::invalid_argument& e) {
+    failure = Diagnostic::error(ErrorCode::StoreVersionUnknown, e.what(), location);
+  }
+  if (db) db->rollback();
+  return failure;
+}
+
+Result<std::optional<geo::Crs>> Store::Impl::sceneCrs() const {
+  using R = Result<std::optional<geo::Crs>>;
+  if (crs.empty()) return R::success(std::nullopt);
+  auto c = geo::Crs::fromUserInput(crs);
+  if (!c.ok()) return R::failureFrom(c);
+  return R::success(std::optional<geo::Crs>(std::move(c).value()));
+}
+
 namespace {
 
 using report::detail::nowUtc;
@@ -872,10 +893,8 @@ Result<std::int64_t> Store::resolve(const AsOf& asOf) {
   }
   try {
     return Result<std::int64_t>::success(impl_->resolveIn(asOf));
-  } catch (const DbError& e) {
-    return Result<std::int64_t>::failure(dbError(e, impl_->location));
-  } catch (const std::invalid_argument& e) {
-    return Result<std::int64_t>::failure(Diagnostic::error(ErrorCode::StoreVersionUnknown, e.what(), impl_->location));
+  } catch (...) {
+    return Result<std::int64_t>::failure(readFailure(nullptr, impl_->location));
   }
 }
 
@@ -888,6 +907,13 @@ struct ReadRow {
   Blob payload;                        ///< a copy, where the statement does not keep its rows
   std::span<const std::uint8_t> view;  ///< the payload in the statement's result, where it keeps them
   std::optional<model::Element> decoded;
+
+  /// Decodes the payload (the view, where there is one) and lets go of its bytes.
+  void decode() {
+    decoded = decodeElement(view.empty() ? std::span<const std::uint8_t>(payload) : view);
+    Blob().swap(payload);
+    view = {};
+  }
 };
 
 // Steps a statement selecting (row, layer, payload, element) to its end, appends its rows (each element once when
@@ -908,11 +934,7 @@ void readDecoded(Statement& s, std::set<std::int64_t>* seen, std::vector<ReadRow
         else r.payload = s.blob(2);
         return true;
       },
-      [&](ReadRow& r) {
-        r.decoded = decodeElement(kept ? r.view : std::span<const std::uint8_t>(r.payload));
-        Blob().swap(r.payload);
-        r.view = {};
-      });
+      [](ReadRow& r) { r.decode(); });
   s.reset();
   if (rows.empty()) rows = std::move(read);
   else rows.insert(rows.end(), std::make_move_iterator(read.begin()), std::make_move_iterator(read.end()));
@@ -940,13 +962,10 @@ struct Unreadable {
 
 model::Scene Store::Impl::readScene(std::int64_t version, const std::vector<geometry::Aabb>* boxes,
                                      std::vector<Diagnostic>& diagnostics) {
-  std::optional<geo::Crs> sceneCrs;
-  if (!crs.empty()) {
-    auto c = geo::Crs::fromUserInput(crs);
-    if (!c.ok()) throw DbError("the store's CRS cannot be read: " + (c.error() ? c.error()->message : crs));
-    sceneCrs = *c;
-  }
-  model::Scene scene(sceneCrs);
+  auto sceneCrs = this->sceneCrs();
+  if (!sceneCrs.ok())
+    throw DbError("the store's CRS cannot be read: " + (sceneCrs.error() ? sceneCrs.error()->message : crs));
+  model::Scene scene(*sceneCrs);
   std::string sql = std::string("SELECT row, layer, payload, element FROM cim_element WHERE ") +
                     (!boxes && db->dialect() == Dialect::Postgres ? kValidAtScan : kValidAt);
   if (boxes) {
@@ -1004,13 +1023,9 @@ Result<model::Scene> Store::Impl::readIn(const AsOf& asOf, const std::vector<geo
   auto& connection = *db;
   std::vector<Diagnostic> diagnostics;
   if (fresh || (boxes && boxes->empty())) {
-    std::optional<geo::Crs> sceneCrs;
-    if (!crs.empty()) {
-      auto c = geo::Crs::fromUserInput(crs);
-      if (!c.ok()) return Result<model::Scene>::failureFrom(c);
-      sceneCrs = *c;
-    }
-    return Result<model::Scene>::success(model::Scene(sceneCrs));
+    auto c = sceneCrs();
+    if (!c.ok()) return Result<model::Scene>::failureFrom(c);
+    return Result<model::Scene>::success(model::Scene(*c));
   }
   try {
     connection.beginRead();
@@ -1018,12 +1033,8 @@ Result<model::Scene> Store::Impl::readIn(const AsOf& asOf, const std::vector<geo
     auto scene = readScene(version, boxes, diagnostics);
     connection.commit();
     return Result<model::Scene>::success(std::move(scene), std::move(diagnostics));
-  } catch (const DbError& e) {
-    connection.rollback();
-    return Result<model::Scene>::failure(dbError(e, location), std::move(diagnostics));
-  } catch (const std::invalid_argument& e) {
-    connection.rollback();
-    return Result<model::Scene>::failure(Diagnostic::error(ErrorCode::StoreVersionUnknown, e.what(), location));
+  } catch (...) {
+    return Result<model::Scene>::failure(readFailure(&connection, location), std::move(diagnostics));
   }
 }
 
@@ -1047,10 +1058,8 @@ Status Store::forEachElement(const AsOf& asOf, const ElementSink& sink) {
         rows.clear();
         while (rows.size() < kChunk && (more = s->step()))
           rows.push_back(ReadRow{s->int64(0), s->int64(3), s->text(1), s->blob(2), {}, std::nullopt});
-        cim::detail::parallelFor(rows.size(), rows.size() < 64 ? 1 : cim::detail::workerCount(), [&](std::size_t i) {
-          rows[i].decoded = decodeElement(rows[i].payload);
-          Blob().swap(rows[i].payload);
-        });
+        cim::detail::parallelFor(rows.size(), rows.size() < 64 ? 1 : cim::detail::workerCount(),
+                                 [&](std::size_t i) { rows[i].decode(); });
         for (auto& r : rows) {
           if (!r.decoded) {
             unreadable.add(r.row);
@@ -1071,12 +1080,8 @@ Status Store::forEachElement(const AsOf& asOf, const ElementSink& sink) {
     s->reset();
     db.commit();
     return okStatus(std::move(diagnostics));
-  } catch (const DbError& e) {
-    db.rollback();
-    return Status::failure(dbError(e, impl_->location), std::move(diagnostics));
-  } catch (const std::invalid_argument& e) {
-    db.rollback();
-    return Status::failure(Diagnostic::error(ErrorCode::StoreVersionUnknown, e.what(), impl_->location));
+  } catch (...) {
+    return Status::failure(readFailure(&db, impl_->location), std::move(diagnostics));
   }
 }
 
@@ -1109,12 +1114,8 @@ Result<Diff> Store::diff(std::int64_t from, std::int64_t to) {
     for (const auto& [element, r] : before)
       d.changes.push_back({Change::Kind::Removed, r->layer, r->key, r->kind, r->name, false, 0.0, false, {}});
     db.commit();
-  } catch (const DbError& e) {
-    db.rollback();
-    return Result<Diff>::failure(dbError(e, impl_->location));
-  } catch (const std::invalid_argument& e) {
-    db.rollback();
-    return Result<Diff>::failure(Diagnostic::error(ErrorCode::StoreVersionUnknown, e.what(), impl_->location));
+  } catch (...) {
+    return Result<Diff>::failure(readFailure(&db, impl_->location));
   }
   sortChanges(d.changes);
   return Result<Diff>::success(std::move(d));

@@ -3,9 +3,11 @@
 // the store's state behind its public class.
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "cim/geo/crs.h"
 #include "cim/store/store.h"
 #include "model/element_blob.h"
 #include "store/db.h"
@@ -34,6 +36,8 @@ struct Store::Impl {
   /// Creates the tables (see createSchema for `deferIndexes`); the store's hashes will be of `hashVersion`.
   void writeSchema(const std::string& crsDefinition, bool deferIndexes = false,
                    int hashVersion = model::detail::kHashVersion);
+  /// The scene CRS of the store's `crs` (none for local metres).
+  Result<std::optional<geo::Crs>> sceneCrs() const;
   /// The version an AsOf names (throws std::invalid_argument when there is none).
   std::int64_t resolveIn(const AsOf& asOf);
   /// The scene at `version` inside the caller's transaction; with `boxes`, only the elements whose 3-D box meets one
@@ -47,6 +51,10 @@ struct Store::Impl {
 namespace detail {
 /// A database failure as the diagnostic the store's API returns (StoreBusy when another writer holds the lock).
 Diagnostic dbError(const DbError& e, const std::string& location);
+/// Called in a `catch (...)` around a read: the failure as the diagnostic the API returns (a DbError as dbError
+/// gives it; a version that does not exist, std::invalid_argument from resolveIn, as StoreVersionUnknown), after
+/// rolling `db` back when given. Any other exception passes on, nothing rolled back.
+Diagnostic readFailure(Db* db, const std::string& location);
 /// Copies the registered checks and every result they found (cim_check, cim_result) from `from` into `to`, inside
 /// the caller's transactions (Store::copyTo); nothing when `from` has no checks table. Throws DbError.
 void copyChecks(Db& from, Db& to);
