@@ -79,7 +79,7 @@ int runCheckAdd(const StoreArgs& a) {
     c.rules = {"gb50289"};
   auto r = st->addCheck(c);
   printDiagnostics(r.diagnostics(), a.verbose);
-  if (!r.ok()) return printError(*r.error()), kExitFailure;
+  if (!r.ok()) return kExitFailure;  // (the error is among the diagnostics)
   std::fputs(cim::app::checkRunsText({r.value()}).c_str(), stdout);
   return kExitOk;
 }
@@ -123,7 +123,7 @@ int runResults(const StoreArgs& a) {
   if (!version.ok()) return printError(*version.error()), kExitFailure;
   auto r = st->results(a.check, asOf);
   printDiagnostics(r.diagnostics(), a.verbose);
-  if (!r.ok()) return printError(*r.error()), kExitFailure;
+  if (!r.ok()) return kExitFailure;  // (the error is among the diagnostics)
   std::fputs(cim::app::resultsText(r.value(), version.value()).c_str(), stdout);
   return kExitOk;
 }
@@ -208,7 +208,7 @@ Runner addStoreCommand(CLI::App& app) {
                        "type=*; corridor: the obstacles, class!=drone_corridor)");
   checkAdd->add_option("--rules", a->rules,
                        "Clearance rules (gb50289, the default, or a rule file); excavation: zones (gas_zones or a "
-                       "file); cover: the cover table (cover, GB 50028 / GB 50289, or a file)");
+                       "file); cover: the cover table (cover, GB 50028 §6.3.4 for gas mains, or a file)");
   checkAdd->add_option("--clearance", a->clearance,
                        "Clearance at one distance in metres (3D) instead of rules; cavity: the distance searched "
                        "(default 2); corridor: beyond the corridor's radius (default 0); sensors: the distance "
