@@ -54,6 +54,10 @@ class Statement {
   /// From now on this statement's rows are read once, in order, to the end: the database may hand them over as they
   /// come instead of all at once (PostgreSQL's single-row mode; its rows are then no longer kept). SQLite always does.
   virtual void stream() {}
+  /// Stops a statement whose rows are not all read and that is not wanted again: PostgreSQL asks the server to stop
+  /// the query (instead of reading the rest of a streamed result), which ends the transaction it ran in: only a
+  /// rollback may follow. SQLite: reset(). A streamed statement destroyed before its end is cancelled too.
+  virtual void cancel() { reset(); }
   /// Runs once to the end (an INSERT, UPDATE or DELETE). In a bulk section (Db::setBulk) it may only be sent: its
   /// failure then shows at the next read, exec or commit.
   virtual void run() {

@@ -232,6 +232,7 @@ class PgStatement final : public Statement {
     binary_.assign(std::size_t(count_), 0);
   }
   ~PgStatement() override {
+    if (started_ && !finished_) cancel();  // a stream left unread (its reader failed): not read on
     reset();
     if (link_.pipeline) link_.suspend(true);
     if (prepared_) {
@@ -286,6 +287,18 @@ class PgStatement final : public Statement {
       for (PGresult* r; (r = PQgetResult(conn_));) PQclear(r);
     started_ = finished_ = false;
     for (auto& v : values_) v.reset();
+  }
+  void cancel() override {
+    if (started_ && !finished_) {
+      // PQcancel returns once the server has the request: a query still running stops with an error (read and
+      // dropped below); one that had ended is not affected, nor is the next.
+      if (PGcancel* c = PQgetCancel(conn_)) {
+        char error[256];
+        PQcancel(c, error, sizeof error);
+        PQfreeCancel(c);
+      }
+    }
+    reset();
   }
   bool isNull(int c) override { return PQgetisnull(result_, row_, c); }
   std::int64_t int64(int c) override {

@@ -1068,7 +1068,7 @@ Status Store::forEachElement(const AsOf& asOf, const ElementSink& sink) {
           r.decoded->id = static_cast<std::uint32_t>(r.element);
           auto taken = sink(r.layer, std::move(*r.decoded));
           if (!taken.ok()) {
-            s->reset();
+            s->cancel();  // the rest of a PostgreSQL stream is not read on
             db.rollback();
             Status failed = Status::failureFrom(taken);
             for (auto& d : diagnostics) failed.addDiagnostic(std::move(d));  // (warnings: the sink's error stays last)

@@ -512,3 +512,46 @@ TEST_CASE("postgis store: a streamed statement hands over its rows in order, sto
   REQUIRE(count->step());
   CHECK(count->int64(0) == 10);
 }
+
+TEST_CASE("postgis store: a streamed read stopped before its end is stopped on the server, not read on",
+          "[store][postgis]") {
+  auto db = store::detail::openPostgres(freshDatabase("cancelled"));
+  // Each row the server makes draws a number: the sequence tells how far the query ran (sequences ignore rollbacks).
+  db->exec("CREATE SEQUENCE drawn_a; CREATE SEQUENCE drawn_b");
+  auto lastValue = [&](const std::string& sequence) {
+    auto s = db->prepare("SELECT last_value FROM " + sequence);
+    REQUIRE(s->step());
+    const auto v = s->int64(0);
+    s->reset();
+    return v;
+  };
+  constexpr std::int64_t kRows = 3000000;
+  // Cancelled after three rows (the way Store::forEachElement stops when its sink fails), then rolled back.
+  db->exec("BEGIN");
+  auto s = db->prepare("SELECT nextval('drawn_a') FROM generate_series(1, ?::int)");
+  s->stream();
+  s->bind(1, kRows);
+  for (int i = 0; i < 3; ++i) REQUIRE(s->step());
+  s->cancel();
+  db->exec("ROLLBACK");
+  CHECK(lastValue("drawn_a") >= 3);
+  CHECK(lastValue("drawn_a") < kRows / 2);
+  // Dropped after three rows (its reader threw): the same.
+  db->exec("BEGIN");
+  {
+    auto dropped = db->prepare("SELECT nextval('drawn_b') FROM generate_series(1, ?::int)");
+    dropped->stream();
+    dropped->bind(1, kRows);
+    for (int i = 0; i < 3; ++i) REQUIRE(dropped->step());
+  }
+  db->exec("ROLLBACK");
+  CHECK(lastValue("drawn_b") < kRows / 2);
+  // The statement and the connection take the next query.
+  db->exec("BEGIN");
+  s->bind(1, std::int64_t(10));
+  int again = 0;
+  while (s->step()) ++again;
+  s->reset();
+  db->exec("COMMIT");
+  CHECK(again == 10);
+}
