@@ -124,7 +124,8 @@ TEST_CASE("cim store: import, update, log, diff and export as of a version", "[c
   CHECK(r.out.find("diameter_mm: Real") != std::string::npos);
   // Checks registered from the command line take their kind's own selections and tables when given none.
   for (const std::string add :
-       {"water-gas", "pits --kind excavation", "cover --kind cover", "nearby --kind sensors --clearance 5"}) {
+       {"water-gas", "pits --kind excavation", "cover --kind cover", "nearby --kind sensors --clearance 5",
+        "nearby3 --kind sensors --clearance 5 --k 3"}) {
     r = run(cimCmd("store check add " + shellQuote(store) + " " + add));
     INFO(add << ": " << r.out << r.err);
     CHECK(r.exitCode == 0);
@@ -136,6 +137,9 @@ TEST_CASE("cim store: import, update, log, diff and export as of a version", "[c
   CHECK(r.out.find("pits  excavation  a: class=excavation|borehole  b: type=*  zones: gas_zones") != std::string::npos);
   CHECK(r.out.find("cover  cover  a: *  b: (a against itself)  cover table: cover") != std::string::npos);
   CHECK(r.out.find("nearby  sensors  a: class=sensor  b: type=*  nearest within 5 m") != std::string::npos);
+  CHECK(r.out.find("nearby3  sensors  a: class=sensor  b: type=*  3 nearest within 5 m") != std::string::npos);
+  r = run(cimCmd("store check add " + shellQuote(store) + " many --kind sensors --clearance 5 --k 0"));
+  CHECK(r.exitCode != 0);
   r = run(cimCmd("store check add " + shellQuote(store) + " anywhere --kind sensors"));
   CHECK(r.exitCode == 1);
   CHECK(r.err.find("needs the distance") != std::string::npos);

@@ -17,6 +17,7 @@ struct StoreArgs {
   std::string store, other, asOf, message, check, kind = "clearance", a, b;
   std::vector<std::string> rules;
   double clearance = -1, tolerance = 0.001;
+  std::size_t nearest = 1;
   std::vector<std::string> inputs, keys;
   long long from = 0, to = 0;
   std::size_t memoryMb = cim::tiles3d::ElementSpool::kDefaultMemoryBytes >> 20;
@@ -73,7 +74,7 @@ int runCheckAdd(const StoreArgs& a) {
   cim::store::CheckDefinition c;
   c.name = a.check;
   c.kind = cim::store::parseCheckKind(a.kind).value_or(cim::store::CheckDefinition::Kind::Clearance);
-  c.a = a.a, c.b = a.b, c.rules = a.rules, c.toleranceMeters = a.tolerance;
+  c.a = a.a, c.b = a.b, c.rules = a.rules, c.toleranceMeters = a.tolerance, c.nearest = a.nearest;
   if (a.clearance >= 0) c.clearanceMeters = a.clearance;
   if (c.kind == cim::store::CheckDefinition::Kind::Clearance && !c.clearanceMeters && c.rules.empty())
     c.rules = {"gb50289"};
@@ -215,6 +216,9 @@ Runner addStoreCommand(CLI::App& app) {
                        "within which each sensor's nearest asset is looked for (required)")
       ->check(CLI::NonNegativeNumber);
   checkAdd->add_option("--tolerance", a->tolerance, "Hard clashes: overlap allowed, metres")->check(CLI::NonNegativeNumber);
+  checkAdd->add_option("--k", a->nearest, "sensors: nearest assets kept per sensor, within --clearance")
+      ->check(CLI::Range(std::size_t(1), std::size_t(100)))
+      ->capture_default_str();
   checkAdd->add_flag("-v,--verbose", a->verbose, "Print every diagnostic");
   auto* checkList = check->add_subcommand("list", "List the registered checks");
   checkList->add_option("store", a->store, storeHelp)->required();

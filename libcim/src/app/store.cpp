@@ -434,7 +434,8 @@ std::string checkListText(const std::vector<store::CheckDefinition>& checks) {
     if (c.clearanceMeters) {
       std::snprintf(buf, sizeof buf, "%g m", *c.clearanceMeters);
       measure = c.kind == Kind::Cavity     ? std::string("within ") + buf
-                : c.kind == Kind::Sensors  ? std::string("nearest within ") + buf
+                : c.kind == Kind::Sensors  ? (c.nearest > 1 ? std::to_string(c.nearest) + " " : std::string()) +
+                                                 "nearest within " + buf
                 : c.kind == Kind::Corridor ? std::string("clearance ") + buf + " beyond the corridor's radius"
                                            : std::string("clearance ") + buf;
     } else if (measure.empty() && c.kind == Kind::Excavation) {

@@ -4,7 +4,9 @@
 // what it touched, each against all near it), their results marked new / active / resolved per version.
 //
 // Tables (made on first use; an older libcim ignores them):
-//   cim_check  (name, kind, a, b, rules, clearance_m, tolerance_m, created, evaluated)
+//   cim_check  (name, kind, a, b, rules, clearance_m, tolerance_m, created, evaluated, nearest): nearest (the
+//              sensors' k; null for the other kinds) was added after the others; a table an older libcim made gets
+//              it at the next write, and reads without it take k = 1.
 //   cim_result (check_name, id, type, a_*, b_*, measures, found_in, resolved_in): a result is active from found_in
 //              until resolved_in; one that comes back later gets a new row.
 #include <algorithm>
@@ -48,11 +50,16 @@ std::optional<CheckDefinition::Kind> parseCheckKind(std::string_view name) {
 
 namespace {
 
+// The most nearest assets a registered sensor check keeps per sensor (each is a result row).
+constexpr std::size_t kMostNearest = 100;
+
 void ensureCheckTables(Db& db) {
   const bool pg = db.dialect() == Dialect::Postgres;
   const std::string i = pg ? "BIGINT" : "INTEGER", r = pg ? "DOUBLE PRECISION" : "REAL";
   db.exec("CREATE TABLE IF NOT EXISTS cim_check (name TEXT PRIMARY KEY, kind TEXT NOT NULL, a TEXT, b TEXT, rules TEXT, "
-          "clearance_m " + r + ", tolerance_m " + r + ", created " + i + " NOT NULL, evaluated " + i + " NOT NULL)");
+          "clearance_m " + r + ", tolerance_m " + r + ", created " + i + " NOT NULL, evaluated " + i + " NOT NULL, "
+          "nearest " + i + ")");
+  if (!db.hasColumn("cim_check", "nearest")) db.exec("ALTER TABLE cim_check ADD COLUMN nearest " + i);
   db.exec("CREATE TABLE IF NOT EXISTS cim_result (check_name TEXT NOT NULL, id TEXT NOT NULL, type TEXT NOT NULL, "
           "a_element " + i + ", a_layer TEXT, a_name TEXT, a_kind TEXT, b_element " + i +
           ", b_layer TEXT, b_name TEXT, b_kind TEXT, distance " + r + ", horizontal " + r + ", vertical " + r +
@@ -85,7 +92,9 @@ std::vector<std::string> splitLines(const std::string& s) {
 std::vector<CheckDefinition> readChecks(Db& db, const std::string& only = {}) {
   std::vector<CheckDefinition> out;
   if (!db.hasTable("cim_check")) return out;
-  auto s = db.prepare("SELECT name, kind, a, b, rules, clearance_m, tolerance_m, created, evaluated FROM cim_check" +
+  const std::string nearest = db.hasColumn("cim_check", "nearest") ? "nearest" : "NULL";
+  auto s = db.prepare("SELECT name, kind, a, b, rules, clearance_m, tolerance_m, created, evaluated, " + nearest +
+                      " FROM cim_check" +
                       std::string(only.empty() ? "" : " WHERE name = ?") + " ORDER BY name");
   if (!only.empty()) s->bind(1, std::string_view(only));
   while (s->step()) {
@@ -97,6 +106,7 @@ std::vector<CheckDefinition> readChecks(Db& db, const std::string& only = {}) {
     if (!s->isNull(5)) c.clearanceMeters = s->real(5);
     c.toleranceMeters = s->isNull(6) ? 0.001 : s->real(6);
     c.created = s->int64(7), c.evaluated = s->int64(8);
+    if (!s->isNull(9) && s->int64(9) >= 1) c.nearest = std::size_t(s->int64(9));
     out.push_back(std::move(c));
   }
   return out;
@@ -177,6 +187,10 @@ Result<Prepared> prepare(const CheckDefinition& def) {
       return R::failure(Diagnostic::error(ErrorCode::InvalidArgument,
                                           "check " + def.name + ": a registered sensor check needs the distance "
                                           "within which it looks for each sensor's nearest asset (metres > 0)"));
+    if (def.nearest < 1 || def.nearest > kMostNearest)
+      return R::failure(Diagnostic::error(ErrorCode::InvalidArgument,
+                                          "check " + def.name + ": the number of nearest assets per sensor must be "
+                                          "1 to " + std::to_string(kMostNearest)));
     p.reach = p.reachZ = *def.clearanceMeters;
   } else if (def.kind == K::Cavity || def.kind == K::Corridor) {
     // Measured in 3D from the cavity's or corridor's own shape (its box holds the corridor's radius).
@@ -201,6 +215,7 @@ Result<Prepared> prepare(const CheckDefinition& def) {
     p.reach = p.rules.reach();
     p.reachZ = kAnyHeight;
   }
+  if (def.kind != K::Sensors) p.def.nearest = 1;  // (stored as null: the others take no k)
   p.reach += 0.01, p.reachZ += 0.01;  // what touches the edge of the reach
   return R::success(std::move(p));
 }
@@ -235,6 +250,7 @@ Found evaluateNeighbourhoods(const Prepared& p, const index::SpatialIndex& idx, 
   o.sensors = a;
   o.assets = p.b;
   o.maxMeters = p.def.clearanceMeters;
+  o.k = p.def.nearest;
   for (const auto* sensor : idx.select(o.sensors))
     out.pairs += idx.within(idx.probeOf(*sensor), *o.maxMeters, {o.assets, false}).size();
   auto r = index::checkSensors(idx, o);
@@ -460,7 +476,7 @@ namespace {
 // The columns of the check tables, in ensureCheckTables' order.
 const std::vector<Column> kCheckColumns = {{"name", 't'}, {"kind", 't'}, {"a", 't'}, {"b", 't'}, {"rules", 't'},
                                            {"clearance_m", 'r'}, {"tolerance_m", 'r'}, {"created", 'i'},
-                                           {"evaluated", 'i'}};
+                                           {"evaluated", 'i'}, {"nearest", 'i'}};
 const std::vector<Column> kResultColumns = {
     {"check_name", 't'}, {"id", 't'},     {"type", 't'},     {"a_element", 'i'},   {"a_layer", 't'},
     {"a_name", 't'},     {"a_kind", 't'}, {"b_element", 'i'}, {"b_layer", 't'},    {"b_name", 't'},
@@ -468,7 +484,9 @@ const std::vector<Column> kResultColumns = {
     {"required_kind", 't'}, {"rule", 't'}, {"x", 'r'},       {"y", 'r'},           {"z", 'r'},
     {"details", 't'},    {"found_in", 'i'}, {"resolved_in", 'i'}};
 
-void copyRows(Db& from, Db& to, const std::string& table, const std::vector<Column>& columns) {
+// Copies a table's rows; columns the source lacks (a table an older libcim made) stay null.
+void copyRows(Db& from, Db& to, const std::string& table, std::vector<Column> columns) {
+  std::erase_if(columns, [&](const Column& c) { return !from.hasColumn(table, c.name); });
   std::string list;
   for (const auto& c : columns) list += (list.empty() ? "" : ", ") + c.name;
   auto rows = from.prepare("SELECT " + list + " FROM " + table);
@@ -515,7 +533,8 @@ Result<CheckRun> Store::addCheck(const CheckDefinition& check) {
                                           "a check named '" + check.name + "' is registered already", impl_->location));
     }
     const std::int64_t current = impl_->resolveIn({});
-    auto s = db.prepare("INSERT INTO cim_check VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    auto s = db.prepare("INSERT INTO cim_check (name, kind, a, b, rules, clearance_m, tolerance_m, created, "
+                        "evaluated, nearest) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     const auto& d = prepared->def;
     s->bind(1, std::string_view(d.name)), s->bind(2, checkKindName(d.kind));
     s->bind(3, std::string_view(d.a)), s->bind(4, std::string_view(d.b));
@@ -523,6 +542,8 @@ Result<CheckRun> Store::addCheck(const CheckDefinition& check) {
     s->bind(5, std::string_view(rules));
     s->bind(6, d.clearanceMeters), s->bind(7, d.toleranceMeters);
     s->bind(8, current), s->bind(9, std::int64_t(0));
+    if (d.kind == CheckDefinition::Kind::Sensors) s->bind(10, std::int64_t(d.nearest));
+    else s->bindNull(10);
     s->run();
     CheckRun run = runAt(*impl_, prepared.value(), current, true);
     db.commit();

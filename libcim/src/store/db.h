@@ -99,6 +99,8 @@ class Db {
   virtual void rollback() = 0;
   /// Whether a table exists.
   virtual bool hasTable(const std::string& name) = 0;
+  /// Whether a table has a column (tables an older libcim made may lack newer columns).
+  virtual bool hasColumn(const std::string& table, const std::string& column) = 0;
   /// A bulk section: statements run with Statement::run() are sent without waiting for each one's answer
   /// (PostgreSQL's pipeline mode: no round trip per row); reads, exec and commit first wait for what was sent and
   /// throw its first failure. Off again before the transaction ends. SQLite: nothing to do.

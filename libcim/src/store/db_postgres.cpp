@@ -611,6 +611,12 @@ class PgDb final : public Db {
     s->bind(1, std::string_view(name));
     return s->step();
   }
+  bool hasColumn(const std::string& table, const std::string& column) override {
+    auto s = prepare("SELECT 1 FROM information_schema.columns WHERE table_schema = current_schema() AND "
+                     "table_name = ? AND column_name = ?");
+    s->bind(1, std::string_view(table)), s->bind(2, std::string_view(column));
+    return s->step();
+  }
 
  private:
   PGconn* conn_ = nullptr;

@@ -277,6 +277,11 @@ class SqliteDb final : public Db {
     s->bind(1, std::string_view(name));
     return s->step();
   }
+  bool hasColumn(const std::string& table, const std::string& column) override {
+    auto s = prepare("SELECT 1 FROM pragma_table_info(?) WHERE name = ?");
+    s->bind(1, std::string_view(table)), s->bind(2, std::string_view(column));
+    return s->step();
+  }
 
  private:
   static int walCommitted(void* self, sqlite3* db, const char* schema, int frames) {

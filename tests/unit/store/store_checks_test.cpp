@@ -515,8 +515,8 @@ model::Scene sensorScene(std::optional<double> p3Northing, double s2Northing) {
 
 using Pairs = std::set<std::pair<std::string, std::string>>;
 
-Pairs openSensors(store::Store& st) {
-  auto r = st.results("nearest");
+Pairs openSensors(store::Store& st, const std::string& check = "nearest") {
+  auto r = st.results(check);
   REQUIRE(r.ok());
   Pairs out;
   for (const auto& x : r.value())
@@ -524,11 +524,12 @@ Pairs openSensors(store::Store& st) {
   return out;
 }
 
-Pairs sensorsOfWholeVersion(store::Store& st) {
+Pairs sensorsOfWholeVersion(store::Store& st, std::size_t k = 1) {
   auto scene = st.read();
   REQUIRE(scene.ok());
   index::SensorOptions o;
   o.maxMeters = 5.0;
+  o.k = k;
   auto r = index::checkSensors(index::SpatialIndex::build(std::move(scene).value()), o);
   REQUIRE(r.ok());
   Pairs out;
@@ -556,19 +557,32 @@ TEST_CASE("store checks: a registered sensor check follows the assets near each 
   REQUIRE(added.ok());
   CHECK(openSensors(st) == Pairs{{"S1", "P1"}, {"S2", "P2"}});
   CHECK(openSensors(st) == sensorsOfWholeVersion(st));
+  // The two nearest within the same distance, alongside.
+  store::CheckDefinition two = nearest;
+  two.name = "two", two.nearest = 2;
+  REQUIRE(st.addCheck(two).ok());
+  CHECK(openSensors(st, "two") == Pairs{{"S1", "P1"}, {"S2", "P2"}});
   CHECK(app::checkListText(st.checks().value()) ==
-        "nearest  sensors  a: class=sensor  b: type=*  nearest within 5 m  added in 1, evaluated to 1\n");
+        "nearest  sensors  a: class=sensor  b: type=*  nearest within 5 m  added in 1, evaluated to 1\n"
+        "two  sensors  a: class=sensor  b: type=*  2 nearest within 5 m  added in 1, evaluated to 1\n");
+  two.name = "many", two.nearest = 0;
+  CHECK_FALSE(st.addCheck(two).ok());
 
   // P3 moved from 30 m off to 1 m north of S1's row: S1's nearest is now P3; S2 is not measured.
   auto v2 = st.update(sensorScene(1.0, 0.0), {});
   REQUIRE(v2.ok());
-  REQUIRE(v2->checks.size() == 1);
+  REQUIRE(v2->checks.size() == 2);
   CHECK(v2->checks[0].touched == 1);
   CHECK(v2->checks[0].pairsEvaluated == 2);  // S1 with P1 and P3
   CHECK(v2->checks[0].added == 1);
   CHECK(v2->checks[0].resolved == 1);
   CHECK(openSensors(st) == Pairs{{"S1", "P3"}, {"S2", "P2"}});
   CHECK(openSensors(st) == sensorsOfWholeVersion(st));
+  // With k = 2, S1 keeps P1 and gains P3.
+  CHECK(v2->checks[1].added == 1);
+  CHECK(v2->checks[1].resolved == 0);
+  CHECK(openSensors(st, "two") == Pairs{{"S1", "P1"}, {"S1", "P3"}, {"S2", "P2"}});
+  CHECK(openSensors(st, "two") == sensorsOfWholeVersion(st, 2));
 
   // P3 removed: P1 is S1's nearest again.
   auto v3 = st.update(sensorScene(std::nullopt, 0.0), {});
@@ -577,6 +591,9 @@ TEST_CASE("store checks: a registered sensor check follows the assets near each 
   CHECK(v3->checks[0].resolved == 1);
   CHECK(openSensors(st) == Pairs{{"S1", "P1"}, {"S2", "P2"}});
   CHECK(openSensors(st) == sensorsOfWholeVersion(st));
+  CHECK(v3->checks[1].added == 0);
+  CHECK(v3->checks[1].resolved == 1);
+  CHECK(openSensors(st, "two") == sensorsOfWholeVersion(st, 2));
 
   // S2 moved 40 m off: nothing within 5 m of it.
   auto v4 = st.update(sensorScene(std::nullopt, 40.0), {});
@@ -586,4 +603,54 @@ TEST_CASE("store checks: a registered sensor check follows the assets near each 
   CHECK(v4->checks[0].added == 0);
   CHECK(openSensors(st) == Pairs{{"S1", "P1"}});
   CHECK(openSensors(st) == sensorsOfWholeVersion(st));
+  CHECK(openSensors(st, "two") == Pairs{{"S1", "P1"}});
+  CHECK(openSensors(st, "two") == sensorsOfWholeVersion(st, 2));
+}
+
+TEST_CASE("store checks: a check table an older libcim made (no nearest column) is read, extended and copied",
+          "[store][checks]") {
+  TempDir dir;
+  const std::string path = (dir / "old.gpkg").string();
+  {
+    auto opened = store::Store::open(path, true);
+    REQUIRE(opened.ok());
+    REQUIRE(opened->update(sensorScene(1.0, 0.0), {}).ok());
+    store::CheckDefinition c;
+    c.name = "nearest", c.kind = store::CheckDefinition::Kind::Sensors, c.a = "", c.clearanceMeters = 5.0;
+    REQUIRE(opened->addCheck(c).ok());
+  }
+  // The table as the libcim before the column made it.
+  sqlite3* raw = nullptr;
+  REQUIRE(sqlite3_open(path.c_str(), &raw) == SQLITE_OK);
+  REQUIRE(sqlite3_exec(raw, "ALTER TABLE cim_check DROP COLUMN nearest", nullptr, nullptr, nullptr) == SQLITE_OK);
+  sqlite3_close(raw);
+  auto opened = store::Store::open(path);
+  REQUIRE(opened.ok());
+  auto& st = opened.value();
+  auto checks = st.checks();
+  REQUIRE(checks.ok());
+  REQUIRE(checks->size() == 1);
+  CHECK(checks->front().nearest == 1);
+  // Copied as it is: the column the source lacks stays empty, read as k = 1.
+  auto copy = store::Store::open((dir / "copy.gpkg").string(), true);
+  REQUIRE(copy.ok());
+  REQUIRE(st.copyTo(copy.value()).ok());
+  REQUIRE(copy->checks().ok());
+  CHECK(copy->checks()->front().nearest == 1);
+  CHECK(openSensors(copy.value()) == openSensors(st));
+  // The next check registered adds the column; both checks run after the next update.
+  store::CheckDefinition two;
+  two.name = "two", two.kind = store::CheckDefinition::Kind::Sensors, two.a = "", two.clearanceMeters = 5.0;
+  two.nearest = 2;
+  REQUIRE(st.addCheck(two).ok());
+  auto after = st.checks();
+  REQUIRE(after.ok());
+  REQUIRE(after->size() == 2);
+  CHECK(after->at(0).nearest == 1);
+  CHECK(after->at(1).nearest == 2);
+  auto v2 = st.update(sensorScene(std::nullopt, 0.0), {});
+  REQUIRE(v2.ok());
+  CHECK(v2->checks.size() == 2);
+  CHECK(openSensors(st) == sensorsOfWholeVersion(st));
+  CHECK(openSensors(st, "two") == sensorsOfWholeVersion(st, 2));
 }

@@ -92,7 +92,7 @@ struct CheckDefinition {
   /// (index::checkExcavation). Cavity: the assets within a distance of each road cavity (index::checkCavities).
   /// Corridor: the obstacles within a drone corridor's clearance (index::checkCorridors). Cover: the pipes of set A
   /// whose cover under the terrain elements falls below their minimum (index::checkCover). Sensors: each sensor's
-  /// nearest asset within a distance (index::checkSensors, k = 1, 3-D).
+  /// nearest assets within a distance (index::checkSensors: `nearest` of them, 3-D).
   enum class Kind { Hard, Clearance, Excavation, Cavity, Corridor, Cover, Sensors };
   std::string name;
   Kind kind = Kind::Clearance;
@@ -112,6 +112,7 @@ struct CheckDefinition {
   /// asset is looked for (required: it bounds what an update can change).
   std::optional<double> clearanceMeters;
   double toleranceMeters = 0.001;         ///< hard clashes: overlap allowed
+  std::size_t nearest = 1;  ///< sensors: how many of the nearest assets within clearanceMeters each sensor keeps (k)
   std::int64_t created = 0;    ///< the version it was added at (read back)
   std::int64_t evaluated = 0;  ///< its results are current up to this version (read back)
 };
