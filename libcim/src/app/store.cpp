@@ -9,7 +9,6 @@
 #include <memory>
 #include <set>
 
-#include "cim/geo/crs.h"
 #include "cim/model/pipe_element.h"
 
 namespace cim::app {
@@ -338,21 +337,15 @@ Result<StoreTilesReport> tileStore(const std::string& location, const std::strin
   using R = Result<StoreTilesReport>;
   auto st = store::Store::open(location);
   if (!st.ok()) return R::failureFrom(st);
-  auto crsText = st->crs();
-  if (!crsText.ok()) return R::failureFrom(crsText);
-  std::optional<geo::Crs> crs;
-  if (!crsText->empty()) {
-    auto c = geo::Crs::fromUserInput(*crsText);
-    if (!c.ok()) return R::failureFrom(c);
-    crs = *c;
-  }
+  auto crs = st->sceneCrs();
+  if (!crs.ok()) return R::failureFrom(crs);
   tiles3d::ElementSpool spool(memoryBytes);
   auto read = st->forEachElement(store::AsOf::parse(asOf), [&spool](const std::string& layer, model::Element&& e) {
     return spool.add(layer, std::move(e));
   });
   if (!read.ok()) return R::failureFrom(read);
   std::vector<Diagnostic> diags = read.takeDiagnostics();
-  spool.setCrs(crs);
+  spool.setCrs(*crs);
   std::error_code ec;
   const fs::path fresh = outputDir.parent_path() / (outputDir.filename().string() + ".cim-new");
   fs::remove_all(fresh, ec);

@@ -551,6 +551,7 @@ Result<Store> Store::open(const std::string& location, bool create) {
 std::string Store::location() const { return impl_->location; }
 bool Store::isPostgres() const { return impl_->postgres; }
 Result<std::string> Store::crs() { return Result<std::string>::success(impl_->crs); }
+Result<std::optional<geo::Crs>> Store::sceneCrs() { return impl_->sceneCrs(); }
 
 Result<UpdateReport> Store::import(const model::Scene& scene, const UpdateOptions& options) {
   UpdateOptions o = options;

@@ -187,6 +187,9 @@ class Store {
   bool isPostgres() const;
   /// The scene CRS definition the store was made with (empty for a local scene).
   Result<std::string> crs();
+  /// That CRS as the scenes read from the store carry it (nullopt for a local scene); fails where PROJ cannot read
+  /// the definition.
+  Result<std::optional<geo::Crs>> sceneCrs();
 
   /// Stores a scene as one new version: an update with automatic keys in which every layer of the scene is in scope.
   Result<UpdateReport> import(const model::Scene& scene, const UpdateOptions& options);
