@@ -779,6 +779,32 @@ bool sameCrs(const std::string& a, const std::string& b) {
   return ca.ok() && cb.ok() && ca->isEquivalentTo(*cb);
 }
 
+bool knownHashVersion(int v) { return v >= 1 && v <= model::detail::kHashVersion; }
+
+// The store as the writer's lock finds it (another writer may have changed it since it was opened): a new store's
+// schema written (`created`; its indexes once the rows are in), or the store's meta read again; a scene in another
+// CRS refused; the incoming elements hashed again when they were hashed with another version than the store's (or
+// not yet: `hashWithRows`). Returns the error that refuses the update, if any.
+std::optional<Diagnostic> takeUnderLock(Store::Impl& impl, const std::string& sceneCrs, bool hashWithRows,
+                                        int& hashed, std::vector<Incoming>& incoming, bool& created) {
+  created = !impl.db->hasTable("cim_meta");
+  if (created) {
+    impl.writeSchema(sceneCrs, true);
+    return std::nullopt;
+  }
+  impl.loadMeta();
+  if (!sameCrs(impl.crs, sceneCrs)) {
+    auto name = [](const std::string& c) { return c.empty() ? std::string("local metres") : c; };
+    return Diagnostic::error(ErrorCode::IncompatibleCrs,
+                             "the scene is in " + name(sceneCrs) + ", the store in " + name(impl.crs), impl.location);
+  }
+  if (hashWithRows || impl.hashVersion != hashed) {
+    if (!knownHashVersion(impl.hashVersion)) return hashVersionUnknown(impl.hashVersion, impl.location);
+    hashIncoming(incoming, hashed = impl.hashVersion);
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 Result<UpdateReport> Store::update(const model::Scene& scene, const UpdateOptions& options) {
@@ -792,35 +818,18 @@ Result<UpdateReport> Store::update(const model::Scene& scene, const UpdateOption
   // rare case that it changed meanwhile. A new store's first import matches nothing: its elements are hashed (the
   // newest version) with their rows, on the encoding threads (applyWrites), unless another writer made the store
   // meanwhile.
-  const auto known = [](int v) { return v >= 1 && v <= model::detail::kHashVersion; };
   const bool hashWithRows = impl_->fresh;
   int hashed = impl_->fresh ? model::detail::kHashVersion : impl_->hashVersion;
-  if (!known(hashed))
+  if (!knownHashVersion(hashed))
     return Result<UpdateReport>::failure(hashVersionUnknown(hashed, impl_->location), std::move(diagnostics));
   if (!hashWithRows) hashIncoming(incoming, hashed);
   const std::string sceneCrs = scene.crs() ? scene.crs()->definition() : "";
   bool created = false;  // the schema is written in this transaction (a rollback takes it back)
   try {
     db.beginWrite(options.waitMilliseconds);
-    created = !db.hasTable("cim_meta");  // under the writer lock: another writer may have made it meanwhile
-    if (created) impl_->writeSchema(sceneCrs, true);  // indexes once the rows are in (below)
-    else impl_->loadMeta();
-    if (!created && (hashWithRows || impl_->hashVersion != hashed)) {
-      if (!known(impl_->hashVersion)) {
-        db.rollback();
-        return Result<UpdateReport>::failure(hashVersionUnknown(impl_->hashVersion, impl_->location),
-                                             std::move(diagnostics));
-      }
-      hashIncoming(incoming, hashed = impl_->hashVersion);
-    }
-    if (!created && !sameCrs(impl_->crs, sceneCrs)) {
+    if (auto refused = takeUnderLock(*impl_, sceneCrs, hashWithRows, hashed, incoming, created)) {
       db.rollback();
-      auto name = [](const std::string& c) { return c.empty() ? std::string("local metres") : c; };
-      return Result<UpdateReport>::failure(
-          Diagnostic::error(ErrorCode::IncompatibleCrs,
-                            "the scene is in " + name(sceneCrs) + ", the store in " + name(impl_->crs),
-                            impl_->location),
-          diagnostics);
+      return Result<UpdateReport>::failure(std::move(*refused), std::move(diagnostics));
     }
     const auto current = options.partial && incoming.size() <= kLookupLimit ? currentRowsOf(db, incoming)
                                                                            : rowsWhere(db, "valid_to IS NULL", std::nullopt);
