@@ -434,7 +434,13 @@ std::string checkListText(const std::vector<store::CheckDefinition>& checks) {
     } else if (measure.empty() && c.kind == Kind::Excavation) {
       measure = label + "gas_zones";
     }
-    out.append(c.name).append("  ").append(store::checkKindName(c.kind)).append("  a: ").append(c.a).append("  b: ");
+    out.append(c.name).append("  ");
+    if (!c.unknownKind.empty()) {  // a newer libcim's: its parameters may mean something else
+      out.append(c.unknownKind).append("  (a kind this libcim does not know: not run)  added in ");
+      out.append(std::to_string(c.created)).append(", evaluated to ").append(std::to_string(c.evaluated)).append("\n");
+      continue;
+    }
+    out.append(store::checkKindName(c.kind)).append("  a: ").append(c.a).append("  b: ");
     out.append(c.b.empty() ? "(a against itself)" : c.b).append("  ").append(measure);
     out.append("  added in ").append(std::to_string(c.created)).append(", evaluated to ");
     out.append(std::to_string(c.evaluated)).append("\n");

@@ -100,7 +100,9 @@ std::vector<CheckDefinition> readChecks(Db& db, const std::string& only = {}) {
   while (s->step()) {
     CheckDefinition c;
     c.name = s->text(0);
-    c.kind = parseCheckKind(s->text(1)).value_or(CheckDefinition::Kind::Clearance);
+    const std::string kind = s->text(1);
+    if (const auto k = parseCheckKind(kind)) c.kind = *k;
+    else c.unknownKind = kind;
     c.a = s->text(2), c.b = s->text(3);
     c.rules = splitLines(s->text(4));
     if (!s->isNull(5)) c.clearanceMeters = s->real(5);
@@ -587,10 +589,18 @@ Result<std::vector<CheckRun>> Store::runChecks() {
   using R = Result<std::vector<CheckRun>>;
   auto& db = *impl_->db;
   std::vector<CheckRun> runs;
+  std::vector<Diagnostic> skipped;
   if (impl_->fresh) return R::success(std::move(runs));
   try {
     const auto defs = readChecks(db);
     for (const auto& def : defs) {
+      if (!def.unknownKind.empty()) {  // not run as something else: its results stay as they are
+        skipped.push_back(Diagnostic::warning(ErrorCode::StoreFailed,
+                                              "check " + def.name + " is of kind '" + def.unknownKind +
+                                                  "', which this libcim does not know: not run",
+                                              impl_->location));
+        continue;
+      }
       auto prepared = prepare(def);
       if (!prepared.ok())
         return R::failure(Diagnostic::error(ErrorCode::StoreFailed,
@@ -617,9 +627,9 @@ Result<std::vector<CheckRun>> Store::runChecks() {
                                         std::string("a registered check could not run; its results stay at the "
                                                     "version before (run `cim store check run`): ") + e.what(),
                                         impl_->location),
-                      {});
+                      std::move(skipped));
   }
-  return R::success(std::move(runs));
+  return R::success(std::move(runs), std::move(skipped));
 }
 
 Result<std::vector<StoredResult>> Store::results(const std::string& check, const AsOf& asOf) {
@@ -642,7 +652,9 @@ Result<std::vector<StoredResult>> Store::results(const std::string& check, const
         diagnostics.push_back(Diagnostic::warning(
             ErrorCode::StoreFailed,
             "check " + d.name + " is evaluated up to version " + std::to_string(d.evaluated) + ", not " +
-                std::to_string(version) + ": run `cim store check run`",
+                std::to_string(version) +
+                (d.unknownKind.empty() ? std::string(": run `cim store check run`")
+                                       : ": its kind, '" + d.unknownKind + "', is one this libcim does not know"),
             impl_->location));
       auto s = db.prepare(
           "SELECT id, type, a_element, a_layer, a_name, a_kind, b_element, b_layer, b_name, b_kind, distance, "

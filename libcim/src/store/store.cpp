@@ -880,13 +880,11 @@ Result<UpdateReport> Store::update(const model::Scene& scene, const UpdateOption
     // The registered checks follow the data: re-run on what this version touched. The version stands even when
     // they cannot run (their results stay behind until `runChecks` succeeds).
     auto checks = runChecks();
-    if (checks.ok()) {
-      report.checks = std::move(checks).value();
-    } else {
-      Diagnostic d = *checks.error();
-      d.severity = Severity::Warning;
+    for (auto& d : checks.takeDiagnostics()) {  // (a failure is a warning here: the version stands)
+      if (d.severity == Severity::Error) d.severity = Severity::Warning;
       diagnostics.push_back(std::move(d));
     }
+    if (checks.ok()) report.checks = std::move(checks).value();
     return Result<UpdateReport>::success(std::move(report), std::move(diagnostics));
   } catch (const DbError& e) {
     db.rollback();

@@ -654,3 +654,52 @@ TEST_CASE("store checks: a check table an older libcim made (no nearest column) 
   CHECK(openSensors(st) == sensorsOfWholeVersion(st));
   CHECK(openSensors(st, "two") == sensorsOfWholeVersion(st, 2));
 }
+
+TEST_CASE("store checks: a check of a kind this libcim does not know is listed and kept, not run", "[store][checks]") {
+  TempDir dir;
+  const std::string path = (dir / "newer.gpkg").string();
+  auto opened = store::Store::open(path, true);
+  REQUIRE(opened.ok());
+  auto& st = opened.value();
+  REQUIRE(st.update(sensorScene(30.0, 0.0), {}).ok());
+  store::CheckDefinition known;
+  known.name = "known", known.clearanceMeters = 1.0;
+  REQUIRE(st.addCheck(known).ok());
+  // As a newer libcim would register a kind of its own, with one result.
+  sqlite3* raw = nullptr;
+  REQUIRE(sqlite3_open(path.c_str(), &raw) == SQLITE_OK);
+  REQUIRE(sqlite3_exec(raw,
+                       "INSERT INTO cim_check (name, kind, a, b, rules, clearance_m, tolerance_m, created, evaluated) "
+                       "VALUES ('future', 'future_kind', '*', '', '', 1.0, 0.001, 1, 1); "
+                       "INSERT INTO cim_result (check_name, id, type, a_name, b_name, distance, horizontal, found_in) "
+                       "VALUES ('future', 'F1', 'future', 'S1', 'P1', 2.0, 2.0, 1)",
+                       nullptr, nullptr, nullptr) == SQLITE_OK);
+  sqlite3_close(raw);
+  auto v2 = st.update(sensorScene(1.0, 0.0), {});
+  REQUIRE(v2.ok());
+  REQUIRE(v2->checks.size() == 1);
+  CHECK(v2->checks[0].check == "known");
+  bool warned = false;
+  for (const auto& d : v2.diagnostics())
+    warned = warned || (d.severity == Severity::Warning && d.message.find("'future_kind'") != std::string::npos);
+  CHECK(warned);
+  auto checks = st.checks();
+  REQUIRE(checks.ok());
+  REQUIRE(checks->size() == 2);
+  CHECK(checks->at(0).unknownKind == "future_kind");
+  CHECK(checks->at(0).evaluated == 1);
+  CHECK(checks->at(1).unknownKind.empty());
+  CHECK(app::checkListText({checks->at(0)}) ==
+        "future  future_kind  (a kind this libcim does not know: not run)  added in 1, evaluated to 1\n");
+  // Its result stays as the newer libcim left it, with a warning that says why it is behind.
+  auto results = st.results("future");
+  REQUIRE(results.ok());
+  REQUIRE(results->size() == 1);
+  CHECK(results->front().id == "F1");
+  warned = false;
+  for (const auto& d : results.diagnostics()) warned = warned || d.message.find("does not know") != std::string::npos;
+  CHECK(warned);
+  auto run = st.runChecks();
+  REQUIRE(run.ok());
+  CHECK(run->empty());
+}

@@ -555,3 +555,35 @@ TEST_CASE("postgis store: a streamed read stopped before its end is stopped on t
   db->exec("COMMIT");
   CHECK(again == 10);
 }
+
+TEST_CASE("postgis store: a check table an older libcim made (no nearest column) is read, then extended",
+          "[store][postgis]") {
+  const auto location = freshDatabase("oldchecks");
+  {
+    auto st = openStore(location, true);
+    REQUIRE(st.import(cimtest::storeSampleScene(), {}).ok());
+    store::CheckDefinition check;
+    check.name = "clearance", check.rules = {"gb50289"};
+    REQUIRE(st.addCheck(check).ok());
+  }
+  store::detail::openPostgres(location)->exec("ALTER TABLE cim_check DROP COLUMN nearest");
+  auto st = openStore(location);
+  auto before = st.checks();
+  REQUIRE(before.ok());
+  REQUIRE(before->size() == 1);
+  CHECK(before->front().nearest == 1);
+  store::CheckDefinition sensors;
+  sensors.name = "iot", sensors.kind = store::CheckDefinition::Kind::Sensors, sensors.a = "";
+  sensors.clearanceMeters = 30.0, sensors.nearest = 3;
+  auto added = st.addCheck(sensors);
+  INFO((added.ok() ? std::string() : added.error()->message));
+  REQUIRE(added.ok());
+  auto after = st.checks();
+  REQUIRE(after.ok());
+  REQUIRE(after->size() == 2);
+  CHECK(after->at(0).name == "clearance");
+  CHECK(after->at(0).nearest == 1);
+  CHECK(after->at(1).name == "iot");
+  CHECK(after->at(1).nearest == 3);
+  CHECK(st.runChecks().ok());
+}

@@ -115,6 +115,9 @@ struct CheckDefinition {
   std::size_t nearest = 1;  ///< sensors: how many of the nearest assets within clearanceMeters each sensor keeps (k)
   std::int64_t created = 0;    ///< the version it was added at (read back)
   std::int64_t evaluated = 0;  ///< its results are current up to this version (read back)
+  /// Read back: the kind as the store holds it, where this libcim does not know it (a newer libcim registered the
+  /// check). Such a check is listed, and its results read, but it is not run: its results stay as they are.
+  std::string unknownKind;
 };
 /// "hard", "clearance", "excavation", "cavity", "corridor", "cover", "sensors"; parseCheckKind fails (nullopt) on
 /// anything else.
