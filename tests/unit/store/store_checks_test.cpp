@@ -264,23 +264,25 @@ TEST_CASE("store checks: a copied store keeps its registered checks and every re
 
 namespace {
 
+// A 0.4 m pipe of type `code` in layer "pipes", 100 m east from (x0, y) with its axis at z 5; `id` is also its GUID.
+void addStraightPipe(model::Scene& scene, const std::string& id, const std::string& code, double x0, double y) {
+  model::PipeSegment p;
+  p.id = id;
+  p.centreline = {{x0, y, 5}, {x0 + 100, y, 5}};
+  p.section.outerDiameterMeters = 0.4;
+  p.type = *model::pipeTypeFromCode(code);
+  auto e = model::pipeElement(p);
+  e.guid = id;
+  scene.addElement("pipes", std::move(e));
+}
+
 // Pipes, a road cavity, a drone corridor and a tower (a local scene, metres): the cavity C1 has the gas main and the
 // water main within 2 m, the tower reaches into the corridor R1.
 model::Scene cavityCorridorScene(double waterNorthing, double towerEasting, bool secondCavity) {
   model::Scene scene;
-  auto pipe = [&](const std::string& id, const std::string& code, double northing, double easting0) {
-    model::PipeSegment p;
-    p.id = id;
-    p.centreline = {{easting0, northing, 5}, {easting0 + 100, northing, 5}};
-    p.section.outerDiameterMeters = 0.4;
-    p.type = *model::pipeTypeFromCode(code);
-    auto e = model::pipeElement(p);
-    e.guid = id;
-    scene.addElement("pipes", std::move(e));
-  };
-  pipe("gas", "RQ", 0, 0);
-  pipe("water", "JS", waterNorthing, 0);
-  pipe("far", "JS", 0, 1000);
+  addStraightPipe(scene, "gas", "RQ", 0, 0);
+  addStraightPipe(scene, "water", "JS", 0, waterNorthing);
+  addStraightPipe(scene, "far", "JS", 1000, 0);
   auto site = [&](const std::string& layer, model::SiteFeatureKind kind, model::SiteShape shape, const std::string& id) {
     scene.addElement(layer, model::siteElement({kind, id, 0, std::move(shape)}, id, {}));
   };
@@ -491,19 +493,9 @@ namespace {
 // of S1's row, P2 3 m north of S2, P3 at `p3Northing` (absent when nullopt), S2 at `s2Northing`.
 model::Scene sensorScene(std::optional<double> p3Northing, double s2Northing) {
   model::Scene scene;
-  auto pipe = [&](const std::string& id, const char* code, double x0, double y) {
-    model::PipeSegment p;
-    p.id = id;
-    p.centreline = {{x0, y, 5}, {x0 + 100, y, 5}};
-    p.section.outerDiameterMeters = 0.4;
-    p.type = *model::pipeTypeFromCode(code);
-    auto e = model::pipeElement(p);
-    e.guid = id;
-    scene.addElement("pipes", std::move(e));
-  };
-  pipe("P1", "JS", 0, 2);
-  pipe("P2", "RQ", 200, 3);
-  if (p3Northing) pipe("P3", "DL", 0, *p3Northing);
+  addStraightPipe(scene, "P1", "JS", 0, 2);
+  addStraightPipe(scene, "P2", "RQ", 200, 3);
+  if (p3Northing) addStraightPipe(scene, "P3", "DL", 0, *p3Northing);
   auto sensor = [&](const std::string& id, double x, double y) {
     scene.addElement("iot", model::siteElement({model::SiteFeatureKind::Sensor, id, 0, model::SiteMarker{{x, y, 5}, 0.5}},
                                                id, {}));
