@@ -217,7 +217,7 @@ Runner addStoreCommand(CLI::App& app) {
       ->check(CLI::NonNegativeNumber);
   checkAdd->add_option("--tolerance", a->tolerance, "Hard clashes: overlap allowed, metres")->check(CLI::NonNegativeNumber);
   checkAdd->add_option("--k", a->nearest, "sensors: nearest assets kept per sensor, within --clearance")
-      ->check(CLI::Range(std::size_t(1), std::size_t(100)))
+      ->check(CLI::Range(std::size_t(1), cim::store::CheckDefinition::kMostNearest))
       ->capture_default_str();
   checkAdd->add_flag("-v,--verbose", a->verbose, "Print every diagnostic");
   auto* checkList = check->add_subcommand("list", "List the registered checks");

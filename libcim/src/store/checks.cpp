@@ -50,9 +50,6 @@ std::optional<CheckDefinition::Kind> parseCheckKind(std::string_view name) {
 
 namespace {
 
-// The most nearest assets a registered sensor check keeps per sensor (each is a result row).
-constexpr std::size_t kMostNearest = 100;
-
 void ensureCheckTables(Db& db) {
   const bool pg = db.dialect() == Dialect::Postgres;
   const std::string i = pg ? "BIGINT" : "INTEGER", r = pg ? "DOUBLE PRECISION" : "REAL";
@@ -189,10 +186,10 @@ Result<Prepared> prepare(const CheckDefinition& def) {
       return R::failure(Diagnostic::error(ErrorCode::InvalidArgument,
                                           "check " + def.name + ": a registered sensor check needs the distance "
                                           "within which it looks for each sensor's nearest asset (metres > 0)"));
-    if (def.nearest < 1 || def.nearest > kMostNearest)
+    if (def.nearest < 1 || def.nearest > CheckDefinition::kMostNearest)  // (each is a result row)
       return R::failure(Diagnostic::error(ErrorCode::InvalidArgument,
                                           "check " + def.name + ": the number of nearest assets per sensor must be "
-                                          "1 to " + std::to_string(kMostNearest)));
+                                          "1 to " + std::to_string(CheckDefinition::kMostNearest)));
     p.reach = p.reachZ = *def.clearanceMeters;
   } else if (def.kind == K::Cavity || def.kind == K::Corridor) {
     // Measured in 3D from the cavity's or corridor's own shape (its box holds the corridor's radius).

@@ -112,7 +112,9 @@ struct CheckDefinition {
   /// asset is looked for (required: it bounds what an update can change).
   std::optional<double> clearanceMeters;
   double toleranceMeters = 0.001;         ///< hard clashes: overlap allowed
-  std::size_t nearest = 1;  ///< sensors: how many of the nearest assets within clearanceMeters each sensor keeps (k)
+  /// Sensors: how many of the nearest assets within clearanceMeters each sensor keeps (k), 1 to kMostNearest.
+  std::size_t nearest = 1;
+  static constexpr std::size_t kMostNearest = 100;
   std::int64_t created = 0;    ///< the version it was added at (read back)
   std::int64_t evaluated = 0;  ///< its results are current up to this version (read back)
   /// Read back: the kind as the store holds it, where this libcim does not know it (a newer libcim registered the
