@@ -963,7 +963,8 @@ void readDecoded(Statement& s, std::set<std::int64_t>* seen, std::vector<ReadRow
   else rows.insert(rows.end(), std::make_move_iterator(read.begin()), std::make_move_iterator(read.end()));
 }
 
-// Element rows whose blob this libcim cannot read: the first five named, then how many in all (at the end).
+// Element rows whose blob this libcim cannot read: the first five named, then how many in all (finish(), at the
+// latest when it goes out of scope).
 struct Unreadable {
   const std::string& location;
   std::vector<Diagnostic>& diagnostics;
@@ -974,11 +975,13 @@ struct Unreadable {
                                                 "element row holds a blob this libcim cannot read; skipped", location,
                                                 std::to_string(row)));
   }
-  ~Unreadable() {
+  void finish() {
     if (count)
       diagnostics.push_back(Diagnostic::warning(ErrorCode::StoreElementUnreadable,
                                                 std::to_string(count) + " element row(s) skipped", location));
+    count = 0;
   }
+  ~Unreadable() { finish(); }
 };
 
 }  // namespace
@@ -1093,6 +1096,7 @@ Status Store::forEachElement(const AsOf& asOf, const ElementSink& sink) {
           if (!taken.ok()) {
             s->cancel();  // the rest of a PostgreSQL stream is not read on
             db.rollback();
+            unreadable.finish();  // (before the diagnostics go)
             Status failed = Status::failureFrom(taken);
             for (auto& d : diagnostics) failed.addDiagnostic(std::move(d));  // (warnings: the sink's error stays last)
             return failed;

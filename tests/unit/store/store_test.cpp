@@ -586,6 +586,48 @@ TEST_CASE("store: element blobs follow the schema version, and an unknown blob f
   CHECK_THROWS_AS(store::detail::encodeElement(e, 3), std::invalid_argument);
 }
 
+TEST_CASE("store: rows whose blob cannot be read are named and counted, and the rest is read", "[store]") {
+  TempDir dir;
+  const auto path = (dir / "unreadable.gpkg").string();
+  const model::Scene scene = cimtest::columnsAlongRoad();
+  REQUIRE(scene.elementCount() > 3);
+  {
+    auto st = openStore(path, true);
+    REQUIRE(st.import(scene, {}).ok());
+  }
+  sqlite(path, "UPDATE cim_element SET payload = x'09' WHERE row = 2");  // a blob format this libcim does not know
+  auto st = openStore(path);
+  auto skipped = [](const std::vector<Diagnostic>& ds) {
+    std::vector<std::string> out;
+    for (const auto& d : ds)
+      if (d.code == ErrorCode::StoreElementUnreadable) out.push_back(d.elementId + "|" + d.message);
+    return out;
+  };
+  const std::vector<std::string> expected = {
+      "2|element row holds a blob this libcim cannot read; skipped", "|1 element row(s) skipped"};
+  auto read = st.read();
+  REQUIRE(read.ok());
+  CHECK(read->elementCount() == scene.elementCount() - 1);
+  CHECK(skipped(read.diagnostics()) == expected);
+  std::size_t handed = 0;
+  auto streamed = st.forEachElement({}, [&](const std::string&, model::Element&&) {
+    ++handed;
+    return okStatus();
+  });
+  REQUIRE(streamed.ok());
+  CHECK(handed == scene.elementCount() - 1);
+  CHECK(skipped(streamed.diagnostics()) == expected);
+  // A sink that fails after the unreadable row: its error, with the row named and counted before it.
+  handed = 0;
+  auto stopped = st.forEachElement({}, [&](const std::string&, model::Element&&) {
+    return ++handed == 2 ? Status::failure(Diagnostic::error(ErrorCode::FileUnwritable, "the disk is full"))
+                         : okStatus();
+  });
+  REQUIRE_FALSE(stopped.ok());
+  CHECK(stopped.error()->message == "the disk is full");
+  CHECK(skipped(stopped.diagnostics()) == expected);
+}
+
 namespace {
 
 // Every row's hash as `version` makes it from the row's blob (what a libcim of that hash version wrote).
